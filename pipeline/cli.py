@@ -1,0 +1,174 @@
+"""The `appraisal` command: options in, one stage function called, results printed, errors mapped to exit codes.
+
+Exit codes: 0 done, 1 data problems or refused, 2 usage. `--debug` (anywhere on the line) shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import AppraisalError
+from .model import ERROR, INFO, WARNING, Report, Round
+from .report import issue_line, report_groups, summary_line, write_report_workbook
+
+DEFAULT_WORKBOOK = Path("input/round.xlsx")
+DEFAULT_OUTPUT = Path("output")
+SEVERITY_COLOURS = {ERROR: "red", WARNING: "yellow", INFO: "cyan"}
+
+workbook_option = click.option(
+    "--workbook",
+    "-w",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_WORKBOOK,
+    show_default=True,
+    help="The round workbook.",
+)
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="Folder the round's output goes to.",
+)
+
+
+class AppraisalGroup(click.Group):
+    """Turns AppraisalError into `Error: ...` and exit 1, and any bug into a one-line message."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        debug = "--debug" in sys.argv or bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except AppraisalError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug of ours: say so plainly, details with --debug
+            if debug:
+                raise
+            click.echo(
+                f"Error: unexpected {type(exc).__name__}: {exc} (run again with --debug for details)",
+                err=True,
+            )
+            ctx.exit(1)
+        return None
+
+
+@click.group(cls=AppraisalGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="appraisal")
+@click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
+def cli(debug: bool) -> None:
+    """Run a yearly appraisal round (medarbeidersamtale) from one Excel workbook.
+
+    Start with `appraisal init DIR --example`, then `appraisal validate` in DIR.
+    """
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+@click.option(
+    "--lang",
+    type=click.Choice(["nb", "en"]),
+    default="nb",
+    show_default=True,
+    help="Language of the headers, the Instructions sheet and the drop-down values.",
+)
+@click.option("--example", is_flag=True, help="Fill the workbook with a small example organisation.")
+def init(directory: Path, lang: str, example: bool) -> None:
+    """Create DIRECTORY/input/round.xlsx, ready to fill in, and DIRECTORY/templates/.
+
+    Existing files are never overwritten.
+    """
+    from .starter import init_project
+
+    result = init_project(directory, lang=lang, example=example)
+    for path in result.created:
+        click.echo(f"created  {path}")
+    for path in result.skipped:
+        click.echo(f"kept     {path} (exists; not overwritten)")
+    workbook = directory / "input" / "round.xlsx"
+    click.echo(f"\nNext: fill in {workbook}, then run `appraisal validate -w {workbook}`.")
+
+
+def _print_report(round_: Round, report: Report, workbook: Path) -> None:
+    click.echo(
+        f"Checked {workbook}: {len(round_.employees)} employees, {len(round_.meetings)} meetings, "
+        f"{len(round_.goals)} goals."
+    )
+    for sheet, issues in report_groups(report):
+        click.echo("")
+        click.secho(sheet, bold=True)
+        for issue in issues:
+            click.secho(f"  {issue_line(issue)}", fg=SEVERITY_COLOURS.get(issue.severity))
+    click.echo("")
+    click.secho(summary_line(report), fg="red" if report.errors else "green", bold=True)
+
+
+@cli.command()
+@workbook_option
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list instead.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write a copy of the workbook with the problem cells marked (.xlsx).",
+)
+def validate(workbook: Path, as_json: bool, report_path: Path | None) -> None:
+    """Check the round workbook and list every problem, by sheet and cell.
+
+    Exits 0 when there are no errors (warnings allowed), 1 when there are.
+    """
+    from .validate import check_workbook
+
+    round_, report = check_workbook(workbook)
+    if as_json:
+        click.echo(json.dumps(report.to_list(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(round_, report, workbook)
+    if report_path is not None:
+        write_report_workbook(workbook, report, report_path, round_.settings.language)
+        if not as_json:
+            click.echo(f"Report written to {report_path}")
+    sys.exit(1 if report.errors else 0)
+
+
+@cli.command()
+@workbook_option
+@output_option
+def run(workbook: Path, output: Path) -> None:
+    """Run every step of the round that applies, in order (for now: validation and its report).
+
+    The validation report goes to OUTPUT/<round>/validation-report.xlsx.
+    """
+    from .validate import check_workbook
+
+    round_, report = check_workbook(workbook)
+    _print_report(round_, report, workbook)
+    if round_.settings.round_id:
+        destination = output / round_.settings.round_id / "validation-report.xlsx"
+        write_report_workbook(workbook, report, destination, round_.settings.language)
+        click.echo(f"Report written to {destination}")
+    if report.errors:
+        click.echo("Fix the errors above and run again; nothing else was produced.", err=True)
+        sys.exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `appraisal` command; `--debug` may stand anywhere on the line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in args:
+        args = ["--debug", *(a for a in args if a != "--debug")]
+    cli.main(args=args, prog_name="appraisal")

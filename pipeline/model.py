@@ -1,0 +1,213 @@
+"""The round as data: frozen records read from the workbook, and the problems found in it.
+
+No I/O here. Every record remembers the row it came from; `SheetInfo` knows which column letter holds
+which field, so any later message can point at the exact cell (`Ansatte!E14`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in the workbook. `cell` is like `E14`, or None for a whole sheet or column."""
+
+    severity: str
+    sheet: str | None
+    cell: str | None
+    column: str | None
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The issue as the JSON report writes it (exactly these six keys)."""
+        return {
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+        }
+
+    @property
+    def where(self) -> str:
+        """`Sheet!E14`, `Sheet` or the empty string."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+
+@dataclass
+class Report:
+    """All the problems found in one workbook, in the order they were found."""
+
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, issue: Issue) -> None:
+        """Record one problem."""
+        self.issues.append(issue)
+
+    @property
+    def errors(self) -> list[Issue]:
+        """The problems that block generation."""
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """The problems worth a look that do not block anything."""
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks generation."""
+        return not self.errors
+
+    def to_list(self) -> list[dict[str, str | None]]:
+        """The report as the JSON output writes it."""
+        return [i.to_dict() for i in self.issues]
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """Where a sheet's data sits in the file: its name there and the column letter of each field."""
+
+    kind: str
+    name: str
+    letters: dict[str, str]  # field -> column letter
+    headers: dict[str, str]  # field -> header as written in the file
+    header_row: int
+
+    def cell(self, field: str, row: int) -> str | None:
+        """The cell reference (`E14`) of a field on a row, or None when the column is missing."""
+        letter = self.letters.get(field)
+        return f"{letter}{row}" if letter else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The Round sheet, typed and with defaults applied."""
+
+    round_id: str
+    title: str = ""
+    organisation: str = ""
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    invitation_date: dt.date | None = None
+    notice_days: int = 14
+    minutes_due_days: int = 7
+    approval_due_days: int = 14
+    follow_up_date: dt.date | None = None
+    default_duration_minutes: int = 60
+    default_location: str = ""
+    language: str = "nb"
+    hr_contact_name: str = ""
+    hr_contact_email: str = ""
+    working_hours: tuple[dt.time, dt.time] = (dt.time(8, 0), dt.time(16, 0))
+    timezone: str = "Europe/Oslo"
+    min_group_size: int = 5
+    rows: dict[str, int] = field(default_factory=dict, compare=False)  # key -> row on the Round sheet
+
+
+@dataclass(frozen=True)
+class Employee:
+    """One row of the Employees sheet."""
+
+    row: int
+    id: str
+    first_name: str
+    last_name: str
+    email: str
+    department: str
+    job_title: str = ""
+    manager_id: str = ""
+    language: str = ""
+    employment_start: dt.date | None = None
+    status: str = "active"
+
+    @property
+    def name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def active(self) -> bool:
+        """In scope for this round's conversations."""
+        return self.status == "active"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One row of the Schedule sheet; `interviewer_id` already defaults to the employee's manager."""
+
+    row: int
+    employee_id: str
+    date: dt.date | None
+    start: dt.time | None
+    duration_minutes: int
+    location: str = ""
+    interviewer_id: str = ""
+    note: str = ""
+
+    @property
+    def starts_at(self) -> dt.datetime | None:
+        """Naive local start (the round's time zone applies)."""
+        if self.date is None or self.start is None:
+            return None
+        return dt.datetime.combine(self.date, self.start)
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        """Naive local end."""
+        start = self.starts_at
+        return None if start is None else start + dt.timedelta(minutes=self.duration_minutes)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One goal or action from an earlier round (Goals sheet)."""
+
+    row: int
+    id: str
+    employee_id: str
+    type: str
+    description: str
+    measure: str = ""
+    due: dt.date | None = None
+    responsible: str = ""
+    status: str = "not_started"
+    progress: int | None = None
+    comment: str = ""
+    agreed_in_round: str = ""
+
+
+@dataclass(frozen=True)
+class Round:
+    """Everything read from one round workbook."""
+
+    path: str
+    settings: Settings
+    employees: tuple[Employee, ...]
+    meetings: tuple[Meeting, ...]
+    goals: tuple[Goal, ...]
+    sheets: dict[str, SheetInfo]  # kind -> where it sits; missing sheets are absent
+
+    def employee(self, employee_id: str) -> Employee | None:
+        """The employee with that ID, or None."""
+        return self._employees_by_id.get(employee_id)
+
+    @property
+    def _employees_by_id(self) -> dict[str, Employee]:
+        cached = self.__dict__.get("_by_id")
+        if cached is None:
+            cached = {}
+            for employee in self.employees:
+                cached.setdefault(employee.id, employee)
+            object.__setattr__(self, "_by_id", cached)
+        return cached

@@ -1,0 +1,125 @@
+"""Presenting a validation report: lines for the terminal, and an annotated copy of the workbook."""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from .errors import OutputError, WorkbookError
+from .ledger import atomic_write
+from .model import ERROR, INFO, WARNING, Issue, Report
+
+FILLS = {
+    ERROR: PatternFill("solid", start_color="FFF4B6B6"),
+    WARNING: PatternFill("solid", start_color="FFFFE699"),
+    INFO: PatternFill("solid", start_color="FFDDEBF7"),
+}
+SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def summary_line(report: Report) -> str:
+    """`2 errors, 1 warning` (and infos when there are any), or `No problems found.`"""
+    counts = Counter(issue.severity for issue in report.issues)
+    if not counts:
+        return "No problems found."
+    parts = []
+    for severity, word in ((ERROR, "error"), (WARNING, "warning"), (INFO, "note")):
+        n = counts.get(severity, 0)
+        if n or severity == ERROR:
+            parts.append(f"{n} {word}{'' if n == 1 else 's'}")
+    return ", ".join(parts) + "."
+
+
+def report_groups(report: Report) -> list[tuple[str, list[Issue]]]:
+    """The issues grouped by sheet, in the order the sheets first appear in the report."""
+    groups: dict[str, list[Issue]] = {}
+    for issue in report.issues:
+        groups.setdefault(issue.sheet or "(workbook)", []).append(issue)
+    return list(groups.items())
+
+
+def issue_line(issue: Issue) -> str:
+    """One line: where, severity, header and message, code last (`Ansatte!E14  error  E-post: ...`)."""
+    column = f"{issue.column}: " if issue.column else ""
+    return f"{issue.where or '-':<18} {issue.severity:<7} {column}{issue.message} [{issue.code}]"
+
+
+def write_report_workbook(source: Path, report: Report, destination: Path, lang: str = "en") -> None:
+    """Write a copy of the workbook with problem cells filled and commented, and an Issues sheet first."""
+    if destination.resolve() == source.resolve():
+        raise OutputError(
+            f"{destination}: the report would overwrite the workbook itself; choose another name."
+        )
+    if destination.suffix.lower() != ".xlsx":
+        raise OutputError(f"{destination}: the report must be an .xlsx file.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(source)
+    except Exception as exc:
+        raise WorkbookError(f"{source}: cannot be opened to write the report ({exc}).") from exc
+    by_cell: dict[tuple[str, str], list[Issue]] = {}
+    for issue in report.issues:
+        if issue.sheet and issue.cell and issue.sheet in workbook.sheetnames:
+            by_cell.setdefault((issue.sheet, issue.cell), []).append(issue)
+    for (sheet, cell), issues in by_cell.items():
+        target = workbook[sheet][cell]
+        if type(target).__name__ == "MergedCell":
+            continue
+        worst = min(issues, key=lambda i: SEVERITY_RANK.get(i.severity, 3))
+        target.fill = FILLS.get(worst.severity, FILLS[INFO])
+        text = "\n".join(f"{i.severity}: {i.message} [{i.code}]" for i in issues)
+        comment = Comment(text[:30000], "appraisal")
+        comment.width, comment.height = 320, 40 + 18 * max(1, len(text) // 45)
+        target.comment = comment
+    _add_issues_sheet(workbook, report, lang)
+    atomic_write(destination, workbook.save)
+
+
+def _add_issues_sheet(workbook: openpyxl.Workbook, report: Report, lang: str) -> None:
+    title = "Problemer" if lang in ("nb", "nn") else "Issues"
+    while title in workbook.sheetnames:
+        title += " (appraisal)"
+    sheet = workbook.create_sheet(title, 0)
+    headers = ["Severity", "Sheet", "Cell", "Column", "Code", "Message"]
+    sheet.append(headers)
+    for issue in report.issues:
+        values = [
+            issue.severity,
+            issue.sheet or "",
+            issue.cell or "",
+            issue.column or "",
+            issue.code,
+            issue.message,
+        ]
+        sheet.append([None] * len(values))
+        row = sheet.max_row
+        for index, value in enumerate(values, 1):
+            cell = sheet.cell(row=row, column=index)
+            cell.value = value
+            cell.data_type = "s"  # text from a workbook is never a formula
+        if issue.sheet in workbook.sheetnames and issue.cell:
+            link = sheet.cell(row=row, column=3)
+            link.hyperlink = f"#'{issue.sheet}'!{issue.cell}"
+            link.font = Font(color="FF0563C1", underline="single")
+        sheet.cell(row=row, column=1).fill = FILLS.get(issue.severity, FILLS[INFO])
+        sheet.cell(row=row, column=6).alignment = Alignment(wrap_text=True, vertical="top")
+    for index, width in enumerate((10, 16, 8, 22, 24, 90), 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    if report.issues:
+        table = Table(displayName="AppraisalIssues", ref=f"A1:F{len(report.issues) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        sheet.add_table(table)
+    workbook.active = 0
+    for other in workbook.worksheets[1:]:
+        other.sheet_view.tabSelected = False

@@ -1,0 +1,144 @@
+"""Lenient parsing of what people type in Excel: IDs, dates, times, whole numbers and allowed values.
+
+Each parser takes a raw cell value (as openpyxl gives it) and returns the typed value, or raises
+`ValueError` with a message a person understands. Empty cells are the caller's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from openpyxl.utils.datetime import from_excel
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_NORDIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
+_TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?::(\d{2}))?$", re.IGNORECASE)
+_EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
+
+
+def clean_text(value: object) -> str:
+    """A cell as trimmed text: numbers without a spurious `.0`, None as the empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def id_key(identifier: str) -> str:
+    """The form under which two IDs collide: `00123` and `123` share the key `123`."""
+    stripped = identifier.strip().lstrip("0")
+    return (stripped or "0").casefold()
+
+
+def parse_date(value: object) -> dt.date:
+    """A date from an Excel date, an Excel serial number, `2027-01-18` or `18.01.2027` text."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"{value!s} is not a date")
+    if isinstance(value, int | float):
+        if not 1 <= value <= _EXCEL_MAX_SERIAL:
+            raise ValueError(f"{clean_text(value)} is not a date; type it as 18.01.2027 or 2027-01-18")
+        result = from_excel(value)
+        return result.date() if isinstance(result, dt.datetime) else result
+    if isinstance(value, dt.time):
+        raise ValueError(f"{value.strftime('%H:%M')} is a time, not a date")
+    text = clean_text(value)
+    match = _ISO_DATE.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _NORDIC_DATE.match(text)
+        if not match:
+            raise ValueError(f'"{text}" is not a date; type it as 18.01.2027 or 2027-01-18')
+        day, month, year = (int(g) for g in match.groups())
+        if year < 100:
+            year += 2000
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f'"{text}" is not a real date (check day and month)') from None
+
+
+def parse_time(value: object) -> dt.time:
+    """A time of day from an Excel time, a fraction of a day, or `09:30` / `9.30` text."""
+    if isinstance(value, dt.datetime):
+        excel_epoch_days = (dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1900, 1, 1))
+        if value.date() not in excel_epoch_days and value.time() == dt.time(0):
+            raise ValueError(f"{value.date().isoformat()} is a date, not a time")
+        return value.time().replace(microsecond=0)
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0)
+    if isinstance(value, dt.timedelta):
+        seconds = round(value.total_seconds())
+        if not 0 <= seconds < 86400:
+            raise ValueError(f"{value} is not a time of day")
+        return dt.time(seconds // 3600, seconds % 3600 // 60)
+    if isinstance(value, bool):
+        raise ValueError(f"{value!s} is not a time")
+    if isinstance(value, int | float):
+        if not 0 <= value < 1:
+            raise ValueError(f"{clean_text(value)} is not a time; type it as 09:30")
+        minutes = round(value * 24 * 60)
+        return dt.time(minutes // 60 % 24, minutes % 60)
+    text = clean_text(value)
+    match = _TIME.match(text)
+    if not match:
+        raise ValueError(f'"{text}" is not a time; type it as 09:30')
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(f'"{text}" is not a real time of day')
+    return dt.time(hour, minute, second)
+
+
+def parse_int(value: object) -> int:
+    """A whole number from a number cell or text like `60`, `60 min` or `50 %`."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!s} is not a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(f"{value:g} is not a whole number")
+    text = clean_text(value)
+    match = re.match(r"^(-?\d+)(?:[.,]0+)?\s*(?:min(?:utter|utes|\.)?|%)?$", text, re.IGNORECASE)
+    if not match:
+        raise ValueError(f'"{text}" is not a whole number')
+    return int(match[1])
+
+
+def parse_percent(value: object) -> int:
+    """Progress in percent: `50`, `50 %`, or a fraction such as 0.5 from a cell formatted as %."""
+    if isinstance(value, float) and 0 < value < 1 and not value.is_integer():
+        return round(value * 100)
+    if isinstance(value, float):
+        return round(value)
+    return parse_int(value)
+
+
+def parse_hours(value: object) -> tuple[dt.time, dt.time]:
+    """Working hours such as `08:00-16:00`."""
+    text = clean_text(value)
+    parts = re.split(r"\s*[-–—]\s*", text)
+    if len(parts) != 2:
+        raise ValueError(f'"{text}" is not a time range; type it as 08:00-16:00')
+    start, end = parse_time(parts[0]), parse_time(parts[1])
+    if end <= start:
+        raise ValueError(f'"{text}" ends before it starts')
+    return start, end
+
+
+def fold_word(value: object) -> str:
+    """A typed word folded for matching allowed values: case, `_`, and extra spaces ignored."""
+    return " ".join(clean_text(value).casefold().replace("_", " ").split())
