@@ -6,6 +6,7 @@ workbooks (`starter.py`), so that a header the writer puts in a file is always o
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -312,6 +313,7 @@ def sheet_names(spec_kind: str) -> tuple[str, ...]:
     return tuple(normalise_header(n) for n in (spec.en, spec.nb, spec.kind, *spec.aliases))
 
 
+@functools.cache
 def enum_lookup(enum: str) -> dict[str, str]:
     """Map every accepted (case-folded, trimmed) word of an allowed-value set to its canonical value."""
     lookup: dict[str, str] = {}

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import difflib
 import re
-import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import openpyxl
+from defusedxml import ElementTree as ET
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from . import schema
 from .errors import WorkbookError
@@ -35,6 +35,8 @@ from .values import (
 
 HEADER_SEARCH_ROWS = 10
 MAX_HEADER_COLUMNS = 200
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ROUND_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 KNOWN_EXTRA_SHEETS = {
@@ -48,20 +50,26 @@ KNOWN_EXTRA_SHEETS = {
 }
 
 
-@dataclass(frozen=True)
-class SheetScan:
-    """What the raw sheet XML tells that openpyxl's fast reader does not."""
-
-    last_row: int | None  # last row holding a value; None when unknown
-    merged: tuple[str, ...]  # merged ranges like "A5:B6"
-    formulas_without_value: tuple[str, ...]  # cell references like "C7"
-
-
 # -- opening -----------------------------------------------------------------------------------------
 
 
-def open_workbook(path: Path) -> openpyxl.Workbook:
-    """Open an .xlsx read-only, or raise WorkbookError saying what the file is and what to do."""
+@dataclass
+class OpenWorkbook:
+    """A workbook opened for reading: calamine for the values, the zip for what calamine does not tell."""
+
+    path: Path
+    book: CalamineWorkbook
+    archive: zipfile.ZipFile
+    sheet_paths: dict[str, str]  # sheet name -> zip member of its XML
+
+    def close(self) -> None:
+        """Release the file."""
+        self.archive.close()
+        self.book.close()
+
+
+def open_workbook(path: Path) -> OpenWorkbook:
+    """Open an .xlsx for reading, or raise WorkbookError saying what the file is and what to do."""
     if not path.exists():
         raise WorkbookError(f"{path}: no such file. Create one with `appraisal init` or pass --workbook.")
     if path.is_dir():
@@ -89,25 +97,42 @@ def open_workbook(path: Path) -> openpyxl.Workbook:
         raise WorkbookError(
             f"{path}: the file is {kind}, not an .xlsx workbook. Save it from Excel as .xlsx."
         )
+    damaged = (
+        f"{path}: the workbook is damaged or incomplete (perhaps only partly copied). "
+        "Open it in Excel, save it again and retry."
+    )
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise WorkbookError(
-            f"{path}: the workbook is damaged or incomplete (perhaps only partly copied). "
-            "Open it in Excel, save it again and retry."
-        ) from exc
-    if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
-        raise WorkbookError(f"{path}: this zip file is not an Excel workbook. Save it from Excel as .xlsx.")
+        archive = zipfile.ZipFile(path)
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            archive.close()
+            raise WorkbookError(
+                f"{path}: this zip file is not an Excel workbook. Save it from Excel as .xlsx."
+            )
+        sheet_paths = _sheet_paths(archive)
+        if archive.testzip() is not None:
+            raise zipfile.BadZipFile("CRC mismatch")
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ET.ParseError, ValueError) as exc:
+        raise WorkbookError(damaged) from exc
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions; harmless here
-            return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on broken files
-        raise WorkbookError(
-            f"{path}: the workbook cannot be read ({type(exc).__name__}: {exc}). "
-            "Open it in Excel, save it again as .xlsx and retry."
-        ) from exc
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error kinds on broken files
+        archive.close()
+        raise WorkbookError(f"{damaged} ({exc})") from exc
+    return OpenWorkbook(path, book, archive, sheet_paths)
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Map each sheet's name to its XML member, from workbook.xml and its relationships."""
+    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    paths = {}
+    for sheet in workbook.iter(f"{{{MAIN_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{REL_NS}}}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        paths[sheet.get("name", "")] = member
+    return paths
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
@@ -125,65 +150,32 @@ def _looks_like_text(head: bytes) -> bool:
     return True
 
 
-def scan_sheet_xml(workbook: openpyxl.Workbook, worksheet: object) -> SheetScan:
-    """Find the last row with a value, merged ranges and formulas without a cached value.
+def formulas_without_value(workbook: OpenWorkbook, sheet: str) -> list[str]:
+    """Cells (`C7`) of a sheet holding a formula with no calculated value.
 
-    openpyxl's read-only mode does not report merges, and with `data_only` a formula that was never
-    calculated reads as an empty cell; both are found here from the sheet's XML. The last-row bound
-    stops reading before a million rows that only carry formatting.
+    calamine reads such a cell as empty; the sheet's XML says it is a formula nobody calculated
+    (typically a file written by a script and never opened in Excel).
     """
-    archive = getattr(workbook, "_archive", None)
-    member = getattr(worksheet, "_worksheet_path", None)
-    if archive is None or member is None:
-        return SheetScan(None, (), ())
+    member = workbook.sheet_paths.get(sheet)
+    if member is None:
+        return []
     try:
-        data = archive.read(member)
+        data = workbook.archive.read(member)
     except (KeyError, OSError, zipfile.BadZipFile):
-        return SheetScan(None, (), ())
-    last_row = _last_value_row(data)
-    merged = tuple(
-        m.decode() for m in re.findall(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=\"([A-Z]+\d+:[A-Z]+\d+)\"", data)
-    )
-    formulas: list[str] = []
-    if re.search(rb"<(?:\w+:)?f[\s>/]", data):
-        for match in re.finditer(rb"<(?:\w+:)?f[\s>/]", data):
-            start = max(data.rfind(b"<c ", 0, match.start()), data.rfind(b":c ", 0, match.start()))
-            end = data.find(b"c>", match.end())
-            if start < 0 or end < 0:
-                continue
-            element = data[start:end]
-            if re.search(rb"<(?:\w+:)?v>[^<]", element):
-                continue
-            ref = re.search(rb"\br=\"([A-Z]+\d+)\"", element)
-            if ref:
-                formulas.append(ref[1].decode())
-    return SheetScan(last_row, merged, tuple(formulas))
-
-
-def _last_value_row(data: bytes) -> int | None:
-    # Search backwards: the last value is near the end of the sheet data.
-    last_value = max(
-        data.rfind(b"<v>"), data.rfind(b"<is>"), _rfind_prefixed(data, b"v>"), _rfind_prefixed(data, b"is>")
-    )
-    if last_value < 0:
-        return 0
-    row_start = max(data.rfind(b"<row ", 0, last_value), _rfind_prefixed(data, b"row ", last_value))
-    if row_start < 0:
-        return None
-    match = re.match(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"", data[row_start : row_start + 400])
-    return int(match[1]) if match else None
-
-
-def _rfind_prefixed(data: bytes, tail: bytes, end: int | None = None) -> int:
-    """Start of the last namespace-prefixed element `<x:tail` before `end`, or -1."""
-    position = len(data) if end is None else end
-    while True:
-        position = data.rfind(b":" + tail, 0, position)
-        if position < 0:
-            return -1
-        start = data.rfind(b"<", 0, position)
-        if start >= 0 and re.fullmatch(rb"<\w+", data[start:position]):
-            return start
+        return []
+    found: list[str] = []
+    for match in re.finditer(rb"<(?:\w+:)?f[\s>/]", data):
+        start = max(data.rfind(b"<c ", 0, match.start()), data.rfind(b":c ", 0, match.start()))
+        end = data.find(b"c>", match.end())
+        if start < 0 or end < 0:
+            continue
+        element = data[start:end]
+        if re.search(rb"<(?:\w+:)?v>[^<]", element):
+            continue
+        ref = re.search(rb"\br=\"([A-Z]+\d+)\"", element)
+        if ref:
+            found.append(ref[1].decode())
+    return found
 
 
 # -- sheets and headers ------------------------------------------------------------------------------
@@ -191,28 +183,29 @@ def _rfind_prefixed(data: bytes, tail: bytes, end: int | None = None) -> int:
 
 @dataclass
 class _Located:
-    worksheet: object
     name: str
+    rows: list[list[object]]  # from A1; empty cells are None
 
 
-def _locate_sheets(workbook: openpyxl.Workbook, report: Report) -> dict[str, _Located]:
+def _locate_sheets(workbook: OpenWorkbook, report: Report) -> dict[str, _Located]:
     found: dict[str, _Located] = {}
     kinds = {kind: schema.sheet_names(kind) for kind in ("round", *(s.kind for s in schema.DATA_SHEETS))}
-    for worksheet in workbook.worksheets:
-        if getattr(worksheet, "sheet_state", "visible") != "visible":
+    for meta in workbook.book.sheets_metadata:
+        if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
             continue
-        key = schema.normalise_header(worksheet.title)
+        title = meta.name
+        key = schema.normalise_header(title)
         kind = next((k for k, names in kinds.items() if key in names), None)
         if kind is None:
             if key not in KNOWN_EXTRA_SHEETS:
                 report.add(
                     Issue(
                         INFO,
-                        worksheet.title,
+                        title,
                         None,
                         None,
                         "unknown-sheet",
-                        f'Sheet "{worksheet.title}" is not one the tool reads; it is ignored.',
+                        f'Sheet "{title}" is not one the tool reads; it is ignored.',
                     )
                 )
             continue
@@ -220,17 +213,30 @@ def _locate_sheets(workbook: openpyxl.Workbook, report: Report) -> dict[str, _Lo
             report.add(
                 Issue(
                     ERROR,
-                    worksheet.title,
+                    title,
                     None,
                     None,
                     "duplicate-sheet",
-                    f'Sheet "{worksheet.title}" is a second {kind} sheet besides '
-                    f'"{found[kind].name}"; keep one of them.',
+                    f'Sheet "{title}" is a second {kind} sheet besides "{found[kind].name}"; keep one of them.',
                 )
             )
             continue
-        found[kind] = _Located(worksheet, worksheet.title)
+        found[kind] = _Located(title, _sheet_rows(workbook, title))
     return found
+
+
+def _sheet_rows(workbook: OpenWorkbook, title: str) -> list[list[object]]:
+    """All rows of a sheet from A1, with empty cells as None and text trimmed."""
+    try:
+        rows = workbook.book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise WorkbookError(f'{workbook.path}: sheet "{title}" cannot be read ({exc}).') from exc
+    for row in rows:
+        for index, value in enumerate(row):
+            if isinstance(value, str):
+                value = value.strip()
+                row[index] = value or None
+    return rows
 
 
 def _sheet_language(name: str, spec_en: str) -> str:
@@ -268,19 +274,13 @@ def _find_header(rows: list[tuple], index: dict[str, str]) -> tuple[int, dict[st
 class _SheetReader:
     """Reads one data sheet into typed rows, adding an Issue for every value it cannot use."""
 
-    def __init__(
-        self, workbook: openpyxl.Workbook, located: _Located, spec: schema.SheetSpec, report: Report
-    ):
+    def __init__(self, workbook: OpenWorkbook, located: _Located, spec: schema.SheetSpec, report: Report):
         self.spec = spec
         self.report = report
         self.name = located.name
-        self.worksheet = located.worksheet
-        self.scan = scan_sheet_xml(workbook, located.worksheet)
+        self.all_rows = located.rows
         self.lang = _sheet_language(located.name, spec.en)
-        max_col = min(self.worksheet.max_column or MAX_HEADER_COLUMNS, MAX_HEADER_COLUMNS)
-        top = list(
-            self.worksheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=max_col, values_only=True)
-        )
+        top = [row[:MAX_HEADER_COLUMNS] for row in self.all_rows[:HEADER_SEARCH_ROWS]]
         header_row, self.positions, extra = _find_header(top, schema.header_index(spec))
         self.header_row = header_row or 1
         header_values = top[header_row - 1] if header_row else ()
@@ -291,19 +291,17 @@ class _SheetReader:
             headers={f: clean_text(header_values[p]).rstrip("*").strip() for f, p in self.positions.items()},
             header_row=self.header_row,
         )
-        self.missing_required = False
         for column in spec.columns:
             if column.field not in self.positions and column.required:
-                self.missing_required = True
+                header = column.header(self.lang).rstrip("*")
                 report.add(
                     Issue(
                         ERROR,
                         self.name,
                         None,
-                        column.header(self.lang).rstrip("*"),
+                        header,
                         "missing-column",
-                        f'Column "{column.header(self.lang).rstrip("*")}" is missing; add it to the '
-                        f"header row (row {self.header_row}).",
+                        f'Column "{header}" is missing; add it to the header row (row {self.header_row}).',
                     )
                 )
         for position, header in extra.items():
@@ -318,26 +316,30 @@ class _SheetReader:
                     "it is ignored.",
                 )
             )
-        self._check_structure()
+        self._check_structure(workbook)
 
-    def _check_structure(self) -> None:
+    def _check_structure(self, workbook: OpenWorkbook) -> None:
         data_columns = set(self.positions.values())
-        for merged in self.scan.merged:
-            first, last = merged.split(":")
-            (c1, _), (c2, r2) = _split_ref(first), _split_ref(last)
-            if r2 <= self.header_row or not any(c1 - 1 <= p <= c2 - 1 for p in data_columns):
+        try:
+            merged = workbook.book.get_sheet_by_name(self.name).merged_cell_ranges or []
+        except Exception:  # merges are advisory; a reader that cannot list them still reads the values
+            merged = []
+        for (r1, c1), (r2, c2) in merged:
+            if r2 + 1 <= self.header_row or not any(c1 <= p <= c2 for p in data_columns):
                 continue
+            first = f"{get_column_letter(c1 + 1)}{r1 + 1}"
+            span = f"{first}:{get_column_letter(c2 + 1)}{r2 + 1}"
             self.report.add(
                 Issue(
                     ERROR,
                     self.name,
                     first,
-                    self._header_at(c1 - 1),
+                    self._header_at(c1),
                     "merged-cells",
-                    f"Cells {merged} are merged; unmerge them so each row has its own value.",
+                    f"Cells {span} are merged; unmerge them so each row has its own value.",
                 )
             )
-        for ref in self.scan.formulas_without_value:
+        for ref in formulas_without_value(workbook, self.name):
             column, row = _split_ref(ref)
             if row <= self.header_row or column - 1 not in data_columns:
                 continue
@@ -361,27 +363,12 @@ class _SheetReader:
 
     def rows(self) -> Iterator[tuple[int, dict[str, object]]]:
         """Each non-blank data row as (row number, field -> raw value)."""
-        if not self.positions:
-            return
-        max_col = max(self.positions.values()) + 1
-        last_row = self.scan.last_row
-        if last_row is not None and last_row <= self.header_row:
-            return
         items = tuple(self.positions.items())
-        row_number = self.header_row
-        for values in self.worksheet.iter_rows(
-            min_row=self.header_row + 1, max_row=last_row, max_col=max_col, values_only=True
-        ):
-            row_number += 1
-            record: dict[str, object] = {}
-            for field, position in items:
-                value = values[position] if position < len(values) else None
-                if isinstance(value, str):
-                    value = value.strip()
-                    if not value:
-                        value = None
-                if value is not None:
-                    record[field] = value
+        if not items:
+            return
+        for row_number, values in enumerate(self.all_rows[self.header_row :], self.header_row + 1):
+            width = len(values)
+            record = {f: values[p] for f, p in items if p < width and values[p] is not None}
             if record:
                 yield row_number, record
 
@@ -531,14 +518,11 @@ def _read_goals(reader: _SheetReader) -> list[Goal]:
 def _read_settings(located: _Located | None, report: Report) -> Settings:
     if located is None:
         return Settings(round_id="")
-    worksheet = located.worksheet
     name = located.name
     values: dict[str, object] = {}
     rows: dict[str, int] = {}
     keys = {s.key for s in schema.SETTINGS}
-    for row_number, row in enumerate(
-        worksheet.iter_rows(min_row=1, max_row=500, max_col=2, values_only=True), 1
-    ):
+    for row_number, row in enumerate(located.rows[:500], 1):
         if not row or row[0] is None:
             continue
         key = re.sub(r"[\s-]+", "_", clean_text(row[0]).casefold()).rstrip("*")
@@ -655,7 +639,13 @@ def read_round(path: Path | str) -> tuple[Round, Report]:
     workbook = open_workbook(path)
     try:
         located = _locate_sheets(workbook, report)
-        language = "nb"
+        english = {
+            schema.normalise_header(n)
+            for n in (schema.ROUND_SHEET_NAMES["en"], *(d.en for d in schema.DATA_SHEETS))
+        }
+        language = (
+            "en" if any(schema.normalise_header(loc.name) in english for loc in located.values()) else "nb"
+        )
         for kind, names in (
             ("round", schema.ROUND_SHEET_NAMES),
             *((s.kind, {"en": s.en, "nb": s.nb}) for s in schema.DATA_SHEETS),

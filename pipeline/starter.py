@@ -1,0 +1,468 @@
+"""Write a new, ready-to-fill round workbook, and lay out a new project folder (`appraisal init`).
+
+The workbook's sheets, headers, keys and allowed values all come from `schema.py`, so whatever this
+module writes, `workbook.py` reads. What this module adds is what a person filling the file needs:
+an Instructions sheet, bold frozen headers, column widths, drop-downs for allowed values, date, time and
+text formats, and optionally the example organisation from `sample_data.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline import sample_data, schema
+from pipeline import starter_text as texts
+from pipeline.errors import AppraisalError, OutputError
+
+LANGUAGES = ("nb", "nn", "en")
+# Drop-downs cover rows 2..LAST_DATA_ROW; number formats are set on whole columns (so they go further).
+LAST_DATA_ROW = 2000
+ROUND_FILE = Path("input") / "round.xlsx"
+TEMPLATES_DIR = "templates"
+
+DATE_FORMATS = {"nb": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
+TIME_FORMAT = "HH:MM"
+TEXT_FORMAT = "@"
+
+_DARK = "1F4E78"
+_LIGHT = "DDEBF7"
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor=_DARK)
+_SUBHEADER_FILL = PatternFill("solid", fgColor=_LIGHT)
+_TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+
+
+@dataclass
+class InitResult:
+    """What `init_project` did: the files it created, and the existing files it left untouched."""
+
+    created: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+def build_starter_workbook(lang: str = "nb", example: bool = False) -> Workbook:
+    """A new round workbook in `lang` (nb, nn or en), empty or filled with the example organisation.
+
+    Sheets in order: Instructions, Round, Employees, Schedule, Goals. nn gets bokmål texts and labels.
+    """
+    base = _base_language(lang)
+    wb = Workbook()
+    instructions = wb.active
+    instructions.title = schema.INSTRUCTIONS_SHEET_NAMES[base]
+    _write_instructions(instructions, base)
+    _write_round_sheet(wb.create_sheet(schema.ROUND_SHEET_NAMES[base]), lang, example)
+    rows = sample_data.example_rows(base) if example else {}
+    for spec in schema.DATA_SHEETS:
+        _write_data_sheet(wb.create_sheet(spec.name(base)), spec, base, rows.get(spec.kind, []))
+    for ws in wb.worksheets:
+        _set_up_printing(ws, header_row=ws is not instructions)
+    wb.properties.creator = "appraisal"
+    wb.properties.title = texts.TEXT[base]["title"]
+    return wb
+
+
+def write_starter_workbook(path: Path, lang: str = "nb", example: bool = False) -> None:
+    """Write a new round workbook to `path` (replacing any file there), atomically.
+
+    See `build_starter_workbook` for what it holds. Raises `OutputError` when the file cannot be written.
+    """
+    path = Path(path)
+    wb = build_starter_workbook(lang, example)
+    tmp = _save_to_temp(wb, path)
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write the workbook: {exc}") from exc
+
+
+def init_project(
+    directory: Path,
+    lang: str = "nb",
+    example: bool = False,
+    *,
+    templates: Traversable | Path | None = None,
+) -> InitResult:
+    """Lay out a new project in `directory`: `input/round.xlsx` and a copy of the default templates.
+
+    `templates` is the folder copied to `directory/templates/` with its sub-folders (default: the
+    templates bundled in `pipeline/default_templates/`; nothing when there are none). An existing file is
+    never overwritten: it is listed in `InitResult.skipped`. Every file is written to a temporary file
+    beside it first and only then put in place, so an interrupted init leaves no half-written file.
+    """
+    directory = Path(directory)
+    _base_language(lang)
+    result = InitResult()
+    target = directory / ROUND_FILE
+    if target.exists():
+        result.skipped.append(target)
+    else:
+        wb = build_starter_workbook(lang, example)
+        _record(result, target, _publish_new(_save_to_temp(wb, target), target))
+    source = templates if templates is not None else _bundled_templates()
+    if source is not None and source.is_dir():
+        for parts, item in _walk(source):
+            dest = directory.joinpath(TEMPLATES_DIR, *parts)
+            if dest.exists():
+                result.skipped.append(dest)
+                continue
+            _record(result, dest, _publish_new(_copy_to_temp(item, dest), dest))
+    return result
+
+
+# --- languages and texts -------------------------------------------------------------------------------
+
+
+def _base_language(lang: str) -> str:
+    """The language of texts and labels: nn is written in bokmål (the schema has nb and en)."""
+    if lang not in LANGUAGES:
+        raise AppraisalError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    return "en" if lang == "en" else "nb"
+
+
+def _labels(enum: str, lang: str) -> dict[str, str]:
+    return schema.ENUM_LABELS[enum][_base_language(lang)]
+
+
+# --- the sheets ----------------------------------------------------------------------------------------
+
+
+def _write_instructions(ws: Worksheet, lang: str) -> None:
+    """The first sheet: what each sheet and column is, and how to fill them, in `lang` (nb or en)."""
+    text = texts.TEXT[lang]
+    ws.sheet_view.showGridLines = False
+    widths = (30, 100)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws["A1"] = text["title"]
+    ws["A1"].font = Font(size=16, bold=True, color=_DARK)
+    ws.row_dimensions[1].height = 26
+    row = 3
+    for paragraph in (text["intro"], text["read_only"]):
+        row = _instruction_row(ws, row, "", paragraph, widths)
+    row += 1
+
+    row = _instruction_heading(ws, row, text["sheets"])
+    sheet_names = {
+        "instructions": schema.INSTRUCTIONS_SHEET_NAMES[lang],
+        "round": schema.ROUND_SHEET_NAMES[lang],
+        **{spec.kind: spec.name(lang) for spec in schema.DATA_SHEETS},
+    }
+    for kind, name in sheet_names.items():
+        row = _instruction_row(ws, row, name, texts.SHEET_TEXT[lang][kind], widths)
+    row += 1
+
+    row = _instruction_heading(ws, row, text["how"])
+    for label, body in texts.HOW_TO[lang]:
+        row = _instruction_row(ws, row, label, body, widths)
+    row += 1
+
+    row = _instruction_heading(ws, row, text["settings"].format(sheet=schema.ROUND_SHEET_NAMES[lang]))
+    row = _instruction_subheader(ws, row, text["key"], text["explanation"])
+    for setting in schema.SETTINGS:
+        parts = [_setting_explanation(setting, lang)]
+        if setting.key == "language":
+            parts.append(text["allowed"].format(values=", ".join(_labels("language", lang).values())))
+        if setting.default not in (None, ""):
+            parts.append(text["default"].format(value=setting.default))
+        row = _instruction_row(ws, row, setting.key, _sentences(parts), widths)
+    row += 1
+
+    for spec in schema.DATA_SHEETS:
+        row = _instruction_heading(ws, row, text["columns"].format(sheet=spec.name(lang)))
+        row = _instruction_subheader(ws, row, text["column"], text["meaning"])
+        for column in spec.columns:
+            nb, en = texts.COLUMN_TEXT[spec.kind][column.field]
+            parts = [en if lang == "en" else nb]
+            if column.required:
+                parts.append(text["required"])
+            if column.enum:
+                parts.append(text["allowed"].format(values=", ".join(_labels(column.enum, lang).values())))
+            row = _instruction_row(ws, row, column.header(lang), _sentences(parts), widths)
+        row += 1
+
+    row = _instruction_heading(ws, row, text["next"])
+    for label, body in texts.NEXT_STEPS[lang]:
+        row = _instruction_row(ws, row, label, body, widths)
+
+
+def _instruction_heading(ws: Worksheet, row: int, title: str) -> int:
+    for col in (1, 2):
+        ws.cell(row=row, column=col).fill = _HEADER_FILL
+    cell = ws.cell(row=row, column=1, value=title)
+    cell.font = Font(size=12, bold=True, color="FFFFFF")
+    ws.row_dimensions[row].height = 20
+    return row + 1
+
+
+def _instruction_subheader(ws: Worksheet, row: int, left: str, right: str) -> int:
+    for col, value in ((1, left), (2, right)):
+        cell = ws.cell(row=row, column=col, value=value)
+        cell.font = Font(bold=True)
+        cell.fill = _SUBHEADER_FILL
+    return row + 1
+
+
+def _instruction_row(ws: Worksheet, row: int, label: str, body: str, widths: tuple[int, int]) -> int:
+    """One label/text row; the row is made tall enough for the wrapped text (Excel does not always)."""
+    if label:
+        cell = ws.cell(row=row, column=1, value=label)
+        cell.font = Font(bold=True)
+        cell.alignment = _TOP_WRAP
+    ws.cell(row=row, column=2, value=body).alignment = _TOP_WRAP
+    lines = max(_line_count(label, widths[0]), _line_count(body, widths[1]))
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines + 2
+    return row + 1
+
+
+def _line_count(text: str, width: int) -> int:
+    # A column of width w fits about w characters of Calibri 11; stay a little on the safe side.
+    return max(1, len(textwrap.wrap(text, width=max(10, width - 2))))
+
+
+def _sentences(parts: list[str]) -> str:
+    """Join phrases into sentences: the schema's explanations come without a full stop."""
+    return " ".join(p if p.endswith((".", "!", "?", ")")) else f"{p}." for p in parts)
+
+
+def _setting_explanation(setting: schema.Setting, lang: str) -> str:
+    explanation = setting.en if lang == "en" else setting.nb
+    if setting.required:
+        return f"{explanation} ({texts.TEXT[lang]['required_setting']})"
+    return explanation
+
+
+def _write_round_sheet(ws: Worksheet, lang: str, example: bool) -> None:
+    """Key, value, explanation: one row per setting, the key always in English."""
+    base = _base_language(lang)
+    text = texts.TEXT[base]
+    _write_header_row(ws, (text["key"], text["value"], text["explanation"]), (26, 34, 70))
+    values = sample_data.example_settings(lang) if example else _default_settings(lang)
+    date_format = DATE_FORMATS[base]
+    for row, setting in enumerate(schema.SETTINGS, start=2):
+        _set_text(ws.cell(row=row, column=1), setting.key)
+        value = values.get(setting.key)
+        cell = ws.cell(row=row, column=2)
+        cell.alignment = Alignment(horizontal="left")
+        if setting.kind == "date":
+            cell.number_format = date_format
+        elif setting.kind != "int":
+            cell.number_format = TEXT_FORMAT
+        if value is not None and value != "":
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+        explanation = ws.cell(row=row, column=3, value=_setting_explanation(setting, base))
+        explanation.alignment = Alignment(wrap_text=True, vertical="top")
+        if setting.key == "language":
+            _add_drop_down(ws, "language", base, f"B{row}")
+
+
+def _default_settings(lang: str) -> dict[str, object]:
+    values = {s.key: s.default for s in schema.SETTINGS}
+    values["language"] = lang
+    return values
+
+
+def _write_data_sheet(
+    ws: Worksheet, spec: schema.SheetSpec, lang: str, rows: list[dict[str, object]]
+) -> None:
+    """Header row, column formats, drop-downs and (for the example) the data rows."""
+    widths = [_fitted_width(c, rows) for c in spec.columns]
+    _write_header_row(ws, [c.header(lang) for c in spec.columns], widths)
+    formats: dict[str, str] = {}
+    for index, column in enumerate(spec.columns, start=1):
+        letter = get_column_letter(index)
+        number_format = _number_format(column, lang)
+        if number_format:
+            # A column style: Excel applies it to every cell typed in the column, however far down.
+            ws.column_dimensions[letter].number_format = number_format
+            formats[column.field] = number_format
+        if column.enum:
+            _add_drop_down(ws, column.enum, lang, f"{letter}2:{letter}{max(LAST_DATA_ROW, len(rows) + 1)}")
+    for row, record in enumerate(rows, start=2):
+        for index, column in enumerate(spec.columns, start=1):
+            value = record.get(column.field)
+            if value is None or value == "":
+                continue
+            if column.enum:
+                value = _labels(column.enum, lang).get(str(value), value)
+            cell = ws.cell(row=row, column=index, value=value)
+            if isinstance(value, str):
+                # Person-provided text stays text: `=cmd|...` must never become a formula.
+                cell.data_type = "s"
+            if column.field in formats:
+                cell.number_format = formats[column.field]
+
+
+def _fitted_width(column: schema.Column, rows: list[dict[str, object]]) -> int:
+    """The schema's width, widened (up to 60) so the example's longest text is not cut off."""
+    longest = max((len(v) for r in rows if isinstance(v := r.get(column.field), str)), default=0)
+    return max(column.width, min(longest + 2, 60))
+
+
+def _number_format(column: schema.Column, lang: str) -> str | None:
+    if column.kind == "id":
+        return TEXT_FORMAT
+    if column.kind == "date":
+        return DATE_FORMATS[lang]
+    if column.kind == "time":
+        return TIME_FORMAT
+    return None
+
+
+def _write_header_row(
+    ws: Worksheet, headers: list[str] | tuple[str, ...], widths: list[int] | tuple[int, ...]
+) -> None:
+    for index, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = ws.cell(row=1, column=index)
+        _set_text(cell, header)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _set_up_printing(ws: Worksheet, header_row: bool) -> None:
+    """Landscape, one page wide, the header row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if header_row:
+        ws.print_title_rows = "1:1"
+
+
+def _add_drop_down(ws: Worksheet, enum: str, lang: str, cells: str) -> None:
+    """A list validation with the language's labels; a warning (not a stop) lets synonyms through."""
+    labels = list(_labels(enum, lang).values())
+    text = texts.TEXT[_base_language(lang)]
+    validation = DataValidation(
+        type="list",
+        formula1='"{}"'.format(",".join(labels)),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle=text["bad_title"],
+        error=f"{text['bad_value']} ({', '.join(labels)})",
+    )
+    validation.add(cells)
+    ws.add_data_validation(validation)
+
+
+def _set_text(cell: Cell, value: str) -> None:
+    cell.value = value
+    cell.data_type = "s"
+
+
+# --- files ---------------------------------------------------------------------------------------------
+
+
+def _save_to_temp(wb: Workbook, path: Path) -> Path:
+    """Save `wb` to a new temporary file in `path`'s folder (created if needed) and return its path."""
+    try:
+        tmp = _new_temp_file(path)
+        try:
+            wb.save(tmp)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the workbook: {exc}") from exc
+    return tmp
+
+
+def _copy_to_temp(source: Traversable | Path, dest: Path) -> Path:
+    try:
+        tmp = _new_temp_file(dest)
+        try:
+            tmp.write_bytes(source.read_bytes())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"{dest}: cannot copy the template: {exc}") from exc
+    return tmp
+
+
+def _new_temp_file(path: Path) -> Path:
+    """Create an empty, uniquely named hidden file beside `path`.
+
+    Not `tempfile.mkstemp`: its files are private (0600) and would stay so after the rename; `os.open`
+    with 0666 lets the user's umask decide, as for any file they create.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+
+
+def _publish_new(tmp: Path, dest: Path) -> bool:
+    """Move a finished temporary file to `dest` unless `dest` exists; False (and nothing changed) if it does.
+
+    A hard link fails when the target exists, so even a file that appears between our check and now is
+    never replaced; where links are not supported, fall back to check-then-`os.replace`.
+    """
+    try:
+        try:
+            os.link(tmp, dest)
+        except FileExistsError:
+            return False
+        except OSError:
+            if dest.exists():
+                return False
+            os.replace(tmp, dest)
+        return True
+    except OSError as exc:
+        raise OutputError(f"{dest}: cannot write: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _record(result: InitResult, path: Path, created: bool) -> None:
+    (result.created if created else result.skipped).append(path)
+
+
+def _bundled_templates() -> Traversable | None:
+    try:
+        folder = files("pipeline") / "default_templates"
+    except (ModuleNotFoundError, OSError):
+        return None
+    return folder if folder.is_dir() else None
+
+
+_SKIPPED_NAMES = ("__pycache__", ".DS_Store", "Thumbs.db")
+
+
+def _walk(
+    folder: Traversable | Path, parts: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Traversable]]:
+    """Every file under `folder` with its path parts, in name order; editor junk and lock files left out."""
+    for item in sorted(folder.iterdir(), key=lambda i: i.name):
+        if item.name in _SKIPPED_NAMES or item.name.startswith(("~$", ".")):
+            continue
+        if item.is_dir():
+            yield from _walk(item, (*parts, item.name))
+        elif item.is_file():
+            yield (*parts, item.name), item

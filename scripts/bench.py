@@ -1,0 +1,188 @@
+"""Benchmark: build large, realistic rounds and time the pipeline's stages on them.
+
+Run with `make bench`. Prints figures per size; never asserts a time (speed is reported, not tested).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import holidays
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipeline.schema import EMPLOYEES, GOALS, ROUND_SHEET_NAMES, SCHEDULE  # noqa: E402
+from pipeline.validate import check_workbook  # noqa: E402
+
+DEPARTMENTS = [
+    "Økonomi",
+    "Salg og marked",
+    "Drift",
+    "IT og utvikling",
+    "Kundeservice",
+    "HR",
+    "Innkjøp",
+    "Logistikk",
+    "Produksjon",
+    "Kvalitet",
+    "Juridisk",
+    "Kommunikasjon",
+]
+
+
+def _fake_people(n: int, seed: int) -> list[tuple[str, str]]:
+    try:
+        from faker import Faker
+    except ImportError:  # the bench extra is not installed: plain Norwegian names will do
+        first = ["Åse", "Bjørn", "Øyvind", "Kari", "Ola", "Ingrid", "Nils", "Sigrid", "Håkon", "Tone"]
+        last = ["Sæther", "Ødegård", "Hansen", "Johansen", "Berg", "Lie", "Dahl", "Aas", "Kristiansen"]
+        rng = random.Random(seed)
+        return [(rng.choice(first), rng.choice(last)) for _ in range(n)]
+    fake = Faker("no_NO")
+    fake.seed_instance(seed)
+    return [(fake.first_name(), fake.last_name()) for _ in range(n)]
+
+
+def _working_days(start: dt.date, count: int) -> list[dt.date]:
+    public = holidays.country_holidays("NO", years=[start.year, start.year + 1], include_sundays=False)
+    days, day = [], start
+    while len(days) < count:
+        if day.weekday() < 5 and day not in public:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def build_round(path: Path, employees: int, seed: int = 7) -> None:
+    """Write a valid round workbook with `employees` people, one meeting each, two goals for most."""
+    rng = random.Random(seed)
+    people = _fake_people(employees, seed)
+    workbook = openpyxl.Workbook(write_only=True)
+
+    def text_row(sheet, values):
+        row = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            row.append(cell)
+        sheet.append(row)
+
+    settings = workbook.create_sheet(ROUND_SHEET_NAMES["nb"])
+    for key, value in (
+        ("round_id", "2027-H1"),
+        ("title", "Medarbeidersamtaler 2027"),
+        ("organisation", "Storfjord ASA"),
+        ("period_start", dt.date(2027, 1, 11)),
+        ("period_end", dt.date(2027, 12, 17)),
+        ("invitation_date", dt.date(2026, 12, 1)),
+        ("language", "nb"),
+        ("hr_contact_name", "Hanne HR"),
+        ("hr_contact_email", "hr@storfjord.no"),
+    ):
+        settings.append([key, value])
+    ids = [f"{100000 + i}" for i in range(employees)]
+    span = 8  # people per manager
+    manager_of = {ids[i]: (ids[(i - 1) // span] if i else "") for i in range(employees)}
+    sheet = workbook.create_sheet(EMPLOYEES.nb)
+    sheet.append([c.header("nb") for c in EMPLOYEES.columns])
+    for i, identifier in enumerate(ids):
+        first, last = people[i]
+        text_row(
+            sheet,
+            [
+                identifier,
+                first,
+                last,
+                f"{first}.{last}.{identifier}@storfjord.no".lower().replace(" ", ""),
+                DEPARTMENTS[(i // 50) % len(DEPARTMENTS)],
+                "Rådgiver",
+                manager_of[identifier],
+                "en" if i % 17 == 0 else "nb",
+                dt.date(2015 + i % 10, 1 + i % 12, 1),
+                "aktiv",
+            ],
+        )
+    days = _working_days(dt.date(2027, 1, 18), 200)
+    by_manager: dict[str, int] = {}
+    sheet = workbook.create_sheet(SCHEDULE.nb)
+    sheet.append([c.header("nb") for c in SCHEDULE.columns])
+    for identifier in ids[1:]:
+        manager = manager_of[identifier]
+        slot = by_manager.get(manager, 0)
+        by_manager[manager] = slot + 1
+        # A manager's own meeting (held by their manager) is in the afternoon, their reports' in the morning:
+        # no interviewer is in two meetings at once.
+        day = days[(int(manager) % 150) + slot // 3]
+        start = dt.time(8 + slot % 3, 0)
+        text_row(sheet, [identifier, day, start, None, f"Rom {manager}", None, "Ta med ideer & innspill"])
+    sheet = workbook.create_sheet(GOALS.nb)
+    sheet.append([c.header("nb") for c in GOALS.columns])
+    statuses = ["ikke startet", "pågår", "fullført", "avbrutt"]
+    for identifier in ids:
+        for n in range(1, 1 + rng.choice((1, 2, 2, 3))):
+            status = rng.choice(statuses)
+            text_row(
+                sheet,
+                [
+                    f"2026-H1-{identifier}-G{n}",
+                    identifier,
+                    "mål" if n % 2 else "tiltak",
+                    "Bli tryggere på kundemøter",
+                    "Tre møter ledet alene",
+                    dt.date(2026, 6, 30),
+                    "Selv",
+                    status,
+                    {"ikke startet": 0, "pågår": 50, "fullført": 100, "avbrutt": 10}[status],
+                    "",
+                    "2026-H1",
+                ],
+            )
+    workbook.save(path)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_validate(path: Path, repeat: int = 3) -> tuple[float, int, int]:
+    """Best-of-`repeat` seconds to read and validate; and the numbers of errors and issues."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        _, report = check_workbook(path, today=dt.date(2026, 12, 1))
+        best = min(best, time.perf_counter() - started)
+    return best, len(report.errors), len(report.issues)
+
+
+def main() -> None:
+    """Build rounds of each size and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated employee counts")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        print(
+            f"{'employees':>10} {'build s':>8} {'validate s':>11} {'rows/s':>9} {'errors':>7} {'peak MB':>8}"
+        )
+        for size in (int(s) for s in args.sizes.split(",")):
+            path = Path(tmp) / f"round-{size}.xlsx"
+            started = time.perf_counter()
+            build_round(path, size)
+            built = time.perf_counter() - started
+            seconds, errors, _ = bench_validate(path)
+            rows = size * 4  # employees + meetings + about two goals each
+            print(
+                f"{size:>10} {built:>8.2f} {seconds:>11.2f} {rows / seconds:>9.0f} {errors:>7} {_peak_mb():>8.0f}"
+            )
+        print("\nTarget (issue #2): read and validate 10,000 employees in under 3 s on 2 cores.")
+
+
+if __name__ == "__main__":
+    main()
