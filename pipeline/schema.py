@@ -57,7 +57,7 @@ class SheetSpec:
 ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     "employee_status": {
         "active": ("active", "aktiv", "i arbeid"),
-        "on_leave": ("on_leave", "on leave", "leave", "permisjon", "i permisjon", "permisjon"),
+        "on_leave": ("on_leave", "on leave", "leave", "permisjon", "i permisjon"),
         "left": ("left", "sluttet", "avsluttet", "former"),
     },
     "goal_type": {
@@ -180,7 +180,7 @@ GOALS = SheetSpec(
             width=13,
         ),
         Column("comment", "Comment", "Kommentar", width=30),
-        Column("agreed_in_round", "Agreed in round", "Avtalt i runde", aliases=("round", "runde"), width=15),
+        Column("agreed_in_round", "Agreed in round", "Avtalt i runde", kind="id", aliases=("round", "runde"), width=15),
     ),
     aliases=("maal", "mål og tiltak", "goals and actions"),
 )
@@ -315,7 +315,10 @@ def sheet_names(spec_kind: str) -> tuple[str, ...]:
 
 @functools.cache
 def enum_lookup(enum: str) -> dict[str, str]:
-    """Map every accepted (case-folded, trimmed) word of an allowed-value set to its canonical value."""
+    """Map every accepted word of an allowed-value set to its canonical value.
+
+    Keys are folded like `values.fold_word` (case, `_` as a space, spaces collapsed): fold before looking up.
+    """
     lookup: dict[str, str] = {}
     for canonical, words in ENUMS[enum].items():
         for word in words:

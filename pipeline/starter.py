@@ -175,8 +175,6 @@ def _write_instructions(ws: Worksheet, lang: str) -> None:
     row = _instruction_subheader(ws, row, text["key"], text["explanation"])
     for setting in schema.SETTINGS:
         parts = [_setting_explanation(setting, lang)]
-        if setting.key == "language":
-            parts.append(text["allowed"].format(values=", ".join(_labels("language", lang).values())))
         if setting.default not in (None, ""):
             parts.append(text["default"].format(value=setting.default))
         row = _instruction_row(ws, row, setting.key, _sentences(parts), widths)
@@ -237,7 +235,7 @@ def _line_count(text: str, width: int) -> int:
 
 def _sentences(parts: list[str]) -> str:
     """Join phrases into sentences: the schema's explanations come without a full stop."""
-    return " ".join(p if p.endswith((".", "!", "?", ")")) else f"{p}." for p in parts)
+    return " ".join(p if p.endswith((".", "!", "?")) else f"{p}." for p in parts)
 
 
 def _setting_explanation(setting: schema.Setting, lang: str) -> str:
