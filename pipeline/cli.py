@@ -166,6 +166,173 @@ def run(workbook: Path, output: Path) -> None:
         sys.exit(1)
 
 
+templates_option = click.option(
+    "--templates",
+    "-t",
+    "templates_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of templates (<language>/<kind>.docx); default: ./templates if it exists, else the built-in ones.",
+)
+
+
+def _validated_round(workbook: Path) -> Round:
+    """Read and validate; print the problems and refuse (exit 1) while errors remain."""
+    from .validate import check_workbook
+
+    round_, report = check_workbook(workbook)
+    if report.errors:
+        _print_report(round_, report, workbook)
+        click.echo("Nothing was produced: fix the errors above and run again.", err=True)
+        sys.exit(1)
+    if report.warnings:
+        click.secho(f"{workbook}: {summary_line(report)} See `appraisal validate`.", fg="yellow")
+    return round_
+
+
+def _parse_only(only: str | None, round_: Round) -> set[str] | None:
+    if not only:
+        return None
+    wanted = {part.strip() for part in only.split(",") if part.strip()}
+    known = {e.id for e in round_.employees if e.active}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise click.BadParameter(f"not an active employee: {', '.join(unknown)}", param_hint="--only")
+    return wanted
+
+
+def _progress(total_label: str):  # noqa: ANN202
+    """A rich progress bar on a terminal; nothing when output is redirected."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    if not sys.stdout.isatty():
+        return None
+    return Progress(
+        TextColumn(total_label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+    )
+
+
+def _print_batch(result, root: Path) -> None:  # noqa: ANN001
+    from .ledger import FAILED, KEPT
+
+    for outcome in result.outcomes:
+        if outcome.status == KEPT:
+            click.secho(
+                f"kept     {root / outcome.path} (changed by someone; new version: {outcome.beside})",
+                fg="yellow",
+            )
+        elif outcome.status == FAILED:
+            click.secho(f"failed   {outcome.message}", fg="red", err=True)
+    for path in result.pdf_failed:
+        click.secho(f"failed   PDF of {root / path}", fg="red", err=True)
+    counts = result.counts
+    labels = {
+        "written": "written",
+        "updated": "updated",
+        "unchanged": "unchanged",
+        "kept": "kept because edited",
+        "failed": "failed",
+    }
+    click.echo("")
+    width = max(len(v) for v in labels.values())
+    for status, label in labels.items():
+        click.echo(f"  {label:<{width}}  {counts[status]:>6}")
+    if result.pdf_written or result.pdf_failed:
+        click.echo(f"  {'PDF written':<{width}}  {len(result.pdf_written):>6}")
+    click.echo(f"Output: {root}")
+
+
+@cli.command()
+@workbook_option
+@output_option
+@templates_option
+@click.option("--only", help="Only these employee IDs (comma-separated).")
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each document (needs LibreOffice).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
+def invite(
+    workbook: Path, output: Path, templates_dir: Path | None, only: str | None, pdf: bool, jobs: int | None
+) -> None:
+    """Step 1: invitation letters and calendar invitations (.ics) per employee, and a schedule overview
+    per interviewer, into OUTPUT/<round>/employees/ and OUTPUT/<round>/managers/.
+
+    Validates first and refuses while errors remain. Unchanged documents are not rewritten; a document
+    someone edited is kept, and the new version is written beside it.
+    """
+    from . import layout
+    from .batch import default_workers
+    from .invite import render_invitations
+    from .ledger import FAILED
+    from .render.templates import TemplateSet, resolve_template_folder
+
+    round_ = _validated_round(workbook)
+    wanted = _parse_only(only, round_)
+    templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
+    bar = _progress("Writing invitations")
+    task = None
+
+    def on_total(total: int) -> None:
+        nonlocal task
+        if bar is not None:
+            bar.start()
+            task = bar.add_task("invite", total=total)
+
+    def advance(n: int) -> None:
+        if bar is not None and task is not None:
+            bar.advance(task, n)
+
+    try:
+        result = render_invitations(
+            round_,
+            output,
+            templates,
+            only=wanted,
+            workers=jobs or default_workers(),
+            pdf=pdf,
+            progress=advance,
+            on_total=on_total,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+    _print_batch(result, layout.round_folder(output, round_.settings.round_id))
+    if result.count(FAILED) or result.pdf_failed:
+        sys.exit(1)
+
+
+@cli.group()
+def templates() -> None:
+    """Work with the document templates."""
+
+
+@templates.command("check")
+@templates_option
+@workbook_option
+def templates_check(templates_dir: Path | None, workbook: Path) -> None:
+    """List, per template, Jinja syntax errors (with the line) and variables the documents do not provide.
+
+    Uses the round workbook for example values when it exists, else built-in examples.
+    """
+    from .render.templates import TemplateSet, check_templates, resolve_template_folder
+    from .samples import example_contexts
+
+    folder = resolve_template_folder(templates_dir)
+    checked, problems = check_templates(TemplateSet(folder), example_contexts(workbook))
+    by_template: dict[Path, list[str]] = {}
+    for problem in problems:
+        by_template.setdefault(problem.template, []).append(problem.message)
+    for path in checked + [p for p in by_template if p not in checked]:
+        messages = by_template.get(path, [])
+        mark = (
+            click.style("ok", fg="green")
+            if not messages
+            else click.style(f"{len(messages)} problem(s)", fg="red")
+        )
+        click.echo(f"{path}: {mark}")
+        for message in messages:
+            click.echo(f"  {message}")
+    if problems:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `appraisal` command; `--debug` may stand anywhere on the line."""
     args = list(sys.argv[1:] if argv is None else argv)

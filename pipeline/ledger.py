@@ -1,20 +1,40 @@
-"""Writing files safely: atomic replacement, so a run killed at any moment leaves no half-written file."""
+"""What each run produced: atomic writes, the ledger of outputs and their hashes, and the output lock.
+
+Rules (SPEC §7):
+* every file is written to a temporary file beside it and renamed into place, so a run killed at any
+  moment leaves no half-written file;
+* the ledger records, per output file, the hash of everything that went into it and of the bytes
+  written; an output whose inputs did not change and whose file is as written is not rendered again;
+* a generated file that someone changed since (its bytes differ from what the ledger recorded) is
+  never overwritten: the new version is written beside it (`name (new).docx`) and reported;
+* one run at a time per output folder (an exclusive lock; a second run refuses with a clear message).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import hashlib
+import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from .errors import OutputError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+
+LEDGER_DIR = ".appraisal"
+WRITTEN, UPDATED, UNCHANGED, KEPT, FAILED = "written", "updated", "unchanged", "kept", "failed"
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Have `write` fill a temporary file beside `path`, then move it into place in one step."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:50]}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     try:
         write(Path(temporary))
@@ -23,3 +43,213 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write bytes to `path` atomically."""
+    atomic_write(path, lambda temporary: temporary.write_bytes(data))
+
+
+def digest(data: bytes) -> str:
+    """The hash recorded for a file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def input_digest(*parts: object) -> str:
+    """A stable hash of everything that goes into one output (template digest, context, properties)."""
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Entry:
+    """One output file as the ledger knows it."""
+
+    path: str  # relative to the round's output folder, with /
+    kind: str
+    employee_id: str
+    input_hash: str
+    output_hash: str
+    size: int
+    mtime_ns: int
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """What happened to one output in this run."""
+
+    path: str
+    status: str  # written | updated | unchanged | kept | failed
+    kind: str
+    employee_id: str
+    entry: Entry | None = None
+    beside: str | None = None  # where the new version went when the file was kept
+    message: str = ""
+
+
+class Ledger:
+    """The record of a round's outputs, kept in `<round folder>/.appraisal/ledger.json`."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.file = root / LEDGER_DIR / "ledger.json"
+        self.entries: dict[str, Entry] = {}
+        if self.file.exists():
+            try:
+                data = json.loads(self.file.read_text("utf-8"))
+                self.entries = {e["path"]: Entry(**e) for e in data.get("entries", [])}
+            except (ValueError, TypeError, KeyError) as exc:
+                raise OutputError(
+                    f"{self.file}: the record of earlier runs is damaged ({exc}). Move it away to start afresh; "
+                    "files people edited are then treated as unknown and kept."
+                ) from exc
+
+    def save(self) -> None:
+        """Write the ledger atomically."""
+        payload = {
+            "version": 1,
+            "entries": [asdict(e) for e in sorted(self.entries.values(), key=lambda e: e.path)],
+        }
+        atomic_write_bytes(self.file, json.dumps(payload, ensure_ascii=False, indent=0).encode("utf-8"))
+
+    def record(self, outcomes: list[Outcome]) -> None:
+        """Take in what a run did."""
+        for outcome in outcomes:
+            if outcome.entry is not None:
+                self.entries[outcome.entry.path] = outcome.entry
+
+    def log_run(self, command: str, outcomes: list[Outcome]) -> None:
+        """Append one line per run to `.appraisal/runs.jsonl`: when, what, and what came of it."""
+        counts: dict[str, int] = {}
+        for outcome in outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        line = {
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "command": command,
+            "counts": counts,
+            "files": [
+                {"path": o.path, "status": o.status, **({"beside": o.beside} if o.beside else {})}
+                for o in outcomes
+                if o.status != UNCHANGED
+            ],
+        }
+        log = self.root / LEDGER_DIR / "runs.jsonl"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def beside_path(path: Path) -> Path:
+    """Where a new version goes when the file at `path` was edited: `name (new).docx`."""
+    return path.with_name(f"{path.stem} (new){path.suffix}")
+
+
+def publish(
+    root: Path,
+    relative: str,
+    kind: str,
+    employee_id: str,
+    input_hash: str,
+    render: Callable[[], bytes],
+    previous: Entry | None,
+    extra: dict[str, object] | None = None,
+) -> Outcome:
+    """Bring one output up to date, by the rules in this module's docstring; render only when needed."""
+    path = root / relative
+    extra = extra or {}
+    stat = _stat(path)
+    if (
+        previous is not None
+        and stat is not None
+        and previous.input_hash == input_hash
+        and (stat.st_size, stat.st_mtime_ns) == (previous.size, previous.mtime_ns)
+    ):
+        return Outcome(relative, UNCHANGED, kind, employee_id, previous)
+    data = render()
+    new_hash = digest(data)
+    if stat is None:
+        return _write(root, relative, kind, employee_id, input_hash, data, new_hash, extra, WRITTEN)
+    current = digest(path.read_bytes())
+    if current == new_hash:
+        entry = Entry(
+            relative, kind, employee_id, input_hash, new_hash, stat.st_size, stat.st_mtime_ns, extra
+        )
+        return Outcome(relative, UNCHANGED, kind, employee_id, entry)
+    if previous is not None and current == previous.output_hash:
+        return _write(root, relative, kind, employee_id, input_hash, data, new_hash, extra, UPDATED)
+    # Someone changed the file since we wrote it (or it was never ours): keep it, put ours beside it.
+    side = beside_path(path)
+    if _stat(side) is None or digest(side.read_bytes()) != new_hash:
+        atomic_write_bytes(side, data)
+    relative_side = side.relative_to(root).as_posix()
+    return Outcome(
+        relative,
+        KEPT,
+        kind,
+        employee_id,
+        previous,
+        beside=relative_side,
+        message=f"{relative} was changed since it was generated; the new version is {relative_side}",
+    )
+
+
+def _write(
+    root: Path,
+    relative: str,
+    kind: str,
+    employee_id: str,
+    input_hash: str,
+    data: bytes,
+    new_hash: str,
+    extra: dict[str, object],
+    status: str,
+) -> Outcome:
+    path = root / relative
+    atomic_write_bytes(path, data)
+    stat = path.stat()
+    entry = Entry(relative, kind, employee_id, input_hash, new_hash, stat.st_size, stat.st_mtime_ns, extra)
+    return Outcome(relative, status, kind, employee_id, entry)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+
+
+@contextlib.contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    """Hold the output folder for this run; a second run at the same time refuses with a clear message."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lock_path = folder / ".appraisal.lock"
+    handle = lock_path.open("a+")
+    try:
+        try:
+            _lock(handle)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise OutputError(
+                f"{folder}: another appraisal run is writing here ({holder}). Wait for it to finish and "
+                "run again."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {dt.datetime.now():%Y-%m-%d %H:%M:%S}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def _lock(handle: object) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

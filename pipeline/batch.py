@@ -1,0 +1,214 @@
+"""Producing many documents: one job per output file, done in worker processes, recorded in the ledger.
+
+A job says where a file goes and how to make its bytes (a compiled template and a context, or a
+calendar builder and its arguments) and carries the hash of its inputs. The work is split over
+`--jobs` processes; each renders, compares with what is on disk and writes (see `ledger.publish`);
+the parent only gathers the outcomes. Templates are compiled before the workers start, so each
+worker inherits them compiled.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import AppraisalError
+from .ledger import FAILED, KEPT, UNCHANGED, UPDATED, WRITTEN, Entry, Outcome, publish
+from .render.engine import CompiledTemplate
+
+CHUNK = 64
+PARALLEL_FROM = 200  # fewer jobs than this are done in this process: starting workers costs more
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file to bring up to date."""
+
+    relative: str  # path inside the round's output folder
+    kind: str  # invitation | calendar | overview | ...
+    employee_id: str
+    input_hash: str
+    build: Callable[..., bytes] | None = None  # for non-template outputs: build(*args) -> bytes
+    args: tuple = ()
+    template: CompiledTemplate | None = None
+    context: dict | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def render(self) -> bytes:
+        """The file's bytes."""
+        if self.template is not None:
+            return self.template.render(self.context or {}, self.properties, self.title)
+        assert self.build is not None
+        return self.build(*self.args)
+
+
+@dataclass
+class BatchResult:
+    """Every outcome of a batch, and the PDF conversions."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    pdf_written: list[str] = field(default_factory=list)
+    pdf_failed: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many outputs ended with that status."""
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Outputs per status, in the order the summary table shows them."""
+        return {s: self.count(s) for s in (WRITTEN, UPDATED, UNCHANGED, KEPT, FAILED)}
+
+
+_STATE: dict[str, object] = {}  # set in the parent before forking; workers read their copy
+
+
+def _do(index: int) -> Outcome:
+    root: Path = _STATE["root"]  # type: ignore[assignment]
+    job: Job = _STATE["jobs"][index]  # type: ignore[index]
+    previous: Entry | None = _STATE["entries"].get(job.relative)  # type: ignore[union-attr]
+    try:
+        return publish(
+            root, job.relative, job.kind, job.employee_id, job.input_hash, job.render, previous, job.extra
+        )
+    except AppraisalError as exc:
+        return Outcome(job.relative, FAILED, job.kind, job.employee_id, previous, message=str(exc))
+    except OSError as exc:
+        return Outcome(
+            job.relative,
+            FAILED,
+            job.kind,
+            job.employee_id,
+            previous,
+            message=f"{job.relative}: {exc.strerror or exc}",
+        )
+
+
+def _do_chunk(indices: Sequence[int]) -> list[Outcome]:
+    return [_do(i) for i in indices]
+
+
+def run_jobs(
+    root: Path,
+    jobs: list[Job],
+    entries: dict[str, Entry],
+    workers: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[Outcome]:
+    """Bring every job's file up to date, in `workers` processes; outcomes in job order."""
+    _STATE.update(root=root, jobs=jobs, entries=entries)
+    chunks = [range(i, min(i + CHUNK, len(jobs))) for i in range(0, len(jobs), CHUNK)]
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    try:
+        if workers <= 1 or len(jobs) < PARALLEL_FROM or not _can_fork():
+            for chunk in chunks:
+                for index, outcome in zip(chunk, _do_chunk(chunk), strict=True):
+                    outcomes[index] = outcome
+                if progress:
+                    progress(len(chunk))
+        else:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(processes=workers) as pool:
+                for chunk, results in zip(chunks, pool.imap(_do_chunk, chunks), strict=True):
+                    for index, outcome in zip(chunk, results, strict=True):
+                        outcomes[index] = outcome
+                    if progress:
+                        progress(len(chunk))
+    finally:
+        _STATE.clear()
+    return [o for o in outcomes if o is not None]
+
+
+def _can_fork() -> bool:
+    return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+# -- PDF through LibreOffice ------------------------------------------------------------------------
+
+
+def find_soffice() -> str | None:
+    """LibreOffice's command, if installed."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in (
+        "/usr/bin/soffice",
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+        r"C:\Program Files\LibreOffice\program\soffice.exe",
+    ):
+        if Path(candidate).exists():
+            return candidate
+    return None
+
+
+def convert_to_pdf(documents: list[Path], timeout: int = 3600) -> tuple[list[Path], list[Path]]:
+    """Convert .docx files to PDF beside them in one LibreOffice call; returns (converted, failed).
+
+    Raises AppraisalError when LibreOffice is not installed.
+    """
+    if not documents:
+        return [], []
+    soffice = find_soffice()
+    if soffice is None:
+        raise AppraisalError(
+            "--pdf needs LibreOffice, which is not installed. Install it (e.g. `apt-get install "
+            "libreoffice-writer-nogui`, or from libreoffice.org) or run without --pdf."
+        )
+    converted: list[Path] = []
+    failed: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="appraisal-pdf-") as tmp:
+        work = Path(tmp)
+        inputs = work / "in"
+        outputs = work / "out"
+        inputs.mkdir()
+        names = []
+        for number, document in enumerate(documents):
+            link = inputs / f"{number:06d}.docx"
+            try:
+                link.symlink_to(document.resolve())
+            except OSError:
+                shutil.copyfile(document, link)
+            names.append(link.name)
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outputs),
+            *names,
+        ]
+        try:
+            subprocess.run(command, cwd=inputs, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise AppraisalError(f"LibreOffice could not convert the documents to PDF ({exc}).") from exc
+        for number, document in enumerate(documents):
+            produced = outputs / f"{number:06d}.pdf"
+            if produced.exists() and produced.stat().st_size > 0:
+                target = document.with_suffix(".pdf")
+                shutil.move(str(produced), target.with_name(f".{target.name}.tmp"))
+                os.replace(target.with_name(f".{target.name}.tmp"), target)
+                converted.append(target)
+            else:
+                failed.append(document)
+    return converted, failed

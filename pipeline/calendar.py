@@ -1,0 +1,230 @@
+"""Calendar invitations (.ics, RFC 5545) for the appraisal conversations (step 1).
+
+One calendar per employee: METHOD:REQUEST, a VTIMEZONE for the round's zone and one VEVENT whose
+organiser is the interviewer and whose attendee is the employee. The UID is stable per round and
+employee, and the caller raises SEQUENCE whenever `meeting_fingerprint` changes, so a re-sent
+invitation moves the meeting in the reader's calendar instead of adding a second one.
+
+Everything here is pure: the same inputs give the same bytes (the caller passes DTSTAMP), which lets
+the ledger see that an unchanged meeting needs no new file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import urllib.parse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress
+
+from .errors import AppraisalError
+from .model import Employee, Meeting, Settings
+
+PRODID = "-//appraisal//appraisal round//EN"
+UID_DOMAIN = "appraisal"
+REMINDER = dt.timedelta(minutes=15)
+
+_TEXTS = {
+    "nb": {
+        "summary": "Medarbeidersamtale",
+        "summary_with": "Medarbeidersamtale med {name}",
+        "round": "{title}",
+        "note": "Merknad: {note}",
+        "letter": "Agenda og hvordan du kan forberede deg står i invitasjonsbrevet.",
+        "contact": "Spørsmål? Kontakt {contact}.",
+        "reminder": "Påminnelse: {summary}",
+    },
+    "nn": {
+        "summary": "Medarbeidarsamtale",
+        "summary_with": "Medarbeidarsamtale med {name}",
+        "round": "{title}",
+        "note": "Merknad: {note}",
+        "letter": "Agenda og korleis du kan førebu deg står i invitasjonsbrevet.",
+        "contact": "Spørsmål? Kontakt {contact}.",
+        "reminder": "Påminning: {summary}",
+    },
+    "en": {
+        "summary": "Appraisal conversation",
+        "summary_with": "Appraisal conversation with {name}",
+        "round": "{title}",
+        "note": "Note: {note}",
+        "letter": "The invitation letter has the agenda and how to prepare.",
+        "contact": "Questions? Contact {contact}.",
+        "reminder": "Reminder: {summary}",
+    },
+}
+
+
+def _texts(lang: str) -> dict[str, str]:
+    return _TEXTS.get(lang, _TEXTS["nb"])
+
+
+def ics_filename(lang: str) -> str:
+    """The invitation's file name in the employee's folder: `invitasjon.ics` / `invitation.ics`."""
+    return "invitation.ics" if lang == "en" else "invitasjon.ics"
+
+
+def _uid_part(text: str) -> str:
+    # Percent-encode everything but letters, digits and `-_~`, and `.` too, so `.` and `@` can only be
+    # our separators: the mapping (round, employee, organisation) -> UID is one-to-one.
+    return urllib.parse.quote(text, safe="").replace(".", "%2E")
+
+
+def meeting_uid(round_id: str, employee_id: str, organisation: str = "") -> str:
+    """The VEVENT UID of an employee's conversation in a round, e.g. `2027-H1.1004@appraisal`.
+
+    Stable between runs and different for every (round, employee) pair, whatever the IDs contain.
+    Pass `organisation` only if its spelling never changes during the round: a changed UID makes
+    calendars add a second meeting instead of updating the first.
+    """
+    domain = UID_DOMAIN if not organisation else f"{UID_DOMAIN}.{_uid_part(organisation)}"
+    return f"{_uid_part(round_id)}.{_uid_part(employee_id)}@{domain}"
+
+
+def meeting_fingerprint(meeting: Meeting, interviewer_id: str, location: str) -> str:
+    """A short hash of what, when changed, needs a re-sent invitation (a raised SEQUENCE).
+
+    That is the date, start, duration, the effective location and the interviewer; the note and other
+    wording are left out, so editing them does not move the meeting in anyone's calendar.
+    """
+    facts = [
+        meeting.date.isoformat() if meeting.date else "",
+        meeting.start.isoformat() if meeting.start else "",
+        meeting.duration_minutes,
+        location,
+        interviewer_id,
+    ]
+    payload = json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(payload).hexdigest()[:16]
+
+
+def default_summary(interviewer: Employee | None, lang: str) -> str:
+    """`Medarbeidersamtale med Kari Nordmann` / `Appraisal conversation with Kari Nordmann`."""
+    texts = _texts(lang)
+    if interviewer is None or not interviewer.name:
+        return texts["summary"]
+    return texts["summary_with"].format(name=interviewer.name)
+
+
+def default_description(settings: Settings, meeting: Meeting, lang: str) -> str:
+    """The event's text: the round, the note if any, where the agenda is, and the HR contact."""
+    texts = _texts(lang)
+    lines = []
+    if settings.title:
+        lines.append(texts["round"].format(title=settings.title))
+    if meeting.note:
+        lines.append(texts["note"].format(note=meeting.note))
+    lines.append(texts["letter"])
+    name, email = settings.hr_contact_name, settings.hr_contact_email
+    contact = f"{name} ({email})" if name and email else name or email
+    if contact:
+        lines.append(texts["contact"].format(contact=contact))
+    return "\n".join(lines)
+
+
+def _address(person: Employee) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    if person.name:
+        # icalendar quotes the value and writes `"` as `^'` (RFC 6868), so any name survives.
+        address.params["CN"] = person.name
+    return address
+
+
+def _zone(settings: Settings) -> ZoneInfo:
+    try:
+        return ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise AppraisalError(
+            f"Unknown time zone {settings.timezone!r} for round {settings.round_id}"
+        ) from exc
+
+
+def _utc(stamp: dt.datetime) -> dt.datetime:
+    # A naive stamp is taken as UTC; iCalendar has no sub-second precision.
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def build_invitation_ics(
+    settings: Settings,
+    employee: Employee,
+    meeting: Meeting,
+    interviewer: Employee | None,
+    *,
+    sequence: int,
+    stamp: dt.datetime,
+    lang: str,
+    summary: str | None = None,
+    description: str | None = None,
+) -> bytes:
+    """The employee's calendar invitation as .ics bytes (RFC 5545, METHOD:REQUEST, CRLF, folded lines).
+
+    Times are local to `settings.timezone` and carry its VTIMEZONE (covering the meeting's year).
+    `stamp` becomes DTSTAMP (in UTC) and nothing else in the output depends on the clock, so the same
+    inputs always give the same bytes. `summary` and `description` default to a short text in `lang`;
+    pass an empty string to leave the property out. Without an interviewer there is no ORGANIZER.
+    """
+    start = meeting.starts_at
+    end = meeting.ends_at
+    if start is None or end is None:
+        raise AppraisalError(
+            f"Employee {employee.id} has no meeting date and time in round {settings.round_id}"
+        )
+    zone = _zone(settings)
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "REQUEST")
+    try:
+        timezone = Timezone.from_tzid(
+            settings.timezone,
+            first_date=dt.date(start.year, 1, 1),
+            last_date=dt.date(end.year + 1, 1, 1),
+        )
+    except ValueError as exc:
+        raise AppraisalError(
+            f"Unknown time zone {settings.timezone!r} for round {settings.round_id}"
+        ) from exc
+    calendar.add_component(timezone)
+
+    event = Event()
+    event.add("uid", meeting_uid(settings.round_id, employee.id))
+    event.add("sequence", sequence)
+    event.add("dtstamp", _utc(stamp))
+    event.add("dtstart", start.replace(tzinfo=zone))
+    event.add("dtend", end.replace(tzinfo=zone))
+    title = default_summary(interviewer, lang) if summary is None else summary
+    if title:
+        event.add("summary", title)
+    location = meeting.location or settings.default_location
+    if location:
+        event.add("location", location)
+    text = default_description(settings, meeting, lang) if description is None else description
+    if text:
+        event.add("description", text)
+    if interviewer is not None and interviewer.email:
+        event.add("organizer", _address(interviewer))
+    if employee.email:
+        attendee = _address(employee)
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+        attendee.params["RSVP"] = "TRUE"
+        event.add("attendee", attendee)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -REMINDER)
+    alarm.add(
+        "description", _texts(lang)["reminder"].format(summary=title or default_summary(interviewer, lang))
+    )
+    event.add_component(alarm)
+
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,193 @@
+"""Which documents each person gets, and the context each template is rendered with (steps 1-3).
+
+Contexts are plain dicts of strings and lists, built by pure functions: every value is already
+formatted for the reader's language, and an empty cell is the empty string (never None). The variables
+are documented in docs/templates.md; `CONTEXT_EXAMPLES` holds one example per template kind, which
+`appraisal templates check` renders to find unknown variables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .model import Employee, Meeting, Round, Settings
+from .render import locale
+
+AGENDA = {
+    "nb": [
+        "Innledning: hensikten med samtalen",
+        "Tilbakeblikk: arbeidsoppgaver, resultater og mål fra forrige periode",
+        "Tilbakemeldinger begge veier: det som går bra, og det som kan bli bedre",
+        "Utvikling og kompetanse: ønsker og behov",
+        "Nye mål og tiltak for neste periode, og oppsummering",
+    ],
+    "en": [
+        "Introduction: the purpose of the conversation",
+        "Looking back: tasks, results and goals from the last period",
+        "Feedback both ways: what goes well, and what could be better",
+        "Development and competence: wishes and needs",
+        "New goals and actions for the next period, and a summary",
+    ],
+}
+
+PREPARATION = {
+    "nb": [
+        "Les gjennom målene og tiltakene fra forrige samtale, og tenk over hvordan det har gått.",
+        "Tenk over hva som har gått bra, og hva som har vært krevende i arbeidet.",
+        "Noter hva du ønsker å utvikle deg i, og hva du trenger for å lykkes.",
+        "Skriv ned spørsmål og temaer du vil ta opp med lederen din.",
+    ],
+    "en": [
+        "Read through the goals and actions from the last conversation and think about how they went.",
+        "Think about what has gone well and what has been demanding in your work.",
+        "Note what you would like to develop in, and what you need to succeed.",
+        "Write down questions and topics you would like to raise with your manager.",
+    ],
+}
+
+
+def document_language(employee: Employee | None, settings: Settings) -> str:
+    """The reader's language: their own, else the round's."""
+    if employee is not None and employee.language:
+        return employee.language
+    return settings.language or "nb"
+
+
+def _agenda_language(lang: str) -> str:
+    return "en" if lang == "en" else "nb"
+
+
+def round_context(settings: Settings, lang: str) -> dict[str, str]:
+    """The round's facts, formatted for `lang`."""
+    return {
+        "id": settings.round_id,
+        "title": settings.title,
+        "organisation": settings.organisation,
+        "period_start": locale.medium_date(settings.period_start, lang),
+        "period_end": locale.medium_date(settings.period_end, lang),
+        "follow_up_date": locale.medium_date(settings.follow_up_date, lang),
+        "hr_contact_name": settings.hr_contact_name,
+        "hr_contact_email": settings.hr_contact_email,
+    }
+
+
+def person_context(employee: Employee | None) -> dict[str, str]:
+    """A person's facts (all empty when unknown)."""
+    if employee is None:
+        return dict.fromkeys(
+            ("id", "first_name", "last_name", "name", "email", "department", "job_title"), ""
+        )
+    return {
+        "id": employee.id,
+        "first_name": employee.first_name,
+        "last_name": employee.last_name,
+        "name": employee.name,
+        "email": employee.email,
+        "department": employee.department,
+        "job_title": employee.job_title,
+    }
+
+
+def meeting_context(meeting: Meeting, settings: Settings, lang: str) -> dict[str, str]:
+    """A meeting's time and place, formatted for `lang`."""
+    end = meeting.ends_at
+    return {
+        "date": locale.long_date(meeting.date, lang),
+        "date_short": locale.short_date(meeting.date, lang),
+        "weekday": locale.weekday(meeting.date, lang),
+        "start": locale.clock(meeting.start, lang),
+        "end": locale.clock(end.time() if end else None, lang),
+        "when": locale.date_and_time(meeting.date, meeting.start, lang),
+        "duration": locale.duration(meeting.duration_minutes, lang),
+        "duration_minutes": str(meeting.duration_minutes),
+        "location": meeting.location or settings.default_location,
+        "note": meeting.note,
+    }
+
+
+def invitation_context(
+    round_: Round, employee: Employee, meeting: Meeting, interviewer: Employee | None, lang: str
+) -> dict[str, object]:
+    """Everything the invitation letter template may use."""
+    settings = round_.settings
+    return {
+        "language": lang,
+        "letter_date": locale.medium_date(settings.invitation_date or dt.date.today(), lang),
+        "round": round_context(settings, lang),
+        "employee": person_context(employee),
+        "interviewer": person_context(interviewer),
+        "meeting": meeting_context(meeting, settings, lang),
+        "agenda": list(AGENDA[_agenda_language(lang)]),
+        "preparation": list(PREPARATION[_agenda_language(lang)]),
+    }
+
+
+def overview_context(
+    round_: Round, interviewer: Employee, meetings: list[tuple[Employee, Meeting]], lang: str
+) -> dict[str, object]:
+    """Everything the interviewer's schedule overview may use; meetings in time order."""
+    settings = round_.settings
+    rows = []
+    days: list[dict[str, object]] = []
+    for employee, meeting in sorted(
+        meetings, key=lambda pair: (pair[1].starts_at or dt.datetime.max, pair[0].id)
+    ):
+        row = {**meeting_context(meeting, settings, lang), "employee": person_context(employee)}
+        rows.append(row)
+        if not days or days[-1]["date"] != row["date"]:
+            days.append({"date": row["date"], "date_short": row["date_short"], "meetings": []})
+        days[-1]["meetings"].append(row)
+    return {
+        "language": lang,
+        "letter_date": locale.medium_date(settings.invitation_date or dt.date.today(), lang),
+        "round": round_context(settings, lang),
+        "interviewer": person_context(interviewer),
+        "meetings": rows,
+        "days": days,
+        "meeting_count": str(len(rows)),
+    }
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One employee's invitation: who, when, with whom, in which language."""
+
+    employee: Employee
+    meeting: Meeting
+    interviewer: Employee | None
+    lang: str
+
+
+def plan_invitations(round_: Round, only: set[str] | None = None) -> list[Invitation]:
+    """Who gets an invitation: each active employee with a (first) meeting; `only` narrows to those IDs."""
+    by_id = {e.id: e for e in round_.employees if e.id}
+    seen: set[str] = set()
+    planned = []
+    for meeting in round_.meetings:
+        employee = by_id.get(meeting.employee_id)
+        if employee is None or not employee.active or employee.id in seen:
+            continue
+        seen.add(employee.id)
+        if only is not None and employee.id not in only:
+            continue
+        interviewer_id = meeting.interviewer_id or employee.manager_id
+        lang = document_language(employee, round_.settings)
+        planned.append(Invitation(employee, meeting, by_id.get(interviewer_id), lang))
+    return planned
+
+
+def example_contexts(round_: Round) -> dict[str, dict[str, object]]:
+    """One real context per template kind, from the first invitation of a round (for `templates check`)."""
+    invitations = plan_invitations(round_)
+    if not invitations:
+        raise ValueError("the round has no scheduled active employee to take example values from")
+    first = invitations[0]
+    interviewer = first.interviewer or first.employee
+    own = [(i.employee, i.meeting) for i in invitations if i.interviewer == first.interviewer]
+    return {
+        "invitation": invitation_context(
+            round_, first.employee, first.meeting, first.interviewer, first.lang
+        ),
+        "overview": overview_context(round_, interviewer, own, first.lang),
+    }

@@ -1,0 +1,198 @@
+"""Step 1: invitation letters and calendar invitations per employee, a schedule overview per interviewer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from . import calendar, layout
+from .batch import BatchResult, Job, convert_to_pdf, run_jobs
+from .documents import (
+    Invitation,
+    document_language,
+    invitation_context,
+    overview_context,
+    plan_invitations,
+)
+from .ledger import KEPT, UNCHANGED, UPDATED, WRITTEN, Entry, Ledger, input_digest, output_lock
+from .model import Employee, Round
+from .render.templates import TemplateSet
+
+ENGINE_VERSION = "1"  # raise when a change to the engine changes the bytes of every document
+
+
+def document_properties(round_: Round, kind: str, employee_id: str, template_digest: str) -> dict[str, str]:
+    """The custom document properties every generated document carries."""
+    return {
+        "AppraisalRound": round_.settings.round_id,
+        "AppraisalEmployeeID": employee_id,
+        "AppraisalKind": kind,
+        "AppraisalTemplateVersion": template_digest[:12],
+    }
+
+
+def invitation_jobs(
+    round_: Round, templates: TemplateSet, ledger: Ledger, invitations: list[Invitation], now: dt.datetime
+) -> list[Job]:
+    """The letter and the .ics of each invitation."""
+    jobs: list[Job] = []
+    settings = round_.settings
+    for invitation in invitations:
+        employee, meeting, interviewer, lang = (
+            invitation.employee,
+            invitation.meeting,
+            invitation.interviewer,
+            invitation.lang,
+        )
+        folder = layout.employee_dir(employee)
+        template = templates.get("invitation", lang)
+        context = invitation_context(round_, employee, meeting, interviewer, lang)
+        properties = document_properties(round_, "invitation", employee.id, template.digest)
+        title = f"{'Invitation' if lang == 'en' else 'Invitasjon'} – {employee.name}"
+        jobs.append(
+            Job(
+                relative=f"{folder}/{layout.document_name('invitation', lang, '.docx')}",
+                kind="invitation",
+                employee_id=employee.id,
+                input_hash=input_digest(ENGINE_VERSION, template.digest, context, properties, title),
+                template=template,
+                context=context,
+                properties=properties,
+                title=title,
+            )
+        )
+        relative_ics = f"{folder}/{layout.document_name('calendar', lang, '.ics')}"
+        location = meeting.location or settings.default_location
+        interviewer_id = interviewer.id if interviewer else ""
+        fingerprint = calendar.meeting_fingerprint(meeting, interviewer_id, location)
+        sequence, stamp = _sequence(ledger.entries.get(relative_ics), fingerprint, now)
+        args = (settings, employee, meeting, interviewer)
+        jobs.append(
+            Job(
+                relative=relative_ics,
+                kind="calendar",
+                employee_id=employee.id,
+                input_hash=input_digest(
+                    ENGINE_VERSION,
+                    "ics",
+                    asdict(settings),
+                    _person(employee),
+                    _person(interviewer),
+                    asdict(meeting) | {"row": 0},
+                    sequence,
+                    stamp,
+                    lang,
+                ),
+                build=_build_ics,
+                args=(*args, sequence, stamp, lang),
+                extra={"fingerprint": fingerprint, "sequence": sequence, "stamp": stamp},
+            )
+        )
+    return jobs
+
+
+def _person(employee: Employee | None) -> dict[str, object] | None:
+    return None if employee is None else asdict(employee) | {"row": 0}
+
+
+def _build_ics(settings, employee, meeting, interviewer, sequence, stamp, lang) -> bytes:  # noqa: ANN001
+    return calendar.build_invitation_ics(
+        settings,
+        employee,
+        meeting,
+        interviewer,
+        sequence=sequence,
+        stamp=dt.datetime.fromisoformat(stamp),
+        lang=lang,
+    )
+
+
+def _sequence(previous: Entry | None, fingerprint: str, now: dt.datetime) -> tuple[int, str]:
+    """SEQUENCE and DTSTAMP: kept while the meeting is unchanged, raised (and re-stamped) when it changes."""
+    if previous is None or "sequence" not in previous.extra:
+        return 0, now.isoformat(timespec="seconds")
+    sequence = int(previous.extra["sequence"])  # type: ignore[arg-type]
+    stamp = str(previous.extra.get("stamp") or now.isoformat(timespec="seconds"))
+    if previous.extra.get("fingerprint") != fingerprint:
+        return sequence + 1, now.isoformat(timespec="seconds")
+    return sequence, stamp
+
+
+def overview_jobs(round_: Round, templates: TemplateSet, invitations: list[Invitation]) -> list[Job]:
+    """One schedule overview per interviewer, of their own meetings only."""
+    by_interviewer: dict[str, list[Invitation]] = defaultdict(list)
+    people: dict[str, Employee] = {}
+    for invitation in invitations:
+        if invitation.interviewer is not None:
+            by_interviewer[invitation.interviewer.id].append(invitation)
+            people[invitation.interviewer.id] = invitation.interviewer
+    jobs = []
+    for interviewer_id, own in sorted(by_interviewer.items()):
+        interviewer = people[interviewer_id]
+        lang = document_language(interviewer, round_.settings)
+        template = templates.get("overview", lang)
+        context = overview_context(round_, interviewer, [(i.employee, i.meeting) for i in own], lang)
+        properties = document_properties(round_, "overview", interviewer.id, template.digest)
+        title = f"{'Schedule overview' if lang == 'en' else 'Samtaleoversikt'} – {interviewer.name}"
+        jobs.append(
+            Job(
+                relative=f"{layout.manager_dir(interviewer)}/{layout.document_name('overview', lang, '.docx')}",
+                kind="overview",
+                employee_id=interviewer.id,
+                input_hash=input_digest(ENGINE_VERSION, template.digest, context, properties, title),
+                template=template,
+                context=context,
+                properties=properties,
+                title=title,
+            )
+        )
+    return jobs
+
+
+def render_invitations(
+    round_: Round,
+    output: Path,
+    templates: TemplateSet,
+    *,
+    only: set[str] | None = None,
+    workers: int = 1,
+    pdf: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Step 1 for a validated round: letters, .ics and overviews into the round's output folder."""
+    root = layout.round_folder(output, round_.settings.round_id)
+    with output_lock(root):
+        ledger = Ledger(root)
+        invitations = plan_invitations(round_, only)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        jobs = invitation_jobs(round_, templates, ledger, invitations, now)
+        if only is None:
+            jobs += overview_jobs(round_, templates, invitations)
+        else:  # the overview covers all of an interviewer's meetings, so it is rebuilt from the whole round
+            affected = {i.interviewer.id for i in invitations if i.interviewer}
+            everyone = plan_invitations(round_)
+            jobs += [j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected]
+        if on_total:
+            on_total(len(jobs))
+        result = BatchResult(run_jobs(root, jobs, ledger.entries, workers, progress))
+        ledger.record(result.outcomes)
+        ledger.save()
+        if pdf:
+            documents = [
+                root / o.path
+                for o in result.outcomes
+                if o.path.endswith(".docx")
+                and (
+                    o.status in (WRITTEN, UPDATED)
+                    or (o.status in (UNCHANGED, KEPT) and not (root / o.path).with_suffix(".pdf").exists())
+                )
+            ]
+            converted, failed = convert_to_pdf(documents)
+            result.pdf_written = [p.relative_to(root).as_posix() for p in converted]
+            result.pdf_failed = [p.relative_to(root).as_posix() for p in failed]
+        ledger.log_run("invite", result.outcomes)
+    return result

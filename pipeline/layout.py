@@ -1,0 +1,61 @@
+"""Where outputs go (SPEC §7), and file names that are safe on Windows, macOS and Linux."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .model import Employee
+
+WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+MAX_NAME_BYTES = 120  # well under every file system's 255, leaving room for suffixes and " (new)"
+
+DOCUMENT_NAMES = {
+    "invitation": {"nb": "invitasjon", "en": "invitation"},
+    "calendar": {"nb": "invitasjon", "en": "invitation"},
+    "overview": {"nb": "samtaleoversikt", "en": "schedule-overview"},
+}
+
+
+def safe_name(text: str, fallback: str = "_") -> str:
+    """One path component made from any text: no separators, reserved names or trailing dots, bounded length."""
+    name = unicodedata.normalize("NFC", text)
+    name = UNSAFE.sub("_", name)
+    name = " ".join(name.split())  # tabs, newlines and runs of spaces become one space
+    name = name.strip(" .")
+    if WINDOWS_RESERVED.match(name):
+        name = f"_{name}"
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    name = name.rstrip(" .")
+    if not name or name.startswith("."):
+        name = f"{fallback}{name}" if name else fallback
+    return name
+
+
+def person_folder(employee: Employee) -> str:
+    """`1004-Kari Nordmann`: the ID first, so folders sort and stay unique."""
+    return safe_name(f"{employee.id}-{employee.name}")
+
+
+def round_folder(output: Path, round_id: str) -> Path:
+    """`output/<round>`."""
+    return output / safe_name(round_id)
+
+
+def employee_dir(employee: Employee) -> str:
+    """The employee's folder, relative to the round's folder."""
+    return f"employees/{person_folder(employee)}"
+
+
+def manager_dir(interviewer: Employee) -> str:
+    """The interviewer's folder, relative to the round's folder."""
+    return f"managers/{person_folder(interviewer)}"
+
+
+def document_name(kind: str, lang: str, suffix: str) -> str:
+    """`invitasjon.docx`, `invitation.ics`, `samtaleoversikt.docx`, ..."""
+    names = DOCUMENT_NAMES[kind]
+    return f"{names['en' if lang == 'en' else 'nb']}{suffix}"

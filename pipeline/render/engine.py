@@ -1,0 +1,315 @@
+"""Compile a docxtpl (Jinja-in-Word) template once, render many documents from it.
+
+docxtpl's own `render()` re-reads the package, re-patches and re-compiles the XML for every document.
+Here a template is read once: the Jinja parts (body, headers, footers, notes) are patched by docxtpl's
+own `patch_xml` and compiled once in a sandboxed, autoescaping environment; every other part of the
+package is compressed once and its bytes are reused as they are. Rendering a document is then: run the
+compiled templates, deflate the few XML parts that changed, and lay out the zip.
+
+Every value is inserted as literal text: the environment escapes it for XML, turns line breaks and tabs
+into Word's own breaks, and drops characters XML cannot hold. Output documents carry no metadata from
+the template (author, comments, revision); they carry custom document properties given per document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from ..errors import AppraisalError
+
+JINJA_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+DROPPED_PARTS = re.compile(
+    r"^(word/(comments\w*|people)\.xml|docProps/(core|app|custom)\.xml|docProps/thumbnail\.\w+)$"
+)
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+APP_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+THUMB_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+COMMENT_TYPES = ("comments", "commentsExtended", "commentsIds", "commentsExtensible", "people")
+DEFLATE_LEVEL = 6
+
+
+class TemplateError(AppraisalError):
+    """A template cannot be read, compiled or rendered; the message names the template."""
+
+
+def literal(value: object) -> Markup:
+    """A context value as WordprocessingML text: escaped, breaks and tabs as Word's, never `None`."""
+    if value is None:
+        return Markup("")
+    text = value if isinstance(value, str) else str(value)
+    if ILLEGAL_XML.search(text):
+        text = ILLEGAL_XML.sub("", text)
+    text = xml_escape(text, {'"': "&quot;"})
+    if "\n" in text or "\r" in text or "\t" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", BREAK).replace("\t", TAB)
+    return Markup(text)
+
+
+def make_environment(undefined: type[jinja2.Undefined] = jinja2.StrictUndefined) -> SandboxedEnvironment:
+    """The one Jinja environment documents are rendered in: sandboxed, autoescaping, strict."""
+    return SandboxedEnvironment(
+        autoescape=True, undefined=undefined, finalize=literal, keep_trailing_newline=True
+    )
+
+
+# -- the zip writer ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Member:
+    """One part of the package, already compressed."""
+
+    name: bytes
+    crc: int
+    size: int
+    data: bytes  # deflated (raw) bytes
+    method: int = zipfile.ZIP_DEFLATED
+
+
+def _pack(name: str, raw: bytes, level: int = DEFLATE_LEVEL) -> _Member:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    data = compressor.compress(raw) + compressor.flush()
+    return _Member(name.encode("utf-8"), zlib.crc32(raw), len(raw), data)
+
+
+_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01: fixed, so equal inputs give equal bytes
+
+
+def _zip(members: list[_Member]) -> bytes:
+    """Lay out a zip archive from compressed members (no zip64: documents are small)."""
+    out = bytearray()
+    central = bytearray()
+    for member in members:
+        flags = 0 if member.name.isascii() else 0x800
+        offset = len(out)
+        out += struct.pack(
+            "<IHHHHHIIIHH",
+            0x04034B50,
+            20,
+            flags,
+            member.method,
+            0,
+            _DOS_DATE,
+            member.crc,
+            len(member.data),
+            member.size,
+            len(member.name),
+            0,
+        )
+        out += member.name
+        out += member.data
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            20,
+            20,
+            flags,
+            member.method,
+            0,
+            _DOS_DATE,
+            member.crc,
+            len(member.data),
+            member.size,
+            len(member.name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
+        )
+        central += member.name
+    start = len(out)
+    out += central
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), start, 0)
+    return bytes(out)
+
+
+# -- the template --------------------------------------------------------------------------------------
+
+
+@dataclass
+class CompiledTemplate:
+    """A .docx template read and compiled once; `render` makes one document from a context."""
+
+    path: Path
+    kind: str
+    digest: str  # sha256 of the template file: part of every document's input hash
+    parts: list[tuple[str, _Member | jinja2.Template]] = field(default_factory=list)
+    title: str = ""
+
+    @classmethod
+    def load(cls, path: Path, kind: str, environment: SandboxedEnvironment | None = None) -> CompiledTemplate:
+        """Read and compile a template; TemplateError names the file and the problem."""
+        environment = environment or make_environment()
+        try:
+            raw = path.read_bytes()
+            archive = zipfile.ZipFile(path)
+            names = archive.namelist()
+            contents = {name: archive.read(name) for name in names}
+        except (OSError, zipfile.BadZipFile, KeyError) as exc:
+            raise TemplateError(f"{path}: cannot be read as a Word document ({exc}).") from exc
+        template = cls(path=path, kind=kind, digest=hashlib.sha256(raw).hexdigest())
+        patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no state of the instance
+        for name in names:
+            if name.endswith("/") or DROPPED_PARTS.match(name):
+                continue
+            data = contents[name]
+            if name == "[Content_Types].xml":
+                data = _content_types(data)
+            elif name == "_rels/.rels":
+                data = _package_rels(data)
+            elif name == "word/_rels/document.xml.rels":
+                data = _drop_comment_rels(data)
+            if JINJA_PARTS.match(name):
+                text = _strip_comments(data.decode("utf-8"))
+                patched = patcher.patch_xml(text)
+                if "{{" in patched or "{%" in patched or "{#" in patched:
+                    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched).replace(
+                        "<w:t>", '<w:t xml:space="preserve">'
+                    )
+                    try:
+                        compiled = environment.from_string(source)
+                    except jinja2.TemplateSyntaxError as exc:
+                        raise TemplateError(_syntax_message(path, name, source, exc)) from exc
+                    compiled.name = name
+                    template.parts.append((name, compiled))
+                    continue
+                data = text.encode("utf-8")
+            template.parts.append((name, _pack(name, data)))
+        return template
+
+    def render(self, context: Mapping[str, object], properties: Mapping[str, str], title: str = "") -> bytes:
+        """One document: the template rendered with `context`, carrying `properties` as custom properties."""
+        members: list[_Member] = []
+        for name, part in self.parts:
+            if isinstance(part, _Member):
+                members.append(part)
+                continue
+            try:
+                xml = part.render(context)
+            except jinja2.UndefinedError as exc:
+                raise TemplateError(
+                    f"{self.path}: {exc.message}; the template uses a variable this document does not get "
+                    "(see docs/templates.md, or run `appraisal templates check`)."
+                ) from exc
+            except jinja2.TemplateError as exc:
+                raise TemplateError(f"{self.path}: {exc}") from exc
+            members.append(_pack(name, xml.encode("utf-8")))
+        members.append(_pack("docProps/core.xml", _core_xml(title)))
+        members.append(_pack("docProps/app.xml", APP_XML))
+        members.append(_pack("docProps/custom.xml", custom_properties_xml(properties)))
+        return _zip(members)
+
+
+def _syntax_message(path: Path, part: str, source: str, exc: jinja2.TemplateSyntaxError) -> str:
+    lines = source.splitlines()
+    near = ""
+    if exc.lineno and 0 < exc.lineno <= len(lines):
+        near = re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]).strip()
+    where = f' near "{near[:80]}"' if near else ""
+    return f"{path}: Jinja syntax error in {part} (line {exc.lineno}){where}: {exc.message}"
+
+
+def _strip_comments(xml: str) -> str:
+    """Remove Word comment anchors; the comments themselves are dropped with their part."""
+    if "comment" not in xml:
+        return xml
+    xml = re.sub(r"<w:commentRange(?:Start|End)\b[^>]*/>", "", xml)
+    xml = re.sub(
+        r"<w:r\b[^>]*>(?:(?!</w:r>).)*?<w:commentReference\b[^>]*/>(?:(?!</w:r>).)*?</w:r>",
+        "",
+        xml,
+        flags=re.S,
+    )
+    return re.sub(r"<w:commentReference\b[^>]*/>", "", xml)
+
+
+def _content_types(data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    text = re.sub(
+        r'<Override[^>]*PartName="/(?:word/(?:comments\w*|people)\.xml|docProps/(?:custom|thumbnail)[^"]*)"[^>]*/>',
+        "",
+        text,
+    )
+    custom = (
+        '<Override PartName="/docProps/custom.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>'
+    )
+    for part, kind in (
+        ("core", "application/vnd.openxmlformats-package.core-properties+xml"),
+        ("app", "application/vnd.openxmlformats-officedocument.extended-properties+xml"),
+    ):
+        if f'PartName="/docProps/{part}.xml"' not in text:
+            custom += f'<Override PartName="/docProps/{part}.xml" ContentType="{kind}"/>'
+    return text.replace("</Types>", custom + "</Types>").encode("utf-8")
+
+
+def _package_rels(data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    for rel in (CUSTOM_REL, CORE_REL, APP_REL, THUMB_REL):
+        text = re.sub(rf'<Relationship[^>]*Type="{re.escape(rel)}"[^>]*/>', "", text)
+    added = (
+        f'<Relationship Id="rIdAppraisalCore" Type="{CORE_REL}" Target="docProps/core.xml"/>'
+        f'<Relationship Id="rIdAppraisalApp" Type="{APP_REL}" Target="docProps/app.xml"/>'
+        f'<Relationship Id="rIdAppraisalCustom" Type="{CUSTOM_REL}" Target="docProps/custom.xml"/>'
+    )
+    return text.replace("</Relationships>", added + "</Relationships>").encode("utf-8")
+
+
+def _drop_comment_rels(data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    for kind in COMMENT_TYPES:
+        text = re.sub(rf'<Relationship[^>]*Target="{kind}\.xml"[^>]*/>', "", text)
+    return text.encode("utf-8")
+
+
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>appraisal</Application></Properties>"
+)
+
+
+def _core_xml(title: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{xml_escape(ILLEGAL_XML.sub('', title))}</dc:title>"
+        "</cp:coreProperties>"
+    ).encode()
+
+
+def custom_properties_xml(properties: Mapping[str, str]) -> bytes:
+    """docProps/custom.xml holding each property as a text (lpwstr) value."""
+    items = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{xml_escape(name)}">'
+        f"<vt:lpwstr>{xml_escape(ILLEGAL_XML.sub('', str(value)))}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(properties.items(), start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"{items}</Properties>"
+    ).encode()

@@ -1,0 +1,145 @@
+"""Finding templates (the project's own, else the defaults shipped with the package) and checking them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from .engine import CompiledTemplate, TemplateError, make_environment
+
+TEMPLATE_KINDS = ("invitation", "overview")
+
+
+def bundled_templates() -> Path:
+    """The default templates shipped inside the package."""
+    return Path(str(resources.files("pipeline") / "default_templates"))
+
+
+@dataclass
+class TemplateSet:
+    """Templates by (kind, language), compiled on first use and then reused for every document."""
+
+    folder: Path | None  # the project's templates folder; None = only the bundled defaults
+    fallback_language: str = "nb"
+    compiled: dict[Path, CompiledTemplate] = field(default_factory=dict)
+
+    def path(self, kind: str, lang: str) -> Path:
+        """The template for a kind and language: the project's in that language, else in the round's
+        language; then the bundled default in that language, else in the round's."""
+        candidates = []
+        for base in (self.folder, bundled_templates()):
+            if base is None:
+                continue
+            for language in dict.fromkeys((lang, self.fallback_language, "nb")):
+                candidates.append(base / language / f"{kind}.docx")
+        for candidate in candidates:
+            if candidate.is_file():
+                return candidate
+        raise TemplateError(
+            f"no template for {kind} ({lang}); looked in: {', '.join(map(str, candidates[:2]))}"
+        )
+
+    def get(self, kind: str, lang: str) -> CompiledTemplate:
+        """The compiled template for a kind and language."""
+        path = self.path(kind, lang)
+        template = self.compiled.get(path)
+        if template is None:
+            template = self.compiled[path] = CompiledTemplate.load(path, kind)
+        return template
+
+
+def resolve_template_folder(option: Path | None) -> Path | None:
+    """`--templates` when given (it must exist), else `templates/` in the current folder if there is one."""
+    if option is not None:
+        if not option.is_dir():
+            raise TemplateError(f"{option}: no such templates folder.")
+        return option
+    default = Path("templates")
+    return default if default.is_dir() else None
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    """One problem found in one template."""
+
+    template: Path
+    message: str
+
+
+class _RecordingUndefined(jinja2.Undefined):
+    """Records every unknown variable instead of failing at the first one."""
+
+    seen: list[str] = []
+
+    def _record(self) -> None:
+        name = self._undefined_name
+        if self._undefined_obj is not jinja2.utils.missing:
+            owner = getattr(type(self._undefined_obj), "__name__", "object")
+            name = f"{name} (not a key of this {owner})"
+        if name not in _RecordingUndefined.seen:
+            _RecordingUndefined.seen.append(name)
+
+    def __str__(self) -> str:
+        self._record()
+        return ""
+
+    def __iter__(self):  # type: ignore[override]
+        self._record()
+        return iter(())
+
+    def __bool__(self) -> bool:
+        self._record()
+        return False
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self._record()
+        return self
+
+
+def check_templates(
+    templates: TemplateSet, examples: dict[str, dict[str, object]], languages: tuple[str, ...] = ("nb", "en")
+) -> tuple[list[Path], list[TemplateProblem]]:
+    """Compile each template found and render it with an example context.
+
+    Returns the templates checked and their problems: Jinja syntax errors (with the line) and
+    variables the context does not provide.
+    """
+    checked: list[Path] = []
+    problems: list[TemplateProblem] = []
+    paths: dict[Path, str] = {}
+    for kind in TEMPLATE_KINDS:
+        for lang in languages:
+            try:
+                paths.setdefault(templates.path(kind, lang), kind)
+            except TemplateError as exc:
+                problems.append(TemplateProblem(Path(f"{lang}/{kind}.docx"), str(exc)))
+    if templates.folder is not None:  # templates HR added that the tool does not know
+        for extra in sorted(templates.folder.glob("*/*.docx")):
+            if extra.stem not in TEMPLATE_KINDS and not extra.name.startswith("~$"):
+                problems.append(
+                    TemplateProblem(
+                        extra, f"not a template the tool uses (known: {', '.join(TEMPLATE_KINDS)})"
+                    )
+                )
+    environment = make_environment(_RecordingUndefined)
+    for path, kind in paths.items():
+        checked.append(path)
+        try:
+            template = CompiledTemplate.load(path, kind, environment)
+        except TemplateError as exc:
+            problems.append(TemplateProblem(path, re.sub(rf"^{re.escape(str(path))}: ", "", str(exc))))
+            continue
+        _RecordingUndefined.seen = []
+        try:
+            template.render(examples[kind], {})
+        except TemplateError as exc:
+            problems.append(TemplateProblem(path, re.sub(rf"^{re.escape(str(path))}: ", "", str(exc))))
+        for name in _RecordingUndefined.seen:
+            problems.append(TemplateProblem(path, f"unknown variable: {name}"))
+    return checked, problems

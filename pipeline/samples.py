@@ -1,0 +1,27 @@
+"""Example values for checking templates: from the user's round when it can be read, else the sample."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .documents import example_contexts as contexts_of
+from .errors import AppraisalError
+from .workbook import read_round
+
+
+def example_contexts(workbook: Path | None) -> dict[str, dict[str, object]]:
+    """Contexts per template kind, from `workbook` if it has a scheduled employee, else the built-in sample."""
+    if workbook is not None and workbook.exists():
+        try:
+            round_, _ = read_round(workbook)
+            return contexts_of(round_)
+        except (AppraisalError, ValueError):
+            pass
+    from .starter import write_starter_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sample.xlsx"
+        write_starter_workbook(path, "nb", example=True)
+        round_, _ = read_round(path)
+    return contexts_of(round_)
