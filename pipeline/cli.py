@@ -145,27 +145,6 @@ def validate(workbook: Path, as_json: bool, report_path: Path | None) -> None:
     sys.exit(1 if report.errors else 0)
 
 
-@cli.command()
-@workbook_option
-@output_option
-def run(workbook: Path, output: Path) -> None:
-    """Run every step of the round that applies, in order (for now: validation and its report).
-
-    The validation report goes to OUTPUT/<round>/validation-report.xlsx.
-    """
-    from .validate import check_workbook
-
-    round_, report = check_workbook(workbook)
-    _print_report(round_, report, workbook)
-    if round_.settings.round_id:
-        destination = output / round_.settings.round_id / "validation-report.xlsx"
-        write_report_workbook(workbook, report, destination, round_.settings.language)
-        click.echo(f"Report written to {destination}")
-    if report.errors:
-        click.echo("Fix the errors above and run again; nothing else was produced.", err=True)
-        sys.exit(1)
-
-
 templates_option = click.option(
     "--templates",
     "-t",
@@ -257,13 +236,19 @@ def invite(
     Validates first and refuses while errors remain. Unchanged documents are not rewritten; a document
     someone edited is kept, and the new version is written beside it.
     """
+    round_ = _validated_round(workbook)
+    _invite(round_, output, templates_dir, only, pdf, jobs)
+
+
+def _invite(
+    round_: Round, output: Path, templates_dir: Path | None, only: str | None, pdf: bool, jobs: int | None
+) -> None:
     from . import layout
     from .batch import default_workers
     from .invite import render_invitations
     from .ledger import FAILED
     from .render.templates import TemplateSet, resolve_template_folder
 
-    round_ = _validated_round(workbook)
     wanted = _parse_only(only, round_)
     templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
     bar = _progress("Writing invitations")
@@ -331,6 +316,41 @@ def templates_check(templates_dir: Path | None, workbook: Path) -> None:
             click.echo(f"  {message}")
     if problems:
         sys.exit(1)
+
+
+@cli.command()
+@workbook_option
+@output_option
+@templates_option
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each document (needs LibreOffice).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
+@click.pass_context
+def run(
+    ctx: click.Context, workbook: Path, output: Path, templates_dir: Path | None, pdf: bool, jobs: int | None
+) -> None:
+    """Run every step of the round that applies, in order: validate, then invite.
+
+    The validation report goes to OUTPUT/<round>/validation-report.xlsx; nothing else is produced while
+    the workbook has errors.
+    """
+    from .validate import check_workbook
+
+    round_, report = check_workbook(workbook)
+    _print_report(round_, report, workbook)
+    if round_.settings.round_id:
+        from . import layout
+
+        destination = layout.round_folder(output, round_.settings.round_id) / "validation-report.xlsx"
+        write_report_workbook(workbook, report, destination, round_.settings.language)
+        click.echo(f"Report written to {destination}")
+    if report.errors:
+        click.echo("Fix the errors above and run again; nothing else was produced.", err=True)
+        sys.exit(1)
+    click.echo("")
+    click.secho("Step 1: invitations", bold=True)
+    ctx.invoke(
+        invite, workbook=workbook, output=output, templates_dir=templates_dir, only=None, pdf=pdf, jobs=jobs
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,14 +25,14 @@ SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
 def summary_line(report: Report) -> str:
-    """`2 errors, 1 warning` (and infos when there are any), or `No problems found.`"""
+    """`1 error, 0 warnings.` (and notes when there are any), or `No problems found.`"""
     counts = Counter(issue.severity for issue in report.issues)
     if not counts:
         return "No problems found."
     parts = []
     for severity, word in ((ERROR, "error"), (WARNING, "warning"), (INFO, "note")):
         n = counts.get(severity, 0)
-        if n or severity == ERROR:
+        if n or severity != INFO:
             parts.append(f"{n} {word}{'' if n == 1 else 's'}")
     return ", ".join(parts) + "."
 

@@ -180,7 +180,14 @@ GOALS = SheetSpec(
             width=13,
         ),
         Column("comment", "Comment", "Kommentar", width=30),
-        Column("agreed_in_round", "Agreed in round", "Avtalt i runde", kind="id", aliases=("round", "runde"), width=15),
+        Column(
+            "agreed_in_round",
+            "Agreed in round",
+            "Avtalt i runde",
+            kind="id",
+            aliases=("round", "runde"),
+            width=15,
+        ),
     ),
     aliases=("maal", "mål og tiltak", "goals and actions"),
 )

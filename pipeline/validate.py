@@ -275,6 +275,8 @@ def check_meeting_people(ctx: Context) -> None:
             continue
         seen[meeting.employee_id] = meeting
         if not employee.active:
+            if employee.status not in ("on_leave", "left"):
+                continue  # an unreadable status is reported as invalid-status, not as "has left"
             status = "is on leave" if employee.status == "on_leave" else "has left"
             ctx.add(
                 WARNING,

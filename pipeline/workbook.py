@@ -172,6 +172,8 @@ def formulas_without_value(workbook: OpenWorkbook, sheet: str) -> list[str]:
         element = data[start:end]
         if re.search(rb"<(?:\w+:)?v>[^<]", element):
             continue
+        if re.search(rb"^[^>]*\bt=\"str\"", element) and re.search(rb"<(?:\w+:)?v\s*/?>", element):
+            continue  # Excel's cached empty-string result (=IF(...;"";...)) is written as <v/>
         ref = re.search(rb"\br=\"([A-Z]+\d+)\"", element)
         if ref:
             found.append(ref[1].decode())

@@ -252,7 +252,9 @@ def _sheet_rows(kind: str, rows: list[Any], lang: str, headers: dict[str, str | 
         if row is None:
             out.append([])
             continue
-        out.append([_label(kind, field, row.get(key), lang) if field else row.get(key) for field, key in columns])
+        out.append(
+            [_label(kind, field, row.get(key), lang) if field else row.get(key) for field, key in columns]
+        )
     return out
 
 
@@ -300,7 +302,8 @@ def build_workbook(
 
     round: settings merged over BASE_ROUND (a None value drops the key), or raw rows (list of lists).
     employees/schedule/goals: None for the base rows; a dict patching the base rows by key (employee ID,
-        schedule employee ID, goal ID; None deletes the row, an unknown key appends one); or a full list
+        schedule employee ID, goal ID; None deletes the row; an unknown key appends a row with that key,
+        unless the fields given name another, e.g. {"new": {"id": "102", ...}}); or a full list
         of rows: dicts keyed by field (other keys become extra columns) with None for a blank row, or
         raw lists whose first one is the header row.
     lang: "nb" or "en": sheet names, headers and the allowed values' labels.
