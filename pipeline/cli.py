@@ -115,6 +115,18 @@ def _print_report(round_: Round, report: Report, workbook: Path) -> None:
             click.secho(f"  {issue_line(issue)}", fg=SEVERITY_COLOURS.get(issue.severity))
     click.echo("")
     click.secho(summary_line(report), fg="red" if report.errors else "green", bold=True)
+    _echo_structural_errors(report, workbook)
+
+
+STRUCTURAL = ("missing-sheet", "missing-column", "duplicate-sheet", "required-setting")
+
+
+def _echo_structural_errors(report: Report, workbook: Path) -> None:
+    """Problems with the workbook's shape also get an `Error:` line on stderr naming the file."""
+    for issue in report.errors:
+        if issue.code in STRUCTURAL:
+            where = f"sheet {issue.sheet}" if issue.sheet else "workbook"
+            click.echo(f"Error: {workbook}: {where}: {issue.message}", err=True)
 
 
 @cli.command()
@@ -136,6 +148,7 @@ def validate(workbook: Path, as_json: bool, report_path: Path | None) -> None:
     round_, report = check_workbook(workbook)
     if as_json:
         click.echo(json.dumps(report.to_list(), ensure_ascii=False, indent=2))
+        _echo_structural_errors(report, workbook)
     else:
         _print_report(round_, report, workbook)
     if report_path is not None:

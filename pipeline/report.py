@@ -10,6 +10,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .errors import OutputError, WorkbookError
@@ -107,7 +108,8 @@ def _add_issues_sheet(workbook: openpyxl.Workbook, report: Report, lang: str) ->
             cell.data_type = "s"  # text from a workbook is never a formula
         if issue.sheet in workbook.sheetnames and issue.cell:
             link = sheet.cell(row=row, column=3)
-            link.hyperlink = f"#'{issue.sheet}'!{issue.cell}"
+            quoted = issue.sheet.replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{issue.cell}")
             link.font = Font(color="FF0563C1", underline="single")
         sheet.cell(row=row, column=1).fill = FILLS.get(issue.severity, FILLS[INFO])
         sheet.cell(row=row, column=6).alignment = Alignment(wrap_text=True, vertical="top")

@@ -419,8 +419,9 @@ def check_meeting_times(ctx: Context) -> None:
 
 
 def check_overlaps(ctx: Context) -> None:
-    """No interviewer and no room in two meetings at once."""
+    """No interviewer, no room and no person in two meetings at once."""
     by_interviewer: dict[str, list[Meeting]] = defaultdict(list)
+    own_meeting: dict[str, Meeting] = {}
     by_room: dict[str, list[Meeting]] = defaultdict(list)
     default_location = ctx.round.settings.default_location
     seen_employee: set[str] = set()
@@ -431,6 +432,7 @@ def check_overlaps(ctx: Context) -> None:
         if meeting.employee_id in seen_employee:
             continue  # the second meeting of one employee is reported as duplicate-meeting
         seen_employee.add(meeting.employee_id)
+        own_meeting[meeting.employee_id] = meeting
         interviewer = ctx.interviewer_of(meeting)
         if interviewer:
             by_interviewer[interviewer].append(meeting)
@@ -448,6 +450,28 @@ def check_overlaps(ctx: Context) -> None:
                 "interviewer-overlap",
                 f"Interviewer {who} already has a meeting {earlier.starts_at:%H:%M}–{earlier.ends_at:%H:%M} "
                 f"that day (row {earlier.row}); move one of them.",
+            )
+    reported: set[tuple[int, int]] = set()
+    for person, held in by_interviewer.items():
+        own = own_meeting.get(person)
+        if own is None:
+            continue
+        who = _describe(ctx.by_id.get(person), person)
+        for earlier, later in _overlapping([*(m for m in held if m is not own), own]):
+            if own not in (earlier, later):
+                continue  # two meetings this person holds: reported as interviewer-overlap
+            other = earlier if later is own else later
+            if (earlier.row, later.row) in reported:
+                continue
+            reported.add((earlier.row, later.row))
+            ctx.add(
+                ERROR,
+                "schedule",
+                "start",
+                later.row,
+                "person-overlap",
+                f"{who} is in their own meeting (row {own.row}) and holds another (row {other.row}) "
+                "at the same time; move one of them.",
             )
     for meetings in by_room.values():
         for earlier, later in _overlapping(meetings):

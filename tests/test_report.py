@@ -103,7 +103,7 @@ def test_report_workbook_has_the_issues_sheet_first(broken, tmp_path):
         ("Samtaleplan", "C6", "invalid-time"),
         ("Notater", None, "unknown-sheet"),
     ]
-    assert issues["C2"].hyperlink.target == "#'Ansatte'!E3"
+    assert issues["C2"].hyperlink.location == "'Ansatte'!E3"
     assert issues.freeze_panes == "A2"
     assert list(issues.tables) == ["AppraisalIssues"]
     assert issues.tables["AppraisalIssues"].ref == "A1:F7"

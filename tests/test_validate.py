@@ -824,3 +824,11 @@ def test_highlighted_cells_do_not_matter(check):
                 cell.fill = PatternFill("solid", start_color="FFDDEBF7")
 
     assert check(edit=paint).issues == []
+
+
+def test_person_overlap_own_meeting_while_holding_another(check):
+    # Ola holds Kari's meeting 09:00-10:00 on 18 January; his own meeting (held by Kari) moves to 09:30 on Teams.
+    report = check(schedule={"101": {"start": "09:30", "location": "Teams"}})
+
+    assert where(report) == [("Samtaleplan", "C3", "person-overlap")]
+    assert "row 2" in report.issues[0].message
