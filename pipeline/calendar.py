@@ -12,6 +12,7 @@ the ledger see that an unchanged meeting needs no new file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import urllib.parse
@@ -175,22 +176,7 @@ def build_invitation_ics(
         )
     zone = _zone(settings)
 
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "REQUEST")
-    try:
-        timezone = Timezone.from_tzid(
-            settings.timezone,
-            first_date=dt.date(start.year, 1, 1),
-            last_date=dt.date(end.year + 1, 1, 1),
-        )
-    except ValueError as exc:
-        raise AppraisalError(
-            f"Unknown time zone {settings.timezone!r} for round {settings.round_id}"
-        ) from exc
-    calendar.add_component(timezone)
+    head, timezone = _calendar_frame(settings.timezone, settings.round_id, start.year, end.year)
 
     event = Event()
     event.add("uid", meeting_uid(settings.round_id, employee.id))
@@ -226,5 +212,26 @@ def build_invitation_ics(
     )
     event.add_component(alarm)
 
-    calendar.add_component(event)
-    return calendar.to_ical()
+    # The calendar frame and its VTIMEZONE are the same for every invitation of a round: serialised once.
+    return head + timezone + event.to_ical() + b"END:VCALENDAR\r\n"
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar_frame(tzid: str, round_id: str, first_year: int, last_year: int) -> tuple[bytes, bytes]:
+    """The VCALENDAR header lines and the serialised VTIMEZONE covering the meeting's years."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "REQUEST")
+    lines = calendar.to_ical()
+    head = lines[: lines.index(b"END:VCALENDAR")]
+    try:
+        timezone = Timezone.from_tzid(
+            tzid,
+            first_date=dt.date(first_year, 1, 1),
+            last_date=dt.date(last_year + 1, 1, 1),
+        )
+    except ValueError as exc:
+        raise AppraisalError(f"Unknown time zone {tzid!r} for round {round_id}") from exc
+    return head, timezone.to_ical()

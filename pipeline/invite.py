@@ -18,7 +18,7 @@ from .documents import (
     plan_invitations,
 )
 from .ledger import KEPT, UNCHANGED, UPDATED, WRITTEN, Entry, Ledger, input_digest, output_lock
-from .model import Employee, Round
+from .model import Employee, Meeting, Round
 from .render.templates import TemplateSet
 
 ENGINE_VERSION = "1"  # raise when a change to the engine changes the bytes of every document
@@ -40,6 +40,7 @@ def invitation_jobs(
     """The letter and the .ics of each invitation."""
     jobs: list[Job] = []
     settings = round_.settings
+    settings_key = input_digest(asdict(settings))
     for invitation in invitations:
         employee, meeting, interviewer, lang = (
             invitation.employee,
@@ -78,10 +79,10 @@ def invitation_jobs(
                 input_hash=input_digest(
                     ENGINE_VERSION,
                     "ics",
-                    asdict(settings),
-                    _person(employee),
-                    _person(interviewer),
-                    asdict(meeting) | {"row": 0},
+                    settings_key,
+                    _ics_person(employee),
+                    _ics_person(interviewer),
+                    _ics_meeting(meeting),
                     sequence,
                     stamp,
                     lang,
@@ -94,8 +95,14 @@ def invitation_jobs(
     return jobs
 
 
-def _person(employee: Employee | None) -> dict[str, object] | None:
-    return None if employee is None else asdict(employee) | {"row": 0}
+def _ics_person(person: Employee | None) -> tuple[str, ...] | None:
+    """What of a person the .ics uses."""
+    return None if person is None else (person.id, person.first_name, person.last_name, person.email)
+
+
+def _ics_meeting(meeting: Meeting) -> tuple[object, ...]:
+    """What of a meeting the .ics uses."""
+    return (meeting.date, meeting.start, meeting.duration_minutes, meeting.location, meeting.note)
 
 
 def _build_ics(settings, employee, meeting, interviewer, sequence, stamp, lang) -> bytes:  # noqa: ANN001

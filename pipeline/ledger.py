@@ -17,37 +17,61 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OutputError
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 LEDGER_DIR = ".appraisal"
 WRITTEN, UPDATED, UNCHANGED, KEPT, FAILED = "written", "updated", "unchanged", "kept", "failed"
 
 
+_KNOWN_DIRS: set[Path] = set()
+
+
+def _ensure_dir(folder: Path) -> None:
+    if folder not in _KNOWN_DIRS:
+        folder.mkdir(parents=True, exist_ok=True)
+        _KNOWN_DIRS.add(folder)
+
+
+def _temporary_beside(path: Path) -> tuple[int, Path]:
+    """Create a new temporary file beside `path` (normal permissions), open for writing."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for attempt in range(100):
+        temporary = path.with_name(f".{path.name[:60]}.{os.getpid()}-{attempt}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise OutputError(f"{path}: cannot create a temporary file beside it.")
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Have `write` fill a temporary file beside `path`, then move it into place in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:50]}.", suffix=".tmp", dir=path.parent)
+    _ensure_dir(path.parent)
+    handle, temporary = _temporary_beside(path)
     os.close(handle)
     try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; give it a normal file's mode
+        write(temporary)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write bytes to `path` atomically."""
-    atomic_write(path, lambda temporary: temporary.write_bytes(data))
+    _ensure_dir(path.parent)
+    handle, temporary = _temporary_beside(path)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def digest(data: bytes) -> str:
@@ -107,11 +131,9 @@ class Ledger:
 
     def save(self) -> None:
         """Write the ledger atomically."""
-        payload = {
-            "version": 1,
-            "entries": [asdict(e) for e in sorted(self.entries.values(), key=lambda e: e.path)],
-        }
-        atomic_write_bytes(self.file, json.dumps(payload, ensure_ascii=False, indent=0).encode("utf-8"))
+        entries = [dict(vars(e)) for e in sorted(self.entries.values(), key=lambda e: e.path)]
+        payload = json.dumps({"version": 1, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
+        atomic_write_bytes(self.file, payload.encode("utf-8"))
 
     def record(self, outcomes: list[Outcome]) -> None:
         """Take in what a run did."""
@@ -223,7 +245,8 @@ def _stat(path: Path) -> os.stat_result | None:
 def output_lock(folder: Path) -> Iterator[None]:
     """Hold the output folder for this run; a second run at the same time refuses with a clear message."""
     folder.mkdir(parents=True, exist_ok=True)
-    lock_path = folder / ".appraisal.lock"
+    (folder / LEDGER_DIR).mkdir(exist_ok=True)
+    lock_path = folder / LEDGER_DIR / "lock"
     handle = lock_path.open("a+")
     try:
         try:

@@ -122,7 +122,8 @@ def build_round(path: Path, employees: int, seed: int = 7) -> None:
         # A manager's own meeting (held by their manager) is in the afternoon, their reports' in the morning:
         # no interviewer is in two meetings at once.
         day = days[(int(manager) % 150) + slot // 3]
-        start = dt.time(8 + slot % 3, 0)
+        is_manager = int(identifier) - 100000 <= (employees - 2) // span
+        start = dt.time((13 if is_manager else 8) + slot % 3, 0)
         text_row(sheet, [identifier, day, start, None, f"Rom {manager}", None, "Ta med ideer & innspill"])
     sheet = workbook.create_sheet(GOALS.nb)
     sheet.append([c.header("nb") for c in GOALS.columns])

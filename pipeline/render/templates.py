@@ -26,6 +26,7 @@ class TemplateSet:
     folder: Path | None  # the project's templates folder; None = only the bundled defaults
     fallback_language: str = "nb"
     compiled: dict[Path, CompiledTemplate] = field(default_factory=dict)
+    by_kind: dict[tuple[str, str], CompiledTemplate] = field(default_factory=dict)
 
     def path(self, kind: str, lang: str) -> Path:
         """The template for a kind and language: the project's in that language, else in the round's
@@ -45,10 +46,14 @@ class TemplateSet:
 
     def get(self, kind: str, lang: str) -> CompiledTemplate:
         """The compiled template for a kind and language."""
+        known = self.by_kind.get((kind, lang))
+        if known is not None:
+            return known
         path = self.path(kind, lang)
         template = self.compiled.get(path)
         if template is None:
             template = self.compiled[path] = CompiledTemplate.load(path, kind)
+        self.by_kind[(kind, lang)] = template
         return template
 
 
