@@ -38,7 +38,7 @@ class Job:
     build: Callable[..., bytes] | None = None  # for non-template outputs: build(*args) -> bytes
     args: tuple = ()
     template: CompiledTemplate | None = None
-    context: dict | None = None
+    context: dict | Callable[[], dict] | None = None  # a callable is called only when the file is rendered
     properties: dict[str, str] = field(default_factory=dict)
     title: str = ""
     extra: dict[str, object] = field(default_factory=dict)
@@ -46,7 +46,8 @@ class Job:
     def render(self) -> bytes:
         """The file's bytes."""
         if self.template is not None:
-            return self.template.render(self.context or {}, self.properties, self.title)
+            context = self.context() if callable(self.context) else self.context
+            return self.template.render(context or {}, self.properties, self.title)
         assert self.build is not None
         return self.build(*self.args)
 

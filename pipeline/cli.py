@@ -99,8 +99,10 @@ def init(directory: Path, lang: str, example: bool) -> None:
         click.echo(f"created  {path}")
     for path in result.skipped:
         click.echo(f"kept     {path} (exists; not overwritten)")
-    workbook = directory / "input" / "round.xlsx"
-    click.echo(f"\nNext: fill in {workbook}, then run `appraisal validate -w {workbook}`.")
+    click.echo(
+        f"\nNext: fill in {directory / 'input' / 'round.xlsx'}, then in {directory} run `appraisal validate` "
+        "and `appraisal run`."
+    )
 
 
 def _print_report(round_: Round, report: Report, workbook: Path) -> None:
