@@ -9,6 +9,8 @@ worker inherits them compiled.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import multiprocessing
 import os
 import shutil
@@ -20,8 +22,55 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import AppraisalError
-from .ledger import FAILED, KEPT, UNCHANGED, UPDATED, WRITTEN, Entry, Outcome, publish
+from .ledger import (
+    FAILED,
+    KEPT,
+    UNCHANGED,
+    UPDATED,
+    WRITTEN,
+    Entry,
+    Ledger,
+    Outcome,
+    input_digest,
+    output_lock,
+    publish,
+)
+from .model import Round
 from .render.engine import CompiledTemplate
+
+_CODE_FILES = (
+    "documents.py",
+    "invite.py",
+    "calendar.py",
+    "layout.py",
+    "render/engine.py",
+    "render/locale.py",
+)
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of the code that shapes the documents: a new version of the tool re-renders them."""
+    package = Path(__file__).parent
+    return input_digest(*(hashlib.sha256((package / name).read_bytes()).hexdigest() for name in _CODE_FILES))
+
+
+def record_key(record: object) -> tuple[object, ...] | None:
+    """A record's values without its row number: what a document made from it depends on."""
+    if record is None:
+        return None
+    return tuple(value for name, value in vars(record).items() if name != "row")
+
+
+def document_properties(round_: Round, kind: str, employee_id: str, template_digest: str) -> dict[str, str]:
+    """The custom document properties every generated document carries."""
+    return {
+        "AppraisalRound": round_.settings.round_id,
+        "AppraisalEmployeeID": employee_id,
+        "AppraisalKind": kind,
+        "AppraisalTemplateVersion": template_digest[:12],
+    }
+
 
 CHUNK = 64
 PARALLEL_FROM = 200  # fewer jobs than this are done in this process: starting workers costs more
@@ -127,6 +176,43 @@ def run_jobs(
     finally:
         _STATE.clear()
     return [o for o in outcomes if o is not None]
+
+
+def run_batch(
+    root: Path,
+    command: str,
+    make_jobs: Callable[[Ledger], list[Job]],
+    *,
+    workers: int = 1,
+    pdf: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """A whole generating step under the output lock: jobs made against the ledger, done, recorded,
+    converted to PDF when asked (new and changed documents, and any whose PDF is missing), logged."""
+    with output_lock(root):
+        ledger = Ledger(root)
+        jobs = make_jobs(ledger)
+        if on_total:
+            on_total(len(jobs))
+        result = BatchResult(run_jobs(root, jobs, ledger.entries, workers, progress))
+        ledger.record(result.outcomes)
+        ledger.save()
+        if pdf:
+            documents = [
+                root / o.path
+                for o in result.outcomes
+                if o.path.endswith(".docx")
+                and (
+                    o.status in (WRITTEN, UPDATED)
+                    or (o.status in (UNCHANGED, KEPT) and not (root / o.path).with_suffix(".pdf").exists())
+                )
+            ]
+            converted, failed = convert_to_pdf(documents)
+            result.pdf_written = [p.relative_to(root).as_posix() for p in converted]
+            result.pdf_failed = [p.relative_to(root).as_posix() for p in failed]
+        ledger.log_run(command, result.outcomes)
+    return result
 
 
 def _can_fork() -> bool:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .model import Employee, Meeting, Round, Settings
+from . import forms
+from .model import Employee, Goal, Meeting, Round, Settings
 from .render import locale
 
 AGENDA = {
@@ -177,17 +178,101 @@ def plan_invitations(round_: Round, only: set[str] | None = None) -> list[Invita
     return planned
 
 
+STATUS_LABELS = {
+    "nb": {"not_started": "ikke startet", "in_progress": "pågår", "done": "fullført", "cancelled": "avbrutt"},
+    "en": {
+        "not_started": "not started",
+        "in_progress": "in progress",
+        "done": "done",
+        "cancelled": "cancelled",
+    },
+}
+TYPE_LABELS = {"nb": {"goal": "Mål", "action": "Tiltak"}, "en": {"goal": "Goal", "action": "Action"}}
+REVIEW_BOOKMARK_BASE = 1000  # static fields use ids below this; review rows count up from here
+
+
+def goal_rows(goals: list[Goal], lang: str) -> list[dict[str, str]]:
+    """An employee's goals and actions for the forms, each with the keys of its review fields."""
+    labels = STATUS_LABELS[_agenda_language(lang)]
+    types = TYPE_LABELS[_agenda_language(lang)]
+    rows = []
+    for index, goal in enumerate(goals):
+        status_key, comment_key = forms.review_key(goal.id, "status"), forms.review_key(goal.id, "comment")
+        rows.append(
+            {
+                "id": goal.id,
+                "type": types.get(goal.type, goal.type),
+                "description": goal.description,
+                "measure": goal.measure,
+                "due": locale.short_date(goal.due, lang),
+                "responsible": goal.responsible,
+                "status": labels.get(goal.status, goal.status),
+                "progress": "" if goal.progress is None else f"{goal.progress} %",
+                "comment": goal.comment,
+                "agreed_in_round": goal.agreed_in_round,
+                "key_status": status_key,
+                "key_comment": comment_key,
+                "bookmark_status": forms.bookmark_name(status_key),
+                "bookmark_comment": forms.bookmark_name(comment_key),
+                "bookmark_status_id": str(REVIEW_BOOKMARK_BASE + 2 * index),
+                "bookmark_comment_id": str(REVIEW_BOOKMARK_BASE + 2 * index + 1),
+            }
+        )
+    return rows
+
+
+def form_context(
+    round_: Round,
+    employee: Employee,
+    meeting: Meeting,
+    interviewer: Employee | None,
+    goals: list[Goal],
+    lang: str,
+) -> dict[str, object]:
+    """Everything the three forms (employee and manager preparation, meeting notes) may use."""
+    settings = round_.settings
+    return {
+        "language": lang,
+        "letter_date": locale.medium_date(settings.invitation_date or dt.date.today(), lang),
+        "round": round_context(settings, lang),
+        "employee": person_context(employee),
+        "interviewer": person_context(interviewer),
+        "meeting": meeting_context(meeting, settings, lang),
+        "goals": goal_rows(goals, lang),
+        "statuses": list(STATUS_LABELS[_agenda_language(lang)].values()),
+        "minutes_due": locale.medium_date(
+            meeting.date + dt.timedelta(days=settings.minutes_due_days) if meeting.date else None, lang
+        ),
+    }
+
+
 def example_contexts(round_: Round) -> dict[str, dict[str, object]]:
-    """One real context per template kind, from the first invitation of a round (for `templates check`)."""
+    """One real context per template kind, from a round's invitations (for `templates check`); the forms'
+    example is an employee with goals, so the goal rows are exercised."""
     invitations = plan_invitations(round_)
     if not invitations:
         raise ValueError("the round has no scheduled active employee to take example values from")
     first = invitations[0]
     interviewer = first.interviewer or first.employee
     own = [(i.employee, i.meeting) for i in invitations if i.interviewer == first.interviewer]
+    goals: dict[str, list[Goal]] = {}
+    for goal in round_.goals:
+        goals.setdefault(goal.employee_id, []).append(goal)
+    with_goals = next((i for i in invitations if goals.get(i.employee.id)), first)
+    form = form_context(
+        round_,
+        with_goals.employee,
+        with_goals.meeting,
+        with_goals.interviewer,
+        goals.get(with_goals.employee.id, []),
+        with_goals.lang,
+    )
     return {
         "invitation": invitation_context(
             round_, first.employee, first.meeting, first.interviewer, first.lang
         ),
         "overview": overview_context(round_, interviewer, own, first.lang),
+        "employee_preparation": form,
+        "manager_preparation": form,
+        "meeting_notes": form,
     }

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 from . import calendar, layout
-from .batch import BatchResult, Job, convert_to_pdf, run_jobs
+from .batch import BatchResult, Job, code_digest, document_properties, record_key, run_batch
 from .documents import (
     Invitation,
     document_language,
@@ -19,42 +18,9 @@ from .documents import (
     overview_context,
     plan_invitations,
 )
-from .ledger import KEPT, UNCHANGED, UPDATED, WRITTEN, Entry, Ledger, input_digest, output_lock
+from .ledger import Entry, Ledger, input_digest
 from .model import Employee, Meeting, Round
 from .render.templates import TemplateSet
-
-_CODE_FILES = (
-    "documents.py",
-    "invite.py",
-    "calendar.py",
-    "layout.py",
-    "render/engine.py",
-    "render/locale.py",
-)
-
-
-@functools.cache
-def code_digest() -> str:
-    """A hash of the code that shapes the documents: a new version of the tool re-renders them."""
-    package = Path(__file__).parent
-    return input_digest(*(hashlib.sha256((package / name).read_bytes()).hexdigest() for name in _CODE_FILES))
-
-
-def record_key(record: object) -> tuple[object, ...] | None:
-    """A record's values without its row number: what a document made from it depends on."""
-    if record is None:
-        return None
-    return tuple(value for name, value in vars(record).items() if name != "row")
-
-
-def document_properties(round_: Round, kind: str, employee_id: str, template_digest: str) -> dict[str, str]:
-    """The custom document properties every generated document carries."""
-    return {
-        "AppraisalRound": round_.settings.round_id,
-        "AppraisalEmployeeID": employee_id,
-        "AppraisalKind": kind,
-        "AppraisalTemplateVersion": template_digest[:12],
-    }
 
 
 def invitation_jobs(
@@ -203,35 +169,19 @@ def render_invitations(
     on_total: Callable[[int], None] | None = None,
 ) -> BatchResult:
     """Step 1 for a validated round: letters, .ics and overviews into the round's output folder."""
-    root = layout.round_folder(output, round_.settings.round_id)
-    with output_lock(root):
-        ledger = Ledger(root)
+
+    def make_jobs(ledger: Ledger) -> list[Job]:
         invitations = plan_invitations(round_, only)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         jobs = invitation_jobs(round_, templates, ledger, invitations, now)
         if only is None:
-            jobs += overview_jobs(round_, templates, invitations)
-        else:  # the overview covers all of an interviewer's meetings, so it is rebuilt from the whole round
-            affected = {i.interviewer.id for i in invitations if i.interviewer}
-            everyone = plan_invitations(round_)
-            jobs += [j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected]
-        if on_total:
-            on_total(len(jobs))
-        result = BatchResult(run_jobs(root, jobs, ledger.entries, workers, progress))
-        ledger.record(result.outcomes)
-        ledger.save()
-        if pdf:
-            documents = [
-                root / o.path
-                for o in result.outcomes
-                if o.path.endswith(".docx")
-                and (
-                    o.status in (WRITTEN, UPDATED)
-                    or (o.status in (UNCHANGED, KEPT) and not (root / o.path).with_suffix(".pdf").exists())
-                )
-            ]
-            converted, failed = convert_to_pdf(documents)
-            result.pdf_written = [p.relative_to(root).as_posix() for p in converted]
-            result.pdf_failed = [p.relative_to(root).as_posix() for p in failed]
-        ledger.log_run("invite", result.outcomes)
-    return result
+            return jobs + overview_jobs(round_, templates, invitations)
+        # The overview covers all of an interviewer's meetings, so it is rebuilt from the whole round.
+        affected = {i.interviewer.id for i in invitations if i.interviewer}
+        everyone = plan_invitations(round_)
+        return jobs + [j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected]
+
+    root = layout.round_folder(output, round_.settings.round_id)
+    return run_batch(
+        root, "invite", make_jobs, workers=workers, pdf=pdf, progress=progress, on_total=on_total
+    )

@@ -16,6 +16,9 @@ DOCUMENT_NAMES = {
     "invitation": {"nb": "invitasjon", "en": "invitation"},
     "calendar": {"nb": "invitasjon", "en": "invitation"},
     "overview": {"nb": "samtaleoversikt", "en": "schedule-overview"},
+    "employee_preparation": {"nb": "forberedelsesskjema", "en": "preparation-form"},
+    "manager_preparation": {"nb": "forberedelse-leder", "en": "manager-preparation"},
+    "meeting_notes": {"nb": "samtaleskjema", "en": "meeting-notes-form"},
 }
 
 
@@ -50,7 +53,7 @@ def employee_dir(employee: Employee) -> str:
     return f"employees/{person_folder(employee)}"
 
 
-def manager_dir(interviewer: Employee) -> str:
+def manager_dir(interviewer: Employee | None) -> str:
     """The interviewer's folder, relative to the round's folder."""
     return f"managers/{person_folder(interviewer)}"
 

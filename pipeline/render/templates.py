@@ -11,7 +11,7 @@ import jinja2
 
 from .engine import CompiledTemplate, TemplateError, make_environment
 
-TEMPLATE_KINDS = ("invitation", "overview")
+TEMPLATE_KINDS = ("invitation", "overview", "employee_preparation", "manager_preparation", "meeting_notes")
 
 
 def bundled_templates() -> Path:

@@ -1,0 +1,116 @@
+"""Steps 2-3: preparation forms for employee and manager, and the meeting-notes form managers fill in.
+
+Per active, scheduled employee, in the employee's language:
+* `employees/<id>-<name>/` gets the employee's own preparation form;
+* `managers/<interviewer>/<id>-<name>/` gets the manager's preparation form and the meeting-notes form.
+A manager's folder holds only the forms of the employees they interview.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from . import layout
+from .batch import BatchResult, Job, code_digest, document_properties, record_key, run_batch
+from .documents import Invitation, form_context, plan_invitations
+from .ledger import Ledger, input_digest
+from .model import Goal, Round
+from .render.templates import TemplateSet
+
+FORM_VERSION = "1"  # the layout contract between writer and reader (docs/forms.md)
+
+TITLES = {
+    "employee_preparation": {"nb": "Forberedelsesskjema", "en": "Preparation form"},
+    "manager_preparation": {"nb": "Forberedelse for leder", "en": "Manager's preparation"},
+    "meeting_notes": {"nb": "Samtaleskjema", "en": "Meeting notes"},
+}
+
+
+def form_properties(
+    round_: Round, kind: str, invitation: Invitation, goals: list[Goal], template_digest: str
+) -> dict[str, str]:
+    """The identity a form carries, so a returned copy is recognised whatever its file name."""
+    return {
+        **document_properties(round_, kind, invitation.employee.id, template_digest),
+        "AppraisalInterviewerID": invitation.interviewer.id if invitation.interviewer else "",
+        "AppraisalFormVersion": FORM_VERSION,
+        "AppraisalGoals": json.dumps([g.id for g in goals], ensure_ascii=False),
+    }
+
+
+def form_jobs(round_: Round, templates: TemplateSet, invitations: list[Invitation]) -> list[Job]:
+    """The three forms of each invitation."""
+    goals_by_employee: dict[str, list[Goal]] = defaultdict(list)
+    for goal in round_.goals:
+        goals_by_employee[goal.employee_id].append(goal)
+    settings_key = input_digest(asdict(round_.settings))
+    jobs: list[Job] = []
+    for invitation in invitations:
+        employee, interviewer, lang = invitation.employee, invitation.interviewer, invitation.lang
+        goals = goals_by_employee.get(employee.id, [])
+        inputs = (
+            settings_key,
+            record_key(employee),
+            record_key(invitation.meeting),
+            record_key(interviewer),
+            [record_key(g) for g in goals],
+            lang,
+        )
+        context = functools.partial(
+            form_context, round_, employee, invitation.meeting, interviewer, goals, lang
+        )
+        manager_folder = (
+            f"{layout.manager_dir(interviewer)}/{layout.person_folder(employee)}"
+            if interviewer is not None
+            else None
+        )
+        for kind, folder in (
+            ("employee_preparation", layout.employee_dir(employee)),
+            ("manager_preparation", manager_folder),
+            ("meeting_notes", manager_folder),
+        ):
+            if folder is None:
+                continue  # no interviewer: validation refuses this round, but never put forms in a stranger's folder
+            template = templates.get(kind, lang)
+            properties = form_properties(round_, kind, invitation, goals, template.digest)
+            title = f"{TITLES[kind]['en' if lang == 'en' else 'nb']} – {employee.name}"
+            jobs.append(
+                Job(
+                    relative=f"{folder}/{layout.document_name(kind, lang, '.docx')}",
+                    kind=kind,
+                    employee_id=employee.id,
+                    input_hash=input_digest(code_digest(), template.digest, inputs, properties, title),
+                    template=template,
+                    context=context,
+                    properties=properties,
+                    title=title,
+                )
+            )
+    return jobs
+
+
+def render_forms(
+    round_: Round,
+    output: Path,
+    templates: TemplateSet,
+    *,
+    only: set[str] | None = None,
+    workers: int = 1,
+    pdf: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Steps 2-3 for a validated round: the three forms per scheduled employee."""
+
+    def make_jobs(ledger: Ledger) -> list[Job]:
+        return form_jobs(round_, templates, plan_invitations(round_, only))
+
+    root = layout.round_folder(output, round_.settings.round_id)
+    return run_batch(
+        root, "prepare", make_jobs, workers=workers, pdf=pdf, progress=progress, on_total=on_total
+    )
