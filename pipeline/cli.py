@@ -252,35 +252,48 @@ def invite(
     someone edited is kept, and the new version is written beside it.
     """
     round_ = _validated_round(workbook)
-    _invite(round_, output, templates_dir, only, pdf, jobs)
+    if not _generate("invite", round_, output, templates_dir, only, pdf, jobs):
+        sys.exit(1)
 
 
-def _invite(
-    round_: Round, output: Path, templates_dir: Path | None, only: str | None, pdf: bool, jobs: int | None
-) -> None:
+def _generate(
+    step: str,
+    round_: Round,
+    output: Path,
+    templates_dir: Path | None,
+    only: str | None,
+    pdf: bool,
+    jobs: int | None,
+) -> bool:
+    """Run one generating step (`invite` or `prepare`) with a progress bar and its summary; True if all went well."""
     from . import layout
     from .batch import default_workers
     from .invite import render_invitations
     from .ledger import FAILED
+    from .prepare import render_forms
     from .render.templates import TemplateSet, resolve_template_folder
 
+    stage, label = {
+        "invite": (render_invitations, "Writing invitations"),
+        "prepare": (render_forms, "Writing forms"),
+    }[step]
     wanted = _parse_only(only, round_)
     templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
-    bar = _progress("Writing invitations")
+    bar = _progress(label)
     task = None
 
     def on_total(total: int) -> None:
         nonlocal task
         if bar is not None:
             bar.start()
-            task = bar.add_task("invite", total=total)
+            task = bar.add_task(step, total=total)
 
     def advance(n: int) -> None:
         if bar is not None and task is not None:
             bar.advance(task, n)
 
     try:
-        result = render_invitations(
+        result = stage(
             round_,
             output,
             templates,
@@ -294,7 +307,26 @@ def _invite(
         if bar is not None:
             bar.stop()
     _print_batch(result, layout.round_folder(output, round_.settings.round_id))
-    if result.count(FAILED) or result.pdf_failed:
+    return not (result.count(FAILED) or result.pdf_failed)
+
+
+@cli.command()
+@workbook_option
+@output_option
+@templates_option
+@click.option("--only", help="Only these employee IDs (comma-separated).")
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each form (needs LibreOffice).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
+def prepare(
+    workbook: Path, output: Path, templates_dir: Path | None, only: str | None, pdf: bool, jobs: int | None
+) -> None:
+    """Steps 2-3: per employee, their preparation form (in their folder), and for their interviewer a
+    preparation form and the meeting-notes form to fill in (in OUTPUT/<round>/managers/<interviewer>/).
+
+    Validates first and refuses while errors remain. Same re-run rules as `invite`.
+    """
+    round_ = _validated_round(workbook)
+    if not _generate("prepare", round_, output, templates_dir, only, pdf, jobs):
         sys.exit(1)
 
 
@@ -343,7 +375,7 @@ def templates_check(templates_dir: Path | None, workbook: Path) -> None:
 def run(
     ctx: click.Context, workbook: Path, output: Path, templates_dir: Path | None, pdf: bool, jobs: int | None
 ) -> None:
-    """Run every step of the round that applies, in order: validate, then invite.
+    """Run every step of the round that applies, in order: validate, invite, prepare.
 
     The validation report goes to OUTPUT/<round>/validation-report.xlsx; nothing else is produced while
     the workbook has errors.
