@@ -330,6 +330,65 @@ def prepare(
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@workbook_option
+@output_option
+@templates_option
+def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | None) -> None:
+    """Step 4: read every filled-in meeting-notes form (.docx) under FOLDER, write the minutes, file them
+    in each employee's folder and personnel folder, and record goals, actions and approvals.
+
+    Files are recognised by what is inside them, not by their names. Exit 0 when every file was handled
+    (some may be incomplete), 1 when any was rejected or in conflict.
+    """
+    from . import collect as step
+
+    round_ = _validated_round(workbook)
+    from .render.templates import TemplateSet, resolve_template_folder
+
+    templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
+    result = step.collect_forms(round_, folder, output, templates)
+    colours = {
+        step.ACCEPTED: "green",
+        step.REPLACED: "green",
+        step.APPROVAL_RECORDED: "green",
+        step.INCOMPLETE: "yellow",
+        step.REJECTED: "red",
+        step.CONFLICT: "red",
+    }
+    for item in result.files:
+        try:
+            shown = item.path.relative_to(folder)
+        except ValueError:
+            shown = item.path
+        who = f" [{item.employee_id}]" if item.employee_id else ""
+        detail = item.read or ""
+        click.secho(
+            f"{item.status:<10} {shown}{who}{': ' + detail if detail else ''}", fg=colours.get(item.status)
+        )
+        for message in item.messages:
+            click.echo(f"           - {message}")
+    click.echo("")
+    labels = [
+        (step.ACCEPTED, "accepted"),
+        (step.REPLACED, "replaced earlier reading"),
+        (step.APPROVAL_RECORDED, "approvals recorded"),
+        (step.INCOMPLETE, "incomplete"),
+        (step.UNCHANGED, "unchanged"),
+        (step.DUPLICATE, "duplicate"),
+        (step.CONFLICT, "conflict"),
+        (step.REJECTED, "rejected"),
+        (step.SKIPPED, "skipped"),
+    ]
+    width = max(len(label) for _, label in labels)
+    for status, label in labels:
+        click.echo(f"  {label:<{width}}  {result.count(status):>6}")
+    click.echo(f"Minutes written: {len(result.minutes_written)}")
+    if result.failed:
+        sys.exit(1)
+
+
 @cli.group()
 def templates() -> None:
     """Work with the document templates."""

@@ -142,3 +142,75 @@ def parse_hours(value: object) -> tuple[dt.time, dt.time]:
 def fold_word(value: object) -> str:
     """A typed word folded for matching allowed values: case, `_`, and extra spaces ignored."""
     return " ".join(clean_text(value).casefold().replace("_", " ").split())
+
+
+MONTHS = {
+    **{
+        name: n
+        for n, name in enumerate(
+            (
+                "januar",
+                "februar",
+                "mars",
+                "april",
+                "mai",
+                "juni",
+                "juli",
+                "august",
+                "september",
+                "oktober",
+                "november",
+                "desember",
+            ),
+            1,
+        )
+    },
+    **{
+        name: n
+        for n, name in enumerate(
+            (
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ),
+            1,
+        )
+    },
+    **{
+        name: n
+        for n, name in enumerate(
+            ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"), 1
+        )
+    },
+    "may": 5,
+    "oct": 10,
+    "dec": 12,
+    "sept": 9,
+}
+_WORDY_DATE = re.compile(r"^(?:[^\d\s,]+,?\s+)?(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{2}|\d{4})$")
+
+
+def parse_loose_date(text: str) -> dt.date:
+    """A date as people type it in a form: `18.01.2027`, `18.1.27`, `2027-01-18`, `18. januar 2027`,
+    `mandag 18. januar 2027`, `18 January 2027`."""
+    cleaned = " ".join(text.strip().rstrip(".").split())
+    match = _WORDY_DATE.match(cleaned.casefold())
+    if match:
+        month = MONTHS.get(match[2])
+        if month is None:
+            raise ValueError(f'"{text}" is not a date')
+        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+        try:
+            return dt.date(year, month, int(match[1]))
+        except ValueError:
+            raise ValueError(f'"{text}" is not a real date') from None
+    return parse_date(cleaned)

@@ -11,7 +11,14 @@ import jinja2
 
 from .engine import CompiledTemplate, TemplateError, make_environment
 
-TEMPLATE_KINDS = ("invitation", "overview", "employee_preparation", "manager_preparation", "meeting_notes")
+TEMPLATE_KINDS = (
+    "invitation",
+    "overview",
+    "employee_preparation",
+    "manager_preparation",
+    "meeting_notes",
+    "minutes",
+)
 
 
 def bundled_templates() -> Path:

@@ -1,0 +1,577 @@
+"""Step 4: returned meeting-notes forms -> minutes, personnel files and the round's register.
+
+`collect_forms` reads every `.docx` under a folder (any names, any sub-folders). Each file is checked
+as untrusted (`intake.py`), identified by its custom document properties (never its name), matched to
+the round and the employee, and read field by field (`forms.read_answers`). For each complete form the
+minutes are written and filed; new goals and actions get IDs and enter the register
+(`output/<round>/register.json`), with the review of earlier goals and, when minutes come back with the
+approval filled in, the approval.
+
+Outcomes per file: accepted, incomplete (required fields missing: no minutes), rejected (not read),
+unchanged (already collected), duplicate (same content as another file in this batch), conflict (two
+different forms for one employee: neither applied), skipped (not a Word file), replaced (a newer
+version of an earlier reading).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import forms, layout, schema
+from .batch import code_digest, document_properties
+from .documents import STATUS_LABELS, TYPE_LABELS, document_language, person_context, round_context
+from .errors import OutputError
+from .intake import Refused, WordFile, open_word_file, skip_reason
+from .ledger import LEDGER_DIR, Ledger, atomic_write_bytes, input_digest, output_lock, publish
+from .model import Employee, Goal, Round
+from .render import locale
+from .render.templates import TemplateSet
+from .values import fold_word, parse_loose_date
+
+ACCEPTED, INCOMPLETE, REJECTED, UNCHANGED, DUPLICATE, CONFLICT, SKIPPED, REPLACED = (
+    "accepted",
+    "incomplete",
+    "rejected",
+    "unchanged",
+    "duplicate",
+    "conflict",
+    "skipped",
+    "replaced",
+)
+APPROVAL_RECORDED = "approval"
+REQUIRED = ("summary", "held_on", "interviewer_name")
+APPROVAL_FIELDS = (
+    forms.Field(
+        "approval.approved", "text", "Godkjent (ja/nei)", "Approved (yes/no)", "ja / nei", "yes / no"
+    ),
+    forms.Field("approval.date", "date", "Dato", "Date", *forms.DATE_HINT),
+    forms.Field("approval.comment", "text", "Kommentar", "Comment", "Eventuelle merknader", "Any remarks"),
+)
+YES = {"ja", "j", "yes", "y", "godkjent", "approved", "ok", "x", "✓", "✔"}
+NO = {"nei", "n", "no", "ikke godkjent", "not approved"}
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: Path
+    status: str
+    employee_id: str = ""
+    messages: list[str] = field(default_factory=list)
+    read: str = ""  # what was read, in a few words
+
+
+@dataclass
+class CollectResult:
+    """Every file's result, and the minutes written."""
+
+    files: list[FileResult] = field(default_factory=list)
+    minutes_written: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many files ended with that status."""
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def failed(self) -> bool:
+        """True when a file was rejected or in conflict (exit code 1)."""
+        return any(f.status in (REJECTED, CONFLICT) for f in self.files)
+
+
+# -- reading one form --------------------------------------------------------------------------------
+
+
+@dataclass
+class Reading:
+    """A meeting-notes form read into the values the minutes and the register need."""
+
+    employee_id: str
+    interviewer_id: str
+    sha256: str
+    source: str
+    answers: dict[str, str]
+    found_by: dict[str, str]
+    held_on: str | None
+    follow_up_date: str | None
+    reviews: list[dict[str, str]]
+    goals: list[dict[str, str]]
+    problems: list[str]
+    missing_required: list[str]
+
+
+def _parse_status(text: str) -> str | None:
+    return schema.enum_lookup("goal_status").get(fold_word(text))
+
+
+def _date_or_problem(key: str, text: str, problems: list[str]) -> str | None:
+    if not text:
+        return None
+    try:
+        return parse_loose_date(text).isoformat()
+    except ValueError:
+        problems.append(f'{key}: "{text}" is not a date')
+        return None
+
+
+def read_notes(word: WordFile, round_: Round, lang: str) -> Reading:
+    """Read a meeting-notes form's answers and turn them into typed values, noting every problem."""
+    props = word.properties
+    goal_ids = _goal_ids(props)
+    fields = forms.form_fields("meeting_notes", goal_ids)
+    found = forms.read_answers(word.document_xml, fields, lang)
+    answers = {key: answer.text for key, answer in found.items()}
+    problems: list[str] = []
+    for key, answer in found.items():
+        if answer.found_by == "missing":
+            problems.append(f"{key}: not found in the form")
+        elif answer.found_by == "layout" and answer.text:
+            problems.append(
+                f"{key}: read from its place in the form (the field itself was deleted); check it"
+            )
+    held_on = _date_or_problem("held_on", answers.get("held_on", ""), problems)
+    follow_up = _date_or_problem("follow_up_date", answers.get("follow_up_date", ""), problems)
+    reviews = []
+    for goal_id in goal_ids:
+        status_text = answers.get(forms.review_key(goal_id, "status"), "")
+        comment = answers.get(forms.review_key(goal_id, "comment"), "")
+        status = _parse_status(status_text) if status_text else None
+        if status_text and status is None:
+            problems.append(f'{forms.review_key(goal_id, "status")}: "{status_text}" is not a status')
+        if status or comment:
+            reviews.append({"goal_id": goal_id, "status": status or "", "comment": comment})
+    employee_id = props.get("AppraisalEmployeeID", "")
+    new_items = []
+    for prefix, kind, owner_key in (("goal", "goal", "measure"), ("action", "action", "owner")):
+        for n in range(1, forms.NEW_ROWS + 1):
+            text = answers.get(f"{prefix}.{n}.text", "")
+            other = answers.get(f"{prefix}.{n}.{owner_key}", "")
+            due_text = answers.get(f"{prefix}.{n}.due", "")
+            if not text:
+                if other or due_text:
+                    problems.append(
+                        f"{prefix}.{n}.text: empty, but the row has other values; the row is left out"
+                    )
+                continue
+            due = _date_or_problem(f"{prefix}.{n}.due", due_text, problems)
+            new_items.append(
+                {
+                    "id": f"{round_.settings.round_id}-{employee_id}-{'G' if kind == 'goal' else 'A'}{n}",
+                    "type": kind,
+                    "description": text,
+                    "measure": other if kind == "goal" else "",
+                    "responsible": other if kind == "action" else "",
+                    "due": due or "",
+                    "due_text": "" if due else due_text,
+                }
+            )
+    missing = [key for key in REQUIRED if not answers.get(key)]
+    if "held_on" not in missing and held_on is None:
+        missing.append("held_on")
+    return Reading(
+        employee_id=employee_id,
+        interviewer_id=props.get("AppraisalInterviewerID", ""),
+        sha256=hashlib.sha256(word.raw).hexdigest(),
+        source=str(word.path),
+        answers=answers,
+        found_by={key: answer.found_by for key, answer in found.items()},
+        held_on=held_on,
+        follow_up_date=follow_up,
+        reviews=reviews,
+        goals=new_items,
+        problems=problems,
+        missing_required=missing,
+    )
+
+
+def _goal_ids(props: dict[str, str]) -> list[str]:
+    try:
+        ids = json.loads(props.get("AppraisalGoals", "[]"))
+    except ValueError:
+        return []
+    return [str(i) for i in ids] if isinstance(ids, list) else []
+
+
+# -- the register ------------------------------------------------------------------------------------
+
+
+class Register:
+    """The round's register of collected conversations: `output/<round>/register.json`."""
+
+    def __init__(self, root: Path):
+        self.file = root / "register.json"
+        self.data: dict = {"version": 1, "conversations": {}}
+        if self.file.exists():
+            try:
+                self.data = json.loads(self.file.read_text("utf-8"))
+            except ValueError as exc:
+                raise OutputError(
+                    f"{self.file}: the register is damaged ({exc}); restore it from "
+                    f"{root / LEDGER_DIR} or a backup."
+                ) from exc
+
+    @property
+    def conversations(self) -> dict[str, dict]:
+        """Employee ID -> what was collected for them."""
+        return self.data.setdefault("conversations", {})
+
+    def save(self) -> None:
+        """Write the register atomically."""
+        atomic_write_bytes(self.file, json.dumps(self.data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+# -- minutes -----------------------------------------------------------------------------------------
+
+
+def minutes_context(
+    round_: Round,
+    employee: Employee,
+    interviewer: Employee | None,
+    reading: Reading,
+    goals: dict[str, Goal],
+    lang: str,
+) -> dict[str, object]:
+    """Everything the minutes template may use."""
+    base = "en" if lang == "en" else "nb"
+    statuses = STATUS_LABELS[base]
+    types = TYPE_LABELS[base]
+    answers = reading.answers
+
+    def date_text(iso: str | None) -> str:
+        return locale.medium_date(dt.date.fromisoformat(iso), lang) if iso else ""
+
+    reviews = []
+    for review in reading.reviews:
+        goal = goals.get(review["goal_id"])
+        reviews.append(
+            {
+                "id": review["goal_id"],
+                "description": goal.description if goal else review["goal_id"],
+                "type": types.get(goal.type, "") if goal else "",
+                "old_status": statuses.get(goal.status, "") if goal else "",
+                "status": statuses.get(review["status"], ""),
+                "comment": review["comment"],
+            }
+        )
+    items = []
+    for item in reading.goals:
+        due = locale.short_date(dt.date.fromisoformat(item["due"]), lang) if item["due"] else item["due_text"]
+        items.append({**item, "due": due, "type": types[item["type"]]})
+    return {
+        "language": lang,
+        "round": round_context(round_.settings, lang),
+        "employee": person_context(employee),
+        "interviewer": person_context(interviewer),
+        "interviewer_name": answers.get("interviewer_name", ""),
+        "held_on": date_text(reading.held_on),
+        "employee_view": answers.get("employee_view", ""),
+        "strengths": answers.get("strengths", ""),
+        "improvements": answers.get("improvements", ""),
+        "development": answers.get("development", ""),
+        "summary": answers.get("summary", ""),
+        "follow_up_date": date_text(reading.follow_up_date),
+        "reviews": reviews,
+        "new_goals": [i for i in items if i["id"].rsplit("-", 1)[-1].startswith("G")],
+        "new_actions": [i for i in items if i["id"].rsplit("-", 1)[-1].startswith("A")],
+        "approval_due": date_text(
+            (dt.date.today() + dt.timedelta(days=round_.settings.approval_due_days)).isoformat()
+        ),
+        "approval_fields": [
+            {
+                "key": f.key,
+                "label": f.label(lang),
+                "placeholder": f.placeholder(lang),
+                "bookmark": forms.bookmark_name(f.key),
+                "bookmark_id": str(900 + i),
+            }
+            for i, f in enumerate(APPROVAL_FIELDS)
+        ],
+    }
+
+
+def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, str, str]:
+    """Where the minutes go: the round's minutes folder, the employee's folder, the personnel folder
+    (the last relative to the output folder, the first two to the round's folder)."""
+    name = "referat" if lang != "en" else "minutes"
+    return (
+        f"minutes/{layout.person_folder(employee)}.docx",
+        f"{layout.employee_dir(employee)}/{name}.docx",
+        f"personnel/{layout.safe_name(employee.id)}/{layout.safe_name(round_.settings.round_id)}-minutes.docx",
+    )
+
+
+# -- the stage ---------------------------------------------------------------------------------------
+
+
+def collect_forms(
+    round_: Round,
+    folder: Path,
+    output: Path,
+    templates: TemplateSet,
+    progress: Callable[[int], None] | None = None,
+) -> CollectResult:
+    """Step 4: read every .docx under `folder`, write minutes for complete forms, update the register."""
+    result = CollectResult()
+    root = layout.round_folder(output, round_.settings.round_id)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not _inside_output(p, output))
+    by_id = {e.id: e for e in round_.employees if e.id}
+    interviewer_of = _interviewers(round_)
+    goals_by_id = {g.id: g for g in round_.goals}
+    with output_lock(root):
+        register = Register(root)
+        ledgers = (Ledger(root), Ledger(output))  # the round's files; the personnel folder beside the rounds
+        readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
+        approvals: list[tuple[FileResult, WordFile]] = []
+        for path in files:
+            reason = skip_reason(path)
+            if reason:
+                result.files.append(FileResult(path, SKIPPED, messages=[reason]))
+                continue
+            outcome = FileResult(path, REJECTED)
+            result.files.append(outcome)
+            try:
+                word = open_word_file(path)
+                kind = _identify(word, round_, by_id, interviewer_of)
+                outcome.employee_id = word.properties["AppraisalEmployeeID"]
+                employee = by_id[outcome.employee_id]
+                lang = document_language(employee, round_.settings)
+                if kind == "minutes":
+                    approvals.append((outcome, word))
+                    continue
+                readings[outcome.employee_id].append((outcome, read_notes(word, round_, lang)))
+            except Refused as exc:
+                outcome.messages.append(str(exc))
+            if progress:
+                progress(1)
+        for employee_id, found in readings.items():
+            _apply_readings(
+                round_,
+                ledgers,
+                templates,
+                register,
+                by_id[employee_id],
+                by_id.get(interviewer_of.get(employee_id, "")),
+                found,
+                goals_by_id,
+                result,
+            )
+        for outcome, word in approvals:
+            _apply_approval(round_, register, outcome, word)
+        register.save()
+        for ledger in ledgers:
+            ledger.save()
+    return result
+
+
+def _inside_output(path: Path, output: Path) -> bool:
+    try:
+        path.resolve().relative_to(output.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _interviewers(round_: Round) -> dict[str, str]:
+    by_id = {e.id: e for e in round_.employees if e.id}
+    result = {}
+    for meeting in round_.meetings:
+        employee = by_id.get(meeting.employee_id)
+        if employee is not None and meeting.employee_id not in result:
+            result[meeting.employee_id] = meeting.interviewer_id or employee.manager_id
+    return result
+
+
+def _identify(
+    word: WordFile, round_: Round, by_id: dict[str, Employee], interviewer_of: dict[str, str]
+) -> str:
+    props = word.properties
+    kind = props.get("AppraisalKind")
+    if not kind:
+        raise Refused(
+            "not a form made by appraisal (it carries no form identity); use the meeting-notes "
+            "form from the manager's folder"
+        )
+    if kind not in ("meeting_notes", "minutes"):
+        raise Refused(
+            f"this is a {kind.replace('_', ' ')}, not a meeting-notes form or minutes; nothing to collect"
+        )
+    if props.get("AppraisalRound") != round_.settings.round_id:
+        raise Refused(
+            f"the form belongs to round {props.get('AppraisalRound') or '(none)'}, not "
+            f"{round_.settings.round_id}"
+        )
+    employee_id = props.get("AppraisalEmployeeID", "")
+    employee = by_id.get(employee_id)
+    if employee is None:
+        raise Refused(f"the form is for employee {employee_id or '(none)'}, who is not in the workbook")
+    if not employee.active:
+        raise Refused(f"the form is for {employee.name} ({employee_id}), who is not active in this round")
+    if kind == "meeting_notes":
+        expected = interviewer_of.get(employee_id)
+        if expected is None:
+            raise Refused(f"{employee.name} ({employee_id}) has no meeting in this round")
+        if props.get("AppraisalInterviewerID", "") != expected:
+            raise Refused(
+                f"the form was made for interviewer {props.get('AppraisalInterviewerID') or '(none)'}, "
+                f"but {employee.name}'s interviewer is {expected}"
+            )
+    return kind
+
+
+def _describe(reading: Reading) -> str:
+    parts = [
+        f"{len(reading.reviews)} reviewed",
+        f"{sum(1 for g in reading.goals if g['type'] == 'goal')} new goals",
+        f"{sum(1 for g in reading.goals if g['type'] == 'action')} new actions",
+    ]
+    return ", ".join(parts)
+
+
+def _apply_readings(
+    round_: Round,
+    ledgers: tuple[Ledger, Ledger],
+    templates: TemplateSet,
+    register: Register,
+    employee: Employee,
+    interviewer: Employee | None,
+    found: list[tuple[FileResult, Reading]],
+    goals: dict[str, Goal],
+    result: CollectResult,
+) -> None:
+    distinct = {reading.sha256 for _, reading in found}
+    if len(distinct) > 1:
+        names = ", ".join(str(outcome.path) for outcome, _ in found)
+        for outcome, _ in found:
+            outcome.status = CONFLICT
+            outcome.messages.append(
+                f"two different forms for {employee.name} ({employee.id}) in this batch: "
+                f"{names}; neither was applied — keep one and collect again"
+            )
+        return
+    first_outcome, reading = found[0]
+    for outcome, _ in found[1:]:
+        outcome.status = DUPLICATE
+        outcome.messages.append(f"same content as {first_outcome.path}")
+    previous = register.conversations.get(employee.id)
+    if previous and previous.get("sha256") == reading.sha256:
+        first_outcome.status = UNCHANGED
+        first_outcome.read = "already collected"
+        return
+    first_outcome.messages.extend(reading.problems)
+    if reading.missing_required:
+        first_outcome.status = INCOMPLETE
+        first_outcome.messages.insert(
+            0,
+            "required: "
+            + ", ".join(
+                f"{key} is empty"
+                if not reading.answers.get(key)
+                else f'{key}: "{reading.answers[key]}" is not a date'
+                for key in reading.missing_required
+            ),
+        )
+        return
+    lang = document_language(employee, round_.settings)
+    context = minutes_context(round_, employee, interviewer, reading, goals, lang)
+    template = templates.get("minutes", lang)
+    properties = document_properties(round_, "minutes", employee.id, template.digest)
+    properties["AppraisalSourceForm"] = reading.sha256
+    title = f"{'Minutes' if lang == 'en' else 'Referat'} – {employee.name}"
+    data = template.render(context, properties, title)
+    in_round, in_folder, personnel = minutes_paths(round_, employee, lang)
+    digest = input_digest(code_digest(), template.digest, reading.sha256, context)
+    written = []
+    for ledger, relative in ((ledgers[0], in_round), (ledgers[0], in_folder), (ledgers[1], personnel)):
+        outcome = publish(
+            ledger.root, relative, "minutes", employee.id, digest, lambda: data, ledger.entries.get(relative)
+        )
+        ledger.record([outcome])
+        written.append(outcome.beside or relative)
+        if outcome.beside:
+            first_outcome.messages.append(
+                f"{relative} was edited since; the new minutes are {outcome.beside}"
+            )
+    result.minutes_written.extend(written)
+    history = list(previous.get("history", [])) if previous else []
+    if previous:
+        history.append({k: previous.get(k) for k in ("sha256", "source", "collected_at")})
+    register.conversations[employee.id] = {
+        "employee_id": employee.id,
+        "interviewer_id": interviewer.id if interviewer else "",
+        "sha256": reading.sha256,
+        "source": reading.source,
+        "collected_at": _now(),
+        "held_on": reading.held_on,
+        "follow_up_date": reading.follow_up_date,
+        "answers": reading.answers,
+        "reviews": reading.reviews,
+        "goals": reading.goals,
+        "problems": reading.problems,
+        "minutes": written,
+        "approval": previous.get("approval") if previous else None,
+        "history": history,
+    }
+    first_outcome.status = REPLACED if previous else ACCEPTED
+    first_outcome.read = f"{employee.name}: {_describe(reading)}"
+    if previous:
+        first_outcome.messages.insert(0, f"replaces the reading of {previous.get('source')}")
+
+
+def _apply_approval(round_: Round, register: Register, outcome: FileResult, word: WordFile) -> None:
+    employee_id = outcome.employee_id
+    conversation = register.conversations.get(employee_id)
+    if conversation is None:
+        outcome.status = REJECTED
+        outcome.messages.append("minutes for a conversation that has not been collected in this round")
+        return
+    found = forms.read_answers(word.document_xml, list(APPROVAL_FIELDS), "nb")
+    approved_text = fold_word(found["approval.approved"].text)
+    date_text = found["approval.date"].text
+    comment = found["approval.comment"].text
+    if not approved_text and not date_text:
+        outcome.status = INCOMPLETE
+        outcome.messages.append("the approval is not filled in (approved yes/no and date)")
+        return
+    approved = True if approved_text in YES else False if approved_text in NO else None
+    problems = []
+    if approved is None:
+        problems.append(f'approval.approved: "{found["approval.approved"].text}" is not yes or no')
+    approval_date = None
+    if date_text:
+        try:
+            approval_date = parse_loose_date(date_text).isoformat()
+        except ValueError:
+            problems.append(f'approval.date: "{date_text}" is not a date')
+    sha = hashlib.sha256(word.raw).hexdigest()
+    previous = conversation.get("approval") or {}
+    if previous.get("sha256") == sha:
+        outcome.status = UNCHANGED
+        outcome.read = "approval already recorded"
+        return
+    if approved is None:
+        outcome.status = INCOMPLETE
+        outcome.messages.extend(problems)
+        return
+    conversation["approval"] = {
+        "approved": approved,
+        "date": approval_date,
+        "comment": comment,
+        "sha256": sha,
+        "source": str(word.path),
+        "recorded_at": _now(),
+    }
+    outcome.status = APPROVAL_RECORDED
+    outcome.read = f"{'approved' if approved else 'not approved'}" + (
+        f" on {approval_date}" if approval_date else ""
+    )
+    outcome.messages.extend(problems)

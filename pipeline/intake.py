@@ -1,0 +1,165 @@
+"""Opening Word files that came back from people: never trust them.
+
+Before anything is parsed: a size limit, then the zip's member count, total uncompressed size and
+compression ratio, member names (no absolute paths or `..`), no macros; XML with a DTD or entities is
+refused, and the parser resolves no entities and fetches nothing. Old `.doc` files and encrypted
+`.docx` (both OLE containers) are told apart. Each refusal is a `Refused` with a message for people.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_MEMBERS = 2000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 200  # per member; deflated XML is rarely above 20
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
+SKIPPED_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+
+
+class Refused(Exception):
+    """A returned file that is not read; the message says why, for the person who sent it."""
+
+
+@dataclass(frozen=True)
+class WordFile:
+    """A returned .docx that passed the checks: its parts that the reader needs, and its properties."""
+
+    path: Path
+    document_xml: bytes
+    properties: dict[str, str]
+    raw: bytes
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file in the collect folder is not even looked at, or None when it should be."""
+    name = path.name
+    if name.startswith("~$"):
+        return "Word's lock file (the document is open somewhere)"
+    if name in SKIPPED_NAMES or name.startswith("._"):
+        return "a system file"
+    suffix = path.suffix.lower()
+    if suffix in (".docx", ".docm", ".doc", ".dotx", ".dotm"):
+        return None
+    return f"not a Word document ({suffix or 'no extension'})"
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+def parse_xml(data: bytes, part: str) -> etree._Element:
+    """Parse one XML part; refuse DTDs and entity declarations outright."""
+    head = data[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in data:
+        raise Refused(f"its {part} declares a DTD or entities, which Word never writes; not read for safety")
+    try:
+        return etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise Refused(f"its {part} is damaged ({exc.msg})") from None
+
+
+def open_word_file(path: Path) -> WordFile:
+    """Check and open a returned Word file, or raise Refused saying what is wrong with it."""
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise Refused(f"cannot be read ({exc.strerror})") from None
+    if size == 0:
+        raise Refused("the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise Refused(
+            f"the file is {size // (1024 * 1024)} MB; a filled form is far smaller (limit "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB)"
+        )
+    raw = path.read_bytes()
+    if raw.startswith(OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in raw:
+            raise Refused(
+                "the document is password-protected; open it in Word, remove the password "
+                "(File > Info > Protect Document) and send it again"
+            )
+        raise Refused("this is an old Word 97-2003 (.doc) file; open it in Word and save it as .docx")
+    if not raw.startswith(b"PK"):
+        raise Refused("not a Word document (it is not a .docx file inside)")
+    if suffix in (".docm", ".dotm"):
+        raise Refused("a macro-enabled document (.docm); save it as a plain .docx and send it again")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise Refused(
+            "the document is damaged or incomplete (perhaps cut off while copying); save it "
+            "again in Word and send it again"
+        ) from None
+    _check_members(members)
+    names = {m.filename for m in members}
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise Refused("not a Word document (no document body inside)")
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise Refused("the document contains macros; save it as a plain .docx and send it again")
+    try:
+        content_types = archive.read("[Content_Types].xml")
+        if MACRO_TYPE.encode() in content_types:
+            raise Refused("a macro-enabled document (.docm); save it as a plain .docx and send it again")
+        document_xml = archive.read("word/document.xml")
+        custom = archive.read("docProps/custom.xml") if "docProps/custom.xml" in names else b""
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error):
+        raise Refused(
+            "the document is damaged or incomplete; save it again in Word and send it again"
+        ) from None
+    parse_xml(content_types, "content types")
+    if b"<!DOCTYPE" in document_xml[:4096] or b"<!ENTITY" in document_xml:
+        raise Refused(
+            "its document body declares a DTD or entities, which Word never writes; not read for safety"
+        )
+    return WordFile(path, document_xml, read_custom_properties(custom), raw)
+
+
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    if len(members) > MAX_MEMBERS:
+        raise Refused(
+            f"the document holds {len(members)} parts; a form has a few dozen (limit {MAX_MEMBERS})"
+        )
+    total = 0
+    for member in members:
+        name = member.filename
+        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in re.split(r"[/\\]", name):
+            raise Refused(f"the document holds a part with an unsafe name ({name!r})")
+        total += member.file_size
+        if (
+            member.compress_size
+            and member.file_size / member.compress_size > MAX_RATIO
+            and member.file_size > 1 << 20
+        ):
+            raise Refused(
+                f"the part {name} expands {member.file_size // member.compress_size}× when "
+                "unpacked (a zip bomb?)"
+            )
+    if total > MAX_UNCOMPRESSED:
+        raise Refused(f"the document unpacks to {total // (1024 * 1024)} MB; a form is far smaller")
+
+
+def read_custom_properties(data: bytes) -> dict[str, str]:
+    """docProps/custom.xml as name -> text value (empty when there is none)."""
+    if not data:
+        return {}
+    root = parse_xml(data, "document properties")
+    properties = {}
+    for prop in root.findall(f"{{{CUSTOM_NS}}}property"):
+        name = prop.get("name", "")
+        value = "".join(child.text or "" for child in prop)
+        properties[name] = value
+    return properties
