@@ -575,3 +575,59 @@ def _apply_approval(round_: Round, register: Register, outcome: FileResult, word
         f" on {approval_date}" if approval_date else ""
     )
     outcome.messages.extend(problems)
+
+
+def example_minutes_context(round_: Round) -> dict[str, object]:
+    """A minutes context with every part filled (for `templates check`), from a round's first employee
+    with goals."""
+    from .documents import plan_invitations
+
+    invitations = plan_invitations(round_)
+    if not invitations:
+        raise ValueError("the round has no scheduled active employee to take example values from")
+    goals = {g.id: g for g in round_.goals}
+    own = {g.employee_id for g in round_.goals}
+    invitation = next((i for i in invitations if i.employee.id in own), invitations[0])
+    employee = invitation.employee
+    goal_ids = [g.id for g in round_.goals if g.employee_id == employee.id]
+    reading = Reading(
+        employee_id=employee.id,
+        interviewer_id=invitation.interviewer.id if invitation.interviewer else "",
+        sha256="",
+        source="",
+        found_by={},
+        problems=[],
+        missing_required=[],
+        answers={
+            "interviewer_name": invitation.interviewer.name if invitation.interviewer else "",
+            "employee_view": "…",
+            "strengths": "…",
+            "improvements": "…",
+            "development": "…",
+            "summary": "…",
+        },
+        held_on=invitation.meeting.date.isoformat() if invitation.meeting.date else None,
+        follow_up_date=round_.settings.follow_up_date.isoformat() if round_.settings.follow_up_date else None,
+        reviews=[{"goal_id": g, "status": "done", "comment": "…"} for g in goal_ids],
+        goals=[
+            {
+                "id": f"{round_.settings.round_id}-{employee.id}-G1",
+                "type": "goal",
+                "description": "…",
+                "measure": "…",
+                "responsible": "",
+                "due": "",
+                "due_text": "",
+            },
+            {
+                "id": f"{round_.settings.round_id}-{employee.id}-A1",
+                "type": "action",
+                "description": "…",
+                "measure": "",
+                "responsible": "…",
+                "due": "",
+                "due_text": "",
+            },
+        ],
+    )
+    return minutes_context(round_, employee, invitation.interviewer, reading, goals, invitation.lang)

@@ -5,9 +5,16 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .documents import example_contexts as contexts_of
+from .collect import example_minutes_context
+from .documents import example_contexts as document_examples
 from .errors import AppraisalError
+from .model import Round
 from .workbook import read_round
+
+
+def contexts_of(round_: Round) -> dict[str, dict[str, object]]:
+    """Example contexts for every template kind of a round."""
+    return {**document_examples(round_), "minutes": example_minutes_context(round_)}
 
 
 def example_contexts(workbook: Path | None) -> dict[str, dict[str, object]]:
