@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict
@@ -60,7 +61,9 @@ def invitation_jobs(
         location = meeting.location or settings.default_location
         interviewer_id = interviewer.id if interviewer else ""
         fingerprint = calendar.meeting_fingerprint(meeting, interviewer_id, location)
-        sequence, stamp = _sequence(ledger.entries.get(relative_ics), fingerprint, now)
+        sequence, stamp = _sequence(
+            ledger.entries.get(relative_ics), fingerprint, now, ledger.root / relative_ics
+        )
         args = (settings, employee, meeting, interviewer)
         jobs.append(
             Job(
@@ -108,15 +111,38 @@ def _build_ics(settings, employee, meeting, interviewer, sequence, stamp, lang) 
     )
 
 
-def _sequence(previous: Entry | None, fingerprint: str, now: dt.datetime) -> tuple[int, str]:
-    """SEQUENCE and DTSTAMP: kept while the meeting is unchanged, raised (and re-stamped) when it changes."""
+def _sequence(
+    previous: Entry | None, fingerprint: str, now: dt.datetime, existing: Path | None = None
+) -> tuple[int, str]:
+    """SEQUENCE and DTSTAMP: kept while the meeting is unchanged, raised (and re-stamped) when it changes.
+
+    Without a record (a run killed before it saved one), they are taken from the .ics on disk, so that
+    a file the killed run wrote is recognised as identical instead of being reported as edited.
+    """
     if previous is None or "sequence" not in previous.extra:
-        return 0, now.isoformat(timespec="seconds")
+        return _stamp_on_disk(existing) or (0, now.isoformat(timespec="seconds"))
     sequence = int(previous.extra["sequence"])  # type: ignore[arg-type]
     stamp = str(previous.extra.get("stamp") or now.isoformat(timespec="seconds"))
     if previous.extra.get("fingerprint") != fingerprint:
         return sequence + 1, now.isoformat(timespec="seconds")
     return sequence, stamp
+
+
+_ICS_STAMP = re.compile(rb"^DTSTAMP:(\d{8}T\d{6})Z\r?$", re.M)
+_ICS_SEQUENCE = re.compile(rb"^SEQUENCE:(\d+)\r?$", re.M)
+
+
+def _stamp_on_disk(path: Path | None) -> tuple[int, str] | None:
+    """SEQUENCE and DTSTAMP of an .ics already at `path`, if there is one we can read."""
+    try:
+        data = path.read_bytes() if path is not None else b""
+    except OSError:
+        return None
+    stamp, sequence = _ICS_STAMP.search(data), _ICS_SEQUENCE.search(data)
+    if stamp is None or sequence is None:
+        return None
+    when = dt.datetime.strptime(stamp.group(1).decode(), "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
+    return int(sequence.group(1)), when.isoformat(timespec="seconds")
 
 
 def overview_jobs(round_: Round, templates: TemplateSet, invitations: list[Invitation]) -> list[Job]:

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,10 @@ def _temporary_beside(path: Path) -> tuple[int, Path]:
             return os.open(temporary, flags, 0o666), temporary
         except FileExistsError:
             continue
+        except FileNotFoundError:
+            # The folder went since `_ensure_dir` made it (removed between two runs in one process, or a
+            # relative path now under another working directory): make it again.
+            path.parent.mkdir(parents=True, exist_ok=True)
     raise OutputError(f"{path}: cannot create a temporary file beside it.")
 
 
@@ -241,6 +246,19 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
+# `.name.<pid>-<n>.tmp` from `_temporary_beside`, `.name.pdf.tmp` from the PDF conversion.
+_OUR_TEMPORARY = re.compile(r"^\..+\.(\d+-\d+|pdf)\.tmp$")
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files a killed run left behind; called with the lock held, when none is in use."""
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            if _OUR_TEMPORARY.match(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(directory, name))
+
+
 @contextlib.contextmanager
 def output_lock(folder: Path) -> Iterator[None]:
     """Hold the output folder for this run; a second run at the same time refuses with a clear message."""
@@ -262,6 +280,7 @@ def output_lock(folder: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}, started {dt.datetime.now():%Y-%m-%d %H:%M:%S}")
         handle.flush()
+        remove_stale_temporaries(folder)
         yield
     finally:
         handle.close()

@@ -212,6 +212,8 @@ class CompiledTemplate:
                 ) from exc
             except jinja2.TemplateError as exc:
                 raise TemplateError(f"{self.path}: {exc}") from exc
+            except Exception as exc:  # the template's own expression failed, e.g. text + number
+                raise TemplateError(f"{self.path}: {type(exc).__name__} in {name}: {exc}") from exc
             members.append(_pack(name, xml.encode("utf-8")))
         members.append(_pack("docProps/core.xml", _core_xml(title)))
         members.append(_pack("docProps/app.xml", APP_XML))

@@ -1,0 +1,102 @@
+"""Reading generated documents the way a checker should: open the package, parse the XML, compare text.
+
+python-docx's `paragraph.text` misses text in some constructs (content controls, fields, tracked
+insertions), so the text checks collect every `w:t` of a part with lxml instead.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CORE = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
+def part(path: Path, name: str) -> bytes:
+    """One part of a .docx package, as bytes."""
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
+def part_names(path: Path) -> list[str]:
+    """The names of every part in a .docx package."""
+    with zipfile.ZipFile(path) as archive:
+        return archive.namelist()
+
+
+def xml_text(xml: bytes) -> str:
+    """Every `w:t` of a WordprocessingML part joined; `w:br` as a newline, `w:tab` as a tab."""
+    root = etree.fromstring(xml)
+    pieces = []
+    for element in root.iter(f"{{{W}}}t", f"{{{W}}}br", f"{{{W}}}tab"):
+        if element.tag == f"{{{W}}}t":
+            pieces.append(element.text or "")
+        elif element.tag == f"{{{W}}}br":
+            pieces.append("\n")
+        else:
+            pieces.append("\t")
+    return "".join(pieces)
+
+
+def docx_text(path: Path) -> str:
+    """The body text of a .docx (word/document.xml), see `xml_text`."""
+    return xml_text(part(path, "word/document.xml"))
+
+
+def paragraphs(path: Path) -> list[str]:
+    """The body's lines in document order: each `w:p`'s text (see `xml_text`), split at line breaks,
+    empty lines left out."""
+    root = etree.fromstring(part(path, "word/document.xml"))
+    result = []
+    for paragraph in root.iter(f"{{{W}}}p"):
+        text = xml_text(etree.tostring(paragraph))
+        result.extend(line for line in text.split("\n") if line)
+    return result
+
+
+def custom_properties(path: Path) -> dict[str, str]:
+    """docProps/custom.xml as {name: text value}."""
+    root = etree.fromstring(part(path, "docProps/custom.xml"))
+    return {prop.get("name"): "".join(prop.itertext()) for prop in root.iter(f"{{{CUSTOM}}}property")}
+
+
+def core_elements(path: Path) -> dict[str, str]:
+    """docProps/core.xml as {local name: text}."""
+    root = etree.fromstring(part(path, "docProps/core.xml"))
+    return {etree.QName(child).localname: child.text or "" for child in root}
+
+
+def make_docx(path: Path, *texts: str, header: str | None = None) -> Path:
+    """A small .docx made with python-docx: one paragraph per text, optionally a header paragraph."""
+    document = docx.Document()
+    for text in texts:
+        document.add_paragraph(text)
+    if header is not None:
+        document.sections[0].header.paragraphs[0].text = header
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+    return path
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (but the ledger folder) by relative path, with its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".appraisal" not in p.relative_to(root).parts
+    }
+
+
+def tree_mtimes(root: Path) -> dict[str, int]:
+    """Every file under `root` (but the ledger folder) by relative path, with its mtime in ns."""
+    return {
+        p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".appraisal" not in p.relative_to(root).parts
+    }

@@ -1,0 +1,242 @@
+"""The document engine: compile once, render many; values as literal text; sandbox; no template metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from helpers import (
+    W,
+    core_elements,
+    custom_properties,
+    docx_text,
+    make_docx,
+    part,
+    part_names,
+    xml_text,
+)
+from lxml import etree
+
+from pipeline.render.engine import CompiledTemplate, TemplateError, literal
+
+PROPERTIES = {
+    "AppraisalRound": "2027-H1",
+    "AppraisalEmployeeID": "00123",
+    "AppraisalKind": "invitation",
+    "AppraisalTemplateVersion": "abcdef012345",
+}
+
+# Everything a person might type into a cell; none of it may be evaluated or lost.
+TRICKY = "Ærlig & <ekte> \"sitat\" 'enkle' {{ x }} {% if true %}ja{% endif %} {# c #} ØøÅå 😀 ]]> &amp;"
+
+
+def compile_docx(path: Path, *texts: str, header: str | None = None) -> CompiledTemplate:
+    return CompiledTemplate.load(make_docx(path, *texts, header=header), "invitation")
+
+
+def render_to(template: CompiledTemplate, target: Path, context: dict, **kwargs) -> Path:
+    target.write_bytes(
+        template.render(context, kwargs.get("properties", PROPERTIES), kwargs.get("title", ""))
+    )
+    return target
+
+
+# -- literal ---------------------------------------------------------------------------------------
+
+
+def test_literal_escapes_xml_and_keeps_everything_else():
+    assert literal("a & b <c> \"d\" 'e'") == "a &amp; b &lt;c&gt; &quot;d&quot; 'e'"
+    assert literal("{{ x }} {% if %} ÆØÅ 😀") == "{{ x }} {% if %} ÆØÅ 😀"
+
+
+def test_literal_turns_breaks_and_tabs_into_word_breaks():
+    assert literal("a\r\nb\rc\nd\te") == (
+        'a</w:t><w:br/><w:t xml:space="preserve">b</w:t><w:br/><w:t xml:space="preserve">c'
+        '</w:t><w:br/><w:t xml:space="preserve">d</w:t><w:tab/><w:t xml:space="preserve">e'
+    )
+
+
+def test_literal_drops_characters_xml_cannot_hold_and_none_is_empty():
+    assert literal("a\x00b\x07c\x1fd\ufffe") == "abcd"
+    assert literal(None) == ""
+    assert literal(42) == "42"
+
+
+# -- rendering ---------------------------------------------------------------------------------------
+
+
+def test_values_come_out_exactly_as_typed(tmp_path):
+    template = compile_docx(tmp_path / "t.docx", "Navn: {{ name }}", "Merknad: {{ note }}")
+    note = f"første linje {TRICKY}\nandre linje\tetter tab"
+
+    out = render_to(template, tmp_path / "out.docx", {"name": TRICKY, "note": note})
+
+    assert docx_text(out) == f"Navn: {TRICKY}Merknad: {note}"
+    body = etree.fromstring(part(out, "word/document.xml"))
+    assert len(body.findall(f".//{{{W}}}br")) == 1
+    # python-docx reads it too, so Word will.
+    texts = [p.text for p in docx.Document(out).paragraphs]
+    assert f"Navn: {TRICKY}" in texts
+
+
+def test_value_with_template_syntax_is_not_evaluated(tmp_path):
+    template = compile_docx(tmp_path / "t.docx", "{{ a }}|{{ b }}")
+
+    out = render_to(
+        template, tmp_path / "out.docx", {"a": "{{ b }}", "b": "{% for i in range(3) %}x{% endfor %}"}
+    )
+
+    assert docx_text(out) == "{{ b }}|{% for i in range(3) %}x{% endfor %}"
+
+
+def test_compile_once_render_many(tmp_path):
+    template = compile_docx(tmp_path / "t.docx", "Hei {{ name }}!", header="Runde {{ round }}")
+
+    first = render_to(template, tmp_path / "1.docx", {"name": "Kari", "round": "A"})
+    second = render_to(template, tmp_path / "2.docx", {"name": "Ola & Per", "round": "B"})
+
+    assert docx_text(first) == "Hei Kari!"
+    assert docx_text(second) == "Hei Ola & Per!"
+    header = next(n for n in part_names(second) if re.match(r"word/header\d*\.xml", n))
+    assert xml_text(part(first, header)) == "Runde A"
+    assert xml_text(part(second, header)) == "Runde B"
+
+
+def test_same_inputs_give_the_same_bytes(tmp_path):
+    template = compile_docx(tmp_path / "t.docx", "Hei {{ name }}")
+    again = CompiledTemplate.load(tmp_path / "t.docx", "invitation")
+
+    assert template.render({"name": "Kari"}, PROPERTIES, "T") == again.render(
+        {"name": "Kari"}, PROPERTIES, "T"
+    )
+    assert template.digest == hashlib.sha256((tmp_path / "t.docx").read_bytes()).hexdigest()
+
+
+def test_custom_properties_and_title(tmp_path):
+    template = compile_docx(tmp_path / "t.docx", "x")
+
+    out = render_to(template, tmp_path / "out.docx", {}, title="Invitasjon – Kari <&>")
+
+    assert custom_properties(out) == PROPERTIES
+    assert core_elements(out) == {"title": "Invitasjon – Kari <&>"}
+    assert docx.Document(out).core_properties.title == "Invitasjon – Kari <&>"
+
+
+def test_no_metadata_and_no_comments_from_the_template(tmp_path):
+    source = tmp_path / "t.docx"
+    document = docx.Document()
+    paragraph = document.add_paragraph("Hei {{ name }}, velkommen.")
+    document.add_comment(paragraph.runs, text="Husk å endre dette før utsending", author="Sjef Hemmelig")
+    document.core_properties.author = "Sjef Hemmelig"
+    document.core_properties.last_modified_by = "Redaktør Skjult"
+    document.core_properties.revision = 17
+    document.core_properties.comments = "intern kommentar"
+    document.core_properties.keywords = "hemmelig"
+    document.save(source)
+    assert "word/comments.xml" in part_names(source)
+
+    out = render_to(CompiledTemplate.load(source, "invitation"), tmp_path / "out.docx", {"name": "Kari"})
+
+    names = part_names(out)
+    assert not [n for n in names if "comment" in n.lower() or n == "word/people.xml"]
+    assert core_elements(out) == {"title": ""}
+    for name in names:
+        data = part(out, name)
+        for secret in (b"Sjef Hemmelig", b"Redakt\xc3\xb8r Skjult", b"intern kommentar", b"hemmelig"):
+            assert secret not in data, (name, secret)
+    assert b"commentRangeStart" not in part(out, "word/document.xml")
+    assert b"commentReference" not in part(out, "word/document.xml")
+    assert b"comments" not in part(out, "[Content_Types].xml")
+    assert b"comments" not in part(out, "word/_rels/document.xml.rels")
+    assert docx_text(out) == "Hei Kari, velkommen."
+    reopened = docx.Document(out)
+    assert reopened.core_properties.author == ""
+    assert reopened.core_properties.last_modified_by == ""
+    assert [c for c in reopened.comments] == []
+
+
+# -- errors ------------------------------------------------------------------------------------------
+
+
+def test_undefined_variable_names_template_and_variable(tmp_path):
+    template = compile_docx(tmp_path / "letter.docx", "Hei {{ employe.name }}")
+
+    with pytest.raises(TemplateError) as caught:
+        template.render({"employee": {"name": "Kari"}}, PROPERTIES)
+
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'letter.docx'}: ")
+    assert "'employe' is undefined" in message
+
+
+def test_unknown_key_names_the_key(tmp_path):
+    template = compile_docx(tmp_path / "letter.docx", "Hei {{ employee.nickname }}")
+
+    with pytest.raises(TemplateError, match=r"letter\.docx: .*'nickname'"):
+        template.render({"employee": {"name": "Kari"}}, PROPERTIES)
+
+
+def test_syntax_error_gives_the_line_and_the_text_near_it(tmp_path):
+    path = make_docx(tmp_path / "broken.docx", "Første avsnitt", "Hei {{ name }", "Siste")
+
+    with pytest.raises(TemplateError) as caught:
+        CompiledTemplate.load(path, "invitation")
+
+    message = str(caught.value)
+    assert message.startswith(f"{path}: Jinja syntax error in word/document.xml (line ")
+    # docxtpl's patching joins the broken paragraph with the next; the text near the error still shows it.
+    assert re.search(r"\(line \d+\) near \"Hei \{\{ name \}", message), message
+
+
+def test_unclosed_block_is_a_syntax_error(tmp_path):
+    path = make_docx(tmp_path / "open.docx", "{% if name %}Hei", "mer tekst")
+
+    with pytest.raises(TemplateError, match=r"open\.docx: Jinja syntax error .*\(line \d+\).*endif"):
+        CompiledTemplate.load(path, "invitation")
+
+
+def test_not_a_word_document(tmp_path):
+    path = tmp_path / "letter.docx"
+    path.write_text("not a zip")
+
+    with pytest.raises(TemplateError, match=r"letter\.docx: cannot be read as a Word document"):
+        CompiledTemplate.load(path, "invitation")
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "''.__class__.__mro__",
+        "name.__class__.__base__.__subclasses__()",
+        "cycler.__init__.__globals__.os.popen('touch {marker}').read()",
+        "lipsum.__globals__['os'].system('touch {marker}')",
+        "name|attr('__class__')",
+        "kind.mro()",
+    ],
+)
+def test_sandbox_refuses_to_reach_python(tmp_path, expression):
+    marker = tmp_path / "executed"
+    path = make_docx(tmp_path / "evil.docx", "{{ " + expression.format(marker=marker) + " }}")
+    template = CompiledTemplate.load(path, "invitation")
+
+    with pytest.raises(TemplateError) as caught:
+        template.render({"name": "Kari", "kind": str}, PROPERTIES)
+
+    assert str(caught.value).startswith(f"{path}: ")
+    assert "unsafe" in str(caught.value)
+    assert type(caught.value.__cause__).__name__ == "SecurityError"
+    assert not marker.exists()
+
+
+def test_runtime_error_in_a_template_is_a_template_error(tmp_path):
+    # Every value is text, so arithmetic on one is an easy mistake for a template author to make.
+    path = make_docx(tmp_path / "odd.docx", "Slutt: {{ meeting.duration_minutes + 15 }}")
+    template = CompiledTemplate.load(path, "invitation")
+
+    with pytest.raises(TemplateError) as caught:
+        template.render({"meeting": {"duration_minutes": "60"}}, PROPERTIES)
+
+    assert str(caught.value).startswith(f"{path}: TypeError in word/document.xml: ")

@@ -1,0 +1,309 @@
+"""The ledger: atomic writes, what is rewritten and what is kept, the record of runs, the output lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.errors import OutputError
+from pipeline.invite import render_invitations
+from pipeline.ledger import (
+    KEPT,
+    UNCHANGED,
+    UPDATED,
+    WRITTEN,
+    Ledger,
+    atomic_write,
+    atomic_write_bytes,
+    beside_path,
+    digest,
+    output_lock,
+    publish,
+)
+from pipeline.render.templates import TemplateSet
+from pipeline.validate import check_workbook
+
+
+def leftovers(folder):
+    return sorted(p.name for p in folder.rglob("*.tmp"))
+
+
+# -- atomic writes -----------------------------------------------------------------------------------
+
+
+def test_atomic_write_bytes_replaces_the_file_and_leaves_nothing_else(tmp_path):
+    target = tmp_path / "a" / "b" / "letter.docx"
+
+    atomic_write_bytes(target, b"first")
+    atomic_write_bytes(target, b"second")
+
+    assert target.read_bytes() == b"second"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["letter.docx"]
+
+
+def test_a_write_interrupted_halfway_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "letter.docx"
+    target.write_bytes(b"old and complete")
+
+    def write(temporary):
+        temporary.write_bytes(b"half a docum")
+        raise KeyboardInterrupt  # killed while writing
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, write)
+
+    assert target.read_bytes() == b"old and complete"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.docx"]
+
+
+def test_atomic_write_recreates_a_folder_removed_since_the_last_write(tmp_path):
+    target = tmp_path / "round" / "letter.docx"
+    atomic_write_bytes(target, b"one")
+    target.unlink()
+    target.parent.rmdir()
+
+    atomic_write_bytes(target, b"two")
+
+    assert target.read_bytes() == b"two"
+
+
+# -- publish -----------------------------------------------------------------------------------------
+
+
+class Renderer:
+    """A render callback that counts its calls."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.calls = 0
+
+    def __call__(self) -> bytes:
+        self.calls += 1
+        return self.data
+
+
+def test_publish_writes_then_leaves_an_unchanged_file_alone(tmp_path):
+    first = publish(tmp_path, "e/letter.docx", "invitation", "101", "in-1", Renderer(b"v1"), None)
+    assert first.status == WRITTEN
+    assert (tmp_path / "e" / "letter.docx").read_bytes() == b"v1"
+    mtime = (tmp_path / "e" / "letter.docx").stat().st_mtime_ns
+
+    renderer = Renderer(b"v1")
+    second = publish(tmp_path, "e/letter.docx", "invitation", "101", "in-1", renderer, first.entry)
+
+    assert second.status == UNCHANGED
+    assert renderer.calls == 0  # same inputs, file as written: not even rendered
+    assert (tmp_path / "e" / "letter.docx").stat().st_mtime_ns == mtime
+
+
+def test_publish_updates_when_the_inputs_change(tmp_path):
+    first = publish(tmp_path, "letter.docx", "invitation", "101", "in-1", Renderer(b"v1"), None)
+
+    second = publish(tmp_path, "letter.docx", "invitation", "101", "in-2", Renderer(b"v2"), first.entry)
+
+    assert second.status == UPDATED
+    assert (tmp_path / "letter.docx").read_bytes() == b"v2"
+    assert second.entry.output_hash == digest(b"v2")
+    assert second.entry.input_hash == "in-2"
+
+
+def test_publish_new_inputs_same_bytes_is_unchanged(tmp_path):
+    first = publish(tmp_path, "letter.docx", "invitation", "101", "in-1", Renderer(b"v1"), None)
+    mtime = (tmp_path / "letter.docx").stat().st_mtime_ns
+
+    second = publish(tmp_path, "letter.docx", "invitation", "101", "in-2", Renderer(b"v1"), first.entry)
+
+    assert second.status == UNCHANGED
+    assert second.entry.input_hash == "in-2"
+    assert (tmp_path / "letter.docx").stat().st_mtime_ns == mtime
+
+
+def test_publish_keeps_an_edited_file_and_writes_beside_it(tmp_path):
+    first = publish(tmp_path, "e/letter.docx", "invitation", "101", "in-1", Renderer(b"v1"), None)
+    (tmp_path / "e" / "letter.docx").write_bytes(b"v1 with the manager's edits")
+
+    second = publish(tmp_path, "e/letter.docx", "invitation", "101", "in-2", Renderer(b"v2"), first.entry)
+
+    assert second.status == KEPT
+    assert second.beside == "e/letter (new).docx"
+    assert (tmp_path / "e" / "letter.docx").read_bytes() == b"v1 with the manager's edits"
+    assert (tmp_path / "e" / "letter (new).docx").read_bytes() == b"v2"
+    assert second.message == (
+        "e/letter.docx was changed since it was generated; the new version is e/letter (new).docx"
+    )
+    assert second.entry == first.entry  # the record still describes what we wrote
+
+    third = publish(tmp_path, "e/letter.docx", "invitation", "101", "in-2", Renderer(b"v2"), second.entry)
+    assert third.status == KEPT
+    assert (tmp_path / "e" / "letter.docx").read_bytes() == b"v1 with the manager's edits"
+
+
+def test_publish_keeps_a_file_it_never_wrote(tmp_path):
+    (tmp_path / "letter.docx").write_bytes(b"someone else's")
+
+    outcome = publish(tmp_path, "letter.docx", "invitation", "101", "in-1", Renderer(b"ours"), None)
+
+    assert outcome.status == KEPT
+    assert (tmp_path / "letter.docx").read_bytes() == b"someone else's"
+    assert (tmp_path / "letter (new).docx").read_bytes() == b"ours"
+
+
+def test_publish_without_a_record_but_identical_bytes_is_unchanged(tmp_path):
+    # A run killed before it saved its record: the files it wrote are ours, byte for byte.
+    (tmp_path / "letter.docx").write_bytes(b"v1")
+
+    outcome = publish(tmp_path, "letter.docx", "invitation", "101", "in-1", Renderer(b"v1"), None)
+
+    assert outcome.status == UNCHANGED
+    assert outcome.entry.output_hash == digest(b"v1")
+    assert not (tmp_path / "letter (new).docx").exists()
+
+
+def test_publish_after_a_touch_without_change_is_unchanged(tmp_path):
+    first = publish(tmp_path, "letter.docx", "invitation", "101", "in-1", Renderer(b"v1"), None)
+    os.utime(tmp_path / "letter.docx", ns=(1, 1))  # copied around, same bytes
+
+    second = publish(tmp_path, "letter.docx", "invitation", "101", "in-1", Renderer(b"v1"), first.entry)
+
+    assert second.status == UNCHANGED
+    assert second.entry.mtime_ns == 1
+
+
+def test_beside_path():
+    from pathlib import Path
+
+    assert beside_path(Path("a/invitasjon.docx")) == Path("a/invitasjon (new).docx")
+    assert beside_path(Path("a/invitasjon.ics")) == Path("a/invitasjon (new).ics")
+
+
+# -- the record --------------------------------------------------------------------------------------
+
+
+def test_ledger_round_trip(tmp_path):
+    ledger = Ledger(tmp_path)
+    outcome = publish(
+        tmp_path, "e/æøå 😀.docx", "invitation", "00123", "in", Renderer(b"x"), None, {"sequence": 2}
+    )
+    ledger.record([outcome])
+    ledger.save()
+
+    again = Ledger(tmp_path)
+
+    assert again.entries == {"e/æøå 😀.docx": outcome.entry}
+    assert leftovers(tmp_path) == []
+
+
+def test_damaged_ledger_is_a_clear_error(tmp_path):
+    (tmp_path / ".appraisal").mkdir()
+    (tmp_path / ".appraisal" / "ledger.json").write_text('{"entries": [{"path": ')
+
+    with pytest.raises(OutputError, match=r"ledger\.json: the record of earlier runs is damaged"):
+        Ledger(tmp_path)
+
+
+def test_runs_are_logged(tmp_path):
+    ledger = Ledger(tmp_path)
+    written = publish(tmp_path, "a.docx", "invitation", "1", "in", Renderer(b"x"), None)
+    same = publish(tmp_path, "a.docx", "invitation", "1", "in", Renderer(b"x"), written.entry)
+
+    ledger.log_run("invite", [written])
+    ledger.log_run("invite", [same])
+
+    runs = [json.loads(line) for line in (tmp_path / ".appraisal" / "runs.jsonl").read_text().splitlines()]
+    assert [(r["command"], r["counts"], r["files"]) for r in runs] == [
+        ("invite", {"written": 1}, [{"path": "a.docx", "status": "written"}]),
+        ("invite", {"unchanged": 1}, []),
+    ]
+
+
+# -- the lock ----------------------------------------------------------------------------------------
+
+
+def test_lock_refuses_a_second_holder_and_is_released_after(tmp_path):
+    with output_lock(tmp_path / "round"):
+        with pytest.raises(OutputError) as caught, output_lock(tmp_path / "round"):
+            pass
+        assert str(caught.value).startswith(
+            f"{tmp_path / 'round'}: another appraisal run is writing here (pid "
+        )
+
+    with output_lock(tmp_path / "round"):  # free again
+        pass
+
+
+def test_invite_refuses_while_another_run_holds_the_folder(base_workbook, tmp_path):
+    output = tmp_path / "out"
+    root = output / "2027-H1"
+
+    with output_lock(root):
+        result = CliRunner().invoke(cli, ["invite", "-w", str(base_workbook), "-o", str(output), "-j", "1"])
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: {root}: another appraisal run is writing here (pid {os.getpid()}, "
+    )
+    assert result.stderr.rstrip().endswith("Wait for it to finish and run again.")
+    assert "Traceback" not in result.output
+    assert list(root.rglob("*.docx")) == []
+
+
+def test_render_refuses_while_a_child_process_holds_the_folder(base_workbook, tmp_path):
+    root = tmp_path / "out" / "2027-H1"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys
+                from pathlib import Path
+                from pipeline.ledger import output_lock
+                with output_lock(Path({str(root)!r})):
+                    print("locked", flush=True)
+                    sys.stdin.readline()
+                """
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        round_, _ = check_workbook(base_workbook)
+
+        with pytest.raises(OutputError) as caught:
+            render_invitations(round_, tmp_path / "out", TemplateSet(None, "nb"))
+
+        assert str(caught.value).startswith(
+            f"{root}: another appraisal run is writing here (pid {holder.pid}, "
+        )
+    finally:
+        holder.communicate("done\n", timeout=30)
+    assert list(root.rglob("*.docx")) == []
+
+    result = render_invitations(
+        round_, tmp_path / "out", TemplateSet(None, "nb")
+    )  # released with the process
+    assert result.count(WRITTEN) == 12
+
+
+def test_taking_the_lock_clears_temporaries_a_killed_run_left(tmp_path):
+    folder = tmp_path / "round" / "employees" / "101-Ola Hansen"
+    folder.mkdir(parents=True)
+    stale = [folder / ".invitasjon.docx.4242-0.tmp", folder / ".invitasjon.pdf.tmp"]
+    others = [folder / "invitasjon.docx", folder / "notater.tmp", folder / ".~lock.invitasjon.docx#"]
+    for path in stale + others:
+        path.write_bytes(b"x")
+
+    with output_lock(tmp_path / "round"):
+        pass
+
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in others)
