@@ -6,13 +6,15 @@ whose alias and tag are the same stable, language-independent key (`strengths`, 
 table cell of its own under its label. That survives the editors managers use:
 
 * Word keeps everything;
-* LibreOffice 7.4 drops `w:tag` but keeps `w:alias` on text controls, and keeps bookmarks;
+* LibreOffice 7.4 drops `w:tag` and `w:showingPlcHdr` but keeps `w:alias` on text controls, and keeps
+  bookmarks; a paragraph break typed in a field ends the control there and the rest follows inside the
+  bookmark, which is why a control's answer is its bookmark's text when that holds more;
 * if a control is deleted and the answer typed in its place, the bookmark or the cell under the label
-  still finds it (reported as found "by layout").
+  still finds it (reported as found "by bookmark" / "by layout").
 
-Inline plain-text controls (multi-line) hold line breaks inside one paragraph, which LibreOffice keeps;
-dates and statuses are plain text too, since LibreOffice flattens date and drop-down controls.
-The list of keys is in docs/forms.md.
+Inline plain-text controls (multi-line) hold line breaks inside one paragraph in Word; LibreOffice 7.4
+loses them (the lines run together). Dates and statuses are plain text too, since LibreOffice flattens
+date and drop-down controls. The keys, and what LibreOffice keeps and loses, are in docs/forms.md.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def _text(key: str, label_nb: str, label_en: str, hint_nb: str, hint_en: str) ->
     return Field(key, "text", label_nb, label_en, hint_nb, hint_en)
 
 
-DATE_HINT = ("dd.mm.åååå", "dd.mm.yyyy")
+DATE_HINT = ("dd.mm.åååå", "dd/mm/yyyy")  # as `meeting.date_short` writes dates in each language
 STATUS_HINT = ("ikke startet / pågår / fullført / avbrutt", "not started / in progress / done / cancelled")
 
 EMPLOYEE_PREPARATION = (
@@ -377,7 +379,15 @@ def read_answers(document_xml: bytes, fields: list[Field], lang: str) -> dict[st
             if sdt is not None:
                 content = sdt.find("w:sdtContent", NS)
                 text = normalise(_text_of(content)) if content is not None else ""
-                answers[field.key] = Answer(field.key, "" if _is_placeholder(sdt, text) else text, source)
+                text = "" if _is_placeholder(sdt, text) else text
+                # LibreOffice ends a control at a paragraph break typed inside it and writes the rest
+                # after it, still inside the bookmark around the control: the bookmark holds it all.
+                spanned = bookmarks.get(bookmark_name(field.key))
+                if text and spanned is not None:
+                    spanned = normalise(spanned)
+                    if len(spanned) > len(text) and spanned.startswith(text):
+                        text = spanned
+                answers[field.key] = Answer(field.key, text, source)
                 break
         else:
             text = bookmarks.get(bookmark_name(field.key))
@@ -406,7 +416,8 @@ def _bookmark_texts(root: etree._Element) -> dict[str, str]:
             if name.startswith("apr_"):
                 open_names[node.get(f"{{{W}}}id", "")] = name
                 collected[name] = []
-                paragraph_seen[name] = False
+                # started inside a paragraph: the next paragraph begins a new line
+                paragraph_seen[name] = _inside(node, "p")
         elif tag == f"{{{W}}}bookmarkEnd":
             open_names.pop(node.get(f"{{{W}}}id", ""), None)
         elif open_names:

@@ -18,16 +18,21 @@ import sys
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+
+from pipeline import forms
+from pipeline.documents import REVIEW_BOOKMARK_BASE
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "pipeline" / "default_templates"
@@ -37,6 +42,7 @@ BODY_SIZE = Pt(11)
 SMALL_SIZE = Pt(9)
 ACCENT = RGBColor(0x1F, 0x38, 0x64)  # dark blue for letterhead and headings
 MUTED = RGBColor(0x59, 0x59, 0x59)  # grey for secondary lines
+PLACEHOLDER_COLOR = RGBColor(0x80, 0x80, 0x80)  # Word's own grey for placeholder text
 TAG_COLOR = RGBColor(0x8C, 0x8C, 0x8C)  # grey for paragraphs that hold only a template tag
 BORDER_COLOR = "BFBFBF"
 HEADER_FILL = "DCE3EE"
@@ -230,6 +236,224 @@ OVERVIEW_WIDTHS = (3.0, 2.4, 4.6, 5.0, 3.7, 6.0)
 DETAILS_WIDTHS = (4.5, 11.5)  # portrait text width: 21.0 - 2 * 2.5
 
 
+# Texts of the three forms. The fields themselves (keys, labels, placeholders) come from pipeline.forms,
+# so writer and reader share one definition; only headings, guidance and fixed facts are here.
+FORM_TEXT: dict[str, dict[str, object]] = {
+    "nb": {
+        "titles": {
+            "employee_preparation": "Forberedelsesskjema – mal",
+            "manager_preparation": "Forberedelse for leder – mal",
+            "meeting_notes": "Samtaleskjema – mal",
+        },
+        "headings": {
+            "employee_preparation": "Forberedelse til medarbeidersamtalen",
+            "manager_preparation": "Lederens forberedelse til medarbeidersamtalen",
+            "meeting_notes": "Samtaleskjema – medarbeidersamtale",
+        },
+        "page_header": {
+            "employee_preparation": "Forberedelsesskjema – {{ employee.name }}",
+            "manager_preparation": "Forberedelse for leder – {{ employee.name }}",
+            "meeting_notes": "Samtaleskjema – {{ employee.name }}",
+        },
+        "details": [
+            ("Medarbeider", "{{ employee.name }}"),
+            ("Stilling", "{{ employee.job_title }}"),
+            ("Avdeling", "{{ employee.department }}"),
+            (
+                "Samtaleleder",
+                "{{ interviewer.name }}{% if interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+            ),
+            ("Tidspunkt", "{{ meeting.when }}{% if meeting.end %}–{{ meeting.end }}{% endif %}"),
+            ("Sted", "{{ meeting.location }}"),
+        ],
+        "header": [
+            ("Runde", "{{ round.id }}{% if round.title %} – {{ round.title }}{% endif %}"),
+            ("Medarbeider", "{{ employee.name }} (ansattnr. {{ employee.id }})"),
+            ("Stilling", "{{ employee.job_title }}"),
+            ("Avdeling", "{{ employee.department }}"),
+            (
+                "Samtaleleder",
+                "{{ interviewer.name }}{% if interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+            ),
+            ("Planlagt tidspunkt", "{{ meeting.when }}"),
+            ("Sted", "{{ meeting.location }}"),
+        ],
+        "header_alias": "Samtaleinformasjon",
+        "fill_in": (
+            "Klikk i et felt, og skriv svaret ditt i stedet for hjelpeteksten. La feltene og tabellene "
+            "stå som de er, så kan svarene leses inn igjen."
+        ),
+        "employee_intro": (
+            "Dette skjemaet er til din egen forberedelse til medarbeidersamtalen med "
+            "{{ interviewer.name }}. Tenk gjennom perioden som har gått og den som kommer, og skriv "
+            "stikkord under hvert spørsmål. Ta med skjemaet til samtalen; du bestemmer selv hva du vil dele."
+        ),
+        "manager_intro": (
+            "Dette er ditt arbeidsnotat til samtalen med {{ employee.name }}. Gå gjennom målene og "
+            "tiltakene fra forrige periode, og noter hvilke tilbakemeldinger du vil gi, hva du vil spørre om, "
+            "og hvilke mål og hvilken utvikling du vil foreslå. Gi konkrete eksempler, både på det som går "
+            "bra og på det som kan bli bedre."
+        ),
+        "employee_goals_heading": "Dine mål og tiltak fra forrige periode",
+        "goals_heading": "Mål og tiltak fra forrige periode",
+        "goal_columns": ["Type", "Beskrivelse", "Suksesskriterium", "Frist", "Status", "Fremdrift"],
+        "no_goals": "Det er ikke registrert mål eller tiltak fra tidligere samtaler.",
+        "employee_questions_heading": "Spørsmål til forberedelse",
+        "manager_questions_heading": "Tilbakemeldinger, spørsmål og forslag",
+        "guidance_heading": "Slik gjennomfører du samtalen",
+        "guidance": [
+            ("Innled: ", "Fortell hva som er hensikten med samtalen, og gå kort gjennom agendaen."),
+            (
+                "Lytt: ",
+                "La medarbeideren fortelle først om arbeidet, resultatene og ønskene sine, og noter "
+                "medarbeiderens syn.",
+            ),
+            (
+                "Gi balanserte tilbakemeldinger: ",
+                "Både på det som går bra og på det som kan bli bedre, med konkrete eksempler.",
+            ),
+            (
+                "Bli enige om mål og tiltak: ",
+                "Gå gjennom målene og tiltakene fra forrige periode, og avtal nye, konkrete mål og tiltak "
+                "med suksesskriterium, frist og ansvarlig.",
+            ),
+            (
+                "Oppsummer: ",
+                "Gå gjennom hovedpunktene og det som er avtalt, og sett dato for neste oppfølging.",
+            ),
+        ],
+        "deadline": (
+            "{% if minutes_due %}Lever det utfylte skjemaet innen {{ minutes_due }}. {% endif %}"
+            "Referatet lages fra skjemaet og sendes til medarbeideren for godkjenning."
+        ),
+        "conversation_heading": "Om samtalen",
+        "review_heading": "Mål og tiltak fra forrige periode",
+        "review_intro": (
+            "Sett ny status for hvert mål og tiltak (ikke startet, pågår, fullført eller avbrutt), og skriv "
+            "en kort kommentar."
+        ),
+        "review_columns": ["Mål eller tiltak", "Status nå"],
+        "talk_heading": "Samtalen",
+        "new_goals_heading": "Nye mål",
+        "new_goals_intro": "Konkrete mål for neste periode: hva, hvordan det måles, og innen når.",
+        "new_actions_heading": "Nye tiltak",
+        "new_actions_intro": "Det som skal gjøres for å nå målene eller for medarbeiderens utvikling.",
+        "summary_heading": "Oppsummering og oppfølging",
+    },
+    "en": {
+        "titles": {
+            "employee_preparation": "Preparation form – template",
+            "manager_preparation": "Manager's preparation – template",
+            "meeting_notes": "Meeting notes – template",
+        },
+        "headings": {
+            "employee_preparation": "Preparing for your appraisal conversation",
+            "manager_preparation": "Manager's preparation for the appraisal conversation",
+            "meeting_notes": "Meeting notes – appraisal conversation",
+        },
+        "page_header": {
+            "employee_preparation": "Preparation form – {{ employee.name }}",
+            "manager_preparation": "Manager's preparation – {{ employee.name }}",
+            "meeting_notes": "Meeting notes – {{ employee.name }}",
+        },
+        "details": [
+            ("Employee", "{{ employee.name }}"),
+            ("Job title", "{{ employee.job_title }}"),
+            ("Department", "{{ employee.department }}"),
+            (
+                "Interviewer",
+                "{{ interviewer.name }}{% if interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+            ),
+            ("Date and time", "{{ meeting.when }}{% if meeting.end %}–{{ meeting.end }}{% endif %}"),
+            ("Place", "{{ meeting.location }}"),
+        ],
+        "header": [
+            ("Round", "{{ round.id }}{% if round.title %} – {{ round.title }}{% endif %}"),
+            ("Employee", "{{ employee.name }} (ID {{ employee.id }})"),
+            ("Job title", "{{ employee.job_title }}"),
+            ("Department", "{{ employee.department }}"),
+            (
+                "Interviewer",
+                "{{ interviewer.name }}{% if interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+            ),
+            ("Planned for", "{{ meeting.when }}"),
+            ("Place", "{{ meeting.location }}"),
+        ],
+        "header_alias": "Meeting details",
+        "fill_in": (
+            "Click a field and type your answer in place of the hint text. Leave the fields and tables as "
+            "they are, so that the answers can be read back."
+        ),
+        "employee_intro": (
+            "This form is for your own preparation for your appraisal conversation with "
+            "{{ interviewer.name }}. Think about the period behind you and the one ahead, and note a few "
+            "points under each question. Bring the form to the meeting; you decide what you want to share."
+        ),
+        "manager_intro": (
+            "These are your working notes for the conversation with {{ employee.name }}. Go through the "
+            "goals and actions from the last period, and note the feedback you want to give, what you want "
+            "to ask, and which goals and development you would like to propose. Give concrete examples, of "
+            "what goes well and of what could be better."
+        ),
+        "employee_goals_heading": "Your goals and actions from the last period",
+        "goals_heading": "Goals and actions from the last period",
+        "goal_columns": ["Type", "Description", "Success measure", "Due", "Status", "Progress"],
+        "no_goals": "No goals or actions are recorded from earlier conversations.",
+        "employee_questions_heading": "Questions to prepare",
+        "manager_questions_heading": "Feedback, questions and proposals",
+        "guidance_heading": "How to hold the conversation",
+        "guidance": [
+            ("Open: ", "Explain the purpose of the conversation and briefly go through the agenda."),
+            (
+                "Listen: ",
+                "Let the employee speak first about their work, results and wishes, and note their view.",
+            ),
+            (
+                "Give balanced feedback: ",
+                "On what goes well and on what could be better, with concrete examples.",
+            ),
+            (
+                "Agree goals and actions: ",
+                "Review the goals and actions from the last period, and agree new, concrete goals and "
+                "actions with a success measure, a due date and who is responsible.",
+            ),
+            (
+                "Summarise: ",
+                "Go through the main points and what was agreed, and set the date of the next follow-up.",
+            ),
+        ],
+        "deadline": (
+            "{% if minutes_due %}Please return the completed form by {{ minutes_due }}. {% endif %}"
+            "The minutes are made from it and sent to the employee for approval."
+        ),
+        "conversation_heading": "The conversation",
+        "review_heading": "Goals and actions from the last period",
+        "review_intro": (
+            "Give each goal and action its new status (not started, in progress, done or cancelled) and a "
+            "short comment."
+        ),
+        "review_columns": ["Goal or action", "Status now"],
+        "talk_heading": "Notes",
+        "new_goals_heading": "New goals",
+        "new_goals_intro": "Concrete goals for the next period: what, how it is measured, and by when.",
+        "new_actions_heading": "New actions",
+        "new_actions_intro": "What will be done to reach the goals or for the employee's development.",
+        "summary_heading": "Summary and follow-up",
+    },
+}
+
+# Column widths in cm, each adding up to the portrait text width (21.0 - 2 * 2.5 = 16.0).
+GOALS_WIDTHS = (1.4, 4.5, 3.4, 2.1, 2.4, 2.2)
+REVIEW_WIDTHS = (5.2, 2.4, 3.4, 5.0)
+NEW_GOAL_WIDTHS = (0.7, 6.3, 5.8, 3.2)
+NEW_ACTION_WIDTHS = (0.7, 7.3, 4.8, 3.2)
+ANSWER_WIDTH = (16.0,)
+# Minimum heights of answer cells in cm: room to write by hand on a printed form, too.
+TEXT_HEIGHT = 3.0
+SHORT_HEIGHT = 0.9
+ROW_HEIGHT = 1.3
+TABLE_SIZE = Pt(10)
+
 # --- low-level XML helpers ------------------------------------------------------------------------
 
 
@@ -359,6 +583,23 @@ def _set_styles(doc: Document, lang: str) -> None:
         style.font.size = SMALL_SIZE
         style.font.color.rgb = MUTED
         style.paragraph_format.space_after = Pt(0)
+
+
+def _add_form_styles(doc: Document) -> None:
+    """The forms' own styles: `Field Label` (bold labels, as a paragraph style because LibreOffice drops
+    the run formatting inside a content control) and the grey of empty fields, under the style ID Word
+    itself uses (`PlaceholderText`)."""
+    label = doc.styles.add_style("Field Label", WD_STYLE_TYPE.PARAGRAPH)
+    label.base_style = doc.styles["Normal"]
+    label.font.bold = True
+    label.paragraph_format.space_after = Pt(0)
+    placeholder = doc.styles.add_style("Placeholder Text", WD_STYLE_TYPE.CHARACTER)
+    placeholder.base_style = doc.styles["Default Paragraph Font"]
+    placeholder.font.color.rgb = PLACEHOLDER_COLOR
+    placeholder.priority = 99
+    placeholder.hidden = True  # like Word's built-in style: listed once used
+    placeholder.unhide_when_used = True
+    del placeholder.element.attrib[qn("w:customStyle")]  # Word's own style, not a custom one
 
 
 def _set_properties(doc: Document, lang: str, title: str) -> None:
@@ -638,6 +879,296 @@ def build_overview(lang: str) -> Document:
     return doc
 
 
+# --- the forms ------------------------------------------------------------------------------------
+#
+# The layout contract with pipeline.forms (docs/forms.md): every answer is an inline plain-text content
+# control in its bookmark; a single answer sits alone in a cell of a one-column table, directly under a
+# one-cell row holding exactly its label, so the reader finds it even where an editor dropped the
+# control; rows of repeating items (goal reviews, new goals and actions) have one control per cell.
+
+
+def insert_xml(paragraph: Paragraph, xml: str) -> None:
+    """Append run-level WordprocessingML (such as a content control from pipeline.forms) to a paragraph."""
+    wrapper = parse_xml(f"<w:wrapper {nsdecls('w')}>{xml}</w:wrapper>")
+    for child in list(wrapper):
+        paragraph._p.append(child)
+
+
+def _cm_twips(cm: float) -> str:
+    return str(round(cm * 567))
+
+
+def min_height(row, cm: float) -> None:
+    """A row at least `cm` high: room to write, on screen and on paper."""
+    _set_child(
+        row._tr.get_or_add_trPr(), _element("w:trHeight", val=_cm_twips(cm), hRule="atLeast"), TR_PR_ORDER
+    )
+
+
+def header_row(row, titles: Iterable[str]) -> None:
+    """A table's header row: shaded, bold, repeated on every page."""
+    _row_property(row, "w:tblHeader")
+    for cell, title in zip(row.cells, titles, strict=True):
+        shade(cell, HEADER_FILL)
+        cell_text(cell, title, bold=True, color=ACCENT, size=TABLE_SIZE)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+
+
+def loop_rows(start_row, end_row, item: str, items: str) -> None:
+    """The two rows docxtpl replaces by `{%tr for ... %}` and `{%tr endfor %}` (merged, so Word users
+    see one grey line each)."""
+    for row, jinja in ((start_row, f"{{%tr for {item} in {items} %}}"), (end_row, "{%tr endfor %}")):
+        merged = row.cells[0].merge(row.cells[-1])
+        cell_text(merged, jinja, size=SMALL_SIZE, color=TAG_COLOR)
+
+
+def details_table(doc: Document, rows: list[tuple[str, str]]) -> Table:
+    """Label and value side by side, like the letter's table of time and place."""
+    table = new_table(doc, len(rows), DETAILS_WIDTHS)
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        label_cell, value_cell = row.cells
+        shade(label_cell, LABEL_FILL)
+        label_cell.paragraphs[0].style = "Field Label"
+        cell_text(label_cell, label)
+        cell_text(value_cell, value)
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    return table
+
+
+class BookmarkIds:
+    """Bookmark IDs of the fixed fields: unique in the document and below the review rows' range."""
+
+    def __init__(self) -> None:
+        self.next = 1
+
+    def take(self) -> int:
+        """The next free ID."""
+        taken = self.next
+        self.next += 1
+        assert taken < REVIEW_BOOKMARK_BASE
+        return taken
+
+
+def answer_table(
+    doc: Document,
+    fields: list[forms.Field],
+    lang: str,
+    ids: BookmarkIds,
+    written: list[str],
+    *,
+    values: dict[str, str] | None = None,
+    heights: dict[str, float] | None = None,
+) -> Table:
+    """One-column table: per field a shaded row with exactly its label, and under it a row of its own
+    holding the field's control. `values` pre-fill fields by key (Jinja expressions allowed); `heights`
+    (cm) override the room a field gets."""
+    values = values or {}
+    heights = heights or {}
+    table = new_table(doc, 2 * len(fields), ANSWER_WIDTH)
+    for index, field in enumerate(fields):
+        label_row, answer_row = table.rows[2 * index], table.rows[2 * index + 1]
+        label_cell, answer_cell = label_row.cells[0], answer_row.cells[0]
+        shade(label_cell, LABEL_FILL)
+        label_cell.paragraphs[0].style = "Field Label"
+        label = cell_text(label_cell, field.label(lang), size=TABLE_SIZE)
+        label.paragraph_format.keep_with_next = True  # never a label alone at the foot of a page
+        min_height(answer_row, heights.get(field.key, TEXT_HEIGHT if field.kind == "text" else SHORT_HEIGHT))
+        value = values.get(field.key, "")
+        insert_xml(answer_cell.paragraphs[0], forms.static_control_xml(field, lang, ids.take(), value))
+        written.append(field.key)
+    return table
+
+
+def row_controls(row, fields: list[forms.Field], lang: str, ids: BookmarkIds, written: list[str]) -> None:
+    """One control per cell, in the row's last cells."""
+    cells = row.cells[len(row.cells) - len(fields) :]
+    for cell, field in zip(cells, fields, strict=True):
+        insert_xml(cell.paragraphs[0], forms.static_control_xml(field, lang, ids.take()))
+        written.append(field.key)
+
+
+def lock(table: Table, alias: str) -> None:
+    """Wrap a table in a block-level content control whose content cannot be edited."""
+    sdt = parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="{alias}"/>'
+        '<w:tag w:val="appraisal.header"/><w:lock w:val="sdtContentLocked"/></w:sdtPr>'
+        "<w:sdtContent/></w:sdt>"
+    )
+    table._tbl.addprevious(sdt)
+    sdt.find(qn("w:sdtContent")).append(table._tbl)
+
+
+def form_document(kind: str, lang: str) -> Document:
+    """An A4 form in the letter's style: page header with the form and the person, page numbers."""
+    t = FORM_TEXT[lang]
+    doc = new_document(lang, t["titles"][kind], landscape=False)
+    _add_form_styles(doc)
+    page_number_footer(doc, lang)
+    write(doc.sections[0].header.paragraphs[0], t["page_header"][kind])
+    para(doc, "{{ round.organisation }}", after=Pt(2), bold=True, size=Pt(10), color=MUTED)
+    para(doc, t["headings"][kind], style="Heading 1", after=Pt(2))
+    tag(doc, "{%p if round.title %}")
+    para(doc, "{{ round.title }}", after=Pt(0), size=Pt(12), color=MUTED)
+    tag(doc, "{%p endif %}")
+    return doc
+
+
+def goals_table(doc: Document, lang: str, heading: str) -> None:
+    """The employee's goals and actions from the Goals sheet; a sentence when there are none."""
+    t = FORM_TEXT[lang]
+    para(doc, heading, style="Heading 2", before=Pt(14))
+    tag(doc, "{%p if goals %}")
+    table = new_table(doc, 4, GOALS_WIDTHS)
+    header, loop_start, data, loop_end = table.rows
+    header_row(header, t["goal_columns"])
+    loop_rows(loop_start, loop_end, "g", "goals")
+    kind, description, measure, due, status, progress = data.cells
+    cell_text(kind, "{{ g.type }}", size=TABLE_SIZE, bold=True)
+    cell_text(description, "{{ g.description }}", size=TABLE_SIZE)
+    write(description.paragraphs[0], "{% if g.comment %}")  # the earlier comment, when there is one
+    line_break(description.paragraphs[0])
+    cell_text(description, "{{ g.comment }}", size=SMALL_SIZE, color=MUTED)
+    write(description.paragraphs[0], "{% endif %}")
+    cell_text(measure, "{{ g.measure }}", size=TABLE_SIZE)
+    cell_text(due, "{{ g.due }}", size=TABLE_SIZE)
+    cell_text(status, "{{ g.status }}", size=TABLE_SIZE)
+    cell_text(progress, "{{ g.progress }}", size=TABLE_SIZE)
+    tag(doc, "{%p else %}")
+    para(doc, t["no_goals"], color=MUTED)
+    tag(doc, "{%p endif %}")
+
+
+def build_preparation(kind: str, lang: str) -> Document:
+    """A preparation form (employee's or manager's): the facts, the goals, then one field per question."""
+    t = FORM_TEXT[lang]
+    doc = form_document(kind, lang)
+    para(doc, after=Pt(8))
+    details_table(doc, list(t["details"]))
+    intro = "employee_intro" if kind == "employee_preparation" else "manager_intro"
+    para(doc, t[intro], before=Pt(10))
+    goals_heading = "employee_goals_heading" if kind == "employee_preparation" else "goals_heading"
+    goals_table(doc, lang, t[goals_heading])
+    questions = (
+        "employee_questions_heading" if kind == "employee_preparation" else "manager_questions_heading"
+    )
+    para(doc, t[questions], style="Heading 2", before=Pt(14))
+    para(doc, t["fill_in"], keep_with_next=True, size=Pt(10), color=MUTED)
+    written: list[str] = []
+    answer_table(doc, forms.form_fields(kind), lang, BookmarkIds(), written)
+    _check_keys(kind, written)
+    return doc
+
+
+def build_meeting_notes(lang: str) -> Document:
+    """The form the interviewer fills in during or after the meeting (SPEC §5)."""
+    t = FORM_TEXT[lang]
+    doc = form_document("meeting_notes", lang)
+    para(doc, after=Pt(8))
+    lock(details_table(doc, list(t["header"])), str(t["header_alias"]))
+
+    para(doc, t["guidance_heading"], style="Heading 2", before=Pt(14))
+    for lead, body in t["guidance"]:
+        item = para(doc, style="List Number")
+        write(item, lead, bold=True)
+        write(item, body)
+    para(doc, t["fill_in"], before=Pt(6))
+    para(doc, t["deadline"])
+
+    fields = {f.key: f for f in forms.form_fields("meeting_notes")}
+    ids = BookmarkIds()
+    written: list[str] = []
+
+    para(doc, t["conversation_heading"], style="Heading 2", before=Pt(14))
+    answer_table(
+        doc,
+        [fields["held_on"], fields["interviewer_name"]],
+        lang,
+        ids,
+        written,
+        values={"held_on": "{{ meeting.date_short }}", "interviewer_name": "{{ interviewer.name }}"},
+        heights={"interviewer_name": SHORT_HEIGHT},
+    )
+
+    para(doc, t["review_heading"], style="Heading 2", before=Pt(14))
+    tag(doc, "{%p if goals %}")
+    para(doc, t["review_intro"], keep_with_next=True, size=Pt(10), color=MUTED)
+    table = new_table(doc, 4, REVIEW_WIDTHS)
+    header, loop_start, data, loop_end = table.rows
+    header_row(header, [*t["review_columns"], *(c.label(lang) for c in forms.REVIEW_COLUMNS)])
+    loop_rows(loop_start, loop_end, "g", "goals")
+    min_height(data, ROW_HEIGHT)
+    goal, status, new_status, comment = data.cells
+    cell_text(goal, "{{ g.type }}", size=SMALL_SIZE, bold=True, color=MUTED)
+    line_break(goal.paragraphs[0])
+    cell_text(goal, "{{ g.description }}", size=TABLE_SIZE)
+    cell_text(status, "{{ g.status }}", size=TABLE_SIZE)
+    write(status.paragraphs[0], "{% if g.progress %}")
+    line_break(status.paragraphs[0])
+    cell_text(status, "{{ g.progress }}", size=TABLE_SIZE, color=MUTED)
+    write(status.paragraphs[0], "{% endif %}")
+    # The review fields' keys and bookmarks come from the row (documents.goal_rows). The expressions in
+    # the attributes have no spaces: LibreOffice turns spaces in a bookmark name into `_` when it saves
+    # a template, which would make `{{ g.x }}` the unknown variable `_g`.
+    for cell, field in zip((new_status, comment), forms.REVIEW_COLUMNS, strict=True):
+        insert_xml(
+            cell.paragraphs[0],
+            forms.control_xml(
+                f"{{{{g.key_{field.key}}}}}",
+                xml_escape(field.placeholder(lang)),
+                f"{{{{g.bookmark_{field.key}}}}}",
+                f"{{{{g.bookmark_{field.key}_id}}}}",
+            ),
+        )
+    tag(doc, "{%p else %}")
+    para(doc, t["no_goals"], color=MUTED)
+    tag(doc, "{%p endif %}")
+
+    para(doc, t["talk_heading"], style="Heading 2", before=Pt(14))
+    answer_table(
+        doc,
+        [fields[key] for key in ("employee_view", "strengths", "improvements", "development")],
+        lang,
+        ids,
+        written,
+    )
+
+    for prefix, columns, widths in (
+        ("goal", forms.GOAL_COLUMNS, NEW_GOAL_WIDTHS),
+        ("action", forms.ACTION_COLUMNS, NEW_ACTION_WIDTHS),
+    ):
+        para(doc, t[f"new_{prefix}s_heading"], style="Heading 2", before=Pt(14))
+        para(doc, t[f"new_{prefix}s_intro"], keep_with_next=True, size=Pt(10), color=MUTED)
+        table = new_table(doc, 1 + forms.NEW_ROWS, widths)
+        header_row(table.rows[0], ["", *(c.label(lang) for c in columns)])
+        for n, row in enumerate(table.rows[1:], start=1):
+            min_height(row, ROW_HEIGHT)
+            cell_text(row.cells[0], f"{n}", size=TABLE_SIZE, color=MUTED)
+            row_controls(row, [fields[f"{prefix}.{n}.{c.key}"] for c in columns], lang, ids, written)
+
+    para(doc, t["summary_heading"], style="Heading 2", before=Pt(14))
+    answer_table(doc, [fields["summary"], fields["follow_up_date"]], lang, ids, written)
+    _check_keys("meeting_notes", written)
+    return doc
+
+
+def _check_keys(kind: str, written: list[str]) -> None:
+    """Every fixed field of the form once, in the order pipeline.forms lists them (review rows aside)."""
+    expected = [f.key for f in forms.form_fields(kind)]
+    if written != expected:
+        raise SystemExit(f"{kind}: the template's fields {written} differ from pipeline.forms {expected}")
+
+
+def build_employee_preparation(lang: str) -> Document:
+    """The employee's own preparation form (step 2)."""
+    return build_preparation("employee_preparation", lang)
+
+
+def build_manager_preparation(lang: str) -> Document:
+    """The interviewer's preparation form for one employee (step 2)."""
+    return build_preparation("manager_preparation", lang)
+
+
 # --- saving ---------------------------------------------------------------------------------------
 
 THUMBNAIL_REL = re.compile(rb"<Relationship [^>]*Target=\"docProps/thumbnail\.jpeg\"[^>]*/>")
@@ -664,7 +1195,13 @@ def save_reproducibly(doc: Document, path: Path) -> None:
     tmp.replace(path)
 
 
-BUILDERS = {"invitation.docx": build_invitation, "overview.docx": build_overview}
+BUILDERS = {
+    "invitation.docx": build_invitation,
+    "overview.docx": build_overview,
+    "employee_preparation.docx": build_employee_preparation,
+    "manager_preparation.docx": build_manager_preparation,
+    "meeting_notes.docx": build_meeting_notes,
+}
 
 
 def main() -> int:
