@@ -342,9 +342,15 @@ def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | No
     Files are recognised by what is inside them, not by their names. Exit 0 when every file was handled
     (some may be incomplete), 1 when any was rejected or in conflict.
     """
-    from . import collect as step
-
     round_ = _validated_round(workbook)
+    if not _collect(round_, folder, output, templates_dir):
+        sys.exit(1)
+
+
+def _collect(round_: Round, folder: Path, output: Path, templates_dir: Path | None) -> bool:
+    """Collect one folder of returned forms and print a line per file and a summary; True unless a file
+    was rejected or in conflict."""
+    from . import collect as step
     from .render.templates import TemplateSet, resolve_template_folder
 
     templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
@@ -363,10 +369,8 @@ def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | No
         except ValueError:
             shown = item.path
         who = f" [{item.employee_id}]" if item.employee_id else ""
-        detail = item.read or ""
-        click.secho(
-            f"{item.status:<10} {shown}{who}{': ' + detail if detail else ''}", fg=colours.get(item.status)
-        )
+        detail = f": {item.read}" if item.read else ""
+        click.secho(f"{item.status:<10} {shown}{who}{detail}", fg=colours.get(item.status))
         for message in item.messages:
             click.echo(f"           - {message}")
     click.echo("")
@@ -385,8 +389,7 @@ def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | No
     for status, label in labels:
         click.echo(f"  {label:<{width}}  {result.count(status):>6}")
     click.echo(f"Minutes written: {len(result.minutes_written)}")
-    if result.failed:
-        sys.exit(1)
+    return not result.failed
 
 
 @cli.group()
@@ -428,35 +431,55 @@ def templates_check(templates_dir: Path | None, workbook: Path) -> None:
 @workbook_option
 @output_option
 @templates_option
+@click.option(
+    "--notes",
+    "notes_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of returned forms to collect (default: notes/ beside the workbook, if it exists).",
+)
 @click.option("--pdf", is_flag=True, help="Also write a PDF of each document (needs LibreOffice).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
-@click.pass_context
 def run(
-    ctx: click.Context, workbook: Path, output: Path, templates_dir: Path | None, pdf: bool, jobs: int | None
+    workbook: Path,
+    output: Path,
+    templates_dir: Path | None,
+    notes_dir: Path | None,
+    pdf: bool,
+    jobs: int | None,
 ) -> None:
-    """Run every step of the round that applies, in order: validate, invite, prepare.
+    """Run every step of the round that applies, in order: validate, invite, prepare, collect (when there
+    are returned forms), status.
 
     The validation report goes to OUTPUT/<round>/validation-report.xlsx; nothing else is produced while
     the workbook has errors.
     """
+    from . import layout
     from .validate import check_workbook
 
     round_, report = check_workbook(workbook)
     _print_report(round_, report, workbook)
     if round_.settings.round_id:
-        from . import layout
-
         destination = layout.round_folder(output, round_.settings.round_id) / "validation-report.xlsx"
         write_report_workbook(workbook, report, destination, round_.settings.language)
         click.echo(f"Report written to {destination}")
     if report.errors:
         click.echo("Fix the errors above and run again; nothing else was produced.", err=True)
         sys.exit(1)
-    click.echo("")
-    click.secho("Step 1: invitations", bold=True)
-    ctx.invoke(
-        invite, workbook=workbook, output=output, templates_dir=templates_dir, only=None, pdf=pdf, jobs=jobs
-    )
+    ok = True
+    for step, title in (
+        ("invite", "Step 1: invitations"),
+        ("prepare", "Steps 2-3: preparation and meeting-notes forms"),
+    ):
+        click.echo("")
+        click.secho(title, bold=True)
+        ok = _generate(step, round_, output, templates_dir, None, pdf, jobs) and ok
+    notes = notes_dir if notes_dir is not None else workbook.parent / "notes"
+    if notes.is_dir():
+        click.echo("")
+        click.secho(f"Step 4: collecting returned forms from {notes}", bold=True)
+        ok = _collect(round_, notes, output, templates_dir) and ok
+    if not ok:
+        sys.exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:
