@@ -92,6 +92,31 @@ class Job:
     title: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
+    @classmethod
+    def from_template(
+        cls,
+        relative: str,
+        kind: str,
+        employee_id: str,
+        template: CompiledTemplate,
+        inputs: object,
+        context: Callable[[], dict],
+        properties: dict[str, str],
+        title: str,
+    ) -> Job:
+        """A document rendered from a template; its input hash covers the code, the template, the records
+        the context is made of (`inputs`), the properties and the title."""
+        return cls(
+            relative=relative,
+            kind=kind,
+            employee_id=employee_id,
+            input_hash=input_digest(code_digest(), template.digest, inputs, properties, title),
+            template=template,
+            context=context,
+            properties=properties,
+            title=title,
+        )
+
     def render(self) -> bytes:
         """The file's bytes."""
         if self.template is not None:

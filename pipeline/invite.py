@@ -46,15 +46,15 @@ def invitation_jobs(
         # so an unchanged round is recognised without building 10,000 contexts.
         inputs = (settings_key, record_key(employee), record_key(meeting), record_key(interviewer), lang)
         jobs.append(
-            Job(
-                relative=f"{folder}/{layout.document_name('invitation', lang, '.docx')}",
-                kind="invitation",
-                employee_id=employee.id,
-                input_hash=input_digest(code_digest(), template.digest, inputs, properties, title),
-                template=template,
-                context=functools.partial(invitation_context, round_, employee, meeting, interviewer, lang),
-                properties=properties,
-                title=title,
+            Job.from_template(
+                f"{folder}/{layout.document_name('invitation', lang, '.docx')}",
+                "invitation",
+                employee.id,
+                template,
+                inputs,
+                functools.partial(invitation_context, round_, employee, meeting, interviewer, lang),
+                properties,
+                title,
             )
         )
         relative_ics = f"{folder}/{layout.document_name('calendar', lang, '.ics')}"
@@ -169,15 +169,15 @@ def overview_jobs(round_: Round, templates: TemplateSet, invitations: list[Invit
         properties = document_properties(round_, "overview", interviewer.id, template.digest)
         title = f"{'Schedule overview' if lang == 'en' else 'Samtaleoversikt'} – {interviewer.name}"
         jobs.append(
-            Job(
-                relative=f"{layout.manager_dir(interviewer)}/{layout.document_name('overview', lang, '.docx')}",
-                kind="overview",
-                employee_id=interviewer.id,
-                input_hash=input_digest(code_digest(), template.digest, inputs, properties, title),
-                template=template,
-                context=functools.partial(overview_context, round_, interviewer, pairs, lang),
-                properties=properties,
-                title=title,
+            Job.from_template(
+                f"{layout.manager_dir(interviewer)}/{layout.document_name('overview', lang, '.docx')}",
+                "overview",
+                interviewer.id,
+                template,
+                inputs,
+                functools.partial(overview_context, round_, interviewer, pairs, lang),
+                properties,
+                title,
             )
         )
     return jobs

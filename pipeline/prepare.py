@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import layout
-from .batch import BatchResult, Job, code_digest, document_properties, record_key, run_batch
+from .batch import BatchResult, Job, document_properties, record_key, run_batch
 from .documents import Invitation, form_context, plan_invitations
 from .ledger import Ledger, input_digest
 from .model import Goal, Round
@@ -80,15 +80,15 @@ def form_jobs(round_: Round, templates: TemplateSet, invitations: list[Invitatio
             properties = form_properties(round_, kind, invitation, goals, template.digest)
             title = f"{TITLES[kind]['en' if lang == 'en' else 'nb']} – {employee.name}"
             jobs.append(
-                Job(
-                    relative=f"{folder}/{layout.document_name(kind, lang, '.docx')}",
-                    kind=kind,
-                    employee_id=employee.id,
-                    input_hash=input_digest(code_digest(), template.digest, inputs, properties, title),
-                    template=template,
-                    context=context,
-                    properties=properties,
-                    title=title,
+                Job.from_template(
+                    f"{folder}/{layout.document_name(kind, lang, '.docx')}",
+                    kind,
+                    employee.id,
+                    template,
+                    inputs,
+                    context,
+                    properties,
+                    title,
                 )
             )
     return jobs
