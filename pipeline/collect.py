@@ -46,6 +46,8 @@ ACCEPTED, INCOMPLETE, REJECTED, UNCHANGED, DUPLICATE, CONFLICT, SKIPPED, REPLACE
 )
 APPROVAL_RECORDED = "approval"
 REQUIRED = ("summary", "held_on", "interviewer_name")
+# reported when empty, but not required (SPEC §5: other empty fields are reported but do not block)
+EXPECTED = ("employee_view", "strengths", "improvements", "development", "follow_up_date")
 APPROVAL_FIELDS = (
     forms.Field(
         "approval.approved", "text", "Godkjent (ja/nei)", "Approved (yes/no)", "ja / nei", "yes / no"
@@ -53,6 +55,13 @@ APPROVAL_FIELDS = (
     forms.Field("approval.date", "date", "Dato", "Date", *forms.DATE_HINT),
     forms.Field("approval.comment", "text", "Kommentar", "Comment", "Eventuelle merknader", "Any remarks"),
 )
+OTHER_KINDS = {
+    "employee_preparation": "an employee's preparation form",
+    "manager_preparation": "a manager's preparation form",
+    "invitation": "an invitation letter",
+    "overview": "a schedule overview",
+}
+APPROVAL_BOOKMARK_BASE = 900  # bookmark IDs of the approval fields in the minutes template
 YES = {"ja", "j", "yes", "y", "godkjent", "approved", "ok", "x", "✓", "✔"}
 NO = {"nei", "n", "no", "ikke godkjent", "not approved"}
 
@@ -131,10 +140,9 @@ def read_notes(word: WordFile, round_: Round, lang: str) -> Reading:
     for key, answer in found.items():
         if answer.found_by == "missing":
             problems.append(f"{key}: not found in the form")
-        elif answer.found_by == "layout" and answer.text:
-            problems.append(
-                f"{key}: read from its place in the form (the field itself was deleted); check it"
-            )
+        elif answer.found_by in ("bookmark", "layout") and answer.text:
+            where = "the field's bookmark" if answer.found_by == "bookmark" else "its place in the form"
+            problems.append(f"{key}: read from {where} (the field itself was deleted); check it")
     held_on = _date_or_problem("held_on", answers.get("held_on", ""), problems)
     follow_up = _date_or_problem("follow_up_date", answers.get("follow_up_date", ""), problems)
     reviews = []
@@ -171,6 +179,9 @@ def read_notes(word: WordFile, round_: Round, lang: str) -> Reading:
                     "due_text": "" if due else due_text,
                 }
             )
+    for key in (*(forms.review_key(g, "status") for g in goal_ids), *EXPECTED):
+        if found[key].found_by != "missing" and not answers.get(key):
+            problems.append(f"{key} is empty")
     missing = [key for key in REQUIRED if not answers.get(key)]
     if "held_on" not in missing and held_on is None:
         missing.append("held_on")
@@ -292,7 +303,7 @@ def minutes_context(
                 "label": f.label(lang),
                 "placeholder": f.placeholder(lang),
                 "bookmark": forms.bookmark_name(f.key),
-                "bookmark_id": str(900 + i),
+                "bookmark_id": str(APPROVAL_BOOKMARK_BASE + i),
             }
             for i, f in enumerate(APPROVAL_FIELDS)
         ],
@@ -403,7 +414,8 @@ def _identify(
         )
     if kind not in ("meeting_notes", "minutes"):
         raise Refused(
-            f"this is a {kind.replace('_', ' ')}, not a meeting-notes form or minutes; nothing to collect"
+            f"this is {OTHER_KINDS.get(kind, f'a document of kind {kind}')}, not a meeting-notes form or "
+            "minutes; nothing to collect"
         )
     if props.get("AppraisalRound") != round_.settings.round_id:
         raise Refused(

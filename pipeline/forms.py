@@ -351,10 +351,10 @@ def normalise(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def _is_placeholder(sdt: etree._Element, text: str) -> bool:
+def _is_placeholder(sdt: etree._Element, text: str, hints: set[str]) -> bool:
     if sdt.find("w:sdtPr/w:showingPlcHdr", NS) is not None:
         return True
-    return text in PLACEHOLDERS
+    return text in hints
 
 
 def read_answers(document_xml: bytes, fields: list[Field], lang: str) -> dict[str, Answer]:
@@ -373,13 +373,16 @@ def read_answers(document_xml: bytes, fields: list[Field], lang: str) -> dict[st
         if alias is not None:
             by_alias.setdefault(alias.get(f"{{{W}}}val", ""), sdt)
     bookmarks = _bookmark_texts(root)
+    # the forms' hint texts and those of the fields asked for (defined elsewhere, such as the minutes'
+    # approval fields): LibreOffice drops the placeholder flag and keeps the hint as text
+    hints = PLACEHOLDERS | {hint for f in fields for hint in (f.placeholder_nb, f.placeholder_en)}
     answers: dict[str, Answer] = {}
     for field in fields:
         for source, sdt in (("tag", by_tag.get(field.key)), ("alias", by_alias.get(field.key))):
             if sdt is not None:
                 content = sdt.find("w:sdtContent", NS)
                 text = normalise(_text_of(content)) if content is not None else ""
-                text = "" if _is_placeholder(sdt, text) else text
+                text = "" if _is_placeholder(sdt, text, hints) else text
                 # LibreOffice ends a control at a paragraph break typed inside it and writes the rest
                 # after it, still inside the bookmark around the control: the bookmark holds it all.
                 spanned = bookmarks.get(bookmark_name(field.key))
@@ -390,17 +393,21 @@ def read_answers(document_xml: bytes, fields: list[Field], lang: str) -> dict[st
                 answers[field.key] = Answer(field.key, text, source)
                 break
         else:
-            text = bookmarks.get(bookmark_name(field.key))
-            if text is not None:
-                text = normalise(text)
-                answers[field.key] = Answer(field.key, "" if text in PLACEHOLDERS else text, "bookmark")
+            kept = bookmarks.get(bookmark_name(field.key))
+            kept = None if kept is None else normalise(kept)
+            if kept and kept not in hints:
+                answers[field.key] = Answer(field.key, kept, "bookmark")
                 continue
+            # An empty bookmark: the control went with its text, and an answer typed beside it is
+            # still in the cell under the label.
             found = _under_label(root, field, lang)
-            answers[field.key] = (
-                Answer(field.key, "" if found in PLACEHOLDERS else found, "layout")
-                if found is not None
-                else Answer(field.key, "", "missing")
-            )
+            found = "" if found in hints else found
+            if found or (found is not None and kept is None):
+                answers[field.key] = Answer(field.key, found, "layout")
+            elif kept is not None:
+                answers[field.key] = Answer(field.key, "", "bookmark")
+            else:
+                answers[field.key] = Answer(field.key, "", "missing")
     return answers
 
 
@@ -414,14 +421,19 @@ def _bookmark_texts(root: etree._Element) -> dict[str, str]:
         if tag == f"{{{W}}}bookmarkStart":
             name = node.get(f"{{{W}}}name", "")
             if name.startswith("apr_"):
+                # LibreOffice splits a bookmark over a control of several paragraphs in two with one
+                # name, the first never ended: the second goes on with the first
+                if name not in open_names.values():
+                    collected[name] = []
+                    # started inside a paragraph: the next paragraph begins a new line
+                    paragraph_seen[name] = _inside(node, "p")
                 open_names[node.get(f"{{{W}}}id", "")] = name
-                collected[name] = []
-                # started inside a paragraph: the next paragraph begins a new line
-                paragraph_seen[name] = _inside(node, "p")
         elif tag == f"{{{W}}}bookmarkEnd":
-            open_names.pop(node.get(f"{{{W}}}id", ""), None)
+            ended = open_names.pop(node.get(f"{{{W}}}id", ""), None)
+            for other in [i for i, name in open_names.items() if name == ended]:
+                del open_names[other]
         elif open_names:
-            for name in open_names.values():
+            for name in set(open_names.values()):
                 if tag == f"{{{W}}}t" and not _inside(node, "del"):
                     collected[name].append(node.text or "")
                 elif tag in (f"{{{W}}}br", f"{{{W}}}cr"):

@@ -32,6 +32,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from pipeline import forms
+from pipeline.collect import APPROVAL_BOOKMARK_BASE, APPROVAL_FIELDS
 from pipeline.documents import REVIEW_BOOKMARK_BASE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,16 +245,19 @@ FORM_TEXT: dict[str, dict[str, object]] = {
             "employee_preparation": "Forberedelsesskjema – mal",
             "manager_preparation": "Forberedelse for leder – mal",
             "meeting_notes": "Samtaleskjema – mal",
+            "minutes": "Referat – mal",
         },
         "headings": {
             "employee_preparation": "Forberedelse til medarbeidersamtalen",
             "manager_preparation": "Lederens forberedelse til medarbeidersamtalen",
             "meeting_notes": "Samtaleskjema – medarbeidersamtale",
+            "minutes": "Referat fra medarbeidersamtale",
         },
         "page_header": {
             "employee_preparation": "Forberedelsesskjema – {{ employee.name }}",
             "manager_preparation": "Forberedelse for leder – {{ employee.name }}",
             "meeting_notes": "Samtaleskjema – {{ employee.name }}",
+            "minutes": "Referat – {{ employee.name }}",
         },
         "details": [
             ("Medarbeider", "{{ employee.name }}"),
@@ -345,16 +349,19 @@ FORM_TEXT: dict[str, dict[str, object]] = {
             "employee_preparation": "Preparation form – template",
             "manager_preparation": "Manager's preparation – template",
             "meeting_notes": "Meeting notes – template",
+            "minutes": "Minutes – template",
         },
         "headings": {
             "employee_preparation": "Preparing for your appraisal conversation",
             "manager_preparation": "Manager's preparation for the appraisal conversation",
             "meeting_notes": "Meeting notes – appraisal conversation",
+            "minutes": "Minutes of the appraisal conversation",
         },
         "page_header": {
             "employee_preparation": "Preparation form – {{ employee.name }}",
             "manager_preparation": "Manager's preparation – {{ employee.name }}",
             "meeting_notes": "Meeting notes – {{ employee.name }}",
+            "minutes": "Minutes – {{ employee.name }}",
         },
         "details": [
             ("Employee", "{{ employee.name }}"),
@@ -442,11 +449,109 @@ FORM_TEXT: dict[str, dict[str, object]] = {
     },
 }
 
+# Texts of the minutes (step 4). The approval fields (keys, labels, hints) come from pipeline.collect.
+HR_CONTACT = (
+    "{% if round.hr_contact_name %} ({{ round.hr_contact_name }}"
+    "{% if round.hr_contact_email %}, {{ round.hr_contact_email }}{% endif %})"
+    "{% elif round.hr_contact_email %} ({{ round.hr_contact_email }}){% endif %}"
+)
+MINUTES_TEXT: dict[str, dict[str, object]] = {
+    "nb": {
+        "details": [
+            ("Runde", "{{ round.id }}{% if round.title %} – {{ round.title }}{% endif %}"),
+            ("Medarbeider", "{{ employee.name }} (ansattnr. {{ employee.id }})"),
+            ("Stilling", "{{ employee.job_title }}"),
+            ("Avdeling", "{{ employee.department }}"),
+            (
+                "Samtaleleder",
+                "{{ interviewer_name }}{% if interviewer_name == interviewer.name and "
+                "interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+            ),
+            ("Samtalen ble holdt", "{{ held_on }}"),
+        ],
+        "intro": (
+            "Dette referatet er skrevet av samtalelederen etter medarbeidersamtalen, og sendes til "
+            "medarbeideren for godkjenning. Når det er godkjent, arkiveres det i personalmappen."
+        ),
+        "talk_heading": "Samtalen",
+        "sections": [
+            ("employee_view", "Medarbeiderens syn"),
+            ("strengths", "Styrker"),
+            ("improvements", "Forbedringsområder"),
+            ("development", "Utvikling og kompetansebehov"),
+        ],
+        "not_noted": "Ikke notert.",
+        "review_heading": "Mål og tiltak fra forrige periode",
+        "no_reviews": "Ingen mål eller tiltak fra forrige periode ble gjennomgått.",
+        "review_columns": ["Mål eller tiltak", "Status før → nå", "Kommentar"],
+        "new_goals_heading": "Nye mål",
+        "new_goals_columns": ["ID", "Mål", "Suksesskriterium", "Frist"],
+        "no_new_goals": "Det ble ikke avtalt nye mål.",
+        "new_actions_heading": "Nye tiltak",
+        "new_actions_columns": ["ID", "Tiltak", "Ansvarlig", "Frist"],
+        "no_new_actions": "Det ble ikke avtalt nye tiltak.",
+        "summary_heading": "Oppsummering",
+        "follow_up": "Neste oppfølging: ",
+        "approval_heading": "Godkjenning",
+        "approval": (
+            "Les gjennom referatet, og godkjenn det innen {{ approval_due }}: fyll ut feltene nedenfor, "
+            "lagre dokumentet (som .docx) og send det tilbake, eller gi beskjed til HR" + HR_CONTACT + ". "
+            "Er det noe du ikke er enig i, skriv det under Kommentar."
+        ),
+    },
+    "en": {
+        "details": [
+            ("Round", "{{ round.id }}{% if round.title %} – {{ round.title }}{% endif %}"),
+            ("Employee", "{{ employee.name }} (ID {{ employee.id }})"),
+            ("Job title", "{{ employee.job_title }}"),
+            ("Department", "{{ employee.department }}"),
+            (
+                "Interviewer",
+                "{{ interviewer_name }}{% if interviewer_name == interviewer.name and "
+                "interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+            ),
+            ("Date held", "{{ held_on }}"),
+        ],
+        "intro": (
+            "These minutes were written by the interviewer after the appraisal conversation and are sent "
+            "to the employee for approval. Once approved, they are filed in the personnel file."
+        ),
+        "talk_heading": "The conversation",
+        "sections": [
+            ("employee_view", "The employee's view"),
+            ("strengths", "Strengths"),
+            ("improvements", "Areas to improve"),
+            ("development", "Development and competence needs"),
+        ],
+        "not_noted": "Not noted.",
+        "review_heading": "Goals and actions from the last period",
+        "no_reviews": "No goals or actions from the last period were reviewed.",
+        "review_columns": ["Goal or action", "Status before → now", "Comment"],
+        "new_goals_heading": "New goals",
+        "new_goals_columns": ["ID", "Goal", "Success measure", "Due"],
+        "no_new_goals": "No new goals were agreed.",
+        "new_actions_heading": "New actions",
+        "new_actions_columns": ["ID", "Action", "Responsible", "Due"],
+        "no_new_actions": "No new actions were agreed.",
+        "summary_heading": "Summary",
+        "follow_up": "Next follow-up: ",
+        "approval_heading": "Approval",
+        "approval": (
+            "Please read the minutes and approve them by {{ approval_due }}: fill in the fields below, save "
+            "the document (as .docx) and send it back, or tell HR" + HR_CONTACT + ". If there is anything "
+            "you do not agree with, write it under Comment."
+        ),
+    },
+}
+
 # Column widths in cm, each adding up to the portrait text width (21.0 - 2 * 2.5 = 16.0).
 GOALS_WIDTHS = (1.4, 4.5, 3.4, 2.1, 2.4, 2.2)
 REVIEW_WIDTHS = (5.2, 2.4, 3.4, 5.0)
 NEW_GOAL_WIDTHS = (0.7, 6.3, 5.8, 3.2)
 NEW_ACTION_WIDTHS = (0.7, 7.3, 4.8, 3.2)
+MINUTES_REVIEW_WIDTHS = (6.0, 3.6, 6.4)
+MINUTES_GOAL_WIDTHS = (3.2, 6.0, 4.4, 2.4)
+MINUTES_ACTION_WIDTHS = (3.2, 6.8, 3.6, 2.4)
 ANSWER_WIDTH = (16.0,)
 # Minimum heights of answer cells in cm: room to write by hand on a printed form, too.
 TEXT_HEIGHT = 3.0
@@ -1152,6 +1257,98 @@ def build_meeting_notes(lang: str) -> Document:
     return doc
 
 
+def build_minutes(lang: str) -> Document:
+    """The minutes made from a collected meeting-notes form (step 4), with the approval block the employee
+    fills in and returns (`collect.APPROVAL_FIELDS`, read back like a form's fields)."""
+    t = MINUTES_TEXT[lang]
+    doc = form_document("minutes", lang)
+    para(doc, after=Pt(8))
+    details_table(doc, list(t["details"]))
+    para(doc, str(t["intro"]), before=Pt(10), size=Pt(10), color=MUTED)
+
+    para(doc, str(t["talk_heading"]), style="Heading 2", before=Pt(14))
+    for key, label in t["sections"]:
+        para(doc, label, style="Field Label", before=Pt(6), after=Pt(2), keep_with_next=True)
+        tag(doc, f"{{%p if {key} %}}")
+        para(doc, f"{{{{ {key} }}}}")
+        tag(doc, "{%p else %}")
+        para(doc, str(t["not_noted"]), color=MUTED)
+        tag(doc, "{%p endif %}")
+
+    para(doc, str(t["review_heading"]), style="Heading 2", before=Pt(14))
+    tag(doc, "{%p if not reviews %}")
+    para(doc, str(t["no_reviews"]), color=MUTED)
+    tag(doc, "{%p else %}")
+    table = new_table(doc, 4, MINUTES_REVIEW_WIDTHS)
+    header, loop_start, data, loop_end = table.rows
+    header_row(header, t["review_columns"])
+    loop_rows(loop_start, loop_end, "r", "reviews")
+    goal, status, comment = data.cells
+    cell_text(goal, "{{ r.type }}", size=SMALL_SIZE, bold=True, color=MUTED)
+    line_break(goal.paragraphs[0])
+    cell_text(goal, "{{ r.description }}", size=TABLE_SIZE)
+    cell_text(
+        status,
+        "{{ r.old_status }}{% if r.old_status and r.status %} → {% endif %}{{ r.status }}",
+        size=TABLE_SIZE,
+    )
+    cell_text(comment, "{{ r.comment }}", size=TABLE_SIZE)
+    tag(doc, "{%p endif %}")
+
+    for items, widths, third in (
+        ("new_goals", MINUTES_GOAL_WIDTHS, "measure"),
+        ("new_actions", MINUTES_ACTION_WIDTHS, "responsible"),
+    ):
+        para(doc, str(t[f"{items}_heading"]), style="Heading 2", before=Pt(14))
+        tag(doc, f"{{%p if not {items} %}}")
+        para(doc, str(t[f"no_{items}"]), color=MUTED)
+        tag(doc, "{%p else %}")
+        table = new_table(doc, 4, widths)
+        header, loop_start, data, loop_end = table.rows
+        header_row(header, t[f"{items}_columns"])
+        loop_rows(loop_start, loop_end, "i", items)
+        for cell, value, fmt in zip(
+            data.cells,
+            ("{{ i.id }}", "{{ i.description }}", f"{{{{ i.{third} }}}}", "{{ i.due }}"),
+            (
+                {"size": SMALL_SIZE, "color": MUTED},
+                {"size": TABLE_SIZE},
+                {"size": TABLE_SIZE},
+                {"size": TABLE_SIZE},
+            ),
+            strict=True,
+        ):
+            cell_text(cell, value, **fmt)
+        tag(doc, "{%p endif %}")
+
+    para(doc, str(t["summary_heading"]), style="Heading 2", before=Pt(14))
+    para(doc, "{{ summary }}")
+    tag(doc, "{%p if follow_up_date or round.follow_up_date %}")
+    follow_up = para(doc, before=Pt(6))
+    write(follow_up, str(t["follow_up"]), bold=True)
+    write(follow_up, "{{ follow_up_date or round.follow_up_date }}")
+    tag(doc, "{%p endif %}")
+
+    para(doc, str(t["approval_heading"]), style="Heading 2", before=Pt(18))
+    para(doc, str(t["approval"]), keep_with_next=True)
+    # The same layout as the forms' fields (label row, then the control alone in the cell under it), so
+    # returned minutes are read like a form; bookmark IDs as `collect.minutes_context` lists them.
+    ids = BookmarkIds()
+    ids.next = APPROVAL_BOOKMARK_BASE
+    written: list[str] = []
+    answer_table(
+        doc,
+        list(APPROVAL_FIELDS),
+        lang,
+        ids,
+        written,
+        heights={"approval.approved": SHORT_HEIGHT, "approval.comment": ROW_HEIGHT * 2},
+    )
+    if written != [f.key for f in APPROVAL_FIELDS]:
+        raise SystemExit(f"minutes: the approval fields {written} differ from pipeline.collect")
+    return doc
+
+
 def _check_keys(kind: str, written: list[str]) -> None:
     """Every fixed field of the form once, in the order pipeline.forms lists them (review rows aside)."""
     expected = [f.key for f in forms.form_fields(kind)]
@@ -1201,6 +1398,7 @@ BUILDERS = {
     "employee_preparation.docx": build_employee_preparation,
     "manager_preparation.docx": build_manager_preparation,
     "meeting_notes.docx": build_meeting_notes,
+    "minutes.docx": build_minutes,
 }
 
 

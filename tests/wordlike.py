@@ -1,0 +1,197 @@
+"""Filling generated forms the way Word (and people) save them, for the tests of `collect`.
+
+`formfill.fill_form` types an answer as one clean run. Word does not: what it saves for one answer is
+several runs (revision IDs, spell-check marks between them), line breaks as `w:br`, sometimes several
+paragraphs, tracked changes, fields. These helpers edit a form's word/document.xml into those shapes.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from helpers import CUSTOM, VT, W
+from lxml import etree
+
+NS = {"w": W}
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+CHANGE = {"author": "Siri Sæther", "date": "2027-01-20T10:00:00Z"}
+
+
+def w(tag: str, **attributes: str) -> etree._Element:
+    """A WordprocessingML element with w:-namespaced attributes."""
+    return etree.Element(f"{{{W}}}{tag}", {f"{{{W}}}{k}": v for k, v in attributes.items()})
+
+
+def text_run(text: str | None = None, *, rsid: str = "00C41F2A", br: bool = False, tag: str = "t"):
+    """A run as Word writes it: revision ID, language, then a break and/or text."""
+    run = w("r", rsidR=rsid)
+    properties = etree.SubElement(run, f"{{{W}}}rPr")
+    etree.SubElement(properties, f"{{{W}}}lang", {f"{{{W}}}val": "nb-NO"})
+    if br:
+        run.append(w("br"))
+    if text is not None:
+        element = etree.SubElement(run, f"{{{W}}}{tag}")
+        element.text = text
+        element.set(XML_SPACE, "preserve")
+    return run
+
+
+def word_runs(text: str) -> list[etree._Element]:
+    """One answer as Word saves it after some typing and correcting: each line cut into three runs (in
+    the middle of words, with different revision IDs), spell-check marks around the middle one, a line
+    break as a run holding only `w:br`."""
+    elements: list[etree._Element] = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            elements.append(text_run(br=True))
+        third = max(1, len(line) // 3)
+        pieces = [line[:third], line[third : 2 * third], line[2 * third :]]
+        for index, piece in enumerate(pieces):
+            if not piece:
+                continue
+            if index == 1:
+                elements.append(w("proofErr", type="spellStart"))
+            elements.append(text_run(piece, rsid=f"00{index}D7E1{number}"))
+            if index == 1:
+                elements.append(w("proofErr", type="spellEnd"))
+    return elements
+
+
+def control(root: etree._Element, key: str) -> etree._Element:
+    """The content control tagged `key`."""
+    for sdt in root.iter(f"{{{W}}}sdt"):
+        tag = sdt.find("w:sdtPr/w:tag", NS)
+        if tag is not None and tag.get(f"{{{W}}}val") == key:
+            return sdt
+    raise KeyError(key)
+
+
+def _start_typing(sdt: etree._Element) -> etree._Element:
+    """What Word does on the first keystroke in a field: the placeholder flag and text go."""
+    flag = sdt.find("w:sdtPr/w:showingPlcHdr", NS)
+    if flag is not None:
+        flag.getparent().remove(flag)
+    content = sdt.find("w:sdtContent", NS)
+    for child in list(content):
+        content.remove(child)
+    return content
+
+
+def type_split(root: etree._Element, key: str, text: str) -> None:
+    """Type `text` into the field, saved as Word splits it (see `word_runs`)."""
+    _start_typing(control(root, key)).extend(word_runs(text))
+
+
+def type_with_changes(
+    root: etree._Element, key: str, before: str, deleted: str, inserted: str, after: str
+) -> None:
+    """An answer edited with Track Changes on: `deleted` struck out (`w:del`/`w:delText`), `inserted` in
+    a `w:ins`. It reads `before + inserted + after`."""
+    content = _start_typing(control(root, key))
+    content.extend(word_runs(before))
+    removal = w("del", id="901", **CHANGE)
+    removal.append(text_run(deleted, tag="delText"))
+    content.append(removal)
+    insertion = w("ins", id="902", **CHANGE)
+    insertion.extend(word_runs(inserted))
+    content.append(insertion)
+    content.extend(word_runs(after))
+
+
+def type_with_field(
+    root: etree._Element, key: str, before: str, instruction: str, result: str, after: str
+) -> None:
+    """An answer holding a field (a link Word made, say): `begin`, the instruction, `separate`, the
+    result as shown, `end`. It reads `before + result + after`."""
+    content = _start_typing(control(root, key))
+    content.extend(word_runs(before))
+    begin = text_run()
+    begin.append(w("fldChar", fldCharType="begin"))
+    instr = text_run(f" {instruction} ", tag="instrText")
+    separate = text_run()
+    separate.append(w("fldChar", fldCharType="separate"))
+    end = text_run()
+    end.append(w("fldChar", fldCharType="end"))
+    content.extend([begin, instr, separate, text_run(result), end])
+    content.extend(word_runs(after))
+
+
+def type_simple_field(root: etree._Element, key: str, instruction: str, result: str) -> None:
+    """An answer that is one simple field (`w:fldSimple`) showing `result`."""
+    content = _start_typing(control(root, key))
+    field = w("fldSimple", instr=f" {instruction} ")
+    field.append(text_run(result))
+    content.append(field)
+
+
+def type_paragraphs(root: etree._Element, key: str, paragraphs: list[str]) -> None:
+    """An answer of several paragraphs: the field becomes a block-level control holding one paragraph
+    per item (what Word saves when Enter is pressed in a control that allows it), in the field's
+    bookmark, in place of the cell's paragraph. It reads the paragraphs on lines of their own."""
+    inline = control(root, key)
+    paragraph = inline.getparent()
+    start, end = inline.getprevious(), inline.getnext()
+    block = w("sdt")
+    block.append(inline.find("w:sdtPr", NS))
+    flag = block.find("w:sdtPr/w:showingPlcHdr", NS)
+    if flag is not None:
+        flag.getparent().remove(flag)
+    content = etree.SubElement(block, f"{{{W}}}sdtContent")
+    for number, text in enumerate(paragraphs):
+        new = etree.SubElement(content, f"{{{W}}}p")
+        if number == 0:
+            new.append(start)
+        new.extend(word_runs(text))
+        if number == len(paragraphs) - 1:
+            new.append(end)
+    paragraph.addprevious(block)
+    paragraph.getparent().remove(paragraph)
+
+
+def delete_control(root: etree._Element, key: str, typed: str, *, keep_text: bool) -> None:
+    """The field deleted in the editor and the answer typed in its place, in the same cell.
+
+    keep_text=False: the control went with its content, leaving its bookmark collapsed, and the answer
+    was typed beside it (after the bookmark). keep_text=True: the control was removed but its text kept,
+    still inside the bookmark."""
+    sdt = control(root, key)
+    parent = sdt.getparent()
+    index = parent.index(sdt)
+    parent.remove(sdt)
+    if keep_text:
+        parent.insert(index, text_run(typed))
+    else:
+        parent.append(text_run(typed))  # after the bookmark's end
+
+
+def edit_document(source: Path, destination: Path, edit: Callable[[etree._Element], None]) -> Path:
+    """Copy a .docx with its word/document.xml changed by `edit`."""
+    return _rewrite(source, destination, "word/document.xml", edit)
+
+
+def set_properties(source: Path, destination: Path, **changes: str) -> Path:
+    """Copy a .docx with some of its custom document properties changed."""
+
+    def edit(root: etree._Element) -> None:
+        for prop in root.iter(f"{{{CUSTOM}}}property"):
+            if prop.get("name") in changes:
+                value = prop.find(f"{{{VT}}}lpwstr")
+                value.text = changes[prop.get("name")]
+
+    return _rewrite(source, destination, "docProps/custom.xml", edit)
+
+
+def _rewrite(source: Path, destination: Path, name: str, edit: Callable[[etree._Element], None]) -> Path:
+    with zipfile.ZipFile(source) as archive:
+        parts = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts:
+            if info.filename == name:
+                root = etree.fromstring(data)
+                edit(root)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            archive.writestr(info, data)
+    return destination
