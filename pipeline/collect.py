@@ -103,7 +103,7 @@ class Reading:
 
     employee_id: str
     interviewer_id: str
-    sha256: str
+    sha256: str  # of the file's bytes
     source: str
     answers: dict[str, str]
     found_by: dict[str, str]
@@ -113,6 +113,11 @@ class Reading:
     goals: list[dict[str, str]]
     problems: list[str]
     missing_required: list[str]
+
+    @property
+    def content(self) -> str:
+        """A hash of what was read: the same answers saved again (by Word or LibreOffice) hash the same."""
+        return input_digest(self.answers, self.held_on, self.follow_up_date, self.reviews, self.goals)
 
 
 def _parse_status(text: str) -> str | None:
@@ -460,7 +465,7 @@ def _apply_readings(
     goals: dict[str, Goal],
     result: CollectResult,
 ) -> None:
-    distinct = {reading.sha256 for _, reading in found}
+    distinct = {reading.content for _, reading in found}
     if len(distinct) > 1:
         names = ", ".join(str(outcome.path) for outcome, _ in found)
         for outcome, _ in found:
@@ -475,7 +480,7 @@ def _apply_readings(
         outcome.status = DUPLICATE
         outcome.messages.append(f"same content as {first_outcome.path}")
     previous = register.conversations.get(employee.id)
-    if previous and previous.get("sha256") == reading.sha256:
+    if previous and previous.get("content") == reading.content:
         first_outcome.status = UNCHANGED
         first_outcome.read = "already collected"
         return
@@ -497,11 +502,11 @@ def _apply_readings(
     context = minutes_context(round_, employee, interviewer, reading, goals, lang)
     template = templates.get("minutes", lang)
     properties = document_properties(round_, "minutes", employee.id, template.digest)
-    properties["AppraisalSourceForm"] = reading.sha256
+    properties["AppraisalSourceForm"] = reading.content
     title = f"{'Minutes' if lang == 'en' else 'Referat'} – {employee.name}"
     data = template.render(context, properties, title)
     in_round, in_folder, personnel = minutes_paths(round_, employee, lang)
-    digest = input_digest(code_digest(), template.digest, reading.sha256, context)
+    digest = input_digest(code_digest(), template.digest, reading.content, context)
     written = []
     for ledger, relative in ((ledgers[0], in_round), (ledgers[0], in_folder), (ledgers[1], personnel)):
         outcome = publish(
@@ -516,11 +521,14 @@ def _apply_readings(
     result.minutes_written.extend(written)
     history = list(previous.get("history", [])) if previous else []
     if previous:
-        history.append({k: previous.get(k) for k in ("sha256", "source", "collected_at")})
+        history.append(
+            {k: previous.get(k) for k in ("sha256", "content", "source", "collected_at", "approval")}
+        )
     register.conversations[employee.id] = {
         "employee_id": employee.id,
         "interviewer_id": interviewer.id if interviewer else "",
         "sha256": reading.sha256,
+        "content": reading.content,
         "source": reading.source,
         "collected_at": _now(),
         "held_on": reading.held_on,
@@ -530,7 +538,8 @@ def _apply_readings(
         "goals": reading.goals,
         "problems": reading.problems,
         "minutes": written,
-        "approval": previous.get("approval") if previous else None,
+        # New minutes need a new approval: one given to the earlier minutes stays in the history.
+        "approval": None,
         "history": history,
     }
     first_outcome.status = REPLACED if previous else ACCEPTED
@@ -545,6 +554,14 @@ def _apply_approval(round_: Round, register: Register, outcome: FileResult, word
     if conversation is None:
         outcome.status = REJECTED
         outcome.messages.append("minutes for a conversation that has not been collected in this round")
+        return
+    made_from = word.properties.get("AppraisalSourceForm", "")
+    if made_from and made_from != conversation.get("content"):
+        outcome.status = REJECTED
+        outcome.messages.append(
+            "these minutes were made from an earlier version of the meeting-notes form; "
+            "newer minutes replaced them — send the employee the current minutes"
+        )
         return
     found = forms.read_answers(word.document_xml, list(APPROVAL_FIELDS), "nb")
     approved_text = fold_word(found["approval.approved"].text)

@@ -225,6 +225,7 @@ class Resaved:
     output: Path  # where they were collected
     result: collect.CollectResult
     empty_minutes: Path  # the generated minutes of Erlend, re-saved unfilled
+    minutes_output: Path  # where the minutes were made and returned to
 
 
 @pytest.fixture(scope="module")
@@ -258,9 +259,16 @@ def resaved(sample, tmp_path_factory) -> Resaved:
         timeout=300,
     )
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in inputs.iterdir())
-    return Resaved(
-        folder, work / "output", sample.collect(folder, work / "output"), folder / "minutes-empty.docx"
-    )
+    # The minutes go back to the round they were made in (where Erlend's first form was collected);
+    # the re-saved forms are collected into a round of their own.
+    returned = work / "returned-minutes"
+    returned.mkdir()
+    for name in ("minutes-empty.docx", "minutes-approved.docx"):
+        shutil.move(folder / name, returned / name)
+    forms_result = sample.collect(folder, work / "output")
+    minutes_result = sample.collect(returned, work / "first-output")
+    combined = collect.CollectResult(files=forms_result.files + minutes_result.files)
+    return Resaved(folder, work / "output", combined, returned / "minutes-empty.docx", work / "first-output")
 
 
 def test_forms_resaved_by_libreoffice_are_collected_with_every_answer(resaved):
@@ -308,7 +316,7 @@ def test_libreoffice_keeps_the_approval_fields_of_the_minutes(resaved):
     properties = custom_properties(resaved.empty_minutes)
     assert (properties["AppraisalKind"], properties["AppraisalEmployeeID"]) == ("minutes", ERLEND)
 
-    approval = register(resaved.output)["conversations"][ERLEND]["approval"]
+    approval = register(resaved.minutes_output)["conversations"][ERLEND]["approval"]
     assert (approval["approved"], approval["date"]) == (True, "2027-02-02")
     assert approval["comment"] == "Enig i referatet.Takk & <hilsen> 😀"  # the line break is lost
     empty = by_name(resaved.result)["minutes-empty.docx"]
@@ -385,9 +393,9 @@ def test_an_accepted_form_gives_minutes_in_three_places_and_enters_the_register(
         "AppraisalEmployeeID": ERLEND,
         "AppraisalKind": "minutes",
     }
-    assert properties["AppraisalSourceForm"] == sha(form)
-
     conversation = register(output)["conversations"][ERLEND]
+    # The minutes name the reading they were made from (a hash of what was read, not of the file's bytes).
+    assert properties["AppraisalSourceForm"] == conversation["content"]
     assert conversation["sha256"] == sha(form)
     assert (conversation["interviewer_id"], conversation["held_on"]) == ("1008", "2027-01-20")
     assert conversation["follow_up_date"] == "2027-06-15"
@@ -847,6 +855,7 @@ def test_a_changed_form_replaces_the_earlier_reading(sample, tmp_path):
     first_sha = sha(first)
     sample.collect(notes, output)
     collected_at = register(output)["conversations"][ERLEND]["collected_at"]
+    first_content = register(output)["conversations"][ERLEND]["content"]
     first.unlink()
     second = sample.fill(ERLEND, notes / "erlend v2.docx", {**ERLEND_ANSWERS, "summary": "Ny oppsummering."})
 
@@ -859,11 +868,20 @@ def test_a_changed_form_replaces_the_earlier_reading(sample, tmp_path):
     for minutes in minutes_files(output, "1009-Erlend Bråten", "referat.docx", ERLEND):
         lines = paragraphs(minutes)
         assert "Ny oppsummering." in lines and "God samtale & klare mål." not in lines
-        assert custom_properties(minutes)["AppraisalSourceForm"] == sha(second)
+        assert (
+            custom_properties(minutes)["AppraisalSourceForm"]
+            == register(output)["conversations"][ERLEND]["content"]
+        )
     conversation = register(output)["conversations"][ERLEND]
     assert conversation["sha256"] == sha(second)
     assert conversation["history"] == [
-        {"sha256": first_sha, "source": str(first), "collected_at": collected_at}
+        {
+            "sha256": first_sha,
+            "content": first_content,
+            "source": str(first),
+            "collected_at": collected_at,
+            "approval": None,
+        }
     ]
 
 
@@ -1065,3 +1083,30 @@ def test_docs_list_exactly_the_approval_fields():
         (f.key, f.kind, f.label_nb, f.label_en, f.placeholder_nb, f.placeholder_en)
         for f in collect.APPROVAL_FIELDS
     ]
+
+
+def test_approval_of_minutes_made_from_an_earlier_form_is_refused_and_a_new_reading_resets_it(
+    sample, tmp_path
+):
+    notes, output = tmp_path / "notes", tmp_path / "output"
+    first = sample.fill(ERLEND, notes / "erlend.docx", ERLEND_ANSWERS)
+    sample.collect(notes, output)
+    old_minutes = minutes_files(output, "1009-Erlend Bråten", "referat.docx", ERLEND)[0]
+    returned = tmp_path / "returned"
+    fill_form(old_minutes, returned / "approved-old.docx", APPROVAL)
+    sample.collect(returned, output)
+    assert register(output)["conversations"][ERLEND]["approval"]["approved"] is True
+
+    first.unlink()
+    sample.fill(ERLEND, notes / "erlend v2.docx", {**ERLEND_ANSWERS, "summary": "Ny oppsummering."})
+    sample.collect(notes, output)
+    conversation = register(output)["conversations"][ERLEND]
+    assert conversation["approval"] is None  # new minutes need a new approval
+    assert conversation["history"][-1]["approval"]["approved"] is True
+
+    (returned / "approved-old.docx").rename(returned / "approved-old-again.docx")
+    result = sample.collect(returned, output)
+    item = by_name(result)["approved-old-again.docx"]
+    assert item.status == "rejected"
+    assert "earlier version of the meeting-notes form" in item.messages[0]
+    assert register(output)["conversations"][ERLEND]["approval"] is None
