@@ -351,10 +351,11 @@ def _collect(round_: Round, folder: Path, output: Path, templates_dir: Path | No
     """Collect one folder of returned forms and print a line per file and a summary; True unless a file
     was rejected or in conflict."""
     from . import collect as step
+    from .batch import default_workers
     from .render.templates import TemplateSet, resolve_template_folder
 
     templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
-    result = step.collect_forms(round_, folder, output, templates)
+    result = step.collect_forms(round_, folder, output, templates, workers=default_workers())
     colours = {
         step.ACCEPTED: "green",
         step.REPLACED: "green",

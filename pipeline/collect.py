@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -329,12 +330,62 @@ def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, st
 # -- the stage ---------------------------------------------------------------------------------------
 
 
+_READ_STATE: dict[str, object] = {}  # set before forking; the workers read their copy
+
+
+def _read_file(path: Path) -> tuple[FileResult, Reading | WordFile | None]:
+    """Check, identify and read one returned file (in a worker): the outcome so far, and the reading of
+    a meeting-notes form or the returned minutes."""
+    round_: Round = _READ_STATE["round"]  # type: ignore[assignment]
+    by_id: dict[str, Employee] = _READ_STATE["by_id"]  # type: ignore[assignment]
+    reason = skip_reason(path)
+    if reason:
+        return FileResult(path, SKIPPED, messages=[reason]), None
+    outcome = FileResult(path, REJECTED)
+    try:
+        word = open_word_file(path)
+        kind = _identify(word, round_, by_id, _READ_STATE["interviewer_of"])  # type: ignore[arg-type]
+        outcome.employee_id = word.properties["AppraisalEmployeeID"]
+        if kind == "minutes":
+            return outcome, word
+        lang = document_language(by_id[outcome.employee_id], round_.settings)
+        return outcome, read_notes(word, round_, lang)
+    except Refused as exc:
+        outcome.messages.append(str(exc))
+        return outcome, None
+
+
+def _read_chunk(paths: list[Path]) -> list[tuple[FileResult, Reading | WordFile | None]]:
+    return [_read_file(path) for path in paths]
+
+
+def _read_all(
+    files: list[Path], workers: int, progress: Callable[[int], None] | None
+) -> list[tuple[FileResult, Reading | WordFile | None]]:
+    """Read every file, in worker processes when there are many; results in file order."""
+    chunks = [files[i : i + 32] for i in range(0, len(files), 32)]
+    results = []
+    if workers > 1 and len(files) >= 200 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(processes=workers) as pool:
+            for chunk in pool.imap(_read_chunk, chunks):
+                results.extend(chunk)
+                if progress:
+                    progress(len(chunk))
+    else:
+        for chunk in chunks:
+            results.extend(_read_chunk(chunk))
+            if progress:
+                progress(len(chunk))
+    return results
+
+
 def collect_forms(
     round_: Round,
     folder: Path,
     output: Path,
     templates: TemplateSet,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> CollectResult:
     """Step 4: read every .docx under `folder`, write minutes for complete forms, update the register."""
     result = CollectResult()
@@ -348,27 +399,17 @@ def collect_forms(
         ledgers = (Ledger(root), Ledger(output))  # the round's files; the personnel folder beside the rounds
         readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
         approvals: list[tuple[FileResult, WordFile]] = []
-        for path in files:
-            reason = skip_reason(path)
-            if reason:
-                result.files.append(FileResult(path, SKIPPED, messages=[reason]))
-                continue
-            outcome = FileResult(path, REJECTED)
+        _READ_STATE.update(round=round_, by_id=by_id, interviewer_of=interviewer_of)
+        try:
+            read = _read_all(files, workers, progress)
+        finally:
+            _READ_STATE.clear()
+        for outcome, payload in read:
             result.files.append(outcome)
-            try:
-                word = open_word_file(path)
-                kind = _identify(word, round_, by_id, interviewer_of)
-                outcome.employee_id = word.properties["AppraisalEmployeeID"]
-                employee = by_id[outcome.employee_id]
-                lang = document_language(employee, round_.settings)
-                if kind == "minutes":
-                    approvals.append((outcome, word))
-                    continue
-                readings[outcome.employee_id].append((outcome, read_notes(word, round_, lang)))
-            except Refused as exc:
-                outcome.messages.append(str(exc))
-            if progress:
-                progress(1)
+            if isinstance(payload, Reading):
+                readings[outcome.employee_id].append((outcome, payload))
+            elif isinstance(payload, WordFile):
+                approvals.append((outcome, payload))
         for employee_id, found in readings.items():
             _apply_readings(
                 round_,

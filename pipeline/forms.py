@@ -372,7 +372,16 @@ def read_answers(document_xml: bytes, fields: list[Field], lang: str) -> dict[st
             by_tag.setdefault(tag.get(f"{{{W}}}val", ""), sdt)
         if alias is not None:
             by_alias.setdefault(alias.get(f"{{{W}}}val", ""), sdt)
-    bookmarks = _bookmark_texts(root)
+    walked: dict[str, str] | None = None
+
+    def bookmark_text(key: str) -> str | None:
+        # Walking the whole document for bookmarks is the reader's slowest part, and a form Word saved
+        # (every field found by its tag, whole) never needs it: walk only when asked, and once.
+        nonlocal walked
+        if walked is None:
+            walked = _bookmark_texts(root)
+        return walked.get(bookmark_name(key))
+
     # the forms' hint texts and those of the fields asked for (defined elsewhere, such as the minutes'
     # approval fields): LibreOffice drops the placeholder flag and keeps the hint as text
     hints = PLACEHOLDERS | {hint for f in fields for hint in (f.placeholder_nb, f.placeholder_en)}
@@ -385,15 +394,15 @@ def read_answers(document_xml: bytes, fields: list[Field], lang: str) -> dict[st
                 text = "" if _is_placeholder(sdt, text, hints) else text
                 # LibreOffice ends a control at a paragraph break typed inside it and writes the rest
                 # after it, still inside the bookmark around the control: the bookmark holds it all.
-                spanned = bookmarks.get(bookmark_name(field.key))
-                if text and spanned is not None:
+                spanned = bookmark_text(field.key) if text and source == "alias" else None
+                if spanned is not None:
                     spanned = normalise(spanned)
                     if len(spanned) > len(text) and spanned.startswith(text):
                         text = spanned
                 answers[field.key] = Answer(field.key, text, source)
                 break
         else:
-            kept = bookmarks.get(bookmark_name(field.key))
+            kept = bookmark_text(field.key)
             kept = None if kept is None else normalise(kept)
             if kept and kept not in hints:
                 answers[field.key] = Answer(field.key, kept, "bookmark")
