@@ -393,6 +393,32 @@ def _collect(round_: Round, folder: Path, output: Path, templates_dir: Path | No
     return not result.failed
 
 
+@cli.command()
+@workbook_option
+@output_option
+def status(workbook: Path, output: Path) -> None:
+    """Step 5: write OUTPUT/<round>/follow-up.xlsx (every conversation, goal and action, with the edits
+    people made kept) and OUTPUT/<round>/leadership-summary.xlsx (figures only, no names).
+
+    Refuses while the follow-up workbook is open in Excel or LibreOffice.
+    """
+    round_ = _validated_round(workbook)
+    _status(round_, output)
+
+
+def _status(round_: Round, output: Path) -> None:
+    from .followup import write_follow_up
+
+    result = write_follow_up(round_, output)
+    for warning in result.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow")
+    word = "unchanged" if result.unchanged else "written"
+    click.echo(f"{word:<9} {result.follow_up}")
+    click.echo(f"{word:<9} {result.leadership}")
+    if result.backup is not None:
+        click.echo(f"previous  {result.backup}")
+
+
 @cli.group()
 def templates() -> None:
     """Work with the document templates."""
@@ -449,7 +475,7 @@ def run(
     jobs: int | None,
 ) -> None:
     """Run every step of the round that applies, in order: validate, invite, prepare, collect (when there
-    are returned forms), status.
+    are returned forms), status (the follow-up workbook and the leadership summary).
 
     The validation report goes to OUTPUT/<round>/validation-report.xlsx; nothing else is produced while
     the workbook has errors.
@@ -479,6 +505,9 @@ def run(
         click.echo("")
         click.secho(f"Step 4: collecting returned forms from {notes}", bold=True)
         ok = _collect(round_, notes, output, templates_dir) and ok
+    click.echo("")
+    click.secho("Step 5: follow-up", bold=True)
+    _status(round_, output)
     if not ok:
         sys.exit(1)
 

@@ -1,0 +1,282 @@
+"""Writing real Excel sheets for people: safe text cells, tables, widths, drop-downs, charts, printing.
+
+Shared by the follow-up workbook (`followup.py`) and the leadership summary (`leadership.py`). The one
+rule that matters most: text that came from a person (a form, the round workbook, an edited cell) is
+written as a text cell, whatever it starts with (`=`, `+`, `-`, `@`, `#N/A`): it is never a formula
+or an error value. Characters a workbook cannot hold are removed, and text over Excel's cell limit is
+cut with a visible marker; the caller is told, so that it can warn.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+import warnings
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+EXCEL_TEXT_LIMIT = 32_767
+CUT_MARKERS = {"nb": "… [forkortet]", "en": "… [cut]"}
+DATE_FORMATS = {"nb": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
+PERCENT_FORMAT = "0%"
+INTEGER_FORMAT = "0"
+TEXT_FORMAT = "@"
+
+# What a worksheet's XML cannot hold: C0 controls but tab/newline/return, lone surrogates, U+FFFE/FFFF.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Text a spreadsheet program would read as a formula or an error when a person edits the cell.
+_RISKY_START = ("=", "+", "-", "@", "#")
+
+DARK = "1F4E78"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor=DARK)
+EDITABLE_HEADER_FILL = PatternFill("solid", fgColor="C65911")  # orange: "you may type here"
+EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow on the editable cells
+NOTE_FONT = Font(italic=True, color="595959")
+TITLE_FONT = Font(bold=True, size=14, color=DARK)
+OVERDUE_FILL = PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
+
+
+def clean_text(text: str) -> str:
+    """Text as a cell can hold it: characters a workbook cannot store removed, line ends as `\\n`."""
+    return _ILLEGAL.sub("", text.replace("\r\n", "\n"))
+
+
+def fit_text(text: str, lang: str) -> tuple[str, bool]:
+    """`clean_text`, then cut to Excel's 32,767 characters with a visible marker; True when cut."""
+    text = clean_text(text)
+    if len(text) <= EXCEL_TEXT_LIMIT:
+        return text, False
+    marker = CUT_MARKERS["en" if lang == "en" else "nb"]
+    return text[: EXCEL_TEXT_LIMIT - len(marker)] + marker, True
+
+
+def put_text(cell: Cell, text: str) -> None:
+    """Write `text` (already fitted) as a text cell: never a formula, never an error value.
+
+    A risky beginning also gets Excel's quote prefix, so that editing the cell later keeps it text.
+    """
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(_RISKY_START):
+        cell.quotePrefix = True
+
+
+def put_value(cell: Cell, value: object, lang: str, number_format: str | None = None) -> None:
+    """Write a typed value: text safely (`put_text`), dates with the language's date format."""
+    if value is None or value == "":
+        return
+    if isinstance(value, str):
+        put_text(cell, value)
+        return
+    cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    elif isinstance(value, dt.datetime):
+        cell.number_format = DATE_FORMATS["en" if lang == "en" else "nb"] + " HH:MM"
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMATS["en" if lang == "en" else "nb"]
+
+
+def write_note(ws: Worksheet, row: int, text: str, title: bool = False) -> None:
+    """A line of explanation above a table (column A; long lines simply run over the empty cells)."""
+    cell = ws.cell(row=row, column=1)
+    put_text(cell, text)
+    cell.font = TITLE_FONT if title else NOTE_FONT
+
+
+def write_header(
+    ws: Worksheet,
+    row: int,
+    headers: list[str],
+    editable: set[int] | None = None,
+    notes: dict[int, str] | None = None,
+) -> None:
+    """A table's header row: bold white on blue; editable columns (1-based) on orange with a note."""
+    for index, header in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=index)
+        put_text(cell, header)
+        cell.font = HEADER_FONT
+        cell.fill = EDITABLE_HEADER_FILL if editable and index in editable else HEADER_FILL
+        cell.alignment = HEADER_ALIGNMENT
+        if notes and index in notes:
+            comment = Comment(notes[index], "appraisal")
+            comment.width, comment.height = 300, 110
+            cell.comment = comment
+
+
+def add_table(ws: Worksheet, name: str, first_row: int, last_row: int, headers: list[str]) -> None:
+    """An Excel table (filters, banded rows) over the header row and the data below it; `headers` are
+    the header cells' texts (given, so that this works on write-only sheets too).
+
+    A table needs at least one data row: an empty one gets a blank row so the filters are still there.
+    """
+    last_row = max(last_row, first_row + 1)
+    ref = f"A{first_row}:{get_column_letter(len(headers))}{last_row}"
+    table = Table(displayName=name, ref=ref)
+    table.tableColumns = [TableColumn(id=i, name=header) for i, header in enumerate(headers, start=1)]
+    table.autoFilter = AutoFilter(ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "in write-only mode you must add table columns manually": done
+        ws.add_table(table)
+
+
+def unique_headers(headers: list[str], fallback: str) -> list[str]:
+    """Headers a table accepts: none empty, no two alike (case-insensitively), as Excel requires."""
+    seen: set[str] = set()
+    result = []
+    for index, header in enumerate(headers, start=1):
+        text = " ".join(clean_text(header).split()) or f"{fallback} {index}"
+        candidate, n = text, 2
+        while candidate.casefold() in seen:
+            candidate, n = f"{text} ({n})", n + 1
+        seen.add(candidate.casefold())
+        result.append(candidate)
+    return result
+
+
+def set_widths(ws: Worksheet, widths: list[float]) -> None:
+    """Column widths in characters, column A first."""
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def text_width(value: object) -> int:
+    """How many characters a value shows (the longest line of a text), for fitting a column."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, str):
+        return max((len(line) for line in value.split("\n")), default=0)
+    return len(str(value))
+
+
+def header_width(header: str, wrap_at: int = 16) -> float:
+    """A column width that shows a bold header whole: on one line when short, else wrapped in about two
+    lines, never narrower than its longest word."""
+    longest = max((len(word) for word in header.split()), default=0)
+    if len(header) + 3 <= wrap_at:
+        return float(max(9, len(header) + 3))
+    return float(max(9, longest + 3, min(wrap_at, len(header) // 2 + 4)))
+
+
+def set_up_printing(ws: Worksheet, title_rows: str | None) -> None:
+    """A4 landscape, one page wide, the title rows repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def bar_chart(
+    ws: Worksheet,
+    title: str,
+    categories: tuple[int, int, int],
+    series: list[tuple[int, str]],
+    anchor: str,
+) -> None:
+    """A clustered column chart of percentages: `categories` is (column, first row, last row) of the
+    labels, `series` the (column, name) of each value column over the same rows."""
+    column, first, last = categories
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = title
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.y_axis.numFmt = PERCENT_FORMAT
+    # openpyxl marks axes as deleted unless told otherwise, and newer Excel honours that.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    for value_column, name in series:
+        values = Reference(ws, min_col=value_column, min_row=first, max_row=last)
+        chart.series.append(Series(values, title=name))
+    chart.set_categories(Reference(ws, min_col=column, min_row=first, max_row=last))
+    chart.height = 8
+    chart.width = max(12, min(30, 6 + 2.2 * (last - first + 1)))
+    ws.add_chart(chart, anchor)
+
+
+class Cells:
+    """Cells for a write-only sheet (rows are streamed, which is what makes 10,000 employees quick).
+
+    Each look (font, fill, number format, alignment) is built once with `define` and copied onto
+    cells, instead of being looked up per cell. Text goes through the same rule as `put_text`.
+    """
+
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self._looks: dict[str, object] = {}
+        self.define("plain")
+        self.define("header", font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+        self.define("header+edit", font=HEADER_FONT, fill=EDITABLE_HEADER_FILL, alignment=HEADER_ALIGNMENT)
+        self.define("note", font=NOTE_FONT)
+        self.define("bold", font=Font(bold=True))
+
+    def define(self, name: str, **attributes: object) -> None:
+        """Name a look: attributes of a cell (`number_format`, `font`, `fill`, `alignment`)."""
+        for quoted in (False, True):
+            cell = WriteOnlyCell(self.ws)
+            for attribute, value in attributes.items():
+                setattr(cell, attribute, value)
+            if quoted:
+                cell.quotePrefix = True
+            self._looks[f"{name}+quote" if quoted else name] = cell._style
+
+    def text(self, text: str, look: str = "plain") -> WriteOnlyCell:
+        """A text cell (already fitted): never a formula or an error value."""
+        cell = WriteOnlyCell(self.ws, value=text)
+        cell.data_type = "s"
+        cell._style = copy.copy(self._looks[f"{look}+quote" if text.startswith(_RISKY_START) else look])
+        return cell
+
+    def value(self, value: object, look: str = "plain") -> object:
+        """A cell for a typed value in a look (text through `text`), None for no value.
+
+        A plain number, or a plain text that cannot be mistaken for a formula or an error, is returned
+        as the bare value: the sheet writes it the same way, much faster than a cell object.
+        """
+        if value is None or value == "":
+            return None
+        if look == "plain" and (
+            (isinstance(value, str) and not value.startswith(_RISKY_START))
+            or (isinstance(value, int | float) and not isinstance(value, bool))
+        ):
+            return value
+        if isinstance(value, str):
+            return self.text(value, look)
+        cell = WriteOnlyCell(self.ws, value=value)
+        if look != "plain":
+            cell._style = copy.copy(self._looks[look])
+        return cell
+
+    def formula(self, formula: str) -> WriteOnlyCell:
+        """A person's own formula, written back as a formula (only in the columns and sheets they added)."""
+        cell = WriteOnlyCell(self.ws, value=formula)
+        cell.data_type = "f"
+        return cell
+
+    def header(self, text: str, editable: bool = False, note: str | None = None) -> WriteOnlyCell:
+        """A header cell: white on blue, or on orange when people may edit the column, with a note."""
+        cell = self.text(text, "header+edit" if editable else "header")
+        if note:
+            comment = Comment(note, "appraisal")
+            comment.width, comment.height = 300, 110
+            cell.comment = comment
+        return cell

@@ -1,0 +1,384 @@
+"""Step 5: the follow-up workbook HR and managers live in through the year, and the leadership summary.
+
+`write_follow_up` writes `output/<round>/follow-up.xlsx` (Overview, Conversations, Goals and actions;
+sheet names and headers in the round's language) and `output/<round>/leadership-summary.xlsx`
+(`leadership.py`). Sources: the round workbook (employees, schedule, goals), the round's ledger
+(an invitation → invited, a meeting-notes form → prepared) and its register (`register.json`: held,
+minutes, reviews of earlier goals, new goals and actions, approvals).
+
+People edit the follow-up workbook, and nothing they type is lost. The editable columns are status,
+progress and comment (Goals and actions) and approved date and follow-up held (Conversations). A run
+reads the existing file first, by header name, and merges by ID (rules: `followup_merge.py`). What
+each run generated is remembered in `.appraisal/follow-up-state.json`, keyed by a run token the
+workbook carries as a custom property, so that a person's edit is told apart from a value the sources
+gave last time. Writing the workbook is `followup_book.py`; the figures and the anonymous summary are
+`leadership.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import layout
+from .errors import OutputError
+from .followup_book import build_follow_up_workbook
+from .followup_merge import (
+    COLUMNS,
+    COUNTED_GOAL_SOURCES,
+    GENERATED_SOURCES,
+    SHEETS,
+    ExistingFile,
+    Notes,
+    Row,
+    merge_rows,
+    read_existing,
+    to_json,
+)
+from .followup_sources import (
+    Sources,
+    conversation_rows,
+    derive_conversation,
+    figure_facts,
+    goal_overdue,
+    goal_rows,
+    ledger_stages,
+    read_register,
+    round_zone,
+)
+from .leadership import Figures, PreviousRound, build_leadership_workbook, total_figures
+from .ledger import LEDGER_DIR, atomic_write, atomic_write_bytes, input_digest, output_lock
+from .model import Round
+
+FOLLOW_UP_FILE = "follow-up.xlsx"
+LEADERSHIP_FILE = "leadership-summary.xlsx"
+HISTORY_DIR = "history"
+STATE_FILE = "follow-up-state.json"
+KEPT_RUNS = 3  # baselines kept, so that a restored copy of one of the last files still merges exactly
+
+
+# -- the result --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FollowUpResult:
+    """What `write_follow_up` did.
+
+    follow_up, leadership: the two files. backup: where the previous follow-up workbook was copied
+    (`history/follow-up-<timestamp>.xlsx`), None when there was none or nothing changed.
+    unchanged: True when neither file needed rewriting (same content as the last run, file untouched).
+    warnings: sentences for the user (edits kept against new source values, values not understood,
+    texts cut to Excel's limit, rows restored or kept, columns and sheets carried over).
+    counts: conversations, goals (rows written), new_rows, edits_kept, conflicts, restored_rows,
+    removed_rows (kept, marked), hand_rows (added by a person, kept), unmatched_rows (no or duplicate
+    ID, kept), extra_columns, extra_sheets, texts_cut.
+    figures: the round's totals (as on the Overview's Total row).
+    previous_round: the round compared with in the leadership summary, or None.
+    """
+
+    follow_up: Path
+    leadership: Path
+    backup: Path | None = None
+    unchanged: bool = False
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    figures: Figures = field(default_factory=Figures)
+    previous_round: str | None = None
+
+
+# -- what the last runs wrote -----------------------------------------------------------------------
+
+
+def _read_state(root: Path, notes: Notes | None) -> dict:
+    path = root / LEDGER_DIR / STATE_FILE
+    if not path.exists():
+        return {"version": 1, "runs": []}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data.get("runs"), list):
+            raise ValueError("no list of runs")
+        return data
+    except (OSError, ValueError, AttributeError) as exc:
+        if notes is not None:
+            notes.warn(
+                f"{path}: the record of the last run cannot be read ({exc}); every value in an editable "
+                "column that differs from the sources is treated as a person's edit."
+            )
+        return {"version": 1, "runs": []}
+
+
+def _baseline(state: dict, token: str | None) -> dict:
+    """The run the existing file was written by (by its token), else the latest run, else nothing."""
+    runs = state.get("runs", [])
+    for run in runs:
+        if token and run.get("token") == token:
+            return run
+    return runs[-1] if runs else {}
+
+
+# -- the stage ---------------------------------------------------------------------------------------
+
+
+def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -> FollowUpResult:
+    """Step 5: write `output/<round>/follow-up.xlsx` and `output/<round>/leadership-summary.xlsx`.
+
+    Reads the existing follow-up workbook first and keeps what people typed in it (the rules are in
+    `followup_merge`);
+    copies it to `history/follow-up-<timestamp>.xlsx` before replacing it; leaves both files alone when
+    nothing changed. `today` (default: today in the round's time zone) is the day deadlines and overdue
+    flags are measured against. Raises OutputError when a file is open in Excel or LibreOffice (its
+    lock file is beside it), when the existing workbook cannot be read, or when another run holds the
+    output folder.
+    """
+    settings = round_.settings
+    lang = "en" if settings.language == "en" else "nb"
+    zone = round_zone(round_)
+    today = today or dt.datetime.now(zone).date()
+    root = layout.round_folder(output, settings.round_id)
+    follow_up, leadership = root / FOLLOW_UP_FILE, root / LEADERSHIP_FILE
+    result = FollowUpResult(follow_up, leadership)
+    for path in (follow_up, leadership):
+        _refuse_if_open(path)
+    notes = Notes(lang)
+    with output_lock(root):
+        state = _read_state(root, notes)
+        existing = read_existing(follow_up, notes) if follow_up.exists() else None
+        if existing is None and state["runs"]:
+            notes.warn(f"{follow_up} was not there; it is made again, with the edits it had at the last run.")
+        base = _baseline(state, existing.token if existing else None)
+        invited, prepared = ledger_stages(root, notes)
+        sources = Sources(round_, read_register(root), invited, prepared, zone)
+        merged, extra_headers = _merge_sheets(sources, existing, base, today, notes)
+        others = existing.other_sheets if existing else []
+        if others:
+            notes.counts["extra_sheets"] = len(others)
+            notes.warn(
+                f"{follow_up.name}: the sheet(s) you added ({', '.join(t for t, _ in others)}) are carried over "
+                "with their values and formulas (not their formatting or charts; those are in history/)."
+            )
+        facts = figure_facts(merged, sources, lang)
+        result.figures = total_figures(*facts)
+        previous = find_previous_round(output, root, merged["goals"], notes)
+        result.previous_round = previous.round_id if previous else None
+
+        content = input_digest(
+            lang,
+            today,
+            [
+                [(r.key, r.source, r.values, {h: e.value for h, e in r.extras.items()}) for r in merged[k]]
+                for k in merged
+            ],
+            extra_headers,
+            others,
+        )
+        summary = input_digest(settings, today, facts, previous)
+        last = state["runs"][-1] if state["runs"] else {}
+        same_follow_up = (
+            existing is not None and last.get("content") == content and last.get("file") == _sha(follow_up)
+        )
+        same_summary = last.get("summary") == summary and last.get("leadership") == _sha(leadership)
+        result.unchanged = same_follow_up and same_summary
+        if not result.unchanged:
+            token = existing.token if same_follow_up and existing and existing.token else secrets.token_hex(8)
+            run = {
+                "token": token,
+                "round_id": settings.round_id,
+                "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "content": content,
+                "summary": summary,
+                "figures": result.figures.to_dict(),
+                **_baselines(merged),
+            }
+            earlier = [r for r in state["runs"] if r.get("token") != token]
+            state["runs"] = [*earlier[-(KEPT_RUNS - 1) :], run]
+            # The record goes first: should the run stop before the workbook is replaced, the old file
+            # still carries its own token, whose record is kept.
+            _write_state(root, state)
+            if not same_follow_up:
+                interviewers = {f.interviewer_id for f in facts[0]} | {f.interviewer_id for f in facts[1]}
+                names = {key: sources.interviewer_name_of(key, lang) for key in interviewers}
+                workbook = build_follow_up_workbook(
+                    merged, extra_headers, others, facts, names, lang, today, token, settings.round_id
+                )
+                if follow_up.exists():
+                    result.backup = _backup(follow_up, root)
+                atomic_write(follow_up, workbook.save)
+            run["file"] = _sha(follow_up)
+            summary_book = build_leadership_workbook(settings, today, facts[0], facts[1], previous)
+            atomic_write(leadership, summary_book.save)
+            run["leadership"] = _sha(leadership)
+            _write_state(root, state)
+    result.warnings = notes.warnings
+    result.counts = notes.counts
+    return result
+
+
+def _merge_sheets(
+    sources: Sources, existing: ExistingFile | None, base: dict, today: dt.date, notes: Notes
+) -> tuple[dict[str, list[Row]], dict[str, list[str]]]:
+    """Both data sheets merged, their derived columns filled in; and the columns people added."""
+    merged: dict[str, list[Row]] = {}
+    extra_headers: dict[str, list[str]] = {}
+    for kind, make in (("conversations", conversation_rows), ("goals", goal_rows)):
+        sheet = existing.sheets.get(kind) if existing else None
+        if existing is not None and sheet is None:
+            notes.warn(
+                f"The sheet {SHEETS[kind][notes.lang]} was not found in the follow-up workbook (looked for by "
+                "its headers); it is made again, with the edits it had at the last run."
+            )
+        merged[kind] = merge_rows(kind, make(sources, notes), sheet, base, today, notes)
+        extra_headers[kind] = sheet.extra_headers if sheet else []
+        notes.counts[kind] = len(merged[kind])
+        if sheet and sheet.extra_headers:
+            notes.counts["extra_columns"] += len(sheet.extra_headers)
+            notes.warn(
+                f"{sheet.title}: the column(s) you added ({', '.join(sheet.extra_headers)}) are kept after the "
+                "generated ones, with their values by ID; formulas in them move with their row."
+            )
+    for row in merged["conversations"]:
+        if row.source in GENERATED_SOURCES:
+            derive_conversation(row, sources, today)
+    for row in merged["goals"]:
+        if row.source in COUNTED_GOAL_SOURCES:
+            row.values["overdue"] = goal_overdue(row.values, today)
+            updated = row.values.get("last_updated")
+            if row.edited_on and not (isinstance(updated, dt.date) and updated >= row.edited_on):
+                row.values["last_updated"] = row.edited_on
+    return merged, extra_headers
+
+
+def _baselines(merged: dict[str, list[Row]]) -> dict[str, dict]:
+    """Per sheet and row ID: what the sources gave (g), what was written where it differs (w), and the
+    day a person's edit was last seen (e). Rows a person added are not recorded: they are theirs."""
+    result: dict[str, dict] = {}
+    for kind, rows in merged.items():
+        editable = [c for c in COLUMNS[kind] if c.editable]
+        records = {}
+        for row in rows:
+            generated = row.generated if row.source in GENERATED_SOURCES else row.base
+            if generated is None or not row.key:
+                continue
+            record: dict[str, object] = {"g": {k: to_json(v) for k, v in generated.items() if v is not None}}
+            written = {
+                c.key: to_json(row.values.get(c.key))
+                for c in editable
+                if row.values.get(c.key) != generated.get(c.key)
+            }
+            if written:
+                record["w"] = written
+            if row.edited_on:
+                record["e"] = row.edited_on.isoformat()
+            records[row.key] = record
+        result[kind] = records
+    return result
+
+
+def _write_state(root: Path, state: dict) -> None:
+    data = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    atomic_write_bytes(root / LEDGER_DIR / STATE_FILE, data)
+
+
+def _sha(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def _refuse_if_open(path: Path) -> None:
+    """Excel keeps `~$name` beside an open workbook (Word-style `~$` + name without its first two
+    characters on some versions), LibreOffice `.~lock.name#`: replacing the file then would lose the
+    edits being made, so refuse."""
+    for lock in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+        if (path.parent / lock).exists():
+            raise OutputError(
+                f"{path}: the file is open ({path.parent / lock} exists). Close it in Excel or LibreOffice "
+                "and run again (if it is not open anywhere, delete that lock file)."
+            )
+
+
+def _backup(path: Path, root: Path) -> Path:
+    """Copy the workbook about to be replaced to `history/follow-up-<timestamp>.xlsx`."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = root / HISTORY_DIR / f"{path.stem}-{stamp}{path.suffix}"
+    n = 2
+    while target.exists():
+        target = root / HISTORY_DIR / f"{path.stem}-{stamp}-{n}{path.suffix}"
+        n += 1
+    atomic_write(target, lambda temporary: shutil.copyfile(path, temporary))
+    return target
+
+
+# -- the previous round ------------------------------------------------------------------------------
+
+
+def find_previous_round(
+    output: Path, root: Path, current_goals: list[Row], notes: Notes
+) -> PreviousRound | None:
+    """The latest round before this one (by folder name) that has a register, with its figures and the
+    status now of the goals and actions agreed in it."""
+    try:
+        candidates = sorted(
+            d
+            for d in output.iterdir()
+            if d.is_dir() and d.name != root.name and d.name < root.name and (d / "register.json").is_file()
+        )
+    except OSError:
+        return None
+    if not candidates:
+        return None
+    folder = candidates[-1]
+    try:
+        register = read_register(folder)
+    except OutputError as exc:
+        notes.warn(f"{exc} The previous round is left out of the leadership summary.")
+        return None
+    runs = _read_state(folder, None).get("runs", [])
+    last = runs[-1] if runs else {}
+    round_id = str(last.get("round_id") or folder.name)
+    figures = Figures.from_dict(last["figures"]) if isinstance(last.get("figures"), dict) else None
+    agreed_ids = [str(g.get("id")) for c in register.values() for g in c.get("goals") or [] if g.get("id")]
+    ids = dict.fromkeys(agreed_ids)
+    for row in current_goals:
+        if row.values.get("agreed_in") == round_id and row.source in COUNTED_GOAL_SOURCES:
+            ids.setdefault(row.key)
+    now = {row.key: row.values.get("status") for row in current_goals if row.source in COUNTED_GOAL_SOURCES}
+    then = _previous_statuses(folder, last, notes)
+    counts: dict[str, int] = {}
+    for goal_id in ids:
+        status = now[goal_id] if goal_id in now else then.get(goal_id, "not_started")
+        status = status if status in ("not_started", "in_progress", "done", "cancelled") else ""
+        counts[status] = counts.get(status, 0) + 1
+    return PreviousRound(
+        round_id=round_id,
+        figures=figures,
+        held=sum(1 for c in register.values() if c.get("held_on")),
+        approved=sum(1 for c in register.values() if (c.get("approval") or {}).get("approved") is True),
+        agreed=len(agreed_ids),
+        goal_status=counts,
+    )
+
+
+def _previous_statuses(folder: Path, last_run: dict, notes: Notes) -> dict[str, object]:
+    """The previous round's goal statuses: its follow-up workbook as people left it (read only when it
+    changed since its last run wrote it), else what that run wrote."""
+    statuses: dict[str, object] = {}
+    for key, record in (last_run.get("goals") or {}).items():
+        statuses[key] = (record.get("w") or {}).get("status", (record.get("g") or {}).get("status"))
+    path = folder / FOLLOW_UP_FILE
+    if path.exists() and _sha(path) != last_run.get("file"):
+        quiet = Notes(notes.lang)
+        try:
+            sheet = read_existing(path, quiet).sheets.get("goals")
+        except OutputError as exc:
+            notes.warn(f"{exc} The previous round's goals are counted from its last run.")
+            sheet = None
+        for row in sheet.rows if sheet else []:
+            if row.key and "status" in sheet.present:
+                statuses[row.key] = row.values.get("status")
+    return statuses

@@ -1,0 +1,355 @@
+"""Writing the follow-up workbook: the Overview with its chart, and the Conversations and Goals and actions
+sheets as Excel tables with drop-downs, overdue highlighting, marked editable columns and print setup.
+
+Every text is written as a text cell (`excel.put_text`); values arrive here already canonical and fitted
+(see `followup_merge.py`) and are shown with labels in the round's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.formula.translate import Translator
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import excel, schema
+from .followup_merge import (
+    COLUMNS,
+    FLAG_LABELS,
+    HEADER_ROW,
+    RUN_PROPERTY,
+    SHEETS,
+    SOURCE_LABELS,
+    STAGE_LABELS,
+    Column,
+    Extra,
+    Formula,
+    Row,
+    show_value,
+)
+from .leadership import (
+    FIGURE_COLUMNS,
+    FIGURE_NOTES,
+    ConversationFact,
+    Figures,
+    GoalFact,
+    figure_headers,
+    figure_values,
+    group_figures,
+    total_figures,
+)
+from .values import fold_word
+
+ENUM_STATUS = schema.ENUM_LABELS["goal_status"]
+TABLES = {"overview": "FollowUpOverview", "conversations": "Conversations", "goals": "GoalsAndActions"}
+TEXT = {
+    "nb": {
+        "overview_note": "Tall per {date}, fra arbeidsboken, referatene og endringene i denne filen. Arket "
+        "lages på nytt ved hver kjøring: skriv ikke her.",
+        "conversations_note": "Oransje kolonner (Godkjent dato, Oppfølging holdt) kan du fylle inn og endre; "
+        "det du skriver, tas vare på når filen lages på nytt. Resten kommer fra kildene. Frister per {date}.",
+        "goals_note": "Oransje kolonner (Status, Fremdrift, Kommentar) kan du endre; det du skriver, tas vare "
+        "på når filen lages på nytt. Rader fjernet fra kilden beholdes og merkes i Kilde. Forfalt per {date}.",
+        "editable_note": "Du kan endre denne kolonnen. Endringene dine tas vare på når appraisal lager filen "
+        "på nytt (flettes etter ID).",
+        "grouping": "Gruppering",
+        "group": "Gruppe",
+        "department": "Avdeling",
+        "interviewer": "Samtaleleder",
+        "total": "Totalt",
+        "none": "(ingen)",
+        "chart": "Fullført per avdeling",
+        "not_approved": "Medarbeideren godkjente ikke referatet{date}",
+    },
+    "en": {
+        "overview_note": "Figures as of {date}, from the workbook, the minutes and the edits in this file. "
+        "This sheet is made anew on every run: do not type here.",
+        "conversations_note": "Orange columns (Approved on, Follow-up held) are yours to fill in and change; "
+        "what you type is kept when the file is made again. The rest comes from the sources. Deadlines as "
+        "of {date}.",
+        "goals_note": "Orange columns (Status, Progress, Comment) are yours to change; what you type is kept "
+        "when the file is made again. Rows removed from their source are kept and marked in Source. "
+        "Overdue as of {date}.",
+        "editable_note": "You may change this column. Your changes are kept when appraisal makes the file "
+        "again (merged by ID).",
+        "grouping": "Grouping",
+        "group": "Group",
+        "department": "Department",
+        "interviewer": "Interviewer",
+        "total": "Total",
+        "none": "(none)",
+        "chart": "Completion by department",
+        "not_approved": "The employee did not approve the minutes{date}",
+    },
+}
+
+
+def _display(column: Column, value: object, lang: str) -> object:
+    """A canonical value as the sheet shows it (labels in the round's language)."""
+    if value is None:
+        return None
+    if column.kind == "status":
+        return schema.ENUM_LABELS["goal_status"][lang].get(str(value), value)
+    if column.kind == "type":
+        return schema.ENUM_LABELS["goal_type"][lang].get(str(value), value)
+    if column.kind == "stage":
+        return STAGE_LABELS[lang].get(str(value), value)
+    if column.kind == "source":
+        return SOURCE_LABELS[lang].get(str(value), value)
+    if column.kind == "flag" and isinstance(value, bool):
+        return FLAG_LABELS[lang][0 if value else 1]
+    return value
+
+
+def _date_text(day: dt.date, lang: str) -> str:
+    return show_value(Column("", "", "", "date"), day, lang)
+
+
+def _cells(ws: Worksheet, lang: str) -> excel.Cells:
+    cells = excel.Cells(ws)
+    cells.define("date", number_format=excel.DATE_FORMATS[lang])
+    cells.define("int", number_format=excel.INTEGER_FORMAT)
+    cells.define("percent", number_format=excel.PERCENT_FORMAT)
+    cells.define("id", number_format=excel.TEXT_FORMAT)
+    cells.define("long", alignment=excel.WRAP_TOP)
+    return cells
+
+
+# IDs are written as plain text cells; their columns carry the text format, for IDs people type in.
+LOOKS = {"date": "date", "long": "long"}
+WIDTH_CAPS = {"long": 60, "text": 40}
+
+
+def _write_data_sheet(
+    wb: openpyxl.Workbook, kind: str, rows: list[Row], extra_headers: list[str], lang: str, today: dt.date
+) -> None:
+    """Conversations or Goals and actions: the instructions line, the table, the rules. The sheet is
+    streamed (write-only), so widths and rules are settled before the first row goes out."""
+    ws = wb.create_sheet(SHEETS[kind][lang])
+    columns = COLUMNS[kind]
+    text = TEXT[lang]
+    headers = excel.unique_headers(
+        [c.header(lang) for c in columns] + extra_headers, "Column" if lang == "en" else "Kolonne"
+    )
+    shown = [
+        [_display(c, row.source if c.key == "source" else row.values.get(c.key), lang) for c in columns]
+        for row in rows
+    ]
+    widths = [excel.header_width(h, wrap_at=18) for h in headers]
+    for values in shown:
+        for index, value in enumerate(values):
+            if value is not None and (width := excel.text_width(value) + 2) > widths[index]:
+                widths[index] = width
+    for index, header in enumerate(extra_headers, start=len(columns)):
+        for row in rows:
+            extra = row.extras.get(header)
+            if extra is not None:
+                widths[index] = max(widths[index], excel.text_width(extra.value) + 2)
+    caps = [WIDTH_CAPS.get(c.kind, 45) for c in columns] + [50] * len(extra_headers)
+    excel.set_widths(ws, [min(w, cap) for w, cap in zip(widths, caps, strict=True)])
+    for index, column in enumerate(columns, start=1):
+        if column.kind == "id":
+            ws.column_dimensions[get_column_letter(index)].number_format = excel.TEXT_FORMAT
+    ws.freeze_panes = f"B{HEADER_ROW + 1}"
+    ws.row_dimensions[HEADER_ROW].height = 32
+    excel.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    last = HEADER_ROW + len(rows)
+    _sheet_rules(ws, kind, columns, lang, max(last, HEADER_ROW + 1) + 1000)
+
+    cells = _cells(ws, lang)
+    ws.append([cells.text(text[f"{kind}_note"].format(date=_date_text(today, lang)), "note")])
+    editable = [c.editable for c in columns] + [False] * len(extra_headers)
+    ws.append(
+        [
+            cells.header(header, True, text["editable_note"]) if is_editable else cells.header(header)
+            for header, is_editable in zip(headers, editable, strict=True)
+        ]
+    )
+    looks = [LOOKS.get(c.kind, "plain") for c in columns]
+    for number, (row, values) in enumerate(zip(rows, shown, strict=True), start=HEADER_ROW + 1):
+        line = [cells.value(value, look) for value, look in zip(values, looks, strict=True)]
+        for index, header in enumerate(extra_headers, start=len(columns) + 1):
+            extra = row.extras.get(header)
+            line.append(None if extra is None else _extra_cell(cells, extra, index, number, lang))
+        ws.append(line)
+    excel.add_table(ws, TABLES[kind], HEADER_ROW, last, headers)
+
+
+def _extra_cell(cells: excel.Cells, extra: Extra, column: int, row: int, lang: str) -> object:
+    """A cell of a column someone added; their formula moves with its row (only the row changes)."""
+    value = extra.value
+    if isinstance(value, Formula):
+        letter = get_column_letter(column)
+        try:
+            return cells.formula(
+                Translator(value, origin=f"{letter}{extra.row}").translate_formula(f"{letter}{row}")
+            )
+        except Exception:  # a formula the translator does not follow: kept as it was
+            return cells.formula(value)
+    if isinstance(value, str):
+        return cells.text(excel.fit_text(value, lang)[0])
+    return cells.value(value, "date" if isinstance(value, dt.date) else "plain")
+
+
+def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[Column, ...], lang: str, last: int) -> None:
+    """Drop-downs on the editable columns, their shading, and the overdue highlighting (reaching below
+    the data, for rows people add). The overdue rule comes first, so it wins where both apply."""
+    first = HEADER_ROW + 1
+    letter = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
+    width = get_column_letter(len(columns))
+    if kind == "goals":
+        labels = list(schema.ENUM_LABELS["goal_status"][lang].values())
+        status = DataValidation(
+            type="list",
+            formula1='"{}"'.format(",".join(labels)),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            error=", ".join(labels),
+            sqref=f"{letter['status']}{first}:{letter['status']}{last}",
+        )
+        progress = DataValidation(
+            type="whole",
+            operator="between",
+            formula1="0",
+            formula2="100",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            error="0–100",
+            sqref=f"{letter['progress']}{first}:{letter['progress']}{last}",
+        )
+        ws.data_validations.append(status)
+        ws.data_validations.append(progress)
+        lookup = schema.enum_lookup("goal_status")
+        finished = [
+            label
+            for label in dict.fromkeys([*ENUM_STATUS["nb"].values(), *ENUM_STATUS["en"].values()])
+            if lookup[fold_word(label)] in ("done", "cancelled")
+        ]
+        due, state = f"${letter['due']}{first}", f"${letter['status']}{first}"
+        not_finished = ",".join(f'{state}<>"{label}"' for label in finished)
+        rule = FormulaRule(
+            formula=[f"AND(ISNUMBER({due}),{due}<TODAY(),{not_finished})"], fill=excel.OVERDUE_FILL
+        )
+        ws.conditional_formatting.add(f"A{first}:{width}{last}", rule)
+    else:
+        dates = DataValidation(
+            type="date",
+            operator="greaterThan",
+            formula1="36526",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            error="dd.mm.yyyy" if lang != "en" else "yyyy-mm-dd",
+            sqref=" ".join(
+                f"{letter[k]}{first}:{letter[k]}{last}" for k in ("approved_on", "follow_up_held")
+            ),
+        )
+        ws.data_validations.append(dates)
+        for key in ("minutes_overdue", "approval_overdue"):
+            cells = f"{letter[key]}{first}:{letter[key]}{last}"
+            ws.conditional_formatting.add(
+                cells, CellIsRule(operator="greaterThan", formula=["0"], fill=excel.OVERDUE_FILL)
+            )
+    for column in columns:
+        if column.editable:
+            cells = f"{letter[column.key]}{first}:{letter[column.key]}{last}"
+            ws.conditional_formatting.add(cells, FormulaRule(formula=["TRUE"], fill=excel.EDITABLE_FILL))
+
+
+def _write_overview(
+    wb: openpyxl.Workbook,
+    facts: tuple[list[ConversationFact], list[GoalFact]],
+    names: dict[str, str],
+    lang: str,
+    today: dt.date,
+) -> None:
+    """Figures per department, per interviewer and in total, and a chart of completion by department."""
+    ws = wb.create_sheet(SHEETS["overview"][lang])
+    text = TEXT[lang]
+    conversations, goals = facts
+    headers = [text["grouping"], text["group"], *figure_headers(lang)]
+    lines: list[tuple[str, str, Figures]] = []
+    by_department = group_figures(conversations, goals, lambda f: f.department)
+    for name in sorted(by_department, key=str.casefold):
+        lines.append((text["department"], name or text["none"], by_department[name]))
+    department_rows = (HEADER_ROW + 1, HEADER_ROW + len(lines))
+    by_interviewer = group_figures(conversations, goals, lambda f: f.interviewer_id)
+    for key in sorted(by_interviewer, key=lambda k: (names.get(k, k).casefold(), k)):
+        lines.append((text["interviewer"], names.get(key) or key or text["none"], by_interviewer[key]))
+    lines.append((text["total"], "", total_figures(conversations, goals)))
+    widths = [14, min(45, max([24, *(excel.text_width(name) + 2 for _, name, _ in lines)]))]
+    excel.set_widths(ws, widths + [excel.header_width(h) for h in headers[2:]])
+    ws.row_dimensions[HEADER_ROW].height = 45
+    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    excel.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    cells = _cells(ws, lang)
+    ws.append([cells.text(text["overview_note"].format(date=_date_text(today, lang)), "note")])
+    ws.append(
+        [
+            cells.header(h, note=FIGURE_NOTES[lang].get(name))
+            for h, name in zip(headers, ["", "", *(c[0] for c in FIGURE_COLUMNS)], strict=True)
+        ]
+    )
+    for grouping, name, figures in lines:
+        look = "bold" if grouping == text["total"] else "plain"
+        row = [cells.text(grouping, look), cells.text(name, look) if name else None]
+        for (_, _, _, kind), value in zip(FIGURE_COLUMNS, figure_values(figures), strict=True):
+            row.append(cells.value(value, "percent" if kind == "percent" else "int"))
+        ws.append(row)
+    last = HEADER_ROW + len(lines)
+    excel.add_table(ws, TABLES["overview"], HEADER_ROW, last, headers)
+    if department_rows[1] >= department_rows[0]:
+        rates = [
+            (3 + i, headers[2 + i]) for i, (key, *_) in enumerate(FIGURE_COLUMNS) if key.endswith("_rate")
+        ]
+        excel.bar_chart(ws, text["chart"], (2, *department_rows), rates, f"A{last + 3}")
+
+
+def build_follow_up_workbook(
+    rows: dict[str, list[Row]],
+    extra_headers: dict[str, list[str]],
+    other_sheets: list[tuple[str, list[list[object]]]],
+    facts: tuple[list[ConversationFact], list[GoalFact]],
+    interviewer_names: dict[str, str],
+    lang: str,
+    today: dt.date,
+    token: str,
+    round_id: str,
+) -> openpyxl.Workbook:
+    """The follow-up workbook (write-only: save it once): Overview, Conversations, Goals and actions,
+    then the sheets people added, with the run token as a custom document property."""
+    wb = openpyxl.Workbook(write_only=True)
+    _write_overview(wb, facts, interviewer_names, lang, today)
+    for kind in ("conversations", "goals"):
+        _write_data_sheet(wb, kind, rows[kind], extra_headers.get(kind, []), lang, today)
+    taken = {ws.title.casefold() for ws in wb.worksheets}
+    for title, grid in other_sheets:
+        name, n = title, 2
+        while name.casefold() in taken:
+            name, n = f"{title[:26]} ({n})", n + 1
+        taken.add(name.casefold())
+        ws = wb.create_sheet(name)
+        cells = _cells(ws, lang)
+        for values in grid:
+            ws.append([_other_cell(cells, value, lang) for value in values])
+    wb.custom_doc_props.append(StringProperty(name=RUN_PROPERTY, value=token))
+    wb.properties.creator = "appraisal"
+    wb.properties.title = f"{'Follow-up' if lang == 'en' else 'Oppfølging'} – {round_id}"
+    return wb
+
+
+def _other_cell(cells: excel.Cells, value: object, lang: str) -> object:
+    if value is None:
+        return None
+    if isinstance(value, Formula):
+        return cells.formula(value)
+    if isinstance(value, str):
+        return cells.text(excel.fit_text(value, lang)[0])
+    return cells.value(value, "date" if isinstance(value, dt.date) else "plain")

@@ -1,0 +1,342 @@
+"""What the sources say, row by row: the round workbook, the round's ledger and its register turned into
+the generated rows of the follow-up workbook, and the columns derived after the merge (stage, deadlines,
+days overdue, overdue flags) and the facts the figures count.
+
+Sources: employees, schedule and goals from the workbook; an `invitation` entry in the ledger means
+invited, a `meeting_notes` entry prepared; the register (`register.json`, written by `collect`) gives
+held, minutes received, the latest review of each earlier goal, new goals and actions, and approvals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import OutputError
+from .followup_book import TEXT
+from .followup_merge import (
+    CONVERSATION_COLUMNS,
+    COUNTED_GOAL_SOURCES,
+    GENERATED_SOURCES,
+    GOAL_COLUMNS,
+    SHEETS,
+    Column,
+    Notes,
+    Row,
+    cell_text,
+    iso_date,
+)
+from .leadership import ConversationFact, GoalFact
+from .ledger import Ledger
+from .model import Employee, Meeting, Round
+
+
+def local_date(stamp: object, zone: dt.tzinfo) -> dt.date | None:
+    """The day of an ISO time stamp (UTC in the register) in the round's time zone."""
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(zone)
+    return moment.date()
+
+
+def round_zone(round_: Round) -> dt.tzinfo:
+    """The round's time zone (Europe/Oslo when the setting is not a known zone)."""
+    try:
+        return ZoneInfo(round_.settings.timezone or "Europe/Oslo")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Europe/Oslo")
+
+
+def read_register(root: Path) -> dict[str, dict]:
+    """The round's collected conversations (`register.json`), by employee ID; empty when none yet."""
+    path = root / "register.json"
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"{path}: the register cannot be read ({exc}); restore it from a backup.") from exc
+    conversations = data.get("conversations", {}) if isinstance(data, dict) else {}
+    return {str(k): v for k, v in conversations.items() if isinstance(v, dict)}
+
+
+def ledger_stages(root: Path, notes: Notes) -> tuple[set[str], set[str]]:
+    """Employees with an invitation, and with a meeting-notes form, in the round's ledger."""
+    try:
+        ledger = Ledger(root)
+    except OutputError as exc:
+        notes.warn(f"{exc} Invited and prepared are not shown until it is repaired.")
+        return set(), set()
+    invited = {e.employee_id for e in ledger.entries.values() if e.kind == "invitation"}
+    prepared = {e.employee_id for e in ledger.entries.values() if e.kind == "meeting_notes"}
+    return invited, prepared
+
+
+@dataclass
+class Sources:
+    """Everything the rows are made from."""
+
+    round_: Round
+    register: dict[str, dict]
+    invited: set[str]
+    prepared: set[str]
+    zone: dt.tzinfo
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    interviewer_of: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for meeting in self.round_.meetings:
+            self.meetings.setdefault(meeting.employee_id, meeting)
+        for employee in self.round_.employees:
+            meeting = self.meetings.get(employee.id)
+            interviewer = (meeting.interviewer_id if meeting else "") or employee.manager_id
+            self.interviewer_of.setdefault(employee.id, interviewer)
+
+    def employee(self, employee_id: str) -> Employee | None:
+        """The employee with that ID, or None."""
+        return self.round_.employee(employee_id)
+
+    def interviewer_name(self, employee_id: str, lang: str) -> str:
+        """The name of the employee's interviewer."""
+        return self.interviewer_name_of(self.interviewer_of.get(employee_id, ""), lang)
+
+    def interviewer_name_of(self, interviewer_id: str, lang: str) -> str:
+        """An interviewer's name (their ID when not in the workbook, "(none)" for no one)."""
+        person = self.employee(interviewer_id) if interviewer_id else None
+        return person.name if person else interviewer_id or TEXT[lang]["none"]
+
+
+def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
+    """One generated row per active employee, in the Employees sheet's order."""
+    rows: list[Row] = []
+    seen: set[str] = set()
+    lang = notes.lang
+    sheet = SHEETS["conversations"][lang]
+    for employee in sources.round_.employees:
+        if not employee.active or not employee.id or employee.id in seen:
+            continue
+        seen.add(employee.id)
+        meeting = sources.meetings.get(employee.id)
+        conversation = sources.register.get(employee.id) or {}
+        approval = conversation.get("approval") or {}
+        approved_on = None
+        remark = ""
+        if approval.get("approved") is True:
+            approved_on = iso_date(approval.get("date")) or local_date(
+                approval.get("recorded_at"), sources.zone
+            )
+        elif approval.get("approved") is False:
+            when = iso_date(approval.get("date"))
+            remark = TEXT[lang]["not_approved"].format(date=f" ({when.isoformat()})" if when else "")
+        minutes_received = (
+            local_date(conversation.get("collected_at"), sources.zone)
+            if conversation.get("minutes")
+            else None
+        )
+        where = f"{sheet} {employee.id}"
+        values: dict[str, object] = {
+            "employee_id": employee.id,
+            "name": notes.fit(employee.name, where),
+            "department": notes.fit(employee.department, where),
+            "interviewer": notes.fit(sources.interviewer_name(employee.id, lang), where),
+            "meeting_date": meeting.date if meeting else None,
+            "held_on": iso_date(conversation.get("held_on")),
+            "minutes_received": minutes_received,
+            "next_follow_up": iso_date(conversation.get("follow_up_date"))
+            or sources.round_.settings.follow_up_date,
+            "remark": remark,
+            "approved_on": approved_on,
+            "follow_up_held": None,
+        }
+        generated = {c.key: values[c.key] for c in CONVERSATION_COLUMNS if c.editable}
+        rows.append(
+            Row(
+                employee.id,
+                values,
+                "workbook",
+                generated=generated,
+                facts={
+                    "held": bool(conversation.get("held_on")),
+                    "minutes": bool(conversation.get("minutes")),
+                    "interviewer_id": sources.interviewer_of.get(employee.id, ""),
+                },
+            )
+        )
+    return rows
+
+
+def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
+    """One generated row per goal/action: the workbook's Goals sheet (with the latest review from the
+    register applied), then the new goals and actions from collected minutes."""
+    lang = notes.lang
+    sheet = SHEETS["goals"][lang]
+    reviews: dict[str, tuple[str, dict]] = {}  # goal ID -> (collected_at, review)
+    for conversation in sources.register.values():
+        stamp = str(conversation.get("collected_at") or "")
+        for review in conversation.get("reviews") or []:
+            goal_id = str(review.get("goal_id", ""))
+            if goal_id and (goal_id not in reviews or stamp >= reviews[goal_id][0]):
+                reviews[goal_id] = (stamp, review)
+    rows: list[Row] = []
+    seen: set[str] = set()
+    for goal in sources.round_.goals:
+        if not goal.id or goal.id in seen:
+            continue
+        seen.add(goal.id)
+        where = f"{sheet} {goal.id}"
+        status, comment, progress, updated = goal.status, goal.comment, goal.progress, None
+        if goal.id in reviews:
+            stamp, review = reviews[goal.id]
+            status = review.get("status") or status
+            comment = review.get("comment") or comment
+            updated = local_date(stamp, sources.zone)
+            if review.get("status") == "done":
+                progress = 100  # the review says done: the percentage follows
+        values = _goal_values(sources, notes, where, goal.id, goal.employee_id, goal.type, goal.description)
+        values.update(
+            measure=notes.fit(goal.measure, where),
+            responsible=notes.fit(goal.responsible, where),
+            due=goal.due,
+            status=status or None,
+            progress=progress,
+            comment=notes.fit(cell_text(comment), where) or None,
+            agreed_in=goal.agreed_in_round,
+            last_updated=updated,
+        )
+        rows.append(Row(goal.id, values, "workbook", generated=_editable(GOAL_COLUMNS, values)))
+    for employee_id, conversation in sources.register.items():
+        stamp = local_date(conversation.get("collected_at"), sources.zone)
+        for item in conversation.get("goals") or []:
+            goal_id = str(item.get("id", ""))
+            if not goal_id:
+                continue
+            if goal_id in seen:
+                notes.warn(
+                    f"{sheet} {goal_id}: in the workbook and in the minutes; the workbook's row is used."
+                )
+                continue
+            seen.add(goal_id)
+            where = f"{sheet} {goal_id}"
+            kind = item.get("type") if item.get("type") in ("goal", "action") else "goal"
+            values = _goal_values(
+                sources, notes, where, goal_id, employee_id, kind, str(item.get("description", ""))
+            )
+            due = iso_date(item.get("due")) or (notes.fit(cell_text(item.get("due_text", "")), where) or None)
+            values.update(
+                measure=notes.fit(cell_text(item.get("measure", "")), where),
+                responsible=notes.fit(cell_text(item.get("responsible", "")), where),
+                due=due,
+                status="not_started",
+                progress=None,
+                comment=None,
+                agreed_in=sources.round_.settings.round_id,
+                last_updated=stamp,
+            )
+            rows.append(Row(goal_id, values, "minutes", generated=_editable(GOAL_COLUMNS, values)))
+    return rows
+
+
+def _goal_values(
+    sources: Sources, notes: Notes, where: str, goal_id: str, employee_id: str, kind: str, description: str
+) -> dict[str, object]:
+    employee = sources.employee(employee_id)
+    return {
+        "goal_id": goal_id,
+        "employee_id": employee_id,
+        "name": notes.fit(employee.name, where) if employee else "",
+        "department": notes.fit(employee.department, where) if employee else "",
+        "type": kind,
+        "description": notes.fit(cell_text(description), where),
+    }
+
+
+def _editable(columns: tuple[Column, ...], values: dict[str, object]) -> dict[str, object]:
+    return {c.key: values.get(c.key) for c in columns if c.editable}
+
+
+def derive_conversation(row: Row, sources: Sources, today: dt.date) -> None:
+    """Stage, deadlines and days overdue, from the merged values (so a typed approval date counts)."""
+    values = row.values
+    settings = sources.round_.settings
+    meeting_day = values.get("held_on") or values.get("meeting_date")
+    received = values.get("minutes_received")
+    approved = values.get("approved_on") not in (None, "")
+    if approved:
+        stage = "approved"
+    elif row.facts.get("minutes"):
+        stage = "minutes"
+    elif row.facts.get("held"):
+        stage = "held"
+    elif row.key in sources.prepared:
+        stage = "prepared"
+    elif row.key in sources.invited:
+        stage = "invited"
+    elif values.get("meeting_date"):
+        stage = "planned"
+    else:
+        stage = "unscheduled"
+    values["stage"] = stage
+    minutes_due = (
+        meeting_day + dt.timedelta(days=settings.minutes_due_days)
+        if isinstance(meeting_day, dt.date)
+        else None
+    )
+    approval_due = (
+        received + dt.timedelta(days=settings.approval_due_days) if isinstance(received, dt.date) else None
+    )
+    values["minutes_due"] = minutes_due
+    values["approval_due"] = approval_due
+    values["minutes_overdue"] = (
+        (today - minutes_due).days if minutes_due and not received and today > minutes_due else None
+    )
+    values["approval_overdue"] = (
+        (today - approval_due).days if approval_due and not approved and today > approval_due else None
+    )
+
+
+def goal_overdue(values: dict[str, object], today: dt.date) -> bool:
+    """Past its due date and neither done nor cancelled (a status not understood counts as not done)."""
+    due = values.get("due")
+    return isinstance(due, dt.date) and due < today and values.get("status") not in ("done", "cancelled")
+
+
+def figure_facts(
+    merged: dict[str, list[Row]], sources: Sources, lang: str
+) -> tuple[list[ConversationFact], list[GoalFact]]:
+    """What the figures count: employees in scope, and goals/actions still followed up."""
+    none = TEXT[lang]["none"]
+    conversations = [
+        ConversationFact(
+            department=str(row.values.get("department") or none),
+            interviewer_id=str(row.facts.get("interviewer_id", "")),
+            stage=str(row.values.get("stage")),
+            overdue=bool(row.values.get("minutes_overdue") or row.values.get("approval_overdue")),
+        )
+        for row in merged["conversations"]
+        if row.source in GENERATED_SOURCES
+    ]
+    goals = []
+    for row in merged["goals"]:
+        if row.source not in COUNTED_GOAL_SOURCES:
+            continue
+        employee_id = str(row.values.get("employee_id") or "")
+        employee = sources.employee(employee_id)
+        status = row.values.get("status")
+        goals.append(
+            GoalFact(
+                department=employee.department if employee else str(row.values.get("department") or none),
+                interviewer_id=sources.interviewer_of.get(employee_id, ""),
+                new=row.source == "minutes",
+                status=status if status in ("not_started", "in_progress", "done", "cancelled") else "",
+                overdue=bool(row.values.get("overdue")),
+            )
+        )
+    return conversations, goals

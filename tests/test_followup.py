@@ -1,0 +1,785 @@
+"""Step 5: the follow-up workbook and the leadership summary, checked by opening the files they write.
+
+Each test builds a real round workbook (`make_workbook`), writes the round's register and ledger by
+hand in the formats `collect` and `invite` write, runs `write_follow_up`, and reads the result back
+with openpyxl: figures against the data, edits that must survive a re-run, and privacy of the summary.
+The base round (tests/conftest.py): employees 100-104, one meeting each on 18-20 January 2027, goals
+G-1 (Per, 102, due 30.06.2027, in progress) and G-2 (Anne, 103, due 01.03.2027, not started).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.chart import BarChart
+
+from pipeline import batch
+from pipeline.errors import OutputError
+from pipeline.followup import write_follow_up
+from pipeline.ledger import Entry, Ledger
+from pipeline.workbook import read_round
+
+TODAY = dt.date(2027, 3, 15)
+ROUND = "2027-H1"
+LONG = "x" * 40_000
+
+
+# -- building the sources ----------------------------------------------------------------------------
+
+
+def round_from(make_workbook, **description):
+    round_, report = read_round(make_workbook(**description))
+    assert not report.errors, report.to_list()
+    return round_
+
+
+def conversation(employee_id, held_on, collected_at, reviews=(), goals=(), approval=None):
+    """A register entry as `collect` writes it."""
+    return {
+        "employee_id": employee_id,
+        "held_on": held_on,
+        "collected_at": collected_at,
+        "reviews": list(reviews),
+        "goals": list(goals),
+        "approval": approval,
+        "minutes": [f"minutes/{employee_id}.docx"],
+        "answers": {"summary": "Fritekst som aldri skal ut"},
+    }
+
+
+def new_item(item_id, kind, description, due="2027-06-01", measure="", responsible=""):
+    return {
+        "id": item_id,
+        "type": kind,
+        "description": description,
+        "measure": measure,
+        "responsible": responsible,
+        "due": due,
+        "due_text": "",
+    }
+
+
+def write_register(output: Path, conversations: dict, round_id: str = ROUND) -> None:
+    root = output / round_id
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "register.json").write_text(
+        json.dumps({"version": 1, "conversations": conversations}, ensure_ascii=False), "utf-8"
+    )
+
+
+def write_ledger(output: Path, invited=(), prepared=(), round_id: str = ROUND) -> None:
+    ledger = Ledger(output / round_id)
+    for kind, people in (("invitation", invited), ("meeting_notes", prepared)):
+        for employee_id in people:
+            path = f"{kind}/{employee_id}.docx"
+            ledger.entries[path] = Entry(path, kind, employee_id, "i", "o", 1, 1)
+    ledger.save()
+
+
+def base_sources(output: Path) -> None:
+    """100: held, minutes approved; 102: held, G-1 reviewed done, a new action; invitations for
+    100-103, meeting-notes forms for 100 and 101."""
+    write_register(
+        output,
+        {
+            "100": conversation(
+                "100",
+                "2027-01-18",
+                "2027-01-20T10:00:00+00:00",
+                goals=[new_item("2027-H1-100-G1", "goal", "Lede prosjekt Fjord", due="2027-02-01")],
+                approval={"approved": True, "date": "2027-01-22", "comment": "Ser bra ut"},
+            ),
+            "102": conversation(
+                "102",
+                "2027-01-19",
+                "2027-01-21T10:00:00+00:00",
+                reviews=[{"goal_id": "G-1", "status": "done", "comment": "Kjører fresen selv nå"}],
+                goals=[new_item("2027-H1-102-A1", "action", "Sertifisering truck", responsible="Ola")],
+            ),
+        },
+    )
+    write_ledger(output, invited=["100", "101", "102", "103"], prepared=["100", "101"])
+
+
+# -- reading the results -----------------------------------------------------------------------------
+
+
+def table(path: Path, sheet: str, header_row: int = 2) -> dict[str, dict[str, object]]:
+    """A data sheet as {first column: {header: value}} (dates as dates)."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    headers = [c.value for c in ws[header_row]]
+    rows = {}
+    for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
+        if any(v is not None for v in row):
+            values = {
+                h: (v.date() if isinstance(v, dt.datetime) else v) for h, v in zip(headers, row, strict=False)
+            }
+            rows[values[headers[0]]] = values
+    return rows
+
+
+def cell_of(ws, header: str, key: str, header_row: int = 2):
+    column = next(c.column for c in ws[header_row] if c.value == header)
+    row = next(r for r in range(header_row + 1, ws.max_row + 1) if ws.cell(row=r, column=1).value == key)
+    return ws.cell(row=row, column=column)
+
+
+def edit(path: Path, changes: dict[tuple[str, str, str], object]) -> None:
+    """Type into the follow-up workbook as a person would: {(sheet, ID, header): value}."""
+    wb = openpyxl.load_workbook(path)
+    for (sheet, key, header), value in changes.items():
+        cell_of(wb[sheet], header, key).value = value
+    wb.save(path)
+
+
+@pytest.fixture
+def output(tmp_path: Path) -> Path:
+    return tmp_path / "output"
+
+
+# -- figures -----------------------------------------------------------------------------------------
+
+
+def test_sheets_rows_and_figures_follow_the_sources(make_workbook, output):
+    round_ = round_from(make_workbook)
+    base_sources(output)
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    assert result.follow_up == output / ROUND / "follow-up.xlsx"
+    assert result.leadership == output / ROUND / "leadership-summary.xlsx"
+    assert result.backup is None and result.warnings == []
+    assert openpyxl.load_workbook(result.follow_up).sheetnames == ["Oversikt", "Samtaler", "Mål og tiltak"]
+    talks = table(result.follow_up, "Samtaler")
+    assert {k: v["Trinn"] for k, v in talks.items()} == {
+        "100": "godkjent",
+        "101": "forberedt",
+        "102": "referat mottatt",
+        "103": "invitert",
+        "104": "planlagt",
+    }
+    assert talks["100"]["Samtaledato"] == dt.date(2027, 1, 18)
+    assert talks["100"]["Holdt"] == dt.date(2027, 1, 18)
+    assert talks["100"]["Referat mottatt"] == dt.date(2027, 1, 20)
+    assert talks["100"]["Godkjent dato"] == dt.date(2027, 1, 22)
+    assert talks["100"]["Dager over frist, referat"] is None
+    # 101: meeting 18.01 + 7 days = 25.01, no minutes by 15.03: 49 days over.
+    assert talks["101"]["Frist referat"] == dt.date(2027, 1, 25)
+    assert talks["101"]["Dager over frist, referat"] == 49
+    # 102: minutes 21.01 + 14 days = 04.02, not approved by 15.03: 39 days over.
+    assert talks["102"]["Frist godkjenning"] == dt.date(2027, 2, 4)
+    assert talks["102"]["Dager over frist, godkjenning"] == 39
+    assert talks["104"]["Dager over frist, referat"] == 47
+    assert talks["104"]["Samtaleleder"] == "Kari Nordmann"
+
+    goals = table(result.follow_up, "Mål og tiltak")
+    assert list(goals) == ["G-1", "G-2", "2027-H1-100-G1", "2027-H1-102-A1"]
+    assert (goals["G-1"]["Status"], goals["G-1"]["Fremdrift (%)"], goals["G-1"]["Kommentar"]) == (
+        "fullført",
+        100,
+        "Kjører fresen selv nå",
+    )
+    assert goals["G-1"]["Sist oppdatert"] == dt.date(2027, 1, 21)
+    assert (goals["G-2"]["Status"], goals["G-2"]["Forfalt"], goals["G-2"]["Frist"]) == (
+        "ikke startet",
+        "ja",
+        dt.date(2027, 3, 1),
+    )
+    assert goals["G-1"]["Forfalt"] == "nei"
+    assert goals["2027-H1-100-G1"]["Forfalt"] == "ja"  # due 01.02.2027
+    assert goals["2027-H1-102-A1"]["Type"] == "tiltak"
+    assert goals["2027-H1-102-A1"]["Ansvarlig"] == "Ola"
+    assert goals["2027-H1-102-A1"]["Avtalt i runde"] == ROUND
+    assert {v["Kilde"] for v in goals.values()} == {"arbeidsboken", "referat"}
+
+    overview = openpyxl.load_workbook(result.follow_up)["Oversikt"]
+    rows = {(r[0], r[1]): r[2:] for r in overview.iter_rows(min_row=3, values_only=True) if r[0]}
+    figures = dict(zip([c.value for c in overview[2]][2:], rows[("Totalt", None)], strict=True))
+    assert figures == {
+        "Ansatte": 5,
+        "Invitert": 4,
+        "Forberedt": 3,  # 100, 101 from their forms, 102 because it was held
+        "Samtaler holdt": 2,
+        "Referat mottatt": 2,
+        "Referat godkjent": 1,
+        "Samtaler over frist": 4,  # 101, 103, 104 minutes; 102 approval
+        "Mål og tiltak": 4,
+        "Avtalt i runden": 2,
+        "Fullført": 1,
+        "Pågår": 0,
+        "Forfalt": 2,
+        "Samtaler fullført (%)": pytest.approx(0.2),
+        "Mål og tiltak fullført (%)": pytest.approx(0.25),
+    }
+    assert rows[("Avdeling", "Produksjon")][:3] == (3, 3, 2)
+    assert rows[("Samtaleleder", "Ola Hansen")][0] == 3  # 100 (named on the schedule), 102, 103
+    assert result.figures.approved == 1 and result.counts["goals"] == 4
+
+
+def test_real_excel_features(make_workbook, output):
+    base_sources(output)
+    path = write_follow_up(round_from(make_workbook), output, today=TODAY).follow_up
+    wb = openpyxl.load_workbook(path)
+
+    for ws in wb.worksheets:
+        assert len(ws.tables) == 1
+        (only,) = ws.tables.values()
+        assert only.ref.startswith("A2:") and only.autoFilter is not None
+        assert ws.freeze_panes in ("B3", "C3")
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$2:$2"
+    overview = wb["Oversikt"]
+    assert isinstance(overview._charts[0], BarChart)
+
+    goals = wb["Mål og tiltak"]
+    headers = {c.value: c for c in goals[2]}
+    assert wb["Mål og tiltak"].tables["GoalsAndActions"].ref == "A2:P6"
+    status_letter = headers["Status"].column_letter
+    (status_list,) = [dv for dv in goals.data_validations.dataValidation if dv.type == "list"]
+    assert status_list.formula1 == '"ikke startet,pågår,fullført,avbrutt"'
+    assert f"{status_letter}3" in status_list.sqref
+    rules = [rule for cf in goals.conditional_formatting for rule in cf.rules]
+    assert any("TODAY()" in rule.formula[0] for rule in rules)
+    # Editable columns stand out: another header colour, a note, and a shading over their cells.
+    assert headers["Status"].fill.fgColor.rgb != headers["Mål-ID"].fill.fgColor.rgb
+    assert headers["Kommentar"].fill.fgColor.rgb == headers["Status"].fill.fgColor.rgb
+    assert "endre" in headers["Status"].comment.text and headers["Beskrivelse"].comment is None
+    assert "kan du endre" in goals["A1"].value
+    due = cell_of(goals, "Frist", "G-2")
+    assert isinstance(due.value, dt.datetime) and due.number_format == "DD.MM.YYYY"
+    assert cell_of(goals, "Mål-ID", "G-2").data_type == "s"
+    assert goals.column_dimensions[headers["Beskrivelse"].column_letter].width >= len("Sertifisering truck")
+
+    talks = wb["Samtaler"]
+    (dates,) = talks.data_validations.dataValidation
+    assert dates.type == "date"
+    assert cell_of(talks, "Godkjent dato", "100").number_format == "DD.MM.YYYY"
+
+
+def test_an_english_round_writes_english_sheets_and_labels(make_workbook, output):
+    base_sources(output)
+    round_ = round_from(make_workbook, lang="en", round={"language": "en"})
+
+    path = write_follow_up(round_, output, today=TODAY).follow_up
+
+    assert openpyxl.load_workbook(path).sheetnames == ["Overview", "Conversations", "Goals and actions"]
+    goals = table(path, "Goals and actions")
+    assert goals["G-2"]["Status"] == "not_started" and goals["G-2"]["Overdue"] == "yes"
+    assert table(path, "Conversations")["100"]["Stage"] == "approved"
+
+
+# -- people's edits ----------------------------------------------------------------------------------
+
+
+def test_edits_survive_a_re_run_as_text_and_the_old_file_goes_to_history(make_workbook, output):
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    first = write_follow_up(round_, output, today=TODAY)
+    edit(
+        first.follow_up,
+        {
+            ("Mål og tiltak", "G-2", "Status"): "Fullført",
+            ("Mål og tiltak", "G-2", "Fremdrift (%)"): 100,
+            ("Mål og tiltak", "G-1", "Kommentar"): '=HYPERLINK("http://x","y")',
+            ("Samtaler", "102", "Godkjent dato"): dt.datetime(2027, 3, 1),
+            ("Samtaler", "101", "Oppfølging holdt"): "18.03.2027",
+        },
+    )
+    edited_bytes = first.follow_up.read_bytes()
+
+    second = write_follow_up(round_, output, today=TODAY)
+
+    assert second.backup is not None and second.backup.parent == output / ROUND / "history"
+    assert re.fullmatch(r"follow-up-\d{8}-\d{6}\.xlsx", second.backup.name)
+    assert second.backup.read_bytes() == edited_bytes
+    goals = openpyxl.load_workbook(second.follow_up)["Mål og tiltak"]
+    comment = cell_of(goals, "Kommentar", "G-1")
+    assert comment.value == '=HYPERLINK("http://x","y")' and comment.data_type == "s"
+    assert cell_of(goals, "Status", "G-2").value == "fullført"
+    assert cell_of(goals, "Fremdrift (%)", "G-2").value == 100
+    assert cell_of(goals, "Forfalt", "G-2").value == "nei"
+    assert cell_of(goals, "Sist oppdatert", "G-2").value.date() == TODAY
+    talks = table(second.follow_up, "Samtaler")
+    assert talks["102"]["Godkjent dato"] == dt.date(2027, 3, 1) and talks["102"]["Trinn"] == "godkjent"
+    assert talks["102"]["Dager over frist, godkjenning"] is None
+    assert talks["101"]["Oppfølging holdt"] == dt.date(2027, 3, 18)
+    assert second.counts["edits_kept"] == 5 and second.counts["conflicts"] == 0
+    assert second.figures.approved == 2 and second.figures.done == 2
+
+    written = second.follow_up.stat().st_mtime_ns
+    third = write_follow_up(round_, output, today=TODAY)  # the edits stay edits on every later run
+
+    assert third.unchanged and third.backup is None
+    assert third.follow_up.stat().st_mtime_ns == written
+    assert len(list((output / ROUND / "history").iterdir())) == 1
+    assert table(third.follow_up, "Mål og tiltak")["G-1"]["Kommentar"] == '=HYPERLINK("http://x","y")'
+
+
+def test_sources_change_under_an_edit_the_edit_wins_and_is_reported(make_workbook, output):
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    first = write_follow_up(round_, output, today=TODAY)
+    edit(first.follow_up, {("Mål og tiltak", "G-2", "Status"): "pågår"})
+    register = json.loads((output / ROUND / "register.json").read_text("utf-8"))
+    register["conversations"]["103"] = conversation(
+        "103",
+        "2027-01-19",
+        "2027-03-10T09:00:00+00:00",
+        reviews=[{"goal_id": "G-2", "status": "done", "comment": "Kurset er tatt"}],
+    )
+    register["conversations"]["102"]["reviews"][0]["status"] = "cancelled"
+    write_register(output, register["conversations"])
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    goals = table(result.follow_up, "Mål og tiltak")
+    assert goals["G-2"]["Status"] == "pågår"  # typed by a person: kept
+    assert goals["G-2"]["Kommentar"] == "Kurset er tatt"  # not edited: follows the new review
+    assert goals["G-1"]["Status"] == "avbrutt"  # not edited: follows the sources
+    assert result.counts["conflicts"] == 1
+    assert any("G-2" in w and "pågår" in w and "fullført" in w for w in result.warnings)
+
+
+def test_sorted_filtered_reordered_extended_and_deleted_rows(make_workbook, output):
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    first = write_follow_up(round_, output, today=TODAY)
+    edit(first.follow_up, {("Mål og tiltak", "2027-H1-102-A1", "Kommentar"): "Bestilt kurs"})
+    write_follow_up(round_, output, today=TODAY)  # the comment is now part of what was written
+
+    wb = openpyxl.load_workbook(first.follow_up)
+    ws = wb["Mål og tiltak"]
+    grid = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    header, body = grid[0], grid[1:]
+    # A person sorts descending by ID, moves Kommentar to the front, hides a row, deletes the row
+    # of 2027-H1-102-A1, adds a column (text and a formula) and a row of their own.
+    body = sorted((r for r in body if r[0] != "2027-H1-102-A1"), key=lambda r: r[0], reverse=True)
+    move = header.index("Kommentar")
+    order = [move, *[i for i in range(len(header)) if i != move]]
+    ws.delete_rows(2, ws.max_row)
+    ws.append([header[i] for i in order] + ["Mitt notat"])
+    for row in body:
+        ws.append([row[i] for i in order] + [None])
+    g2 = next(r for r in range(3, ws.max_row + 1) if ws.cell(row=r, column=2).value == "G-2")
+    ws.cell(row=g2, column=1).value = "Purret 10.03"
+    ws.cell(row=g2, column=len(header) + 1).value = f"=LEN(A{g2})"
+    ws.row_dimensions[g2 - 1].hidden = True
+    ws.append(["", "X-1", "104", None, None, None, "Egen oppgave"])
+    ws.append(["Uten ID", None])
+    for table_name in list(ws.tables):
+        del ws.tables[table_name]
+    wb.save(first.follow_up)
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    goals = table(result.follow_up, "Mål og tiltak")
+    assert list(goals)[:4] == ["G-1", "G-2", "2027-H1-100-G1", "2027-H1-102-A1"]  # the generated order
+    assert goals["G-2"]["Kommentar"] == "Purret 10.03"
+    assert goals["2027-H1-102-A1"]["Kommentar"] == "Bestilt kurs"  # deleted: back, with its edit
+    assert goals["X-1"]["Kilde"] == "lagt inn for hånd" and goals["X-1"]["Beskrivelse"] == "Egen oppgave"
+    assert goals[None]["Kilde"] == "uten ID – ikke flettet" and goals[None]["Kommentar"] == "Uten ID"
+    ws = openpyxl.load_workbook(result.follow_up)["Mål og tiltak"]
+    headers = [c.value for c in ws[2]]
+    assert headers[-1] == "Mitt notat" and headers[:2] == ["Mål-ID", "Ansattnr"]
+    note = cell_of(ws, "Mitt notat", "G-2")
+    assert note.data_type == "f" and note.value == f"=LEN(A{note.row})"  # moved with its row
+    assert result.counts["restored_rows"] == 1 and result.counts["hand_rows"] == 1
+    assert result.counts["unmatched_rows"] == 1 and result.counts["extra_columns"] == 1
+    assert result.figures.goals == 5  # the hand-made goal counts; the row without an ID does not
+
+
+def test_rows_whose_source_vanished_are_kept_and_marked(make_workbook, output):
+    base_sources(output)
+    write_follow_up(round_from(make_workbook), output, today=TODAY)
+
+    round_ = round_from(make_workbook, goals={"G-2": None}, employees={"104": {"status": "left"}})
+    result = write_follow_up(round_, output, today=TODAY)
+
+    goals = table(result.follow_up, "Mål og tiltak")
+    talks = table(result.follow_up, "Samtaler")
+    assert goals["G-2"]["Kilde"] == "fjernet fra kilden" and goals["G-2"]["Beskrivelse"] == "Kurs i HMS"
+    assert talks["104"]["Kilde"] == "fjernet fra kilden" and talks["104"]["Navn"] == "Lise Dahl"
+    assert result.counts["removed_rows"] == 2
+    assert (result.figures.employees, result.figures.goals) == (4, 3)
+
+
+def test_a_restored_older_copy_is_merged_against_the_run_that_wrote_it(make_workbook, output):
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    first = write_follow_up(round_, output, today=TODAY)  # G-2: not started
+    register = json.loads((output / ROUND / "register.json").read_text("utf-8"))
+    register["conversations"]["103"] = conversation(
+        "103",
+        "2027-01-19",
+        "2027-03-10T09:00:00+00:00",
+        reviews=[{"goal_id": "G-2", "status": "done", "comment": ""}],
+    )
+    write_register(output, register["conversations"])
+    second = write_follow_up(round_, output, today=TODAY)  # G-2: done, from the review
+    second.backup.replace(first.follow_up)  # someone puts the older file back
+
+    third = write_follow_up(round_, output, today=TODAY)
+
+    # The old file's "ikke startet" is what its own run generated, not an edit: the review wins.
+    assert table(third.follow_up, "Mål og tiltak")["G-2"]["Status"] == "fullført"
+    assert third.counts["edits_kept"] == 0
+
+
+def test_an_open_workbook_is_not_overwritten(make_workbook, output):
+    round_ = round_from(make_workbook)
+    first = write_follow_up(round_, output, today=TODAY)
+    before = first.follow_up.read_bytes()
+    for lock in ("~$follow-up.xlsx", ".~lock.follow-up.xlsx#"):
+        (output / ROUND / lock).write_text("Kari")
+
+        with pytest.raises(OutputError, match=r"follow-up\.xlsx.*open.*Close it"):
+            write_follow_up(round_, output, today=TODAY + dt.timedelta(days=1))
+
+        (output / ROUND / lock).unlink()
+    assert first.follow_up.read_bytes() == before
+    assert not (output / ROUND / "history").exists()
+
+
+def test_an_unreadable_workbook_is_refused_not_replaced(make_workbook, output):
+    round_ = round_from(make_workbook)
+    first = write_follow_up(round_, output, today=TODAY)
+    first.follow_up.write_bytes(b"PK\x03\x04 not really a workbook")
+
+    with pytest.raises(OutputError, match="not replaced"):
+        write_follow_up(round_, output, today=TODAY)
+
+    assert first.follow_up.read_bytes() == b"PK\x03\x04 not really a workbook"
+
+
+def test_a_missing_workbook_comes_back_with_its_edits(make_workbook, output):
+    round_ = round_from(make_workbook)
+    first = write_follow_up(round_, output, today=TODAY)
+    edit(first.follow_up, {("Mål og tiltak", "G-1", "Kommentar"): "Viktig"})
+    write_follow_up(round_, output, today=TODAY)
+    first.follow_up.unlink()
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    assert table(result.follow_up, "Mål og tiltak")["G-1"]["Kommentar"] == "Viktig"
+    assert any("was not there" in w for w in result.warnings)
+
+
+# -- safe text ---------------------------------------------------------------------------------------
+
+
+def typed_as_text(workbook: openpyxl.Workbook) -> None:
+    """HR typed `=1+1` or `#N/A` as text (openpyxl would otherwise store a formula or an error)."""
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+
+
+def test_text_from_people_is_always_text(make_workbook, output):
+    risky = ["=cmd|' /C calc'!A0", "+47 99", "-minus", "@SUM(A1)", "#N/A"]
+    round_ = round_from(
+        make_workbook,
+        goals={"G-1": {"description": "=1+1", "responsible": "@Per", "measure": "#N/A"}},
+        edit=typed_as_text,
+    )
+    write_register(
+        output,
+        {
+            "102": conversation(
+                "102",
+                "2027-01-19",
+                "2027-01-21T10:00:00+00:00",
+                reviews=[{"goal_id": "G-1", "status": "", "comment": "Linje 1\nLinje 2\x07\x1b slutt"}],
+                goals=[
+                    new_item(f"2027-H1-102-G{i}", "goal", text, measure=text)
+                    for i, text in enumerate(risky, 1)
+                ]
+                + [new_item("2027-H1-102-A1", "action", LONG)],
+            )
+        },
+    )
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    ws = openpyxl.load_workbook(result.follow_up)["Mål og tiltak"]
+    for i, text in enumerate(risky, 1):
+        for header in ("Beskrivelse", "Suksesskriterium"):
+            cell = cell_of(ws, header, f"2027-H1-102-G{i}")
+            assert (cell.value, cell.data_type) == (text, "s")
+    assert (cell_of(ws, "Beskrivelse", "G-1").value, cell_of(ws, "Beskrivelse", "G-1").data_type) == (
+        "=1+1",
+        "s",
+    )
+    assert cell_of(ws, "Ansvarlig", "G-1").value == "@Per"
+    assert (
+        cell_of(ws, "Suksesskriterium", "G-1").value,
+        cell_of(ws, "Suksesskriterium", "G-1").data_type,
+    ) == ("#N/A", "s")
+    assert cell_of(ws, "Kommentar", "G-1").value == "Linje 1\nLinje 2 slutt"  # control characters gone
+    cut = cell_of(ws, "Beskrivelse", "2027-H1-102-A1").value
+    assert len(cut) == 32_767 and cut.endswith("… [forkortet]")
+    assert result.counts["texts_cut"] == 1
+    assert any("2027-H1-102-A1" in w and "40,000 characters" in w for w in result.warnings)
+    # Re-running over the cut text is not mistaken for an edit, and warns again (the source is still long).
+    again = write_follow_up(round_, output, today=TODAY)
+    assert again.counts["edits_kept"] == 0 and again.counts["texts_cut"] == 1
+
+
+# -- the leadership summary --------------------------------------------------------------------------
+
+
+DEPARTMENTS = {"Produksjon": 7, "Salg": 3, "Lager": 2}
+
+
+def company(make_workbook):
+    """Twelve employees with unmistakable IDs (E1000...): Produksjon 7 (E1000-E1006), Salg 3, Lager 2.
+    E1000 interviews E1001-E1003; E1001 interviews E1000 and E1004-E1011."""
+    employees, schedule = [], []
+    number = 0
+    for department, size in DEPARTMENTS.items():
+        for _ in range(size):
+            employee_id = f"E{1000 + number}"
+            employees.append(
+                {
+                    "id": employee_id,
+                    "first_name": f"Fornavn{number}q",
+                    "last_name": f"Etternavn{number}q",
+                    "email": f"p{number}@fjordtre.no",
+                    "department": department,
+                    "manager_id": None if number == 0 else "E1000" if number < 4 else "E1001",
+                    "status": "active",
+                }
+            )
+            day = dt.date(2027, 1, 18) + dt.timedelta(days=number % 5)
+            schedule.append(
+                {
+                    "employee_id": employee_id,
+                    "date": day,
+                    "start": dt.time(8 + number // 5, 0),
+                    "interviewer_id": "E1001" if number == 0 else None,
+                }
+            )
+            number += 1
+    goals = [
+        {
+            "id": f"M-{i}",
+            "employee_id": f"E{1000 + i}",
+            "type": "goal",
+            "description": f"Hemmelig mål {i} om helse",
+            "comment": f"Privat kommentar {i}",
+            "responsible": f"Ansvarlig{i}q",
+            "due": dt.date(2027, 2, 1),
+            "status": "in_progress",
+            "agreed_in_round": "2026-H1",
+        }
+        for i in range(12)
+    ]
+    return round_from(make_workbook, employees=employees, schedule=schedule, goals=goals)
+
+
+def company_register(output: Path) -> dict:
+    conversations = {
+        f"E{1000 + i}": conversation(
+            f"E{1000 + i}",
+            "2027-01-20",
+            "2027-01-25T08:00:00+00:00",
+            reviews=[
+                {"goal_id": f"M-{i}", "status": "done" if i % 2 else "", "comment": f"Sårbar vurdering {i}"}
+            ],
+            goals=[
+                new_item(f"2027-H1-E{1000 + i}-G1", "goal", f"Nytt personlig mål {i}", measure=f"Måltall {i}")
+            ],
+            approval={"approved": True, "date": "2027-02-01", "comment": f"Godkjent med forbehold {i}"}
+            if i < 8
+            else None,
+        )
+        for i in range(10)
+    }
+    write_register(output, conversations)
+    return conversations
+
+
+def all_cells(path: Path) -> list[object]:
+    wb = openpyxl.load_workbook(path)
+    return [
+        cell.value for ws in wb.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None
+    ]
+
+
+def test_leadership_summary_hides_small_groups_and_every_personal_detail(make_workbook, output):
+    round_ = company(make_workbook)
+    conversations = company_register(output)
+    follow_up = write_follow_up(round_, output, today=TODAY)
+    edit(follow_up.follow_up, {("Mål og tiltak", "M-0", "Kommentar"): "Skrevet i oppfølgingsboka"})
+    result = write_follow_up(round_, output, today=TODAY)
+
+    wb = openpyxl.load_workbook(result.leadership)
+    assert wb.sheetnames == ["Avdelinger", "Samtaleledere", "Sammenligning"]
+    departments = {r[0]: r[1:] for r in wb["Avdelinger"].iter_rows(min_row=5, values_only=True) if r[0]}
+    headers = [c.value for c in wb["Avdelinger"][4]]
+    produksjon = dict(zip(headers[1:], departments["Produksjon"], strict=True))
+    assert produksjon["Ansatte"] == 7 and produksjon["Samtaler holdt"] == 7
+    assert produksjon["Referat godkjent"] == 7 and produksjon["Samtaler fullført (%)"] == 1
+    assert produksjon["Mål og tiltak"] == 14 and produksjon["Fullført"] == 3  # M-1, M-3, M-5
+    assert departments["Salg"][:2] == ("< 5", "i «Andre»")
+    assert departments["Lager"][:2] == ("< 5", "i «Andre»")
+    other = dict(zip(headers[1:], departments["Andre (grupper under 5)"], strict=True))
+    assert (other["Ansatte"], other["Samtaler holdt"], other["Referat godkjent"]) == (5, 3, 1)
+    assert departments["Totalt"][:2] == (12, 10)  # employees, invited (ten were held)
+    # Interviewers are numbered, never named. The second has 3 employees; pooled alone they could be
+    # had as total minus the first, so the first joins "Other" too.
+    interviewers = {r[0]: r[1:3] for r in wb["Samtaleledere"].iter_rows(min_row=5, values_only=True) if r[0]}
+    assert interviewers == {
+        "Andre (grupper under 5)": (12, 10),
+        "Totalt": (12, 10),
+        "Samtaleleder 1": ("≥ 5", "i «Andre»"),
+        "Samtaleleder 2": ("< 5", "i «Andre»"),
+    }
+    assert isinstance(wb["Avdelinger"]._charts[0], BarChart)
+
+    # Nothing personal anywhere: no name, no ID, no free text, in any cell or any part of the file.
+    forbidden = {e.first_name for e in round_.employees} | {e.last_name for e in round_.employees}
+    forbidden |= {e.id for e in round_.employees} | {g.id for g in round_.goals}
+    forbidden |= {g.description for g in round_.goals} | {g.comment for g in round_.goals if g.comment}
+    forbidden |= {g.responsible for g in round_.goals}
+    for item in conversations.values():
+        forbidden |= {r["comment"] for r in item["reviews"]}
+        if item["approval"]:
+            forbidden.add(item["approval"]["comment"])
+        forbidden |= {g["description"] for g in item["goals"]} | {g["measure"] for g in item["goals"]}
+        forbidden |= {g["id"] for g in item["goals"]} | set(item["answers"].values())
+    forbidden |= {"Skrevet i oppfølgingsboka", "Fritekst som aldri skal ut"}
+    forbidden = {f for f in forbidden if f}
+    for value in all_cells(result.leadership):
+        text = str(value)
+        assert not [f for f in forbidden if f in text], text
+    with zipfile.ZipFile(result.leadership) as archive:
+        for name in archive.namelist():
+            content = archive.read(name).decode("utf-8", "replace")
+            assert not [f for f in forbidden if f in content], name
+    # ... while the follow-up workbook, for HR, has them.
+    assert "Fornavn3q Etternavn3q" in all_cells(result.follow_up)
+
+
+def test_the_previous_round_is_shown_beside_this_one(make_workbook, output):
+    before = round_from(
+        make_workbook,
+        round={
+            "round_id": "2026-H1",
+            "period_start": dt.date(2026, 1, 18),
+            "period_end": dt.date(2026, 1, 29),
+        },
+        schedule=[],
+        goals=[],
+    )
+    write_register(
+        output,
+        {
+            "102": conversation(
+                "102",
+                "2026-01-19",
+                "2026-01-21T10:00:00+00:00",
+                goals=[new_item("G-1", "goal", "Lære CNC-fresen")],
+            ),
+            "103": conversation(
+                "103",
+                "2026-01-19",
+                "2026-01-21T10:00:00+00:00",
+                goals=[new_item("G-2", "action", "Kurs i HMS")],
+                approval={"approved": True, "date": "2026-02-01", "comment": ""},
+            ),
+        },
+        round_id="2026-H1",
+    )
+    write_follow_up(before, output, today=dt.date(2026, 3, 1))
+    (output / "2025-H2").mkdir()  # an older round without a register is not a candidate
+    (output / "2028-H1").mkdir()  # nor a later one
+    write_register(output, {}, round_id="2028-H1")
+    base_sources(output)
+
+    result = write_follow_up(round_from(make_workbook), output, today=TODAY)
+
+    assert result.previous_round == "2026-H1"
+    ws = openpyxl.load_workbook(result.leadership)["Sammenligning"]
+    assert [c.value for c in ws[4]] == ["Nøkkeltall", "Denne runden (2027-H1)", "Forrige runde (2026-H1)"]
+    rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert rows["Ansatte"] == (5, 5)
+    assert rows["Samtaler holdt"] == (2, 2)
+    assert rows["Referat godkjent"] == (1, 1)
+    # G-1 and G-2 were agreed in 2026-H1; now G-1 is done (reviewed), G-2 not started.
+    assert rows["fullført"] == (1, 0.5) and rows["ikke startet"] == (1, 0.5)
+    assert ws._charts
+
+
+# -- LibreOffice -------------------------------------------------------------------------------------
+
+
+def test_both_files_open_in_libreoffice_and_a_libreoffice_save_keeps_the_edits(
+    make_workbook, output, tmp_path
+):
+    soffice = batch.find_soffice()
+    assert soffice is not None, "LibreOffice (soffice) is needed: .ci/run installs it"
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    result = write_follow_up(round_, output, today=TODAY)
+    edit(result.follow_up, {("Mål og tiltak", "G-2", "Kommentar"): "=2+2"})
+    result = write_follow_up(round_, output, today=TODAY)
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    converted = tmp_path / "converted"
+
+    run = subprocess.run(
+        [
+            soffice,
+            profile,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(converted),
+            str(result.follow_up),
+            str(result.leadership),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert run.returncode == 0, run.stderr
+    for name in ("follow-up.pdf", "leadership-summary.pdf"):
+        assert (converted / name).read_bytes().startswith(b"%PDF"), run.stdout + run.stderr
+
+    # A person opens the workbook in LibreOffice Calc, edits and saves it as .xlsx.
+    edit(result.follow_up, {("Mål og tiltak", "G-1", "Status"): "avbrutt"})
+    resaved = tmp_path / "resaved"
+    run = subprocess.run(
+        [
+            soffice,
+            profile,
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(resaved),
+            str(result.follow_up),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert run.returncode == 0, run.stderr
+    (resaved / "follow-up.xlsx").replace(result.follow_up)
+
+    again = write_follow_up(round_, output, today=TODAY)
+
+    goals = table(again.follow_up, "Mål og tiltak")
+    assert goals["G-1"]["Status"] == "avbrutt" and goals["G-2"]["Kommentar"] == "=2+2"
+    assert again.counts["edits_kept"] == 2 and again.counts["conflicts"] == 0
