@@ -48,7 +48,7 @@ def report_groups(report: Report) -> list[tuple[str, list[Issue]]]:
 
 def issue_line(issue: Issue) -> str:
     """One line: where, severity, header and message, code last (`Ansatte!E14  error  E-post: ...`)."""
-    column = f"{issue.column}: " if issue.column else ""
+    column = f"{issue.column}: " if issue.column and not issue.message.startswith(f"{issue.column}:") else ""
     return f"{issue.where or '-':<18} {issue.severity:<7} {column}{issue.message} [{issue.code}]"
 
 

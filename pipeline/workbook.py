@@ -318,6 +318,7 @@ class _SheetReader:
                     "it is ignored.",
                 )
             )
+        self.uncalculated: set[str] = set()  # formula cells without a value: reported once, as such
         self._check_structure(workbook)
 
     def _check_structure(self, workbook: OpenWorkbook) -> None:
@@ -345,6 +346,7 @@ class _SheetReader:
             column, row = _split_ref(ref)
             if row <= self.header_row or column - 1 not in data_columns:
                 continue
+            self.uncalculated.add(ref)
             self.report.add(
                 Issue(
                     ERROR,
@@ -387,7 +389,12 @@ class _SheetReader:
     def text(self, record: dict[str, object], field: str, row: int, required: bool = False) -> str:
         """The field as text; a required empty field is reported."""
         value = clean_text(record.get(field))
-        if required and not value and field in self.positions:
+        if (
+            required
+            and not value
+            and field in self.positions
+            and self.info.cell(field, row) not in self.uncalculated
+        ):
             self.issue(
                 ERROR,
                 field,
@@ -582,7 +589,10 @@ def _read_settings(located: _Located | None, report: Report) -> Settings:
         try:
             settings[setting.key] = _parse_setting(setting, raw)
         except ValueError as exc:
-            report.add(Issue(ERROR, name, cell, setting.key, "invalid-setting", f"{setting.key}: {exc}."))
+            text = str(exc)
+            report.add(
+                Issue(ERROR, name, cell, setting.key, "invalid-setting", text[:1].upper() + text[1:] + ".")
+            )
     result = Settings(round_id=str(settings.pop("round_id", "")), rows=rows, **settings)
     if result.period_start and result.period_end and result.period_end < result.period_start:
         report.add(
