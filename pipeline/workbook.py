@@ -589,10 +589,7 @@ def _read_settings(located: _Located | None, report: Report) -> Settings:
         try:
             settings[setting.key] = _parse_setting(setting, raw)
         except ValueError as exc:
-            text = str(exc)
-            report.add(
-                Issue(ERROR, name, cell, setting.key, "invalid-setting", text[:1].upper() + text[1:] + ".")
-            )
+            report.add(Issue(ERROR, name, cell, setting.key, "invalid-setting", f"{setting.key}: {exc}."))
     result = Settings(round_id=str(settings.pop("round_id", "")), rows=rows, **settings)
     if result.period_start and result.period_end and result.period_end < result.period_start:
         report.add(
