@@ -8,6 +8,7 @@ cell, and reading goes on so that every problem is reported at once.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import zipfile
@@ -187,6 +188,9 @@ def formulas_without_value(workbook: OpenWorkbook, sheet: str) -> list[str]:
 class _Located:
     name: str
     rows: list[list[object]]  # from A1; empty cells are None
+    merged: list = dataclasses.field(
+        default_factory=list
+    )  # ((first row, first col), (last row, last col)), 0-based
 
 
 def _locate_sheets(workbook: OpenWorkbook, report: Report) -> dict[str, _Located]:
@@ -223,22 +227,27 @@ def _locate_sheets(workbook: OpenWorkbook, report: Report) -> dict[str, _Located
                 )
             )
             continue
-        found[kind] = _Located(title, _sheet_rows(workbook, title))
+        found[kind] = _read_sheet(workbook, title)
     return found
 
 
-def _sheet_rows(workbook: OpenWorkbook, title: str) -> list[list[object]]:
-    """All rows of a sheet from A1, with empty cells as None and text trimmed."""
+def _read_sheet(workbook: OpenWorkbook, title: str) -> _Located:
+    """A sheet's rows from A1 (empty cells as None, text trimmed) and its merged ranges."""
     try:
-        rows = workbook.book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        sheet = workbook.book.get_sheet_by_name(title)
+        rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:
         raise WorkbookError(f'{workbook.path}: sheet "{title}" cannot be read ({exc}).') from exc
+    try:
+        merged = list(sheet.merged_cell_ranges or [])
+    except Exception:  # merges are advisory; a reader that cannot list them still reads the values
+        merged = []
     for row in rows:
         for index, value in enumerate(row):
             if isinstance(value, str):
                 value = value.strip()
                 row[index] = value or None
-    return rows
+    return _Located(title, rows, merged)
 
 
 def _sheet_language(name: str, spec_en: str) -> str:
@@ -281,6 +290,7 @@ class _SheetReader:
         self.report = report
         self.name = located.name
         self.all_rows = located.rows
+        self.merged = located.merged
         self.lang = _sheet_language(located.name, spec.en)
         top = [row[:MAX_HEADER_COLUMNS] for row in self.all_rows[:HEADER_SEARCH_ROWS]]
         header_row, self.positions, extra = _find_header(top, schema.header_index(spec))
@@ -323,11 +333,7 @@ class _SheetReader:
 
     def _check_structure(self, workbook: OpenWorkbook) -> None:
         data_columns = set(self.positions.values())
-        try:
-            merged = workbook.book.get_sheet_by_name(self.name).merged_cell_ranges or []
-        except Exception:  # merges are advisory; a reader that cannot list them still reads the values
-            merged = []
-        for (r1, c1), (r2, c2) in merged:
+        for (r1, c1), (r2, c2) in self.merged:
             if r2 + 1 <= self.header_row or not any(c1 <= p <= c2 for p in data_columns):
                 continue
             first = f"{get_column_letter(c1 + 1)}{r1 + 1}"
