@@ -212,16 +212,26 @@ def run_batch(
     pdf: bool = False,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    fingerprint: str | None = None,
 ) -> BatchResult:
     """A whole generating step under the output lock: jobs made against the ledger, done, recorded,
-    converted to PDF when asked (new and changed documents, and any whose PDF is missing), logged."""
+    converted to PDF when asked (new and changed documents, and any whose PDF is missing), logged.
+
+    `fingerprint` is a hash of everything the step depends on; when it equals the last run's and every
+    file the step made is as it was written, nothing is planned or rendered at all.
+    """
     with output_lock(root):
         ledger = Ledger(root)
-        jobs = make_jobs(ledger)
-        if on_total:
-            on_total(len(jobs))
-        result = BatchResult(run_jobs(root, jobs, ledger.entries, workers, progress))
+        outcomes = None if pdf else ledger.unchanged_step(command, fingerprint)
+        if outcomes is None:
+            jobs = make_jobs(ledger)
+            if on_total:
+                on_total(len(jobs))
+            outcomes = run_jobs(root, jobs, ledger.entries, workers, progress)
+        result = BatchResult(outcomes)
         ledger.record(result.outcomes)
+        if not any(o.status == FAILED for o in result.outcomes):
+            ledger.remember_step(command, fingerprint, result.outcomes)
         ledger.save()
         if pdf:
             documents = [
@@ -238,6 +248,23 @@ def run_batch(
             result.pdf_failed = [p.relative_to(root).as_posix() for p in failed]
         ledger.log_run(command, result.outcomes)
     return result
+
+
+def step_fingerprint(round_: Round, templates: object, kinds: tuple[str, ...], *extra: object) -> str:
+    """A hash of everything a generating step depends on: the workbook's bytes, the code, and every
+    template the step may use (in each language the round's people have)."""
+    workbook = (
+        hashlib.sha256(Path(round_.path).read_bytes()).hexdigest() if Path(round_.path).is_file() else ""
+    )
+    languages = sorted(
+        {e.language or round_.settings.language for e in round_.employees} | {round_.settings.language}
+    )
+    digests = []
+    for kind in kinds:
+        for lang in languages:
+            path = templates.path(kind, lang)  # type: ignore[attr-defined]
+            digests.append((kind, lang, str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
+    return input_digest(code_digest(), workbook, digests, *extra)
 
 
 def _can_fork() -> bool:

@@ -146,6 +146,10 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
         _refuse_if_open(path)
     notes = Notes(lang)
     with output_lock(root):
+        quick = _quick_fingerprint(round_, output, root, today)
+        if _quick_unchanged(root, quick, follow_up, leadership):
+            result.unchanged = True
+            return result
         state = _read_state(root, notes)
         existing = read_existing(follow_up, notes) if follow_up.exists() else None
         if existing is None and state["runs"]:
@@ -213,6 +217,8 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
             atomic_write(leadership, summary_book.save)
             run["leadership"] = _sha(leadership)
             _write_state(root, state)
+        if not notes.warnings:  # a run with something to say is not skipped next time
+            _remember_quick(root, quick, follow_up, leadership)
     result.warnings = notes.warnings
     result.counts = notes.counts
     return result
@@ -281,6 +287,60 @@ def _baselines(merged: dict[str, list[Row]]) -> dict[str, dict]:
 def _write_state(root: Path, state: dict) -> None:
     data = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     atomic_write_bytes(root / LEDGER_DIR / STATE_FILE, data)
+
+
+QUICK_FILE = "status-inputs.json"
+
+
+def _file_stamp(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _quick_fingerprint(round_: Round, output: Path, root: Path, today: dt.date) -> str:
+    """A cheap hash of every input of this step: workbook, register, ledger, other rounds, code, day."""
+    from .batch import code_digest
+
+    others = sorted(
+        (str(p), _file_stamp(p))
+        for pattern in ("*/register.json", "*/follow-up.xlsx")
+        for p in output.glob(pattern)
+        if p.parent != root
+    )
+    return input_digest(
+        code_digest(),
+        _sha(Path(round_.path)),
+        _sha(root / "register.json"),
+        _sha(root / LEDGER_DIR / "ledger.json"),
+        others,
+        today,
+        [
+            hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(Path(__file__).parent.glob("followup*.py"))
+        ],
+        hashlib.sha256((Path(__file__).parent / "leadership.py").read_bytes()).hexdigest(),
+    )
+
+
+def _quick_unchanged(root: Path, quick: str, follow_up: Path, leadership: Path) -> bool:
+    """True when nothing this step reads changed and both files are exactly as it last wrote them."""
+    try:
+        last = json.loads((root / LEDGER_DIR / QUICK_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return last == {
+        "inputs": quick,
+        "follow_up": _file_stamp(follow_up),
+        "leadership": _file_stamp(leadership),
+    }
+
+
+def _remember_quick(root: Path, quick: str, follow_up: Path, leadership: Path) -> None:
+    record = {"inputs": quick, "follow_up": _file_stamp(follow_up), "leadership": _file_stamp(leadership)}
+    atomic_write_bytes(root / LEDGER_DIR / QUICK_FILE, json.dumps(record).encode("utf-8"))
 
 
 def _sha(path: Path) -> str | None:

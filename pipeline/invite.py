@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import calendar, layout
-from .batch import BatchResult, Job, code_digest, document_properties, record_key, run_batch
+from .batch import BatchResult, Job, code_digest, document_properties, record_key, run_batch, step_fingerprint
 from .documents import (
     Invitation,
     document_language,
@@ -208,6 +208,16 @@ def render_invitations(
         return jobs + [j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected]
 
     root = layout.round_folder(output, round_.settings.round_id)
+    fingerprint = (
+        None if only is not None else step_fingerprint(round_, templates, ("invitation", "overview"))
+    )
     return run_batch(
-        root, "invite", make_jobs, workers=workers, pdf=pdf, progress=progress, on_total=on_total
+        root,
+        "invite",
+        make_jobs,
+        workers=workers,
+        pdf=pdf,
+        progress=progress,
+        on_total=on_total,
+        fingerprint=fingerprint,
     )

@@ -126,11 +126,13 @@ class Ledger:
         self.root = root
         self.file = root / LEDGER_DIR / "ledger.json"
         self.entries: dict[str, Entry] = {}
+        self.steps: dict[str, dict[str, object]] = {}  # step -> {"fingerprint", "paths"} of its last run
         self.changed = False
         if self.file.exists():
             try:
                 data = json.loads(self.file.read_text("utf-8"))
                 self.entries = {e["path"]: Entry(**e) for e in data.get("entries", [])}
+                self.steps = dict(data.get("steps", {}))
             except (ValueError, TypeError, KeyError) as exc:
                 raise OutputError(
                     f"{self.file}: the record of earlier runs is damaged ({exc}). Move it away to start afresh; "
@@ -142,8 +144,35 @@ class Ledger:
         if not self.changed and self.file.exists():
             return
         entries = [dict(vars(e)) for e in sorted(self.entries.values(), key=lambda e: e.path)]
-        payload = json.dumps({"version": 1, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
+        payload = json.dumps(
+            {"version": 1, "entries": entries, "steps": self.steps}, ensure_ascii=False, separators=(",", ":")
+        )
         atomic_write_bytes(self.file, payload.encode("utf-8"))
+
+    def remember_step(self, step: str, fingerprint: str | None, outcomes: list[Outcome]) -> None:
+        """Note what a whole step depended on and produced, so an unchanged re-run can skip it."""
+        value = {"fingerprint": fingerprint, "paths": [o.path for o in outcomes]}
+        if self.steps.get(step) != value:
+            self.steps[step] = value
+            self.changed = True
+
+    def unchanged_step(self, step: str, fingerprint: str | None) -> list[Outcome] | None:
+        """The outcomes of a step whose inputs did not change and whose files are all as written, or None."""
+        last = self.steps.get(step)
+        if fingerprint is None or last is None or last.get("fingerprint") != fingerprint:
+            return None
+        outcomes = []
+        for relative in last.get("paths", []):  # type: ignore[union-attr]
+            entry = self.entries.get(relative)
+            stat = _stat(self.root / relative)
+            if (
+                entry is None
+                or stat is None
+                or (stat.st_size, stat.st_mtime_ns) != (entry.size, entry.mtime_ns)
+            ):
+                return None
+            outcomes.append(Outcome(relative, UNCHANGED, entry.kind, entry.employee_id, entry))
+        return outcomes
 
     def record(self, outcomes: list[Outcome]) -> None:
         """Take in what a run did."""

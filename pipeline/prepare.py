@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import layout
-from .batch import BatchResult, Job, document_properties, record_key, run_batch
+from .batch import BatchResult, Job, document_properties, record_key, run_batch, step_fingerprint
 from .documents import Invitation, form_context, plan_invitations
 from .ledger import Ledger, input_digest
 from .model import Goal, Round
@@ -111,6 +111,20 @@ def render_forms(
         return form_jobs(round_, templates, plan_invitations(round_, only))
 
     root = layout.round_folder(output, round_.settings.round_id)
+    fingerprint = (
+        None
+        if only is not None
+        else step_fingerprint(
+            round_, templates, ("employee_preparation", "manager_preparation", "meeting_notes")
+        )
+    )
     return run_batch(
-        root, "prepare", make_jobs, workers=workers, pdf=pdf, progress=progress, on_total=on_total
+        root,
+        "prepare",
+        make_jobs,
+        workers=workers,
+        pdf=pdf,
+        progress=progress,
+        on_total=on_total,
+        fingerprint=fingerprint,
     )
