@@ -213,3 +213,24 @@ def test_invite_refuses_a_template_with_an_unknown_variable(runner, base_workboo
         "  failed                    5" in result.stdout.splitlines()
     )  # the four Norwegian letters and Anne's
     assert list((tmp_path / "out").rglob("invita*.docx")) == []
+
+
+def test_a_template_edited_after_a_run_updates_its_documents_on_the_next_run(
+    runner, base_workbook, tmp_path, monkeypatch
+):
+    """An unchanged re-run skips the whole step; an edited template must still be noticed."""
+    monkeypatch.chdir(tmp_path)
+    project_invitation(tmp_path / "templates")
+    assert runner.invoke(cli, ["invite", "-w", str(base_workbook), "-j", "1"]).exit_code == 0
+    again = runner.invoke(cli, ["invite", "-w", str(base_workbook), "-j", "1"])
+    assert re.search(r"unchanged\s+\d+", again.output) and re.search(r"updated\s+0", again.output)
+
+    document = docx.Document(tmp_path / "templates" / "nb" / "invitation.docx")
+    document.add_paragraph("NY-LINJE-I-MALEN")
+    document.save(tmp_path / "templates" / "nb" / "invitation.docx")
+    result = runner.invoke(cli, ["invite", "-w", str(base_workbook), "-j", "1"])
+
+    assert result.exit_code == 0, result.output
+    assert re.search(r"updated\s+5", result.output), result.output  # the five letters, not .ics or overviews
+    employees = tmp_path / "output" / "2027-H1" / "employees"
+    assert "NY-LINJE-I-MALEN" in docx_text(employees / "102-Per Berg" / "invitasjon.docx")
