@@ -107,10 +107,10 @@ def meeting_context(meeting: Meeting, settings: Settings, lang: str) -> dict[str
     }
 
 
-def invitation_context(
+def _conversation_context(
     round_: Round, employee: Employee, meeting: Meeting, interviewer: Employee | None, lang: str
 ) -> dict[str, object]:
-    """Everything the invitation letter template may use."""
+    """What every document about one conversation shares: the round, both people, the meeting."""
     settings = round_.settings
     return {
         "language": lang,
@@ -119,6 +119,15 @@ def invitation_context(
         "employee": person_context(employee),
         "interviewer": person_context(interviewer),
         "meeting": meeting_context(meeting, settings, lang),
+    }
+
+
+def invitation_context(
+    round_: Round, employee: Employee, meeting: Meeting, interviewer: Employee | None, lang: str
+) -> dict[str, object]:
+    """Everything the invitation letter template may use."""
+    return {
+        **_conversation_context(round_, employee, meeting, interviewer, lang),
         "agenda": list(AGENDA[_agenda_language(lang)]),
         "preparation": list(PREPARATION[_agenda_language(lang)]),
     }
@@ -232,12 +241,7 @@ def form_context(
     """Everything the three forms (employee and manager preparation, meeting notes) may use."""
     settings = round_.settings
     return {
-        "language": lang,
-        "letter_date": locale.medium_date(settings.invitation_date or dt.date.today(), lang),
-        "round": round_context(settings, lang),
-        "employee": person_context(employee),
-        "interviewer": person_context(interviewer),
-        "meeting": meeting_context(meeting, settings, lang),
+        **_conversation_context(round_, employee, meeting, interviewer, lang),
         "goals": goal_rows(goals, lang),
         "statuses": list(STATUS_LABELS[_agenda_language(lang)].values()),
         "minutes_due": locale.medium_date(
