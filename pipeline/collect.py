@@ -27,11 +27,12 @@ from pathlib import Path
 from . import forms, layout, schema
 from .batch import code_digest, document_properties
 from .documents import STATUS_LABELS, TYPE_LABELS, document_language, person_context, round_context
-from .errors import OutputError
+from .errors import AppraisalError, OutputError
 from .intake import Refused, WordFile, open_word_file, skip_reason
-from .ledger import LEDGER_DIR, Ledger, atomic_write_bytes, input_digest, output_lock, publish
+from .ledger import LEDGER_DIR, Ledger, Outcome, atomic_write_bytes, input_digest, output_lock, publish
 from .model import Employee, Goal, Round
 from .render import locale
+from .render.engine import CompiledTemplate
 from .render.templates import TemplateSet
 from .values import fold_word, parse_loose_date
 
@@ -410,18 +411,21 @@ def collect_forms(
                 readings[outcome.employee_id].append((outcome, payload))
             elif isinstance(payload, WordFile):
                 approvals.append((outcome, payload))
+        pending = []
         for employee_id, found in readings.items():
-            _apply_readings(
+            item = _apply_readings(
                 round_,
-                ledgers,
                 templates,
                 register,
                 by_id[employee_id],
                 by_id.get(interviewer_of.get(employee_id, "")),
                 found,
                 goals_by_id,
-                result,
             )
+            if item is not None:
+                pending.append(item)
+        for item, written in zip(pending, _write_all_minutes(pending, ledgers, workers), strict=True):
+            _record_minutes(item, written, ledgers, register, result)
         for outcome, word in approvals:
             _apply_approval(round_, register, outcome, word)
         register.save()
@@ -497,15 +501,14 @@ def _describe(reading: Reading) -> str:
 
 def _apply_readings(
     round_: Round,
-    ledgers: tuple[Ledger, Ledger],
     templates: TemplateSet,
     register: Register,
     employee: Employee,
     interviewer: Employee | None,
     found: list[tuple[FileResult, Reading]],
     goals: dict[str, Goal],
-    result: CollectResult,
-) -> None:
+) -> _Minutes | None:
+    """Decide what a batch's forms for one employee amount to; the minutes to write, if any."""
     distinct = {reading.content for _, reading in found}
     if len(distinct) > 1:
         names = ", ".join(str(outcome.path) for outcome, _ in found)
@@ -515,7 +518,7 @@ def _apply_readings(
                 f"two different forms for {employee.name} ({employee.id}) in this batch: "
                 f"{names}; neither was applied — keep one and collect again"
             )
-        return
+        return None
     first_outcome, reading = found[0]
     for outcome, _ in found[1:]:
         outcome.status = DUPLICATE
@@ -524,7 +527,7 @@ def _apply_readings(
     if previous and previous.get("content") == reading.content:
         first_outcome.status = UNCHANGED
         first_outcome.read = "already collected"
-        return
+        return None
     first_outcome.messages.extend(reading.problems)
     if reading.missing_required:
         first_outcome.status = INCOMPLETE
@@ -538,28 +541,105 @@ def _apply_readings(
                 for key in reading.missing_required
             ),
         )
-        return
+        return None
     lang = document_language(employee, round_.settings)
     context = minutes_context(round_, employee, interviewer, reading, goals, lang)
     template = templates.get("minutes", lang)
     properties = document_properties(round_, "minutes", employee.id, template.digest)
     properties["AppraisalSourceForm"] = reading.content
-    title = f"{'Minutes' if lang == 'en' else 'Referat'} – {employee.name}"
-    data = template.render(context, properties, title)
     in_round, in_folder, personnel = minutes_paths(round_, employee, lang)
-    digest = input_digest(code_digest(), template.digest, reading.content, context)
-    written = []
-    for ledger, relative in ((ledgers[0], in_round), (ledgers[0], in_folder), (ledgers[1], personnel)):
-        outcome = publish(
-            ledger.root, relative, "minutes", employee.id, digest, lambda: data, ledger.entries.get(relative)
-        )
-        ledger.record([outcome])
-        written.append(outcome.beside or relative)
-        if outcome.beside:
-            first_outcome.messages.append(
-                f"{relative} was edited since; the new minutes are {outcome.beside}"
+    return _Minutes(
+        employee=employee,
+        interviewer=interviewer,
+        outcome=first_outcome,
+        reading=reading,
+        previous=previous,
+        template=template,
+        context=context,
+        properties=properties,
+        title=f"{'Minutes' if lang == 'en' else 'Referat'} – {employee.name}",
+        targets=[(0, in_round), (0, in_folder), (1, personnel)],
+        digest=input_digest(code_digest(), template.digest, reading.content, context),
+    )
+
+
+@dataclass
+class _Minutes:
+    """Minutes to write for one accepted reading: where, from what, and what to record afterwards."""
+
+    employee: Employee
+    interviewer: Employee | None
+    outcome: FileResult
+    reading: Reading
+    previous: dict | None
+    template: CompiledTemplate
+    context: dict[str, object]
+    properties: dict[str, str]
+    title: str
+    targets: list[tuple[int, str]]  # (0: the round's ledger, 1: the output folder's), relative path
+    digest: str
+
+
+_WRITE_STATE: dict[str, object] = {}  # set before forking; the workers read their copy
+
+
+def _write_minutes(index: int) -> list[Outcome] | str:
+    """Render one employee's minutes once and bring its three copies up to date (in a worker)."""
+    item: _Minutes = _WRITE_STATE["items"][index]  # type: ignore[index]
+    ledgers: tuple[Ledger, Ledger] = _WRITE_STATE["ledgers"]  # type: ignore[assignment]
+    try:
+        data = item.template.render(item.context, item.properties, item.title)
+        return [
+            publish(
+                ledgers[which].root,
+                relative,
+                "minutes",
+                item.employee.id,
+                item.digest,
+                lambda: data,
+                ledgers[which].entries.get(relative),
             )
-    result.minutes_written.extend(written)
+            for which, relative in item.targets
+        ]
+    except (AppraisalError, OSError) as exc:
+        return f"the minutes could not be written: {exc}"
+
+
+def _write_all_minutes(
+    items: list[_Minutes], ledgers: tuple[Ledger, Ledger], workers: int
+) -> list[list[Outcome] | str]:
+    """Write every accepted reading's minutes, in worker processes when there are many."""
+    _WRITE_STATE.update(items=items, ledgers=ledgers)
+    try:
+        indices = range(len(items))
+        if workers > 1 and len(items) >= 100 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(processes=workers) as pool:
+                return list(pool.imap(_write_minutes, indices, chunksize=16))
+        return [_write_minutes(i) for i in indices]
+    finally:
+        _WRITE_STATE.clear()
+
+
+def _record_minutes(
+    item: _Minutes,
+    written: list[Outcome] | str,
+    ledgers: tuple[Ledger, Ledger],
+    register: Register,
+    result: CollectResult,
+) -> None:
+    """Take the minutes' outcomes into the ledgers and the reading into the register."""
+    outcome, reading, previous, employee = item.outcome, item.reading, item.previous, item.employee
+    if isinstance(written, str):
+        outcome.status = REJECTED
+        outcome.messages.insert(0, written)
+        return
+    paths = []
+    for (which, relative), published in zip(item.targets, written, strict=True):
+        ledgers[which].record([published])
+        paths.append(published.beside or relative)
+        if published.beside:
+            outcome.messages.append(f"{relative} was edited since; the new minutes are {published.beside}")
+    result.minutes_written.extend(paths)
     history = list(previous.get("history", [])) if previous else []
     if previous:
         history.append(
@@ -567,7 +647,7 @@ def _apply_readings(
         )
     register.conversations[employee.id] = {
         "employee_id": employee.id,
-        "interviewer_id": interviewer.id if interviewer else "",
+        "interviewer_id": item.interviewer.id if item.interviewer else "",
         "sha256": reading.sha256,
         "content": reading.content,
         "source": reading.source,
@@ -578,15 +658,15 @@ def _apply_readings(
         "reviews": reading.reviews,
         "goals": reading.goals,
         "problems": reading.problems,
-        "minutes": written,
+        "minutes": paths,
         # New minutes need a new approval: one given to the earlier minutes stays in the history.
         "approval": None,
         "history": history,
     }
-    first_outcome.status = REPLACED if previous else ACCEPTED
-    first_outcome.read = f"{employee.name}: {_describe(reading)}"
+    outcome.status = REPLACED if previous else ACCEPTED
+    outcome.read = f"{employee.name}: {_describe(reading)}"
     if previous:
-        first_outcome.messages.insert(0, f"replaces the reading of {previous.get('source')}")
+        outcome.messages.insert(0, f"replaces the reading of {previous.get('source')}")
 
 
 def _apply_approval(round_: Round, register: Register, outcome: FileResult, word: WordFile) -> None:
