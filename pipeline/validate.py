@@ -113,6 +113,25 @@ def check_employee_ids(ctx: Context) -> None:
             )
 
 
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,63})"
+)
+_SPECIAL_USE_TLDS = {"arpa", "invalid", "local", "localhost", "onion", "test"}
+
+
+def plainly_valid_email(address: str) -> bool:
+    """True for the everyday address (`ola.nordmann@firma.no`) that email-validator would accept too: a
+    fast path, so 10,000 addresses are not each parsed in full. Anything unusual goes to email-validator."""
+    match = _PLAIN_EMAIL.fullmatch(address)
+    return bool(
+        match
+        and len(address) <= 254
+        and address.index("@") <= 64
+        and "--" not in address.partition("@")[2]
+        and match[1].casefold() not in _SPECIAL_USE_TLDS
+    )
+
+
 def check_emails(ctx: Context) -> None:
     """Each e-mail valid and used by one person only."""
     seen: dict[str, Employee] = {}
@@ -120,7 +139,8 @@ def check_emails(ctx: Context) -> None:
         if not employee.email:
             continue
         try:
-            validate_email(employee.email, check_deliverability=False)
+            if not plainly_valid_email(employee.email):
+                validate_email(employee.email, check_deliverability=False)
         except EmailNotValidError as exc:
             ctx.add(
                 ERROR,
