@@ -9,6 +9,7 @@ worker inherits them compiled.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import multiprocessing
@@ -59,7 +60,13 @@ def record_key(record: object) -> tuple[object, ...] | None:
     """A record's values without its row number: what a document made from it depends on."""
     if record is None:
         return None
-    return tuple(value for name, value in vars(record).items() if name != "row")
+    # Declared fields only: vars() would also hold cached properties, which come and go.
+    return tuple(getattr(record, name) for name in _field_names(type(record)) if name != "row")
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def document_properties(round_: Round, kind: str, employee_id: str, template_digest: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ which field, so any later message can point at the exact cell (`Ansatte!E14`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 ERROR = "error"
@@ -155,14 +156,14 @@ class Meeting:
     interviewer_id: str = ""
     note: str = ""
 
-    @property
+    @functools.cached_property
     def starts_at(self) -> dt.datetime | None:
         """Naive local start (the round's time zone applies)."""
         if self.date is None or self.start is None:
             return None
         return dt.datetime.combine(self.date, self.start)
 
-    @property
+    @functools.cached_property
     def ends_at(self) -> dt.datetime | None:
         """Naive local end."""
         start = self.starts_at

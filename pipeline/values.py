@@ -19,6 +19,8 @@ _EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
 
 def clean_text(value: object) -> str:
     """A cell as trimmed text: numbers without a spurious `.0`, None as the empty string."""
+    if isinstance(value, str):  # by far the most common case: first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
