@@ -42,6 +42,13 @@ output_option = click.option(
 class AppraisalGroup(click.Group):
     """Turns AppraisalError into `Error: ...` and exit 1, and any bug into a one-line message."""
 
+    ORDER = ("init", "validate", "invite", "prepare", "collect", "status", "run", "templates")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Commands in the order of the round, not the alphabet."""
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: (self.ORDER.index(name) if name in self.ORDER else 99, name))
+
     def invoke(self, ctx: click.Context) -> object:
         debug = "--debug" in sys.argv or bool(ctx.params.get("debug"))
         try:
