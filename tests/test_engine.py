@@ -240,3 +240,21 @@ def test_runtime_error_in_a_template_is_a_template_error(tmp_path):
         template.render({"meeting": {"duration_minutes": "60"}}, PROPERTIES)
 
     assert str(caught.value).startswith(f"{path}: TypeError in word/document.xml: ")
+
+
+@pytest.mark.parametrize("expression", ["'a' * 10**10", "name * 1000000", "[1] * 10**9", "10 ** 100000"])
+def test_sandbox_refuses_to_exhaust_memory(tmp_path, expression):
+    path = make_docx(tmp_path / "greedy.docx", "{{ " + expression + " }}")
+    template = CompiledTemplate.load(path, "invitation")
+
+    with pytest.raises(TemplateError) as caught:
+        template.render({"name": "Kari"}, PROPERTIES)
+
+    assert type(caught.value.__cause__).__name__ == "SecurityError"
+
+
+def test_sandbox_still_allows_a_modest_product(tmp_path):
+    path = make_docx(tmp_path / "rule.docx", "{{ '-' * 20 }}{{ 2 ** 10 }}")
+    out = tmp_path / "rule-out.docx"
+    out.write_bytes(CompiledTemplate.load(path, "invitation").render({}, PROPERTIES))
+    assert "-" * 20 + "1024" in docx_text(out)

@@ -24,6 +24,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+import jinja2.runtime
+import jinja2.sandbox
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -62,11 +64,37 @@ def literal(value: object) -> Markup:
     return Markup(text)
 
 
+MAX_PRODUCT = 100_000  # the longest text or list a template may make by multiplying (`'-' * 80` is fine)
+
+
+class TemplateSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, which already bars unsafe attributes and caps `range()`, also kept from
+    exhausting memory: `'a' * 10**10` or `9 ** 9 ** 9` in an edited template fails instead."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: object, right: object
+    ) -> object:
+        if operator == "**" and isinstance(right, int) and (right > 64 or right < 0):
+            raise jinja2.sandbox.SecurityError(f"{left!r} ** {right!r} is too big for a document")
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                too_long = (
+                    isinstance(sequence, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(sequence) * count > MAX_PRODUCT
+                )
+                if too_long:
+                    raise jinja2.sandbox.SecurityError(
+                        "a text or list that long does not belong in a document"
+                    )
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment(undefined: type[jinja2.Undefined] = jinja2.StrictUndefined) -> SandboxedEnvironment:
     """The one Jinja environment documents are rendered in: sandboxed, autoescaping, strict."""
-    return SandboxedEnvironment(
-        autoescape=True, undefined=undefined, finalize=literal, keep_trailing_newline=True
-    )
+    return TemplateSandbox(autoescape=True, undefined=undefined, finalize=literal, keep_trailing_newline=True)
 
 
 # -- the zip writer ----------------------------------------------------------------------------------
