@@ -747,3 +747,11 @@ def test_pdf_of_the_letter_and_the_overview(runner, base_workbook, tmp_path):
     overview_text = pdf_text(overview)
     for name in ("Anne Lie", "Per Berg", "Kari Nordmann"):
         assert name in overview_text
+
+
+def test_durations_are_written_as_each_language_writes_them():
+    from pipeline.render.locale import duration
+
+    assert [duration(m, "nb") for m in (1, 45, 90)] == ["1 minutt", "45 minutter", "1 time og 30 minutter"]
+    assert [duration(m, "nn") for m in (1, 45, 90)] == ["1 minutt", "45 minutt", "1 time og 30 minutt"]
+    assert [duration(m, "en") for m in (1, 45, 90)] == ["1 minute", "45 minutes", "1 hour 30 minutes"]

@@ -65,7 +65,7 @@ def date_and_time(day: dt.date | None, time: dt.time | None, lang: str) -> str:
 
 
 def duration(minutes: int, lang: str) -> str:
-    """`60 minutter` / `60 minutes`, or `1 time og 30 minutter` / `1 hour 30 minutes` past an hour."""
+    """`60 minutter` / `60 minutt` (nn) / `60 minutes`, or `1 time og 30 minutter` / `1 hour 30 minutes`."""
     hours, rest = divmod(minutes, 60)
     if lang == "en":
         unit_h = "hour" if hours == 1 else "hours"
@@ -73,6 +73,11 @@ def duration(minutes: int, lang: str) -> str:
         if hours and rest and minutes > 60:
             return f"{hours} {unit_h} {rest} {unit_m}"
         return f"{minutes} {'minute' if minutes == 1 else 'minutes'}"
+    if lang == "nn":  # nynorsk: "time/timar", and "minutt" in the plural too
+        unit_h = "time" if hours == 1 else "timar"
+        if hours and rest and minutes > 60:
+            return f"{hours} {unit_h} og {rest} minutt"
+        return f"{minutes} minutt"
     unit_h = "time" if hours == 1 else "timer"
     unit_m = "minutt" if rest == 1 else "minutter"
     if hours and rest and minutes > 60:
