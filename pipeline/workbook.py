@@ -35,6 +35,7 @@ from .values import (
 )
 
 HEADER_SEARCH_ROWS = 10
+MAX_UNPACKED_BYTES = 1024 * 2**20  # a 10,000-person round unpacks to about 15 MB; a zip bomb to far more
 MAX_HEADER_COLUMNS = 200
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -109,6 +110,14 @@ def open_workbook(path: Path) -> OpenWorkbook:
             archive.close()
             raise WorkbookError(
                 f"{path}: this zip file is not an Excel workbook. Save it from Excel as .xlsx."
+            )
+        unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            archive.close()
+            raise WorkbookError(
+                f"{path}: the workbook unpacks to {unpacked // 2**20} MB, far more than a round's data "
+                f"(limit {MAX_UNPACKED_BYTES // 2**20} MB); it is not read. Save a copy with only the "
+                "round's sheets."
             )
         sheet_paths = _sheet_paths(archive)
         if archive.testzip() is not None:

@@ -658,3 +658,18 @@ def test_string_path_is_accepted(base_workbook):
     round_, _ = read_round(str(base_workbook))
 
     assert round_.settings.round_id == "2027-H1"
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused_before_reading(tmp_path, monkeypatch):
+    import zipfile
+
+    from pipeline import workbook
+
+    monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 1 << 20)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (4 << 20) + b"/>")
+
+    with pytest.raises(WorkbookError, match=r"bomb\.xlsx: the workbook unpacks to 4 MB"):
+        read_round(bomb)
