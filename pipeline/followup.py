@@ -321,7 +321,10 @@ def _quick_fingerprint(round_: Round, output: Path, root: Path, today: dt.date) 
             hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(Path(__file__).parent.glob("followup*.py"))
         ],
-        hashlib.sha256((Path(__file__).parent / "leadership.py").read_bytes()).hexdigest(),
+        [
+            hashlib.sha256((Path(__file__).parent / name).read_bytes()).hexdigest()
+            for name in ("leadership.py", "excel.py")
+        ],
     )
 
 
