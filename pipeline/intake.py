@@ -17,11 +17,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from .ole import is_encrypted_ooxml, is_ole
+
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_MEMBERS = 2000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200  # per member; deflated XML is rarely above 20
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
 SKIPPED_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -85,8 +86,8 @@ def open_word_file(path: Path) -> WordFile:
             f"{MAX_FILE_BYTES // (1024 * 1024)} MB)"
         )
     raw = path.read_bytes()
-    if raw.startswith(OLE_MAGIC):
-        if "EncryptionInfo".encode("utf-16-le") in raw:
+    if is_ole(raw):
+        if is_encrypted_ooxml(raw):
             raise Refused(
                 "the document is password-protected; open it in Word, remove the password "
                 "(File > Info > Protect Document) and send it again"

@@ -24,6 +24,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 from . import schema
 from .errors import WorkbookError
 from .model import ERROR, INFO, WARNING, Employee, Goal, Issue, Meeting, Report, Round, Settings, SheetInfo
+from .ole import is_encrypted_ooxml, is_ole
 from .values import (
     clean_text,
     fold_word,
@@ -39,7 +40,6 @@ MAX_UNPACKED_BYTES = 1024 * 2**20  # a 10,000-person round unpacks to about 15 M
 MAX_HEADER_COLUMNS = 200
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ROUND_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 KNOWN_EXTRA_SHEETS = {
     schema.normalise_header(n)
@@ -85,7 +85,7 @@ def open_workbook(path: Path) -> OpenWorkbook:
         raise WorkbookError(
             f"{path}: the file is empty. Save the workbook from Excel as .xlsx and try again."
         )
-    if head == OLE_MAGIC:
+    if is_ole(head):
         if _is_encrypted_ooxml(path):
             raise WorkbookError(
                 f"{path}: the workbook is password-protected. Remove the password in Excel "
@@ -146,10 +146,8 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
-    """An OLE file holding an `EncryptionInfo` stream is a password-protected .xlsx."""
     with path.open("rb") as handle:
-        data = handle.read(4 * 1024 * 1024)
-    return "EncryptionInfo".encode("utf-16-le") in data
+        return is_encrypted_ooxml(handle.read(4 * 1024 * 1024))
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -37,6 +37,7 @@ from pipeline.cli import cli
 from pipeline.collect import collect_forms
 from pipeline.formfill import fill_form
 from pipeline.model import Round
+from pipeline.ole import OLE_MAGIC
 from pipeline.prepare import render_forms
 from pipeline.render.templates import TemplateSet
 from pipeline.workbook import read_round
@@ -702,13 +703,13 @@ def macros(form: Path, folder: Path, monkeypatch) -> Path:
 
 def encrypted(form: Path, folder: Path, monkeypatch) -> Path:
     target = folder / "passord.docx"
-    target.write_bytes(intake.OLE_MAGIC + bytes(504) + "EncryptionInfo".encode("utf-16-le") + bytes(512))
+    target.write_bytes(OLE_MAGIC + bytes(504) + "EncryptionInfo".encode("utf-16-le") + bytes(512))
     return target
 
 
 def old_doc(form: Path, folder: Path, monkeypatch) -> Path:
     target = folder / "gammel.doc"
-    target.write_bytes(intake.OLE_MAGIC + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(512))
+    target.write_bytes(OLE_MAGIC + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(512))
     return target
 
 
