@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -176,6 +177,29 @@ templates_option = click.option(
 )
 
 
+def generating_options(command: Callable) -> Callable:
+    """The options every document-generating step takes."""
+    for option in reversed(
+        (
+            workbook_option,
+            output_option,
+            templates_option,
+            click.option("--only", help="Only these employee IDs (comma-separated)."),
+            click.option(
+                "--pdf", is_flag=True, help="Also write a PDF of each document (needs LibreOffice)."
+            ),
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(min=1),
+                help="Worker processes (default: number of cores).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 def _validated_round(workbook: Path) -> Round:
     """Read and validate; print the problems and refuse (exit 1) while errors remain."""
     from .validate import check_workbook
@@ -243,12 +267,7 @@ def _print_batch(result, root: Path) -> None:  # noqa: ANN001
 
 
 @cli.command()
-@workbook_option
-@output_option
-@templates_option
-@click.option("--only", help="Only these employee IDs (comma-separated).")
-@click.option("--pdf", is_flag=True, help="Also write a PDF of each document (needs LibreOffice).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
+@generating_options
 def invite(
     workbook: Path, output: Path, templates_dir: Path | None, only: str | None, pdf: bool, jobs: int | None
 ) -> None:
@@ -318,12 +337,7 @@ def _generate(
 
 
 @cli.command()
-@workbook_option
-@output_option
-@templates_option
-@click.option("--only", help="Only these employee IDs (comma-separated).")
-@click.option("--pdf", is_flag=True, help="Also write a PDF of each form (needs LibreOffice).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
+@generating_options
 def prepare(
     workbook: Path, output: Path, templates_dir: Path | None, only: str | None, pdf: bool, jobs: int | None
 ) -> None:
