@@ -443,12 +443,11 @@ def _inside_output(path: Path, output: Path) -> bool:
 
 
 def _interviewers(round_: Round) -> dict[str, str]:
-    by_id = {e.id: e for e in round_.employees if e.id}
-    result = {}
+    """Employee ID -> the interviewer of their (first) meeting."""
+    result: dict[str, str] = {}
     for meeting in round_.meetings:
-        employee = by_id.get(meeting.employee_id)
-        if employee is not None and meeting.employee_id not in result:
-            result[meeting.employee_id] = meeting.interviewer_id or employee.manager_id
+        if round_.employee(meeting.employee_id) is not None:
+            result.setdefault(meeting.employee_id, round_.interviewer_id(meeting))
     return result
 
 

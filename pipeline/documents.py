@@ -181,9 +181,8 @@ def plan_invitations(round_: Round, only: set[str] | None = None) -> list[Invita
         seen.add(employee.id)
         if only is not None and employee.id not in only:
             continue
-        interviewer_id = meeting.interviewer_id or employee.manager_id
         lang = document_language(employee, round_.settings)
-        planned.append(Invitation(employee, meeting, by_id.get(interviewer_id), lang))
+        planned.append(Invitation(employee, meeting, by_id.get(round_.interviewer_id(meeting)), lang))
     return planned
 
 

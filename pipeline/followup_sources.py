@@ -97,7 +97,7 @@ class Sources:
             self.meetings.setdefault(meeting.employee_id, meeting)
         for employee in self.round_.employees:
             meeting = self.meetings.get(employee.id)
-            interviewer = (meeting.interviewer_id if meeting else "") or employee.manager_id
+            interviewer = self.round_.interviewer_id(meeting) if meeting else employee.manager_id
             self.interviewer_of.setdefault(employee.id, interviewer)
 
     def employee(self, employee_id: str) -> Employee | None:

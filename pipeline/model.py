@@ -203,6 +203,13 @@ class Round:
         """The employee with that ID, or None."""
         return self._employees_by_id.get(employee_id)
 
+    def interviewer_id(self, meeting: Meeting) -> str:
+        """Who holds a meeting: the interviewer it names, else the employee's manager."""
+        if meeting.interviewer_id:
+            return meeting.interviewer_id
+        employee = self.employee(meeting.employee_id)
+        return employee.manager_id if employee else ""
+
     @property
     def _employees_by_id(self) -> dict[str, Employee]:
         cached = self.__dict__.get("_by_id")

@@ -68,10 +68,7 @@ class Context:
 
     def interviewer_of(self, meeting: Meeting) -> str:
         """The meeting's interviewer: the one named, else the employee's manager."""
-        if meeting.interviewer_id:
-            return meeting.interviewer_id
-        employee = self.by_id.get(meeting.employee_id)
-        return employee.manager_id if employee else ""
+        return self.round.interviewer_id(meeting)
 
 
 def _describe(employee: Employee | None, identifier: str) -> str:
