@@ -38,7 +38,7 @@ def _ensure_dir(folder: Path) -> None:
         _KNOWN_DIRS.add(folder)
 
 
-def _temporary_beside(path: Path) -> tuple[int, Path]:
+def open_temporary_beside(path: Path) -> tuple[int, Path]:
     """Create a new temporary file beside `path` (normal permissions), open for writing."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for attempt in range(100):
@@ -57,7 +57,7 @@ def _temporary_beside(path: Path) -> tuple[int, Path]:
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Have `write` fill a temporary file beside `path`, then move it into place in one step."""
     _ensure_dir(path.parent)
-    handle, temporary = _temporary_beside(path)
+    handle, temporary = open_temporary_beside(path)
     os.close(handle)
     try:
         write(temporary)
@@ -70,7 +70,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write bytes to `path` atomically."""
     _ensure_dir(path.parent)
-    handle, temporary = _temporary_beside(path)
+    handle, temporary = open_temporary_beside(path)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -281,7 +281,7 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
-# `.name.<pid>-<n>.tmp` from `_temporary_beside`, `.name.pdf.tmp` from the PDF conversion.
+# `.name.<pid>-<n>.tmp` from `open_temporary_beside`, `.name.pdf.tmp` from the PDF conversion.
 _OUR_TEMPORARY = re.compile(r"^\..+\.(\d+-\d+|pdf)\.tmp$")
 
 

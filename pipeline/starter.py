@@ -9,7 +9,6 @@ text formats, and optionally the example organisation from `sample_data.py`.
 from __future__ import annotations
 
 import os
-import secrets
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline import sample_data, schema
 from pipeline import starter_text as texts
 from pipeline.errors import AppraisalError, OutputError
+from pipeline.ledger import atomic_write, open_temporary_beside
 
 LANGUAGES = ("nb", "nn", "en")
 # Drop-downs cover rows 2..LAST_DATA_ROW; number formats are set on whole columns (so they go further).
@@ -82,11 +82,9 @@ def write_starter_workbook(path: Path, lang: str = "nb", example: bool = False) 
     """
     path = Path(path)
     wb = build_starter_workbook(lang, example)
-    tmp = _save_to_temp(wb, path)
     try:
-        os.replace(tmp, path)
+        atomic_write(path, wb.save)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write the workbook: {exc}") from exc
 
 
@@ -401,19 +399,11 @@ def _copy_to_temp(source: Traversable | Path, dest: Path) -> Path:
 
 
 def _new_temp_file(path: Path) -> Path:
-    """Create an empty, uniquely named hidden file beside `path`.
-
-    Not `tempfile.mkstemp`: its files are private (0600) and would stay so after the rename; `os.open`
-    with 0666 lets the user's umask decide, as for any file they create.
-    """
+    """Create an empty temporary file beside `path` (its folder made if needed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            continue
-        return tmp
+    handle, tmp = open_temporary_beside(path)
+    os.close(handle)
+    return tmp
 
 
 def _publish_new(tmp: Path, dest: Path) -> bool:
