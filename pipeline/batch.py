@@ -18,9 +18,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import AppraisalError
 from .ledger import (
@@ -80,6 +81,7 @@ def document_properties(round_: Round, kind: str, employee_id: str, template_dig
 
 
 CHUNK = 64
+T = TypeVar("T")
 PARALLEL_FROM = 200  # fewer jobs than this are done in this process: starting workers costs more
 
 
@@ -151,13 +153,51 @@ class BatchResult:
         return {s: self.count(s) for s in (WRITTEN, UPDATED, UNCHANGED, KEPT, FAILED)}
 
 
-_STATE: dict[str, object] = {}  # set in the parent before forking; workers read their copy
+_TASK: list[Callable[[int], object]] = []  # the task of the running parallel_map; workers inherit it
 
 
-def _do(index: int) -> Outcome:
-    root: Path = _STATE["root"]  # type: ignore[assignment]
-    job: Job = _STATE["jobs"][index]  # type: ignore[index]
-    previous: Entry | None = _STATE["entries"].get(job.relative)  # type: ignore[union-attr]
+def _run_chunk(indices: range) -> list[object]:
+    task = _TASK[0]
+    return [task(i) for i in indices]
+
+
+def parallel_map(
+    task: Callable[[int], T],
+    count: int,
+    workers: int,
+    *,
+    chunk: int = CHUNK,
+    at_least: int = PARALLEL_FROM,
+    progress: Callable[[int], None] | None = None,
+) -> list[T]:
+    """`[task(0), ..., task(count - 1)]`, in forked worker processes when there are `at_least` items.
+
+    The task (any closure) reaches the workers by fork, not by pickling: only ranges of indices travel
+    to them, and only results come back. Fewer items, one worker, or no fork: done in this process.
+    """
+    _TASK[:] = [task]
+    chunks = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
+    results: list[T] = []
+    try:
+        if workers > 1 and count >= at_least and _can_fork():
+            with multiprocessing.get_context("fork").Pool(processes=workers) as pool:
+                parts = pool.imap(_run_chunk, chunks)
+                for indices, part in zip(chunks, parts, strict=True):
+                    results.extend(part)  # type: ignore[arg-type]
+                    if progress:
+                        progress(len(indices))
+        else:
+            for indices in chunks:
+                results.extend(_run_chunk(indices))  # type: ignore[arg-type]
+                if progress:
+                    progress(len(indices))
+    finally:
+        _TASK.clear()
+    return results
+
+
+def _publish_job(root: Path, job: Job, previous: Entry | None) -> Outcome:
+    """Bring one job's file up to date; a failure is an outcome, not an exception."""
     try:
         return publish(
             root, job.relative, job.kind, job.employee_id, job.input_hash, job.render, previous, job.extra
@@ -175,10 +215,6 @@ def _do(index: int) -> Outcome:
         )
 
 
-def _do_chunk(indices: Sequence[int]) -> list[Outcome]:
-    return [_do(i) for i in indices]
-
-
 def run_jobs(
     root: Path,
     jobs: list[Job],
@@ -187,27 +223,12 @@ def run_jobs(
     progress: Callable[[int], None] | None = None,
 ) -> list[Outcome]:
     """Bring every job's file up to date, in `workers` processes; outcomes in job order."""
-    _STATE.update(root=root, jobs=jobs, entries=entries)
-    chunks = [range(i, min(i + CHUNK, len(jobs))) for i in range(0, len(jobs), CHUNK)]
-    outcomes: list[Outcome | None] = [None] * len(jobs)
-    try:
-        if workers <= 1 or len(jobs) < PARALLEL_FROM or not _can_fork():
-            for chunk in chunks:
-                for index, outcome in zip(chunk, _do_chunk(chunk), strict=True):
-                    outcomes[index] = outcome
-                if progress:
-                    progress(len(chunk))
-        else:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(processes=workers) as pool:
-                for chunk, results in zip(chunks, pool.imap(_do_chunk, chunks), strict=True):
-                    for index, outcome in zip(chunk, results, strict=True):
-                        outcomes[index] = outcome
-                    if progress:
-                        progress(len(chunk))
-    finally:
-        _STATE.clear()
-    return [o for o in outcomes if o is not None]
+    return parallel_map(
+        lambda i: _publish_job(root, jobs[i], entries.get(jobs[i].relative)),
+        len(jobs),
+        workers,
+        progress=progress,
+    )
 
 
 def run_batch(

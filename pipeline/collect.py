@@ -18,14 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import forms, layout, schema
-from .batch import code_digest, document_properties
+from .batch import code_digest, document_properties, parallel_map
 from .documents import STATUS_LABELS, TYPE_LABELS, document_language, person_context, round_context
 from .errors import AppraisalError, OutputError
 from .intake import Refused, WordFile, open_word_file, skip_reason
@@ -331,21 +330,18 @@ def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, st
 # -- the stage ---------------------------------------------------------------------------------------
 
 
-_READ_STATE: dict[str, object] = {}  # set before forking; the workers read their copy
-
-
-def _read_file(path: Path) -> tuple[FileResult, Reading | WordFile | None]:
-    """Check, identify and read one returned file (in a worker): the outcome so far, and the reading of
-    a meeting-notes form or the returned minutes."""
-    round_: Round = _READ_STATE["round"]  # type: ignore[assignment]
-    by_id: dict[str, Employee] = _READ_STATE["by_id"]  # type: ignore[assignment]
+def _read_file(
+    path: Path, round_: Round, by_id: dict[str, Employee], interviewer_of: dict[str, str]
+) -> tuple[FileResult, Reading | WordFile | None]:
+    """Check, identify and read one returned file: the outcome so far, and the reading of a
+    meeting-notes form or the returned minutes."""
     reason = skip_reason(path)
     if reason:
         return FileResult(path, SKIPPED, messages=[reason]), None
     outcome = FileResult(path, REJECTED)
     try:
         word = open_word_file(path)
-        kind = _identify(word, round_, by_id, _READ_STATE["interviewer_of"])  # type: ignore[arg-type]
+        kind = _identify(word, round_, by_id, interviewer_of)
         outcome.employee_id = word.properties["AppraisalEmployeeID"]
         if kind == "minutes":
             return outcome, word
@@ -354,30 +350,6 @@ def _read_file(path: Path) -> tuple[FileResult, Reading | WordFile | None]:
     except Refused as exc:
         outcome.messages.append(str(exc))
         return outcome, None
-
-
-def _read_chunk(paths: list[Path]) -> list[tuple[FileResult, Reading | WordFile | None]]:
-    return [_read_file(path) for path in paths]
-
-
-def _read_all(
-    files: list[Path], workers: int, progress: Callable[[int], None] | None
-) -> list[tuple[FileResult, Reading | WordFile | None]]:
-    """Read every file, in worker processes when there are many; results in file order."""
-    chunks = [files[i : i + 32] for i in range(0, len(files), 32)]
-    results = []
-    if workers > 1 and len(files) >= 200 and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(processes=workers) as pool:
-            for chunk in pool.imap(_read_chunk, chunks):
-                results.extend(chunk)
-                if progress:
-                    progress(len(chunk))
-    else:
-        for chunk in chunks:
-            results.extend(_read_chunk(chunk))
-            if progress:
-                progress(len(chunk))
-    return results
 
 
 def collect_forms(
@@ -400,11 +372,13 @@ def collect_forms(
         ledgers = (Ledger(root), Ledger(output))  # the round's files; the personnel folder beside the rounds
         readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
         approvals: list[tuple[FileResult, WordFile]] = []
-        _READ_STATE.update(round=round_, by_id=by_id, interviewer_of=interviewer_of)
-        try:
-            read = _read_all(files, workers, progress)
-        finally:
-            _READ_STATE.clear()
+        read = parallel_map(
+            lambda i: _read_file(files[i], round_, by_id, interviewer_of),
+            len(files),
+            workers,
+            chunk=32,
+            progress=progress,
+        )
         for outcome, payload in read:
             result.files.append(outcome)
             if isinstance(payload, Reading):
@@ -424,7 +398,10 @@ def collect_forms(
             )
             if item is not None:
                 pending.append(item)
-        for item, written in zip(pending, _write_all_minutes(pending, ledgers, workers), strict=True):
+        written_all = parallel_map(
+            lambda i: _write_minutes(pending[i], ledgers), len(pending), workers, chunk=16, at_least=100
+        )
+        for item, written in zip(pending, written_all, strict=True):
             _record_minutes(item, written, ledgers, register, result)
         for outcome, word in approvals:
             _apply_approval(round_, register, outcome, word)
@@ -579,13 +556,8 @@ class _Minutes:
     digest: str
 
 
-_WRITE_STATE: dict[str, object] = {}  # set before forking; the workers read their copy
-
-
-def _write_minutes(index: int) -> list[Outcome] | str:
-    """Render one employee's minutes once and bring its three copies up to date (in a worker)."""
-    item: _Minutes = _WRITE_STATE["items"][index]  # type: ignore[index]
-    ledgers: tuple[Ledger, Ledger] = _WRITE_STATE["ledgers"]  # type: ignore[assignment]
+def _write_minutes(item: _Minutes, ledgers: tuple[Ledger, Ledger]) -> list[Outcome] | str:
+    """Render one employee's minutes once and bring its three copies up to date."""
     try:
         data = item.template.render(item.context, item.properties, item.title)
         return [
@@ -602,21 +574,6 @@ def _write_minutes(index: int) -> list[Outcome] | str:
         ]
     except (AppraisalError, OSError) as exc:
         return f"the minutes could not be written: {exc}"
-
-
-def _write_all_minutes(
-    items: list[_Minutes], ledgers: tuple[Ledger, Ledger], workers: int
-) -> list[list[Outcome] | str]:
-    """Write every accepted reading's minutes, in worker processes when there are many."""
-    _WRITE_STATE.update(items=items, ledgers=ledgers)
-    try:
-        indices = range(len(items))
-        if workers > 1 and len(items) >= 100 and "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(processes=workers) as pool:
-                return list(pool.imap(_write_minutes, indices, chunksize=16))
-        return [_write_minutes(i) for i in indices]
-    finally:
-        _WRITE_STATE.clear()
 
 
 def _record_minutes(
