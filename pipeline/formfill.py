@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .forms import NS, W
+from .forms import NS, W, safe_parser
 
 
 def _runs_for(text: str) -> list[etree._Element]:
@@ -31,7 +31,7 @@ def _runs_for(text: str) -> list[etree._Element]:
 
 def fill_document_xml(document_xml: bytes, answers: Mapping[str, str]) -> bytes:
     """word/document.xml with the given answers typed into the controls tagged with their keys."""
-    root = etree.fromstring(document_xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    root = etree.fromstring(document_xml, safe_parser())
     for sdt in root.iter(f"{{{W}}}sdt"):
         tag = sdt.find("w:sdtPr/w:tag", NS)
         key = tag.get(f"{{{W}}}val") if tag is not None else None

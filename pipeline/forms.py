@@ -357,12 +357,15 @@ def _is_placeholder(sdt: etree._Element, text: str, hints: set[str]) -> bool:
     return text in hints
 
 
+def safe_parser() -> etree.XMLParser:
+    """The parser for XML from returned files: no entities resolved, no DTD loaded, nothing fetched."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
 def read_answers(document_xml: bytes, fields: list[Field], lang: str) -> dict[str, Answer]:
     """Find each field's answer in a form's word/document.xml: by tag, else alias, else bookmark, else
     the table cell under its label. `document_xml` must come from a parser that refuses DTDs."""
-    root = etree.fromstring(
-        document_xml, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    )
+    root = etree.fromstring(document_xml, safe_parser())
     by_tag: dict[str, etree._Element] = {}
     by_alias: dict[str, etree._Element] = {}
     for sdt in root.iter(f"{{{W}}}sdt"):

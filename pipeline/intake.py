@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .forms import safe_parser
 from .ole import is_encrypted_ooxml, is_ole
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
@@ -56,17 +57,13 @@ def skip_reason(path: Path) -> str | None:
     return f"not a Word document ({suffix or 'no extension'})"
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-
-
 def parse_xml(data: bytes, part: str) -> etree._Element:
     """Parse one XML part; refuse DTDs and entity declarations outright."""
     head = data[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data:
         raise Refused(f"its {part} declares a DTD or entities, which Word never writes; not read for safety")
     try:
-        return etree.fromstring(data, _parser())
+        return etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
         raise Refused(f"its {part} is damaged ({exc.msg})") from None
 
