@@ -250,20 +250,20 @@ def _print_batch(result, root: Path) -> None:  # noqa: ANN001
     for path in result.pdf_failed:
         click.secho(f"failed   PDF of {root / path}", fg="red", err=True)
     counts = result.counts
-    labels = {
-        "written": "written",
-        "updated": "updated",
-        "unchanged": "unchanged",
-        "kept": "kept because edited",
-        "failed": "failed",
-    }
-    click.echo("")
-    width = max(len(v) for v in labels.values())
-    for status, label in labels.items():
-        click.echo(f"  {label:<{width}}  {counts[status]:>6}")
+    labels = {"kept": "kept because edited"}
+    rows = [(labels.get(status, status), count) for status, count in counts.items()]
     if result.pdf_written or result.pdf_failed:
-        click.echo(f"  {'PDF written':<{width}}  {len(result.pdf_written):>6}")
+        rows.append(("PDF written", len(result.pdf_written)))
+    click.echo("")
+    _echo_counts(rows)
     click.echo(f"Output: {root}")
+
+
+def _echo_counts(rows: list[tuple[str, int]]) -> None:
+    """The summary table a step ends with: one label and count per line, aligned."""
+    width = max(len(label) for label, _ in rows)
+    for label, count in rows:
+        click.echo(f"  {label:<{width}}  {count:>6}")
 
 
 @cli.command()
@@ -407,9 +407,7 @@ def _collect(round_: Round, folder: Path, output: Path, templates_dir: Path | No
         (step.REJECTED, "rejected"),
         (step.SKIPPED, "skipped"),
     ]
-    width = max(len(label) for _, label in labels)
-    for status, label in labels:
-        click.echo(f"  {label:<{width}}  {result.count(status):>6}")
+    _echo_counts([(label, result.count(status)) for status, label in labels])
     click.echo(f"Minutes written: {len(result.minutes_written)}")
     return not result.failed
 
