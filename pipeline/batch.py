@@ -42,6 +42,9 @@ from .render.engine import CompiledTemplate
 
 _CODE_FILES = (
     "documents.py",
+    "deadlines.py",
+    "forms.py",
+    "model.py",
     "invite.py",
     "calendar.py",
     "layout.py",

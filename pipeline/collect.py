@@ -23,17 +23,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import forms, layout, schema
+from . import answers, forms, layout
 from .batch import code_digest, document_properties, parallel_map
+from .deadlines import approval_due
 from .documents import STATUS_LABELS, TYPE_LABELS, document_language, person_context, round_context
 from .errors import AppraisalError, OutputError
 from .intake import Refused, WordFile, open_word_file, skip_reason
 from .ledger import LEDGER_DIR, Ledger, Outcome, atomic_write_bytes, input_digest, output_lock, publish
-from .model import Employee, Goal, Round
+from .model import Employee, Goal, Meeting, Round, Settings
 from .render import locale
 from .render.engine import CompiledTemplate
 from .render.templates import TemplateSet
-from .values import fold_word, parse_loose_date
 
 ACCEPTED, INCOMPLETE, REJECTED, UNCHANGED, DUPLICATE, CONFLICT, SKIPPED, REPLACED = (
     "accepted",
@@ -47,6 +47,17 @@ ACCEPTED, INCOMPLETE, REJECTED, UNCHANGED, DUPLICATE, CONFLICT, SKIPPED, REPLACE
 )
 APPROVAL_RECORDED = "approval"
 REQUIRED = ("summary", "held_on", "interviewer_name")
+# the free-text answers the minutes show, in the order of the conversation
+MINUTES_SECTIONS = (
+    "employee_view",
+    "strengths",
+    "improvements",
+    "development",
+    "wellbeing",
+    "cooperation",
+    "career",
+    "summary",
+)
 # reported when empty, but not required (SPEC §5: other empty fields are reported but do not block)
 EXPECTED = ("employee_view", "strengths", "improvements", "development", "follow_up_date")
 APPROVAL_FIELDS = (
@@ -63,8 +74,6 @@ OTHER_KINDS = {
     "overview": "a schedule overview",
 }
 APPROVAL_BOOKMARK_BASE = 900  # bookmark IDs of the approval fields in the minutes template
-YES = {"ja", "j", "yes", "y", "godkjent", "approved", "ok", "x", "✓", "✔"}
-NO = {"nei", "n", "no", "ikke godkjent", "not approved"}
 
 
 @dataclass
@@ -97,6 +106,10 @@ class CollectResult:
 
 # -- reading one form --------------------------------------------------------------------------------
 
+# Fields the meeting-notes form gained in version 2; a form of version 1 does not have them.
+V2_KEYS = frozenset(f.key for f in (*forms.NOTES_CONVERSATION[4:], *forms.NOTES_SCORE))
+HELD_ON_DRIFT_DAYS = 30  # a date held further than this from the planned date is worth a look
+
 
 @dataclass
 class Reading:
@@ -106,105 +119,212 @@ class Reading:
     interviewer_id: str
     sha256: str  # of the file's bytes
     source: str
-    answers: dict[str, str]
+    answers: dict[str, str]  # every field's text as typed (normalised); an unconsented score left out
     found_by: dict[str, str]
     held_on: str | None
     follow_up_date: str | None
-    reviews: list[dict[str, str]]
-    goals: list[dict[str, str]]
+    follow_up_text: str  # what was typed for the next follow-up when it is not an exact date
+    reviews: list[dict[str, object]]
+    goals: list[dict[str, object]]
+    wellbeing: dict[str, object] | None  # {"score": 1-5}, only with the employee's consent
     problems: list[str]
-    missing_required: list[str]
+    missing_required: list[str]  # a sentence per required field that is empty or cannot be read
 
     @property
     def content(self) -> str:
         """A hash of what was read: the same answers saved again (by Word or LibreOffice) hash the same."""
-        return input_digest(self.answers, self.held_on, self.follow_up_date, self.reviews, self.goals)
+        return input_digest(
+            self.answers, self.held_on, self.follow_up_date, self.reviews, self.goals, self.wellbeing
+        )
 
 
-def _parse_status(text: str) -> str | None:
-    return schema.enum_lookup("goal_status").get(fold_word(text))
+class _Problems(list):
+    """A form's problems in the order found, each once."""
+
+    def add(self, message: str) -> None:
+        if message not in self:
+            self.append(message)
 
 
-def _date_or_problem(key: str, text: str, problems: list[str]) -> str | None:
+def _typed_date(
+    key: str, text: str, anchor: dt.date | None, lang: str, problems: _Problems
+) -> tuple[str, str, bool]:
+    """A due or follow-up date: (ISO date or "", the text as typed when it is not exact, exact)."""
     if not text:
-        return None
-    try:
-        return parse_loose_date(text).isoformat()
-    except ValueError:
-        problems.append(f'{key}: "{text}" is not a date')
-        return None
+        return "", "", True
+    typed = answers.read_date(text, anchor, "after")
+    if typed.date is None:
+        problems.add(f'{key}: "{text}" is not a date ({typed.problem}); kept as text')
+        return "", text, False
+    if not typed.exact:
+        problems.add(f'{key}: "{text}" read as {locale.short_date(typed.date, lang)} (approximate)')
+        return typed.date.isoformat(), text, False
+    return typed.date.isoformat(), "", True
 
 
-def read_notes(word: WordFile, round_: Round, lang: str) -> Reading:
-    """Read a meeting-notes form's answers and turn them into typed values, noting every problem."""
+def read_notes(
+    word: WordFile,
+    round_: Round,
+    lang: str,
+    meeting: Meeting | None = None,
+    today: dt.date | None = None,
+) -> Reading:
+    """Read a meeting-notes form's answers and turn them into typed values, noting every problem once.
+
+    `meeting` is the planned meeting (the anchor for dates typed without a year); `today` the day of
+    collecting (a date held after it is worth a warning)."""
     props = word.properties
+    today = today or dt.date.today()
+    settings = round_.settings
     goal_ids = _goal_ids(props)
     fields = forms.form_fields("meeting_notes", goal_ids)
-    found = forms.read_answers(word.document_xml, fields, lang)
-    answers = {key: answer.text for key, answer in found.items()}
-    problems: list[str] = []
+    if props.get("AppraisalFormVersion", "1") == "1":
+        fields = [f for f in fields if f.key not in V2_KEYS]
+    found = forms.read_answers(word.document_xml, fields, lang, word.numbering_xml)
+    answers_ = {key: answer.text for key, answer in found.items()}
+    problems = _Problems()
     for key, answer in found.items():
         if answer.found_by == "missing":
-            problems.append(f"{key}: not found in the form")
-        elif answer.found_by in ("bookmark", "layout") and answer.text:
-            where = "the field's bookmark" if answer.found_by == "bookmark" else "its place in the form"
-            problems.append(f"{key}: read from {where} (the field itself was deleted); check it")
-    held_on = _date_or_problem("held_on", answers.get("held_on", ""), problems)
-    follow_up = _date_or_problem("follow_up_date", answers.get("follow_up_date", ""), problems)
-    reviews = []
+            problems.add(f"{key}: not found in the form")
+        elif answer.text and not answer.control:
+            problems.add(f"{key}: read from where the field was (the field itself was deleted); check it")
+        elif answer.beside:
+            problems.add(f"{key}: read from beside the field")
+    missing: list[str] = []
+    planned = meeting.date if meeting is not None else None
+    held_on = None
+    held_text = answers_.get("held_on", "")
+    if not held_text:
+        missing.append("held_on is empty")
+    else:
+        typed = answers.read_date(held_text, planned, "nearest")
+        if typed.date is None or not typed.exact:
+            reason = typed.problem if typed.date is None else "give the day it was held"
+            missing.append(f'held_on: "{held_text}" is not a date ({reason})')
+        else:
+            held_on = typed.date
+            _check_held_on(held_on, planned, settings, today, lang, problems)
+    anchor = held_on or planned
+    follow_up, follow_up_text, _ = _typed_date(
+        "follow_up_date", answers_.get("follow_up_date", ""), anchor, lang, problems
+    )
+    reviews: list[dict[str, object]] = []
     for goal_id in goal_ids:
-        status_text = answers.get(forms.review_key(goal_id, "status"), "")
-        comment = answers.get(forms.review_key(goal_id, "comment"), "")
-        status = _parse_status(status_text) if status_text else None
-        if status_text and status is None:
-            problems.append(f'{forms.review_key(goal_id, "status")}: "{status_text}" is not a status')
-        if status or comment:
-            reviews.append({"goal_id": goal_id, "status": status or "", "comment": comment})
+        status_key = forms.review_key(goal_id, "status")
+        status_text = answers_.get(status_key, "")
+        comment = answers_.get(forms.review_key(goal_id, "comment"), "")
+        typed_status = answers.read_status(status_text) if status_text else answers.TypedStatus(None)
+        if status_text and typed_status.status is None:
+            problems.add(f'{status_key}: "{status_text}" is not a status; kept as text')
+        if status_text or comment:
+            reviews.append(
+                {
+                    "goal_id": goal_id,
+                    "status": typed_status.status or "",
+                    "progress": typed_status.progress,
+                    # what was typed, when it says more than the status (or is not one)
+                    "status_text": status_text if typed_status.extra or not typed_status.status else "",
+                    "comment": comment,
+                }
+            )
     employee_id = props.get("AppraisalEmployeeID", "")
-    new_items = []
-    for prefix, kind, owner_key in (("goal", "goal", "measure"), ("action", "action", "owner")):
+    new_items: list[dict[str, object]] = []
+    for prefix, owner_key in (("goal", "measure"), ("action", "owner")):
         for n in range(1, forms.NEW_ROWS + 1):
-            text = answers.get(f"{prefix}.{n}.text", "")
-            other = answers.get(f"{prefix}.{n}.{owner_key}", "")
-            due_text = answers.get(f"{prefix}.{n}.due", "")
+            text = answers_.get(f"{prefix}.{n}.text", "")
+            other = answers_.get(f"{prefix}.{n}.{owner_key}", "")
+            due_text = answers_.get(f"{prefix}.{n}.due", "")
             if not text:
                 if other or due_text:
-                    problems.append(
+                    problems.add(
                         f"{prefix}.{n}.text: empty, but the row has other values; the row is left out"
                     )
                 continue
-            due = _date_or_problem(f"{prefix}.{n}.due", due_text, problems)
+            due, kept_text, exact = _typed_date(f"{prefix}.{n}.due", due_text, anchor, lang, problems)
             new_items.append(
                 {
-                    "id": f"{round_.settings.round_id}-{employee_id}-{'G' if kind == 'goal' else 'A'}{n}",
-                    "type": kind,
+                    "id": f"{settings.round_id}-{employee_id}-{'G' if prefix == 'goal' else 'A'}{n}",
+                    "type": prefix,
                     "description": text,
-                    "measure": other if kind == "goal" else "",
-                    "responsible": other if kind == "action" else "",
-                    "due": due or "",
-                    "due_text": "" if due else due_text,
+                    "measure": other if prefix == "goal" else "",
+                    "responsible": other if prefix == "action" else "",
+                    "due": due,
+                    "due_text": kept_text,
+                    "due_exact": exact,
                 }
             )
+    wellbeing = _read_wellbeing(answers_, found, problems)
     for key in (*(forms.review_key(g, "status") for g in goal_ids), *EXPECTED):
-        if found[key].found_by != "missing" and not answers.get(key):
-            problems.append(f"{key} is empty")
-    missing = [key for key in REQUIRED if not answers.get(key)]
-    if "held_on" not in missing and held_on is None:
-        missing.append("held_on")
+        if key in found and found[key].found_by != "missing" and not answers_.get(key):
+            problems.add(f"{key} is empty")
+    for key in REQUIRED:
+        if key != "held_on" and not answers_.get(key):
+            missing.append(f"{key} is empty")
     return Reading(
         employee_id=employee_id,
         interviewer_id=props.get("AppraisalInterviewerID", ""),
         sha256=hashlib.sha256(word.raw).hexdigest(),
         source=str(word.path),
-        answers=answers,
+        answers=answers_,
         found_by={key: answer.found_by for key, answer in found.items()},
-        held_on=held_on,
-        follow_up_date=follow_up,
+        held_on=held_on.isoformat() if held_on else None,
+        follow_up_date=follow_up or None,
+        follow_up_text=follow_up_text,
         reviews=reviews,
         goals=new_items,
-        problems=problems,
+        wellbeing=wellbeing,
+        problems=list(problems),
         missing_required=missing,
     )
+
+
+def _check_held_on(
+    held_on: dt.date,
+    planned: dt.date | None,
+    settings: Settings,
+    today: dt.date,
+    lang: str,
+    problems: _Problems,
+) -> None:
+    """Warnings for a date held that is possible but worth a look; the form is accepted."""
+    shown = locale.short_date(held_on, lang)
+    if held_on > today:
+        problems.add(f"held_on: {shown} is in the future; check the date")
+    if (settings.period_start and held_on < settings.period_start) or (
+        settings.period_end and held_on > settings.period_end
+    ):
+        problems.add(f"held_on: {shown} is outside the round's period; check the date")
+    if planned is not None and abs((held_on - planned).days) > HELD_ON_DRIFT_DAYS:
+        problems.add(
+            f"held_on: {shown} is more than {HELD_ON_DRIFT_DAYS} days from the planned "
+            f"{locale.short_date(planned, lang)}; check the date"
+        )
+
+
+def _read_wellbeing(
+    answers_: dict[str, str], found: dict[str, forms.Answer], problems: _Problems
+) -> dict[str, object] | None:
+    """The consented well-being score; a score without a "yes" is neither kept nor counted."""
+    if "wellbeing_score" not in found:
+        return None
+    score_text = answers_.get("wellbeing_score", "")
+    consent_text = answers_.get("wellbeing_consent", "")
+    if not score_text:
+        return None
+    score = answers.read_score(score_text)
+    consent = answers.read_yes_no(consent_text)
+    if score is None:
+        problems.add(f'wellbeing_score: "{score_text}" is not a score from 1 to 5; left out')
+    elif consent is not True:
+        problems.add(
+            'wellbeing_score: given without the employee\'s "yes" to its use; neither stored nor counted'
+            if consent is None
+            else 'wellbeing_score: the employee said "no" to its use; neither stored nor counted'
+        )
+    if score is None or consent is not True:
+        answers_.pop("wellbeing_score", None)  # not stored anywhere
+        return None
+    return {"score": score}
 
 
 def _goal_ids(props: dict[str, str]) -> list[str]:
@@ -247,7 +367,41 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def local_day(stamp: object) -> dt.date | None:
+    """The day of a register time stamp (UTC), or None."""
+    try:
+        return dt.datetime.fromisoformat(str(stamp)).date() if stamp else None
+    except ValueError:
+        return None
+
+
 # -- minutes -----------------------------------------------------------------------------------------
+
+
+def _return_to(round_: Round, interviewer: Employee | None) -> str:
+    """To whom the employee returns the approved minutes: HR's contact, else the interviewer."""
+    settings = round_.settings
+    for name, email in (
+        (settings.hr_contact_name, settings.hr_contact_email),
+        (interviewer.name if interviewer else "", interviewer.email if interviewer else ""),
+    ):
+        if name and email:
+            return f"{name} ({email})"
+        if name or email:
+            return name or email
+    return "HR"
+
+
+def _status_text(review: dict[str, object], statuses: dict[str, str]) -> str:
+    """A reviewed goal's new status for the minutes: the status (with its progress), or what was typed
+    when that says more or is not a status."""
+    if review.get("status_text"):
+        return str(review["status_text"])
+    status = statuses.get(str(review.get("status", "")), "")
+    progress = review.get("progress")
+    if status and review.get("status") == "in_progress" and isinstance(progress, int):
+        return f"{status} ({progress} %)"
+    return status
 
 
 def minutes_context(
@@ -257,52 +411,58 @@ def minutes_context(
     reading: Reading,
     goals: dict[str, Goal],
     lang: str,
+    meeting: Meeting | None = None,
+    made_on: dt.date | None = None,
 ) -> dict[str, object]:
-    """Everything the minutes template may use."""
+    """Everything the minutes template may use. `made_on` is the day the minutes are made (today)."""
     base = "en" if lang == "en" else "nb"
     statuses = STATUS_LABELS[base]
     types = TYPE_LABELS[base]
-    answers = reading.answers
+    answers_ = reading.answers
 
     def date_text(iso: str | None) -> str:
         return locale.medium_date(dt.date.fromisoformat(iso), lang) if iso else ""
 
     reviews = []
     for review in reading.reviews:
-        goal = goals.get(review["goal_id"])
+        goal = goals.get(str(review["goal_id"]))
         reviews.append(
             {
                 "id": review["goal_id"],
                 "description": goal.description if goal else review["goal_id"],
                 "type": types.get(goal.type, "") if goal else "",
                 "old_status": statuses.get(goal.status, "") if goal else "",
-                "status": statuses.get(review["status"], ""),
+                "status": _status_text(review, statuses),
                 "comment": review["comment"],
             }
         )
     items = []
     for item in reading.goals:
-        due = locale.short_date(dt.date.fromisoformat(item["due"]), lang) if item["due"] else item["due_text"]
-        items.append({**item, "due": due, "type": types[item["type"]]})
+        # an exact date as the language writes it; otherwise exactly what was typed
+        if item["due"] and item.get("due_exact", True):
+            due = locale.short_date(dt.date.fromisoformat(str(item["due"])), lang)
+        else:
+            due = str(item["due_text"])
+        items.append({**item, "due": due, "type": types[str(item["type"])]})
+    held_on = dt.date.fromisoformat(reading.held_on) if reading.held_on else None
+    meeting_day = held_on or (meeting.date if meeting is not None else None)
+    deadline = approval_due(meeting_day, made_on or dt.date.today(), round_.settings)
+    score = reading.wellbeing.get("score") if reading.wellbeing else None
     return {
         "language": lang,
         "round": round_context(round_.settings, lang),
         "employee": person_context(employee),
         "interviewer": person_context(interviewer),
-        "interviewer_name": answers.get("interviewer_name", ""),
+        "interviewer_name": answers_.get("interviewer_name", ""),
         "held_on": date_text(reading.held_on),
-        "employee_view": answers.get("employee_view", ""),
-        "strengths": answers.get("strengths", ""),
-        "improvements": answers.get("improvements", ""),
-        "development": answers.get("development", ""),
-        "summary": answers.get("summary", ""),
-        "follow_up_date": date_text(reading.follow_up_date),
+        **{key: answers_.get(key, "") for key in MINUTES_SECTIONS},
+        "wellbeing_score": "" if score is None else str(score),
+        "follow_up_date": reading.follow_up_text or date_text(reading.follow_up_date),
         "reviews": reviews,
         "new_goals": [i for i in items if i["id"].rsplit("-", 1)[-1].startswith("G")],
         "new_actions": [i for i in items if i["id"].rsplit("-", 1)[-1].startswith("A")],
-        "approval_due": date_text(
-            (dt.date.today() + dt.timedelta(days=round_.settings.approval_due_days)).isoformat()
-        ),
+        "approval_due": locale.medium_date(deadline, lang),
+        "approval_return_to": _return_to(round_, interviewer),
         "approval_fields": [
             {
                 "key": f.key,
@@ -331,7 +491,12 @@ def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, st
 
 
 def _read_file(
-    path: Path, round_: Round, by_id: dict[str, Employee], interviewer_of: dict[str, str]
+    path: Path,
+    round_: Round,
+    by_id: dict[str, Employee],
+    interviewer_of: dict[str, str],
+    meetings: dict[str, Meeting],
+    today: dt.date,
 ) -> tuple[FileResult, Reading | WordFile | None]:
     """Check, identify and read one returned file: the outcome so far, and the reading of a
     meeting-notes form or the returned minutes."""
@@ -346,7 +511,7 @@ def _read_file(
         if kind == "minutes":
             return outcome, word
         lang = document_language(by_id[outcome.employee_id], round_.settings)
-        return outcome, read_notes(word, round_, lang)
+        return outcome, read_notes(word, round_, lang, meetings.get(outcome.employee_id), today)
     except Refused as exc:
         outcome.messages.append(str(exc))
         return outcome, None
@@ -359,13 +524,17 @@ def collect_forms(
     templates: TemplateSet,
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
+    today: dt.date | None = None,
 ) -> CollectResult:
-    """Step 4: read every .docx under `folder`, write minutes for complete forms, update the register."""
+    """Step 4: read every .docx under `folder`, write minutes for complete forms, update the register.
+    `today` is the day the minutes are made (default: today), from which deadlines may count."""
+    today = today or dt.date.today()
     result = CollectResult()
     root = layout.round_folder(output, round_.settings.round_id)
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not _inside_output(p, output))
     by_id = {e.id: e for e in round_.employees if e.id}
     interviewer_of = _interviewers(round_)
+    meetings = _meetings(round_)
     goals_by_id = {g.id: g for g in round_.goals}
     with output_lock(root):
         register = Register(root)
@@ -373,7 +542,7 @@ def collect_forms(
         readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
         approvals: list[tuple[FileResult, WordFile]] = []
         read = parallel_map(
-            lambda i: _read_file(files[i], round_, by_id, interviewer_of),
+            lambda i: _read_file(files[i], round_, by_id, interviewer_of, meetings, today),
             len(files),
             workers,
             chunk=32,
@@ -395,6 +564,8 @@ def collect_forms(
                 by_id.get(interviewer_of.get(employee_id, "")),
                 found,
                 goals_by_id,
+                meetings.get(employee_id),
+                today,
             )
             if item is not None:
                 pending.append(item)
@@ -417,6 +588,14 @@ def _inside_output(path: Path, output: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _meetings(round_: Round) -> dict[str, Meeting]:
+    """Employee ID -> their (first) meeting."""
+    result: dict[str, Meeting] = {}
+    for meeting in round_.meetings:
+        result.setdefault(meeting.employee_id, meeting)
+    return result
 
 
 def _interviewers(round_: Round) -> dict[str, str]:
@@ -483,6 +662,8 @@ def _apply_readings(
     interviewer: Employee | None,
     found: list[tuple[FileResult, Reading]],
     goals: dict[str, Goal],
+    meeting: Meeting | None,
+    today: dt.date,
 ) -> _Minutes | None:
     """Decide what a batch's forms for one employee amount to; the minutes to write, if any."""
     distinct = {reading.content for _, reading in found}
@@ -507,19 +688,10 @@ def _apply_readings(
     first_outcome.messages.extend(reading.problems)
     if reading.missing_required:
         first_outcome.status = INCOMPLETE
-        first_outcome.messages.insert(
-            0,
-            "required: "
-            + ", ".join(
-                f"{key} is empty"
-                if not reading.answers.get(key)
-                else f'{key}: "{reading.answers[key]}" is not a date'
-                for key in reading.missing_required
-            ),
-        )
+        first_outcome.messages.insert(0, "required: " + ", ".join(reading.missing_required))
         return None
     lang = document_language(employee, round_.settings)
-    context = minutes_context(round_, employee, interviewer, reading, goals, lang)
+    context = minutes_context(round_, employee, interviewer, reading, goals, lang, meeting, today)
     template = templates.get("minutes", lang)
     properties = document_properties(round_, "minutes", employee.id, template.digest)
     properties["AppraisalSourceForm"] = reading.content
@@ -613,6 +785,7 @@ def _record_minutes(
         "answers": reading.answers,
         "reviews": reading.reviews,
         "goals": reading.goals,
+        "wellbeing": reading.wellbeing,
         "problems": reading.problems,
         "minutes": paths,
         # New minutes need a new approval: one given to the earlier minutes stays in the history.
@@ -640,23 +813,25 @@ def _apply_approval(round_: Round, register: Register, outcome: FileResult, word
             "newer minutes replaced them — send the employee the current minutes"
         )
         return
-    found = forms.read_answers(word.document_xml, list(APPROVAL_FIELDS), "nb")
-    approved_text = fold_word(found["approval.approved"].text)
+    found = forms.read_answers(word.document_xml, list(APPROVAL_FIELDS), "nb", word.numbering_xml)
+    approved_text = found["approval.approved"].text
     date_text = found["approval.date"].text
     comment = found["approval.comment"].text
     if not approved_text and not date_text:
         outcome.status = INCOMPLETE
         outcome.messages.append("the approval is not filled in (approved yes/no and date)")
         return
-    approved = True if approved_text in YES else False if approved_text in NO else None
+    approved = answers.read_yes_no(approved_text)
     problems = []
     if approved is None:
-        problems.append(f'approval.approved: "{found["approval.approved"].text}" is not yes or no')
+        problems.append(f'approval.approved: "{approved_text}" is not yes or no')
     approval_date = None
     if date_text:
-        try:
-            approval_date = parse_loose_date(date_text).isoformat()
-        except ValueError:
+        made = local_day(conversation.get("collected_at"))
+        typed = answers.read_date(date_text, made, "after")
+        if typed.date is not None and typed.exact:
+            approval_date = typed.date.isoformat()
+        else:
             problems.append(f'approval.date: "{date_text}" is not a date')
     sha = hashlib.sha256(word.raw).hexdigest()
     previous = conversation.get("approval") or {}
@@ -706,34 +881,30 @@ def example_minutes_context(round_: Round) -> dict[str, object]:
         missing_required=[],
         answers={
             "interviewer_name": invitation.interviewer.name if invitation.interviewer else "",
-            "employee_view": "…",
-            "strengths": "…",
-            "improvements": "…",
-            "development": "…",
-            "summary": "…",
+            **dict.fromkeys(MINUTES_SECTIONS, "…"),
         },
         held_on=invitation.meeting.date.isoformat() if invitation.meeting.date else None,
         follow_up_date=round_.settings.follow_up_date.isoformat() if round_.settings.follow_up_date else None,
-        reviews=[{"goal_id": g, "status": "done", "comment": "…"} for g in goal_ids],
+        follow_up_text="",
+        reviews=[
+            {"goal_id": g, "status": "done", "progress": 100, "status_text": "", "comment": "…"}
+            for g in goal_ids
+        ],
         goals=[
             {
-                "id": f"{round_.settings.round_id}-{employee.id}-G1",
-                "type": "goal",
+                "id": f"{round_.settings.round_id}-{employee.id}-{letter}1",
+                "type": kind,
                 "description": "…",
-                "measure": "…",
-                "responsible": "",
+                "measure": "…" if kind == "goal" else "",
+                "responsible": "…" if kind == "action" else "",
                 "due": "",
-                "due_text": "",
-            },
-            {
-                "id": f"{round_.settings.round_id}-{employee.id}-A1",
-                "type": "action",
-                "description": "…",
-                "measure": "",
-                "responsible": "…",
-                "due": "",
-                "due_text": "",
-            },
+                "due_text": "…",
+                "due_exact": False,
+            }
+            for kind, letter in (("goal", "G"), ("action", "A"))
         ],
+        wellbeing={"score": 4},
     )
-    return minutes_context(round_, employee, invitation.interviewer, reading, goals, invitation.lang)
+    return minutes_context(
+        round_, employee, invitation.interviewer, reading, goals, invitation.lang, invitation.meeting
+    )

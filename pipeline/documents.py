@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from . import forms
+from .deadlines import notes_due
 from .model import Employee, Goal, Meeting, Round, Settings
 from .render import locale
 
@@ -143,7 +144,11 @@ def overview_context(
     for employee, meeting in sorted(
         meetings, key=lambda pair: (pair[1].starts_at or dt.datetime.max, pair[0].id)
     ):
-        row = {**meeting_context(meeting, settings, lang), "employee": person_context(employee)}
+        row = {
+            **meeting_context(meeting, settings, lang),
+            "employee": person_context(employee),
+            "notes_due": locale.short_date(notes_due(meeting.date, settings), lang),
+        }
         rows.append(row)
         if not days or days[-1]["date"] != row["date"]:
             days.append({"date": row["date"], "date_short": row["date_short"], "meetings": []})
@@ -196,7 +201,7 @@ STATUS_LABELS = {
     },
 }
 TYPE_LABELS = {"nb": {"goal": "Mål", "action": "Tiltak"}, "en": {"goal": "Goal", "action": "Action"}}
-REVIEW_BOOKMARK_BASE = 1000  # static fields use ids below this; review rows count up from here
+REVIEW_BOOKMARK_BASE = 1000  # the review row's bookmark IDs in the template (static fields use lower ones)
 
 
 def goal_rows(goals: list[Goal], lang: str) -> list[dict[str, str]]:
@@ -204,8 +209,12 @@ def goal_rows(goals: list[Goal], lang: str) -> list[dict[str, str]]:
     labels = STATUS_LABELS[_agenda_language(lang)]
     types = TYPE_LABELS[_agenda_language(lang)]
     rows = []
-    for index, goal in enumerate(goals):
+    for row, goal in enumerate(goals, start=1):
         status_key, comment_key = forms.review_key(goal.id, "status"), forms.review_key(goal.id, "comment")
+        status_field, comment_field = (
+            forms.row_field("review", row, column, key)
+            for column, key in zip(forms.REVIEW_COLUMNS, (status_key, comment_key), strict=True)
+        )
         rows.append(
             {
                 "id": goal.id,
@@ -220,10 +229,10 @@ def goal_rows(goals: list[Goal], lang: str) -> list[dict[str, str]]:
                 "agreed_in_round": goal.agreed_in_round,
                 "key_status": status_key,
                 "key_comment": comment_key,
+                "title_status": status_field.title(lang),
+                "title_comment": comment_field.title(lang),
                 "bookmark_status": forms.bookmark_name(status_key),
                 "bookmark_comment": forms.bookmark_name(comment_key),
-                "bookmark_status_id": str(REVIEW_BOOKMARK_BASE + 2 * index),
-                "bookmark_comment_id": str(REVIEW_BOOKMARK_BASE + 2 * index + 1),
             }
         )
     return rows
@@ -243,9 +252,7 @@ def form_context(
         **_conversation_context(round_, employee, meeting, interviewer, lang),
         "goals": goal_rows(goals, lang),
         "statuses": list(STATUS_LABELS[_agenda_language(lang)].values()),
-        "minutes_due": locale.medium_date(
-            meeting.date + dt.timedelta(days=settings.minutes_due_days) if meeting.date else None, lang
-        ),
+        "minutes_due": locale.medium_date(notes_due(meeting.date, settings), lang),
     }
 
 

@@ -65,6 +65,8 @@ TEXT = {
         "none": "(ingen)",
         "chart": "Fullført per avdeling",
         "not_approved": "Medarbeideren godkjente ikke referatet{date}",
+        "due_approximate": "Frist oppgitt som «{text}»",
+        "due_not_a_date": "Frist: «{text}» (ikke en dato)",
     },
     "en": {
         "overview_note": "Figures as of {date}, from the workbook, the minutes and the edits in this file. "
@@ -85,6 +87,8 @@ TEXT = {
         "none": "(none)",
         "chart": "Completion by department",
         "not_approved": "The employee did not approve the minutes{date}",
+        "due_approximate": "Due date given as “{text}”",
+        "due_not_a_date": "Due: “{text}” (not a date)",
     },
 }
 

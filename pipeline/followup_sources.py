@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import deadlines
 from .errors import OutputError
 from .followup_book import TEXT
 from .followup_merge import (
@@ -198,7 +199,9 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
             status = review.get("status") or status
             comment = review.get("comment") or comment
             updated = local_date(stamp, sources.zone)
-            if review.get("status") == "done":
+            if isinstance(review.get("progress"), int):
+                progress = review["progress"]  # typed with the status: `pågår (ca. 50 %)`
+            elif review.get("status") == "done":
                 progress = 100  # the review says done: the percentage follows
         values = _goal_values(sources, notes, where, goal.id, goal.employee_id, goal.type, goal.description)
         values.update(
@@ -229,14 +232,22 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
             values = _goal_values(
                 sources, notes, where, goal_id, employee_id, kind, str(item.get("description", ""))
             )
-            due = iso_date(item.get("due")) or (notes.fit(cell_text(item.get("due_text", "")), where) or None)
+            # The date column holds dates only: a due date typed as a week, a month or a quarter is its
+            # last day, marked in the comment; one that is no date at all ("snart") stays in the
+            # comment as typed (collect warned about it once).
+            due = iso_date(item.get("due"))
+            typed = cell_text(item.get("due_text", ""))
+            comment = None
+            if typed:
+                note = "due_approximate" if due else "due_not_a_date"
+                comment = notes.fit(TEXT[lang][note].format(text=typed), where)
             values.update(
                 measure=notes.fit(cell_text(item.get("measure", "")), where),
                 responsible=notes.fit(cell_text(item.get("responsible", "")), where),
                 due=due,
                 status="not_started",
                 progress=None,
-                comment=None,
+                comment=comment,
                 agreed_in=sources.round_.settings.round_id,
                 last_updated=stamp,
             )
@@ -284,13 +295,10 @@ def derive_conversation(row: Row, sources: Sources, today: dt.date) -> None:
     else:
         stage = "unscheduled"
     values["stage"] = stage
-    minutes_due = (
-        meeting_day + dt.timedelta(days=settings.minutes_due_days)
-        if isinstance(meeting_day, dt.date)
-        else None
-    )
-    approval_due = (
-        received + dt.timedelta(days=settings.approval_due_days) if isinstance(received, dt.date) else None
+    meeting_day = meeting_day if isinstance(meeting_day, dt.date) else None
+    minutes_due = deadlines.notes_due(meeting_day, settings)
+    approval_due = deadlines.approval_due(
+        meeting_day, received if isinstance(received, dt.date) else None, settings
     )
     values["minutes_due"] = minutes_due
     values["approval_due"] = approval_due

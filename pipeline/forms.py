@@ -1,20 +1,21 @@
 """The fillable forms' fields: their keys, how they are written into Word, and how they are read back.
 
-One definition for writer and reader. Each answer is an inline plain-text content control (`w:sdt`)
-whose alias and tag are the same stable, language-independent key (`strengths`, `goal.3.due`,
-`review.<goal id>.status`), wrapped in a bookmark whose name is derived from the key, and placed in a
-table cell of its own under its label. That survives the editors managers use:
+One definition for writer and reader. Each answer (form version 2, docs/forms.md) is
 
-* Word keeps everything;
-* LibreOffice 7.4 drops `w:tag` and `w:showingPlcHdr` but keeps `w:alias` on text controls, and keeps
-  bookmarks; a paragraph break typed in a field ends the control there and the rest follows inside the
-  bookmark, which is why a control's answer is its bookmark's text when that holds more;
-* if a control is deleted and the answer typed in its place, the bookmark or the cell under the label
-  still finds it (reported as found "by bookmark" / "by layout").
+* an inline **rich-text content control** (`w:sdt` without `w:text`): Word shows its title (`w:alias`),
+  a human label in the form's language such as "Oppsummering" or "Mål 1 – frist", and keeps its
+  `w:tag`, the stable, language-independent key (`summary`, `goal.1.due`, `review.<goal id>.status`);
+* wrapped in a **bookmark** whose name is derived from the key: LibreOffice 7.4 drops a rich-text
+  control's tag and alias but keeps bookmarks, so the bookmark is the identity both editors keep;
+* alone in a **table cell** of its own, under its label (single answers) or in its column of a table of
+  repeating rows (earlier goals under review, new goals, new actions).
 
-Inline plain-text controls (multi-line) hold line breaks inside one paragraph in Word; LibreOffice 7.4
-loses them (the lines run together). Dates and statuses are plain text too, since LibreOffice flattens
-date and drop-down controls. The keys, and what LibreOffice keeps and loses, are in docs/forms.md.
+The reader reads the **whole cell**: whatever a person typed there (inside the control, beside it,
+after it, in further paragraphs, where a deleted control stood) is the answer, in document order, with
+paragraphs and line breaks as lines. Hint texts are recognised by their text, whatever the placeholder
+flag says. Rich text rather than plain text because LibreOffice 7.4 writes a line break typed inside a
+plain-text control as nothing; in a rich-text control it keeps it. Forms of version 1 (plain-text
+controls, alias = tag = key) are read by the same code.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 NEW_ROWS = 5  # rows for new goals and for new actions on the meeting-notes form
 FORM_KINDS = ("employee_preparation", "manager_preparation", "meeting_notes")
+LANGS = ("nb", "en")  # the languages forms are written in (nn reads the nb forms)
 
 
 @dataclass(frozen=True)
@@ -36,19 +38,34 @@ class Field:
     """One answer on a form."""
 
     key: str
-    kind: str  # text | date | status
+    kind: str  # text | date | status | score | yesno
     label_nb: str
     label_en: str
     placeholder_nb: str
     placeholder_en: str
+    title_nb: str = ""  # the control's title (w:alias) when it differs from the label
+    title_en: str = ""
+    group: str = ""  # review | goal | action: one cell of a table of repeating rows
+    row: int = 0  # 1-based row among the group's rows
+    column: int = 0  # 0-based column among the group's fields
 
     def label(self, lang: str) -> str:
-        """The label shown above the answer."""
+        """The label shown above the answer (or the column's header)."""
         return self.label_en if lang == "en" else self.label_nb
 
     def placeholder(self, lang: str) -> str:
         """The guidance shown in the empty answer."""
         return self.placeholder_en if lang == "en" else self.placeholder_nb
+
+    def title(self, lang: str) -> str:
+        """The field's title as Word shows it on the control: a label unique in the form."""
+        title = self.title_en if lang == "en" else self.title_nb
+        return title or self.label(lang)
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """The field's hint in every language the forms are written in."""
+        return (self.placeholder_nb, self.placeholder_en)
 
 
 def _text(key: str, label_nb: str, label_en: str, hint_nb: str, hint_en: str) -> Field:
@@ -57,6 +74,7 @@ def _text(key: str, label_nb: str, label_en: str, hint_nb: str, hint_en: str) ->
 
 DATE_HINT = ("dd.mm.åååå", "dd/mm/yyyy")  # as `meeting.date_short` writes dates in each language
 STATUS_HINT = ("ikke startet / pågår / fullført / avbrutt", "not started / in progress / done / cancelled")
+YES_NO_HINT = ("ja / nei", "yes / no")
 
 EMPLOYEE_PREPARATION = (
     _text(
@@ -148,9 +166,12 @@ MANAGER_PREPARATION = (
     ),
 )
 
-NOTES_FIELDS = (
+# The meeting-notes form, in the order of the conversation (SPEC §5).
+NOTES_OPENING = (
     Field("held_on", "date", "Samtalen ble holdt", "Date held", *DATE_HINT),
     _text("interviewer_name", "Samtaleleder", "Interviewer", "Ditt navn", "Your name"),
+)
+NOTES_CONVERSATION = (
     _text(
         "employee_view",
         "Medarbeiderens syn",
@@ -180,6 +201,48 @@ NOTES_FIELDS = (
         "What development was agreed?",
     ),
     _text(
+        "wellbeing",
+        "Trivsel, arbeidsmiljø og arbeidsbelastning",
+        "Well-being, working environment and workload",
+        "Hvordan har medarbeideren det på jobb? Hvordan er arbeidsmengden?",
+        "How is the employee doing at work? How is the workload?",
+    ),
+    _text(
+        "cooperation",
+        "Samarbeidet med lederen (tilbakemelding til lederen)",
+        "Cooperation with the manager (feedback to the manager)",
+        "Hva fungerer i samarbeidet, og hva kan lederen gjøre annerledes?",
+        "What works in the cooperation, and what could the manager do differently?",
+    ),
+    _text(
+        "career",
+        "Kompetanse- og karriereønsker",
+        "Competence and career wishes",
+        "Hvilke ønsker har medarbeideren for kompetanse og karriere framover?",
+        "What does the employee wish for in competence and career?",
+    ),
+)
+NOTES_SCORE = (
+    Field(
+        "wellbeing_score",
+        "score",
+        "Trivsel på en skala fra 1 til 5 (valgfritt)",
+        "Well-being on a scale of 1 to 5 (optional)",
+        "1 = svært lav, 5 = svært høy",
+        "1 = very low, 5 = very high",
+    ),
+    Field(
+        "wellbeing_consent",
+        "yesno",
+        "Kan tallet brukes, uten navn, i tall for ledelsen? (ja/nei)",
+        "May the score be used, without the employee's name, in figures for leadership? (yes/no)",
+        *YES_NO_HINT,
+        title_nb="Trivsel – samtykke",
+        title_en="Well-being – consent",
+    ),
+)
+NOTES_CLOSING = (
+    _text(
         "summary",
         "Oppsummering",
         "Summary",
@@ -188,6 +251,7 @@ NOTES_FIELDS = (
     ),
     Field("follow_up_date", "date", "Neste oppfølging", "Next follow-up", *DATE_HINT),
 )
+NOTES_FIELDS = (*NOTES_OPENING, *NOTES_CONVERSATION, *NOTES_SCORE, *NOTES_CLOSING)
 
 REVIEW_COLUMNS = (
     Field("status", "status", "Ny status", "New status", *STATUS_HINT),
@@ -209,11 +273,43 @@ ACTION_COLUMNS = (
     _text("owner", "Ansvarlig", "Responsible", "Hvem?", "Who?"),
     Field("due", "date", "Frist", "Due", *DATE_HINT),
 )
+GROUP_COLUMNS = {"review": REVIEW_COLUMNS, "goal": GOAL_COLUMNS, "action": ACTION_COLUMNS}
+# A row's name in the fields' titles: "Mål 2 – frist", "Tidligere mål/tiltak 1 – ny status"
+GROUP_TITLES = {
+    "review": ("Tidligere mål/tiltak", "Earlier goal/action"),
+    "goal": ("Mål", "Goal"),
+    "action": ("Tiltak", "Action"),
+}
 
 
 def review_key(goal_id: str, column: str) -> str:
     """`review.<goal id>.status` / `.comment`."""
     return f"review.{goal_id}.{column}"
+
+
+def row_field(group: str, row: int, column: Field, key: str) -> Field:
+    """One cell of a table of repeating rows, titled after its row ("Mål 2 – frist")."""
+    index = GROUP_COLUMNS[group].index(column)
+    names = GROUP_TITLES[group]
+    titles = []
+    for lang_index, lang in enumerate(LANGS):
+        title = f"{names[lang_index]} {row}"
+        if index or group == "review":
+            title += f" – {column.label(lang).lower()}"
+        titles.append(title)
+    return Field(
+        key,
+        column.kind,
+        column.label_nb,
+        column.label_en,
+        column.placeholder_nb,
+        column.placeholder_en,
+        title_nb=titles[0],
+        title_en=titles[1],
+        group=group,
+        row=row,
+        column=index,
+    )
 
 
 def form_fields(kind: str, goal_ids: list[str] | tuple[str, ...] = ()) -> list[Field]:
@@ -224,23 +320,18 @@ def form_fields(kind: str, goal_ids: list[str] | tuple[str, ...] = ()) -> list[F
         return list(MANAGER_PREPARATION)
     if kind != "meeting_notes":
         raise ValueError(f"unknown form kind {kind!r}")
-    fields = list(NOTES_FIELDS[:2])
-    for goal_id in goal_ids:
+    fields = list(NOTES_OPENING)
+    for row, goal_id in enumerate(goal_ids, start=1):
         for column in REVIEW_COLUMNS:
-            fields.append(_keyed(column, review_key(goal_id, column.key)))
-    fields += NOTES_FIELDS[2:6]
-    for prefix, columns in (("goal", GOAL_COLUMNS), ("action", ACTION_COLUMNS)):
+            fields.append(row_field("review", row, column, review_key(goal_id, column.key)))
+    fields += NOTES_CONVERSATION
+    fields += NOTES_SCORE
+    for group, columns in (("goal", GOAL_COLUMNS), ("action", ACTION_COLUMNS)):
         for n in range(1, NEW_ROWS + 1):
             for column in columns:
-                fields.append(_keyed(column, f"{prefix}.{n}.{column.key}"))
-    fields += NOTES_FIELDS[6:]
+                fields.append(row_field(group, n, column, f"{group}.{n}.{column.key}"))
+    fields += NOTES_CLOSING
     return fields
-
-
-def _keyed(column: Field, key: str) -> Field:
-    return Field(
-        key, column.kind, column.label_nb, column.label_en, column.placeholder_nb, column.placeholder_en
-    )
 
 
 def bookmark_name(key: str) -> str:
@@ -248,9 +339,8 @@ def bookmark_name(key: str) -> str:
     return "apr_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
-PLACEHOLDERS = {
-    f.placeholder(lang)
-    for lang in ("nb", "en")
+PLACEHOLDERS = frozenset(
+    hint
     for f in (
         *EMPLOYEE_PREPARATION,
         *MANAGER_PREPARATION,
@@ -259,23 +349,25 @@ PLACEHOLDERS = {
         *GOAL_COLUMNS,
         *ACTION_COLUMNS,
     )
-}
+    for hint in f.hints
+)
 
 
 # -- writing -----------------------------------------------------------------------------------------
 
 
 def control_xml(
-    key: str, placeholder: str, bookmark: str, bookmark_id: str, value: str = "", run_properties: str = ""
+    key: str, title: str, placeholder: str, bookmark: str, bookmark_id: str, value: str = ""
 ) -> str:
-    """An inline plain-text content control in its bookmark, as WordprocessingML run-level XML.
+    """An inline rich-text content control in its bookmark, as WordprocessingML run-level XML.
 
-    Arguments are inserted as they are, so a template may pass Jinja expressions
-    (`review.{{ g.id }}.status`); plain values must already be XML-escaped.
-    An empty `value` shows the placeholder (`w:showingPlcHdr`).
+    Arguments are inserted as they are, so a template may pass Jinja expressions (`{{g.key_status}}`);
+    plain values must already be XML-escaped. An empty `value` shows the placeholder (`w:showingPlcHdr`,
+    in Word's `Placeholder Text` style). The control may not be deleted in Word (`sdtLocked`), only its
+    content edited.
     """
     if value:
-        content = f'<w:r>{run_properties}<w:t xml:space="preserve">{value}</w:t></w:r>'
+        content = f'<w:r><w:t xml:space="preserve">{value}</w:t></w:r>'
         showing = ""
     else:
         content = (
@@ -285,8 +377,8 @@ def control_xml(
         showing = "<w:showingPlcHdr/>"
     return (
         f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{bookmark}"/>'
-        f'<w:sdt><w:sdtPr>{run_properties}<w:alias w:val="{key}"/><w:tag w:val="{key}"/>'
-        f'{showing}<w:text w:multiLine="1"/></w:sdtPr>'
+        f'<w:sdt><w:sdtPr><w:alias w:val="{title}"/><w:tag w:val="{key}"/>'
+        f'<w:lock w:val="sdtLocked"/>{showing}</w:sdtPr>'
         f"<w:sdtContent>{content}</w:sdtContent></w:sdt>"
         f'<w:bookmarkEnd w:id="{bookmark_id}"/>'
     )
@@ -296,6 +388,7 @@ def static_control_xml(field: Field, lang: str, bookmark_id: int, value: str = "
     """A control for a fixed key (not inside a template loop), with escaped texts."""
     return control_xml(
         xml_escape(field.key),
+        xml_escape(field.title(lang), {'"': "&quot;"}),
         xml_escape(field.placeholder(lang)),
         bookmark_name(field.key),
         str(bookmark_id),
@@ -305,44 +398,22 @@ def static_control_xml(field: Field, lang: str, bookmark_id: int, value: str = "
 
 # -- reading -----------------------------------------------------------------------------------------
 
+_P, _T, _BR, _CR, _TAB, _TC, _SDT = (f"{{{W}}}{n}" for n in ("p", "t", "br", "cr", "tab", "tc", "sdt"))
+_DEL, _MOVE_FROM, _R = f"{{{W}}}del", f"{{{W}}}moveFrom", f"{{{W}}}r"
+_BM_START, _BM_END = f"{{{W}}}bookmarkStart", f"{{{W}}}bookmarkEnd"
+_NO_BREAK_HYPHEN = f"{{{W}}}noBreakHyphen"
+_VAL, _ID, _NAME = f"{{{W}}}val", f"{{{W}}}id", f"{{{W}}}name"
+
 
 @dataclass(frozen=True)
 class Answer:
     """One field as read from a returned form."""
 
     key: str
-    text: str  # normalised; empty when the field shows its placeholder
-    found_by: str  # tag | alias | bookmark | layout | missing
-
-
-def _text_of(element: etree._Element) -> str:
-    """All text inside an element as a person sees it: runs, breaks, tabs, paragraphs, insertions and
-    field results; deleted text and field codes left out."""
-    parts: list[str] = []
-    first_paragraph = True
-    for node in element.iter():
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == f"{{{W}}}p":
-            if not first_paragraph:
-                parts.append("\n")
-            first_paragraph = False
-        elif tag == f"{{{W}}}t":
-            if not _inside(node, "del"):
-                parts.append(node.text or "")
-        elif tag in (f"{{{W}}}br", f"{{{W}}}cr"):
-            parts.append("\n")
-        elif tag == f"{{{W}}}tab" and _inside(node, "r"):
-            parts.append("\t")
-    return "".join(parts)
-
-
-def _inside(node: etree._Element, local: str) -> bool:
-    parent = node.getparent()
-    while parent is not None:
-        if parent.tag == f"{{{W}}}{local}":
-            return True
-        parent = parent.getparent()
-    return False
+    text: str  # normalised; hints removed; empty when nothing was typed
+    found_by: str  # how the field's place was found: tag | bookmark | alias | layout | missing
+    control: bool = False  # the field's content control is still there
+    beside: bool = False  # some of the text was typed outside the control (beside it, after it)
 
 
 def normalise(text: str) -> str:
@@ -351,10 +422,17 @@ def normalise(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def _is_placeholder(sdt: etree._Element, text: str, hints: set[str]) -> bool:
-    if sdt.find("w:sdtPr/w:showingPlcHdr", NS) is not None:
-        return True
-    return text in hints
+def strip_hints(text: str, own: tuple[str, ...], every: frozenset[str]) -> str:
+    """`text` without hint texts: the field's own hints wherever they stand (a person may type beside
+    one), and any other hint the tool writes where it stands alone on a line."""
+    for hint in sorted(own, key=len, reverse=True):
+        if hint and hint in text:
+            text = text.replace(hint, " ")
+    text = normalise(text)
+    if not text:
+        return ""
+    lines = [line for line in text.split("\n") if line not in every and line not in own]
+    return normalise("\n".join(lines))
 
 
 def safe_parser() -> etree.XMLParser:
@@ -362,112 +440,254 @@ def safe_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
-def read_answers(document_xml: bytes, fields: list[Field], lang: str) -> dict[str, Answer]:
-    """Find each field's answer in a form's word/document.xml: by tag, else alias, else bookmark, else
-    the table cell under its label. `document_xml` must come from a parser that refuses DTDs."""
+@dataclass
+class Numbering:
+    """How list paragraphs are numbered (word/numbering.xml): numId and level -> number format."""
+
+    formats: dict[tuple[str, str], str]
+
+    @classmethod
+    def parse(cls, numbering_xml: bytes | None) -> Numbering:
+        """Read numbering.xml (never trusted: a part that cannot be parsed gives bullets for all)."""
+        formats: dict[tuple[str, str], str] = {}
+        if not numbering_xml:
+            return cls(formats)
+        try:
+            root = etree.fromstring(numbering_xml, safe_parser())
+        except etree.XMLSyntaxError:
+            return cls(formats)
+        abstract: dict[str, dict[str, str]] = {}
+        for node in root.iterfind("w:abstractNum", NS):
+            levels = {}
+            for level in node.iterfind("w:lvl", NS):
+                fmt = level.find("w:numFmt", NS)
+                levels[level.get(f"{{{W}}}ilvl", "0")] = (
+                    fmt.get(_VAL, "bullet") if fmt is not None else "bullet"
+                )
+            abstract[node.get(f"{{{W}}}abstractNumId", "")] = levels
+        for num in root.iterfind("w:num", NS):
+            ref = num.find("w:abstractNumId", NS)
+            levels = abstract.get(ref.get(_VAL, "") if ref is not None else "", {})
+            for ilvl, fmt in levels.items():
+                formats[(num.get(f"{{{W}}}numId", ""), ilvl)] = fmt
+        return cls(formats)
+
+    def format_of(self, num_id: str, ilvl: str) -> str:
+        """`bullet`, `decimal`, `lowerLetter`, ... (bullet when unknown)."""
+        return self.formats.get((num_id, ilvl), "bullet")
+
+
+def _list_marker(paragraph: etree._Element, numbering: Numbering, counters: dict) -> str:
+    """The marker a list paragraph shows (`• `, `1. `, `a. `), or "" when it is not in a list."""
+    num_pr = paragraph.find("w:pPr/w:numPr", NS)
+    if num_pr is None:
+        return ""
+    num_id_el, ilvl_el = num_pr.find("w:numId", NS), num_pr.find("w:ilvl", NS)
+    num_id = num_id_el.get(_VAL, "") if num_id_el is not None else ""
+    ilvl = ilvl_el.get(_VAL, "0") if ilvl_el is not None else "0"
+    if num_id == "0":  # numbering switched off on this paragraph
+        return ""
+    indent = "  " * min(int(ilvl) if ilvl.isdigit() else 0, 4)
+    fmt = numbering.format_of(num_id, ilvl)
+    if fmt in ("bullet", "none"):
+        return indent + "• "
+    count = counters[(num_id, ilvl)] = counters.get((num_id, ilvl), 0) + 1
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = "abcdefghijklmnopqrstuvwxyz"[(count - 1) % 26]
+        return f"{indent}{letter.upper() if fmt == 'upperLetter' else letter}. "
+    return f"{indent}{count}. "
+
+
+def _read_region(region: etree._Element, bookmark: str, numbering: Numbering) -> tuple[str, str, bool]:
+    """The text in a cell (or a lone control) as a person sees it, in document order, and the part of
+    it that is inside a content control or the field's bookmark; whether a control is there.
+
+    Runs, line breaks, tabs, paragraphs (as lines, list paragraphs with their marker), tracked
+    insertions and field results are read; deleted text, moved-away text and field codes are not."""
+    every: list[str] = []
+    inner: list[str] = []
+    in_sdt = in_del = 0
+    open_ids: set[str] = set()
+    first_paragraph = True
+    has_control = False
+    counters: dict = {}
+    for event, node in etree.iterwalk(region, events=("start", "end")):
+        tag = node.tag
+        if event == "end":
+            if tag == _SDT:
+                in_sdt -= 1
+            elif tag in (_DEL, _MOVE_FROM):
+                in_del -= 1
+            continue
+        if tag == _SDT:
+            in_sdt += 1
+            has_control = True
+            continue
+        if tag in (_DEL, _MOVE_FROM):
+            in_del += 1
+            continue
+        piece = None
+        if tag == _T:
+            if not in_del:
+                piece = node.text or ""
+        elif tag in (_BR, _CR):
+            if not in_del:
+                piece = "\n"
+        elif tag == _TAB:
+            if node.getparent() is not None and node.getparent().tag == _R and not in_del:
+                piece = "\t"
+        elif tag == _NO_BREAK_HYPHEN:
+            piece = "-"
+        elif tag == _P:
+            piece = ("" if first_paragraph else "\n") + _list_marker(node, numbering, counters)
+            first_paragraph = False
+        elif tag == _BM_START:
+            if node.get(_NAME) == bookmark:
+                open_ids.add(node.get(_ID, ""))
+            continue
+        elif tag == _BM_END:
+            open_ids.discard(node.get(_ID, ""))
+            continue
+        if piece:
+            every.append(piece)
+            # a new paragraph counts as inside when the field goes on in it (Word's block-level control
+            # of several paragraphs, LibreOffice's bookmark that carries on after the control)
+            if in_sdt or open_ids:
+                inner.append(piece)
+            elif tag == _P:
+                inner.append("\n")
+    return "".join(every), "".join(inner), has_control
+
+
+def _ancestor(node: etree._Element, tag: str) -> etree._Element | None:
+    parent = node.getparent()
+    while parent is not None:
+        if parent.tag == tag:
+            return parent
+        parent = parent.getparent()
+    return None
+
+
+def read_answers(
+    document_xml: bytes,
+    fields: list[Field],
+    lang: str,
+    numbering_xml: bytes | None = None,
+) -> dict[str, Answer]:
+    """Find each field's place in a form's word/document.xml and read what was typed there.
+
+    The place is found by the control's tag (Word keeps it), else the field's bookmark (Word and
+    LibreOffice keep it), else the control's title (a human label, or the key on forms of version 1),
+    else the layout: the cell under the field's label, or its row and column in a table of repeating
+    rows. The whole cell is read (see `_read_region`); hint texts are removed by their text.
+    `document_xml` must come from a parser that refuses DTDs (`intake`)."""
     root = etree.fromstring(document_xml, safe_parser())
+    numbering = Numbering.parse(numbering_xml)
     by_tag: dict[str, etree._Element] = {}
     by_alias: dict[str, etree._Element] = {}
-    for sdt in root.iter(f"{{{W}}}sdt"):
-        tag = sdt.find("w:sdtPr/w:tag", NS)
-        alias = sdt.find("w:sdtPr/w:alias", NS)
+    bookmarks: dict[str, etree._Element] = {}
+    for node in root.iter(_SDT, _BM_START):
+        if node.tag == _BM_START:
+            name = node.get(_NAME, "")
+            if name.startswith("apr_"):
+                bookmarks.setdefault(name, node)
+            continue
+        properties = node.find("w:sdtPr", NS)
+        if properties is None:
+            continue
+        tag = properties.find("w:tag", NS)
+        alias = properties.find("w:alias", NS)
         if tag is not None:
-            by_tag.setdefault(tag.get(f"{{{W}}}val", ""), sdt)
+            by_tag.setdefault(tag.get(_VAL, ""), node)
         if alias is not None:
-            by_alias.setdefault(alias.get(f"{{{W}}}val", ""), sdt)
-    walked: dict[str, str] | None = None
-
-    def bookmark_text(key: str) -> str | None:
-        # Walking the whole document for bookmarks is the reader's slowest part, and a form Word saved
-        # (every field found by its tag, whole) never needs it: walk only when asked, and once.
-        nonlocal walked
-        if walked is None:
-            walked = _bookmark_texts(root)
-        return walked.get(bookmark_name(key))
-
-    # the forms' hint texts and those of the fields asked for (defined elsewhere, such as the minutes'
-    # approval fields): LibreOffice drops the placeholder flag and keeps the hint as text
-    hints = PLACEHOLDERS | {hint for f in fields for hint in (f.placeholder_nb, f.placeholder_en)}
+            by_alias.setdefault(alias.get(_VAL, "").strip().casefold(), node)
+    every_hint = PLACEHOLDERS | {hint for f in fields for hint in f.hints}
+    layout = _Layout(root)
     answers: dict[str, Answer] = {}
     for field in fields:
-        for source, sdt in (("tag", by_tag.get(field.key)), ("alias", by_alias.get(field.key))):
-            if sdt is not None:
-                content = sdt.find("w:sdtContent", NS)
-                text = normalise(_text_of(content)) if content is not None else ""
-                text = "" if _is_placeholder(sdt, text, hints) else text
-                # LibreOffice ends a control at a paragraph break typed inside it and writes the rest
-                # after it, still inside the bookmark around the control: the bookmark holds it all.
-                spanned = bookmark_text(field.key) if text and source == "alias" else None
-                if spanned is not None:
-                    spanned = normalise(spanned)
-                    if len(spanned) > len(text) and spanned.startswith(text):
-                        text = spanned
-                answers[field.key] = Answer(field.key, text, source)
+        found_by, anchor = "missing", None
+        candidates = (
+            ("tag", by_tag.get(field.key)),
+            ("bookmark", bookmarks.get(bookmark_name(field.key))),
+            ("alias", _by_title(by_alias, field)),
+        )
+        for how, node in candidates:
+            if node is not None:
+                found_by, anchor = how, node
                 break
+        if anchor is not None:
+            region = _ancestor(anchor, _TC)
+            if region is None:  # not in a table (an edited template): the control alone
+                region = anchor if anchor.tag == _SDT else anchor.getparent()
         else:
-            kept = bookmark_text(field.key)
-            kept = None if kept is None else normalise(kept)
-            if kept and kept not in hints:
-                answers[field.key] = Answer(field.key, kept, "bookmark")
-                continue
-            # An empty bookmark: the control went with its text, and an answer typed beside it is
-            # still in the cell under the label.
-            found = _under_label(root, field, lang)
-            found = "" if found in hints else found
-            if found or (found is not None and kept is None):
-                answers[field.key] = Answer(field.key, found, "layout")
-            elif kept is not None:
-                answers[field.key] = Answer(field.key, "", "bookmark")
-            else:
-                answers[field.key] = Answer(field.key, "", "missing")
+            region = layout.cell(field)
+            if region is not None:
+                found_by = "layout"
+        if region is None:
+            answers[field.key] = Answer(field.key, "", "missing")
+            continue
+        every, inner, has_control = _read_region(region, bookmark_name(field.key), numbering)
+        text = strip_hints(every, field.hints, every_hint)
+        inside = strip_hints(inner, field.hints, every_hint) if has_control else ""
+        beside = has_control and bool(text) and text != inside
+        answers[field.key] = Answer(field.key, text, found_by, control=has_control, beside=beside)
     return answers
 
 
-def _bookmark_texts(root: etree._Element) -> dict[str, str]:
-    """Text between each bookmark's start and end, in document order."""
-    open_names: dict[str, str] = {}  # id -> name
-    collected: dict[str, list[str]] = {}
-    paragraph_seen: dict[str, bool] = {}
-    for node in root.iter():
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == f"{{{W}}}bookmarkStart":
-            name = node.get(f"{{{W}}}name", "")
-            if name.startswith("apr_"):
-                # LibreOffice splits a bookmark over a control of several paragraphs in two with one
-                # name, the first never ended: the second goes on with the first
-                if name not in open_names.values():
-                    collected[name] = []
-                    # started inside a paragraph: the next paragraph begins a new line
-                    paragraph_seen[name] = _inside(node, "p")
-                open_names[node.get(f"{{{W}}}id", "")] = name
-        elif tag == f"{{{W}}}bookmarkEnd":
-            ended = open_names.pop(node.get(f"{{{W}}}id", ""), None)
-            for other in [i for i, name in open_names.items() if name == ended]:
-                del open_names[other]
-        elif open_names:
-            for name in set(open_names.values()):
-                if tag == f"{{{W}}}t" and not _inside(node, "del"):
-                    collected[name].append(node.text or "")
-                elif tag in (f"{{{W}}}br", f"{{{W}}}cr"):
-                    collected[name].append("\n")
-                elif tag == f"{{{W}}}p":
-                    if paragraph_seen[name]:
-                        collected[name].append("\n")
-                    paragraph_seen[name] = True
-    return {name: "".join(parts) for name, parts in collected.items()}
-
-
-def _under_label(root: etree._Element, field: Field, lang: str) -> str | None:
-    """The text of the table cell below the cell holding the field's label (single fields only)."""
-    labels = {normalise(field.label_nb).casefold(), normalise(field.label_en).casefold()}
-    for table in root.iter(f"{{{W}}}tbl"):
-        rows = table.findall("w:tr", NS)
-        for index, row in enumerate(rows[:-1]):
-            cells = row.findall("w:tc", NS)
-            if len(cells) != 1:
-                continue
-            if normalise(_text_of(cells[0])).rstrip(":").casefold() in labels:
-                below = rows[index + 1].findall("w:tc", NS)
-                if len(below) == 1:
-                    return normalise(_text_of(below[0]))
+def _by_title(by_alias: dict[str, etree._Element], field: Field) -> etree._Element | None:
+    """The control titled with the field's key (version 1) or its title in either language."""
+    for name in (field.key, *(field.title(lang) for lang in LANGS)):
+        node = by_alias.get(name.strip().casefold())
+        if node is not None:
+            return node
     return None
+
+
+class _Layout:
+    """Finding a field's cell by the form's layout, for when its control and bookmark are both gone:
+    the cell under a one-cell row holding its label, or its row and column in the table of its group."""
+
+    def __init__(self, root: etree._Element):
+        self.root = root
+        self._tables: list[tuple[list[etree._Element], list[list[etree._Element]]]] | None = None
+
+    def tables(self) -> list[tuple[list[etree._Element], list[list[etree._Element]]]]:
+        """Every table's rows and their cells (read once, when first needed)."""
+        if self._tables is None:
+            self._tables = []
+            for table in self.root.iter(f"{{{W}}}tbl"):
+                rows = table.findall("w:tr", NS)
+                self._tables.append((rows, [row.findall("w:tc", NS) for row in rows]))
+        return self._tables
+
+    def cell(self, field: Field) -> etree._Element | None:
+        """The cell where the field's answer belongs, or None."""
+        if field.group:
+            return self._grid_cell(field)
+        labels = {normalise(field.label_nb).casefold(), normalise(field.label_en).casefold()}
+        for _rows, cells in self.tables():
+            for index, row in enumerate(cells[:-1]):
+                if len(row) == 1 and _cell_label(row[0]) in labels:
+                    below = cells[index + 1]
+                    if len(below) == 1:
+                        return below[0]
+        return None
+
+    def _grid_cell(self, field: Field) -> etree._Element | None:
+        columns = GROUP_COLUMNS[field.group]
+        for lang in LANGS:
+            headers = [normalise(c.label(lang)).casefold() for c in columns]
+            for _rows, cells in self.tables():
+                for index, row in enumerate(cells):
+                    texts = [_cell_label(c) for c in row]
+                    if len(texts) >= len(headers) and texts[len(texts) - len(headers) :] == headers:
+                        data = [r for r in cells[index + 1 :] if len(r) == len(row)]
+                        if field.row <= len(data):
+                            return data[field.row - 1][len(row) - len(headers) + field.column]
+                        return None
+        return None
+
+
+def _cell_label(cell: etree._Element) -> str:
+    every, _inner, _control = _read_region(cell, "", Numbering({}))
+    return normalise(every).rstrip(":").casefold()

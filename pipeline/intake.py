@@ -42,6 +42,7 @@ class WordFile:
     document_xml: bytes
     properties: dict[str, str]
     raw: bytes
+    numbering_xml: bytes = b""  # how lists are numbered, so a pasted list reads with its markers
 
 
 def skip_reason(path: Path) -> str | None:
@@ -114,6 +115,7 @@ def open_word_file(path: Path) -> WordFile:
             raise Refused("a macro-enabled document (.docm); save it as a plain .docx and send it again")
         document_xml = archive.read("word/document.xml")
         custom = archive.read("docProps/custom.xml") if "docProps/custom.xml" in names else b""
+        numbering = archive.read("word/numbering.xml") if "word/numbering.xml" in names else b""
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error):
         raise Refused(
             "the document is damaged or incomplete; save it again in Word and send it again"
@@ -123,7 +125,9 @@ def open_word_file(path: Path) -> WordFile:
         raise Refused(
             "its document body declares a DTD or entities, which Word never writes; not read for safety"
         )
-    return WordFile(path, document_xml, read_custom_properties(custom), raw)
+    if b"<!DOCTYPE" in numbering[:4096] or b"<!ENTITY" in numbering:
+        numbering = b""  # never parsed with a DTD; lists then read with bullets
+    return WordFile(path, document_xml, read_custom_properties(custom), raw, numbering)
 
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:

@@ -22,7 +22,7 @@ from .ledger import Ledger, input_digest
 from .model import Goal, Round
 from .render.templates import TemplateSet
 
-FORM_VERSION = "1"  # the layout contract between writer and reader (docs/forms.md)
+FORM_VERSION = "2"  # the layout contract between writer and reader (docs/forms.md)
 
 TITLES = {
     "employee_preparation": {"nb": "Forberedelsesskjema", "en": "Preparation form"},

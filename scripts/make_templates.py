@@ -115,7 +115,7 @@ TEXT: dict[str, dict[str, object]] = {
             ("Periode: ", "{{ round.period_start }} – {{ round.period_end }}"),
             ("Antall samtaler: ", "{{ meeting_count }}"),
         ],
-        "columns": ["Dato", "Tid", "Medarbeider", "Stilling og avdeling", "Sted", "Merknad"],
+        "columns": ["Dato", "Tid", "Medarbeider", "Stilling og avdeling", "Sted", "Skjema innen", "Merknad"],
         "employee_id": "Ansattnr. {{ m.employee.id }}",
         "checklist_heading": "Sjekkliste for samtalelederen",
         "checklist": [
@@ -199,7 +199,7 @@ TEXT: dict[str, dict[str, object]] = {
             ("Period: ", "{{ round.period_start }} – {{ round.period_end }}"),
             ("Number of conversations: ", "{{ meeting_count }}"),
         ],
-        "columns": ["Date", "Time", "Employee", "Job title and department", "Place", "Note"],
+        "columns": ["Date", "Time", "Employee", "Job title and department", "Place", "Notes due", "Note"],
         "employee_id": "ID {{ m.employee.id }}",
         "checklist_heading": "Checklist for the interviewer",
         "checklist": [
@@ -233,7 +233,7 @@ TEXT: dict[str, dict[str, object]] = {
 }
 
 # Overview table column widths in cm; they add up to the landscape text width (29.7 - 2 * 2.5).
-OVERVIEW_WIDTHS = (3.0, 2.4, 4.6, 5.0, 3.7, 6.0)
+OVERVIEW_WIDTHS = (2.8, 2.2, 4.3, 4.6, 3.4, 2.6, 4.8)
 DETAILS_WIDTHS = (4.5, 11.5)  # portrait text width: 21.0 - 2 * 2.5
 
 
@@ -338,6 +338,11 @@ FORM_TEXT: dict[str, dict[str, object]] = {
         ),
         "review_columns": ["Mål eller tiltak", "Status nå"],
         "talk_heading": "Samtalen",
+        "wellbeing_heading": "Trivsel, samarbeid og karriere",
+        "score_intro": (
+            "Medarbeideren kan, om ønskelig, gi trivselen en karakter fra 1 til 5. Tallet brukes bare når "
+            "medarbeideren svarer ja: uten navn, og bare i tall for grupper."
+        ),
         "new_goals_heading": "Nye mål",
         "new_goals_intro": "Konkrete mål for neste periode: hva, hvordan det måles, og innen når.",
         "new_actions_heading": "Nye tiltak",
@@ -441,6 +446,11 @@ FORM_TEXT: dict[str, dict[str, object]] = {
         ),
         "review_columns": ["Goal or action", "Status now"],
         "talk_heading": "Notes",
+        "wellbeing_heading": "Well-being, cooperation and career",
+        "score_intro": (
+            "If they wish, the employee may rate their well-being from 1 to 5. The score is used only "
+            "when the employee answers yes: without their name, and only in figures for groups."
+        ),
         "new_goals_heading": "New goals",
         "new_goals_intro": "Concrete goals for the next period: what, how it is measured, and by when.",
         "new_actions_heading": "New actions",
@@ -450,11 +460,6 @@ FORM_TEXT: dict[str, dict[str, object]] = {
 }
 
 # Texts of the minutes (step 4). The approval fields (keys, labels, hints) come from pipeline.collect.
-HR_CONTACT = (
-    "{% if round.hr_contact_name %} ({{ round.hr_contact_name }}"
-    "{% if round.hr_contact_email %}, {{ round.hr_contact_email }}{% endif %})"
-    "{% elif round.hr_contact_email %} ({{ round.hr_contact_email }}){% endif %}"
-)
 MINUTES_TEXT: dict[str, dict[str, object]] = {
     "nb": {
         "details": [
@@ -479,7 +484,12 @@ MINUTES_TEXT: dict[str, dict[str, object]] = {
             ("strengths", "Styrker"),
             ("improvements", "Forbedringsområder"),
             ("development", "Utvikling og kompetansebehov"),
+            ("wellbeing", "Trivsel, arbeidsmiljø og arbeidsbelastning"),
+            ("cooperation", "Samarbeidet med lederen"),
+            ("career", "Kompetanse- og karriereønsker"),
         ],
+        "score": "Trivsel (1–5): ",
+        "score_consent": " – kan brukes uten navn i tall for ledelsen",
         "not_noted": "Ikke notert.",
         "review_heading": "Mål og tiltak fra forrige periode",
         "no_reviews": "Ingen mål eller tiltak fra forrige periode ble gjennomgått.",
@@ -495,7 +505,7 @@ MINUTES_TEXT: dict[str, dict[str, object]] = {
         "approval_heading": "Godkjenning",
         "approval": (
             "Les gjennom referatet, og godkjenn det innen {{ approval_due }}: fyll ut feltene nedenfor, "
-            "lagre dokumentet (som .docx) og send det tilbake, eller gi beskjed til HR" + HR_CONTACT + ". "
+            "lagre dokumentet (som .docx) og send det tilbake til {{ approval_return_to }}. "
             "Er det noe du ikke er enig i, skriv det under Kommentar."
         ),
     },
@@ -522,7 +532,12 @@ MINUTES_TEXT: dict[str, dict[str, object]] = {
             ("strengths", "Strengths"),
             ("improvements", "Areas to improve"),
             ("development", "Development and competence needs"),
+            ("wellbeing", "Well-being, working environment and workload"),
+            ("cooperation", "Cooperation with the manager"),
+            ("career", "Competence and career wishes"),
         ],
+        "score": "Well-being (1–5): ",
+        "score_consent": " – may be used without the name in figures for leadership",
         "not_noted": "Not noted.",
         "review_heading": "Goals and actions from the last period",
         "no_reviews": "No goals or actions from the last period were reviewed.",
@@ -538,7 +553,7 @@ MINUTES_TEXT: dict[str, dict[str, object]] = {
         "approval_heading": "Approval",
         "approval": (
             "Please read the minutes and approve them by {{ approval_due }}: fill in the fields below, save "
-            "the document (as .docx) and send it back, or tell HR" + HR_CONTACT + ". If there is anything "
+            "the document (as .docx) and send it back to {{ approval_return_to }}. If there is anything "
             "you do not agree with, write it under Comment."
         ),
     },
@@ -962,7 +977,7 @@ def build_overview(lang: str) -> Document:
         merged = row.cells[0].merge(row.cells[-1])
         cell_text(merged, jinja, size=SMALL_SIZE, color=TAG_COLOR)
 
-    date, time, employee, job, place, note = data.cells
+    date, time, employee, job, place, due, note = data.cells
     cell_text(date, "{{ m.date_short }}")
     line_break(date.paragraphs[0])
     cell_text(date, "{{ m.weekday }}", size=SMALL_SIZE, color=MUTED)
@@ -974,6 +989,7 @@ def build_overview(lang: str) -> Document:
     line_break(job.paragraphs[0])
     cell_text(job, "{{ m.employee.department }}", size=SMALL_SIZE, color=MUTED)
     cell_text(place, "{{ m.location }}")
+    cell_text(due, "{{ m.notes_due }}")
     cell_text(note, "{{ m.note }}")
 
     para(doc, str(t["checklist_heading"]), style="Heading 2", before=Pt(18))
@@ -1215,14 +1231,17 @@ def build_meeting_notes(lang: str) -> Document:
     # The review fields' keys and bookmarks come from the row (documents.goal_rows). The expressions in
     # the attributes have no spaces: LibreOffice turns spaces in a bookmark name into `_` when it saves
     # a template, which would make `{{ g.x }}` the unknown variable `_g`.
-    for cell, field in zip((new_status, comment), forms.REVIEW_COLUMNS, strict=True):
+    # Bookmark IDs must be numbers in the template (Word refuses anything else); the engine gives every
+    # rendered bookmark a unique ID (render.engine.renumber_bookmarks).
+    for offset, (cell, field) in enumerate(zip((new_status, comment), forms.REVIEW_COLUMNS, strict=True)):
         insert_xml(
             cell.paragraphs[0],
             forms.control_xml(
                 f"{{{{g.key_{field.key}}}}}",
+                f"{{{{g.title_{field.key}}}}}",
                 xml_escape(field.placeholder(lang)),
                 f"{{{{g.bookmark_{field.key}}}}}",
-                f"{{{{g.bookmark_{field.key}_id}}}}",
+                str(REVIEW_BOOKMARK_BASE + offset),
             ),
         )
     tag(doc, "{%p else %}")
@@ -1236,6 +1255,17 @@ def build_meeting_notes(lang: str) -> Document:
         lang,
         ids,
         written,
+    )
+    para(doc, t["wellbeing_heading"], style="Heading 2", before=Pt(14))
+    answer_table(doc, [fields[key] for key in ("wellbeing", "cooperation", "career")], lang, ids, written)
+    para(doc, t["score_intro"], before=Pt(8), keep_with_next=True, size=Pt(10), color=MUTED)
+    answer_table(
+        doc,
+        [fields["wellbeing_score"], fields["wellbeing_consent"]],
+        lang,
+        ids,
+        written,
+        heights={"wellbeing_score": SHORT_HEIGHT, "wellbeing_consent": SHORT_HEIGHT},
     )
 
     for prefix, columns, widths in (
@@ -1274,6 +1304,11 @@ def build_minutes(lang: str) -> Document:
         tag(doc, "{%p else %}")
         para(doc, str(t["not_noted"]), color=MUTED)
         tag(doc, "{%p endif %}")
+    tag(doc, "{%p if wellbeing_score %}")
+    score = para(doc, before=Pt(6))
+    write(score, str(t["score"]), bold=True)
+    write(score, "{{ wellbeing_score }}" + str(t["score_consent"]))
+    tag(doc, "{%p endif %}")
 
     para(doc, str(t["review_heading"]), style="Heading 2", before=Pt(14))
     tag(doc, "{%p if not reviews %}")
@@ -1369,20 +1404,29 @@ def build_manager_preparation(lang: str) -> Document:
 # --- saving ---------------------------------------------------------------------------------------
 
 THUMBNAIL_REL = re.compile(rb"<Relationship [^>]*Target=\"docProps/thumbnail\.jpeg\"[^>]*/>")
+# python-docx's default template carries a stale stylesWithEffects.xml (Word 2010's copy of the styles,
+# en-US and theme fonts) that contradicts our styles.xml: Word would offer to repair the file.
+EFFECTS_REL = re.compile(rb"<Relationship [^>]*Target=\"stylesWithEffects\.xml\"[^>]*/>")
+EFFECTS_TYPE = re.compile(rb"<Override [^>]*PartName=\"/word/stylesWithEffects\.xml\"[^>]*/>")
 
 
 def save_reproducibly(doc: Document, path: Path) -> None:
-    """Save `doc` to `path` with fixed zip timestamps and without the preview thumbnail."""
+    """Save `doc` to `path` with fixed zip timestamps, without the preview thumbnail and without the
+    stale stylesWithEffects.xml."""
     buffer = io.BytesIO()
     doc.save(buffer)
     out = io.BytesIO()
     with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            if info.filename == "docProps/thumbnail.jpeg":
+            if info.filename in ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"):
                 continue
             data = source.read(info.filename)
             if info.filename == "_rels/.rels":
                 data = THUMBNAIL_REL.sub(b"", data)
+            elif info.filename == "word/_rels/document.xml.rels":
+                data = EFFECTS_REL.sub(b"", data)
+            elif info.filename == "[Content_Types].xml":
+                data = EFFECTS_TYPE.sub(b"", data)
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(entry, data)

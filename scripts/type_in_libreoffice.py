@@ -1,18 +1,31 @@
-"""Type answers into a generated meeting-notes form in real LibreOffice, as a person would, and save it.
+"""Type answers into a generated form in real LibreOffice, as a person would, and save it as .docx.
 
-Maintainer's script that made tests/data/meeting-notes-typed-in-libreoffice.docx: it shows what
-LibreOffice writes when someone fills in a form in it (a round trip through `soffice --convert-to` cannot,
-since typing goes through LibreOffice's own editing). It drives LibreOffice through UNO, so it runs with
-the Python that has LibreOffice's `uno` module (Debian: python3-uno), not the project's venv:
+A round trip through `soffice --convert-to` only re-saves; typing goes through LibreOffice's own
+editing, which is where line breaks and fields are made or lost. This drives LibreOffice through UNO,
+so it runs with the Python that has LibreOffice's `uno` module (Debian: python3-uno), not the project's
+venv, and needs nothing of the project:
 
-    /usr/bin/python3 scripts/type_in_libreoffice.py FORM.docx OUT.docx
+    /usr/bin/python3 scripts/type_in_libreoffice.py FORM.docx OUT.docx PLAN.json
 
-Each answer replaces a field's hint text; a line break is Shift+Enter, a new paragraph is Enter.
+PLAN.json is a list of fields to type into, in order:
+
+    [{"key": "strengths", "hint": "Hva går bra? Gi konkrete eksempler.", "mode": "replace",
+      "keys": ["First line", "\\u000b", "second line", "\\n", "A new paragraph"]}]
+
+Each field is found by its bookmark (`apr_` + the first 20 hex digits of the SHA-1 of its key, as
+`pipeline.forms.bookmark_name` makes it); its `hint` (the hint text, or a pre-filled value) is looked for
+from there. `mode` is `replace` (select the hint and type over it, as after clicking into an empty
+field), `after` (click at the end of the hint and type, leaving it) or `next-line` (as `after`, then
+Enter first: the answer goes into a new paragraph after the field). `keys` are typed one by one: text as
+typed, `"\\n"` is Enter (`.uno:InsertPara`) and `"\\u000b"` is Shift+Enter (`.uno:InsertLinebreak`), the
+commands LibreOffice runs for those keys.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import subprocess
 import sys
 import tempfile
@@ -21,19 +34,8 @@ from pathlib import Path
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
-from com.sun.star.text.ControlCharacter import (  # type: ignore[import-not-found]
-    LINE_BREAK,
-    PARAGRAPH_BREAK,
-)
 
-# hint text of the field (the first one found) -> paragraphs, each a list of lines
-ANSWERS: dict[str, list[list[str]]] = {
-    "Hva går bra? Gi konkrete eksempler.": [["Første linje & <b>", 'Andre linje "sitat" Æøå 😀']],
-    "Hvilken utvikling er avtalt?": [["Første avsnitt"], ["Andre avsnitt & <mer>"]],
-    "De viktigste punktene fra samtalen": [["Kort & godt"]],
-    "Beskriv målet": [["Øke salget < 10 %"]],
-    "ikke startet / pågår / fullført / avbrutt": [["fullført"]],
-}
+ENTER, SHIFT_ENTER = "\n", "\u000b"
 
 
 def _property(name: str, value: object) -> PropertyValue:
@@ -42,8 +44,24 @@ def _property(name: str, value: object) -> PropertyValue:
     return prop
 
 
-def type_answers(source: Path, target: Path) -> None:
-    """Open `source` in LibreOffice, type ANSWERS over the hints, save as .docx to `target`."""
+def bookmark_name(key: str) -> str:
+    """The bookmark around a field (pipeline.forms.bookmark_name)."""
+    return "apr_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def _connect(pipe: str):
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(300):
+        try:
+            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        except Exception:  # LibreOffice is still starting
+            time.sleep(0.2)
+    raise RuntimeError("LibreOffice did not start")
+
+
+def type_answers(source: Path, target: Path, plan: list[dict]) -> None:
+    """Open `source` in LibreOffice, type the plan's answers, save as .docx to `target`."""
     profile = Path(tempfile.mkdtemp(prefix="appraisal-uno-"))
     pipe = f"appraisal{profile.name}"
     office = subprocess.Popen(
@@ -51,41 +69,51 @@ def type_answers(source: Path, target: Path) -> None:
             "soffice",
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
+            "--invisible",
             "--norestore",
+            "--nologo",
             f"--accept=pipe,name={pipe};urp;",
-        ]
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        for _ in range(150):
-            try:
-                context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:  # LibreOffice is still starting
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("LibreOffice did not start")
-        desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        context = _connect(pipe)
+        manager = context.ServiceManager
+        desktop = manager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         document = desktop.loadComponentFromURL(
             uno.systemPathToFileUrl(str(source.resolve())), "_blank", 0, (_property("Hidden", True),)
         )
-        search = document.createSearchDescriptor()
-        for hint, paragraphs in ANSWERS.items():
-            search.SearchString = hint
-            found = document.findFirst(search)
+        controller = document.getCurrentController()
+        frame = controller.getFrame()
+        dispatcher = manager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
+        bookmarks = document.getBookmarks()
+        for field in plan:
+            name = bookmark_name(field["key"])
+            if not bookmarks.hasByName(name):
+                raise LookupError(f"no bookmark for {field['key']} ({name})")
+            anchor = bookmarks.getByName(name).getAnchor()
+            search = document.createSearchDescriptor()
+            search.SearchString = field["hint"]
+            found = document.findNext(anchor.getStart(), search)
             if found is None:
-                raise LookupError(f"no field shows {hint!r}")
-            found.setString("")
-            text = found.getText()
-            cursor = text.createTextCursorByRange(found)
-            for number, lines in enumerate(paragraphs):
-                if number:
-                    text.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
-                for index, line in enumerate(lines):
-                    if index:
-                        text.insertControlCharacter(cursor, LINE_BREAK, False)
-                    text.insertString(cursor, line, False)
+                raise LookupError(f"{field['key']}: {field['hint']!r} not found after its bookmark")
+            mode = field.get("mode", "replace")
+            if mode == "replace":
+                controller.select(found)
+            else:
+                cursor = controller.getViewCursor()
+                cursor.gotoRange(found.getEnd(), False)
+            keys = list(field["keys"])
+            if mode == "next-line":
+                keys.insert(0, ENTER)
+            for key in keys:
+                if key == ENTER:
+                    dispatcher.executeDispatch(frame, ".uno:InsertPara", "", 0, ())
+                elif key == SHIFT_ENTER:
+                    dispatcher.executeDispatch(frame, ".uno:InsertLinebreak", "", 0, ())
+                else:
+                    dispatcher.executeDispatch(frame, ".uno:InsertText", "", 0, (_property("Text", key),))
         document.storeToURL(
             uno.systemPathToFileUrl(str(target.resolve())), (_property("FilterName", "MS Word 2007 XML"),)
         )
@@ -96,14 +124,16 @@ def type_answers(source: Path, target: Path) -> None:
     finally:
         if office.poll() is None:
             office.kill()
+        subprocess.run(["rm", "-rf", str(profile)], check=False)
 
 
 def main() -> int:
-    """Type the answers into the form given and save the result."""
-    if len(sys.argv) != 3:
+    """Type the plan's answers into the form given and save the result."""
+    if len(sys.argv) != 4:
         print(__doc__)
         return 2
-    type_answers(Path(sys.argv[1]), Path(sys.argv[2]))
+    plan = json.loads(Path(sys.argv[3]).read_text("utf-8"))
+    type_answers(Path(sys.argv[1]), Path(sys.argv[2]), plan)
     print(f"Wrote {sys.argv[2]}")
     return 0
 

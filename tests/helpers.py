@@ -100,3 +100,31 @@ def tree_mtimes(root: Path) -> dict[str, int]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".appraisal" not in p.relative_to(root).parts
     }
+
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")  # the Python LibreOffice's UNO bridge (python3-uno) belongs to
+TYPE_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "type_in_libreoffice.py"
+
+
+def type_in_libreoffice(source: Path, target: Path, plan: list[tuple[str, str, str, list[str]]]) -> Path:
+    """Type answers into a form through LibreOffice's own editing (UNO) and save it as .docx; `plan` is
+    (key, hint or value where typing starts, mode, keys) per field, see scripts/type_in_libreoffice.py."""
+    import json
+    import subprocess
+
+    import pytest
+
+    check = subprocess.run([str(SYSTEM_PYTHON), "-c", "import uno"], capture_output=True)
+    if check.returncode != 0:
+        pytest.fail("typing in LibreOffice needs python3-uno for /usr/bin/python3: .ci/run installs it")
+    plan_file = target.with_suffix(".plan.json")
+    plan_file.write_text(
+        json.dumps([{"key": k, "hint": h, "mode": m, "keys": keys} for k, h, m, keys in plan]), "utf-8"
+    )
+    subprocess.run(
+        [str(SYSTEM_PYTHON), str(TYPE_SCRIPT), str(source), str(target), str(plan_file)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return target

@@ -8,6 +8,7 @@ typed, not from the code under test.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -50,6 +51,7 @@ NS = {"w": W}
 # earlier goals, Bjørn 1002), Camilla (nb, Siri), Øyvind (nb, Bjørn). Marte (1006) is inactive.
 FORM_EMPLOYEES = ("1009", "1012", "1003", "1010", "1005")
 ERLEND, EMILY, ASE = "1009", "1012", "1003"
+COLLECTED_ON = dt.date(2027, 2, 1)  # the day the forms are collected: after the sample's meetings
 
 ERLEND_ANSWERS = {
     "held_on": "20.01.2027",
@@ -107,8 +109,8 @@ class Sample:
     forms: dict[str, Path]  # employee ID -> their generated meeting-notes form
     templates: TemplateSet
 
-    def collect(self, folder: Path, output: Path) -> collect.CollectResult:
-        return collect_forms(self.round_, folder, output, self.templates)
+    def collect(self, folder: Path, output: Path, today: dt.date = COLLECTED_ON) -> collect.CollectResult:
+        return collect_forms(self.round_, folder, output, self.templates, today=today)
 
     def fill(self, employee_id: str, destination: Path, answers: dict[str, str]) -> Path:
         fill_form(self.forms[employee_id], destination, answers)

@@ -21,6 +21,9 @@ import pytest
 from helpers import W, custom_properties, part
 from lxml import etree
 
+from helpers import type_in_libreoffice
+from wordlike import edit_document, type_paragraphs
+
 from pipeline import batch, forms, layout
 from pipeline.formfill import fill_form
 from pipeline.model import Round
@@ -136,8 +139,8 @@ def document_xml(path: Path) -> bytes:
 
 
 def field_controls(root: etree._Element) -> list[etree._Element]:
-    """The answer controls: plain-text content controls (the locked header is not one)."""
-    return [sdt for sdt in root.iter(f"{{{W}}}sdt") if sdt.find("w:sdtPr/w:text", NS) is not None]
+    """The answer controls: every content control but the locked header (tagged `appraisal.header`)."""
+    return [sdt for sdt in root.iter(f"{{{W}}}sdt") if sdt_value(sdt, "tag") not in (None, "appraisal.header")]
 
 
 def sdt_value(sdt: etree._Element, name: str) -> str | None:
@@ -174,19 +177,57 @@ def test_every_active_scheduled_employee_gets_three_forms(generated):
         docx.Document(str(form.path))  # opens
 
 
-def test_every_key_is_there_once_as_tag_and_alias_inside_its_bookmark(generated):
+# Titles people see on the fields in Word, written out here rather than taken from pipeline.forms.
+TITLES = {
+    "nb": {
+        "summary": "Oppsummering",
+        "held_on": "Samtalen ble holdt",
+        "goal.1.text": "Mål 1",
+        "goal.1.due": "Mål 1 – frist",
+        "action.2.owner": "Tiltak 2 – ansvarlig",
+        "wellbeing_consent": "Trivsel – samtykke",
+        "prep.tasks": "Arbeidsoppgaver og resultater",
+    },
+    "en": {
+        "summary": "Summary",
+        "held_on": "Date held",
+        "goal.1.text": "Goal 1",
+        "goal.1.due": "Goal 1 – due",
+        "action.2.owner": "Action 2 – responsible",
+        "wellbeing_consent": "Well-being – consent",
+        "prep.tasks": "Tasks and results",
+    },
+}
+REVIEW_TITLES = {
+    "nb": ("Tidligere mål/tiltak {n} – ny status", "Tidligere mål/tiltak {n} – kommentar"),
+    "en": ("Earlier goal/action {n} – new status", "Earlier goal/action {n} – comment"),
+}
+
+
+def test_every_key_is_a_tag_once_with_a_human_title_inside_its_bookmark(generated):
     for form in generated.forms:
+        lang = "en" if form.lang == "en" else "nb"
         xml = document_xml(form.path)
         root = etree.fromstring(xml)
         text = xml.decode("utf-8")
         keys = [f.key for f in form.fields]
         controls = field_controls(root)
         assert sorted(sdt_value(s, "tag") for s in controls) == sorted(keys), form.path
-        assert sorted(sdt_value(s, "alias") for s in controls) == sorted(keys), form.path
+        titles = {sdt_value(s, "tag"): sdt_value(s, "alias") for s in controls}
+        assert len(set(titles.values())) == len(keys), form.path  # each title names one field
+        assert not set(titles.values()) & set(keys), form.path  # never the key
+        for key, title in TITLES[lang].items():
+            if key in titles:
+                assert titles[key] == title, (form.path, key)
+        for n, goal_id in enumerate(form.goal_ids if form.kind == "meeting_notes" else (), start=1):
+            for column, title in zip(("status", "comment"), REVIEW_TITLES[lang], strict=True):
+                assert titles[forms.review_key(goal_id, column)] == title.format(n=n)
         for key in keys:
             assert text.count(f'<w:tag w:val="{key}"/>') == 1, (form.path, key)
-            assert text.count(f'<w:alias w:val="{key}"/>') == 1, (form.path, key)
         for sdt in controls:
+            # rich text (no w:text): LibreOffice keeps line breaks typed in it; Word may not delete it
+            assert sdt.find("w:sdtPr/w:text", NS) is None
+            assert sdt_value(sdt, "lock") == "sdtLocked"
             start, end = sdt.getprevious(), sdt.getnext()
             key = sdt_value(sdt, "tag")
             assert start.tag == f"{{{W}}}bookmarkStart", (form.path, key)
@@ -195,6 +236,7 @@ def test_every_key_is_there_once_as_tag_and_alias_inside_its_bookmark(generated)
             assert end.get(f"{{{W}}}id") == start.get(f"{{{W}}}id")
         ids = [b.get(f"{{{W}}}id") for b in root.iter(f"{{{W}}}bookmarkStart")]
         assert len(ids) == len(set(ids)) == len(keys), form.path
+        assert all(i.isdigit() for i in ids), form.path
 
 
 def test_each_answer_sits_alone_in_a_cell_under_its_label_or_in_a_row_of_its_own(generated):
@@ -332,7 +374,7 @@ def test_forms_carry_their_identity_in_custom_properties(generated):
         assert properties["AppraisalEmployeeID"] == form.employee_id
         assert properties["AppraisalKind"] == form.kind
         assert properties["AppraisalInterviewerID"] == form.interviewer_id
-        assert properties["AppraisalFormVersion"] == "1"
+        assert properties["AppraisalFormVersion"] == "2"
         assert json.loads(properties["AppraisalGoals"]) == list(form.goal_ids)
         assert len(properties["AppraisalTemplateVersion"]) == 12
 
@@ -370,54 +412,20 @@ FILLED = {
         "goal.1.text": "Øke salget < 10 % rabatt",
         "goal.1.due": "31.12.2027",
         "action.5.owner": "Kari & Ola",
+        "wellbeing_score": "4",
         "review.{goal}.status": "fullført",
         "review.{goal}.comment": "Ferdig i april.\nGodt jobbet 👍",
     },
     "employee_preparation": {"prep.tasks": MULTILINE, "prep.topics": "Hjemmekontor & «fleksitid»"},
     "manager_preparation": {"mprep.questions": MULTILINE},
 }
-# An answer that goes on in a second paragraph: what LibreOffice writes when Enter is pressed in a field.
-SPLIT = {
+# An answer of several paragraphs, as Word saves it when Enter is pressed in a field.
+PARAGRAPHS_KEY = {
     "meeting_notes": "development",
     "employee_preparation": "prep.went_well",
     "manager_preparation": "mprep.strengths",
 }
-SPLIT_PARAGRAPHS = ("Første avsnitt", "Andre avsnitt & <mer> 😀")
-
-
-def continue_as_libreoffice_does(path: Path, key: str, text: str) -> None:
-    """Make `key`'s answer go on in a new paragraph the way LibreOffice 7.4 writes it when Enter is pressed
-    inside a field (see tests/data/README.md): the control ends with the first paragraph, holding the start
-    of its bookmark; the next paragraph holds the rest of the answer, an empty copy of the control and the
-    end of the bookmark."""
-    root = etree.fromstring(part(path, "word/document.xml"))
-    sdt = next(s for s in field_controls(root) if sdt_value(s, "tag") == key)
-    start, end = sdt.getprevious(), sdt.getnext()
-    sdt.find("w:sdtContent", NS).insert(0, start)
-    empty = etree.fromstring(etree.tostring(sdt))
-    content = empty.find("w:sdtContent", NS)
-    for child in list(content):
-        content.remove(child)
-    etree.SubElement(content, f"{{{W}}}r")
-    following = etree.Element(f"{{{W}}}p")
-    run = etree.SubElement(following, f"{{{W}}}r")
-    etree.SubElement(run, f"{{{W}}}t").text = text
-    following.append(empty)
-    following.append(end)
-    sdt.getparent().addnext(following)
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    copy = path.with_name(f"{path.stem}.tmp.docx")
-    with zipfile.ZipFile(path) as old, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in old.infolist():
-            new.writestr(info, xml if info.filename == "word/document.xml" else old.read(info.filename))
-    copy.replace(path)
-
-
-def same_answer(read: str, typed: str) -> bool:
-    """`read` is what was typed, or (LibreOffice 7.4) the same with the line breaks typed inside a field
-    dropped: on opening a .docx it moves a field's `w:br` out of the control, so the lines run together."""
-    typed = forms.normalise(typed)
-    return read in (typed, typed.replace("\n", ""))
+PARAGRAPHS = ["Første avsnitt", "Andre avsnitt & <mer> 😀"]
 
 
 def soffice() -> str:
@@ -477,44 +485,36 @@ def round_trips(generated, tmp_path_factory) -> list[RoundTrip]:
                 if goal is not None or "{goal}" not in key
             }
             filled = inputs / f"{kind}-{employee_id}-filled.docx"
-            fill_form(form.path, filled, {**answers, SPLIT[kind]: SPLIT_PARAGRAPHS[0]})
-            continue_as_libreoffice_does(filled, SPLIT[kind], SPLIT_PARAGRAPHS[1])
-            planned.append((form, {**answers, SPLIT[kind]: "\n".join(SPLIT_PARAGRAPHS)}, filled))
+            fill_form(form.path, filled, answers)
+            edit_document(filled, filled, lambda root, k=kind: type_paragraphs(root, PARAGRAPHS_KEY[k], PARAGRAPHS))
+            planned.append((form, {**answers, PARAGRAPHS_KEY[kind]: "\n".join(PARAGRAPHS)}, filled))
     convert([p for _, _, p in planned], "docx", outputs, work / "profile")
     return [RoundTrip(form, answers, outputs / path.name) for form, answers, path in planned]
 
 
-def test_libreoffice_keeps_every_key_findable_and_every_answer(round_trips):
+def test_libreoffice_keeps_every_field_findable_and_every_answer_with_its_lines(round_trips):
     for trip in round_trips:
         assert trip.resaved.is_file(), f"LibreOffice did not re-save {trip.resaved.name}"
         answers = forms.read_answers(document_xml(trip.resaved), trip.form.fields, trip.form.lang)
         missing = [key for key, answer in answers.items() if answer.found_by == "missing"]
         assert missing == [], trip.resaved.name
-        expected = {**dict(trip.form.prefilled), **trip.answers}
+        expected = {**dict(trip.form.prefilled), **{k: forms.normalise(v) for k, v in trip.answers.items()}}
         read = {key: answer.text for key, answer in answers.items() if answer.text}
-        assert read.keys() == expected.keys(), trip.resaved.name  # placeholders read as empty
-        for key, typed in expected.items():
-            assert same_answer(read[key], typed), (trip.resaved.name, key, read[key])
-        for key in SPLIT.values():  # a second paragraph is kept, on a line of its own
-            if key in trip.answers:
-                assert read[key] == forms.normalise(trip.answers[key])
+        assert read == expected, trip.resaved.name  # hints read as empty; line breaks kept
+        assert not [k for k, a in answers.items() if a.beside or not a.control], trip.resaved.name
 
 
-def test_libreoffice_keeps_the_alias_and_the_bookmark_of_every_control(round_trips):
-    """LibreOffice 7.4 drops `w:tag` and `w:showingPlcHdr` but keeps `w:alias` and the bookmarks; the
-    reader falls back on them, in that order."""
+def test_libreoffice_drops_tag_and_title_and_keeps_the_bookmark_of_every_control(round_trips):
+    """LibreOffice 7.4 drops a rich-text control's `w:tag` and `w:alias` but keeps the control and the
+    bookmarks: the reader finds every field by its bookmark."""
     for trip in round_trips:
         root = etree.fromstring(document_xml(trip.resaved))
-        aliases = Counter(sdt_value(s, "alias") for s in root.iter(f"{{{W}}}sdt"))
         bookmarks = {b.get(f"{{{W}}}name") for b in root.iter(f"{{{W}}}bookmarkStart")}
+        assert not [s for s in root.iter(f"{{{W}}}sdt") if sdt_value(s, "tag") not in (None, "appraisal.header")]
+        answers = forms.read_answers(document_xml(trip.resaved), trip.form.fields, trip.form.lang)
         for field in trip.form.fields:
-            split = field.key in trip.answers and "\n" in trip.answers[field.key]
-            # a field split by a paragraph break leaves an empty copy of itself after the break
-            assert aliases[field.key] == (2 if split and field.key in SPLIT.values() else 1), (
-                trip.resaved.name,
-                field.key,
-            )
             assert forms.bookmark_name(field.key) in bookmarks, (trip.resaved.name, field.key)
+            assert answers[field.key].found_by == "bookmark", (trip.resaved.name, field.key)
 
 
 def unwrap_controls(xml: bytes) -> etree._Element:
@@ -530,22 +530,23 @@ def unwrap_controls(xml: bytes) -> etree._Element:
     return root
 
 
-def test_after_libreoffice_answers_are_found_by_bookmark_then_by_the_label_above(round_trips):
+def test_without_controls_answers_are_found_by_bookmark_then_by_their_place_in_the_form(round_trips):
     for trip in round_trips:
         root = unwrap_controls(document_xml(trip.resaved))
         fields = trip.form.fields
+        expected = {k: forms.normalise(v) for k, v in trip.answers.items()}
         answers = forms.read_answers(etree.tostring(root), fields, trip.form.lang)
         assert {a.found_by for a in answers.values()} == {"bookmark"}, trip.resaved.name
-        for key, value in trip.answers.items():
-            assert same_answer(answers[key].text, value), (trip.resaved.name, key)
+        assert not [a for a in answers.values() if a.control], trip.resaved.name
+        for key, value in expected.items():
+            assert answers[key].text == value, (trip.resaved.name, key)
         for bookmark in list(root.iter(f"{{{W}}}bookmarkStart", f"{{{W}}}bookmarkEnd")):
             bookmark.getparent().remove(bookmark)
         answers = forms.read_answers(etree.tostring(root), fields, trip.form.lang)
-        single = [f.key for f in fields if is_single(f.key)]
-        assert {answers[key].found_by for key in single} == {"layout"}, trip.resaved.name
-        for key, value in trip.answers.items():
-            if key in single:
-                assert same_answer(answers[key].text, value), (trip.resaved.name, key)
+        # the cell under the label, or the row and column in a table of repeating rows
+        assert {a.found_by for a in answers.values()} == {"layout"}, trip.resaved.name
+        for key, value in expected.items():
+            assert answers[key].text == value, (trip.resaved.name, key)
 
 
 def test_libreoffice_converts_the_forms_to_pdf(generated, tmp_path):
@@ -584,20 +585,72 @@ def test_libreoffice_keeps_the_identity_of_the_form(round_trips):
         assert custom_properties(trip.resaved) == custom_properties(trip.form.path), trip.resaved.name
 
 
-def test_a_form_typed_in_libreoffice_reads_back(generated):
-    """A form filled in in LibreOffice itself (tests/data/README.md): every field found by its alias, a
-    second paragraph through the bookmark; Shift+Enter line breaks are lost by LibreOffice 7.4."""
+# -- typing in LibreOffice ----------------------------------------------------------------------------
+
+# (key, hint or value to start from, how, keys typed): Enter is "\n", Shift+Enter "\v" (see the script)
+TYPED_IN_LIBREOFFICE = [
+    ("held_on", "19.01.2027", "replace", ["21.1"]),
+    ("review.2026-H1-1009-G1.status", forms.STATUS_HINT[0], "replace", ["Pågår (ca. 50 %)"]),
+    ("strengths", "Hva går bra? Gi konkrete eksempler.", "replace",
+     ["Første linje & <b>", "\v", 'Andre linje "sitat" Æøå 😀', "\n", "Nytt avsnitt"]),
+    ("employee_view", "Hva er medarbeiderens egne vurderinger?", "after", [" Trives godt i teamet."]),
+    ("improvements", "Hva kan bli bedre, og hvordan?", "next-line", ["Etter feltet, på ny linje"]),
+    ("wellbeing", forms.NOTES_CONVERSATION[4].placeholder_nb, "replace", ["Travelt i perioder", "\v", "men godt"]),
+    ("wellbeing_score", "1 = svært lav, 5 = svært høy", "replace", ["4"]),
+    ("wellbeing_consent", "ja / nei", "replace", ["Ja"]),
+    ("goal.1.text", "Beskriv målet", "replace", ["Øke salget < 10 %"]),
+    ("goal.1.due", "dd.mm.åååå", "replace", ["Q2 2027"]),
+    ("summary", "De viktigste punktene fra samtalen", "replace", ["Kort & godt", "\n", "Neste gang i juni"]),
+]  # fmt: skip
+TYPED_EXPECTED = {
+    "held_on": "21.1",
+    "interviewer_name": "Siri Sæther",
+    "review.2026-H1-1009-G1.status": "Pågår (ca. 50 %)",
+    "strengths": 'Første linje & <b>\nAndre linje "sitat" Æøå 😀\nNytt avsnitt',
+    "employee_view": "Trives godt i teamet.",
+    "improvements": "Etter feltet, på ny linje",
+    "wellbeing": "Travelt i perioder\nmen godt",
+    "wellbeing_score": "4",
+    "wellbeing_consent": "Ja",
+    "goal.1.text": "Øke salget < 10 %",
+    "goal.1.due": "Q2 2027",
+    "summary": "Kort & godt\nNeste gang i juni",
+}
+
+
+def test_a_form_typed_in_libreoffice_reads_back_with_every_line(generated, tmp_path):
+    """Typed through LibreOffice's own editing (UNO), with Enter and Shift+Enter, a hint left beside an
+    answer and an answer after the field: every answer comes back as typed, hint texts removed."""
+    form = generated.find("meeting_notes", "1009")
+    typed = tmp_path / "typed.docx"
+    type_in_libreoffice(form.path, typed, TYPED_IN_LIBREOFFICE)
+    answers = forms.read_answers(document_xml(typed), form.fields, form.lang)
+    assert {key: a.text for key, a in answers.items() if a.text} == TYPED_EXPECTED
+    assert {a.found_by for a in answers.values()} == {"bookmark"}
+    assert custom_properties(typed) == custom_properties(form.path)
+
+
+def test_a_version_1_form_typed_in_libreoffice_still_reads_back(generated):
+    """A form of version 1 (plain-text controls, alias = tag = key) typed in LibreOffice 7.4 before the
+    design changed (tests/data/README.md): every field found, a second paragraph read from the cell;
+    the Shift+Enter line break was lost by LibreOffice when it saved the file."""
     path = DATA / "meeting-notes-typed-in-libreoffice.docx"
     properties = custom_properties(path)
     assert (properties["AppraisalKind"], properties["AppraisalEmployeeID"]) == ("meeting_notes", "1009")
-    fields = forms.form_fields("meeting_notes", json.loads(properties["AppraisalGoals"]))
+    assert properties["AppraisalFormVersion"] == "1"
+    version_1 = {"wellbeing", "cooperation", "career", "wellbeing_score", "wellbeing_consent"}
+    fields = [
+        f
+        for f in forms.form_fields("meeting_notes", json.loads(properties["AppraisalGoals"]))
+        if f.key not in version_1
+    ]
     answers = forms.read_answers(document_xml(path), fields, "nb")
-    assert {a.found_by for a in answers.values()} == {"alias"}
+    assert "missing" not in {a.found_by for a in answers.values()}
     assert {key: a.text for key, a in answers.items() if a.text} == {
         "held_on": "19.01.2027",
         "interviewer_name": "Siri Sæther",
         "review.2026-H1-1009-G1.status": "fullført",
-        "strengths": 'Første linje & <b>Andre linje "sitat" Æøå 😀',  # typed on two lines
+        "strengths": 'Første linje & <b>Andre linje "sitat" Æøå 😀',  # as LibreOffice 7.4 saved it
         "development": "Første avsnitt\nAndre avsnitt & <mer>",
         "goal.1.text": "Øke salget < 10 %",
         "summary": "Kort & godt",

@@ -33,8 +33,12 @@ from markupsafe import Markup
 from ..errors import AppraisalError
 
 JINJA_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+# Comments and metadata of the template; and Word 2010's stylesWithEffects.xml, which is only a copy of
+# styles.xml for older Word and, when stale (python-docx's default template brings one), makes Word
+# offer to repair the document.
 DROPPED_PARTS = re.compile(
-    r"^(word/(comments\w*|people)\.xml|docProps/(core|app|custom)\.xml|docProps/thumbnail\.\w+)$"
+    r"^(word/(comments\w*|people|stylesWithEffects)\.xml|docProps/(core|app|custom)\.xml"
+    r"|docProps/thumbnail\.\w+)$"
 )
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
@@ -44,6 +48,8 @@ CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadat
 APP_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
 THUMB_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 COMMENT_TYPES = ("comments", "commentsExtended", "commentsIds", "commentsExtensible", "people")
+DROPPED_RELS = (*COMMENT_TYPES, "stylesWithEffects")
+_BOOKMARK_ID = re.compile(r'<w:bookmark(Start|End)\b([^>]*?)\bw:id="([^"]*)"')
 DEFLATE_LEVEL = 6
 
 
@@ -242,11 +248,40 @@ class CompiledTemplate:
                 raise TemplateError(f"{self.path}: {exc}") from exc
             except Exception as exc:  # the template's own expression failed, e.g. text + number
                 raise TemplateError(f"{self.path}: {type(exc).__name__} in {name}: {exc}") from exc
+            if "<w:bookmarkStart" in xml:
+                xml = renumber_bookmarks(xml)
             members.append(_pack(name, xml.encode("utf-8")))
         members.append(_pack("docProps/core.xml", _core_xml(title)))
         members.append(_pack("docProps/app.xml", APP_XML))
         members.append(_pack("docProps/custom.xml", custom_properties_xml(properties)))
         return _zip(members)
+
+
+def renumber_bookmarks(xml: str) -> str:
+    """Give every bookmark in a rendered part an ID of its own, in document order.
+
+    A bookmark inside a template loop (the review rows of the meeting-notes form) is repeated with its
+    one ID, and Word wants bookmark IDs unique and numeric; a template cannot compute them, since Word
+    would refuse a template whose IDs are Jinja expressions. Each end takes the ID given to the latest
+    open start of the same old ID; an end without a start is left as it is."""
+    next_id = 0
+    open_ids: dict[str, list[int]] = {}
+
+    def renumber(match: re.Match[str]) -> str:
+        nonlocal next_id
+        kind, between, old = match.groups()
+        if kind == "Start":
+            new = next_id
+            next_id += 1
+            open_ids.setdefault(old, []).append(new)
+        else:
+            started = open_ids.get(old)
+            if not started:
+                return match.group(0)
+            new = started.pop()
+        return f'<w:bookmark{kind}{between}w:id="{new}"'
+
+    return _BOOKMARK_ID.sub(renumber, xml)
 
 
 def _syntax_message(path: Path, part: str, source: str, exc: jinja2.TemplateSyntaxError) -> str:
@@ -275,7 +310,8 @@ def _strip_comments(xml: str) -> str:
 def _content_types(data: bytes) -> bytes:
     text = data.decode("utf-8")
     text = re.sub(
-        r'<Override[^>]*PartName="/(?:word/(?:comments\w*|people)\.xml|docProps/(?:custom|thumbnail)[^"]*)"[^>]*/>',
+        r'<Override[^>]*PartName="/(?:word/(?:comments\w*|people|stylesWithEffects)\.xml'
+        r'|docProps/(?:custom|thumbnail)[^"]*)"[^>]*/>',
         "",
         text,
     )
@@ -306,7 +342,7 @@ def _package_rels(data: bytes) -> bytes:
 
 def _drop_comment_rels(data: bytes) -> bytes:
     text = data.decode("utf-8")
-    for kind in COMMENT_TYPES:
+    for kind in DROPPED_RELS:
         text = re.sub(rf'<Relationship[^>]*Target="{kind}\.xml"[^>]*/>', "", text)
     return text.encode("utf-8")
 
