@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/appraisal run -w input/round.xlsx -o output
+	APPRAISAL_TODAY=2027-02-01 $(BIN)/appraisal run -w input/round.xlsx -o output
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import answers, forms, layout
+from . import answers, clock, forms, layout
 from .batch import code_digest, document_properties, parallel_map
 from .deadlines import approval_due
 from .documents import STATUS_LABELS, TYPE_LABELS, document_language, person_context, round_context
@@ -146,6 +146,13 @@ class _Problems(list):
             self.append(message)
 
 
+def _not_a_date(typed: answers.TypedDate) -> str:
+    """Why a typed date was not read, as the end of a sentence."""
+    if typed.problem in ("", "not a date"):
+        return "is not a date"
+    return f"is not a date ({typed.problem})"
+
+
 def _typed_date(
     key: str, text: str, anchor: dt.date | None, lang: str, problems: _Problems
 ) -> tuple[str, str, bool]:
@@ -154,7 +161,7 @@ def _typed_date(
         return "", "", True
     typed = answers.read_date(text, anchor, "after")
     if typed.date is None:
-        problems.add(f'{key}: "{text}" is not a date ({typed.problem}); kept as text')
+        problems.add(f'{key}: "{text}" {_not_a_date(typed)}; kept as text')
         return "", text, False
     if not typed.exact:
         problems.add(f'{key}: "{text}" read as {locale.short_date(typed.date, lang)} (approximate)')
@@ -174,7 +181,7 @@ def read_notes(
     `meeting` is the planned meeting (the anchor for dates typed without a year); `today` the day of
     collecting (a date held after it is worth a warning)."""
     props = word.properties
-    today = today or dt.date.today()
+    today = today or clock.today()
     settings = round_.settings
     goal_ids = _goal_ids(props)
     fields = forms.form_fields("meeting_notes", goal_ids)
@@ -198,9 +205,10 @@ def read_notes(
         missing.append("held_on is empty")
     else:
         typed = answers.read_date(held_text, planned, "nearest")
-        if typed.date is None or not typed.exact:
-            reason = typed.problem if typed.date is None else "give the day it was held"
-            missing.append(f'held_on: "{held_text}" is not a date ({reason})')
+        if typed.date is None:
+            missing.append(f'held_on: "{held_text}" {_not_a_date(typed)}')
+        elif not typed.exact:
+            missing.append(f'held_on: "{held_text}" is not a day (write the day it was held)')
         else:
             held_on = typed.date
             _check_held_on(held_on, planned, settings, today, lang, problems)
@@ -446,7 +454,7 @@ def minutes_context(
         items.append({**item, "due": due, "type": types[str(item["type"])]})
     held_on = dt.date.fromisoformat(reading.held_on) if reading.held_on else None
     meeting_day = held_on or (meeting.date if meeting is not None else None)
-    deadline = approval_due(meeting_day, made_on or dt.date.today(), round_.settings)
+    deadline = approval_due(meeting_day, made_on or clock.today(), round_.settings)
     score = reading.wellbeing.get("score") if reading.wellbeing else None
     return {
         "language": lang,
@@ -528,7 +536,7 @@ def collect_forms(
 ) -> CollectResult:
     """Step 4: read every .docx under `folder`, write minutes for complete forms, update the register.
     `today` is the day the minutes are made (default: today), from which deadlines may count."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     result = CollectResult()
     root = layout.round_folder(output, round_.settings.round_id)
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not _inside_output(p, output))
@@ -708,6 +716,7 @@ def _apply_readings(
         title=f"{'Minutes' if lang == 'en' else 'Referat'} – {employee.name}",
         targets=[(0, in_round), (0, in_folder), (1, personnel)],
         digest=input_digest(code_digest(), template.digest, reading.content, context),
+        made_on=today,
     )
 
 
@@ -726,6 +735,7 @@ class _Minutes:
     title: str
     targets: list[tuple[int, str]]  # (0: the round's ledger, 1: the output folder's), relative path
     digest: str
+    made_on: dt.date  # the day the minutes are made: their approval deadline counts from it
 
 
 def _write_minutes(item: _Minutes, ledgers: tuple[Ledger, Ledger]) -> list[Outcome] | str:
@@ -780,6 +790,7 @@ def _record_minutes(
         "content": reading.content,
         "source": reading.source,
         "collected_at": _now(),
+        "minutes_made_on": item.made_on.isoformat(),
         "held_on": reading.held_on,
         "follow_up_date": reading.follow_up_date,
         "answers": reading.answers,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import forms
+from . import clock, forms
 from .deadlines import notes_due
 from .model import Employee, Goal, Meeting, Round, Settings
 from .render import locale
@@ -115,7 +115,7 @@ def _conversation_context(
     settings = round_.settings
     return {
         "language": lang,
-        "letter_date": locale.medium_date(settings.invitation_date or dt.date.today(), lang),
+        "letter_date": locale.medium_date(settings.invitation_date or clock.today(), lang),
         "round": round_context(settings, lang),
         "employee": person_context(employee),
         "interviewer": person_context(interviewer),
@@ -155,7 +155,7 @@ def overview_context(
         days[-1]["meetings"].append(row)
     return {
         "language": lang,
-        "letter_date": locale.medium_date(settings.invitation_date or dt.date.today(), lang),
+        "letter_date": locale.medium_date(settings.invitation_date or clock.today(), lang),
         "round": round_context(settings, lang),
         "interviewer": person_context(interviewer),
         "meetings": rows,

@@ -25,7 +25,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import layout
+from . import clock, layout
 from .errors import OutputError
 from .followup_book import build_follow_up_workbook
 from .followup_merge import (
@@ -138,7 +138,7 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
     settings = round_.settings
     lang = "en" if settings.language == "en" else "nb"
     zone = round_zone(round_)
-    today = today or dt.datetime.now(zone).date()
+    today = today or clock.today(zone)
     root = layout.round_folder(output, settings.round_id)
     follow_up, leadership = root / FOLLOW_UP_FILE, root / LEADERSHIP_FILE
     result = FollowUpResult(follow_up, leadership)

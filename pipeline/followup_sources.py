@@ -138,7 +138,8 @@ def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
             when = iso_date(approval.get("date"))
             remark = TEXT[lang]["not_approved"].format(date=f" ({when.isoformat()})" if when else "")
         minutes_received = (
-            local_date(conversation.get("collected_at"), sources.zone)
+            iso_date(conversation.get("minutes_made_on"))
+            or local_date(conversation.get("collected_at"), sources.zone)
             if conversation.get("minutes")
             else None
         )

@@ -18,6 +18,7 @@ from pathlib import Path
 import holidays
 from email_validator import EmailNotValidError, validate_email
 
+from . import clock
 from .model import ERROR, WARNING, Employee, Issue, Meeting, Report, Round
 from .values import id_key
 from .workbook import read_round
@@ -594,7 +595,7 @@ RULES: tuple[Callable[[Context], None], ...] = (
 def validate_round(round_: Round, report: Report | None = None, today: dt.date | None = None) -> Report:
     """Run every rule over a round; problems are added to `report` (a new one when None) and returned."""
     report = report if report is not None else Report()
-    ctx = Context(round_, report, today or dt.date.today())
+    ctx = Context(round_, report, today or clock.today())
     for employee in round_.employees:
         if employee.id:
             ctx.by_id.setdefault(employee.id, employee)

@@ -5,9 +5,11 @@ meeting-notes forms of the sample round (input/round.xlsx) with the default temp
 folder (`prepare.render_forms`), types answers into five of them (`formfill.fill_form`) and saves them
 under the names and in the folders managers use, so that `make demo` shows step 4 (`appraisal collect`):
 
-* Øyvind Lie: complete, a goal and two actions; the meeting was moved (date held corrected);
-* Erlend Bråten (in a manager's sub-folder): both earlier goals reviewed, three goals and three actions
-  with due dates written in different ways;
+* Øyvind Lie: complete, a goal and two actions, the well-being sections and a consented score; the
+  meeting was moved (date held corrected);
+* Erlend Bråten (in a manager's sub-folder): both earlier goals reviewed (`Pågår (ca. 60 %)`,
+  `ferdig ✓`), three goals and three actions with due dates written in different ways (`1.3.27`,
+  `Q3 2027`, `18.2`), a well-being score given without the consent to use it;
 * Emily Clarke (same sub-folder): in English, statuses in English;
 * Tone Bakken: not finished, the summary is empty, so it is reported as incomplete;
 * Kjetil Strøm: complete, but one goal's due date is "snart", which is reported while the form is
@@ -57,6 +59,11 @@ FILLED: dict[str, tuple[str, dict[str, str]]] = {
                 "for stramme."
             ),
             "development": "Kurs i Power BI i vår. Være med i prosjektet for nytt økonomisystem.",
+            "wellbeing": "Trives godt. Travelt rundt årsoppgjøret, ellers en grei arbeidsmengde.",
+            "cooperation": "Ønsker kortere vei til beslutninger; ellers godt samarbeid.",
+            "career": "Vil på sikt bli controller.",
+            "wellbeing_score": "4",
+            "wellbeing_consent": "ja",
             "goal.1.text": "Automatisere den månedlige resultatrapporten",
             "goal.1.measure": "Rapporten lages i Power BI uten manuelle steg",
             "goal.1.due": "30.06.2027",
@@ -76,11 +83,11 @@ FILLED: dict[str, tuple[str, dict[str, str]]] = {
     "1009": (
         "fra Siri/samtale_erlend_final(2).docx",
         {
-            "review.2026-H1-1009-G1.status": "pågår",
+            "review.2026-H1-1009-G1.status": "Pågår (ca. 60 %)",
             "review.2026-H1-1009-G1.comment": (
                 "Opp 6 % så langt; to store kunder har utsatt innkjøp til våren."
             ),
-            "review.2026-H1-1009-G2.status": "ferdig",
+            "review.2026-H1-1009-G2.status": "ferdig ✓",
             "review.2026-H1-1009-G2.comment": "Alle ti nøkkelkundene besøkt innen september.",
             "employee_view": (
                 "Erlend er fornøyd med kundeporteføljen, men synes det har vært mye reising. Han ønsker mer "
@@ -94,6 +101,10 @@ FILLED: dict[str, tuple[str, dict[str, str]]] = {
                 "Kundemøter blir ofte registrert sent i CRM; det gjør det vanskelig for andre å hjelpe til."
             ),
             "development": "Forhandlingskurs. Mentor for Sindre Økland første halvår.",
+            "wellbeing": "Mye reising i høst; vi ser på fordelingen av kundebesøk.",
+            "cooperation": "Vil gjerne ha raskere svar på rabattsaker.",
+            "career": "Interessert i å lede et lite salgsteam om et par år.",
+            "wellbeing_score": "3",
             "goal.1.text": "Nå 8 % økning hos de ti største kundene",
             "goal.1.measure": "Omsetning per kunde i kvartalsrapporten",
             "goal.1.due": "31.12.2027",
@@ -102,7 +113,7 @@ FILLED: dict[str, tuple[str, dict[str, str]]] = {
             "goal.2.due": "1.3.27",
             "goal.3.text": "Vinne to nye nøkkelkunder på Vestlandet",
             "goal.3.measure": "Signerte rammeavtaler",
-            "goal.3.due": "2027-09-30",
+            "goal.3.due": "Q3 2027",
             "action.1.text": "Forhandlingskurs (to dager)",
             "action.1.owner": "Erlend Bråten",
             "action.1.due": "15. mars 2027",
@@ -111,12 +122,12 @@ FILLED: dict[str, tuple[str, dict[str, str]]] = {
             "action.2.due": "30.06.2027",
             "action.3.text": "Avklare hjelp fra markedsavdelingen med tilbud",
             "action.3.owner": "Siri Sæther",
-            "action.3.due": "18.02.2027",
+            "action.3.due": "18.2",
             "summary": (
                 "Erlend leverer godt og har gode relasjoner til kundene. Vi holder fast ved omsetningsmålet "
                 "og legger til et mål om bedre bruk av CRM.\nNeste oppfølging i juni."
             ),
-            "follow_up_date": "15. juni 2027",
+            "follow_up_date": "15. juni",
         },
     ),
     "1012": (

@@ -140,7 +140,9 @@ def document_xml(path: Path) -> bytes:
 
 def field_controls(root: etree._Element) -> list[etree._Element]:
     """The answer controls: every content control but the locked header (tagged `appraisal.header`)."""
-    return [sdt for sdt in root.iter(f"{{{W}}}sdt") if sdt_value(sdt, "tag") not in (None, "appraisal.header")]
+    return [
+        sdt for sdt in root.iter(f"{{{W}}}sdt") if sdt_value(sdt, "tag") not in (None, "appraisal.header")
+    ]
 
 
 def sdt_value(sdt: etree._Element, name: str) -> str | None:
@@ -486,7 +488,9 @@ def round_trips(generated, tmp_path_factory) -> list[RoundTrip]:
             }
             filled = inputs / f"{kind}-{employee_id}-filled.docx"
             fill_form(form.path, filled, answers)
-            edit_document(filled, filled, lambda root, k=kind: type_paragraphs(root, PARAGRAPHS_KEY[k], PARAGRAPHS))
+            edit_document(
+                filled, filled, lambda root, k=kind: type_paragraphs(root, PARAGRAPHS_KEY[k], PARAGRAPHS)
+            )
             planned.append((form, {**answers, PARAGRAPHS_KEY[kind]: "\n".join(PARAGRAPHS)}, filled))
     convert([p for _, _, p in planned], "docx", outputs, work / "profile")
     return [RoundTrip(form, answers, outputs / path.name) for form, answers, path in planned]
@@ -510,7 +514,9 @@ def test_libreoffice_drops_tag_and_title_and_keeps_the_bookmark_of_every_control
     for trip in round_trips:
         root = etree.fromstring(document_xml(trip.resaved))
         bookmarks = {b.get(f"{{{W}}}name") for b in root.iter(f"{{{W}}}bookmarkStart")}
-        assert not [s for s in root.iter(f"{{{W}}}sdt") if sdt_value(s, "tag") not in (None, "appraisal.header")]
+        assert not [
+            s for s in root.iter(f"{{{W}}}sdt") if sdt_value(s, "tag") not in (None, "appraisal.header")
+        ]
         answers = forms.read_answers(document_xml(trip.resaved), trip.form.fields, trip.form.lang)
         for field in trip.form.fields:
             assert forms.bookmark_name(field.key) in bookmarks, (trip.resaved.name, field.key)
