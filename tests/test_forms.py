@@ -11,17 +11,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import docx
 import pytest
-from helpers import W, custom_properties, part
+from helpers import W, custom_properties, part, type_in_libreoffice
 from lxml import etree
-
-from helpers import type_in_libreoffice
 from wordlike import edit_document, type_paragraphs
 
 from pipeline import batch, forms, layout
