@@ -258,3 +258,116 @@ def test_sandbox_still_allows_a_modest_product(tmp_path):
     out = tmp_path / "rule-out.docx"
     out.write_bytes(CompiledTemplate.load(path, "invitation").render({}, PROPERTIES))
     assert "-" * 20 + "1024" in docx_text(out)
+
+
+# -- every document the tool writes is valid OOXML --------------------------------------------------------
+
+TEMPLATES = sorted(
+    (Path(__file__).resolve().parent.parent / "pipeline" / "default_templates").glob("*/*.docx")
+)
+
+
+def audit(path: Path) -> list[str]:
+    """What openxml-audit, an independent OOXML validator, finds wrong: errors, and anything it expects
+    Word to repair or rewrite (its app-compat rules), as readable lines."""
+    from openxml_audit import OpenXmlValidator, predict
+    from openxml_audit.verdict import AppPrediction
+
+    result = OpenXmlValidator().validate(path)
+    findings = [f"{e.severity.value}: {e.description}" for e in result.errors if e.severity.value == "error"]
+    verdict = predict(result)
+    if verdict.prediction is not AppPrediction.OPENS_CLEAN:
+        findings.append(verdict.headline)
+    return findings
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_every_template_is_valid_and_word_would_not_repair_it(template):
+    assert audit(template) == []
+
+
+@pytest.fixture(scope="module")
+def produced(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """One document of each kind in both languages, made from the sample round as a user would."""
+    import datetime as dt
+
+    from pipeline.collect import collect_forms
+    from pipeline.documents import overview_context, plan_invitations
+    from pipeline.formfill import fill_form
+    from pipeline.invite import render_invitations
+    from pipeline.layout import round_folder
+    from pipeline.prepare import render_forms
+    from pipeline.render.templates import TemplateSet
+    from pipeline.workbook import read_round
+
+    round_, _ = read_round(Path(__file__).resolve().parent.parent / "input" / "round.xlsx")
+    output = tmp_path_factory.mktemp("valid")
+    templates = TemplateSet(None, "nb")
+    people = {"1009": "nb", "1012": "en"}
+    made: dict[tuple[str, str], Path] = {}
+    root = round_folder(output, round_.settings.round_id)
+    for result in (
+        render_invitations(round_, output, templates, only=set(people), workers=1),
+        render_forms(round_, output, templates, only=set(people), workers=1),
+    ):
+        for outcome in result.outcomes:
+            if outcome.employee_id in people and outcome.path.endswith(".docx"):
+                made[(outcome.kind, people[outcome.employee_id])] = root / outcome.path
+    # the overview is in the interviewer's language: made in both from the same interviewer's meetings
+    invitations = [i for i in plan_invitations(round_) if i.interviewer and i.interviewer.id == "1008"]
+    for lang in people.values():
+        context = overview_context(
+            round_, invitations[0].interviewer, [(i.employee, i.meeting) for i in invitations], lang
+        )
+        made[("overview", lang)] = output / f"overview-{lang}.docx"
+        made[("overview", lang)].write_bytes(templates.get("overview", lang).render(context, PROPERTIES))
+    returned = output.parent / "returned"
+    for employee_id in people:
+        fill_form(
+            made[("meeting_notes", people[employee_id])],
+            returned / f"{employee_id}.docx",
+            {"summary": "Kort & godt.\nTo linjer.", "goal.1.text": "Mål", "goal.1.due": "Q2 2027"},
+        )
+    collect_forms(round_, returned, output, templates, today=dt.date(2027, 2, 1))
+    for employee_id, lang in people.items():
+        made[("minutes", lang)] = next((root / "minutes").glob(f"{employee_id}-*.docx"))
+    return made
+
+
+KINDS = ("invitation", "overview", "employee_preparation", "manager_preparation", "meeting_notes", "minutes")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lang", ("nb", "en"))
+def test_every_kind_of_document_is_valid_and_word_would_not_repair_it(produced, kind, lang):
+    assert audit(produced[(kind, lang)]) == []
+
+
+def test_bookmarks_repeated_by_a_template_loop_get_ids_of_their_own():
+    from pipeline.render.engine import renumber_bookmarks
+
+    row = '<w:bookmarkStart w:id="1000" w:name="a"/><w:r/><w:bookmarkEnd w:id="1000"/>'
+    xml = (
+        '<w:bookmarkStart w:id="7" w:name="x"/>'
+        + row * 3
+        + '<w:bookmarkEnd w:id="7"/><w:bookmarkEnd w:id="9"/>'
+    )
+    assert renumber_bookmarks(xml) == (
+        '<w:bookmarkStart w:id="0" w:name="x"/>'
+        '<w:bookmarkStart w:id="1" w:name="a"/><w:r/><w:bookmarkEnd w:id="1"/>'
+        '<w:bookmarkStart w:id="2" w:name="a"/><w:r/><w:bookmarkEnd w:id="2"/>'
+        '<w:bookmarkStart w:id="3" w:name="a"/><w:r/><w:bookmarkEnd w:id="3"/>'
+        '<w:bookmarkEnd w:id="0"/><w:bookmarkEnd w:id="9"/>'  # an end without a start is left alone
+    )
+
+
+def test_a_stale_styles_with_effects_part_of_an_old_template_is_not_passed_on(tmp_path):
+    """python-docx's default template brings word/stylesWithEffects.xml, a stale copy of the styles that
+    makes Word offer to repair the document: a template that still has it gives documents without it."""
+    source = make_docx(tmp_path / "old.docx", "Hei {{ name }}")
+    assert "word/stylesWithEffects.xml" in part_names(source)
+    document = render_to(CompiledTemplate.load(source, "invitation"), tmp_path / "out.docx", {"name": "Kari"})
+    assert "word/stylesWithEffects.xml" not in part_names(document)
+    assert b"stylesWithEffects" not in part(document, "[Content_Types].xml")
+    assert b"stylesWithEffects" not in part(document, "word/_rels/document.xml.rels")
+    assert audit(document) == []
