@@ -18,14 +18,29 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
-from helpers import W, custom_properties, docx_text, paragraphs, part, tree_bytes, tree_mtimes
+from helpers import (
+    W,
+    custom_properties,
+    docx_text,
+    paragraphs,
+    part,
+    tree_bytes,
+    tree_mtimes,
+    type_in_libreoffice,
+)
 from lxml import etree
 from wordlike import (
+    add_numbering,
     delete_control,
     edit_document,
+    paste_list,
     set_properties,
+    type_after,
+    type_beside,
+    type_keeping_the_flag,
     type_paragraphs,
     type_simple_field,
     type_split,
@@ -36,6 +51,7 @@ from wordlike import (
 from pipeline import batch, collect, forms, intake, layout
 from pipeline.cli import cli
 from pipeline.collect import collect_forms
+from pipeline.followup import write_follow_up
 from pipeline.formfill import fill_form
 from pipeline.model import Round
 from pipeline.ole import OLE_MAGIC
@@ -1065,6 +1081,291 @@ def test_the_command_exits_1_when_a_file_is_rejected_or_in_conflict(sample, tmp_
         *summary_lines(unchanged=1, conflict=2),
         "Minutes written: 0",
     ]
+
+
+# -- forms as people fill them ---------------------------------------------------------------------
+
+G1, G2 = "review.2026-H1-1009-G1", "review.2026-H1-1009-G2"
+
+
+def fill_as_people_do(root: etree._Element) -> None:
+    """Erlend's form, each field filled in a different way people really fill them."""
+    type_split(root, "held_on", "20.1")
+    type_split(root, f"{G1}.status", "ferdig ✓")
+    type_split(root, f"{G1}.comment", "Nådd i desember.")
+    type_split(root, f"{G2}.status", "Pågår (ca. 50 %)")
+    type_keeping_the_flag(root, "employee_view", "Fornøyd, men mye reising.")
+    type_beside(root, "strengths", " Sterke kunderelasjoner.")
+    type_split(root, "improvements", "CRM oppdateres for sent.")
+    type_after(root, "improvements", ["Tilbud sendes sent.", "Begge tas opp i juni."])
+    paste_list(root, "development", ["Forhandlingskurs", "Mentor for Sindre"], "90", into_field=True)
+    paste_list(root, "wellbeing", ["Mye reising", "Godt kollegafellesskap"], "91", into_field=False)
+    delete_control(root, "cooperation", "Raskere svar på rabattsaker.", keep_text=True)
+    type_with_changes(root, "career", "Vil ", "kanskje ", "gjerne ", "lede et team.")
+    type_split(root, "wellbeing_score", "4")
+    type_split(root, "wellbeing_consent", "Ja!")
+    type_split(root, "goal.1.text", "Vinne to nye nøkkelkunder")
+    type_split(root, "goal.1.due", "Q2 2027")
+    type_split(root, "goal.2.text", "Bedre bruk av CRM")
+    type_split(root, "goal.2.due", "snart")
+    type_split(root, "action.1.text", "Forhandlingskurs")
+    type_split(root, "action.1.owner", "Erlend")
+    type_split(root, "action.1.due", "21/3")
+    type_split(root, "summary", "God samtale.\nKlare mål.")
+    type_split(root, "follow_up_date", "juni")
+
+
+PEOPLE_EXPECTED = {
+    "held_on": "20.1",
+    "interviewer_name": "Siri Sæther",
+    f"{G1}.status": "ferdig ✓",
+    f"{G1}.comment": "Nådd i desember.",
+    f"{G2}.status": "Pågår (ca. 50 %)",
+    "employee_view": "Fornøyd, men mye reising.",
+    "strengths": "Sterke kunderelasjoner.",
+    "improvements": "CRM oppdateres for sent.\nTilbud sendes sent.\nBegge tas opp i juni.",
+    "development": "• Forhandlingskurs\n• Mentor for Sindre",
+    "wellbeing": "1. Mye reising\n2. Godt kollegafellesskap",
+    "cooperation": "Raskere svar på rabattsaker.",
+    "career": "Vil gjerne lede et team.",
+    "wellbeing_score": "4",
+    "wellbeing_consent": "Ja!",
+    "goal.1.text": "Vinne to nye nøkkelkunder",
+    "goal.1.due": "Q2 2027",
+    "goal.2.text": "Bedre bruk av CRM",
+    "goal.2.due": "snart",
+    "action.1.text": "Forhandlingskurs",
+    "action.1.owner": "Erlend",
+    "action.1.due": "21/3",
+    "summary": "God samtale.\nKlare mål.",
+    "follow_up_date": "juni",
+}
+
+
+def block_in(lines: list[str], text: str) -> bool:
+    """`text`'s lines stand one after the other in `lines`."""
+    wanted = text.split("\n")
+    return any(lines[i : i + len(wanted)] == wanted for i in range(len(lines)))
+
+
+def test_every_text_typed_in_an_answers_cell_is_read_and_what_was_outside_named(sample, tmp_path):
+    form = sample.forms[ERLEND]
+    numbered = add_numbering(form, tmp_path / "numbered.docx", "bullet", "90")
+    add_numbering(numbered, numbered, "decimal", "91")
+    edit_document(numbered, tmp_path / "notes" / "erlend.docx", fill_as_people_do)
+    output = tmp_path / "output"
+
+    result = sample.collect(tmp_path / "notes", output)
+
+    item = by_name(result)["erlend.docx"]
+    assert item.status == "accepted"
+    assert item.messages == [
+        "strengths: read from beside the field",
+        "improvements: read from beside the field",
+        "wellbeing: read from beside the field",
+        "cooperation: read from where the field was (the field itself was deleted); check it",
+        'follow_up_date: "juni" read as 30.06.2027 (approximate)',
+        'goal.1.due: "Q2 2027" read as 30.06.2027 (approximate)',
+        'goal.2.due: "snart" is not a date; kept as text',
+    ]
+    assert read_back(output, ERLEND) == PEOPLE_EXPECTED
+    conversation = register(output)["conversations"][ERLEND]
+    assert (conversation["held_on"], conversation["follow_up_date"]) == ("2027-01-20", "2027-06-30")
+    assert conversation["wellbeing"] == {"score": 4}
+    assert [(r["goal_id"], r["status"], r["progress"]) for r in conversation["reviews"]] == [
+        ("2026-H1-1009-G1", "done", 100),
+        ("2026-H1-1009-G2", "in_progress", 50),
+    ]
+    assert [(g["id"], g["due"], g["due_text"]) for g in conversation["goals"]] == [
+        (f"{ROUND}-1009-G1", "2027-06-30", "Q2 2027"),
+        (f"{ROUND}-1009-G2", "", "snart"),
+        (f"{ROUND}-1009-A1", "2027-03-21", ""),  # the first 21 March on or after the meeting
+    ]
+    lines = paragraphs(minutes_files(output, "1009-Erlend Bråten", "referat.docx", ERLEND)[0])
+    for key in ("employee_view", "strengths", "improvements", "development", "wellbeing", "cooperation",
+                "career", "summary"):  # fmt: skip
+        assert block_in(lines, PEOPLE_EXPECTED[key]), key
+    for shown in ("pågår → fullført", "fullført → pågår (50 %)", "Q2 2027", "snart", "21.03.2027",
+                  "Neste oppfølging: juni", "Trivsel (1–5): 4 – kan brukes uten navn i tall for ledelsen"):  # fmt: skip
+        assert shown in lines, shown
+
+    write_follow_up(sample.round_, output, today=COLLECTED_ON)
+    goals = follow_up_rows(output / ROUND / "follow-up.xlsx", "Mål og tiltak")
+    assert (goals[f"{ROUND}-1009-G1"]["Frist"], goals[f"{ROUND}-1009-G1"]["Kommentar"]) == (
+        dt.date(2027, 6, 30),
+        "Frist oppgitt som «Q2 2027»",
+    )
+    assert (goals[f"{ROUND}-1009-G2"]["Frist"], goals[f"{ROUND}-1009-G2"]["Kommentar"]) == (
+        None,
+        "Frist: «snart» (ikke en dato)",
+    )
+    assert goals[f"{ROUND}-1009-A1"]["Frist"] == dt.date(2027, 3, 21)
+    assert (goals["2026-H1-1009-G2"]["Status"], goals["2026-H1-1009-G2"]["Fremdrift (%)"]) == ("pågår", 50)
+    assert goals["2026-H1-1009-G1"]["Status"] == "fullført"
+
+
+def follow_up_rows(path: Path, sheet: str) -> dict[str, dict[str, object]]:
+    """A sheet of the follow-up workbook as {ID: {header: value}} (dates as dates)."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    header_row = next(r for r in range(1, 6) if ws.cell(row=r, column=1).value in ("Mål-ID", "Ansattnr"))
+    headers = [c.value for c in ws[header_row]]
+    rows = {}
+    for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
+        if row[0] is not None:
+            rows[row[0]] = {
+                h: (v.date() if isinstance(v, dt.datetime) else v) for h, v in zip(headers, row, strict=False)
+            }
+    return rows
+
+
+def test_a_score_without_consent_is_neither_stored_nor_shown(sample, tmp_path):
+    sample.fill(ERLEND, tmp_path / "notes" / "erlend.docx", {**ERLEND_ANSWERS, "wellbeing_score": "2"})
+    sample.fill(EMILY, tmp_path / "notes" / "emily.docx", {**EMILY_ANSWERS, "wellbeing_score": "5",
+                                                            "wellbeing_consent": "no"})  # fmt: skip
+    output = tmp_path / "output"
+
+    result = sample.collect(tmp_path / "notes", output)
+
+    assert by_name(result)["erlend.docx"].messages == [
+        'wellbeing_score: given without the employee\'s "yes" to its use; neither stored nor counted'
+    ]
+    assert by_name(result)["emily.docx"].messages == [
+        'wellbeing_score: the employee said "no" to its use; neither stored nor counted',
+        "review.2026-H1-1012-G2.status is empty",
+    ]
+    for employee_id, folder, name in ((ERLEND, "1009-Erlend Bråten", "referat.docx"),
+                                      (EMILY, "1012-Emily Clarke", "minutes.docx")):  # fmt: skip
+        conversation = register(output)["conversations"][employee_id]
+        assert conversation["wellbeing"] is None
+        assert "wellbeing_score" not in conversation["answers"]
+        text = docx_text(minutes_files(output, folder, name, employee_id)[0])
+        assert "Trivsel (1–5)" not in text and "Well-being (1–5)" not in text
+
+
+def test_a_version_1_form_filled_in_word_is_still_collected(sample, tmp_path):
+    """A meeting-notes form sent out before form version 2 (tests/data/README.md): plain-text controls,
+    alias = tag = key, no well-being sections."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copyfile(ROOT / "tests" / "data" / "meeting-notes-v1-filled-in-word.docx", notes / "erlend.docx")
+    assert custom_properties(notes / "erlend.docx")["AppraisalFormVersion"] == "1"
+
+    result = sample.collect(notes, tmp_path / "output")
+
+    item = by_name(result)["erlend.docx"]
+    assert (item.status, item.messages) == ("accepted", [])
+    conversation = register(tmp_path / "output")["conversations"][ERLEND]
+    assert conversation["held_on"] == "2027-01-19"
+    assert [(r["goal_id"], r["status"]) for r in conversation["reviews"]] == [
+        ("2026-H1-1009-G1", "in_progress"),
+        ("2026-H1-1009-G2", "done"),
+    ]
+    assert len(conversation["goals"]) == 6
+    assert conversation["answers"]["strengths"] == (
+        "Sterke kunderelasjoner og god oversikt over hva kundene trenger.\n"
+        "Tar ansvar og følger opp det som er avtalt."
+    )
+    assert "wellbeing" not in conversation["answers"]
+
+
+# -- deadlines and dates held ---------------------------------------------------------------------------
+
+
+def test_the_approval_deadline_counts_from_the_meeting_when_the_minutes_are_made_before_it(sample, tmp_path):
+    """Minutes made on 2 December 2026 for a meeting held on 19 January 2027 (approval_due_days 14): the
+    employee has until 2 February 2027, not 16 December 2026. The form's date held in the future is
+    accepted with a warning."""
+    sample.fill(ERLEND, tmp_path / "notes" / "erlend.docx", {**ERLEND_ANSWERS, "held_on": "19.01.2027"})
+    output = tmp_path / "output"
+
+    result = sample.collect(tmp_path / "notes", output, today=dt.date(2026, 12, 2))
+
+    item = by_name(result)["erlend.docx"]
+    assert (item.status, item.messages) == (
+        "accepted",
+        ["held_on: 19.01.2027 is in the future; check the date"],
+    )
+    lines = paragraphs(minutes_files(output, "1009-Erlend Bråten", "referat.docx", ERLEND)[0])
+    approval = next(line for line in lines if line.startswith("Les gjennom referatet"))
+    assert "godkjenn det innen 2. februar 2027" in approval
+    write_follow_up(sample.round_, output, today=dt.date(2026, 12, 2))
+    row = follow_up_rows(output / ROUND / "follow-up.xlsx", "Samtaler")[ERLEND]
+    assert (row["Frist referat"], row["Frist godkjenning"]) == (dt.date(2027, 1, 26), dt.date(2027, 2, 2))
+
+
+@pytest.mark.parametrize(
+    ("held_on", "message"),
+    [
+        (
+            "19.03.2027",
+            "held_on: 19.03.2027 is more than 30 days from the planned 19.01.2027; check the date",
+        ),
+        ("19.12.2026", "held_on: 19.12.2026 is outside the round's period; check the date"),
+    ],
+)
+def test_a_date_held_far_from_the_plan_is_accepted_with_a_warning(sample, tmp_path, held_on, message):
+    sample.fill(ERLEND, tmp_path / "notes" / "erlend.docx", {**ERLEND_ANSWERS, "held_on": held_on})
+
+    result = sample.collect(tmp_path / "notes", tmp_path / "output", today=dt.date(2027, 6, 1))
+
+    item = by_name(result)["erlend.docx"]
+    assert item.status == "accepted"
+    assert message in item.messages
+
+
+def test_a_date_held_that_is_not_a_date_is_reported_once(sample, tmp_path):
+    sample.fill(ERLEND, tmp_path / "notes" / "erlend.docx", {**ERLEND_ANSWERS, "held_on": "i forrige uke"})
+
+    result = sample.collect(tmp_path / "notes", tmp_path / "output")
+
+    item = by_name(result)["erlend.docx"]
+    assert item.status == "incomplete"
+    assert item.messages == ['required: held_on: "i forrige uke" is not a date']
+
+
+# -- LibreOffice, typed ----------------------------------------------------------------------------------
+
+
+def test_a_form_typed_in_libreoffice_gives_the_same_values_in_minutes_register_and_follow_up(
+    sample, tmp_path
+):
+    plan = [
+        ("held_on", "19.01.2027", "replace", ["20.1"]),
+        (f"{G1}.status", forms.STATUS_HINT[0], "replace", ["Fullført!"]),
+        ("strengths", "Hva går bra? Gi konkrete eksempler.", "replace", ["Sterke kunderelasjoner.", "\v", "Tar ansvar."]),
+        ("development", "Hvilken utvikling er avtalt?", "replace", ["Forhandlingskurs", "\n", "Mentor for Sindre"]),
+        ("goal.1.text", "Beskriv målet", "replace", ["Vinne to nye kunder"]),
+        ("goal.1.due", "dd.mm.åååå", "replace", ["uke 12"]),
+        ("summary", "De viktigste punktene fra samtalen", "replace", ["God samtale.", "\v", "Klare mål."]),
+    ]  # fmt: skip
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    type_in_libreoffice(sample.forms[ERLEND], notes / "erlend.docx", plan)
+    output = tmp_path / "output"
+
+    result = sample.collect(notes, output)
+
+    item = by_name(result)["erlend.docx"]
+    assert item.status == "accepted"
+    assert 'goal.1.due: "uke 12" read as 26.03.2027 (approximate)' in item.messages
+    answers = read_back(output, ERLEND)
+    assert {k: answers[k] for k in ("strengths", "development", "summary")} == {
+        "strengths": "Sterke kunderelasjoner.\nTar ansvar.",
+        "development": "Forhandlingskurs\nMentor for Sindre",
+        "summary": "God samtale.\nKlare mål.",
+    }
+    conversation = register(output)["conversations"][ERLEND]
+    assert conversation["held_on"] == "2027-01-20"
+    assert conversation["reviews"][0]["status"] == "done"
+    assert (conversation["goals"][0]["due"], conversation["goals"][0]["due_text"]) == ("2027-03-26", "uke 12")
+    lines = paragraphs(minutes_files(output, "1009-Erlend Bråten", "referat.docx", ERLEND)[0])
+    for key in ("strengths", "development", "summary"):
+        assert block_in(lines, answers[key]), key
+    assert "uke 12" in lines and "pågår → fullført" in lines
+    write_follow_up(sample.round_, output, today=COLLECTED_ON)
+    goals = follow_up_rows(output / ROUND / "follow-up.xlsx", "Mål og tiltak")
+    assert goals[f"{ROUND}-1009-G1"]["Frist"] == dt.date(2027, 3, 26)
+    assert goals["2026-H1-1009-G1"]["Status"] == "fullført"
 
 
 # -- docs ----------------------------------------------------------------------------------------------

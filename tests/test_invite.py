@@ -189,6 +189,12 @@ def test_every_letter_and_calendar_of_the_sample_round(tmp_path):
         assert str(event["LOCATION"]) == (meeting.location or "Møterom Fjorden")
 
 
+def table_rows(path: Path) -> list[list[str]]:
+    """The first table of a document, as the text of each cell (python-docx)."""
+    table = docx.Document(str(path)).tables[0]
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
 def test_each_overview_lists_exactly_the_interviewers_own_meetings_in_time_order(tmp_path):
     round_, _ = check_workbook(SAMPLE)
     people = {e.id: e for e in round_.employees}
@@ -212,6 +218,16 @@ def test_each_overview_lists_exactly_the_interviewers_own_meetings_in_time_order
         listed = [line for line in paragraphs(overview) if line in names]
         assert listed == [people[m.employee_id].name for m in own]
         assert custom_properties(overview)["AppraisalEmployeeID"] == interviewer_id
+        # each meeting's row gives the day its meeting-notes form is due (minutes_due_days after it)
+        rows = table_rows(overview)
+        assert (
+            rows[0][:7]
+            == ["Dato", "Tid", "Medarbeider", "Stilling og avdeling", "Sted", "Skjema innen", "Merknad"][:7]
+        )
+        due = round_.settings.minutes_due_days
+        assert [r[5] for r in rows[1:]] == [
+            (m.date + dt.timedelta(days=due)).strftime("%d.%m.%Y") for m in own
+        ]
 
 
 def test_inactive_employees_get_nothing(make_workbook, tmp_path):

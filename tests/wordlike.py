@@ -195,3 +195,87 @@ def _rewrite(source: Path, destination: Path, name: str, edit: Callable[[etree._
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             archive.writestr(info, data)
     return destination
+
+
+# -- typed outside the field ------------------------------------------------------------------------
+
+
+def _field_paragraph(root: etree._Element, key: str) -> etree._Element:
+    return control(root, key).getparent()
+
+
+def type_keeping_the_flag(root: etree._Element, key: str, text: str) -> None:
+    """The hint replaced by the answer, but the placeholder flag and the hint's grey style left on, as
+    LibreOffice 7.4 and some other editors leave them."""
+    sdt = control(root, key)
+    for t in sdt.iter(f"{{{W}}}t"):
+        t.text = ""
+    first = next(sdt.iter(f"{{{W}}}t"))
+    first.text = text
+    assert sdt.find("w:sdtPr/w:showingPlcHdr", NS) is not None
+
+
+def type_beside(root: etree._Element, key: str, text: str) -> None:
+    """Text typed on the same line after the field, the hint left inside it."""
+    _field_paragraph(root, key).extend(word_runs(text))
+
+
+def _cell_paragraph(cell_paragraph: etree._Element, runs: list[etree._Element], num_id: str | None = None):
+    paragraph = w("p")
+    if num_id is not None:
+        properties = etree.SubElement(paragraph, f"{{{W}}}pPr")
+        properties.append(w("pStyle", val="ListParagraph"))
+        numbering = etree.SubElement(properties, f"{{{W}}}numPr")
+        numbering.append(w("ilvl", val="0"))
+        numbering.append(w("numId", val=num_id))
+    paragraph.extend(runs)
+    cell_paragraph.addnext(paragraph)
+    return paragraph
+
+
+def type_after(root: etree._Element, key: str, paragraphs: list[str]) -> None:
+    """Enter after the field, then paragraphs typed in the same cell, outside the field."""
+    last = _field_paragraph(root, key)
+    for text in paragraphs:
+        last = _cell_paragraph(last, word_runs(text))
+
+
+def paste_list(root: etree._Element, key: str, items: list[str], num_id: str, *, into_field: bool) -> None:
+    """A list pasted in the field's cell: one list paragraph per item (`num_id` from `add_numbering`).
+    into_field=True: the field's hint replaced, the list starting in the field's paragraph (Word turns
+    the field into a block-level control holding the list); False: after the field, in the cell."""
+    if into_field:
+        type_paragraphs(root, key, items)
+        block = next(s for s in root.iter(f"{{{W}}}sdt") if s.find("w:sdtPr/w:tag", NS) is not None
+                     and s.find("w:sdtPr/w:tag", NS).get(f"{{{W}}}val") == key)  # fmt: skip
+        for paragraph in block.iter(f"{{{W}}}p"):
+            properties = paragraph.find("w:pPr", NS)
+            if properties is None:
+                properties = etree.Element(f"{{{W}}}pPr")
+                paragraph.insert(0, properties)
+            numbering = etree.SubElement(properties, f"{{{W}}}numPr")
+            numbering.append(w("ilvl", val="0"))
+            numbering.append(w("numId", val=num_id))
+        return
+    last = _field_paragraph(root, key)
+    for text in items:
+        last = _cell_paragraph(last, word_runs(text), num_id)
+
+
+def add_numbering(source: Path, destination: Path, fmt: str, num_id: str = "90") -> Path:
+    """Copy a .docx with a list definition added to word/numbering.xml (`bullet` or `decimal`), as Word
+    adds one for a pasted list."""
+
+    def edit(root: etree._Element) -> None:
+        abstract = w("abstractNum", abstractNumId=num_id)
+        level = etree.SubElement(abstract, f"{{{W}}}lvl", {f"{{{W}}}ilvl": "0"})
+        level.append(w("start", val="1"))
+        level.append(w("numFmt", val=fmt))
+        level.append(w("lvlText", val="•" if fmt == "bullet" else "%1."))
+        nums = root.findall("w:num", NS)
+        (nums[0].addprevious(abstract) if nums else root.append(abstract))
+        num = w("num", numId=num_id)
+        num.append(w("abstractNumId", val=num_id))
+        root.append(num)
+
+    return _rewrite(source, destination, "word/numbering.xml", edit)
