@@ -689,7 +689,9 @@ def _apply_readings(
         outcome.status = DUPLICATE
         outcome.messages.append(f"same content as {first_outcome.path}")
     previous = register.conversations.get(employee.id)
-    if previous and previous.get("content") == reading.content:
+    # the same answers, or the very same file: a file collected before is never applied again, so a
+    # newer version of the tool that reads it differently does not replace minutes already approved
+    if previous and (previous.get("content") == reading.content or previous.get("sha256") == reading.sha256):
         first_outcome.status = UNCHANGED
         first_outcome.read = "already collected"
         return None

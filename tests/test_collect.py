@@ -862,6 +862,26 @@ def test_collecting_the_same_forms_again_changes_nothing(sample, tmp_path):
     assert tree_bytes(output) == files
 
 
+def test_a_file_collected_before_is_not_applied_again_by_a_version_that_reads_it_differently(
+    sample, tmp_path
+):
+    notes, output = tmp_path / "notes", tmp_path / "output"
+    sample.fill(ERLEND, notes / "erlend.docx", ERLEND_ANSWERS)
+    sample.collect(notes, output)
+    path = output / ROUND / "register.json"
+    state = json.loads(path.read_text(encoding="utf-8"))
+    state["conversations"][ERLEND]["content"] = "read-by-an-earlier-version"
+    state["conversations"][ERLEND]["approval"] = {"approved": True, "date": "2027-01-25", "comment": ""}
+    path.write_text(json.dumps(state), encoding="utf-8")
+    mtimes = minutes_mtimes(output)
+
+    again = sample.collect(notes, output)
+
+    assert statuses(again) == {"erlend.docx": "unchanged"}
+    assert register(output)["conversations"][ERLEND]["approval"]["approved"] is True
+    assert minutes_mtimes(output) == mtimes
+
+
 def test_a_changed_form_replaces_the_earlier_reading(sample, tmp_path):
     notes, output = tmp_path / "notes", tmp_path / "output"
     first = sample.fill(ERLEND, notes / "erlend.docx", ERLEND_ANSWERS)
