@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import AppraisalError
-from .model import ERROR, INFO, WARNING, Report, Round
-from .report import issue_line, report_groups, summary_line, write_report_workbook
+from pipeline import __version__
+from pipeline.errors import AppraisalError
+from pipeline.model import ERROR, INFO, WARNING, Report, Round
+from pipeline.round.report import issue_line, report_groups, summary_line, write_report_workbook
 
 DEFAULT_WORKBOOK = Path("input/round.xlsx")
 DEFAULT_OUTPUT = Path("output")
@@ -100,7 +100,7 @@ def init(directory: Path, lang: str, example: bool) -> None:
 
     Existing files are never overwritten.
     """
-    from .starter import init_project
+    from pipeline.round.starter import init_project
 
     result = init_project(directory, lang=lang, example=example)
     for path in result.created:
@@ -153,7 +153,7 @@ def validate(workbook: Path, as_json: bool, report_path: Path | None) -> None:
 
     Exits 0 when there are no errors (warnings allowed), 1 when there are.
     """
-    from .validate import check_workbook
+    from pipeline.round.rules import check_workbook
 
     round_, report = check_workbook(workbook)
     if as_json:
@@ -202,7 +202,7 @@ def generating_options(command: Callable) -> Callable:
 
 def _validated_round(workbook: Path) -> Round:
     """Read and validate; print the problems and refuse (exit 1) while errors remain."""
-    from .validate import check_workbook
+    from pipeline.round.rules import check_workbook
 
     round_, report = check_workbook(workbook)
     if report.errors:
@@ -237,7 +237,7 @@ def _progress(total_label: str):  # noqa: ANN202
 
 
 def _print_batch(result, root: Path) -> None:  # noqa: ANN001
-    from .ledger import FAILED, KEPT
+    from pipeline.store.ledger import FAILED, KEPT
 
     for outcome in result.outcomes:
         if outcome.status == KEPT:
@@ -292,12 +292,12 @@ def _generate(
     jobs: int | None,
 ) -> bool:
     """Run one generating step (`invite` or `prepare`) with a progress bar and its summary; True if all went well."""
-    from . import layout
-    from .batch import default_workers
-    from .invite import render_invitations
-    from .ledger import FAILED
-    from .prepare import render_forms
-    from .render.templates import TemplateSet, resolve_template_folder
+    from pipeline.documents.invite import render_invitations
+    from pipeline.documents.prepare import render_forms
+    from pipeline.render.templates import TemplateSet, resolve_template_folder
+    from pipeline.store import layout
+    from pipeline.store.batch import default_workers
+    from pipeline.store.ledger import FAILED
 
     stage, label = {
         "invite": (render_invitations, "Writing invitations"),
@@ -371,9 +371,9 @@ def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | No
 def _collect(round_: Round, folder: Path, output: Path, templates_dir: Path | None) -> bool:
     """Collect one folder of returned forms and print a line per file and a summary; True unless a file
     was rejected or in conflict."""
-    from . import collect as step
-    from .batch import default_workers
-    from .render.templates import TemplateSet, resolve_template_folder
+    from pipeline.collect import step
+    from pipeline.render.templates import TemplateSet, resolve_template_folder
+    from pipeline.store.batch import default_workers
 
     templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
     result = step.collect_forms(round_, folder, output, templates, workers=default_workers())
@@ -426,7 +426,7 @@ def status(workbook: Path, output: Path) -> None:
 
 
 def _status(round_: Round, output: Path) -> None:
-    from .followup import write_follow_up
+    from pipeline.followup.step import write_follow_up
 
     result = write_follow_up(round_, output)
     for warning in result.warnings:
@@ -451,8 +451,8 @@ def templates_check(templates_dir: Path | None, workbook: Path) -> None:
 
     Uses the round workbook for example values when it exists, else built-in examples.
     """
-    from .render.templates import TemplateSet, check_templates, resolve_template_folder
-    from .samples import example_contexts
+    from pipeline.documents.examples import example_contexts
+    from pipeline.render.templates import TemplateSet, check_templates, resolve_template_folder
 
     folder = resolve_template_folder(templates_dir)
     checked, problems = check_templates(TemplateSet(folder), example_contexts(workbook))
@@ -499,8 +499,8 @@ def run(
     The validation report goes to OUTPUT/<round>/validation-report.xlsx; nothing else is produced while
     the workbook has errors.
     """
-    from . import layout
-    from .validate import check_workbook
+    from pipeline.round.rules import check_workbook
+    from pipeline.store import layout
 
     round_, report = check_workbook(workbook)
     _print_report(round_, report, workbook)

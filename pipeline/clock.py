@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from .errors import AppraisalError
+from pipeline.errors import AppraisalError
 
 ENVIRONMENT = "APPRAISAL_TODAY"
 

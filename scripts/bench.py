@@ -20,9 +20,10 @@ import openpyxl
 from openpyxl.cell import WriteOnlyCell
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the test support package
 
-from pipeline.schema import EMPLOYEES, GOALS, ROUND_SHEET_NAMES, SCHEDULE  # noqa: E402
-from pipeline.validate import check_workbook  # noqa: E402
+from pipeline.round.rules import check_workbook  # noqa: E402
+from pipeline.round.schema import EMPLOYEES, GOALS, ROUND_SHEET_NAMES, SCHEDULE  # noqa: E402
 
 DEPARTMENTS = [
     "Økonomi",
@@ -172,10 +173,10 @@ def bench_documents(path: Path, output: Path, docxtpl_sample: int) -> dict[str, 
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
 
-    from pipeline.batch import default_workers
-    from pipeline.documents import invitation_context, plan_invitations
-    from pipeline.invite import render_invitations
+    from pipeline.documents.contexts import invitation_context, plan_invitations
+    from pipeline.documents.invite import render_invitations
     from pipeline.render.templates import TemplateSet
+    from pipeline.store.batch import default_workers
 
     round_, _ = check_workbook(path, today=dt.date(2026, 12, 1))
     templates = TemplateSet(None, round_.settings.language)
@@ -228,11 +229,11 @@ def bench_documents(path: Path, output: Path, docxtpl_sample: int) -> dict[str, 
 
 def bench_round(path: Path, output: Path) -> dict[str, float]:
     """A whole round as `appraisal run` does it (validate, invite, prepare, status), then again unchanged."""
-    from pipeline.batch import default_workers
-    from pipeline.followup import write_follow_up
-    from pipeline.invite import render_invitations
-    from pipeline.prepare import render_forms
+    from pipeline.documents.invite import render_invitations
+    from pipeline.documents.prepare import render_forms
+    from pipeline.followup.step import write_follow_up
     from pipeline.render.templates import TemplateSet
+    from pipeline.store.batch import default_workers
 
     figures: dict[str, float] = {}
     for label in ("first", "again"):
@@ -258,10 +259,11 @@ def bench_round(path: Path, output: Path) -> dict[str, float]:
 
 def bench_collect(path: Path, output: Path, forms: int) -> dict[str, float]:
     """Fill `forms` meeting-notes forms and time collecting them (first time, and again unchanged)."""
-    from pipeline.batch import default_workers
-    from pipeline.collect import collect_forms
-    from pipeline.formfill import fill_form
+    from support.formfill import fill_form
+
+    from pipeline.collect.step import collect_forms
     from pipeline.render.templates import TemplateSet
+    from pipeline.store.batch import default_workers
 
     round_, _ = check_workbook(path, today=dt.date(2026, 12, 1))
     notes = output.parent / f"{output.name}-returned"  # outside the output folder, as managers send them

@@ -26,11 +26,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pipeline import layout
-from pipeline.formfill import fill_form
-from pipeline.prepare import render_forms
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test support package
+
+from support.formfill import fill_form  # noqa: E402
+
+from pipeline.documents.prepare import render_forms
 from pipeline.render.templates import TemplateSet
-from pipeline.workbook import read_round
+from pipeline.round.reader import read_round
+from pipeline.store import layout  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOK = ROOT / "input" / "round.xlsx"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.starter import write_starter_workbook
+from pipeline.round.starter import write_starter_workbook
 
 SAMPLE = Path(__file__).resolve().parent.parent / "input" / "round.xlsx"
 

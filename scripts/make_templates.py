@@ -31,9 +31,9 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from pipeline import forms
-from pipeline.collect import APPROVAL_BOOKMARK_BASE, APPROVAL_FIELDS
-from pipeline.documents import REVIEW_BOOKMARK_BASE
+from pipeline.collect.step import APPROVAL_BOOKMARK_BASE, APPROVAL_FIELDS
+from pipeline.documents.contexts import REVIEW_BOOKMARK_BASE
+from pipeline.forms import fields
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "pipeline" / "default_templates"
@@ -1073,7 +1073,7 @@ class BookmarkIds:
 
 def answer_table(
     doc: Document,
-    fields: list[forms.Field],
+    fields: list[fields.Field],
     lang: str,
     ids: BookmarkIds,
     written: list[str],
@@ -1096,16 +1096,16 @@ def answer_table(
         label.paragraph_format.keep_with_next = True  # never a label alone at the foot of a page
         min_height(answer_row, heights.get(field.key, TEXT_HEIGHT if field.kind == "text" else SHORT_HEIGHT))
         value = values.get(field.key, "")
-        insert_xml(answer_cell.paragraphs[0], forms.static_control_xml(field, lang, ids.take(), value))
+        insert_xml(answer_cell.paragraphs[0], fields.static_control_xml(field, lang, ids.take(), value))
         written.append(field.key)
     return table
 
 
-def row_controls(row, fields: list[forms.Field], lang: str, ids: BookmarkIds, written: list[str]) -> None:
+def row_controls(row, fields: list[fields.Field], lang: str, ids: BookmarkIds, written: list[str]) -> None:
     """One control per cell, in the row's last cells."""
     cells = row.cells[len(row.cells) - len(fields) :]
     for cell, field in zip(cells, fields, strict=True):
-        insert_xml(cell.paragraphs[0], forms.static_control_xml(field, lang, ids.take()))
+        insert_xml(cell.paragraphs[0], fields.static_control_xml(field, lang, ids.take()))
         written.append(field.key)
 
 
@@ -1176,7 +1176,7 @@ def build_preparation(kind: str, lang: str) -> Document:
     para(doc, t[questions], style="Heading 2", before=Pt(14))
     para(doc, t["fill_in"], keep_with_next=True, size=Pt(10), color=MUTED)
     written: list[str] = []
-    answer_table(doc, forms.form_fields(kind), lang, BookmarkIds(), written)
+    answer_table(doc, fields.form_fields(kind), lang, BookmarkIds(), written)
     _check_keys(kind, written)
     return doc
 
@@ -1196,14 +1196,14 @@ def build_meeting_notes(lang: str) -> Document:
     para(doc, t["fill_in"], before=Pt(6))
     para(doc, t["deadline"])
 
-    fields = {f.key: f for f in forms.form_fields("meeting_notes")}
+    by_key = {f.key: f for f in fields.form_fields("meeting_notes")}
     ids = BookmarkIds()
     written: list[str] = []
 
     para(doc, t["conversation_heading"], style="Heading 2", before=Pt(14))
     answer_table(
         doc,
-        [fields["held_on"], fields["interviewer_name"]],
+        [by_key["held_on"], by_key["interviewer_name"]],
         lang,
         ids,
         written,
@@ -1216,7 +1216,7 @@ def build_meeting_notes(lang: str) -> Document:
     para(doc, t["review_intro"], keep_with_next=True, size=Pt(10), color=MUTED)
     table = new_table(doc, 4, REVIEW_WIDTHS)
     header, loop_start, data, loop_end = table.rows
-    header_row(header, [*t["review_columns"], *(c.label(lang) for c in forms.REVIEW_COLUMNS)])
+    header_row(header, [*t["review_columns"], *(c.label(lang) for c in fields.REVIEW_COLUMNS)])
     loop_rows(loop_start, loop_end, "g", "goals")
     min_height(data, ROW_HEIGHT)
     goal, status, new_status, comment = data.cells
@@ -1233,10 +1233,10 @@ def build_meeting_notes(lang: str) -> Document:
     # a template, which would make `{{ g.x }}` the unknown variable `_g`.
     # Bookmark IDs must be numbers in the template (Word refuses anything else); the engine gives every
     # rendered bookmark a unique ID (render.engine.renumber_bookmarks).
-    for offset, (cell, field) in enumerate(zip((new_status, comment), forms.REVIEW_COLUMNS, strict=True)):
+    for offset, (cell, field) in enumerate(zip((new_status, comment), fields.REVIEW_COLUMNS, strict=True)):
         insert_xml(
             cell.paragraphs[0],
-            forms.control_xml(
+            fields.control_xml(
                 f"{{{{g.key_{field.key}}}}}",
                 f"{{{{g.title_{field.key}}}}}",
                 xml_escape(field.placeholder(lang)),
@@ -1251,17 +1251,17 @@ def build_meeting_notes(lang: str) -> Document:
     para(doc, t["talk_heading"], style="Heading 2", before=Pt(14))
     answer_table(
         doc,
-        [fields[key] for key in ("employee_view", "strengths", "improvements", "development")],
+        [by_key[key] for key in ("employee_view", "strengths", "improvements", "development")],
         lang,
         ids,
         written,
     )
     para(doc, t["wellbeing_heading"], style="Heading 2", before=Pt(14))
-    answer_table(doc, [fields[key] for key in ("wellbeing", "cooperation", "career")], lang, ids, written)
+    answer_table(doc, [by_key[key] for key in ("wellbeing", "cooperation", "career")], lang, ids, written)
     para(doc, t["score_intro"], before=Pt(8), keep_with_next=True, size=Pt(10), color=MUTED)
     answer_table(
         doc,
-        [fields["wellbeing_score"], fields["wellbeing_consent"]],
+        [by_key["wellbeing_score"], by_key["wellbeing_consent"]],
         lang,
         ids,
         written,
@@ -1269,20 +1269,20 @@ def build_meeting_notes(lang: str) -> Document:
     )
 
     for prefix, columns, widths in (
-        ("goal", forms.GOAL_COLUMNS, NEW_GOAL_WIDTHS),
-        ("action", forms.ACTION_COLUMNS, NEW_ACTION_WIDTHS),
+        ("goal", fields.GOAL_COLUMNS, NEW_GOAL_WIDTHS),
+        ("action", fields.ACTION_COLUMNS, NEW_ACTION_WIDTHS),
     ):
         para(doc, t[f"new_{prefix}s_heading"], style="Heading 2", before=Pt(14))
         para(doc, t[f"new_{prefix}s_intro"], keep_with_next=True, size=Pt(10), color=MUTED)
-        table = new_table(doc, 1 + forms.NEW_ROWS, widths)
+        table = new_table(doc, 1 + fields.NEW_ROWS, widths)
         header_row(table.rows[0], ["", *(c.label(lang) for c in columns)])
         for n, row in enumerate(table.rows[1:], start=1):
             min_height(row, ROW_HEIGHT)
             cell_text(row.cells[0], f"{n}", size=TABLE_SIZE, color=MUTED)
-            row_controls(row, [fields[f"{prefix}.{n}.{c.key}"] for c in columns], lang, ids, written)
+            row_controls(row, [by_key[f"{prefix}.{n}.{c.key}"] for c in columns], lang, ids, written)
 
     para(doc, t["summary_heading"], style="Heading 2", before=Pt(14))
-    answer_table(doc, [fields["summary"], fields["follow_up_date"]], lang, ids, written)
+    answer_table(doc, [by_key["summary"], by_key["follow_up_date"]], lang, ids, written)
     _check_keys("meeting_notes", written)
     return doc
 
@@ -1386,7 +1386,7 @@ def build_minutes(lang: str) -> Document:
 
 def _check_keys(kind: str, written: list[str]) -> None:
     """Every fixed field of the form once, in the order pipeline.forms lists them (review rows aside)."""
-    expected = [f.key for f in forms.form_fields(kind)]
+    expected = [f.key for f in fields.form_fields(kind)]
     if written != expected:
         raise SystemExit(f"{kind}: the template's fields {written} differ from pipeline.forms {expected}")
 

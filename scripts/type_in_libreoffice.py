@@ -13,7 +13,7 @@ PLAN.json is a list of fields to type into, in order:
       "keys": ["First line", "\\u000b", "second line", "\\n", "A new paragraph"]}]
 
 Each field is found by its bookmark (`apr_` + the first 20 hex digits of the SHA-1 of its key, as
-`pipeline.forms.bookmark_name` makes it); its `hint` (the hint text, or a pre-filled value) is looked for
+`pipeline.forms.fields.bookmark_name` makes it); its `hint` (the hint text, or a pre-filled value) is looked for
 from there. `mode` is `replace` (select the hint and type over it, as after clicking into an empty
 field), `after` (click at the end of the hint and type, leaving it) or `next-line` (as `after`, then
 Enter first: the answer goes into a new paragraph after the field). `keys` are typed one by one: text as
@@ -45,7 +45,7 @@ def _property(name: str, value: object) -> PropertyValue:
 
 
 def bookmark_name(key: str) -> str:
-    """The bookmark around a field (pipeline.forms.bookmark_name)."""
+    """The bookmark around a field (pipeline.forms.fields.bookmark_name)."""
     return "apr_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 

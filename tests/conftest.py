@@ -29,7 +29,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline import schema
+from pipeline.round import schema
 
 BASE_ROUND: dict[str, object] = {
     "round_id": "2027-H1",

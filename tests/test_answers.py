@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.answers import read_date, read_score, read_status, read_yes_no
+from pipeline.forms.answers import read_date, read_score, read_status, read_yes_no
 
 D = dt.date
 MEETING = D(2027, 1, 19)  # a Tuesday; the sample round's first meetings

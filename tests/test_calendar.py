@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from pipeline.calendar import (
+from pipeline.documents.ics import (
     build_invitation_ics,
     ics_filename,
     meeting_fingerprint,

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli, main
-from pipeline.validate import check_workbook
+from pipeline.round.rules import check_workbook
 
 
 @pytest.fixture

@@ -21,7 +21,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from helpers import (
+from lxml import etree
+from support.formfill import fill_form
+from support.helpers import (
     W,
     custom_properties,
     docx_text,
@@ -31,8 +33,7 @@ from helpers import (
     tree_mtimes,
     type_in_libreoffice,
 )
-from lxml import etree
-from wordlike import (
+from support.wordlike import (
     add_numbering,
     delete_control,
     edit_document,
@@ -48,16 +49,17 @@ from wordlike import (
     type_with_field,
 )
 
-from pipeline import batch, collect, forms, intake, layout
 from pipeline.cli import cli
-from pipeline.collect import collect_forms
-from pipeline.followup import write_follow_up
-from pipeline.formfill import fill_form
+from pipeline.collect import step as collect
+from pipeline.collect.step import collect_forms
+from pipeline.documents.prepare import render_forms
+from pipeline.followup.step import write_follow_up
+from pipeline.forms import fields, intake, reading
 from pipeline.model import Round
-from pipeline.ole import OLE_MAGIC
-from pipeline.prepare import render_forms
 from pipeline.render.templates import TemplateSet
-from pipeline.workbook import read_round
+from pipeline.round.reader import read_round
+from pipeline.store import batch, layout
+from pipeline.store.ole import OLE_MAGIC
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "input" / "round.xlsx"
@@ -163,7 +165,7 @@ def sha(path: Path) -> str:
 
 
 def typed(answers: dict[str, str]) -> dict[str, str]:
-    return {key: forms.normalise(value) for key, value in answers.items()}
+    return {key: reading.normalise(value) for key, value in answers.items()}
 
 
 def read_back(output: Path, employee_id: str) -> dict[str, str]:
@@ -313,8 +315,8 @@ def test_libreoffice_keeps_the_approval_fields_of_the_minutes(resaved):
     assert len(list(root.iter(f"{{{W}}}sdt"))) == len(collect.APPROVAL_FIELDS)
     assert root.find(".//w:sdtPr/w:tag", NS) is None
     bookmarks = {b.get(f"{{{W}}}name") for b in root.iter(f"{{{W}}}bookmarkStart")}
-    assert {forms.bookmark_name(f.key) for f in collect.APPROVAL_FIELDS} <= bookmarks
-    answers = forms.read_answers(etree.tostring(root), list(collect.APPROVAL_FIELDS), "nb")
+    assert {fields.bookmark_name(f.key) for f in collect.APPROVAL_FIELDS} <= bookmarks
+    answers = reading.read_answers(etree.tostring(root), list(collect.APPROVAL_FIELDS), "nb")
     assert {key: (a.text, a.found_by) for key, a in answers.items()} == {
         f.key: ("", "bookmark") for f in collect.APPROVAL_FIELDS
     }
@@ -453,7 +455,7 @@ def test_the_minutes_end_with_approval_fields_under_their_labels(sample, tmp_pat
         assert sdt.find("w:sdtPr/w:showingPlcHdr", NS) is not None
         assert "".join(t.text or "" for t in sdt.iter(f"{{{W}}}t")) == field.placeholder("nb")
         start, end = sdt.getprevious(), sdt.getnext()
-        assert start.get(f"{{{W}}}name") == forms.bookmark_name(field.key)
+        assert start.get(f"{{{W}}}name") == fields.bookmark_name(field.key)
         assert end.get(f"{{{W}}}id") == start.get(f"{{{W}}}id")
         row = next(sdt.iterancestors(f"{{{W}}}tr"))
         label = row.getprevious()
@@ -576,7 +578,7 @@ def test_dates_and_statuses_are_read_leniently(
     goals = [f"2026-H1-{employee_id}-G1", f"2026-H1-{employee_id}-G2"]
     answers = {
         "held_on": "18.1.27",
-        **{forms.review_key(g, "status"): s for g, s in zip(goals, typed_statuses, strict=True)},
+        **{fields.review_key(g, "status"): s for g, s in zip(goals, typed_statuses, strict=True)},
         "goal.1.text": "A",
         "goal.1.due": "18.01.2027",
         "goal.2.text": "B",
@@ -1351,7 +1353,7 @@ def test_a_form_typed_in_libreoffice_gives_the_same_values_in_minutes_register_a
 ):
     plan = [
         ("held_on", "19.01.2027", "replace", ["20.1"]),
-        (f"{G1}.status", forms.STATUS_HINT[0], "replace", ["Fullført!"]),
+        (f"{G1}.status", fields.STATUS_HINT[0], "replace", ["Fullført!"]),
         ("strengths", "Hva går bra? Gi konkrete eksempler.", "replace", ["Sterke kunderelasjoner.", "\v", "Tar ansvar."]),
         ("development", "Hvilken utvikling er avtalt?", "replace", ["Forhandlingskurs", "\n", "Mentor for Sindre"]),
         ("goal.1.text", "Beskriv målet", "replace", ["Vinne to nye kunder"]),

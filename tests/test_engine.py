@@ -8,7 +8,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from helpers import (
+from lxml import etree
+from support.helpers import (
     W,
     core_elements,
     custom_properties,
@@ -18,7 +19,6 @@ from helpers import (
     part_names,
     xml_text,
 )
-from lxml import etree
 
 from pipeline.render.engine import CompiledTemplate, TemplateError, literal
 
@@ -291,14 +291,15 @@ def produced(tmp_path_factory) -> dict[tuple[str, str], Path]:
     """One document of each kind in both languages, made from the sample round as a user would."""
     import datetime as dt
 
-    from pipeline.collect import collect_forms
-    from pipeline.documents import overview_context, plan_invitations
-    from pipeline.formfill import fill_form
-    from pipeline.invite import render_invitations
-    from pipeline.layout import round_folder
-    from pipeline.prepare import render_forms
+    from support.formfill import fill_form
+
+    from pipeline.collect.step import collect_forms
+    from pipeline.documents.contexts import overview_context, plan_invitations
+    from pipeline.documents.invite import render_invitations
+    from pipeline.documents.prepare import render_forms
     from pipeline.render.templates import TemplateSet
-    from pipeline.workbook import read_round
+    from pipeline.round.reader import read_round
+    from pipeline.store.layout import round_folder
 
     round_, _ = read_round(Path(__file__).resolve().parent.parent / "input" / "round.xlsx")
     output = tmp_path_factory.mktemp("valid")

@@ -20,11 +20,11 @@ import openpyxl
 import pytest
 from openpyxl.chart import BarChart
 
-from pipeline import batch
 from pipeline.errors import OutputError
-from pipeline.followup import write_follow_up
-from pipeline.ledger import Entry, Ledger
-from pipeline.workbook import read_round
+from pipeline.followup.step import write_follow_up
+from pipeline.round.reader import read_round
+from pipeline.store import batch
+from pipeline.store.ledger import Entry, Ledger
 
 TODAY = dt.date(2027, 3, 15)
 ROUND = "2027-H1"

@@ -17,16 +17,17 @@ from pathlib import Path
 
 import docx
 import pytest
-from helpers import W, custom_properties, part, type_in_libreoffice
 from lxml import etree
-from wordlike import edit_document, type_paragraphs
+from support.formfill import fill_form
+from support.helpers import W, custom_properties, part, type_in_libreoffice
+from support.wordlike import edit_document, type_paragraphs
 
-from pipeline import batch, forms, layout
-from pipeline.formfill import fill_form
+from pipeline.documents.prepare import render_forms
+from pipeline.forms import fields, reading
 from pipeline.model import Round
-from pipeline.prepare import render_forms
 from pipeline.render.templates import TemplateSet
-from pipeline.workbook import read_round
+from pipeline.round.reader import read_round
+from pipeline.store import batch, layout
 
 SAMPLE = Path(__file__).resolve().parent.parent / "input" / "round.xlsx"
 DATA = Path(__file__).resolve().parent / "data"
@@ -65,8 +66,8 @@ class Form:
     prefilled: tuple[tuple[str, str], ...]  # (key, text) of the answers the form starts with
 
     @property
-    def fields(self) -> list[forms.Field]:
-        return forms.form_fields(self.kind, self.goal_ids)
+    def fields(self) -> list[fields.Field]:
+        return fields.form_fields(self.kind, self.goal_ids)
 
 
 def is_single(key: str) -> bool:
@@ -220,7 +221,7 @@ def test_every_key_is_a_tag_once_with_a_human_title_inside_its_bookmark(generate
                 assert titles[key] == title, (form.path, key)
         for n, goal_id in enumerate(form.goal_ids if form.kind == "meeting_notes" else (), start=1):
             for column, title in zip(("status", "comment"), REVIEW_TITLES[lang], strict=True):
-                assert titles[forms.review_key(goal_id, column)] == title.format(n=n)
+                assert titles[fields.review_key(goal_id, column)] == title.format(n=n)
         for key in keys:
             assert text.count(f'<w:tag w:val="{key}"/>') == 1, (form.path, key)
         for sdt in controls:
@@ -230,7 +231,7 @@ def test_every_key_is_a_tag_once_with_a_human_title_inside_its_bookmark(generate
             start, end = sdt.getprevious(), sdt.getnext()
             key = sdt_value(sdt, "tag")
             assert start.tag == f"{{{W}}}bookmarkStart", (form.path, key)
-            assert start.get(f"{{{W}}}name") == forms.bookmark_name(key)
+            assert start.get(f"{{{W}}}name") == fields.bookmark_name(key)
             assert end.tag == f"{{{W}}}bookmarkEnd"
             assert end.get(f"{{{W}}}id") == start.get(f"{{{W}}}id")
         ids = [b.get(f"{{{W}}}id") for b in root.iter(f"{{{W}}}bookmarkStart")]
@@ -283,7 +284,7 @@ def test_the_placeholder_style_is_defined_in_each_form(generated):
 
 def test_a_fresh_form_reads_back_empty_but_for_the_prefilled_meeting(generated):
     for form in generated.forms:
-        answers = forms.read_answers(document_xml(form.path), form.fields, form.lang)
+        answers = reading.read_answers(document_xml(form.path), form.fields, form.lang)
         assert list(answers) == [f.key for f in form.fields]
         assert {a.found_by for a in answers.values()} == {"tag"}, form.path
         assert {k: a.text for k, a in answers.items() if a.text} == dict(form.prefilled), form.path
@@ -362,7 +363,7 @@ def test_the_meeting_notes_review_each_goal_of_the_employee(generated):
                 rows.append((key, "".join(t.text or "" for t in row.find("w:tc", NS).iter(f"{{{W}}}t"))))
         lang = "en" if form.lang == "en" else "nb"
         assert rows == [
-            (forms.review_key(g.id, "status"), TYPE[lang][g.type] + g.description) for g in own
+            (fields.review_key(g.id, "status"), TYPE[lang][g.type] + g.description) for g in own
         ], form.path
 
 
@@ -496,10 +497,10 @@ def round_trips(generated, tmp_path_factory) -> list[RoundTrip]:
 def test_libreoffice_keeps_every_field_findable_and_every_answer_with_its_lines(round_trips):
     for trip in round_trips:
         assert trip.resaved.is_file(), f"LibreOffice did not re-save {trip.resaved.name}"
-        answers = forms.read_answers(document_xml(trip.resaved), trip.form.fields, trip.form.lang)
+        answers = reading.read_answers(document_xml(trip.resaved), trip.form.fields, trip.form.lang)
         missing = [key for key, answer in answers.items() if answer.found_by == "missing"]
         assert missing == [], trip.resaved.name
-        expected = {**dict(trip.form.prefilled), **{k: forms.normalise(v) for k, v in trip.answers.items()}}
+        expected = {**dict(trip.form.prefilled), **{k: reading.normalise(v) for k, v in trip.answers.items()}}
         read = {key: answer.text for key, answer in answers.items() if answer.text}
         assert read == expected, trip.resaved.name  # hints read as empty; line breaks kept
         assert not [k for k, a in answers.items() if a.beside or not a.control], trip.resaved.name
@@ -514,9 +515,9 @@ def test_libreoffice_drops_tag_and_title_and_keeps_the_bookmark_of_every_control
         assert not [
             s for s in root.iter(f"{{{W}}}sdt") if sdt_value(s, "tag") not in (None, "appraisal.header")
         ]
-        answers = forms.read_answers(document_xml(trip.resaved), trip.form.fields, trip.form.lang)
+        answers = reading.read_answers(document_xml(trip.resaved), trip.form.fields, trip.form.lang)
         for field in trip.form.fields:
-            assert forms.bookmark_name(field.key) in bookmarks, (trip.resaved.name, field.key)
+            assert fields.bookmark_name(field.key) in bookmarks, (trip.resaved.name, field.key)
             assert answers[field.key].found_by == "bookmark", (trip.resaved.name, field.key)
 
 
@@ -537,15 +538,15 @@ def test_without_controls_answers_are_found_by_bookmark_then_by_their_place_in_t
     for trip in round_trips:
         root = unwrap_controls(document_xml(trip.resaved))
         fields = trip.form.fields
-        expected = {k: forms.normalise(v) for k, v in trip.answers.items()}
-        answers = forms.read_answers(etree.tostring(root), fields, trip.form.lang)
+        expected = {k: reading.normalise(v) for k, v in trip.answers.items()}
+        answers = reading.read_answers(etree.tostring(root), fields, trip.form.lang)
         assert {a.found_by for a in answers.values()} == {"bookmark"}, trip.resaved.name
         assert not [a for a in answers.values() if a.control], trip.resaved.name
         for key, value in expected.items():
             assert answers[key].text == value, (trip.resaved.name, key)
         for bookmark in list(root.iter(f"{{{W}}}bookmarkStart", f"{{{W}}}bookmarkEnd")):
             bookmark.getparent().remove(bookmark)
-        answers = forms.read_answers(etree.tostring(root), fields, trip.form.lang)
+        answers = reading.read_answers(etree.tostring(root), fields, trip.form.lang)
         # the cell under the label, or the row and column in a table of repeating rows
         assert {a.found_by for a in answers.values()} == {"layout"}, trip.resaved.name
         for key, value in expected.items():
@@ -593,12 +594,12 @@ def test_libreoffice_keeps_the_identity_of_the_form(round_trips):
 # (key, hint or value to start from, how, keys typed): Enter is "\n", Shift+Enter "\v" (see the script)
 TYPED_IN_LIBREOFFICE = [
     ("held_on", "19.01.2027", "replace", ["21.1"]),
-    ("review.2026-H1-1009-G1.status", forms.STATUS_HINT[0], "replace", ["Pågår (ca. 50 %)"]),
+    ("review.2026-H1-1009-G1.status", fields.STATUS_HINT[0], "replace", ["Pågår (ca. 50 %)"]),
     ("strengths", "Hva går bra? Gi konkrete eksempler.", "replace",
      ["Første linje & <b>", "\v", 'Andre linje "sitat" Æøå 😀', "\n", "Nytt avsnitt"]),
     ("employee_view", "Hva er medarbeiderens egne vurderinger?", "after", [" Trives godt i teamet."]),
     ("improvements", "Hva kan bli bedre, og hvordan?", "next-line", ["Etter feltet, på ny linje"]),
-    ("wellbeing", forms.NOTES_CONVERSATION[4].placeholder_nb, "replace", ["Travelt i perioder", "\v", "men godt"]),
+    ("wellbeing", fields.NOTES_CONVERSATION[4].placeholder_nb, "replace", ["Travelt i perioder", "\v", "men godt"]),
     ("wellbeing_score", "1 = svært lav, 5 = svært høy", "replace", ["4"]),
     ("wellbeing_consent", "ja / nei", "replace", ["Ja"]),
     ("goal.1.text", "Beskriv målet", "replace", ["Øke salget < 10 %"]),
@@ -627,7 +628,7 @@ def test_a_form_typed_in_libreoffice_reads_back_with_every_line(generated, tmp_p
     form = generated.find("meeting_notes", "1009")
     typed = tmp_path / "typed.docx"
     type_in_libreoffice(form.path, typed, TYPED_IN_LIBREOFFICE)
-    answers = forms.read_answers(document_xml(typed), form.fields, form.lang)
+    answers = reading.read_answers(document_xml(typed), form.fields, form.lang)
     assert {key: a.text for key, a in answers.items() if a.text} == TYPED_EXPECTED
     assert {a.found_by for a in answers.values()} == {"bookmark"}
     assert custom_properties(typed) == custom_properties(form.path)
@@ -642,12 +643,12 @@ def test_a_version_1_form_typed_in_libreoffice_still_reads_back(generated):
     assert (properties["AppraisalKind"], properties["AppraisalEmployeeID"]) == ("meeting_notes", "1009")
     assert properties["AppraisalFormVersion"] == "1"
     version_1 = {"wellbeing", "cooperation", "career", "wellbeing_score", "wellbeing_consent"}
-    fields = [
+    wanted = [
         f
-        for f in forms.form_fields("meeting_notes", json.loads(properties["AppraisalGoals"]))
+        for f in fields.form_fields("meeting_notes", json.loads(properties["AppraisalGoals"]))
         if f.key not in version_1
     ]
-    answers = forms.read_answers(document_xml(path), fields, "nb")
+    answers = reading.read_answers(document_xml(path), wanted, "nb")
     assert "missing" not in {a.found_by for a in answers.values()}
     assert {key: a.text for key, a in answers.items() if a.text} == {
         "held_on": "19.01.2027",
@@ -680,7 +681,7 @@ def documented_fields(kind: str, goal_ids: list[str]) -> list[tuple[str, ...]]:
             for goal_id in goal_ids:
                 expanded += [(r[0].replace("<goal id>", goal_id), *r[1:]) for r in group]
         elif "<n>" in key:
-            for n in range(1, forms.NEW_ROWS + 1):
+            for n in range(1, fields.NEW_ROWS + 1):
                 expanded += [(r[0].replace("<n>", str(n)), *r[1:]) for r in group]
         else:
             group = [rows[index]]
@@ -694,5 +695,5 @@ def test_docs_list_exactly_the_fields_of_forms_py(kind):
     goal_ids = ["2026-H1-1009-G1", "2026-H1-1009-G2"]
     assert documented_fields(kind, goal_ids) == [
         (f.key, f.kind, f.label_nb, f.label_en, f.placeholder_nb, f.placeholder_en)
-        for f in forms.form_fields(kind, goal_ids)
+        for f in fields.form_fields(kind, goal_ids)
     ]

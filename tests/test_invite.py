@@ -18,7 +18,8 @@ import docx
 import icalendar
 import pytest
 from click.testing import CliRunner
-from helpers import (
+from lxml import etree
+from support.helpers import (
     W,
     core_elements,
     custom_properties,
@@ -29,13 +30,12 @@ from helpers import (
     tree_bytes,
     tree_mtimes,
 )
-from lxml import etree
 
-from pipeline import batch
 from pipeline.cli import cli
-from pipeline.invite import render_invitations
+from pipeline.documents.invite import render_invitations
 from pipeline.render.templates import TemplateSet, bundled_templates
-from pipeline.validate import check_workbook
+from pipeline.round.rules import check_workbook
+from pipeline.store import batch
 
 SAMPLE = Path(__file__).resolve().parent.parent / "input" / "round.xlsx"
 OSLO = ZoneInfo("Europe/Oslo")
@@ -528,9 +528,9 @@ def test_a_process_killed_while_writing_leaves_no_half_document(base_workbook, t
         f"""
         import os, signal
         from pathlib import Path
-        from pipeline.invite import render_invitations
+        from pipeline.documents.invite import render_invitations
         from pipeline.render.templates import TemplateSet
-        from pipeline.validate import check_workbook
+        from pipeline.round.rules import check_workbook
 
         real = os.replace
         calls = 0

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import docx_text
+from support.helpers import docx_text
 
-from pipeline import layout
-from pipeline.invite import render_invitations
+from pipeline.documents.invite import render_invitations
 from pipeline.render.templates import TemplateSet
-from pipeline.validate import check_workbook
+from pipeline.round.rules import check_workbook
+from pipeline.store import layout
 
 WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)

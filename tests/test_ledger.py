@@ -12,9 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.documents.invite import render_invitations
 from pipeline.errors import OutputError
-from pipeline.invite import render_invitations
-from pipeline.ledger import (
+from pipeline.render.templates import TemplateSet
+from pipeline.round.rules import check_workbook
+from pipeline.store.ledger import (
     KEPT,
     UNCHANGED,
     UPDATED,
@@ -27,8 +29,6 @@ from pipeline.ledger import (
     output_lock,
     publish,
 )
-from pipeline.render.templates import TemplateSet
-from pipeline.validate import check_workbook
 
 
 def leftovers(folder):
@@ -264,7 +264,7 @@ def test_render_refuses_while_a_child_process_holds_the_folder(base_workbook, tm
                 f"""
                 import sys
                 from pathlib import Path
-                from pipeline.ledger import output_lock
+                from pipeline.store.ledger import output_lock
                 with output_lock(Path({str(root)!r})):
                     print("locked", flush=True)
                     sys.stdin.readline()

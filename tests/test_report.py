@@ -9,8 +9,8 @@ import pytest
 
 from pipeline.errors import OutputError, WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Issue, Report
-from pipeline.report import issue_line, report_groups, summary_line, write_report_workbook
-from pipeline.validate import check_workbook
+from pipeline.round.report import issue_line, report_groups, summary_line, write_report_workbook
+from pipeline.round.rules import check_workbook
 
 TODAY = dt.date(2026, 12, 1)
 

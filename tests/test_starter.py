@@ -12,9 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import sample_data, schema, starter
 from pipeline.errors import AppraisalError
-from pipeline.starter import InitResult, init_project, write_starter_workbook
+from pipeline.round import example as example_company
+from pipeline.round import schema, starter
+from pipeline.round.starter import InitResult, init_project, write_starter_workbook
 
 REPO = Path(__file__).resolve().parent.parent
 DATE_FORMAT = {"nb": "DD.MM.YYYY", "nn": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
@@ -178,10 +179,10 @@ def test_example_values_have_real_excel_types(tmp_path: Path) -> None:
 
 
 def test_person_provided_text_is_never_a_formula(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = sample_data.example_rows("nb")
+    rows = example_company.example_rows("nb")
     rows["schedule"][0]["note"] = '=HYPERLINK("http://example.invalid","klikk")'
     rows["employees"][0]["last_name"] = "=1+1"
-    monkeypatch.setattr(starter.sample_data, "example_rows", lambda lang: rows)
+    monkeypatch.setattr(starter.example_company, "example_rows", lambda lang: rows)
     path = written(tmp_path, "nb", example=True)
     wb = load_workbook(path)
     note = wb["Samtaleplan"]["G2"]

@@ -7,7 +7,7 @@ import re
 import docx
 import pytest
 from click.testing import CliRunner
-from helpers import docx_text, make_docx
+from support.helpers import docx_text, make_docx
 
 from pipeline.cli import cli
 from pipeline.render.templates import TemplateSet, bundled_templates

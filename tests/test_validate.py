@@ -14,8 +14,8 @@ import pytest
 from openpyxl.styles import PatternFill
 
 from pipeline.model import ERROR, INFO, WARNING
-from pipeline.validate import check_workbook, validate_round
-from pipeline.workbook import read_round
+from pipeline.round.reader import read_round
+from pipeline.round.rules import check_workbook, validate_round
 
 TODAY = dt.date(2026, 12, 1)
 

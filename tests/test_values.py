@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.values import (
+from pipeline.round.values import (
     clean_text,
     fold_word,
     id_key,

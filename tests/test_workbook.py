@@ -12,7 +12,7 @@ from openpyxl.worksheet.table import Table
 
 from pipeline.errors import WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Settings
-from pipeline.workbook import read_round
+from pipeline.round.reader import read_round
 
 
 def where(report, *codes):
@@ -663,7 +663,7 @@ def test_string_path_is_accepted(base_workbook):
 def test_a_workbook_that_unpacks_to_gigabytes_is_refused_before_reading(tmp_path, monkeypatch):
     import zipfile
 
-    from pipeline import workbook
+    from pipeline.round import reader as workbook
 
     monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 1 << 20)
     bomb = tmp_path / "bomb.xlsx"

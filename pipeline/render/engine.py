@@ -30,7 +30,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from ..errors import AppraisalError
+from pipeline.errors import AppraisalError
 
 JINJA_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 # Comments and metadata of the template; and Word 2010's stylesWithEffects.xml, which is only a copy of

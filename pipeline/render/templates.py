@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from .engine import CompiledTemplate, TemplateError, make_environment
+from pipeline.render.engine import CompiledTemplate, TemplateError, make_environment
 
 TEMPLATE_KINDS = (
     "invitation",

@@ -11,8 +11,9 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from helpers import CUSTOM, VT, W
 from lxml import etree
+
+from support.helpers import CUSTOM, VT, W
 
 NS = {"w": W}
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .collect import example_minutes_context
-from .documents import example_contexts as document_examples
-from .errors import AppraisalError
-from .model import Round
-from .workbook import read_round
+from pipeline.collect.step import example_minutes_context
+from pipeline.documents.contexts import example_contexts as document_examples
+from pipeline.errors import AppraisalError
+from pipeline.model import Round
+from pipeline.round.reader import read_round
 
 
 def contexts_of(round_: Round) -> dict[str, dict[str, object]]:
@@ -25,7 +25,7 @@ def example_contexts(workbook: Path | None) -> dict[str, dict[str, object]]:
             return contexts_of(round_)
         except (AppraisalError, ValueError):
             pass
-    from .starter import write_starter_workbook
+    from pipeline.round.starter import write_starter_workbook
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sample.xlsx"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .forms import NS, W, safe_parser
+from pipeline.forms.fields import NS, W
+from pipeline.forms.intake import safe_parser
 
 
 def _runs_for(text: str) -> list[etree._Element]:

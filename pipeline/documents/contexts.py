@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import clock, forms
-from .deadlines import notes_due
-from .model import Employee, Goal, Meeting, Round, Settings
-from .render import locale
+from pipeline import clock
+from pipeline.documents.deadlines import notes_due
+from pipeline.forms import fields
+from pipeline.model import Employee, Goal, Meeting, Round, Settings
+from pipeline.render import locale
 
 AGENDA = {
     "nb": [
@@ -210,10 +211,10 @@ def goal_rows(goals: list[Goal], lang: str) -> list[dict[str, str]]:
     types = TYPE_LABELS[_agenda_language(lang)]
     rows = []
     for row, goal in enumerate(goals, start=1):
-        status_key, comment_key = forms.review_key(goal.id, "status"), forms.review_key(goal.id, "comment")
+        status_key, comment_key = fields.review_key(goal.id, "status"), fields.review_key(goal.id, "comment")
         status_field, comment_field = (
-            forms.row_field("review", row, column, key)
-            for column, key in zip(forms.REVIEW_COLUMNS, (status_key, comment_key), strict=True)
+            fields.row_field("review", row, column, key)
+            for column, key in zip(fields.REVIEW_COLUMNS, (status_key, comment_key), strict=True)
         )
         rows.append(
             {
@@ -231,8 +232,8 @@ def goal_rows(goals: list[Goal], lang: str) -> list[dict[str, str]]:
                 "key_comment": comment_key,
                 "title_status": status_field.title(lang),
                 "title_comment": comment_field.title(lang),
-                "bookmark_status": forms.bookmark_name(status_key),
-                "bookmark_comment": forms.bookmark_name(comment_key),
+                "bookmark_status": fields.bookmark_name(status_key),
+                "bookmark_comment": fields.bookmark_name(comment_key),
             }
         )
     return rows

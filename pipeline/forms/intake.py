@@ -17,8 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .forms import safe_parser
-from .ole import is_encrypted_ooxml, is_ole
+from pipeline.store.ole import is_encrypted_ooxml, is_ole
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_MEMBERS = 2000
@@ -43,6 +42,11 @@ class WordFile:
     properties: dict[str, str]
     raw: bytes
     numbering_xml: bytes = b""  # how lists are numbered, so a pasted list reads with its markers
+
+
+def safe_parser() -> etree.XMLParser:
+    """The parser for XML from returned files: no entities resolved, no DTD loaded, nothing fetched."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
 def skip_reason(path: Path) -> str | None:

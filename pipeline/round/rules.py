@@ -18,10 +18,10 @@ from pathlib import Path
 import holidays
 from email_validator import EmailNotValidError, validate_email
 
-from . import clock
-from .model import ERROR, WARNING, Employee, Issue, Meeting, Report, Round
-from .values import id_key
-from .workbook import read_round
+from pipeline import clock
+from pipeline.model import ERROR, WARNING, Employee, Issue, Meeting, Report, Round
+from pipeline.round.reader import read_round
+from pipeline.round.values import id_key
 
 # Places where two meetings at once are no clash: video calls, phone, the manager's own office.
 VIRTUAL_LOCATION = re.compile(r"teams|zoom|meet|video|online|digital|telefon|phone|http|skype|webex", re.I)

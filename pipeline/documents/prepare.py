@@ -15,12 +15,19 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from . import layout
-from .batch import BatchResult, Job, document_properties, record_key, run_batch, step_fingerprint
-from .documents import Invitation, form_context, plan_invitations
-from .ledger import Ledger, input_digest
-from .model import Goal, Round
-from .render.templates import TemplateSet
+from pipeline.documents.contexts import Invitation, form_context, plan_invitations
+from pipeline.model import Goal, Round
+from pipeline.render.templates import TemplateSet
+from pipeline.store import layout
+from pipeline.store.batch import (
+    BatchResult,
+    Job,
+    document_properties,
+    record_key,
+    run_batch,
+    step_fingerprint,
+)
+from pipeline.store.ledger import Ledger, input_digest
 
 FORM_VERSION = "2"  # the layout contract between writer and reader (docs/forms.md)
 

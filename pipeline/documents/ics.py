@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress
 
-from .errors import AppraisalError
-from .model import Employee, Meeting, Settings
+from pipeline.errors import AppraisalError
+from pipeline.model import Employee, Meeting, Settings
 
 PRODID = "-//appraisal//appraisal round//EN"
 UID_DOMAIN = "appraisal"

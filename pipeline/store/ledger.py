@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputError
+from pipeline.errors import OutputError
 
 LEDGER_DIR = ".appraisal"
 CLEAN_END = "ended cleanly"

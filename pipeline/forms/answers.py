@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .values import MONTHS, parse_loose_date
+from pipeline.round.values import MONTHS, parse_loose_date
 
 # -- statuses -----------------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Writing the follow-up workbook: the Overview with its chart, and the Conversations and Goals and actions
 sheets as Excel tables with drop-downs, overdue highlighting, marked editable columns and print setup.
 
-Every text is written as a text cell (`excel.put_text`); values arrive here already canonical and fitted
+Every text is written as a text cell (`xlsx.put_text`); values arrive here already canonical and fitted
 (see `followup_merge.py`) and are shown with labels in the round's language.
 """
 
@@ -17,8 +17,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import excel, schema
-from .followup_merge import (
+from pipeline import xlsx
+from pipeline.followup.leadership import (
+    FIGURE_COLUMNS,
+    FIGURE_NOTES,
+    ConversationFact,
+    Figures,
+    GoalFact,
+    figure_headers,
+    figure_values,
+    group_figures,
+    total_figures,
+)
+from pipeline.followup.merge import (
     COLUMNS,
     FLAG_LABELS,
     HEADER_ROW,
@@ -32,18 +43,8 @@ from .followup_merge import (
     Row,
     show_value,
 )
-from .leadership import (
-    FIGURE_COLUMNS,
-    FIGURE_NOTES,
-    ConversationFact,
-    Figures,
-    GoalFact,
-    figure_headers,
-    figure_values,
-    group_figures,
-    total_figures,
-)
-from .values import fold_word
+from pipeline.round import schema
+from pipeline.round.values import fold_word
 
 ENUM_STATUS = schema.ENUM_LABELS["goal_status"]
 TABLES = {"overview": "FollowUpOverview", "conversations": "Conversations", "goals": "GoalsAndActions"}
@@ -114,13 +115,13 @@ def _date_text(day: dt.date, lang: str) -> str:
     return show_value(Column("", "", "", "date"), day, lang)
 
 
-def _cells(ws: Worksheet, lang: str) -> excel.Cells:
-    cells = excel.Cells(ws)
-    cells.define("date", number_format=excel.DATE_FORMATS[lang])
-    cells.define("int", number_format=excel.INTEGER_FORMAT)
-    cells.define("percent", number_format=excel.PERCENT_FORMAT)
-    cells.define("id", number_format=excel.TEXT_FORMAT)
-    cells.define("long", alignment=excel.WRAP_TOP)
+def _cells(ws: Worksheet, lang: str) -> xlsx.Cells:
+    cells = xlsx.Cells(ws)
+    cells.define("date", number_format=xlsx.DATE_FORMATS[lang])
+    cells.define("int", number_format=xlsx.INTEGER_FORMAT)
+    cells.define("percent", number_format=xlsx.PERCENT_FORMAT)
+    cells.define("id", number_format=xlsx.TEXT_FORMAT)
+    cells.define("long", alignment=xlsx.WRAP_TOP)
     return cells
 
 
@@ -137,31 +138,31 @@ def _write_data_sheet(
     ws = wb.create_sheet(SHEETS[kind][lang])
     columns = COLUMNS[kind]
     text = TEXT[lang]
-    headers = excel.unique_headers(
+    headers = xlsx.unique_headers(
         [c.header(lang) for c in columns] + extra_headers, "Column" if lang == "en" else "Kolonne"
     )
     shown = [
         [_display(c, row.source if c.key == "source" else row.values.get(c.key), lang) for c in columns]
         for row in rows
     ]
-    widths = [excel.header_width(h, wrap_at=18) for h in headers]
+    widths = [xlsx.header_width(h, wrap_at=18) for h in headers]
     for values in shown:
         for index, value in enumerate(values):
-            if value is not None and (width := excel.text_width(value) + 2) > widths[index]:
+            if value is not None and (width := xlsx.text_width(value) + 2) > widths[index]:
                 widths[index] = width
     for index, header in enumerate(extra_headers, start=len(columns)):
         for row in rows:
             extra = row.extras.get(header)
             if extra is not None:
-                widths[index] = max(widths[index], excel.text_width(extra.value) + 2)
+                widths[index] = max(widths[index], xlsx.text_width(extra.value) + 2)
     caps = [WIDTH_CAPS.get(c.kind, 45) for c in columns] + [50] * len(extra_headers)
-    excel.set_widths(ws, [min(w, cap) for w, cap in zip(widths, caps, strict=True)])
+    xlsx.set_widths(ws, [min(w, cap) for w, cap in zip(widths, caps, strict=True)])
     for index, column in enumerate(columns, start=1):
         if column.kind == "id":
-            ws.column_dimensions[get_column_letter(index)].number_format = excel.TEXT_FORMAT
+            ws.column_dimensions[get_column_letter(index)].number_format = xlsx.TEXT_FORMAT
     ws.freeze_panes = f"B{HEADER_ROW + 1}"
     ws.row_dimensions[HEADER_ROW].height = 32
-    excel.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     last = HEADER_ROW + len(rows)
     _sheet_rules(ws, kind, columns, lang, max(last, HEADER_ROW + 1) + 1000)
 
@@ -181,10 +182,10 @@ def _write_data_sheet(
             extra = row.extras.get(header)
             line.append(None if extra is None else _extra_cell(cells, extra, index, number, lang))
         ws.append(line)
-    excel.add_table(ws, TABLES[kind], HEADER_ROW, last, headers)
+    xlsx.add_table(ws, TABLES[kind], HEADER_ROW, last, headers)
 
 
-def _extra_cell(cells: excel.Cells, extra: Extra, column: int, row: int, lang: str) -> object:
+def _extra_cell(cells: xlsx.Cells, extra: Extra, column: int, row: int, lang: str) -> object:
     """A cell of a column someone added; their formula moves with its row (only the row changes)."""
     value = extra.value
     if isinstance(value, Formula):
@@ -196,7 +197,7 @@ def _extra_cell(cells: excel.Cells, extra: Extra, column: int, row: int, lang: s
         except Exception:  # a formula the translator does not follow: kept as it was
             return cells.formula(value)
     if isinstance(value, str):
-        return cells.text(excel.fit_text(value, lang)[0])
+        return cells.text(xlsx.fit_text(value, lang)[0])
     return cells.value(value, "date" if isinstance(value, dt.date) else "plain")
 
 
@@ -239,7 +240,7 @@ def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[Column, ...], lang: st
         due, state = f"${letter['due']}{first}", f"${letter['status']}{first}"
         not_finished = ",".join(f'{state}<>"{label}"' for label in finished)
         rule = FormulaRule(
-            formula=[f"AND(ISNUMBER({due}),{due}<TODAY(),{not_finished})"], fill=excel.OVERDUE_FILL
+            formula=[f"AND(ISNUMBER({due}),{due}<TODAY(),{not_finished})"], fill=xlsx.OVERDUE_FILL
         )
         ws.conditional_formatting.add(f"A{first}:{width}{last}", rule)
     else:
@@ -259,12 +260,12 @@ def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[Column, ...], lang: st
         for key in ("minutes_overdue", "approval_overdue"):
             cells = f"{letter[key]}{first}:{letter[key]}{last}"
             ws.conditional_formatting.add(
-                cells, CellIsRule(operator="greaterThan", formula=["0"], fill=excel.OVERDUE_FILL)
+                cells, CellIsRule(operator="greaterThan", formula=["0"], fill=xlsx.OVERDUE_FILL)
             )
     for column in columns:
         if column.editable:
             cells = f"{letter[column.key]}{first}:{letter[column.key]}{last}"
-            ws.conditional_formatting.add(cells, FormulaRule(formula=["TRUE"], fill=excel.EDITABLE_FILL))
+            ws.conditional_formatting.add(cells, FormulaRule(formula=["TRUE"], fill=xlsx.EDITABLE_FILL))
 
 
 def _write_overview(
@@ -288,11 +289,11 @@ def _write_overview(
     for key in sorted(by_interviewer, key=lambda k: (names.get(k, k).casefold(), k)):
         lines.append((text["interviewer"], names.get(key) or key or text["none"], by_interviewer[key]))
     lines.append((text["total"], "", total_figures(conversations, goals)))
-    widths = [14, min(45, max([24, *(excel.text_width(name) + 2 for _, name, _ in lines)]))]
-    excel.set_widths(ws, widths + [excel.header_width(h) for h in headers[2:]])
+    widths = [14, min(45, max([24, *(xlsx.text_width(name) + 2 for _, name, _ in lines)]))]
+    xlsx.set_widths(ws, widths + [xlsx.header_width(h) for h in headers[2:]])
     ws.row_dimensions[HEADER_ROW].height = 45
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
-    excel.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     cells = _cells(ws, lang)
     ws.append([cells.text(text["overview_note"].format(date=_date_text(today, lang)), "note")])
     ws.append(
@@ -308,12 +309,12 @@ def _write_overview(
             row.append(cells.value(value, "percent" if kind == "percent" else "int"))
         ws.append(row)
     last = HEADER_ROW + len(lines)
-    excel.add_table(ws, TABLES["overview"], HEADER_ROW, last, headers)
+    xlsx.add_table(ws, TABLES["overview"], HEADER_ROW, last, headers)
     if department_rows[1] >= department_rows[0]:
         rates = [
             (3 + i, headers[2 + i]) for i, (key, *_) in enumerate(FIGURE_COLUMNS) if key.endswith("_rate")
         ]
-        excel.bar_chart(ws, text["chart"], (2, *department_rows), rates, f"A{last + 3}")
+        xlsx.bar_chart(ws, text["chart"], (2, *department_rows), rates, f"A{last + 3}")
 
 
 def build_follow_up_workbook(
@@ -349,11 +350,11 @@ def build_follow_up_workbook(
     return wb
 
 
-def _other_cell(cells: excel.Cells, value: object, lang: str) -> object:
+def _other_cell(cells: xlsx.Cells, value: object, lang: str) -> object:
     if value is None:
         return None
     if isinstance(value, Formula):
         return cells.formula(value)
     if isinstance(value, str):
-        return cells.text(excel.fit_text(value, lang)[0])
+        return cells.text(xlsx.fit_text(value, lang)[0])
     return cells.value(value, "date" if isinstance(value, dt.date) else "plain")

@@ -103,7 +103,7 @@ def tree_mtimes(root: Path) -> dict[str, int]:
 
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")  # the Python LibreOffice's UNO bridge (python3-uno) belongs to
-TYPE_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "type_in_libreoffice.py"
+TYPE_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "type_in_libreoffice.py"
 
 
 def type_in_libreoffice(source: Path, target: Path, plan: list[tuple[str, str, str, list[str]]]) -> Path:

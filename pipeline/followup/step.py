@@ -25,10 +25,11 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import clock, layout
-from .errors import OutputError
-from .followup_book import build_follow_up_workbook
-from .followup_merge import (
+from pipeline import clock
+from pipeline.errors import OutputError
+from pipeline.followup.book import build_follow_up_workbook
+from pipeline.followup.leadership import Figures, PreviousRound, build_leadership_workbook, total_figures
+from pipeline.followup.merge import (
     COLUMNS,
     COUNTED_GOAL_SOURCES,
     GENERATED_SOURCES,
@@ -40,7 +41,7 @@ from .followup_merge import (
     read_existing,
     to_json,
 )
-from .followup_sources import (
+from pipeline.followup.sources import (
     Sources,
     conversation_rows,
     derive_conversation,
@@ -51,9 +52,9 @@ from .followup_sources import (
     read_register,
     round_zone,
 )
-from .leadership import Figures, PreviousRound, build_leadership_workbook, total_figures
-from .ledger import LEDGER_DIR, atomic_write, atomic_write_bytes, input_digest, output_lock
-from .model import Round
+from pipeline.model import Round
+from pipeline.store import layout
+from pipeline.store.ledger import LEDGER_DIR, atomic_write, atomic_write_bytes, input_digest, output_lock
 
 FOLLOW_UP_FILE = "follow-up.xlsx"
 LEADERSHIP_FILE = "leadership-summary.xlsx"
@@ -302,7 +303,7 @@ def _file_stamp(path: Path) -> list[int] | None:
 
 def _quick_fingerprint(round_: Round, output: Path, root: Path, today: dt.date) -> str:
     """A cheap hash of every input of this step: workbook, register, ledger, other rounds, code, day."""
-    from .batch import code_digest
+    from pipeline.store.batch import code_digest
 
     others = sorted(
         (str(p), _file_stamp(p))
@@ -317,14 +318,6 @@ def _quick_fingerprint(round_: Round, output: Path, root: Path, today: dt.date) 
         _sha(root / LEDGER_DIR / "ledger.json"),
         others,
         today,
-        [
-            hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(Path(__file__).parent.glob("followup*.py"))
-        ],
-        [
-            hashlib.sha256((Path(__file__).parent / name).read_bytes()).hexdigest()
-            for name in ("leadership.py", "excel.py")
-        ],
     )
 
 

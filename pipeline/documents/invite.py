@@ -10,18 +10,27 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from . import calendar, layout
-from .batch import BatchResult, Job, code_digest, document_properties, record_key, run_batch, step_fingerprint
-from .documents import (
+from pipeline.documents import ics
+from pipeline.documents.contexts import (
     Invitation,
     document_language,
     invitation_context,
     overview_context,
     plan_invitations,
 )
-from .ledger import Entry, Ledger, input_digest
-from .model import Employee, Meeting, Round
-from .render.templates import TemplateSet
+from pipeline.model import Employee, Meeting, Round
+from pipeline.render.templates import TemplateSet
+from pipeline.store import layout
+from pipeline.store.batch import (
+    BatchResult,
+    Job,
+    code_digest,
+    document_properties,
+    record_key,
+    run_batch,
+    step_fingerprint,
+)
+from pipeline.store.ledger import Entry, Ledger, input_digest
 
 
 def invitation_jobs(
@@ -60,7 +69,7 @@ def invitation_jobs(
         relative_ics = f"{folder}/{layout.document_name('calendar', lang, '.ics')}"
         location = meeting.location or settings.default_location
         interviewer_id = interviewer.id if interviewer else ""
-        fingerprint = calendar.meeting_fingerprint(meeting, interviewer_id, location)
+        fingerprint = ics.meeting_fingerprint(meeting, interviewer_id, location)
         sequence, stamp = _sequence(
             ledger.entries.get(relative_ics), fingerprint, now, ledger.root / relative_ics
         )
@@ -100,7 +109,7 @@ def _ics_meeting(meeting: Meeting) -> tuple[object, ...]:
 
 
 def _build_ics(settings, employee, meeting, interviewer, sequence, stamp, lang) -> bytes:  # noqa: ANN001
-    return calendar.build_invitation_ics(
+    return ics.build_invitation_ics(
         settings,
         employee,
         meeting,

@@ -24,9 +24,9 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import excel
-from .model import Settings
-from .schema import ENUM_LABELS
+from pipeline import xlsx
+from pipeline.model import Settings
+from pipeline.round.schema import ENUM_LABELS
 
 RIGHT = Alignment(horizontal="right")
 STAGES = ("unscheduled", "planned", "invited", "prepared", "held", "minutes", "approved")
@@ -256,7 +256,7 @@ def write_figure_cells(ws: Worksheet, row: int, first_column: int, figures: Figu
         if value is None:
             continue
         cell = ws.cell(row=row, column=first_column + offset, value=value)
-        cell.number_format = excel.PERCENT_FORMAT if kind == "percent" else excel.INTEGER_FORMAT
+        cell.number_format = xlsx.PERCENT_FORMAT if kind == "percent" else xlsx.INTEGER_FORMAT
 
 
 # -- privacy -----------------------------------------------------------------------------------------
@@ -355,7 +355,7 @@ def build_leadership_workbook(
     comparison = wb.create_sheet(text["comparison"])
     _comparison_sheet(comparison, intro, total, previous, minimum, settings.round_id, lang)
     for ws in wb.worksheets:
-        excel.set_up_printing(ws, "1:4")
+        xlsx.set_up_printing(ws, "1:4")
     wb.properties.creator = "appraisal"
     wb.properties.title = intro[0]
     return wb
@@ -377,8 +377,8 @@ def _group_sheet(
     chart_title: str,
 ) -> None:
     text = TEXT[lang]
-    excel.write_note(ws, 1, intro[0], title=True)
-    excel.write_note(ws, 2, intro[1])
+    xlsx.write_note(ws, 1, intro[0], title=True)
+    xlsx.write_note(ws, 2, intro[1])
     header_row = 4
     headers = [group_word, *figure_headers(lang)]
     notes = {
@@ -386,54 +386,54 @@ def _group_sheet(
         for i, (name, *_) in enumerate(FIGURE_COLUMNS)
         if name in FIGURE_NOTES[lang]
     }
-    excel.write_header(ws, header_row, headers, notes=notes)
+    xlsx.write_header(ws, header_row, headers, notes=notes)
     row = header_row
     if total.employees < minimum:
         # Too few people for any figure: the sheet says so and shows nothing else.
-        excel.write_note(ws, 3, text["few"].format(n=minimum))
+        xlsx.write_note(ws, 3, text["few"].format(n=minimum))
         row += 1
-        excel.put_text(ws.cell(row=row, column=1), text["total"])
+        xlsx.put_text(ws.cell(row=row, column=1), text["total"])
         _put_hidden(ws.cell(row=row, column=2), f"< {minimum}")
-        excel.add_table(ws, table_name, header_row, row, headers)
+        xlsx.add_table(ws, table_name, header_row, row, headers)
         _finish(ws, headers)
         return
     hidden = suppress(groups, minimum)
     for label, figures in hidden.shown:
         row += 1
-        excel.put_text(ws.cell(row=row, column=1), label)
+        xlsx.put_text(ws.cell(row=row, column=1), label)
         write_figure_cells(ws, row, 2, figures)
     if hidden.other is not None:
         row += 1
-        excel.put_text(ws.cell(row=row, column=1), text["other"].format(n=minimum))
+        xlsx.put_text(ws.cell(row=row, column=1), text["other"].format(n=minimum))
         write_figure_cells(ws, row, 2, hidden.other)
     chart_last = row
     row += 1
-    excel.put_text(ws.cell(row=row, column=1), text["total"])
+    xlsx.put_text(ws.cell(row=row, column=1), text["total"])
     write_figure_cells(ws, row, 2, total)
     for label, size in hidden.pooled:
         row += 1
-        excel.put_text(ws.cell(row=row, column=1), label)
+        xlsx.put_text(ws.cell(row=row, column=1), label)
         _put_hidden(ws.cell(row=row, column=2), size)
         _put_hidden(ws.cell(row=row, column=3), text["in_other"])
-    excel.add_table(ws, table_name, header_row, row, headers)
+    xlsx.add_table(ws, table_name, header_row, row, headers)
     _finish(ws, headers)
     if chart_last > header_row:
         rates = [
             (2 + i, headers[1 + i]) for i, (name, *_) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
         ]
-        excel.bar_chart(ws, chart_title, (1, header_row + 1, chart_last), rates, f"A{row + 3}")
+        xlsx.bar_chart(ws, chart_title, (1, header_row + 1, chart_last), rates, f"A{row + 3}")
 
 
 def _put_hidden(cell: Cell, text: str) -> None:
     """A figure that is not shown ("< 5", "in Other"), right-aligned like the figures around it."""
-    excel.put_text(cell, text)
+    xlsx.put_text(cell, text)
     cell.alignment = RIGHT
 
 
 def _finish(ws: Worksheet, headers: list[str]) -> None:
-    widths = [max(26, excel.text_width(headers[0]) + 2)]
-    widths += [excel.header_width(h) for h in headers[1:]]
-    excel.set_widths(ws, widths)
+    widths = [max(26, xlsx.text_width(headers[0]) + 2)]
+    widths += [xlsx.header_width(h) for h in headers[1:]]
+    xlsx.set_widths(ws, widths)
     ws.row_dimensions[4].height = 45
     ws.freeze_panes = "B5"
 
@@ -448,16 +448,16 @@ def _comparison_sheet(
     lang: str,
 ) -> None:
     text = TEXT[lang]
-    excel.write_note(ws, 1, intro[0], title=True)
-    excel.write_note(ws, 2, intro[1])
+    xlsx.write_note(ws, 1, intro[0], title=True)
+    xlsx.write_note(ws, 2, intro[1])
     if previous is None:
-        excel.write_note(ws, 3, text["no_previous"])
+        xlsx.write_note(ws, 3, text["no_previous"])
     header_row = 4
     this_header = text["this_round"].format(round=round_id)
     headers = [text["measure"], this_header]
     if previous is not None:
         headers.append(text["previous_round"].format(round=previous.round_id))
-    excel.write_header(ws, header_row, headers)
+    xlsx.write_header(ws, header_row, headers)
     ws.row_dimensions[header_row].height = 32
     shown = total.employees >= minimum
     before = previous.figures if previous is not None else None
@@ -483,7 +483,7 @@ def _comparison_sheet(
     row = header_row
     for label, now, then, kind in rows:
         row += 1
-        excel.put_text(ws.cell(row=row, column=1), label)
+        xlsx.put_text(ws.cell(row=row, column=1), label)
         for column, value in ((2, now), (3, then)):
             if column == 3 and previous is None:
                 continue
@@ -491,16 +491,16 @@ def _comparison_sheet(
                 _put_hidden(ws.cell(row=row, column=column), value)
             elif value is not None:
                 cell = ws.cell(row=row, column=column, value=value)
-                cell.number_format = excel.PERCENT_FORMAT if kind == "percent" else excel.INTEGER_FORMAT
-    excel.add_table(ws, "LeadershipComparison", header_row, row, headers)
+                cell.number_format = xlsx.PERCENT_FORMAT if kind == "percent" else xlsx.INTEGER_FORMAT
+    xlsx.add_table(ws, "LeadershipComparison", header_row, row, headers)
     widths = [34, 22, 22]
     if previous is not None:
         row += 2
-        excel.write_note(ws, row, text["previous_goals"].format(round=previous.round_id))
+        xlsx.write_note(ws, row, text["previous_goals"].format(round=previous.round_id))
         row += 1
         status_header = row
         status_headers = [text["status"], text["count"], text["share"]]
-        excel.write_header(ws, row, status_headers)
+        xlsx.write_header(ws, row, status_headers)
         counts = previous.goal_status
         everything = sum(counts.values())
         visible = shown and (before is None or before_shown)
@@ -509,29 +509,29 @@ def _comparison_sheet(
             if status == "" and not counts.get(""):
                 continue
             row += 1
-            excel.put_text(ws.cell(row=row, column=1), labels.get(status, text["unknown"]))
+            xlsx.put_text(ws.cell(row=row, column=1), labels.get(status, text["unknown"]))
             if visible:
-                ws.cell(row=row, column=2, value=counts.get(status, 0)).number_format = excel.INTEGER_FORMAT
+                ws.cell(row=row, column=2, value=counts.get(status, 0)).number_format = xlsx.INTEGER_FORMAT
                 if everything:
                     share = ws.cell(row=row, column=3, value=counts.get(status, 0) / everything)
-                    share.number_format = excel.PERCENT_FORMAT
+                    share.number_format = xlsx.PERCENT_FORMAT
         row += 1
-        excel.put_text(ws.cell(row=row, column=1), text["total"])
+        xlsx.put_text(ws.cell(row=row, column=1), text["total"])
         if visible:
-            ws.cell(row=row, column=2, value=everything).number_format = excel.INTEGER_FORMAT
-        excel.add_table(ws, "LeadershipPreviousGoals", status_header, row, status_headers)
+            ws.cell(row=row, column=2, value=everything).number_format = xlsx.INTEGER_FORMAT
+        xlsx.add_table(ws, "LeadershipPreviousGoals", status_header, row, status_headers)
         if shown and before_shown:
             rate_rows = [
                 header_row + 1 + i for i, (name, *_) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
             ]
-            excel.bar_chart(
+            xlsx.bar_chart(
                 ws,
                 text["chart_comparison"],
                 (1, rate_rows[0], rate_rows[-1]),
                 [(2, headers[1]), (3, headers[2])],
                 f"E{header_row}",
             )
-    excel.set_widths(ws, widths)
+    xlsx.set_widths(ws, widths)
     ws.freeze_panes = f"A{header_row + 1}"
 
 

@@ -3,7 +3,7 @@
 The workbook's sheets, headers, keys and allowed values all come from `schema.py`, so whatever this
 module writes, `workbook.py` reads. What this module adds is what a person filling the file needs:
 an Instructions sheet, bold frozen headers, column widths, drop-downs for allowed values, date, time and
-text formats, and optionally the example organisation from `sample_data.py`.
+text formats, and optionally the example organisation from `example.py`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import sample_data, schema
-from pipeline import starter_text as texts
 from pipeline.errors import AppraisalError, OutputError
-from pipeline.ledger import atomic_write, open_temporary_beside
+from pipeline.round import example as example_company
+from pipeline.round import schema
+from pipeline.round import starter_text as texts
+from pipeline.store.ledger import atomic_write, open_temporary_beside
 
 LANGUAGES = ("nb", "nn", "en")
 # Drop-downs cover rows 2..LAST_DATA_ROW; number formats are set on whole columns (so they go further).
@@ -65,7 +66,7 @@ def build_starter_workbook(lang: str = "nb", example: bool = False) -> Workbook:
     instructions.title = schema.INSTRUCTIONS_SHEET_NAMES[base]
     _write_instructions(instructions, base)
     _write_round_sheet(wb.create_sheet(schema.ROUND_SHEET_NAMES[base]), lang, example)
-    rows = sample_data.example_rows(base) if example else {}
+    rows = example_company.example_rows(base) if example else {}
     for spec in schema.DATA_SHEETS:
         _write_data_sheet(wb.create_sheet(spec.name(base)), spec, base, rows.get(spec.kind, []))
     for ws in wb.worksheets:
@@ -248,7 +249,7 @@ def _write_round_sheet(ws: Worksheet, lang: str, example: bool) -> None:
     base = _base_language(lang)
     text = texts.TEXT[base]
     _write_header_row(ws, (text["key"], text["value"], text["explanation"]), (26, 34, 70))
-    values = sample_data.example_settings(lang) if example else _default_settings(lang)
+    values = example_company.example_settings(lang) if example else _default_settings(lang)
     date_format = DATE_FORMATS[base]
     for row, setting in enumerate(schema.SETTINGS, start=2):
         _set_text(ws.cell(row=row, column=1), setting.key)

@@ -13,9 +13,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from .errors import OutputError, WorkbookError
-from .ledger import atomic_write
-from .model import ERROR, INFO, WARNING, Issue, Report
+from pipeline.errors import OutputError, WorkbookError
+from pipeline.model import ERROR, INFO, WARNING, Issue, Report
+from pipeline.store.ledger import atomic_write
 
 FILLS = {
     ERROR: PatternFill("solid", start_color="FFF4B6B6"),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import Settings
+from pipeline.model import Settings
 
 
 def notes_due(meeting_day: dt.date | None, settings: Settings) -> dt.date | None:

@@ -21,11 +21,22 @@ from defusedxml import ElementTree as ET
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from . import schema
-from .errors import WorkbookError
-from .model import ERROR, INFO, WARNING, Employee, Goal, Issue, Meeting, Report, Round, Settings, SheetInfo
-from .ole import is_encrypted_ooxml, is_ole
-from .values import (
+from pipeline.errors import WorkbookError
+from pipeline.model import (
+    ERROR,
+    INFO,
+    WARNING,
+    Employee,
+    Goal,
+    Issue,
+    Meeting,
+    Report,
+    Round,
+    Settings,
+    SheetInfo,
+)
+from pipeline.round import schema
+from pipeline.round.values import (
     clean_text,
     fold_word,
     parse_date,
@@ -34,6 +45,7 @@ from .values import (
     parse_percent,
     parse_time,
 )
+from pipeline.store.ole import is_encrypted_ooxml, is_ole
 
 HEADER_SEARCH_ROWS = 10
 MAX_UNPACKED_BYTES = 1024 * 2**20  # a 10,000-person round unpacks to about 15 MB; a zip bomb to far more

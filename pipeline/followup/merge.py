@@ -39,10 +39,11 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import SheetTypeEnum
 
-from . import excel, schema
-from .errors import OutputError, WorkbookError
-from .values import clean_text, fold_word, parse_date, parse_percent
-from .workbook import OpenWorkbook, open_workbook
+from pipeline import xlsx
+from pipeline.errors import OutputError, WorkbookError
+from pipeline.round import schema
+from pipeline.round.reader import OpenWorkbook, open_workbook
+from pipeline.round.values import clean_text, fold_word, parse_date, parse_percent
 
 RUN_PROPERTY = "AppraisalFollowUpRun"
 HEADER_ROW = 2  # row 1 holds the instructions line
@@ -232,12 +233,12 @@ class Notes:
 
     def fit(self, text: str, where: str) -> str:
         """Text as a cell may hold it; a cut is counted and reported."""
-        fitted, cut = excel.fit_text(text, self.lang)
+        fitted, cut = xlsx.fit_text(text, self.lang)
         if cut:
             self.counts["texts_cut"] += 1
             self.warn(
                 f"{where}: the text has {len(text):,} characters, more than a cell holds; it was cut to "
-                f"{excel.EXCEL_TEXT_LIMIT:,} and ends with “{excel.CUT_MARKERS[self.lang]}”."
+                f"{xlsx.EXCEL_TEXT_LIMIT:,} and ends with “{xlsx.CUT_MARKERS[self.lang]}”."
             )
         return fitted
 
@@ -245,8 +246,8 @@ class Notes:
 def cell_text(value: object) -> str:
     """Any cell value as trimmed text (numbers without `.0`, dates as ISO), cleaned for a cell."""
     if isinstance(value, str):
-        return excel.clean_text(value).strip()
-    return excel.clean_text(clean_text(value))
+        return xlsx.clean_text(value).strip()
+    return xlsx.clean_text(clean_text(value))
 
 
 def normalise(column: Column, raw: object) -> tuple[object, str | None]:
@@ -442,7 +443,7 @@ def _read_sheet(
         for p in range(width)
         if p not in mapping and any(p < len(r) and r[p] is not None for r in grid[header_row:])
     ]
-    extra_headers = excel.unique_headers(
+    extra_headers = xlsx.unique_headers(
         [cell_text(header[p]) for p in extra_positions], "Column" if notes.lang == "en" else "Kolonne"
     )
     sheet = FileSheet(title, {key: position for position, key in mapping.items()}, extra_headers, [])

@@ -2,7 +2,7 @@
 
 `collect_forms` reads every `.docx` under a folder (any names, any sub-folders). Each file is checked
 as untrusted (`intake.py`), identified by its custom document properties (never its name), matched to
-the round and the employee, and read field by field (`forms.read_answers`). For each complete form the
+the round and the employee, and read field by field (`reading.read_answers`). For each complete form the
 minutes are written and filed; new goals and actions get IDs and enter the register
 (`output/<round>/register.json`), with the review of earlier goals and, when minutes come back with the
 approval filled in, the approval.
@@ -23,17 +23,33 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import answers, clock, forms, layout
-from .batch import code_digest, document_properties, parallel_map
-from .deadlines import approval_due
-from .documents import STATUS_LABELS, TYPE_LABELS, document_language, person_context, round_context
-from .errors import AppraisalError, OutputError
-from .intake import Refused, WordFile, open_word_file, skip_reason
-from .ledger import LEDGER_DIR, Ledger, Outcome, atomic_write_bytes, input_digest, output_lock, publish
-from .model import Employee, Goal, Meeting, Round, Settings
-from .render import locale
-from .render.engine import CompiledTemplate
-from .render.templates import TemplateSet
+from pipeline import clock
+from pipeline.documents.contexts import (
+    STATUS_LABELS,
+    TYPE_LABELS,
+    document_language,
+    person_context,
+    round_context,
+)
+from pipeline.documents.deadlines import approval_due
+from pipeline.errors import AppraisalError, OutputError
+from pipeline.forms import answers, fields, reading
+from pipeline.forms.intake import Refused, WordFile, open_word_file, skip_reason
+from pipeline.model import Employee, Goal, Meeting, Round, Settings
+from pipeline.render import locale
+from pipeline.render.engine import CompiledTemplate
+from pipeline.render.templates import TemplateSet
+from pipeline.store import layout
+from pipeline.store.batch import code_digest, document_properties, parallel_map
+from pipeline.store.ledger import (
+    LEDGER_DIR,
+    Ledger,
+    Outcome,
+    atomic_write_bytes,
+    input_digest,
+    output_lock,
+    publish,
+)
 
 ACCEPTED, INCOMPLETE, REJECTED, UNCHANGED, DUPLICATE, CONFLICT, SKIPPED, REPLACED = (
     "accepted",
@@ -61,11 +77,11 @@ MINUTES_SECTIONS = (
 # reported when empty, but not required (SPEC §5: other empty fields are reported but do not block)
 EXPECTED = ("employee_view", "strengths", "improvements", "development", "follow_up_date")
 APPROVAL_FIELDS = (
-    forms.Field(
+    fields.Field(
         "approval.approved", "text", "Godkjent (ja/nei)", "Approved (yes/no)", "ja / nei", "yes / no"
     ),
-    forms.Field("approval.date", "date", "Dato", "Date", *forms.DATE_HINT),
-    forms.Field("approval.comment", "text", "Kommentar", "Comment", "Eventuelle merknader", "Any remarks"),
+    fields.Field("approval.date", "date", "Dato", "Date", *fields.DATE_HINT),
+    fields.Field("approval.comment", "text", "Kommentar", "Comment", "Eventuelle merknader", "Any remarks"),
 )
 OTHER_KINDS = {
     "employee_preparation": "an employee's preparation form",
@@ -107,7 +123,7 @@ class CollectResult:
 # -- reading one form --------------------------------------------------------------------------------
 
 # Fields the meeting-notes form gained in version 2; a form of version 1 does not have them.
-V2_KEYS = frozenset(f.key for f in (*forms.NOTES_CONVERSATION[4:], *forms.NOTES_SCORE))
+V2_KEYS = frozenset(f.key for f in (*fields.NOTES_CONVERSATION[4:], *fields.NOTES_SCORE))
 HELD_ON_DRIFT_DAYS = 30  # a date held further than this from the planned date is worth a look
 
 
@@ -184,10 +200,10 @@ def read_notes(
     today = today or clock.today()
     settings = round_.settings
     goal_ids = _goal_ids(props)
-    fields = forms.form_fields("meeting_notes", goal_ids)
+    wanted = fields.form_fields("meeting_notes", goal_ids)
     if props.get("AppraisalFormVersion", "1") == "1":
-        fields = [f for f in fields if f.key not in V2_KEYS]
-    found = forms.read_answers(word.document_xml, fields, lang, word.numbering_xml)
+        wanted = [f for f in wanted if f.key not in V2_KEYS]
+    found = reading.read_answers(word.document_xml, wanted, lang, word.numbering_xml)
     answers_ = {key: answer.text for key, answer in found.items()}
     problems = _Problems()
     for key, answer in found.items():
@@ -218,9 +234,9 @@ def read_notes(
     )
     reviews: list[dict[str, object]] = []
     for goal_id in goal_ids:
-        status_key = forms.review_key(goal_id, "status")
+        status_key = fields.review_key(goal_id, "status")
         status_text = answers_.get(status_key, "")
-        comment = answers_.get(forms.review_key(goal_id, "comment"), "")
+        comment = answers_.get(fields.review_key(goal_id, "comment"), "")
         typed_status = answers.read_status(status_text) if status_text else answers.TypedStatus(None)
         if status_text and typed_status.status is None:
             problems.add(f'{status_key}: "{status_text}" is not a status; kept as text')
@@ -238,7 +254,7 @@ def read_notes(
     employee_id = props.get("AppraisalEmployeeID", "")
     new_items: list[dict[str, object]] = []
     for prefix, owner_key in (("goal", "measure"), ("action", "owner")):
-        for n in range(1, forms.NEW_ROWS + 1):
+        for n in range(1, fields.NEW_ROWS + 1):
             text = answers_.get(f"{prefix}.{n}.text", "")
             other = answers_.get(f"{prefix}.{n}.{owner_key}", "")
             due_text = answers_.get(f"{prefix}.{n}.due", "")
@@ -262,7 +278,7 @@ def read_notes(
                 }
             )
     wellbeing = _read_wellbeing(answers_, found, problems)
-    for key in (*(forms.review_key(g, "status") for g in goal_ids), *EXPECTED):
+    for key in (*(fields.review_key(g, "status") for g in goal_ids), *EXPECTED):
         if key in found and found[key].found_by != "missing" and not answers_.get(key):
             problems.add(f"{key} is empty")
     for key in REQUIRED:
@@ -310,7 +326,7 @@ def _check_held_on(
 
 
 def _read_wellbeing(
-    answers_: dict[str, str], found: dict[str, forms.Answer], problems: _Problems
+    answers_: dict[str, str], found: dict[str, reading.Answer], problems: _Problems
 ) -> dict[str, object] | None:
     """The consented well-being score; a score without a "yes" is neither kept nor counted."""
     if "wellbeing_score" not in found:
@@ -476,7 +492,7 @@ def minutes_context(
                 "key": f.key,
                 "label": f.label(lang),
                 "placeholder": f.placeholder(lang),
-                "bookmark": forms.bookmark_name(f.key),
+                "bookmark": fields.bookmark_name(f.key),
                 "bookmark_id": str(APPROVAL_BOOKMARK_BASE + i),
             }
             for i, f in enumerate(APPROVAL_FIELDS)
@@ -826,7 +842,7 @@ def _apply_approval(round_: Round, register: Register, outcome: FileResult, word
             "newer minutes replaced them — send the employee the current minutes"
         )
         return
-    found = forms.read_answers(word.document_xml, list(APPROVAL_FIELDS), "nb", word.numbering_xml)
+    found = reading.read_answers(word.document_xml, list(APPROVAL_FIELDS), "nb", word.numbering_xml)
     approved_text = found["approval.approved"].text
     date_text = found["approval.date"].text
     comment = found["approval.comment"].text
@@ -874,7 +890,7 @@ def _apply_approval(round_: Round, register: Register, outcome: FileResult, word
 def example_minutes_context(round_: Round) -> dict[str, object]:
     """A minutes context with every part filled (for `templates check`), from a round's first employee
     with goals."""
-    from .documents import plan_invitations
+    from pipeline.documents.contexts import plan_invitations
 
     invitations = plan_invitations(round_)
     if not invitations:

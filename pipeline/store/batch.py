@@ -23,8 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import AppraisalError
-from .ledger import (
+from pipeline import __version__
+from pipeline.errors import AppraisalError
+from pipeline.model import Round
+from pipeline.render.engine import CompiledTemplate
+from pipeline.store.ledger import (
     FAILED,
     KEPT,
     UNCHANGED,
@@ -37,27 +40,18 @@ from .ledger import (
     output_lock,
     publish,
 )
-from .model import Round
-from .render.engine import CompiledTemplate
-
-_CODE_FILES = (
-    "documents.py",
-    "deadlines.py",
-    "forms.py",
-    "model.py",
-    "invite.py",
-    "calendar.py",
-    "layout.py",
-    "render/engine.py",
-    "render/locale.py",
-)
 
 
-@functools.cache
+@functools.cache  # the code does not change while a process runs
 def code_digest() -> str:
-    """A hash of the code that shapes the documents: a new version of the tool re-renders them."""
-    package = Path(__file__).parent
-    return input_digest(*(hashlib.sha256((package / name).read_bytes()).hexdigest() for name in _CODE_FILES))
+    """A hash of the package's version and every source file in it: a new version of the tool, or any
+    change to its code, re-renders the documents and remakes the workbooks."""
+    package = Path(__file__).resolve().parents[1]
+    sources = sorted(package.rglob("*.py"))
+    return input_digest(
+        __version__,
+        [(str(p.relative_to(package)), hashlib.sha256(p.read_bytes()).hexdigest()) for p in sources],
+    )
 
 
 def record_key(record: object) -> tuple[object, ...] | None:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import deadlines
-from .errors import OutputError
-from .followup_book import TEXT
-from .followup_merge import (
+from pipeline.documents import deadlines
+from pipeline.errors import OutputError
+from pipeline.followup.book import TEXT
+from pipeline.followup.leadership import ConversationFact, GoalFact
+from pipeline.followup.merge import (
     CONVERSATION_COLUMNS,
     COUNTED_GOAL_SOURCES,
     GENERATED_SOURCES,
@@ -30,9 +31,8 @@ from .followup_merge import (
     cell_text,
     iso_date,
 )
-from .leadership import ConversationFact, GoalFact
-from .ledger import Ledger
-from .model import Employee, Meeting, Round
+from pipeline.model import Employee, Meeting, Round
+from pipeline.store.ledger import Ledger
 
 
 def local_date(stamp: object, zone: dt.tzinfo) -> dt.date | None:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .model import Employee
+from pipeline.model import Employee
 
 WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')

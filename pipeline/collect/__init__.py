@@ -1,0 +1,1 @@
+"""Step 4: returned forms -> minutes, the register, approvals."""

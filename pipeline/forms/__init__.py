@@ -1,0 +1,1 @@
+"""The forms' fields and keys, reading returned forms, and untrusted-file intake."""

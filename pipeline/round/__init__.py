@@ -1,0 +1,1 @@
+"""The workbook in: its schema, values, reader, rules, report, starter and example company."""

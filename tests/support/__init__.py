@@ -1,0 +1,1 @@
+"""Test support: filling forms like Word and LibreOffice, building workbooks."""
