@@ -473,7 +473,7 @@ def test_a_run_interrupted_halfway_leaves_whole_files_and_the_next_run_completes
     calls = {"n": 0}
 
     def replace_then_interrupt(source, target):
-        calls["n"] += 1
+        calls["n"] += ".appraisal" not in Path(target).parts  # documents only, not the run's own state
         if calls["n"] == 6:
             raise KeyboardInterrupt  # Ctrl-C between writing a temporary file and moving it into place
         real_replace(source, target)
@@ -536,7 +536,7 @@ def test_a_process_killed_while_writing_leaves_no_half_document(base_workbook, t
         calls = 0
         def replace(source, target):
             global calls
-            calls += 1
+            calls += ".appraisal" not in Path(target).parts  # documents only, not the run's own state
             if calls == 4:  # the temporary file is complete, the rename has not happened
                 os.kill(os.getpid(), signal.SIGKILL)
             real(source, target)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -298,7 +299,11 @@ def test_render_refuses_while_a_child_process_holds_the_folder(base_workbook, tm
 def test_taking_the_lock_clears_temporaries_a_killed_run_left(tmp_path):
     folder = tmp_path / "round" / "employees" / "101-Ola Hansen"
     folder.mkdir(parents=True)
-    stale = [folder / ".invitasjon.docx.4242-0.tmp", folder / ".invitasjon.pdf.tmp"]
+    stale = [
+        folder / ".invitasjon.docx.4242-0.tmp",  # from versions before mkstemp
+        folder / ".invitasjon.docx.k3j_9x0q.tmp",
+        folder / ".invitasjon.pdf.tmp",
+    ]
     others = [folder / "invitasjon.docx", folder / "notater.tmp", folder / ".~lock.invitasjon.docx#"]
     for path in stale + others:
         path.write_bytes(b"x")
@@ -307,3 +312,42 @@ def test_taking_the_lock_clears_temporaries_a_killed_run_left(tmp_path):
         pass
 
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in others)
+
+
+def test_a_killed_holder_leaves_the_folder_free_and_its_temporaries_are_cleared(tmp_path):
+    root = tmp_path / "round"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import os, sys
+                from pathlib import Path
+                from pipeline.store.ledger import open_temporary_beside, output_lock
+                with output_lock(Path({str(root)!r})):
+                    handle, temporary = open_temporary_beside(Path({str(root)!r}) / "a" / "brev.docx")
+                    print(temporary, flush=True)
+                    sys.stdin.readline()
+                """
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    temporary = Path(holder.stdout.readline().strip())
+    assert temporary.exists() and temporary.parent == root / "a"
+    holder.kill()
+    holder.wait(timeout=30)
+
+    with output_lock(root):  # no second holder: the OS released the lock with the process
+        assert not temporary.exists()
+    assert (root / ".appraisal" / "run").read_text().startswith("ended cleanly")
+
+
+def test_files_are_written_with_normal_permissions_not_a_temporary_files_private_ones(tmp_path):
+    mask = os.umask(0)
+    os.umask(mask)
+    atomic_write_bytes(tmp_path / "new" / "brev.docx", b"x")
+    assert (tmp_path / "new" / "brev.docx").stat().st_mode & 0o777 == 0o666 & ~mask != 0o600

@@ -560,7 +560,8 @@ def collect_forms(
     interviewer_of = _interviewers(round_)
     meetings = _meetings(round_)
     goals_by_id = {g.id: g for g in round_.goals}
-    with output_lock(root):
+    # the round's folder, and the output folder whose personnel files and ledger every round's collect shares
+    with output_lock(root), output_lock(output):
         register = Register(root)
         ledgers = (Ledger(root), Ledger(output))  # the round's files; the personnel folder beside the rounds
         readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)

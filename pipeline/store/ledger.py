@@ -18,9 +18,12 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from pipeline.errors import OutputError
 
@@ -29,34 +32,35 @@ CLEAN_END = "ended cleanly"
 WRITTEN, UPDATED, UNCHANGED, KEPT, FAILED = "written", "updated", "unchanged", "kept", "failed"
 
 
-_KNOWN_DIRS: set[Path] = set()
-
-
-def _ensure_dir(folder: Path) -> None:
-    if folder not in _KNOWN_DIRS:
-        folder.mkdir(parents=True, exist_ok=True)
-        _KNOWN_DIRS.add(folder)
+_TEMPORARY_SUFFIX = ".tmp"
+# Temporary files get normal permissions (mkstemp makes them private): what the process's umask allows.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def open_temporary_beside(path: Path) -> tuple[int, Path]:
-    """Create a new temporary file beside `path` (normal permissions), open for writing."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for attempt in range(100):
-        temporary = path.with_name(f".{path.name[:60]}.{os.getpid()}-{attempt}.tmp")
+    """Create a new temporary file beside `path` (its folder made when missing), open for writing.
+
+    `tempfile.mkstemp` picks a name no other process holds; the name starts with `.` and ends in `.tmp`,
+    so that a killed run's leftovers are recognised (`remove_stale_temporaries`)."""
+    for _attempt in range(2):
         try:
-            return os.open(temporary, flags, 0o666), temporary
-        except FileExistsError:
-            continue
+            handle, name = tempfile.mkstemp(
+                suffix=_TEMPORARY_SUFFIX, prefix=f".{path.name[:60]}.", dir=path.parent
+            )
         except FileNotFoundError:
-            # The folder went since `_ensure_dir` made it (removed between two runs in one process, or a
-            # relative path now under another working directory): make it again.
             path.parent.mkdir(parents=True, exist_ok=True)
+            continue
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot create a temporary file beside it ({exc.strerror}).") from None
+        if hasattr(os, "fchmod"):
+            os.fchmod(handle, 0o666 & ~_UMASK)
+        return handle, Path(name)
     raise OutputError(f"{path}: cannot create a temporary file beside it.")
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Have `write` fill a temporary file beside `path`, then move it into place in one step."""
-    _ensure_dir(path.parent)
     handle, temporary = open_temporary_beside(path)
     os.close(handle)
     try:
@@ -69,7 +73,6 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write bytes to `path` atomically."""
-    _ensure_dir(path.parent)
     handle, temporary = open_temporary_beside(path)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -282,7 +285,8 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 # `.name.<pid>-<n>.tmp` from `open_temporary_beside`, `.name.pdf.tmp` from the PDF conversion.
-_OUR_TEMPORARY = re.compile(r"^\..+\.(\d+-\d+|pdf)\.tmp$")
+# `.name.<mkstemp's 8 characters>.tmp`; `.name.<pid>-<n>.tmp` from earlier versions; `.name.pdf.tmp`
+_OUR_TEMPORARY = re.compile(r"^\..+\.([a-z0-9_]{8}|\d+-\d+|pdf)\.tmp$")
 
 
 def remove_stale_temporaries(folder: Path) -> None:
@@ -296,44 +300,38 @@ def remove_stale_temporaries(folder: Path) -> None:
 
 @contextlib.contextmanager
 def output_lock(folder: Path) -> Iterator[None]:
-    """Hold the output folder for this run; a second run at the same time refuses with a clear message."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / LEDGER_DIR).mkdir(exist_ok=True)
-    lock_path = folder / LEDGER_DIR / "lock"
-    handle = lock_path.open("a+")
+    """Hold the output folder for this run; a second run at the same time refuses with a clear message.
+
+    The lock is `filelock`'s (an OS lock on `.appraisal/lock`, released by the OS when a run is killed);
+    `.appraisal/run` says who holds it, and whether the last run ended cleanly."""
+    state = folder / LEDGER_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    status = state / "run"
+    lock = FileLock(state / "lock", timeout=0)
     try:
-        try:
-            _lock(handle)
-        except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise OutputError(
-                f"{folder}: another appraisal run is writing here ({holder}). Wait for it to finish and "
-                "run again."
-            ) from None
-        handle.seek(0)
-        ended_cleanly = handle.read().startswith(CLEAN_END)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}, started {dt.datetime.now():%Y-%m-%d %H:%M:%S}")
-        handle.flush()
+        lock.acquire()
+    except Timeout:
+        holder = _read_status(status) or "unknown"
+        raise OutputError(
+            f"{folder}: another appraisal run is writing here ({holder}). Wait for it to finish and run again."
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot lock the output folder ({exc.strerror}).") from None
+    try:
+        ended_cleanly = _read_status(status).startswith(CLEAN_END)
+        atomic_write_bytes(
+            status, f"pid {os.getpid()}, started {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode()
+        )
         if not ended_cleanly:  # only a run that was killed leaves temporaries: no need to walk 50,000 files
             remove_stale_temporaries(folder)
         yield
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{CLEAN_END} {dt.datetime.now():%Y-%m-%d %H:%M:%S}")
-        handle.flush()
+        atomic_write_bytes(status, f"{CLEAN_END} {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode())
     finally:
-        handle.close()
+        lock.release()
 
 
-def _lock(handle: object) -> None:
+def _read_status(status: Path) -> str:
     try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-        return
-    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return status.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
