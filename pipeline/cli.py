@@ -282,6 +282,38 @@ def invite(
         sys.exit(1)
 
 
+_STEP_LABELS = {"invite": "Writing invitations", "prepare": "Writing forms"}
+
+
+class _Bars:
+    """Progress bars for the generating steps (none when output is not a terminal)."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, step: str):  # noqa: ANN204 - the Progress protocol of pipeline.run
+        self.stop()
+        self.bar = _progress(_STEP_LABELS[step])
+        task = None
+
+        def on_total(total: int) -> None:
+            nonlocal task
+            if self.bar is not None:
+                self.bar.start()
+                task = self.bar.add_task(step, total=total)
+
+        def advance(n: int) -> None:
+            if self.bar is not None and task is not None:
+                self.bar.advance(task, n)
+
+        return on_total, advance
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
 def _generate(
     step: str,
     round_: Round,
@@ -295,29 +327,13 @@ def _generate(
     from pipeline.documents.invite import render_invitations
     from pipeline.documents.prepare import render_forms
     from pipeline.render.templates import TemplateSet, resolve_template_folder
-    from pipeline.store import layout
     from pipeline.store.batch import default_workers
-    from pipeline.store.ledger import FAILED
 
-    stage, label = {
-        "invite": (render_invitations, "Writing invitations"),
-        "prepare": (render_forms, "Writing forms"),
-    }[step]
+    stage = {"invite": render_invitations, "prepare": render_forms}[step]
     wanted = _parse_only(only, round_)
     templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
-    bar = _progress(label)
-    task = None
-
-    def on_total(total: int) -> None:
-        nonlocal task
-        if bar is not None:
-            bar.start()
-            task = bar.add_task(step, total=total)
-
-    def advance(n: int) -> None:
-        if bar is not None and task is not None:
-            bar.advance(task, n)
-
+    bars = _Bars()
+    on_total, advance = bars(step)
     try:
         result = stage(
             round_,
@@ -330,8 +346,15 @@ def _generate(
             on_total=on_total,
         )
     finally:
-        if bar is not None:
-            bar.stop()
+        bars.stop()
+    return _print_generated(result, round_, output)
+
+
+def _print_generated(result, round_: Round, output: Path) -> bool:  # noqa: ANN001
+    """A generating step's lines and summary; True if all went well."""
+    from pipeline.store import layout
+    from pipeline.store.ledger import FAILED
+
     _print_batch(result, layout.round_folder(output, round_.settings.round_id))
     return not (result.count(FAILED) or result.pdf_failed)
 
@@ -377,6 +400,13 @@ def _collect(round_: Round, folder: Path, output: Path, templates_dir: Path | No
 
     templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
     result = step.collect_forms(round_, folder, output, templates, workers=default_workers())
+    return _print_collected(result, folder)
+
+
+def _print_collected(result, folder: Path) -> bool:  # noqa: ANN001
+    """A line per returned file and a summary; True unless a file was rejected or in conflict."""
+    from pipeline.collect import step
+
     colours = {
         step.ACCEPTED: "green",
         step.REPLACED: "green",
@@ -428,7 +458,10 @@ def status(workbook: Path, output: Path) -> None:
 def _status(round_: Round, output: Path) -> None:
     from pipeline.followup.step import write_follow_up
 
-    result = write_follow_up(round_, output)
+    _print_status(write_follow_up(round_, output))
+
+
+def _print_status(result) -> None:  # noqa: ANN001
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow")
     word = "unchanged" if result.unchanged else "written"
@@ -499,34 +532,51 @@ def run(
     The validation report goes to OUTPUT/<round>/validation-report.xlsx; nothing else is produced while
     the workbook has errors.
     """
-    from pipeline.round.rules import check_workbook
-    from pipeline.store import layout
+    from pipeline.run import run_round
 
-    round_, report = check_workbook(workbook)
-    _print_report(round_, report, workbook)
-    if round_.settings.round_id:
-        destination = layout.round_folder(output, round_.settings.round_id) / "validation-report.xlsx"
-        write_report_workbook(workbook, report, destination, round_.settings.language)
-        click.echo(f"Report written to {destination}")
-    if report.errors:
-        click.echo("Fix the errors above and run again; nothing else was produced.", err=True)
-        sys.exit(1)
+    titles = {
+        "invite": "Step 1: invitations",
+        "prepare": "Steps 2-3: preparation and meeting-notes forms",
+        "collect": "Step 4: collecting returned forms from {source}",
+        "status": "Step 5: follow-up",
+    }
+
+    def announce(name: str, source: Path | None) -> None:
+        click.echo("")
+        click.secho(titles[name].format(source=source), bold=True)
+
     ok = True
-    for step, title in (
-        ("invite", "Step 1: invitations"),
-        ("prepare", "Steps 2-3: preparation and meeting-notes forms"),
-    ):
-        click.echo("")
-        click.secho(title, bold=True)
-        ok = _generate(step, round_, output, templates_dir, None, pdf, jobs) and ok
-    notes = notes_dir if notes_dir is not None else workbook.parent / "notes"
-    if notes.is_dir():
-        click.echo("")
-        click.secho(f"Step 4: collecting returned forms from {notes}", bold=True)
-        ok = _collect(round_, notes, output, templates_dir) and ok
-    click.echo("")
-    click.secho("Step 5: follow-up", bold=True)
-    _status(round_, output)
+    bars = _Bars()
+    stages = run_round(
+        workbook,
+        output,
+        templates_dir=templates_dir,
+        notes_dir=notes_dir,
+        pdf=pdf,
+        workers=jobs,
+        progress=bars,
+        on_start=announce,
+    )
+    try:
+        for stage in stages:
+            bars.stop()
+            if stage.name == "validate":
+                checked = stage.result
+                round_ = checked.round
+                _print_report(round_, checked.report, workbook)
+                if checked.report_path is not None:
+                    click.echo(f"Report written to {checked.report_path}")
+                if checked.report.errors:
+                    click.echo("Fix the errors above and run again; nothing else was produced.", err=True)
+                    sys.exit(1)
+            elif stage.name in ("invite", "prepare"):
+                ok = _print_generated(stage.result, round_, output) and ok
+            elif stage.name == "collect":
+                ok = _print_collected(stage.result, stage.source) and ok
+            else:
+                _print_status(stage.result)
+    finally:
+        bars.stop()
     if not ok:
         sys.exit(1)
 

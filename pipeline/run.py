@@ -1,0 +1,92 @@
+"""The whole round, stage by stage, as `appraisal run` runs it: validate (the gate), invite, prepare,
+collect (when there are returned forms), status.
+
+`run_round` yields each stage's result as soon as the stage is done, so that a caller can show it
+before the next stage starts; it prints nothing. Nothing after validation runs while the workbook has
+errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.collect.step import CollectResult, collect_forms
+from pipeline.documents.invite import render_invitations
+from pipeline.documents.prepare import render_forms
+from pipeline.followup.step import FollowUpResult, write_follow_up
+from pipeline.model import Report, Round
+from pipeline.render.templates import TemplateSet, resolve_template_folder
+from pipeline.round.report import write_report_workbook
+from pipeline.round.rules import check_workbook
+from pipeline.store import layout
+from pipeline.store.batch import BatchResult, default_workers
+
+# A stage's progress: given the stage's name, the callbacks (on_total(n), advance(n)) it reports to.
+Progress = Callable[[str], tuple[Callable[[int], None] | None, Callable[[int], None] | None]]
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The validation stage: the round as read, its problems, and where the annotated copy went."""
+
+    round: Round
+    report: Report
+    report_path: Path | None  # None when the workbook names no round (no folder to put it in)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One finished stage of the round: `validate`, `invite`, `prepare`, `collect` or `status`."""
+
+    name: str
+    result: Validation | BatchResult | CollectResult | FollowUpResult
+    source: Path | None = None  # collect: the folder of returned forms
+
+
+def run_round(
+    workbook: Path,
+    output: Path,
+    *,
+    templates_dir: Path | None = None,
+    notes_dir: Path | None = None,
+    pdf: bool = False,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    on_start: Callable[[str, Path | None], None] | None = None,
+) -> Iterator[Stage]:
+    """Run every stage that applies, in order, yielding each as it finishes.
+
+    The validation report is written to OUTPUT/<round>/validation-report.xlsx; when the workbook has
+    errors, nothing else runs. Returned forms are collected from `notes_dir`, else from `notes/` beside
+    the workbook when that folder exists. `on_start(name, source)` is called as each stage after
+    validation begins (`source`: the folder collected from)."""
+
+    def start(name: str, source: Path | None = None) -> None:
+        if on_start is not None:
+            on_start(name, source)
+
+    round_, report = check_workbook(workbook)
+    report_path = None
+    if round_.settings.round_id:
+        report_path = layout.round_folder(output, round_.settings.round_id) / "validation-report.xlsx"
+        write_report_workbook(workbook, report, report_path, round_.settings.language)
+    yield Stage("validate", Validation(round_, report, report_path))
+    if report.errors:
+        return
+    workers = workers or default_workers()
+    templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
+    for name, render in (("invite", render_invitations), ("prepare", render_forms)):
+        start(name)
+        on_total, advance = progress(name) if progress else (None, None)
+        result = render(
+            round_, output, templates, workers=workers, pdf=pdf, progress=advance, on_total=on_total
+        )
+        yield Stage(name, result)
+    notes = notes_dir if notes_dir is not None else workbook.parent / "notes"
+    if notes.is_dir():
+        start("collect", notes)
+        yield Stage("collect", collect_forms(round_, notes, output, templates, workers=workers), notes)
+    start("status")
+    yield Stage("status", write_follow_up(round_, output))
