@@ -405,15 +405,15 @@ def _collect(round_: Round, folder: Path, output: Path, templates_dir: Path | No
 
 def _print_collected(result, folder: Path) -> bool:  # noqa: ANN001
     """A line per returned file and a summary; True unless a file was rejected or in conflict."""
-    from pipeline.collect import step
+    from pipeline.collect import results
 
     colours = {
-        step.ACCEPTED: "green",
-        step.REPLACED: "green",
-        step.APPROVAL_RECORDED: "green",
-        step.INCOMPLETE: "yellow",
-        step.REJECTED: "red",
-        step.CONFLICT: "red",
+        results.ACCEPTED: "green",
+        results.REPLACED: "green",
+        results.APPROVAL_RECORDED: "green",
+        results.INCOMPLETE: "yellow",
+        results.REJECTED: "red",
+        results.CONFLICT: "red",
     }
     for item in result.files:
         try:
@@ -427,15 +427,15 @@ def _print_collected(result, folder: Path) -> bool:  # noqa: ANN001
             click.echo(f"           - {message}")
     click.echo("")
     labels = [
-        (step.ACCEPTED, "accepted"),
-        (step.REPLACED, "replaced earlier reading"),
-        (step.APPROVAL_RECORDED, "approvals recorded"),
-        (step.INCOMPLETE, "incomplete"),
-        (step.UNCHANGED, "unchanged"),
-        (step.DUPLICATE, "duplicate"),
-        (step.CONFLICT, "conflict"),
-        (step.REJECTED, "rejected"),
-        (step.SKIPPED, "skipped"),
+        (results.ACCEPTED, "accepted"),
+        (results.REPLACED, "replaced earlier reading"),
+        (results.APPROVAL_RECORDED, "approvals recorded"),
+        (results.INCOMPLETE, "incomplete"),
+        (results.UNCHANGED, "unchanged"),
+        (results.DUPLICATE, "duplicate"),
+        (results.CONFLICT, "conflict"),
+        (results.REJECTED, "rejected"),
+        (results.SKIPPED, "skipped"),
     ]
     _echo_counts([(label, result.count(status)) for status, label in labels])
     click.echo(f"Minutes written: {len(result.minutes_written)}")

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.collect.step import CollectResult, collect_forms
+from pipeline.collect.results import CollectResult
+from pipeline.collect.step import collect_forms
 from pipeline.documents.invite import render_invitations
 from pipeline.documents.prepare import render_forms
 from pipeline.followup.step import FollowUpResult, write_follow_up

@@ -31,7 +31,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from pipeline.collect.step import APPROVAL_BOOKMARK_BASE, APPROVAL_FIELDS
+from pipeline.collect.approvals import APPROVAL_BOOKMARK_BASE, APPROVAL_FIELDS
 from pipeline.documents.contexts import REVIEW_BOOKMARK_BASE
 from pipeline.forms import fields
 
@@ -459,7 +459,7 @@ FORM_TEXT: dict[str, dict[str, object]] = {
     },
 }
 
-# Texts of the minutes (step 4). The approval fields (keys, labels, hints) come from pipeline.collect.
+# Texts of the minutes (step 4). The approval fields (keys, labels, hints) come from pipeline.collect.approvals.approvals.
 MINUTES_TEXT: dict[str, dict[str, object]] = {
     "nb": {
         "details": [
@@ -1380,7 +1380,7 @@ def build_minutes(lang: str) -> Document:
         heights={"approval.approved": SHORT_HEIGHT, "approval.comment": ROW_HEIGHT * 2},
     )
     if written != [f.key for f in APPROVAL_FIELDS]:
-        raise SystemExit(f"minutes: the approval fields {written} differ from pipeline.collect")
+        raise SystemExit(f"minutes: the approval fields {written} differ from pipeline.collect.approvals")
     return doc
 
 

@@ -50,7 +50,7 @@ from support.wordlike import (
 )
 
 from pipeline.cli import cli
-from pipeline.collect import step as collect
+from pipeline.collect import approvals, notes, results
 from pipeline.collect.step import collect_forms
 from pipeline.documents.prepare import render_forms
 from pipeline.followup.step import write_follow_up
@@ -127,7 +127,7 @@ class Sample:
     forms: dict[str, Path]  # employee ID -> their generated meeting-notes form
     templates: TemplateSet
 
-    def collect(self, folder: Path, output: Path, today: dt.date = COLLECTED_ON) -> collect.CollectResult:
+    def collect(self, folder: Path, output: Path, today: dt.date = COLLECTED_ON) -> results.CollectResult:
         return collect_forms(self.round_, folder, output, self.templates, today=today)
 
     def fill(self, employee_id: str, destination: Path, answers: dict[str, str]) -> Path:
@@ -148,11 +148,11 @@ def sample(tmp_path_factory) -> Sample:
     return Sample(round_, made, templates)
 
 
-def by_name(result: collect.CollectResult) -> dict[str, collect.FileResult]:
+def by_name(result: results.CollectResult) -> dict[str, results.FileResult]:
     return {item.path.name: item for item in result.files}
 
 
-def statuses(result: collect.CollectResult) -> dict[str, str]:
+def statuses(result: results.CollectResult) -> dict[str, str]:
     return {item.path.name: item.status for item in result.files}
 
 
@@ -244,7 +244,7 @@ APPROVAL = {
 class Resaved:
     folder: Path  # the forms and minutes as LibreOffice saved them
     output: Path  # where they were collected
-    result: collect.CollectResult
+    result: results.CollectResult
     empty_minutes: Path  # the generated minutes of Erlend, re-saved unfilled
     minutes_output: Path  # where the minutes were made and returned to
 
@@ -288,7 +288,7 @@ def resaved(sample, tmp_path_factory) -> Resaved:
         shutil.move(folder / name, returned / name)
     forms_result = sample.collect(folder, work / "output")
     minutes_result = sample.collect(returned, work / "first-output")
-    combined = collect.CollectResult(files=forms_result.files + minutes_result.files)
+    combined = results.CollectResult(files=forms_result.files + minutes_result.files)
     return Resaved(folder, work / "output", combined, returned / "minutes-empty.docx", work / "first-output")
 
 
@@ -312,13 +312,13 @@ def test_libreoffice_keeps_the_approval_fields_of_the_minutes(resaved):
     """The approval block survives LibreOffice like a form's fields: the controls and their bookmarks
     kept, tag and title dropped; the hint texts stay and read as empty."""
     root = etree.fromstring(part(resaved.empty_minutes, "word/document.xml"))
-    assert len(list(root.iter(f"{{{W}}}sdt"))) == len(collect.APPROVAL_FIELDS)
+    assert len(list(root.iter(f"{{{W}}}sdt"))) == len(approvals.APPROVAL_FIELDS)
     assert root.find(".//w:sdtPr/w:tag", NS) is None
     bookmarks = {b.get(f"{{{W}}}name") for b in root.iter(f"{{{W}}}bookmarkStart")}
-    assert {fields.bookmark_name(f.key) for f in collect.APPROVAL_FIELDS} <= bookmarks
-    answers = reading.read_answers(etree.tostring(root), list(collect.APPROVAL_FIELDS), "nb")
+    assert {fields.bookmark_name(f.key) for f in approvals.APPROVAL_FIELDS} <= bookmarks
+    answers = reading.read_answers(etree.tostring(root), list(approvals.APPROVAL_FIELDS), "nb")
     assert {key: (a.text, a.found_by) for key, a in answers.items()} == {
-        f.key: ("", "bookmark") for f in collect.APPROVAL_FIELDS
+        f.key: ("", "bookmark") for f in approvals.APPROVAL_FIELDS
     }
     properties = custom_properties(resaved.empty_minutes)
     assert (properties["AppraisalKind"], properties["AppraisalEmployeeID"]) == ("minutes", ERLEND)
@@ -448,9 +448,9 @@ def test_the_minutes_end_with_approval_fields_under_their_labels(sample, tmp_pat
     root = etree.fromstring(part(minutes, "word/document.xml"))
     controls = list(root.iter(f"{{{W}}}sdt"))
     assert [s.find("w:sdtPr/w:tag", NS).get(f"{{{W}}}val") for s in controls] == [
-        f.key for f in collect.APPROVAL_FIELDS
+        f.key for f in approvals.APPROVAL_FIELDS
     ]
-    for sdt, field in zip(controls, collect.APPROVAL_FIELDS, strict=True):
+    for sdt, field in zip(controls, approvals.APPROVAL_FIELDS, strict=True):
         assert sdt.find("w:sdtPr/w:alias", NS).get(f"{{{W}}}val") == field.label("nb")
         assert sdt.find("w:sdtPr/w:showingPlcHdr", NS) is not None
         assert "".join(t.text or "" for t in sdt.iter(f"{{{W}}}t")) == field.placeholder("nb")
@@ -520,7 +520,7 @@ def test_an_answer_typed_where_a_field_was_deleted_is_read_and_flagged(sample, t
                 mark.getparent().remove(mark)
 
     form = edit_document(sample.forms[ERLEND], tmp_path / "notes" / "erlend.docx", edit)
-    reading = collect.read_notes(intake.open_word_file(form), sample.round_, "nb")
+    reading = notes.read_notes(intake.open_word_file(form), sample.round_, "nb")
     assert (reading.answers["strengths"], reading.found_by["strengths"]) == (answer, found_by)
 
     result = sample.collect(tmp_path / "notes", tmp_path / "output")
@@ -1403,7 +1403,7 @@ def test_docs_list_exactly_the_approval_fields():
     ]
     assert rows == [
         (f.key, f.kind, f.label_nb, f.label_en, f.placeholder_nb, f.placeholder_en)
-        for f in collect.APPROVAL_FIELDS
+        for f in approvals.APPROVAL_FIELDS
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from pipeline.collect.step import example_minutes_context
+from pipeline.collect.minutes import example_minutes_context
 from pipeline.documents.contexts import example_contexts as document_examples
 from pipeline.errors import AppraisalError
 from pipeline.model import Round

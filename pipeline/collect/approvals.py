@@ -1,0 +1,82 @@
+"""Returned minutes with the employee's approval filled in: read and recorded in the register."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pipeline.collect.results import APPROVAL_RECORDED, INCOMPLETE, REJECTED, UNCHANGED, FileResult
+from pipeline.forms import answers, fields, reading
+from pipeline.forms.intake import WordFile
+from pipeline.model import Round
+from pipeline.register import Register, local_day, now_stamp
+
+APPROVAL_FIELDS = (
+    fields.Field(
+        "approval.approved", "text", "Godkjent (ja/nei)", "Approved (yes/no)", "ja / nei", "yes / no"
+    ),
+    fields.Field("approval.date", "date", "Dato", "Date", *fields.DATE_HINT),
+    fields.Field("approval.comment", "text", "Kommentar", "Comment", "Eventuelle merknader", "Any remarks"),
+)
+
+
+APPROVAL_BOOKMARK_BASE = 900  # bookmark IDs of the approval fields in the minutes template
+
+
+def apply_approval(round_: Round, register: Register, outcome: FileResult, word: WordFile) -> None:
+    employee_id = outcome.employee_id
+    conversation = register.conversations.get(employee_id)
+    if conversation is None:
+        outcome.status = REJECTED
+        outcome.messages.append("minutes for a conversation that has not been collected in this round")
+        return
+    made_from = word.properties.get("AppraisalSourceForm", "")
+    if made_from and made_from != conversation.get("content"):
+        outcome.status = REJECTED
+        outcome.messages.append(
+            "these minutes were made from an earlier version of the meeting-notes form; "
+            "newer minutes replaced them — send the employee the current minutes"
+        )
+        return
+    found = reading.read_answers(word.document_xml, list(APPROVAL_FIELDS), "nb", word.numbering_xml)
+    approved_text = found["approval.approved"].text
+    date_text = found["approval.date"].text
+    comment = found["approval.comment"].text
+    if not approved_text and not date_text:
+        outcome.status = INCOMPLETE
+        outcome.messages.append("the approval is not filled in (approved yes/no and date)")
+        return
+    approved = answers.read_yes_no(approved_text)
+    problems = []
+    if approved is None:
+        problems.append(f'approval.approved: "{approved_text}" is not yes or no')
+    approval_date = None
+    if date_text:
+        made = local_day(conversation.get("collected_at"))
+        typed = answers.read_date(date_text, made, "after")
+        if typed.date is not None and typed.exact:
+            approval_date = typed.date.isoformat()
+        else:
+            problems.append(f'approval.date: "{date_text}" is not a date')
+    sha = hashlib.sha256(word.raw).hexdigest()
+    previous = conversation.get("approval") or {}
+    if previous.get("sha256") == sha:
+        outcome.status = UNCHANGED
+        outcome.read = "approval already recorded"
+        return
+    if approved is None:
+        outcome.status = INCOMPLETE
+        outcome.messages.extend(problems)
+        return
+    conversation["approval"] = {
+        "approved": approved,
+        "date": approval_date,
+        "comment": comment,
+        "sha256": sha,
+        "source": str(word.path),
+        "recorded_at": now_stamp(),
+    }
+    outcome.status = APPROVAL_RECORDED
+    outcome.read = f"{'approved' if approved else 'not approved'}" + (
+        f" on {approval_date}" if approval_date else ""
+    )
+    outcome.messages.extend(problems)

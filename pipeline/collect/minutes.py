@@ -1,0 +1,240 @@
+"""The minutes of a conversation: their template context, where they are filed, and writing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pipeline import clock
+from pipeline.collect.approvals import APPROVAL_BOOKMARK_BASE, APPROVAL_FIELDS
+from pipeline.collect.notes import Reading
+from pipeline.collect.results import FileResult
+from pipeline.documents.contexts import (
+    STATUS_LABELS,
+    TYPE_LABELS,
+    person_context,
+    round_context,
+)
+from pipeline.documents.deadlines import approval_due
+from pipeline.errors import AppraisalError
+from pipeline.forms import fields
+from pipeline.model import Employee, Goal, Meeting, Round
+from pipeline.render import locale
+from pipeline.render.engine import CompiledTemplate
+from pipeline.store import layout
+from pipeline.store.ledger import (
+    Ledger,
+    Outcome,
+    publish,
+)
+
+# the free-text answers the minutes show, in the order of the conversation
+MINUTES_SECTIONS = (
+    "employee_view",
+    "strengths",
+    "improvements",
+    "development",
+    "wellbeing",
+    "cooperation",
+    "career",
+    "summary",
+)
+
+
+def _return_to(round_: Round, interviewer: Employee | None) -> str:
+    """To whom the employee returns the approved minutes: HR's contact, else the interviewer."""
+    settings = round_.settings
+    for name, email in (
+        (settings.hr_contact_name, settings.hr_contact_email),
+        (interviewer.name if interviewer else "", interviewer.email if interviewer else ""),
+    ):
+        if name and email:
+            return f"{name} ({email})"
+        if name or email:
+            return name or email
+    return "HR"
+
+
+def _status_text(review: dict[str, object], statuses: dict[str, str]) -> str:
+    """A reviewed goal's new status for the minutes: the status (with its progress), or what was typed
+    when that says more or is not a status."""
+    if review.get("status_text"):
+        return str(review["status_text"])
+    status = statuses.get(str(review.get("status", "")), "")
+    progress = review.get("progress")
+    if status and review.get("status") == "in_progress" and isinstance(progress, int):
+        return f"{status} ({progress} %)"
+    return status
+
+
+def minutes_context(
+    round_: Round,
+    employee: Employee,
+    interviewer: Employee | None,
+    reading: Reading,
+    goals: dict[str, Goal],
+    lang: str,
+    meeting: Meeting | None = None,
+    made_on: dt.date | None = None,
+) -> dict[str, object]:
+    """Everything the minutes template may use. `made_on` is the day the minutes are made (today)."""
+    base = "en" if lang == "en" else "nb"
+    statuses = STATUS_LABELS[base]
+    types = TYPE_LABELS[base]
+    answers_ = reading.answers
+
+    def date_text(iso: str | None) -> str:
+        return locale.medium_date(dt.date.fromisoformat(iso), lang) if iso else ""
+
+    reviews = []
+    for review in reading.reviews:
+        goal = goals.get(str(review["goal_id"]))
+        reviews.append(
+            {
+                "id": review["goal_id"],
+                "description": goal.description if goal else review["goal_id"],
+                "type": types.get(goal.type, "") if goal else "",
+                "old_status": statuses.get(goal.status, "") if goal else "",
+                "status": _status_text(review, statuses),
+                "comment": review["comment"],
+            }
+        )
+    items = []
+    for item in reading.goals:
+        # an exact date as the language writes it; otherwise exactly what was typed
+        if item["due"] and item.get("due_exact", True):
+            due = locale.short_date(dt.date.fromisoformat(str(item["due"])), lang)
+        else:
+            due = str(item["due_text"])
+        items.append({**item, "due": due, "type": types[str(item["type"])]})
+    held_on = dt.date.fromisoformat(reading.held_on) if reading.held_on else None
+    meeting_day = held_on or (meeting.date if meeting is not None else None)
+    deadline = approval_due(meeting_day, made_on or clock.today(), round_.settings)
+    score = reading.wellbeing.get("score") if reading.wellbeing else None
+    return {
+        "language": lang,
+        "round": round_context(round_.settings, lang),
+        "employee": person_context(employee),
+        "interviewer": person_context(interviewer),
+        "interviewer_name": answers_.get("interviewer_name", ""),
+        "held_on": date_text(reading.held_on),
+        **{key: answers_.get(key, "") for key in MINUTES_SECTIONS},
+        "wellbeing_score": "" if score is None else str(score),
+        "follow_up_date": reading.follow_up_text or date_text(reading.follow_up_date),
+        "reviews": reviews,
+        "new_goals": [i for i in items if i["id"].rsplit("-", 1)[-1].startswith("G")],
+        "new_actions": [i for i in items if i["id"].rsplit("-", 1)[-1].startswith("A")],
+        "approval_due": locale.medium_date(deadline, lang),
+        "approval_return_to": _return_to(round_, interviewer),
+        "approval_fields": [
+            {
+                "key": f.key,
+                "label": f.label(lang),
+                "placeholder": f.placeholder(lang),
+                "bookmark": fields.bookmark_name(f.key),
+                "bookmark_id": str(APPROVAL_BOOKMARK_BASE + i),
+            }
+            for i, f in enumerate(APPROVAL_FIELDS)
+        ],
+    }
+
+
+def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, str, str]:
+    """Where the minutes go: the round's minutes folder, the employee's folder, the personnel folder
+    (the last relative to the output folder, the first two to the round's folder)."""
+    name = "referat" if lang != "en" else "minutes"
+    return (
+        f"minutes/{layout.person_folder(employee)}.docx",
+        f"{layout.employee_dir(employee)}/{name}.docx",
+        f"personnel/{layout.safe_name(employee.id)}/{layout.safe_name(round_.settings.round_id)}-minutes.docx",
+    )
+
+
+@dataclass
+class MinutesJob:
+    """Minutes to write for one accepted reading: where, from what, and what to record afterwards."""
+
+    employee: Employee
+    interviewer: Employee | None
+    outcome: FileResult
+    reading: Reading
+    previous: dict | None
+    template: CompiledTemplate
+    context: dict[str, object]
+    properties: dict[str, str]
+    title: str
+    targets: list[tuple[int, str]]  # (0: the round's ledger, 1: the output folder's), relative path
+    digest: str
+    made_on: dt.date  # the day the minutes are made: their approval deadline counts from it
+
+
+def write_minutes(item: MinutesJob, ledgers: tuple[Ledger, Ledger]) -> list[Outcome] | str:
+    """Render one employee's minutes once and bring its three copies up to date."""
+    try:
+        data = item.template.render(item.context, item.properties, item.title)
+        return [
+            publish(
+                ledgers[which].root,
+                relative,
+                "minutes",
+                item.employee.id,
+                item.digest,
+                lambda: data,
+                ledgers[which].entries.get(relative),
+            )
+            for which, relative in item.targets
+        ]
+    except (AppraisalError, OSError) as exc:
+        return f"the minutes could not be written: {exc}"
+
+
+def example_minutes_context(round_: Round) -> dict[str, object]:
+    """A minutes context with every part filled (for `templates check`), from a round's first employee
+    with goals."""
+    from pipeline.documents.contexts import plan_invitations
+
+    invitations = plan_invitations(round_)
+    if not invitations:
+        raise ValueError("the round has no scheduled active employee to take example values from")
+    goals = {g.id: g for g in round_.goals}
+    own = {g.employee_id for g in round_.goals}
+    invitation = next((i for i in invitations if i.employee.id in own), invitations[0])
+    employee = invitation.employee
+    goal_ids = [g.id for g in round_.goals if g.employee_id == employee.id]
+    reading = Reading(
+        employee_id=employee.id,
+        interviewer_id=invitation.interviewer.id if invitation.interviewer else "",
+        sha256="",
+        source="",
+        found_by={},
+        problems=[],
+        missing_required=[],
+        answers={
+            "interviewer_name": invitation.interviewer.name if invitation.interviewer else "",
+            **dict.fromkeys(MINUTES_SECTIONS, "…"),
+        },
+        held_on=invitation.meeting.date.isoformat() if invitation.meeting.date else None,
+        follow_up_date=round_.settings.follow_up_date.isoformat() if round_.settings.follow_up_date else None,
+        follow_up_text="",
+        reviews=[
+            {"goal_id": g, "status": "done", "progress": 100, "status_text": "", "comment": "…"}
+            for g in goal_ids
+        ],
+        goals=[
+            {
+                "id": f"{round_.settings.round_id}-{employee.id}-{letter}1",
+                "type": kind,
+                "description": "…",
+                "measure": "…" if kind == "goal" else "",
+                "responsible": "…" if kind == "action" else "",
+                "due": "",
+                "due_text": "…",
+                "due_exact": False,
+            }
+            for kind, letter in (("goal", "G"), ("action", "A"))
+        ],
+        wellbeing={"score": 4},
+    )
+    return minutes_context(
+        round_, employee, invitation.interviewer, reading, goals, invitation.lang, invitation.meeting
+    )

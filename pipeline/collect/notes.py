@@ -1,0 +1,263 @@
+"""Reading a returned meeting-notes form into the values the minutes and the register need: the
+answers as typed, the dates and statuses they mean, and every problem once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from pipeline import clock
+from pipeline.forms import answers, fields, reading
+from pipeline.forms.intake import WordFile
+from pipeline.model import Meeting, Round, Settings
+from pipeline.render import locale
+from pipeline.store.ledger import (
+    input_digest,
+)
+
+REQUIRED = ("summary", "held_on", "interviewer_name")
+
+
+# reported when empty, but not required (SPEC §5: other empty fields are reported but do not block)
+EXPECTED = ("employee_view", "strengths", "improvements", "development", "follow_up_date")
+
+
+# Fields the meeting-notes form gained in version 2; a form of version 1 does not have them.
+V2_KEYS = frozenset(f.key for f in (*fields.NOTES_CONVERSATION[4:], *fields.NOTES_SCORE))
+
+
+HELD_ON_DRIFT_DAYS = 30  # a date held further than this from the planned date is worth a look
+
+
+@dataclass
+class Reading:
+    """A meeting-notes form read into the values the minutes and the register need."""
+
+    employee_id: str
+    interviewer_id: str
+    sha256: str  # of the file's bytes
+    source: str
+    answers: dict[str, str]  # every field's text as typed (normalised); an unconsented score left out
+    found_by: dict[str, str]
+    held_on: str | None
+    follow_up_date: str | None
+    follow_up_text: str  # what was typed for the next follow-up when it is not an exact date
+    reviews: list[dict[str, object]]
+    goals: list[dict[str, object]]
+    wellbeing: dict[str, object] | None  # {"score": 1-5}, only with the employee's consent
+    problems: list[str]
+    missing_required: list[str]  # a sentence per required field that is empty or cannot be read
+
+    @property
+    def content(self) -> str:
+        """A hash of what was read: the same answers saved again (by Word or LibreOffice) hash the same."""
+        return input_digest(
+            self.answers, self.held_on, self.follow_up_date, self.reviews, self.goals, self.wellbeing
+        )
+
+
+class _Problems(list):
+    """A form's problems in the order found, each once."""
+
+    def add(self, message: str) -> None:
+        if message not in self:
+            self.append(message)
+
+
+def _not_a_date(typed: answers.TypedDate) -> str:
+    """Why a typed date was not read, as the end of a sentence."""
+    if typed.problem in ("", "not a date"):
+        return "is not a date"
+    return f"is not a date ({typed.problem})"
+
+
+def _typed_date(
+    key: str, text: str, anchor: dt.date | None, lang: str, problems: _Problems
+) -> tuple[str, str, bool]:
+    """A due or follow-up date: (ISO date or "", the text as typed when it is not exact, exact)."""
+    if not text:
+        return "", "", True
+    typed = answers.read_date(text, anchor, "after")
+    if typed.date is None:
+        problems.add(f'{key}: "{text}" {_not_a_date(typed)}; kept as text')
+        return "", text, False
+    if not typed.exact:
+        problems.add(f'{key}: "{text}" read as {locale.short_date(typed.date, lang)} (approximate)')
+        return typed.date.isoformat(), text, False
+    return typed.date.isoformat(), "", True
+
+
+def read_notes(
+    word: WordFile,
+    round_: Round,
+    lang: str,
+    meeting: Meeting | None = None,
+    today: dt.date | None = None,
+) -> Reading:
+    """Read a meeting-notes form's answers and turn them into typed values, noting every problem once.
+
+    `meeting` is the planned meeting (the anchor for dates typed without a year); `today` the day of
+    collecting (a date held after it is worth a warning)."""
+    props = word.properties
+    today = today or clock.today()
+    settings = round_.settings
+    goal_ids = _goal_ids(props)
+    wanted = fields.form_fields("meeting_notes", goal_ids)
+    if props.get("AppraisalFormVersion", "1") == "1":
+        wanted = [f for f in wanted if f.key not in V2_KEYS]
+    found = reading.read_answers(word.document_xml, wanted, lang, word.numbering_xml)
+    answers_ = {key: answer.text for key, answer in found.items()}
+    problems = _Problems()
+    for key, answer in found.items():
+        if answer.found_by == "missing":
+            problems.add(f"{key}: not found in the form")
+        elif answer.text and not answer.control:
+            problems.add(f"{key}: read from where the field was (the field itself was deleted); check it")
+        elif answer.beside:
+            problems.add(f"{key}: read from beside the field")
+    missing: list[str] = []
+    planned = meeting.date if meeting is not None else None
+    held_on = None
+    held_text = answers_.get("held_on", "")
+    if not held_text:
+        missing.append("held_on is empty")
+    else:
+        typed = answers.read_date(held_text, planned, "nearest")
+        if typed.date is None:
+            missing.append(f'held_on: "{held_text}" {_not_a_date(typed)}')
+        elif not typed.exact:
+            missing.append(f'held_on: "{held_text}" is not a day (write the day it was held)')
+        else:
+            held_on = typed.date
+            _check_held_on(held_on, planned, settings, today, lang, problems)
+    anchor = held_on or planned
+    follow_up, follow_up_text, _ = _typed_date(
+        "follow_up_date", answers_.get("follow_up_date", ""), anchor, lang, problems
+    )
+    reviews: list[dict[str, object]] = []
+    for goal_id in goal_ids:
+        status_key = fields.review_key(goal_id, "status")
+        status_text = answers_.get(status_key, "")
+        comment = answers_.get(fields.review_key(goal_id, "comment"), "")
+        typed_status = answers.read_status(status_text) if status_text else answers.TypedStatus(None)
+        if status_text and typed_status.status is None:
+            problems.add(f'{status_key}: "{status_text}" is not a status; kept as text')
+        if status_text or comment:
+            reviews.append(
+                {
+                    "goal_id": goal_id,
+                    "status": typed_status.status or "",
+                    "progress": typed_status.progress,
+                    # what was typed, when it says more than the status (or is not one)
+                    "status_text": status_text if typed_status.extra or not typed_status.status else "",
+                    "comment": comment,
+                }
+            )
+    employee_id = props.get("AppraisalEmployeeID", "")
+    new_items: list[dict[str, object]] = []
+    for prefix, owner_key in (("goal", "measure"), ("action", "owner")):
+        for n in range(1, fields.NEW_ROWS + 1):
+            text = answers_.get(f"{prefix}.{n}.text", "")
+            other = answers_.get(f"{prefix}.{n}.{owner_key}", "")
+            due_text = answers_.get(f"{prefix}.{n}.due", "")
+            if not text:
+                if other or due_text:
+                    problems.add(
+                        f"{prefix}.{n}.text: empty, but the row has other values; the row is left out"
+                    )
+                continue
+            due, kept_text, exact = _typed_date(f"{prefix}.{n}.due", due_text, anchor, lang, problems)
+            new_items.append(
+                {
+                    "id": f"{settings.round_id}-{employee_id}-{'G' if prefix == 'goal' else 'A'}{n}",
+                    "type": prefix,
+                    "description": text,
+                    "measure": other if prefix == "goal" else "",
+                    "responsible": other if prefix == "action" else "",
+                    "due": due,
+                    "due_text": kept_text,
+                    "due_exact": exact,
+                }
+            )
+    wellbeing = _read_wellbeing(answers_, found, problems)
+    for key in (*(fields.review_key(g, "status") for g in goal_ids), *EXPECTED):
+        if key in found and found[key].found_by != "missing" and not answers_.get(key):
+            problems.add(f"{key} is empty")
+    for key in REQUIRED:
+        if key != "held_on" and not answers_.get(key):
+            missing.append(f"{key} is empty")
+    return Reading(
+        employee_id=employee_id,
+        interviewer_id=props.get("AppraisalInterviewerID", ""),
+        sha256=hashlib.sha256(word.raw).hexdigest(),
+        source=str(word.path),
+        answers=answers_,
+        found_by={key: answer.found_by for key, answer in found.items()},
+        held_on=held_on.isoformat() if held_on else None,
+        follow_up_date=follow_up or None,
+        follow_up_text=follow_up_text,
+        reviews=reviews,
+        goals=new_items,
+        wellbeing=wellbeing,
+        problems=list(problems),
+        missing_required=missing,
+    )
+
+
+def _check_held_on(
+    held_on: dt.date,
+    planned: dt.date | None,
+    settings: Settings,
+    today: dt.date,
+    lang: str,
+    problems: _Problems,
+) -> None:
+    """Warnings for a date held that is possible but worth a look; the form is accepted."""
+    shown = locale.short_date(held_on, lang)
+    if held_on > today:
+        problems.add(f"held_on: {shown} is in the future; check the date")
+    if (settings.period_start and held_on < settings.period_start) or (
+        settings.period_end and held_on > settings.period_end
+    ):
+        problems.add(f"held_on: {shown} is outside the round's period; check the date")
+    if planned is not None and abs((held_on - planned).days) > HELD_ON_DRIFT_DAYS:
+        problems.add(
+            f"held_on: {shown} is more than {HELD_ON_DRIFT_DAYS} days from the planned "
+            f"{locale.short_date(planned, lang)}; check the date"
+        )
+
+
+def _read_wellbeing(
+    answers_: dict[str, str], found: dict[str, reading.Answer], problems: _Problems
+) -> dict[str, object] | None:
+    """The consented well-being score; a score without a "yes" is neither kept nor counted."""
+    if "wellbeing_score" not in found:
+        return None
+    score_text = answers_.get("wellbeing_score", "")
+    consent_text = answers_.get("wellbeing_consent", "")
+    if not score_text:
+        return None
+    score = answers.read_score(score_text)
+    consent = answers.read_yes_no(consent_text)
+    if score is None:
+        problems.add(f'wellbeing_score: "{score_text}" is not a score from 1 to 5; left out')
+    elif consent is not True:
+        problems.add(
+            'wellbeing_score: given without the employee\'s "yes" to its use; neither stored nor counted'
+            if consent is None
+            else 'wellbeing_score: the employee said "no" to its use; neither stored nor counted'
+        )
+    if score is None or consent is not True:
+        answers_.pop("wellbeing_score", None)  # not stored anywhere
+        return None
+    return {"score": score}
+
+
+def _goal_ids(props: dict[str, str]) -> list[str]:
+    try:
+        ids = json.loads(props.get("AppraisalGoals", "[]"))
+    except ValueError:
+        return []
+    return [str(i) for i in ids] if isinstance(ids, list) else []
