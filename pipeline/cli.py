@@ -200,17 +200,21 @@ def generating_options(command: Callable) -> Callable:
     return command
 
 
-def _validated_round(workbook: Path) -> Round:
-    """Read and validate; print the problems and refuse (exit 1) while errors remain."""
+def _validated_round(workbook: Path, as_json: bool = False) -> Round:
+    """Read and validate; print the problems and refuse (exit 1) while errors remain (as JSON, the
+    workbook's problems, for a command run with `--json`)."""
     from pipeline.round.rules import check_workbook
 
     round_, report = check_workbook(workbook)
+    if report.errors and as_json:
+        click.echo(json.dumps(report.to_list(), ensure_ascii=False, indent=2))
+        sys.exit(1)
     if report.errors:
         _print_report(round_, report, workbook)
         click.echo("Nothing was produced: fix the errors above and run again.", err=True)
         sys.exit(1)
     if report.warnings:
-        click.secho(f"{workbook}: {summary_line(report)} See `appraisal validate`.", fg="yellow")
+        click.secho(f"{workbook}: {summary_line(report)} See `appraisal validate`.", fg="yellow", err=as_json)
     return round_
 
 
@@ -379,19 +383,26 @@ def prepare(
 @workbook_option
 @output_option
 @templates_option
-def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | None) -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print every file's outcome and problems as a JSON list."
+)
+def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | None, as_json: bool) -> None:
     """Step 4: read every filled-in meeting-notes form (.docx) under FOLDER, write the minutes, file them
     in each employee's folder and personnel folder, and record goals, actions and approvals.
 
     Files are recognised by what is inside them, not by their names. Exit 0 when every file was handled
-    (some may be incomplete), 1 when any was rejected or in conflict.
+    (some may be incomplete), 1 when any was rejected or in conflict. `--json` prints, for each file, its
+    outcome (`form-accepted`, `form-rejected`, ...) and then its problems, with the keys of `validate
+    --json` and the file, the field and the employee ID.
     """
-    round_ = _validated_round(workbook)
-    if not _collect(round_, folder, output, templates_dir):
+    round_ = _validated_round(workbook, as_json)
+    if not _collect(round_, folder, output, templates_dir, as_json):
         sys.exit(1)
 
 
-def _collect(round_: Round, folder: Path, output: Path, templates_dir: Path | None) -> bool:
+def _collect(
+    round_: Round, folder: Path, output: Path, templates_dir: Path | None, as_json: bool = False
+) -> bool:
     """Collect one folder of returned forms and print a line per file and a summary; True unless a file
     was rejected or in conflict."""
     from pipeline.collect import step
@@ -400,6 +411,9 @@ def _collect(round_: Round, folder: Path, output: Path, templates_dir: Path | No
 
     templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
     result = step.collect_forms(round_, folder, output, templates, workers=default_workers())
+    if as_json:
+        click.echo(json.dumps(result.to_list(), ensure_ascii=False, indent=2))
+        return not result.failed
     return _print_collected(result, folder)
 
 
@@ -445,20 +459,26 @@ def _print_collected(result, folder: Path) -> bool:  # noqa: ANN001
 @cli.command()
 @workbook_option
 @output_option
-def status(workbook: Path, output: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the warnings as a JSON list instead.")
+def status(workbook: Path, output: Path, as_json: bool) -> None:
     """Step 5: write OUTPUT/<round>/follow-up.xlsx (every conversation, goal and action, with the edits
     people made kept) and OUTPUT/<round>/leadership-summary.xlsx (figures only, no names).
 
-    Refuses while the follow-up workbook is open in Excel or LibreOffice.
+    Refuses while the follow-up workbook is open in Excel or LibreOffice. `--json` prints the warnings
+    (edits kept, values not understood, rows restored, ...) with the keys of `validate --json`.
     """
-    round_ = _validated_round(workbook)
-    _status(round_, output)
+    round_ = _validated_round(workbook, as_json)
+    _status(round_, output, as_json)
 
 
-def _status(round_: Round, output: Path) -> None:
+def _status(round_: Round, output: Path, as_json: bool = False) -> None:
     from pipeline.followup.step import write_follow_up
 
-    _print_status(write_follow_up(round_, output))
+    result = write_follow_up(round_, output)
+    if as_json:
+        click.echo(json.dumps(result.to_list(), ensure_ascii=False, indent=2))
+        return
+    _print_status(result)
 
 
 def _print_status(result) -> None:  # noqa: ANN001

@@ -9,33 +9,60 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
+from pipeline.codes import PROBLEM_CODES
+
+
+class Severity(StrEnum):
+    """How much a problem matters: an error blocks (the step, or the file), a warning is worth a look."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 @dataclass(frozen=True)
-class Issue:
-    """One problem in the workbook. `cell` is like `E14`, or None for a whole sheet or column."""
+class Problem:
+    """One problem, in any stage: the workbook, a returned form, the follow-up workbook, a template.
 
-    severity: str
+    Where it is: a workbook's `sheet`, `cell` (like `E14`, or None for a whole sheet or column) and
+    `column`; or a `file` (a returned form, the follow-up workbook), a form's `field` key and the
+    `employee_id` the file is about. `code` is stable, kebab-case and declared in `PROBLEM_CODES`."""
+
+    severity: Severity
     sheet: str | None
     cell: str | None
     column: str | None
     code: str
     message: str
+    file: str | None = None
+    field: str | None = None
+    employee_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in PROBLEM_CODES:
+            raise ValueError(f"problem code {self.code!r} is not declared in PROBLEM_CODES")
 
     def to_dict(self) -> dict[str, str | None]:
-        """The issue as the JSON report writes it (exactly these six keys)."""
-        return {
-            "severity": self.severity,
+        """The problem as the JSON output writes it: always `severity`, `sheet`, `cell`, `column`, `code`
+        and `message` (exactly these for the workbook), then `file`, `field` and `employee_id` where set."""
+        out: dict[str, str | None] = {
+            "severity": str(self.severity),
             "sheet": self.sheet,
             "cell": self.cell,
             "column": self.column,
             "code": self.code,
             "message": self.message,
         }
+        for name in ("file", "field", "employee_id"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
 
     @property
     def where(self) -> str:
@@ -45,23 +72,46 @@ class Issue:
         return self.sheet or ""
 
 
+def problem(
+    severity: Severity,
+    code: str,
+    message: str,
+    *,
+    file: object = None,
+    field: str | None = None,
+    employee_id: str | None = None,
+) -> Problem:
+    """A problem outside the workbook: in a file (a returned form, the follow-up workbook, a template)."""
+    return Problem(
+        severity,
+        None,
+        None,
+        None,
+        code,
+        message,
+        str(file) if file is not None else None,
+        field,
+        employee_id or None,
+    )
+
+
 @dataclass
 class Report:
     """All the problems found in one workbook, in the order they were found."""
 
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
 
-    def add(self, issue: Issue) -> None:
+    def add(self, issue: Problem) -> None:
         """Record one problem."""
         self.issues.append(issue)
 
     @property
-    def errors(self) -> list[Issue]:
+    def errors(self) -> list[Problem]:
         """The problems that block generation."""
         return [i for i in self.issues if i.severity == ERROR]
 
     @property
-    def warnings(self) -> list[Issue]:
+    def warnings(self) -> list[Problem]:
         """The problems worth a look that do not block anything."""
         return [i for i in self.issues if i.severity == WARNING]
 

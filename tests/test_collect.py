@@ -1105,6 +1105,42 @@ def test_the_command_exits_1_when_a_file_is_rejected_or_in_conflict(sample, tmp_
     ]
 
 
+def test_json_gives_each_files_outcome_and_problems_with_codes(sample, tmp_path):
+    notes = tmp_path / "notes"
+    sample.fill(ERLEND, notes / "erlend.docx", {**ERLEND_ANSWERS, "goal.2.due": "snart"})
+    sample.fill(ASE, notes / "åse.docx", {**ASE_ANSWERS, "summary": ""})
+    (notes / "tom.docx").write_bytes(b"")
+
+    result = CliRunner(env={"APPRAISAL_TODAY": COLLECTED_ON.isoformat()}).invoke(
+        cli, ["collect", str(notes), "-w", str(SAMPLE), "-o", str(tmp_path / "output"), "--json"]
+    )
+
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    assert [(p["file"], p["severity"], p["code"], p.get("field")) for p in problems] == [
+        (str(notes / "erlend.docx"), "info", "form-accepted", None),
+        (str(notes / "erlend.docx"), "warning", "not-a-date", "goal.2.due"),
+        (str(notes / "tom.docx"), "error", "form-rejected", None),
+        (str(notes / "tom.docx"), "error", "file-empty", None),
+        (str(notes / "åse.docx"), "warning", "form-incomplete", None),
+        (str(notes / "åse.docx"), "warning", "required-answer", None),
+    ]
+    erlend, _snart, tom, _empty, _ase, required = problems
+    assert erlend["employee_id"] == ERLEND and "employee_id" not in tom
+    assert required["message"] == "required: summary is empty"
+    assert {key for p in problems for key in p} <= {
+        "severity",
+        "sheet",
+        "cell",
+        "column",
+        "code",
+        "message",
+        "file",
+        "field",
+        "employee_id",
+    }
+
+
 # -- forms as people fill them ---------------------------------------------------------------------
 
 G1, G2 = "review.2026-H1-1009-G1", "review.2026-H1-1009-G2"

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from openpyxl.chart import BarChart
 
+from pipeline.cli import cli
 from pipeline.errors import OutputError
 from pipeline.followup.step import write_follow_up
 from pipeline.round.reader import read_round
@@ -346,6 +348,29 @@ def test_sources_change_under_an_edit_the_edit_wins_and_is_reported(make_workboo
     assert goals["G-1"]["Status"] == "avbrutt"  # not edited: follows the sources
     assert result.counts["conflicts"] == 1
     assert any("G-2" in w and "pågår" in w and "fullført" in w for w in result.warnings)
+
+
+def test_status_json_gives_the_warnings_with_codes(make_workbook, output):
+    workbook = make_workbook()
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    first = write_follow_up(round_, output, today=TODAY)
+    edit(first.follow_up, {("Mål og tiltak", "G-2", "Status"): "pågår"})
+    register = json.loads((output / ROUND / "register.json").read_text("utf-8"))
+    register["conversations"]["102"]["reviews"][0]["status"] = "cancelled"
+    register["conversations"]["103"] = conversation(
+        "103", "2027-01-19", "2027-03-10T09:00:00+00:00", reviews=[{"goal_id": "G-2", "status": "done"}]
+    )
+    write_register(output, register["conversations"])
+
+    result = CliRunner(env={"APPRAISAL_TODAY": TODAY.isoformat()}).invoke(
+        cli, ["status", "-w", str(workbook), "-o", str(output), "--json"]
+    )
+
+    assert result.exit_code == 0, result.output
+    [kept] = json.loads(result.stdout)
+    assert (kept["severity"], kept["code"], kept["sheet"]) == ("warning", "edit-kept-against-source", None)
+    assert "G-2" in kept["message"] and "pågår" in kept["message"]
 
 
 def test_sorted_filtered_reordered_extended_and_deleted_rows(make_workbook, output):

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from pipeline.errors import OutputError, WorkbookError
-from pipeline.model import ERROR, INFO, WARNING, Issue, Report
+from pipeline.model import ERROR, INFO, WARNING, Problem, Report
 from pipeline.round.report import issue_line, report_groups, summary_line, write_report_workbook
 from pipeline.round.rules import check_workbook
 
@@ -16,7 +16,7 @@ TODAY = dt.date(2026, 12, 1)
 
 
 def issue(severity=ERROR, sheet="Ansatte", cell="E3", column="Avdeling", code="required-value", message="x"):
-    return Issue(severity, sheet, cell, column, code, message)
+    return Problem(severity, sheet, cell, column, code, message)
 
 
 # -- lines -------------------------------------------------------------------------------------------
@@ -47,7 +47,9 @@ def test_issue_line_without_cell_or_column():
     assert issue_line(issue(sheet="Mål", cell=None, column=None, code="missing-sheet", message="m")) == (
         "Mål                error   m [missing-sheet]"
     )
-    assert issue_line(issue(sheet=None, cell=None, column=None, code="c", message="m")).startswith("-  ")
+    assert issue_line(
+        issue(sheet=None, cell=None, column=None, code="missing-sheet", message="m")
+    ).startswith("-  ")
 
 
 def test_report_groups_keep_the_order_sheets_first_appear_in():
@@ -165,8 +167,8 @@ def test_several_issues_on_one_cell_share_one_comment_with_the_worst_fill(make_w
     path = make_workbook()
     report = Report(
         [
-            issue(severity=WARNING, cell="D4", code="first", message="a warning"),
-            issue(severity=ERROR, cell="D4", code="second", message="an error"),
+            issue(severity=WARNING, cell="D4", code="short-notice", message="a warning"),
+            issue(severity=ERROR, cell="D4", code="required-value", message="an error"),
         ]
     )
     destination = tmp_path / "report.xlsx"
@@ -176,7 +178,7 @@ def test_several_issues_on_one_cell_share_one_comment_with_the_worst_fill(make_w
     workbook = openpyxl.load_workbook(destination)
     assert workbook.sheetnames[0] == "Issues"
     cell = workbook["Ansatte"]["D4"]
-    assert cell.comment.text == "warning: a warning [first]\nerror: an error [second]"
+    assert cell.comment.text == "warning: a warning [short-notice]\nerror: an error [required-value]"
     assert cell.fill.fgColor.rgb == "FFF4B6B6"
 
 

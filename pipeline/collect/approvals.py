@@ -7,7 +7,7 @@ import hashlib
 from pipeline.collect.results import APPROVAL_RECORDED, INCOMPLETE, REJECTED, UNCHANGED, FileResult
 from pipeline.forms import answers, fields, reading
 from pipeline.forms.intake import WordFile
-from pipeline.model import Round
+from pipeline.model import ERROR, Round
 from pipeline.register import Register, local_day, now_stamp
 
 APPROVAL_FIELDS = (
@@ -27,14 +27,20 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
     conversation = register.conversations.get(employee_id)
     if conversation is None:
         outcome.status = REJECTED
-        outcome.messages.append("minutes for a conversation that has not been collected in this round")
+        outcome.note(
+            "approval-not-collected",
+            "minutes for a conversation that has not been collected in this round",
+            ERROR,
+        )
         return
     made_from = word.properties.get("AppraisalSourceForm", "")
     if made_from and made_from != conversation.get("content"):
         outcome.status = REJECTED
-        outcome.messages.append(
+        outcome.note(
+            "approval-of-earlier-minutes",
             "these minutes were made from an earlier version of the meeting-notes form; "
-            "newer minutes replaced them — send the employee the current minutes"
+            "newer minutes replaced them — send the employee the current minutes",
+            ERROR,
         )
         return
     found = reading.read_answers(word.document_xml, list(APPROVAL_FIELDS), "nb", word.numbering_xml)
@@ -43,12 +49,14 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
     comment = found["approval.comment"].text
     if not approved_text and not date_text:
         outcome.status = INCOMPLETE
-        outcome.messages.append("the approval is not filled in (approved yes/no and date)")
+        outcome.note("approval-empty", "the approval is not filled in (approved yes/no and date)")
         return
     approved = answers.read_yes_no(approved_text)
-    problems = []
+    problems: list[tuple[str, str, str]] = []
     if approved is None:
-        problems.append(f'approval.approved: "{approved_text}" is not yes or no')
+        problems.append(
+            ("not-yes-or-no", f'approval.approved: "{approved_text}" is not yes or no', "approval.approved")
+        )
     approval_date = None
     if date_text:
         made = local_day(conversation.get("collected_at"))
@@ -56,7 +64,7 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
         if typed.date is not None and typed.exact:
             approval_date = typed.date.isoformat()
         else:
-            problems.append(f'approval.date: "{date_text}" is not a date')
+            problems.append(("not-a-date", f'approval.date: "{date_text}" is not a date', "approval.date"))
     sha = hashlib.sha256(word.raw).hexdigest()
     previous = conversation.get("approval") or {}
     if previous.get("sha256") == sha:
@@ -65,7 +73,8 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
         return
     if approved is None:
         outcome.status = INCOMPLETE
-        outcome.messages.extend(problems)
+        for code, message, key in problems:
+            outcome.note(code, message, field=key)
         return
     conversation["approval"] = {
         "approved": approved,
@@ -79,4 +88,5 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
     outcome.read = f"{'approved' if approved else 'not approved'}" + (
         f" on {approval_date}" if approval_date else ""
     )
-    outcome.messages.extend(problems)
+    for code, message, key in problems:
+        outcome.note(code, message, field=key)

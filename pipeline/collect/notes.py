@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pipeline import clock
 from pipeline.forms import answers, fields, reading
 from pipeline.forms.intake import WordFile
-from pipeline.model import Meeting, Round, Settings
+from pipeline.model import ERROR, WARNING, Meeting, Problem, Round, Settings, Severity, problem
 from pipeline.render import locale
 from pipeline.store.ledger import (
     input_digest,
@@ -47,8 +47,8 @@ class Reading:
     reviews: list[dict[str, object]]
     goals: list[dict[str, object]]
     wellbeing: dict[str, object] | None  # {"score": 1-5}, only with the employee's consent
-    problems: list[str]
-    missing_required: list[str]  # a sentence per required field that is empty or cannot be read
+    problems: list[Problem]
+    missing_required: list[Problem]  # one per required field that is empty or cannot be read
 
     @property
     def content(self) -> str:
@@ -61,9 +61,9 @@ class Reading:
 class _Problems(list):
     """A form's problems in the order found, each once."""
 
-    def add(self, message: str) -> None:
-        if message not in self:
-            self.append(message)
+    def add(self, code: str, message: str, field: str | None = None, severity: Severity = WARNING) -> None:
+        if all(p.message != message for p in self):
+            self.append(problem(severity, code, message, field=field))
 
 
 def _not_a_date(typed: answers.TypedDate) -> str:
@@ -81,10 +81,14 @@ def _typed_date(
         return "", "", True
     typed = answers.read_date(text, anchor, "after")
     if typed.date is None:
-        problems.add(f'{key}: "{text}" {_not_a_date(typed)}; kept as text')
+        problems.add("not-a-date", f'{key}: "{text}" {_not_a_date(typed)}; kept as text', key)
         return "", text, False
     if not typed.exact:
-        problems.add(f'{key}: "{text}" read as {locale.short_date(typed.date, lang)} (approximate)')
+        problems.add(
+            "approximate-date",
+            f'{key}: "{text}" read as {locale.short_date(typed.date, lang)} (approximate)',
+            key,
+        )
         return typed.date.isoformat(), text, False
     return typed.date.isoformat(), "", True
 
@@ -112,23 +116,32 @@ def read_notes(
     problems = _Problems()
     for key, answer in found.items():
         if answer.found_by == "missing":
-            problems.add(f"{key}: not found in the form")
+            problems.add("field-not-found", f"{key}: not found in the form", key)
         elif answer.text and not answer.control:
-            problems.add(f"{key}: read from where the field was (the field itself was deleted); check it")
+            problems.add(
+                "field-deleted",
+                f"{key}: read from where the field was (the field itself was deleted); check it",
+                key,
+            )
         elif answer.beside:
-            problems.add(f"{key}: read from beside the field")
-    missing: list[str] = []
+            problems.add("read-beside-field", f"{key}: read from beside the field", key)
+    missing = _Problems()
     planned = meeting.date if meeting is not None else None
     held_on = None
     held_text = answers_.get("held_on", "")
     if not held_text:
-        missing.append("held_on is empty")
+        missing.add("required-answer", "held_on is empty", "held_on", ERROR)
     else:
         typed = answers.read_date(held_text, planned, "nearest")
         if typed.date is None:
-            missing.append(f'held_on: "{held_text}" {_not_a_date(typed)}')
+            missing.add("not-a-date", f'held_on: "{held_text}" {_not_a_date(typed)}', "held_on", ERROR)
         elif not typed.exact:
-            missing.append(f'held_on: "{held_text}" is not a day (write the day it was held)')
+            missing.add(
+                "approximate-date",
+                f'held_on: "{held_text}" is not a day (write the day it was held)',
+                "held_on",
+                ERROR,
+            )
         else:
             held_on = typed.date
             _check_held_on(held_on, planned, settings, today, lang, problems)
@@ -143,7 +156,9 @@ def read_notes(
         comment = answers_.get(fields.review_key(goal_id, "comment"), "")
         typed_status = answers.read_status(status_text) if status_text else answers.TypedStatus(None)
         if status_text and typed_status.status is None:
-            problems.add(f'{status_key}: "{status_text}" is not a status; kept as text')
+            problems.add(
+                "not-a-status", f'{status_key}: "{status_text}" is not a status; kept as text', status_key
+            )
         if status_text or comment:
             reviews.append(
                 {
@@ -165,7 +180,9 @@ def read_notes(
             if not text:
                 if other or due_text:
                     problems.add(
-                        f"{prefix}.{n}.text: empty, but the row has other values; the row is left out"
+                        "row-without-text",
+                        f"{prefix}.{n}.text: empty, but the row has other values; the row is left out",
+                        f"{prefix}.{n}.text",
                     )
                 continue
             due, kept_text, exact = _typed_date(f"{prefix}.{n}.due", due_text, anchor, lang, problems)
@@ -184,10 +201,10 @@ def read_notes(
     wellbeing = _read_wellbeing(answers_, found, problems)
     for key in (*(fields.review_key(g, "status") for g in goal_ids), *EXPECTED):
         if key in found and found[key].found_by != "missing" and not answers_.get(key):
-            problems.add(f"{key} is empty")
+            problems.add("empty-answer", f"{key} is empty", key)
     for key in REQUIRED:
         if key != "held_on" and not answers_.get(key):
-            missing.append(f"{key} is empty")
+            missing.add("required-answer", f"{key} is empty", key, ERROR)
     return Reading(
         employee_id=employee_id,
         interviewer_id=props.get("AppraisalInterviewerID", ""),
@@ -202,7 +219,7 @@ def read_notes(
         goals=new_items,
         wellbeing=wellbeing,
         problems=list(problems),
-        missing_required=missing,
+        missing_required=list(missing),
     )
 
 
@@ -217,15 +234,21 @@ def _check_held_on(
     """Warnings for a date held that is possible but worth a look; the form is accepted."""
     shown = locale.short_date(held_on, lang)
     if held_on > today:
-        problems.add(f"held_on: {shown} is in the future; check the date")
+        problems.add("held-on-in-future", f"held_on: {shown} is in the future; check the date", "held_on")
     if (settings.period_start and held_on < settings.period_start) or (
         settings.period_end and held_on > settings.period_end
     ):
-        problems.add(f"held_on: {shown} is outside the round's period; check the date")
+        problems.add(
+            "held-on-outside-period",
+            f"held_on: {shown} is outside the round's period; check the date",
+            "held_on",
+        )
     if planned is not None and abs((held_on - planned).days) > HELD_ON_DRIFT_DAYS:
         problems.add(
+            "held-on-far-from-plan",
             f"held_on: {shown} is more than {HELD_ON_DRIFT_DAYS} days from the planned "
-            f"{locale.short_date(planned, lang)}; check the date"
+            f"{locale.short_date(planned, lang)}; check the date",
+            "held_on",
         )
 
 
@@ -242,12 +265,18 @@ def _read_wellbeing(
     score = answers.read_score(score_text)
     consent = answers.read_yes_no(consent_text)
     if score is None:
-        problems.add(f'wellbeing_score: "{score_text}" is not a score from 1 to 5; left out')
+        problems.add(
+            "not-a-score",
+            f'wellbeing_score: "{score_text}" is not a score from 1 to 5; left out',
+            "wellbeing_score",
+        )
     elif consent is not True:
         problems.add(
+            "score-without-consent",
             'wellbeing_score: given without the employee\'s "yes" to its use; neither stored nor counted'
             if consent is None
-            else 'wellbeing_score: the employee said "no" to its use; neither stored nor counted'
+            else 'wellbeing_score: the employee said "no" to its use; neither stored nor counted',
+            "wellbeing_score",
         )
     if score is None or consent is not True:
         answers_.pop("wellbeing_score", None)  # not stored anywhere

@@ -2,33 +2,91 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
-ACCEPTED, INCOMPLETE, REJECTED, UNCHANGED, DUPLICATE, CONFLICT, SKIPPED, REPLACED = (
-    "accepted",
-    "incomplete",
-    "rejected",
-    "unchanged",
-    "duplicate",
-    "conflict",
-    "skipped",
-    "replaced",
+from pipeline.model import ERROR, INFO, WARNING, Problem, Severity, problem
+
+
+class FileStatus(StrEnum):
+    """What became of one returned file."""
+
+    ACCEPTED = "accepted"
+    INCOMPLETE = "incomplete"
+    REJECTED = "rejected"
+    UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    SKIPPED = "skipped"
+    REPLACED = "replaced"
+    APPROVAL_RECORDED = "approval"
+
+
+ACCEPTED, INCOMPLETE, REJECTED, UNCHANGED = (
+    FileStatus.ACCEPTED,
+    FileStatus.INCOMPLETE,
+    FileStatus.REJECTED,
+    FileStatus.UNCHANGED,
 )
+DUPLICATE, CONFLICT, SKIPPED, REPLACED = (
+    FileStatus.DUPLICATE,
+    FileStatus.CONFLICT,
+    FileStatus.SKIPPED,
+    FileStatus.REPLACED,
+)
+APPROVAL_RECORDED = FileStatus.APPROVAL_RECORDED
 
-
-APPROVAL_RECORDED = "approval"
+# each outcome as a problem of its own in `collect --json`: its code, and how much it matters
+OUTCOME_PROBLEMS = {
+    ACCEPTED: ("form-accepted", INFO),
+    INCOMPLETE: ("form-incomplete", WARNING),
+    REJECTED: ("form-rejected", ERROR),
+    UNCHANGED: ("form-unchanged", INFO),
+    DUPLICATE: ("form-duplicate", INFO),
+    CONFLICT: ("form-conflict", ERROR),
+    SKIPPED: ("file-skipped", INFO),
+    REPLACED: ("form-replaced", INFO),
+    APPROVAL_RECORDED: ("approval-recorded", INFO),
+}
 
 
 @dataclass
 class FileResult:
-    """What happened to one file."""
+    """What happened to one file, and every problem found in it."""
 
     path: Path
-    status: str
+    status: FileStatus
     employee_id: str = ""
-    messages: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     read: str = ""  # what was read, in a few words
+
+    def note(
+        self,
+        code: str,
+        message: str,
+        severity: Severity = WARNING,
+        field: str | None = None,
+        first: bool = False,
+    ) -> None:
+        """Record a problem with this file (`first`: before those already noted)."""
+        found = problem(severity, code, message, field=field)
+        self.problems.insert(0 if first else len(self.problems), found)
+
+    @property
+    def messages(self) -> list[str]:
+        """The problems' messages, as the human output lists them."""
+        return [p.message for p in self.problems]
+
+    def as_problems(self) -> list[Problem]:
+        """The file's outcome and its problems, each naming the file and the employee (`--json`)."""
+        code, severity = OUTCOME_PROBLEMS[self.status]
+        outcome = problem(severity, code, self.read or str(self.status), file=self.path)
+        return [
+            dataclasses.replace(p, file=str(self.path), employee_id=self.employee_id or None)
+            for p in (outcome, *self.problems)
+        ]
 
 
 @dataclass
@@ -46,3 +104,7 @@ class CollectResult:
     def failed(self) -> bool:
         """True when a file was rejected or in conflict (exit code 1)."""
         return any(f.status in (REJECTED, CONFLICT) for f in self.files)
+
+    def to_list(self) -> list[dict[str, str | None]]:
+        """Every file's outcome and problems as the JSON output writes them (the shape of `validate --json`)."""
+        return [p.to_dict() for f in self.files for p in f.as_problems()]

@@ -39,7 +39,7 @@ from pipeline.documents.contexts import (
     document_language,
 )
 from pipeline.forms.intake import Refused, WordFile, open_word_file, skip_reason
-from pipeline.model import Employee, Goal, Meeting, Round
+from pipeline.model import ERROR, INFO, Employee, Goal, Meeting, Round
 from pipeline.register import Register, now_stamp
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -71,7 +71,9 @@ def _read_file(
     meeting-notes form or the returned minutes."""
     reason = skip_reason(path)
     if reason:
-        return FileResult(path, SKIPPED, messages=[reason]), None
+        skipped = FileResult(path, SKIPPED)
+        skipped.note("not-a-word-file", reason, INFO)
+        return skipped, None
     outcome = FileResult(path, REJECTED)
     try:
         word = open_word_file(path)
@@ -82,7 +84,7 @@ def _read_file(
         lang = document_language(by_id[outcome.employee_id], round_.settings)
         return outcome, read_notes(word, round_, lang, meetings.get(outcome.employee_id), today)
     except Refused as exc:
-        outcome.messages.append(str(exc))
+        outcome.note(exc.code, str(exc), ERROR)
         return outcome, None
 
 
@@ -185,32 +187,42 @@ def _identify(
     if not kind:
         raise Refused(
             "not a form made by appraisal (it carries no form identity); use the meeting-notes "
-            "form from the manager's folder"
+            "form from the manager's folder",
+            "not-a-form",
         )
     if kind not in ("meeting_notes", "minutes"):
         raise Refused(
             f"this is {OTHER_KINDS.get(kind, f'a document of kind {kind}')}, not a meeting-notes form or "
-            "minutes; nothing to collect"
+            "minutes; nothing to collect",
+            "not-a-form",
         )
     if props.get("AppraisalRound") != round_.settings.round_id:
         raise Refused(
             f"the form belongs to round {props.get('AppraisalRound') or '(none)'}, not "
-            f"{round_.settings.round_id}"
+            f"{round_.settings.round_id}",
+            "other-round",
         )
     employee_id = props.get("AppraisalEmployeeID", "")
     employee = by_id.get(employee_id)
     if employee is None:
-        raise Refused(f"the form is for employee {employee_id or '(none)'}, who is not in the workbook")
+        raise Refused(
+            f"the form is for employee {employee_id or '(none)'}, who is not in the workbook",
+            "unknown-employee",
+        )
     if not employee.active:
-        raise Refused(f"the form is for {employee.name} ({employee_id}), who is not active in this round")
+        raise Refused(
+            f"the form is for {employee.name} ({employee_id}), who is not active in this round",
+            "inactive-employee",
+        )
     if kind == "meeting_notes":
         expected = interviewer_of.get(employee_id)
         if expected is None:
-            raise Refused(f"{employee.name} ({employee_id}) has no meeting in this round")
+            raise Refused(f"{employee.name} ({employee_id}) has no meeting in this round", "no-meeting")
         if props.get("AppraisalInterviewerID", "") != expected:
             raise Refused(
                 f"the form was made for interviewer {props.get('AppraisalInterviewerID') or '(none)'}, "
-                f"but {employee.name}'s interviewer is {expected}"
+                f"but {employee.name}'s interviewer is {expected}",
+                "other-interviewer",
             )
     return kind
 
@@ -241,15 +253,17 @@ def _apply_readings(
         names = ", ".join(str(outcome.path) for outcome, _ in found)
         for outcome, _ in found:
             outcome.status = CONFLICT
-            outcome.messages.append(
+            outcome.note(
+                "two-forms-for-one-employee",
                 f"two different forms for {employee.name} ({employee.id}) in this batch: "
-                f"{names}; neither was applied — keep one and collect again"
+                f"{names}; neither was applied — keep one and collect again",
+                ERROR,
             )
         return None
     first_outcome, reading = found[0]
     for outcome, _ in found[1:]:
         outcome.status = DUPLICATE
-        outcome.messages.append(f"same content as {first_outcome.path}")
+        outcome.note("same-form-twice", f"same content as {first_outcome.path}", INFO)
     previous = register.conversations.get(employee.id)
     # the same answers, or the very same file: a file collected before is never applied again, so a
     # newer version of the tool that reads it differently does not replace minutes already approved
@@ -257,10 +271,14 @@ def _apply_readings(
         first_outcome.status = UNCHANGED
         first_outcome.read = "already collected"
         return None
-    first_outcome.messages.extend(reading.problems)
+    first_outcome.problems.extend(reading.problems)
     if reading.missing_required:
         first_outcome.status = INCOMPLETE
-        first_outcome.messages.insert(0, "required: " + ", ".join(reading.missing_required))
+        first_outcome.note(
+            "required-answer",
+            "required: " + ", ".join(p.message for p in reading.missing_required),
+            first=True,
+        )
         return None
     lang = document_language(employee, round_.settings)
     context = minutes_context(round_, employee, interviewer, reading, goals, lang, meeting, today)
@@ -295,14 +313,16 @@ def _record_minutes(
     outcome, reading, previous, employee = item.outcome, item.reading, item.previous, item.employee
     if isinstance(written, str):
         outcome.status = REJECTED
-        outcome.messages.insert(0, written)
+        outcome.note("minutes-not-written", written, ERROR, first=True)
         return
     paths = []
     for (which, relative), published in zip(item.targets, written, strict=True):
         ledgers[which].record([published])
         paths.append(published.beside or relative)
         if published.beside:
-            outcome.messages.append(f"{relative} was edited since; the new minutes are {published.beside}")
+            outcome.note(
+                "minutes-edited", f"{relative} was edited since; the new minutes are {published.beside}"
+            )
     result.minutes_written.extend(paths)
     history = list(previous.get("history", [])) if previous else []
     if previous:
@@ -323,7 +343,7 @@ def _record_minutes(
         "reviews": reading.reviews,
         "goals": reading.goals,
         "wellbeing": reading.wellbeing,
-        "problems": reading.problems,
+        "problems": [p.message for p in reading.problems],
         "minutes": paths,
         # New minutes need a new approval: one given to the earlier minutes stays in the history.
         "approval": None,
@@ -332,4 +352,4 @@ def _record_minutes(
     outcome.status = REPLACED if previous else ACCEPTED
     outcome.read = f"{employee.name}: {_describe(reading)}"
     if previous:
-        outcome.messages.insert(0, f"replaces the reading of {previous.get('source')}")
+        outcome.note("form-replaced", f"replaces the reading of {previous.get('source')}", INFO, first=True)

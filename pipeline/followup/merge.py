@@ -41,6 +41,7 @@ from python_calamine import SheetTypeEnum
 
 from pipeline import xlsx
 from pipeline.errors import OutputError, WorkbookError
+from pipeline.model import WARNING, Problem, problem
 from pipeline.round import schema
 from pipeline.round.reader import OpenWorkbook, open_workbook
 from pipeline.round.values import clean_text, fold_word, parse_date, parse_percent
@@ -208,7 +209,7 @@ class Notes:
 
     def __init__(self, lang: str):
         self.lang = lang
-        self.warnings: list[str] = []
+        self.problems: list[Problem] = []
         self.counts: dict[str, int] = dict.fromkeys(
             (
                 "conversations",
@@ -227,9 +228,14 @@ class Notes:
             0,
         )
 
-    def warn(self, message: str) -> None:
-        """Add a warning for the user."""
-        self.warnings.append(message)
+    def warn(self, code: str, message: str, file: object = None) -> None:
+        """Add a warning for the user (`code`: one of `model.PROBLEM_CODES`)."""
+        self.problems.append(problem(WARNING, code, message, file=file))
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings' sentences, as the human output prints them."""
+        return [p.message for p in self.problems]
 
     def fit(self, text: str, where: str) -> str:
         """Text as a cell may hold it; a cut is counted and reported."""
@@ -237,8 +243,9 @@ class Notes:
         if cut:
             self.counts["texts_cut"] += 1
             self.warn(
+                "text-cut",
                 f"{where}: the text has {len(text):,} characters, more than a cell holds; it was cut to "
-                f"{xlsx.EXCEL_TEXT_LIMIT:,} and ends with “{xlsx.CUT_MARKERS[self.lang]}”."
+                f"{xlsx.EXCEL_TEXT_LIMIT:,} and ends with “{xlsx.CUT_MARKERS[self.lang]}”.",
             )
         return fitted
 
@@ -333,7 +340,11 @@ def read_existing(path: Path, notes: Notes) -> ExistingFile:
         kinds = {m.name: m.typ for m in book.book.sheets_metadata}
         for title in book.book.sheet_names:
             if kinds.get(title) != SheetTypeEnum.WorkSheet:
-                notes.warn(f"{path.name}: the sheet “{title}” is not a worksheet and is not carried over.")
+                notes.warn(
+                    "sheet-not-carried-over",
+                    f"{path.name}: the sheet “{title}” is not a worksheet and is not carried over.",
+                    path,
+                )
                 continue
             grid = _grid(book, title)
             found = _find_header(grid)
@@ -462,7 +473,7 @@ def _read_sheet(
             value, problem = normalise(column, raw)
             where = f"{title}!{get_column_letter(position + 1)}{number}"
             if problem:
-                notes.warn(f"{where} ({column.header(notes.lang)}): {problem}.")
+                notes.warn("value-not-understood", f"{where} ({column.header(notes.lang)}): {problem}.")
             values[key] = notes.fit(value, where) if isinstance(value, str) else value
         extras = {
             header: Extra(cells[position], number)
@@ -507,8 +518,9 @@ def merge_rows(
     for column in editable:
         if existing is not None and column.key not in present:
             notes.warn(
+                "column-made-again",
                 f"{title}: the column “{column.header(notes.lang)}” is missing; it is made again, with the "
-                "values it had at the last run."
+                "values it had at the last run.",
             )
     restored: list[str] = []
     for row in generated:
@@ -547,16 +559,18 @@ def merge_rows(
             if record is not None and new != last_generated[column.key] and typed != new:
                 notes.counts["conflicts"] += 1
                 notes.warn(
+                    "edit-kept-against-source",
                     f"{title} {row.key}, {column.header(notes.lang)}: kept “{show_value(column, typed, notes.lang)}”, "
                     f"typed in the follow-up workbook; the sources now say “{show_value(column, new, notes.lang)}”. "
-                    "Change the cell if the new value is right."
+                    "Change the cell if the new value is right.",
                 )
     if restored and existing is not None:
         notes.counts["restored_rows"] += len(restored)
         shown = ", ".join(restored[:10]) + (" …" if len(restored) > 10 else "")
         notes.warn(
+            "rows-made-again",
             f"{title}: {len(restored)} row(s) were missing and were made again from the sources, with the "
-            f"edits they had at the last run ({shown}). Anything typed in them since is in history/."
+            f"edits they had at the last run ({shown}). Anything typed in them since is in history/.",
         )
     rows = list(generated)
     for row in [*in_file.values(), *leftovers]:
@@ -573,8 +587,9 @@ def merge_rows(
     if leftovers:
         notes.counts["unmatched_rows"] += len(leftovers)
         notes.warn(
+            "rows-not-merged",
             f"{title}: {len(leftovers)} row(s) without an ID or with an ID used twice are kept as they are "
-            "and marked in the last column; they are not merged."
+            "and marked in the last column; they are not merged.",
         )
     rows.extend(leftovers)
     return rows

@@ -74,7 +74,7 @@ def ledger_stages(root: Path, notes: Notes) -> tuple[set[str], set[str]]:
     try:
         ledger = Ledger(root)
     except OutputError as exc:
-        notes.warn(f"{exc} Invited and prepared are not shown until it is repaired.")
+        notes.warn("ledger-damaged", f"{exc} Invited and prepared are not shown until it is repaired.")
         return set(), set()
     invited = {e.employee_id for e in ledger.entries.values() if e.kind == "invitation"}
     prepared = {e.employee_id for e in ledger.entries.values() if e.kind == "meeting_notes"}
@@ -224,7 +224,8 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
                 continue
             if goal_id in seen:
                 notes.warn(
-                    f"{sheet} {goal_id}: in the workbook and in the minutes; the workbook's row is used."
+                    "goal-in-workbook-and-minutes",
+                    f"{sheet} {goal_id}: in the workbook and in the minutes; the workbook's row is used.",
                 )
                 continue
             seen.add(goal_id)

@@ -52,7 +52,7 @@ from pipeline.followup.sources import (
     read_register,
     round_zone,
 )
-from pipeline.model import Round
+from pipeline.model import Problem, Round
 from pipeline.store import layout
 from pipeline.store.ledger import LEDGER_DIR, atomic_write, atomic_write_bytes, input_digest, output_lock
 
@@ -73,8 +73,8 @@ class FollowUpResult:
     follow_up, leadership: the two files. backup: where the previous follow-up workbook was copied
     (`history/follow-up-<timestamp>.xlsx`), None when there was none or nothing changed.
     unchanged: True when neither file needed rewriting (same content as the last run, file untouched).
-    warnings: sentences for the user (edits kept against new source values, values not understood,
-    texts cut to Excel's limit, rows restored or kept, columns and sheets carried over).
+    problems: warnings for the user, with codes (edits kept against new source values, values not
+    understood, texts cut to Excel's limit, rows restored or kept, columns and sheets carried over).
     counts: conversations, goals (rows written), new_rows, edits_kept, conflicts, restored_rows,
     removed_rows (kept, marked), hand_rows (added by a person, kept), unmatched_rows (no or duplicate
     ID, kept), extra_columns, extra_sheets, texts_cut.
@@ -86,10 +86,19 @@ class FollowUpResult:
     leadership: Path
     backup: Path | None = None
     unchanged: bool = False
-    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     figures: Figures = field(default_factory=Figures)
     previous_round: str | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings' sentences, as the human output prints them."""
+        return [p.message for p in self.problems]
+
+    def to_list(self) -> list[dict[str, str | None]]:
+        """The warnings as the JSON output writes them (the shape of `validate --json`)."""
+        return [p.to_dict() for p in self.problems]
 
 
 # -- what the last runs wrote -----------------------------------------------------------------------
@@ -107,8 +116,9 @@ def _read_state(root: Path, notes: Notes | None) -> dict:
     except (OSError, ValueError, AttributeError) as exc:
         if notes is not None:
             notes.warn(
+                "follow-up-state-damaged",
                 f"{path}: the record of the last run cannot be read ({exc}); every value in an editable "
-                "column that differs from the sources is treated as a person's edit."
+                "column that differs from the sources is treated as a person's edit.",
             )
         return {"version": 1, "runs": []}
 
@@ -154,7 +164,11 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
         state = _read_state(root, notes)
         existing = read_existing(follow_up, notes) if follow_up.exists() else None
         if existing is None and state["runs"]:
-            notes.warn(f"{follow_up} was not there; it is made again, with the edits it had at the last run.")
+            notes.warn(
+                "follow-up-made-again",
+                f"{follow_up} was not there; it is made again, with the edits it had at the last run.",
+                follow_up,
+            )
         base = _baseline(state, existing.token if existing else None)
         invited, prepared = ledger_stages(root, notes)
         sources = Sources(round_, read_register(root), invited, prepared, zone)
@@ -163,8 +177,9 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
         if others:
             notes.counts["extra_sheets"] = len(others)
             notes.warn(
+                "sheets-carried-over",
                 f"{follow_up.name}: the sheet(s) you added ({', '.join(t for t, _ in others)}) are carried over "
-                "with their values and formulas (not their formatting or charts; those are in history/)."
+                "with their values and formulas (not their formatting or charts; those are in history/).",
             )
         facts = figure_facts(merged, sources, lang)
         result.figures = total_figures(*facts)
@@ -220,7 +235,7 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
             _write_state(root, state)
         if not notes.warnings:  # a run with something to say is not skipped next time
             _remember_quick(root, quick, follow_up, leadership)
-    result.warnings = notes.warnings
+    result.problems = notes.problems
     result.counts = notes.counts
     return result
 
@@ -235,8 +250,9 @@ def _merge_sheets(
         sheet = existing.sheets.get(kind) if existing else None
         if existing is not None and sheet is None:
             notes.warn(
+                "sheet-made-again",
                 f"The sheet {SHEETS[kind][notes.lang]} was not found in the follow-up workbook (looked for by "
-                "its headers); it is made again, with the edits it had at the last run."
+                "its headers); it is made again, with the edits it had at the last run.",
             )
         merged[kind] = merge_rows(kind, make(sources, notes), sheet, base, today, notes)
         extra_headers[kind] = sheet.extra_headers if sheet else []
@@ -244,8 +260,9 @@ def _merge_sheets(
         if sheet and sheet.extra_headers:
             notes.counts["extra_columns"] += len(sheet.extra_headers)
             notes.warn(
+                "columns-carried-over",
                 f"{sheet.title}: the column(s) you added ({', '.join(sheet.extra_headers)}) are kept after the "
-                "generated ones, with their values by ID; formulas in them move with their row."
+                "generated ones, with their values by ID; formulas in them move with their row.",
             )
     for row in merged["conversations"]:
         if row.source in GENERATED_SOURCES:
@@ -392,7 +409,9 @@ def find_previous_round(
     try:
         register = read_register(folder)
     except OutputError as exc:
-        notes.warn(f"{exc} The previous round is left out of the leadership summary.")
+        notes.warn(
+            "previous-round-unreadable", f"{exc} The previous round is left out of the leadership summary."
+        )
         return None
     runs = _read_state(folder, None).get("runs", [])
     last = runs[-1] if runs else {}
@@ -432,7 +451,10 @@ def _previous_statuses(folder: Path, last_run: dict, notes: Notes) -> dict[str, 
         try:
             sheet = read_existing(path, quiet).sheets.get("goals")
         except OutputError as exc:
-            notes.warn(f"{exc} The previous round's goals are counted from its last run.")
+            notes.warn(
+                "previous-round-unreadable",
+                f"{exc} The previous round's goals are counted from its last run.",
+            )
             sheet = None
         for row in sheet.rows if sheet else []:
             if row.key and "status" in sheet.present:

@@ -30,7 +30,12 @@ VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 
 
 class Refused(Exception):
-    """A returned file that is not read; the message says why, for the person who sent it."""
+    """A returned file that is not read; the message says why, for the person who sent it, and `code`
+    names the reason (`model.PROBLEM_CODES`)."""
+
+    def __init__(self, message: str, code: str = "file-damaged"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -66,11 +71,14 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
     """Parse one XML part; refuse DTDs and entity declarations outright."""
     head = data[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data:
-        raise Refused(f"its {part} declares a DTD or entities, which Word never writes; not read for safety")
+        raise Refused(
+            f"its {part} declares a DTD or entities, which Word never writes; not read for safety",
+            "file-unsafe-xml",
+        )
     try:
         return etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
-        raise Refused(f"its {part} is damaged ({exc.msg})") from None
+        raise Refused(f"its {part} is damaged ({exc.msg})", "file-damaged") from None
 
 
 def open_word_file(path: Path) -> WordFile:
@@ -79,55 +87,69 @@ def open_word_file(path: Path) -> WordFile:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise Refused(f"cannot be read ({exc.strerror})") from None
+        raise Refused(f"cannot be read ({exc.strerror})", "file-unreadable") from None
     if size == 0:
-        raise Refused("the file is empty")
+        raise Refused("the file is empty", "file-empty")
     if size > MAX_FILE_BYTES:
         raise Refused(
             f"the file is {size // (1024 * 1024)} MB; a filled form is far smaller (limit "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MB)"
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB)",
+            "file-too-large",
         )
     raw = path.read_bytes()
     if is_ole(raw):
         if is_encrypted_ooxml(raw):
             raise Refused(
                 "the document is password-protected; open it in Word, remove the password "
-                "(File > Info > Protect Document) and send it again"
+                "(File > Info > Protect Document) and send it again",
+                "file-encrypted",
             )
-        raise Refused("this is an old Word 97-2003 (.doc) file; open it in Word and save it as .docx")
+        raise Refused(
+            "this is an old Word 97-2003 (.doc) file; open it in Word and save it as .docx", "file-old-word"
+        )
     if not raw.startswith(b"PK"):
-        raise Refused("not a Word document (it is not a .docx file inside)")
+        raise Refused("not a Word document (it is not a .docx file inside)", "not-a-word-file")
     if suffix in (".docm", ".dotm"):
-        raise Refused("a macro-enabled document (.docm); save it as a plain .docx and send it again")
+        raise Refused(
+            "a macro-enabled document (.docm); save it as a plain .docx and send it again", "file-with-macros"
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = archive.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise Refused(
             "the document is damaged or incomplete (perhaps cut off while copying); save it "
-            "again in Word and send it again"
+            "again in Word and send it again",
+            "file-damaged",
         ) from None
     _check_members(members)
     names = {m.filename for m in members}
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-        raise Refused("not a Word document (no document body inside)")
+        raise Refused("not a Word document (no document body inside)", "not-a-word-file")
     if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise Refused("the document contains macros; save it as a plain .docx and send it again")
+        raise Refused(
+            "the document contains macros; save it as a plain .docx and send it again", "file-with-macros"
+        )
     try:
         content_types = archive.read("[Content_Types].xml")
         if MACRO_TYPE.encode() in content_types:
-            raise Refused("a macro-enabled document (.docm); save it as a plain .docx and send it again")
+            raise Refused(
+                "a macro-enabled document (.docm); save it as a plain .docx and send it again",
+                "file-with-macros",
+            )
         document_xml = archive.read("word/document.xml")
         custom = archive.read("docProps/custom.xml") if "docProps/custom.xml" in names else b""
         numbering = archive.read("word/numbering.xml") if "word/numbering.xml" in names else b""
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error):
         raise Refused(
-            "the document is damaged or incomplete; save it again in Word and send it again"
+            "the document is damaged or incomplete; save it again in Word and send it again",
+            "file-damaged",
         ) from None
     parse_xml(content_types, "content types")
     if b"<!DOCTYPE" in document_xml[:4096] or b"<!ENTITY" in document_xml:
         raise Refused(
-            "its document body declares a DTD or entities, which Word never writes; not read for safety"
+            "its document body declares a DTD or entities, which Word never writes; not read for safety",
+            "file-unsafe-xml",
         )
     if b"<!DOCTYPE" in numbering[:4096] or b"<!ENTITY" in numbering:
         numbering = b""  # never parsed with a DTD; lists then read with bullets
@@ -137,13 +159,14 @@ def open_word_file(path: Path) -> WordFile:
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_MEMBERS:
         raise Refused(
-            f"the document holds {len(members)} parts; a form has a few dozen (limit {MAX_MEMBERS})"
+            f"the document holds {len(members)} parts; a form has a few dozen (limit {MAX_MEMBERS})",
+            "file-too-large",
         )
     total = 0
     for member in members:
         name = member.filename
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in re.split(r"[/\\]", name):
-            raise Refused(f"the document holds a part with an unsafe name ({name!r})")
+            raise Refused(f"the document holds a part with an unsafe name ({name!r})", "file-unsafe-name")
         total += member.file_size
         if (
             member.compress_size
@@ -152,10 +175,13 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
         ):
             raise Refused(
                 f"the part {name} expands {member.file_size // member.compress_size}× when "
-                "unpacked (a zip bomb?)"
+                "unpacked (a zip bomb?)",
+                "file-too-large",
             )
     if total > MAX_UNCOMPRESSED:
-        raise Refused(f"the document unpacks to {total // (1024 * 1024)} MB; a form is far smaller")
+        raise Refused(
+            f"the document unpacks to {total // (1024 * 1024)} MB; a form is far smaller", "file-too-large"
+        )
 
 
 def read_custom_properties(data: bytes) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 The reader is forgiving about what Excel users do (headers in English or Norwegian, any case, extra
 spaces, a trailing `*`, extra columns, sheets in any order, blank rows, IDs typed as numbers, dates
-as text) and strict about what it cannot understand: each such value becomes an `Issue` naming the
+as text) and strict about what it cannot understand: each such value becomes a `Problem` naming the
 cell, and reading goes on so that every problem is reported at once.
 """
 
@@ -28,8 +28,8 @@ from pipeline.model import (
     WARNING,
     Employee,
     Goal,
-    Issue,
     Meeting,
+    Problem,
     Report,
     Round,
     Settings,
@@ -224,7 +224,7 @@ def _locate_sheets(workbook: OpenWorkbook, report: Report) -> dict[str, _Located
         if kind is None:
             if key not in KNOWN_EXTRA_SHEETS:
                 report.add(
-                    Issue(
+                    Problem(
                         INFO,
                         title,
                         None,
@@ -236,7 +236,7 @@ def _locate_sheets(workbook: OpenWorkbook, report: Report) -> dict[str, _Located
             continue
         if kind in found:
             report.add(
-                Issue(
+                Problem(
                     ERROR,
                     title,
                     None,
@@ -302,7 +302,7 @@ def _find_header(rows: list[tuple], index: dict[str, str]) -> tuple[int, dict[st
 
 
 class _SheetReader:
-    """Reads one data sheet into typed rows, adding an Issue for every value it cannot use."""
+    """Reads one data sheet into typed rows, adding a Problem for every value it cannot use."""
 
     def __init__(self, workbook: OpenWorkbook, located: _Located, spec: schema.SheetSpec, report: Report):
         self.spec = spec
@@ -326,7 +326,7 @@ class _SheetReader:
             if column.field not in self.positions and column.required:
                 header = column.header(self.lang).rstrip("*")
                 report.add(
-                    Issue(
+                    Problem(
                         ERROR,
                         self.name,
                         None,
@@ -337,7 +337,7 @@ class _SheetReader:
                 )
         for position, header in extra.items():
             report.add(
-                Issue(
+                Problem(
                     INFO,
                     self.name,
                     None,
@@ -358,7 +358,7 @@ class _SheetReader:
             first = f"{get_column_letter(c1 + 1)}{r1 + 1}"
             span = f"{first}:{get_column_letter(c2 + 1)}{r2 + 1}"
             self.report.add(
-                Issue(
+                Problem(
                     ERROR,
                     self.name,
                     first,
@@ -373,7 +373,7 @@ class _SheetReader:
                 continue
             self.uncalculated.add(ref)
             self.report.add(
-                Issue(
+                Problem(
                     ERROR,
                     self.name,
                     ref,
@@ -401,12 +401,12 @@ class _SheetReader:
             if record:
                 yield row_number, record
 
-    # typed access, each adding an Issue on failure -------------------------------------------------
+    # typed access, each adding a Problem on failure -------------------------------------------------
 
     def issue(self, severity: str, field: str, row: int, code: str, message: str) -> None:
         """Record a problem at a field's cell on a row."""
         self.report.add(
-            Issue(
+            Problem(
                 severity, self.name, self.info.cell(field, row), self.info.headers.get(field), code, message
             )
         )
@@ -567,7 +567,7 @@ def _read_settings(located: _Located | None, report: Report) -> Settings:
                 guess = difflib.get_close_matches(key, sorted(keys), n=1)
                 hint = f"; did you mean {guess[0]}?" if guess else "; it is ignored."
                 report.add(
-                    Issue(
+                    Problem(
                         WARNING,
                         name,
                         f"A{row_number}",
@@ -579,7 +579,7 @@ def _read_settings(located: _Located | None, report: Report) -> Settings:
             continue
         if key in rows:
             report.add(
-                Issue(
+                Problem(
                     WARNING,
                     name,
                     f"A{row_number}",
@@ -600,7 +600,7 @@ def _read_settings(located: _Located | None, report: Report) -> Settings:
         if raw is None:
             if setting.required:
                 report.add(
-                    Issue(
+                    Problem(
                         ERROR,
                         name,
                         cell,
@@ -614,11 +614,11 @@ def _read_settings(located: _Located | None, report: Report) -> Settings:
         try:
             settings[setting.key] = _parse_setting(setting, raw)
         except ValueError as exc:
-            report.add(Issue(ERROR, name, cell, setting.key, "invalid-setting", f"{setting.key}: {exc}."))
+            report.add(Problem(ERROR, name, cell, setting.key, "invalid-setting", f"{setting.key}: {exc}."))
     result = Settings(round_id=str(settings.pop("round_id", "")), rows=rows, **settings)
     if result.period_start and result.period_end and result.period_end < result.period_start:
         report.add(
-            Issue(
+            Problem(
                 ERROR,
                 name,
                 f"B{rows['period_end']}",
@@ -686,7 +686,7 @@ def read_round(path: Path | str) -> tuple[Round, Report]:
         ):
             if kind not in located:
                 report.add(
-                    Issue(
+                    Problem(
                         ERROR,
                         names[language],
                         None,

@@ -14,7 +14,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from pipeline.errors import OutputError, WorkbookError
-from pipeline.model import ERROR, INFO, WARNING, Issue, Report
+from pipeline.model import ERROR, INFO, WARNING, Problem, Report
 from pipeline.store.ledger import atomic_write
 
 FILLS = {
@@ -38,15 +38,15 @@ def summary_line(report: Report) -> str:
     return ", ".join(parts) + "."
 
 
-def report_groups(report: Report) -> list[tuple[str, list[Issue]]]:
+def report_groups(report: Report) -> list[tuple[str, list[Problem]]]:
     """The issues grouped by sheet, in the order the sheets first appear in the report."""
-    groups: dict[str, list[Issue]] = {}
+    groups: dict[str, list[Problem]] = {}
     for issue in report.issues:
         groups.setdefault(issue.sheet or "(workbook)", []).append(issue)
     return list(groups.items())
 
 
-def issue_line(issue: Issue) -> str:
+def issue_line(issue: Problem) -> str:
     """One line: where, severity, header and message, code last (`Ansatte!E14  error  E-post: ...`)."""
     column = f"{issue.column}: " if issue.column and not issue.message.startswith(f"{issue.column}:") else ""
     return f"{issue.where or '-':<18} {issue.severity:<7} {column}{issue.message} [{issue.code}]"
@@ -66,7 +66,7 @@ def write_report_workbook(source: Path, report: Report, destination: Path, lang:
             workbook = openpyxl.load_workbook(source)
     except Exception as exc:
         raise WorkbookError(f"{source}: cannot be opened to write the report ({exc}).") from exc
-    by_cell: dict[tuple[str, str], list[Issue]] = {}
+    by_cell: dict[tuple[str, str], list[Problem]] = {}
     for issue in report.issues:
         if issue.sheet and issue.cell and issue.sheet in workbook.sheetnames:
             by_cell.setdefault((issue.sheet, issue.cell), []).append(issue)

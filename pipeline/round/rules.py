@@ -19,7 +19,7 @@ import holidays
 from email_validator import EmailNotValidError, validate_email
 
 from pipeline import clock
-from pipeline.model import ERROR, WARNING, Employee, Issue, Meeting, Report, Round
+from pipeline.model import ERROR, WARNING, Employee, Meeting, Problem, Report, Round
 from pipeline.round.reader import read_round
 from pipeline.round.values import id_key
 
@@ -48,7 +48,7 @@ class Context:
         sheet = info.name if info else kind
         cell = info.cell(field_name, row) if info and field_name and row else None
         column = info.headers.get(field_name) if info and field_name else None
-        self.report.add(Issue(severity, sheet, cell, column, code, message))
+        self.report.add(Problem(severity, sheet, cell, column, code, message))
 
     def suggest(self, identifier: str) -> str:
         """`; did you mean 1024?` for an unknown ID, or a full stop."""
@@ -169,7 +169,7 @@ def check_emails(ctx: Context) -> None:
         except EmailNotValidError as exc:
             row = ctx.round.settings.rows.get("hr_contact_email")
             ctx.report.add(
-                Issue(
+                Problem(
                     ERROR,
                     ctx.sheet_name("round"),
                     f"B{row}" if row else None,
@@ -569,7 +569,7 @@ def check_settings(ctx: Context) -> None:
     for key in ("period_start", "period_end"):
         if getattr(settings, key) is None and key not in settings.rows:
             ctx.report.add(
-                Issue(
+                Problem(
                     WARNING,
                     ctx.sheet_name("round"),
                     None,
@@ -618,7 +618,7 @@ def sort_issues(round_: Round, report: Report) -> None:
     order = {kind: i for i, kind in enumerate(("round", "employees", "schedule", "goals"))}
     position = {info.name: order.get(kind, 9) for kind, info in round_.sheets.items()}
 
-    def key(indexed: tuple[int, Issue]) -> tuple:
+    def key(indexed: tuple[int, Problem]) -> tuple:
         index, issue = indexed
         match = re.match(r"([A-Z]+)(\d+)$", issue.cell or "")
         row = int(match[2]) if match else 0
