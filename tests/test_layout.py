@@ -8,6 +8,7 @@ import pytest
 from support.helpers import docx_text
 
 from pipeline.documents.invite import render_invitations
+from pipeline.documents.kinds import KINDS
 from pipeline.render.templates import TemplateSet
 from pipeline.round.rules import check_workbook
 from pipeline.store import layout
@@ -107,10 +108,10 @@ def test_different_people_keep_different_folders():
 
 
 def test_document_names():
-    assert layout.document_name("invitation", "nb", ".docx") == "invitasjon.docx"
-    assert layout.document_name("invitation", "nn", ".docx") == "invitasjon.docx"
-    assert layout.document_name("calendar", "en", ".ics") == "invitation.ics"
-    assert layout.document_name("overview", "en", ".docx") == "schedule-overview.docx"
+    assert KINDS["invitation"].file_name("nb", ".docx") == "invitasjon.docx"
+    assert KINDS["invitation"].file_name("nn", ".docx") == "invitasjon.docx"
+    assert KINDS["calendar"].file_name("en", ".ics") == "invitation.ics"
+    assert KINDS["overview"].file_name("en", ".docx") == "schedule-overview.docx"
 
 
 # -- people with awkward names get folders inside the output ---------------------------------------

@@ -16,6 +16,7 @@ from pipeline.documents.contexts import (
     round_context,
 )
 from pipeline.documents.deadlines import approval_due
+from pipeline.documents.kinds import KINDS
 from pipeline.errors import AppraisalError
 from pipeline.forms import fields
 from pipeline.model import Employee, Goal, Meeting, Round
@@ -142,10 +143,9 @@ def minutes_context(
 def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, str, str]:
     """Where the minutes go: the round's minutes folder, the employee's folder, the personnel folder
     (the last relative to the output folder, the first two to the round's folder)."""
-    name = "referat" if lang != "en" else "minutes"
     return (
         f"minutes/{layout.person_folder(employee)}.docx",
-        f"{layout.employee_dir(employee)}/{name}.docx",
+        f"{layout.employee_dir(employee)}/{KINDS['minutes'].file_name(lang, '.docx')}",
         f"personnel/{layout.safe_name(employee.id)}/{layout.safe_name(round_.settings.round_id)}-minutes.docx",
     )
 

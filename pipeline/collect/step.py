@@ -38,6 +38,7 @@ from pipeline.collect.results import (
 from pipeline.documents.contexts import (
     document_language,
 )
+from pipeline.documents.kinds import KINDS
 from pipeline.forms.intake import Refused, WordFile, open_word_file, skip_reason
 from pipeline.model import ERROR, INFO, Employee, Goal, Meeting, Round
 from pipeline.register import Register, now_stamp
@@ -50,13 +51,6 @@ from pipeline.store.ledger import (
     input_digest,
     output_lock,
 )
-
-OTHER_KINDS = {
-    "employee_preparation": "an employee's preparation form",
-    "manager_preparation": "a manager's preparation form",
-    "invitation": "an invitation letter",
-    "overview": "a schedule overview",
-}
 
 
 def _read_file(
@@ -192,7 +186,7 @@ def _identify(
         )
     if kind not in ("meeting_notes", "minutes"):
         raise Refused(
-            f"this is {OTHER_KINDS.get(kind, f'a document of kind {kind}')}, not a meeting-notes form or "
+            f"this is {KINDS[kind].described if kind in KINDS else f'a document of kind {kind}'}, not a meeting-notes form or "
             "minutes; nothing to collect",
             "not-a-form",
         )
@@ -295,7 +289,7 @@ def _apply_readings(
         template=template,
         context=context,
         properties=properties,
-        title=f"{'Minutes' if lang == 'en' else 'Referat'} – {employee.name}",
+        title=KINDS["minutes"].title(lang, employee.name),
         targets=[(0, in_round), (0, in_folder), (1, personnel)],
         digest=input_digest(code_digest(), template.digest, reading.content, context),
         made_on=today,

@@ -18,6 +18,7 @@ from pipeline.documents.contexts import (
     overview_context,
     plan_invitations,
 )
+from pipeline.documents.kinds import KINDS, Step, kinds_of
 from pipeline.model import Employee, Meeting, Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -50,13 +51,13 @@ def invitation_jobs(
         folder = layout.employee_dir(employee)
         template = templates.get("invitation", lang)
         properties = document_properties(round_, "invitation", employee.id, template.digest)
-        title = f"{'Invitation' if lang == 'en' else 'Invitasjon'} – {employee.name}"
+        title = KINDS["invitation"].title(lang, employee.name)
         # The hash is taken from the records the context is made of (cheap), not from the context itself,
         # so an unchanged round is recognised without building 10,000 contexts.
         inputs = (settings_key, record_key(employee), record_key(meeting), record_key(interviewer), lang)
         jobs.append(
             Job.from_template(
-                f"{folder}/{layout.document_name('invitation', lang, '.docx')}",
+                f"{folder}/{KINDS['invitation'].file_name(lang, '.docx')}",
                 "invitation",
                 employee.id,
                 template,
@@ -66,7 +67,7 @@ def invitation_jobs(
                 title,
             )
         )
-        relative_ics = f"{folder}/{layout.document_name('calendar', lang, '.ics')}"
+        relative_ics = f"{folder}/{KINDS['calendar'].file_name(lang, '.ics')}"
         location = meeting.location or settings.default_location
         interviewer_id = interviewer.id if interviewer else ""
         fingerprint = ics.meeting_fingerprint(meeting, interviewer_id, location)
@@ -176,10 +177,10 @@ def overview_jobs(round_: Round, templates: TemplateSet, invitations: list[Invit
             lang,
         )
         properties = document_properties(round_, "overview", interviewer.id, template.digest)
-        title = f"{'Schedule overview' if lang == 'en' else 'Samtaleoversikt'} – {interviewer.name}"
+        title = KINDS["overview"].title(lang, interviewer.name)
         jobs.append(
             Job.from_template(
-                f"{layout.manager_dir(interviewer)}/{layout.document_name('overview', lang, '.docx')}",
+                f"{layout.manager_dir(interviewer)}/{KINDS['overview'].file_name(lang, '.docx')}",
                 "overview",
                 interviewer.id,
                 template,
@@ -217,9 +218,7 @@ def render_invitations(
         return jobs + [j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected]
 
     root = layout.round_folder(output, round_.settings.round_id)
-    fingerprint = (
-        None if only is not None else step_fingerprint(round_, templates, ("invitation", "overview"))
-    )
+    fingerprint = None if only is not None else step_fingerprint(round_, templates, kinds_of(Step.INVITE))
     return run_batch(
         root,
         "invite",

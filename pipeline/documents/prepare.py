@@ -16,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.documents.contexts import Invitation, form_context, plan_invitations
+from pipeline.documents.kinds import KINDS, Step, kinds_of
 from pipeline.model import Goal, Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -30,12 +31,6 @@ from pipeline.store.batch import (
 from pipeline.store.ledger import Ledger, input_digest
 
 FORM_VERSION = "2"  # the layout contract between writer and reader (docs/forms.md)
-
-TITLES = {
-    "employee_preparation": {"nb": "Forberedelsesskjema", "en": "Preparation form"},
-    "manager_preparation": {"nb": "Forberedelse for leder", "en": "Manager's preparation"},
-    "meeting_notes": {"nb": "Samtaleskjema", "en": "Meeting notes"},
-}
 
 
 def form_properties(
@@ -85,10 +80,10 @@ def form_jobs(round_: Round, templates: TemplateSet, invitations: list[Invitatio
                 continue  # no interviewer: validation refuses this round, but never put forms in a stranger's folder
             template = templates.get(kind, lang)
             properties = form_properties(round_, kind, invitation, goals, template.digest)
-            title = f"{TITLES[kind]['en' if lang == 'en' else 'nb']} – {employee.name}"
+            title = KINDS[kind].title(lang, employee.name)
             jobs.append(
                 Job.from_template(
-                    f"{folder}/{layout.document_name(kind, lang, '.docx')}",
+                    f"{folder}/{KINDS[kind].file_name(lang, '.docx')}",
                     kind,
                     employee.id,
                     template,
@@ -118,13 +113,7 @@ def render_forms(
         return form_jobs(round_, templates, plan_invitations(round_, only))
 
     root = layout.round_folder(output, round_.settings.round_id)
-    fingerprint = (
-        None
-        if only is not None
-        else step_fingerprint(
-            round_, templates, ("employee_preparation", "manager_preparation", "meeting_notes")
-        )
-    )
+    fingerprint = None if only is not None else step_fingerprint(round_, templates, kinds_of(Step.PREPARE))
     return run_batch(
         root,
         "prepare",

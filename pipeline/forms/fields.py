@@ -28,7 +28,6 @@ from xml.sax.saxutils import escape as xml_escape
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 NEW_ROWS = 5  # rows for new goals and for new actions on the meeting-notes form
-FORM_KINDS = ("employee_preparation", "manager_preparation", "meeting_notes")
 LANGS = ("nb", "en")  # the languages forms are written in (nn reads the nb forms)
 
 

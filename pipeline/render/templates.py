@@ -11,15 +11,6 @@ import jinja2
 
 from pipeline.render.engine import CompiledTemplate, TemplateError, make_environment
 
-TEMPLATE_KINDS = (
-    "invitation",
-    "overview",
-    "employee_preparation",
-    "manager_preparation",
-    "meeting_notes",
-    "minutes",
-)
-
 
 def bundled_templates() -> Path:
     """The default templates shipped inside the package."""
@@ -125,7 +116,8 @@ def check_templates(
     checked: list[Path] = []
     problems: list[TemplateProblem] = []
     paths: dict[Path, str] = {}
-    for kind in TEMPLATE_KINDS:
+    kinds = tuple(examples)  # one example context per kind of template (documents.kinds)
+    for kind in kinds:
         for lang in languages:
             try:
                 paths.setdefault(templates.path(kind, lang), kind)
@@ -133,11 +125,9 @@ def check_templates(
                 problems.append(TemplateProblem(Path(f"{lang}/{kind}.docx"), str(exc)))
     if templates.folder is not None:  # templates HR added that the tool does not know
         for extra in sorted(templates.folder.glob("*/*.docx")):
-            if extra.stem not in TEMPLATE_KINDS and not extra.name.startswith("~$"):
+            if extra.stem not in kinds and not extra.name.startswith("~$"):
                 problems.append(
-                    TemplateProblem(
-                        extra, f"not a template the tool uses (known: {', '.join(TEMPLATE_KINDS)})"
-                    )
+                    TemplateProblem(extra, f"not a template the tool uses (known: {', '.join(kinds)})")
                 )
     environment = make_environment(_RecordingUndefined)
     for path, kind in paths.items():

@@ -12,15 +12,6 @@ WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])
 UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 MAX_NAME_BYTES = 120  # well under every file system's 255, leaving room for suffixes and " (new)"
 
-DOCUMENT_NAMES = {
-    "invitation": {"nb": "invitasjon", "en": "invitation"},
-    "calendar": {"nb": "invitasjon", "en": "invitation"},
-    "overview": {"nb": "samtaleoversikt", "en": "schedule-overview"},
-    "employee_preparation": {"nb": "forberedelsesskjema", "en": "preparation-form"},
-    "manager_preparation": {"nb": "forberedelse-leder", "en": "manager-preparation"},
-    "meeting_notes": {"nb": "samtaleskjema", "en": "meeting-notes-form"},
-}
-
 
 def safe_name(text: str, fallback: str = "_") -> str:
     """One path component made from any text: no separators, reserved names or trailing dots, bounded length."""
@@ -56,9 +47,3 @@ def employee_dir(employee: Employee) -> str:
 def manager_dir(interviewer: Employee | None) -> str:
     """The interviewer's folder, relative to the round's folder."""
     return f"managers/{person_folder(interviewer)}"
-
-
-def document_name(kind: str, lang: str, suffix: str) -> str:
-    """`invitasjon.docx`, `invitation.ics`, `samtaleoversikt.docx`, ..."""
-    names = DOCUMENT_NAMES[kind]
-    return f"{names['en' if lang == 'en' else 'nb']}{suffix}"

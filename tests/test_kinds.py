@@ -1,0 +1,44 @@
+"""Every document kind is declared once, with everything a kind needs: a template in each language, a
+file name and a title in each language, and an example context (what `templates check` renders)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.documents.examples import contexts_of
+from pipeline.documents.kinds import KINDS, LANGS, TEMPLATE_KINDS, Step, kinds_of
+from pipeline.render.templates import TemplateSet, bundled_templates
+from pipeline.round.reader import read_round
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_template_kind_has_a_bundled_template_in_each_language():
+    for kind in TEMPLATE_KINDS:
+        for lang in LANGS:
+            assert (bundled_templates() / lang / f"{kind}.docx").is_file(), (kind, lang)
+            assert TemplateSet(None, lang).get(kind, lang).digest
+
+
+def test_no_bundled_template_is_for_a_kind_nobody_declared():
+    found = {p.stem for p in bundled_templates().glob("*/*.docx")}
+    assert found == set(TEMPLATE_KINDS)
+
+
+def test_every_kind_has_a_file_name_and_a_title_in_each_language():
+    for kind in KINDS.values():
+        for lang in LANGS:
+            assert kind.file_names[lang] and kind.titles[lang], (kind.name, lang)
+            assert kind.file_name(lang, ".docx").endswith(".docx")
+        assert kind.described
+
+
+def test_every_template_kind_has_an_example_context():
+    round_, _ = read_round(ROOT / "input" / "round.xlsx")
+    assert set(contexts_of(round_)) == set(TEMPLATE_KINDS)
+
+
+def test_each_step_writes_its_kinds():
+    assert kinds_of(Step.INVITE) == ("invitation", "overview")
+    assert kinds_of(Step.PREPARE) == ("employee_preparation", "manager_preparation", "meeting_notes")
+    assert kinds_of(Step.COLLECT) == ("minutes",)
