@@ -491,6 +491,38 @@ def _print_status(result) -> None:  # noqa: ANN001
         click.echo(f"previous  {result.backup}")
 
 
+@cli.command("export-state")
+@workbook_option
+@output_option
+@click.option("--round", "round_id", help="The round to export (default: the workbook's round).")
+@click.argument("destination", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def export_state(workbook: Path, output: Path, round_id: str | None, destination: Path | None) -> None:
+    """Write the round's register (every collected conversation: answers, goals and actions, reviews,
+    approval) as JSON to DESTINATION, or to standard output.
+
+    The register lives in OUTPUT/.appraisal/state.sqlite; this is the way to read it without SQLite.
+    """
+    from pipeline.register import Register
+    from pipeline.store import layout
+    from pipeline.store.ledger import atomic_write_bytes
+
+    if round_id is None:
+        from pipeline.round.reader import read_round
+
+        round_id = read_round(workbook)[0].settings.round_id
+        if not round_id:
+            raise click.UsageError("the workbook names no round; give --round")
+    root = layout.round_folder(output, round_id)
+    if not root.is_dir():
+        raise click.ClickException(f"{root}: no such round in {output} (run the round's steps first).")
+    text = Register(root).export_json()
+    if destination is None:
+        click.echo(text)
+    else:
+        atomic_write_bytes(destination, text.encode("utf-8") + b"\n")
+        click.echo(f"written   {destination}")
+
+
 @cli.group()
 def templates() -> None:
     """Work with the document templates."""

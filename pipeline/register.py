@@ -1,42 +1,51 @@
-"""The round's register of collected conversations (`output/<round>/register.json`): what was read
-from each employee's form, their goals and actions, the reviews and the approval."""
+"""The round's register of collected conversations: what was read from each employee's form, their
+goals and actions, the reviews and the approval. It lives in the output folder's state database
+(`store.state`, table `conversations`); `appraisal export-state` writes it out as JSON.
+
+One reader and one writer: `Register(root)` for the round folder `root` (`output/<round>`).
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from pathlib import Path
 
-from pipeline.errors import OutputError
-from pipeline.store.ledger import (
-    LEDGER_DIR,
-    atomic_write_bytes,
-)
+from pipeline.store.state import State
+
+EXPORT_VERSION = 1
 
 
 class Register:
-    """The round's register of collected conversations: `output/<round>/register.json`."""
+    """The round's register of collected conversations."""
 
     def __init__(self, root: Path):
-        self.file = root / "register.json"
-        self.data: dict = {"version": 1, "conversations": {}}
-        if self.file.exists():
-            try:
-                self.data = json.loads(self.file.read_text("utf-8"))
-            except ValueError as exc:
-                raise OutputError(
-                    f"{self.file}: the register is damaged ({exc}); restore it from "
-                    f"{root / LEDGER_DIR} or a backup."
-                ) from exc
+        self.round_id = root.name
+        self.state = State(root.parent)
+        self.file = self.state.path
+        self._conversations = self.state.conversations(self.round_id)
+        self._saved = copy.deepcopy(self._conversations)
 
     @property
     def conversations(self) -> dict[str, dict]:
-        """Employee ID -> what was collected for them."""
-        return self.data.setdefault("conversations", {})
+        """Employee ID -> what was collected for them (change it in place, then `save`)."""
+        return self._conversations
 
     def save(self) -> None:
-        """Write the register atomically."""
-        atomic_write_bytes(self.file, json.dumps(self.data, ensure_ascii=False, indent=1).encode("utf-8"))
+        """Write the conversations changed since the register was read, in one transaction."""
+        changed = {k: v for k, v in self._conversations.items() if self._saved.get(k) != v}
+        if changed:
+            self.state.put_conversations(self.round_id, changed)
+            self._saved = copy.deepcopy(self._conversations)
+
+    def export(self) -> dict:
+        """The register as `appraisal export-state` writes it: `{"version", "round", "conversations"}`."""
+        return {"version": EXPORT_VERSION, "round": self.round_id, "conversations": self._conversations}
+
+    def export_json(self) -> str:
+        """`export` as indented JSON text."""
+        return json.dumps(self.export(), ensure_ascii=False, indent=1)
 
 
 def now_stamp() -> str:

@@ -9,6 +9,7 @@ G-1 (Per, 102, due 30.06.2027, in progress) and G-2 (Anne, 103, due 01.03.2027, 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -24,6 +25,7 @@ from openpyxl.chart import BarChart
 from pipeline.cli import cli
 from pipeline.errors import OutputError
 from pipeline.followup.step import write_follow_up
+from pipeline.register import Register
 from pipeline.round.reader import read_round
 from pipeline.store import batch
 from pipeline.store.ledger import Entry, Ledger
@@ -71,9 +73,14 @@ def new_item(item_id, kind, description, due="2027-06-01", measure="", responsib
 def write_register(output: Path, conversations: dict, round_id: str = ROUND) -> None:
     root = output / round_id
     root.mkdir(parents=True, exist_ok=True)
-    (root / "register.json").write_text(
-        json.dumps({"version": 1, "conversations": conversations}, ensure_ascii=False), "utf-8"
-    )
+    register = Register(root)
+    register.conversations.clear()
+    register.conversations.update(copy.deepcopy(conversations))
+    register.save()
+
+
+def read_register(output: Path, round_id: str = ROUND) -> dict:
+    return Register(output / round_id).export()
 
 
 def write_ledger(output: Path, invited=(), prepared=(), round_id: str = ROUND) -> None:
@@ -330,7 +337,7 @@ def test_sources_change_under_an_edit_the_edit_wins_and_is_reported(make_workboo
     base_sources(output)
     first = write_follow_up(round_, output, today=TODAY)
     edit(first.follow_up, {("Mål og tiltak", "G-2", "Status"): "pågår"})
-    register = json.loads((output / ROUND / "register.json").read_text("utf-8"))
+    register = read_register(output)
     register["conversations"]["103"] = conversation(
         "103",
         "2027-01-19",
@@ -356,7 +363,7 @@ def test_status_json_gives_the_warnings_with_codes(make_workbook, output):
     base_sources(output)
     first = write_follow_up(round_, output, today=TODAY)
     edit(first.follow_up, {("Mål og tiltak", "G-2", "Status"): "pågår"})
-    register = json.loads((output / ROUND / "register.json").read_text("utf-8"))
+    register = read_register(output)
     register["conversations"]["102"]["reviews"][0]["status"] = "cancelled"
     register["conversations"]["103"] = conversation(
         "103", "2027-01-19", "2027-03-10T09:00:00+00:00", reviews=[{"goal_id": "G-2", "status": "done"}]
@@ -440,7 +447,7 @@ def test_a_restored_older_copy_is_merged_against_the_run_that_wrote_it(make_work
     round_ = round_from(make_workbook)
     base_sources(output)
     first = write_follow_up(round_, output, today=TODAY)  # G-2: not started
-    register = json.loads((output / ROUND / "register.json").read_text("utf-8"))
+    register = read_register(output)
     register["conversations"]["103"] = conversation(
         "103",
         "2027-01-19",

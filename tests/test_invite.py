@@ -511,6 +511,7 @@ def test_a_lost_record_makes_identical_files_unchanged_not_kept(base_workbook, t
         ics.write_bytes(data)
     mtimes = tree_mtimes(root)
     shutil.rmtree(root / ".appraisal")
+    shutil.rmtree(tmp_path / "out" / ".appraisal")  # the state database, with the ledger
 
     result = invite(base_workbook, tmp_path / "out")
 

@@ -201,12 +201,12 @@ def test_ledger_round_trip(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_damaged_ledger_is_a_clear_error(tmp_path):
+def test_damaged_state_is_a_clear_error(tmp_path):
     (tmp_path / ".appraisal").mkdir()
-    (tmp_path / ".appraisal" / "ledger.json").write_text('{"entries": [{"path": ')
+    (tmp_path / ".appraisal" / "state.sqlite").write_bytes(b"not a database, half a copy of one" * 200)
 
-    with pytest.raises(OutputError, match=r"ledger\.json: the record of earlier runs is damaged"):
-        Ledger(tmp_path)
+    with pytest.raises(OutputError, match=r"state\.sqlite: the state of earlier runs is damaged"):
+        Ledger(tmp_path / "round")
 
 
 def test_runs_are_logged(tmp_path):

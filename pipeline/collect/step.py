@@ -4,7 +4,7 @@
 as untrusted (`intake.py`), identified by its custom document properties (never its name), matched to
 the round and the employee, and read field by field (`reading.read_answers`). For each complete form the
 minutes are written and filed; new goals and actions get IDs and enter the register
-(`output/<round>/register.json`), with the review of earlier goals and, when minutes come back with the
+(`register.py`), with the review of earlier goals and, when minutes come back with the
 approval filled in, the approval.
 
 Outcomes per file: accepted, incomplete (required fields missing: no minutes), rejected (not read),
@@ -104,7 +104,10 @@ def collect_forms(
     # the round's folder, and the output folder whose personnel files and ledger every round's collect shares
     with output_lock(root), output_lock(output):
         register = Register(root)
-        ledgers = (Ledger(root), Ledger(output))  # the round's files; the personnel folder beside the rounds
+        ledgers = (
+            Ledger(root),
+            Ledger.personnel(output),
+        )  # the round's files; the personnel folder beside the rounds
         readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
         approvals: list[tuple[FileResult, WordFile]] = []
         read = parallel_map(

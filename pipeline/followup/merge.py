@@ -7,7 +7,7 @@ Merge rules (the README says the same for users):
   header, in Norwegian or English.
 * The editable columns are status, progress and comment (goals and actions) and approved date and
   follow-up held (conversations). A value there counts as a person's edit when it differs from what
-  the sources gave at the run that wrote the file (recorded in `.appraisal/follow-up-state.json`); an
+  the sources gave at the run that wrote the file (recorded in the state database); an
   edit wins over the sources, now and on later runs, and when the sources change under an edit the
   edit is kept and a warning names both values. A value equal to the source's value follows the
   sources. Without that record (first run over a file from elsewhere), any non-empty value that

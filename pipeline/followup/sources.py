@@ -3,14 +3,13 @@ the generated rows of the follow-up workbook, and the columns derived after the 
 days overdue, overdue flags) and the facts the figures count.
 
 Sources: employees, schedule and goals from the workbook; an `invitation` entry in the ledger means
-invited, a `meeting_notes` entry prepared; the register (`register.json`, written by `collect`) gives
+invited, a `meeting_notes` entry prepared; the register (`register.py`, written by `collect`) gives
 held, minutes received, the latest review of each earlier goal, new goals and actions, and approvals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +31,7 @@ from pipeline.followup.merge import (
     iso_date,
 )
 from pipeline.model import Employee, Meeting, Round
+from pipeline.register import Register
 from pipeline.store.ledger import Ledger
 
 
@@ -57,16 +57,8 @@ def round_zone(round_: Round) -> dt.tzinfo:
 
 
 def read_register(root: Path) -> dict[str, dict]:
-    """The round's collected conversations (`register.json`), by employee ID; empty when none yet."""
-    path = root / "register.json"
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"{path}: the register cannot be read ({exc}); restore it from a backup.") from exc
-    conversations = data.get("conversations", {}) if isinstance(data, dict) else {}
-    return {str(k): v for k, v in conversations.items() if isinstance(v, dict)}
+    """The round's collected conversations (the register), by employee ID; empty when none yet."""
+    return {str(k): v for k, v in Register(root).conversations.items() if isinstance(v, dict)}
 
 
 def ledger_stages(root: Path, notes: Notes) -> tuple[set[str], set[str]]:

@@ -3,13 +3,13 @@
 `write_follow_up` writes `output/<round>/follow-up.xlsx` (Overview, Conversations, Goals and actions;
 sheet names and headers in the round's language) and `output/<round>/leadership-summary.xlsx`
 (`leadership.py`). Sources: the round workbook (employees, schedule, goals), the round's ledger
-(an invitation → invited, a meeting-notes form → prepared) and its register (`register.json`: held,
+(an invitation → invited, a meeting-notes form → prepared) and its register (`register.py`: held,
 minutes, reviews of earlier goals, new goals and actions, approvals).
 
 People edit the follow-up workbook, and nothing they type is lost. The editable columns are status,
 progress and comment (Goals and actions) and approved date and follow-up held (Conversations). A run
 reads the existing file first, by header name, and merges by ID (rules: `followup_merge.py`). What
-each run generated is remembered in `.appraisal/follow-up-state.json`, keyed by a run token the
+each run generated is remembered in the state database (`store.state`), keyed by a run token the
 workbook carries as a custom property, so that a person's edit is told apart from a value the sources
 gave last time. Writing the workbook is `followup_book.py`; the figures and the anonymous summary are
 `leadership.py`.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 import shutil
 from dataclasses import dataclass, field
@@ -54,12 +53,13 @@ from pipeline.followup.sources import (
 )
 from pipeline.model import Problem, Round
 from pipeline.store import layout
-from pipeline.store.ledger import LEDGER_DIR, atomic_write, atomic_write_bytes, input_digest, output_lock
+from pipeline.store.ledger import atomic_write, input_digest, output_lock
+from pipeline.store.state import State
 
 FOLLOW_UP_FILE = "follow-up.xlsx"
 LEADERSHIP_FILE = "leadership-summary.xlsx"
 HISTORY_DIR = "history"
-STATE_FILE = "follow-up-state.json"
+STATE_FILE = "follow-up-state"  # the state database's record of the follow-up workbook's runs
 KEPT_RUNS = 3  # baselines kept, so that a restored copy of one of the last files still merges exactly
 
 
@@ -105,15 +105,15 @@ class FollowUpResult:
 
 
 def _read_state(root: Path, notes: Notes | None) -> dict:
-    path = root / LEDGER_DIR / STATE_FILE
-    if not path.exists():
-        return {"version": 1, "runs": []}
+    path = State(root.parent).path
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = State(root.parent).document(root.name, STATE_FILE)
+        if data is None:
+            return {"version": 1, "runs": []}
         if not isinstance(data.get("runs"), list):
             raise ValueError("no list of runs")
         return data
-    except (OSError, ValueError, AttributeError) as exc:
+    except (OSError, ValueError, AttributeError, OutputError) as exc:
         if notes is not None:
             notes.warn(
                 "follow-up-state-damaged",
@@ -303,11 +303,10 @@ def _baselines(merged: dict[str, list[Row]]) -> dict[str, dict]:
 
 
 def _write_state(root: Path, state: dict) -> None:
-    data = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    atomic_write_bytes(root / LEDGER_DIR / STATE_FILE, data)
+    State(root.parent).put_document(root.name, STATE_FILE, state)
 
 
-QUICK_FILE = "status-inputs.json"
+QUICK_FILE = "status-inputs"
 
 
 def _file_stamp(path: Path) -> list[int] | None:
@@ -322,17 +321,12 @@ def _quick_fingerprint(round_: Round, output: Path, root: Path, today: dt.date) 
     """A cheap hash of every input of this step: workbook, register, ledger, other rounds, code, day."""
     from pipeline.store.batch import code_digest
 
-    others = sorted(
-        (str(p), _file_stamp(p))
-        for pattern in ("*/register.json", "*/follow-up.xlsx")
-        for p in output.glob(pattern)
-        if p.parent != root
-    )
+    state = State(output)
+    others = sorted((str(p), _file_stamp(p)) for p in output.glob("*/follow-up.xlsx") if p.parent != root)
     return input_digest(
         code_digest(),
         _sha(Path(round_.path)),
-        _sha(root / "register.json"),
-        _sha(root / LEDGER_DIR / "ledger.json"),
+        {scope: state.version(scope) for scope in (root.name, *state.rounds())},
         others,
         today,
     )
@@ -341,8 +335,8 @@ def _quick_fingerprint(round_: Round, output: Path, root: Path, today: dt.date) 
 def _quick_unchanged(root: Path, quick: str, follow_up: Path, leadership: Path) -> bool:
     """True when nothing this step reads changed and both files are exactly as it last wrote them."""
     try:
-        last = json.loads((root / LEDGER_DIR / QUICK_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
+        last = State(root.parent).document(root.name, QUICK_FILE)
+    except OutputError:
         return False
     return last == {
         "inputs": quick,
@@ -353,7 +347,7 @@ def _quick_unchanged(root: Path, quick: str, follow_up: Path, leadership: Path) 
 
 def _remember_quick(root: Path, quick: str, follow_up: Path, leadership: Path) -> None:
     record = {"inputs": quick, "follow_up": _file_stamp(follow_up), "leadership": _file_stamp(leadership)}
-    atomic_write_bytes(root / LEDGER_DIR / QUICK_FILE, json.dumps(record).encode("utf-8"))
+    State(root.parent).put_document(root.name, QUICK_FILE, record)
 
 
 def _sha(path: Path) -> str | None:
@@ -396,12 +390,13 @@ def find_previous_round(
     """The latest round before this one (by folder name) that has a register, with its figures and the
     status now of the goals and actions agreed in it."""
     try:
+        with_register = set(State(output).rounds())
         candidates = sorted(
             d
             for d in output.iterdir()
-            if d.is_dir() and d.name != root.name and d.name < root.name and (d / "register.json").is_file()
+            if d.is_dir() and d.name != root.name and d.name < root.name and d.name in with_register
         )
-    except OSError:
+    except (OSError, OutputError):
         return None
     if not candidates:
         return None

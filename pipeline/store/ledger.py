@@ -26,6 +26,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipeline.errors import OutputError
+from pipeline.store.state import State
 
 LEDGER_DIR = ".appraisal"
 CLEAN_END = "ended cleanly"
@@ -123,34 +124,38 @@ class Outcome:
 
 
 class Ledger:
-    """The record of a round's outputs, kept in `<round folder>/.appraisal/ledger.json`."""
+    """The record of a round's outputs (or, `personnel`, of the output folder's own), kept in the output
+    folder's state database (`store.state`)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, personnel: bool = False):
         self.root = root
-        self.file = root / LEDGER_DIR / "ledger.json"
+        self.state = State(root) if personnel else State(root.parent)
+        self.scope = "" if personnel else root.name
+        self.file = self.state.path
         self.entries: dict[str, Entry] = {}
-        self.steps: dict[str, dict[str, object]] = {}  # step -> {"fingerprint", "paths"} of its last run
+        try:
+            self.entries = {str(e["path"]): Entry(**e) for e in self.state.files(self.scope)}  # type: ignore[arg-type]
+        except TypeError as exc:
+            raise OutputError(f"{self.file}: the record of earlier runs is damaged ({exc}).") from exc
+        self.steps: dict[str, dict[str, object]] = self.state.steps(self.scope)
+        self._saved = dict(self.entries)
+        self._saved_steps = dict(self.steps)
         self.changed = False
-        if self.file.exists():
-            try:
-                data = json.loads(self.file.read_text("utf-8"))
-                self.entries = {e["path"]: Entry(**e) for e in data.get("entries", [])}
-                self.steps = dict(data.get("steps", {}))
-            except (ValueError, TypeError, KeyError) as exc:
-                raise OutputError(
-                    f"{self.file}: the record of earlier runs is damaged ({exc}). Move it away to start afresh; "
-                    "files people edited are then treated as unknown and kept."
-                ) from exc
+
+    @classmethod
+    def personnel(cls, output: Path) -> Ledger:
+        """The ledger of the output folder's own files (the personnel folders every round files into)."""
+        return cls(output, personnel=True)
 
     def save(self) -> None:
-        """Write the ledger atomically (when something changed since it was read)."""
-        if not self.changed and self.file.exists():
+        """Write the entries and steps changed since the ledger was read, in one transaction; rows other
+        runs wrote meanwhile stay as they are."""
+        files = [dict(vars(e)) for path, e in self.entries.items() if self._saved.get(path) != e]
+        steps = {k: v for k, v in self.steps.items() if self._saved_steps.get(k) != v}
+        if not files and not steps:
             return
-        entries = [dict(vars(e)) for e in sorted(self.entries.values(), key=lambda e: e.path)]
-        payload = json.dumps(
-            {"version": 1, "entries": entries, "steps": self.steps}, ensure_ascii=False, separators=(",", ":")
-        )
-        atomic_write_bytes(self.file, payload.encode("utf-8"))
+        self.state.put_ledger(self.scope, files, steps)
+        self._saved, self._saved_steps = dict(self.entries), dict(self.steps)
 
     def remember_step(self, step: str, fingerprint: str | None, outcomes: list[Outcome]) -> None:
         """Note what a whole step depended on and produced, so an unchanged re-run can skip it."""

@@ -1,0 +1,316 @@
+"""The output folder's state: one SQLite database, `<output>/.appraisal/state.sqlite`.
+
+It holds, per round (a *scope*; the empty scope is the output folder itself, for the personnel files):
+
+* `files`: the ledger of produced files (what went into each, the hash of the bytes written);
+* `steps`: what each whole step depended on and produced, so an unchanged re-run can skip it;
+* `conversations`: the register of collected conversations, one row per employee;
+* `documents`: small JSON records of a step's own (the follow-up workbook's runs, its input stamps).
+
+Every write is one transaction, so a run that is killed, or two runs at once, never leave a record
+half-written or lose another run's rows (each writes only the rows it changed). On a local disk the
+database runs in WAL mode. SQLite's documentation warns that WAL does not work on network file
+systems, and HR often keeps output on a shared drive, so there the rollback journal (`DELETE`) is
+used: a network file system is recognised from the mount table on Linux and from the drive type on
+Windows, and `APPRAISAL_SQLITE_JOURNAL=wal|delete` overrides the choice.
+
+An output folder made by an earlier version (JSON files: `ledger.json`, `register.json`,
+`follow-up-state.json`) is migrated on first use, in one transaction; the JSON files are then
+renamed `*.migrated` and kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.errors import OutputError
+
+STATE_DIR = ".appraisal"
+DATABASE = "state.sqlite"
+JOURNAL_SETTING = "APPRAISAL_SQLITE_JOURNAL"
+NETWORK_FILE_SYSTEMS = frozenset(
+    (
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "afs",
+        "9p",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "fuse.sshfs",
+        "davfs",
+    )
+)
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    scope TEXT NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL, employee_id TEXT NOT NULL,
+    input_hash TEXT NOT NULL, output_hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    extra TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (scope, path));
+CREATE TABLE IF NOT EXISTS steps (
+    scope TEXT NOT NULL, step TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (scope, step));
+CREATE TABLE IF NOT EXISTS conversations (
+    round_id TEXT NOT NULL, employee_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (round_id, employee_id));
+CREATE TABLE IF NOT EXISTS documents (
+    scope TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (scope, name));
+CREATE TABLE IF NOT EXISTS changes (scope TEXT PRIMARY KEY, counter INTEGER NOT NULL);
+"""
+FILE_COLUMNS = ("path", "kind", "employee_id", "input_hash", "output_hash", "size", "mtime_ns", "extra")
+
+
+def journal_mode(folder: Path) -> str:
+    """`wal` on a local disk, `delete` (the rollback journal) on a network file system."""
+    chosen = os.environ.get(JOURNAL_SETTING, "").strip().lower()
+    if chosen in ("wal", "delete"):
+        return chosen
+    return "delete" if on_network_drive(folder) else "wal"
+
+
+def on_network_drive(folder: Path) -> bool:
+    """Whether `folder` is on a network file system (SMB, NFS, ...), as far as the system tells."""
+    path = str(folder.resolve())
+    if sys.platform == "win32":
+        if path.startswith("\\\\"):
+            return True
+        import ctypes
+
+        drive_remote = 4  # DRIVE_REMOTE
+        return ctypes.windll.kernel32.GetDriveTypeW(path[:3]) == drive_remote  # type: ignore[attr-defined]
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False  # macOS and others: no mount table to read here; WAL unless the setting says otherwise
+    return file_system_type(path, mounts) in NETWORK_FILE_SYSTEMS
+
+
+def file_system_type(path: str, mounts: str) -> str:
+    """The type of the file system holding `path`, from a Linux mount table (`/proc/mounts`)."""
+    best, fs_type = "", ""
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        if (path == point or path.startswith(point.rstrip("/") + "/")) and len(point) >= len(best):
+            best, fs_type = point, parts[2]
+    return fs_type
+
+
+class State:
+    """The state database of one output folder. Open it where it is needed: each call is a short
+    transaction, and no connection is kept (worker processes are forked while a state is in use)."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.path = output / STATE_DIR / DATABASE
+        self.mode = journal_mode(output if output.exists() else output.parent)
+        with self._connect() as db:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+        self._migrate()
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """One connection for one transaction: committed when the block ends, rolled back on an error."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"{self.path}: the state of earlier runs cannot be opened ({exc}).") from None
+        try:
+            db.execute(f"PRAGMA journal_mode={self.mode}")
+            db.execute("PRAGMA synchronous=NORMAL" if self.mode == "wal" else "PRAGMA synchronous=FULL")
+            db.execute("BEGIN IMMEDIATE")
+            yield db
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise OutputError(
+                f"{self.path}: the state of earlier runs is damaged or cannot be written ({exc}). Restore it "
+                "from a backup, or move it away to start afresh (files people edited are then kept as unknown)."
+            ) from None
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+        finally:
+            db.close()
+
+    # -- the ledger ------------------------------------------------------------------------------------
+
+    def files(self, scope: str) -> list[dict[str, object]]:
+        """Every produced file of a scope, as the ledger's entries."""
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT {', '.join(FILE_COLUMNS)} FROM files WHERE scope = ?", (scope,)
+            ).fetchall()
+        return [{**dict(zip(FILE_COLUMNS, row, strict=True)), "extra": json.loads(row[-1])} for row in rows]
+
+    def steps(self, scope: str) -> dict[str, dict[str, object]]:
+        """Each step's last fingerprint and files."""
+        with self._connect() as db:
+            rows = db.execute("SELECT step, value FROM steps WHERE scope = ?", (scope,)).fetchall()
+        return {step: json.loads(value) for step, value in rows}
+
+    def put_ledger(
+        self, scope: str, files: list[dict[str, object]], steps: dict[str, dict[str, object]]
+    ) -> None:
+        """Write changed entries and steps, in one transaction."""
+        with self._connect() as db:
+            self._put_files(db, scope, files)
+            db.executemany(
+                "INSERT OR REPLACE INTO steps VALUES (?, ?, ?)",
+                [(scope, step, json.dumps(value, ensure_ascii=False)) for step, value in steps.items()],
+            )
+            self._changed(db, scope)
+
+    # -- the register --------------------------------------------------------------------------------
+
+    def conversations(self, round_id: str) -> dict[str, dict]:
+        """A round's collected conversations, by employee ID."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT employee_id, data FROM conversations WHERE round_id = ? ORDER BY employee_id",
+                (round_id,),
+            ).fetchall()
+        return {employee_id: json.loads(data) for employee_id, data in rows}
+
+    def put_conversations(self, round_id: str, conversations: dict[str, dict]) -> None:
+        """Write these conversations (others of the round stay as they are), in one transaction."""
+        with self._connect() as db:
+            self._put_conversations(db, round_id, conversations)
+            self._changed(db, round_id)
+
+    def rounds(self) -> list[str]:
+        """The rounds with a register, in order."""
+        with self._connect() as db:
+            return [r for (r,) in db.execute("SELECT DISTINCT round_id FROM conversations ORDER BY round_id")]
+
+    # -- a step's own records -------------------------------------------------------------------------
+
+    def document(self, scope: str, name: str) -> object | None:
+        """A JSON record, or None."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT value FROM documents WHERE scope = ? AND name = ?", (scope, name)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_document(self, scope: str, name: str, value: object) -> None:
+        """Write a JSON record (one transaction)."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
+                (scope, name, json.dumps(value, ensure_ascii=False, separators=(",", ":"))),
+            )
+
+    def version(self, scope: str) -> int:
+        """A counter that goes up with every change to a scope's files or register (for cheap re-run checks)."""
+        with self._connect() as db:
+            row = db.execute("SELECT counter FROM changes WHERE scope = ?", (scope,)).fetchone()
+        return int(row[0]) if row else 0
+
+    # -- inside a transaction --------------------------------------------------------------------------
+
+    @staticmethod
+    def _put_files(db: sqlite3.Connection, scope: str, files: list[dict[str, object]]) -> None:
+        db.executemany(
+            f"INSERT OR REPLACE INTO files (scope, {', '.join(FILE_COLUMNS)}) VALUES ({', '.join('?' * 9)})",
+            [
+                (
+                    scope,
+                    *(f[c] for c in FILE_COLUMNS[:-1]),
+                    json.dumps(f.get("extra") or {}, ensure_ascii=False),
+                )
+                for f in files
+            ],
+        )
+
+    @staticmethod
+    def _put_conversations(db: sqlite3.Connection, round_id: str, conversations: dict[str, dict]) -> None:
+        db.executemany(
+            "INSERT OR REPLACE INTO conversations VALUES (?, ?, ?)",
+            [(round_id, k, json.dumps(v, ensure_ascii=False)) for k, v in conversations.items()],
+        )
+
+    @staticmethod
+    def _changed(db: sqlite3.Connection, scope: str) -> None:
+        db.execute(
+            "INSERT INTO changes VALUES (?, 1) ON CONFLICT(scope) DO UPDATE SET counter = counter + 1",
+            (scope,),
+        )
+
+    # -- an output folder made by an earlier version ---------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Take in the JSON state files of an earlier version, once; then rename them `*.migrated`."""
+        with self._connect() as db:
+            if db.execute("SELECT 1 FROM meta WHERE key = 'json-migrated'").fetchone():
+                return
+        found = _json_state_files(self.output)
+        with self._connect() as db:
+            if db.execute("SELECT 1 FROM meta WHERE key = 'json-migrated'").fetchone():
+                return  # another process migrated it meanwhile
+            for scope, kind, path in found:
+                _import(db, scope, kind, path)
+                self._changed(db, scope)
+            db.execute("INSERT INTO meta VALUES ('json-migrated', ?)", (str(len(found)),))
+        for _scope, _kind, path in found:
+            with contextlib.suppress(OSError):
+                path.rename(path.with_name(path.name + ".migrated"))
+
+
+def _json_state_files(output: Path) -> list[tuple[str, str, Path]]:
+    """(scope, kind, path) of every JSON state file an earlier version left in the output folder."""
+    found = []
+    ledger = output / STATE_DIR / "ledger.json"
+    if ledger.is_file():
+        found.append(("", "ledger", ledger))
+    if output.is_dir():
+        for folder in sorted(p for p in output.iterdir() if p.is_dir() and p.name != STATE_DIR):
+            for kind, path in (
+                ("ledger", folder / STATE_DIR / "ledger.json"),
+                ("register", folder / "register.json"),
+                ("follow-up-state", folder / STATE_DIR / "follow-up-state.json"),
+            ):
+                if path.is_file():
+                    found.append((folder.name, kind, path))
+    return found
+
+
+def _import(db: sqlite3.Connection, scope: str, kind: str, path: Path) -> None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(
+            f"{path}: cannot be read to move it into the state database ({exc}); repair or move it away."
+        ) from None
+    if kind == "ledger":
+        State._put_files(db, scope, list(data.get("entries", [])))
+        db.executemany(
+            "INSERT OR REPLACE INTO steps VALUES (?, ?, ?)",
+            [(scope, step, json.dumps(value)) for step, value in dict(data.get("steps", {})).items()],
+        )
+    elif kind == "register":
+        State._put_conversations(db, scope, dict(data.get("conversations", {})))
+    else:
+        db.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (scope, "follow-up-state", json.dumps(data))
+        )
+
+
+def state_digest(output: Path, scope: str) -> str:
+    """A short hash of a scope's change counter, for fingerprints."""
+    return hashlib.sha256(f"{scope}:{State(output).version(scope)}".encode()).hexdigest()[:16]

@@ -1,0 +1,164 @@
+"""The output folder's state database: an earlier version's JSON state is migrated with nothing lost,
+writes from two processes at once are all kept, the journal suits the disk, and the register can be
+exported."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.register import Register
+from pipeline.store.ledger import Entry, Ledger
+from pipeline.store.state import State, file_system_type
+
+DATA = Path(__file__).resolve().parent / "data"
+MADE_WITH_JSON = DATA / "output-made-with-json-state"  # by the version before the state database
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_an_output_folder_made_with_json_state_is_migrated_and_nothing_is_lost(tmp_path):
+    output = tmp_path / "output"
+    shutil.copytree(MADE_WITH_JSON, output)
+    register = load(output / "2027-H1" / "register.json")
+    ledger = load(output / "2027-H1" / ".appraisal" / "ledger.json")
+    personnel = load(output / ".appraisal" / "ledger.json")
+    follow_up = load(output / "2027-H1" / ".appraisal" / "follow-up-state.json")
+
+    migrated = Register(output / "2027-H1")
+
+    assert migrated.conversations == register["conversations"] and len(migrated.conversations) == 4
+    round_ledger = Ledger(output / "2027-H1")
+    assert {path: vars(e) for path, e in round_ledger.entries.items()} == {
+        e["path"]: e for e in ledger["entries"]
+    }
+    assert round_ledger.steps == ledger["steps"]
+    assert {p: vars(e) for p, e in Ledger.personnel(output).entries.items()} == {
+        e["path"]: e for e in personnel["entries"]
+    }
+    assert State(output).document("2027-H1", "follow-up-state") == follow_up
+    # the JSON files are kept beside, renamed, and never read again
+    assert (output / "2027-H1" / "register.json.migrated").is_file()
+    assert not (output / "2027-H1" / "register.json").exists()
+    assert not (output / ".appraisal" / "ledger.json").exists()
+    assert Register(output / "2027-H1").conversations == register["conversations"]
+
+
+def test_a_migrated_folder_goes_on_with_the_round(tmp_path):
+    output = tmp_path / "output"
+    shutil.copytree(MADE_WITH_JSON, output)
+
+    result = CliRunner(env={"APPRAISAL_TODAY": "2027-02-01"}).invoke(
+        cli, ["status", "-w", str(ROOT / "input" / "round.xlsx"), "-o", str(output), "--json"]
+    )
+
+    assert result.exit_code == 0, result.output
+    exported = CliRunner().invoke(
+        cli, ["export-state", "-w", str(ROOT / "input" / "round.xlsx"), "-o", str(output)]
+    )
+    assert exported.exit_code == 0, exported.output
+    assert json.loads(exported.stdout) == {
+        "version": 1,
+        "round": "2027-H1",
+        "conversations": load(MADE_WITH_JSON / "2027-H1" / "register.json")["conversations"],
+    }
+
+
+def test_two_processes_writing_at_once_keep_every_record(tmp_path):
+    output = tmp_path / "output"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from pipeline.store.ledger import Entry, Ledger
+        name = sys.argv[1]
+        for n in range(40):
+            ledger = Ledger(Path({str(output)!r}) / name)  # read, add one, save: as each run does
+            ledger.entries[f"{{name}}-{{n}}.docx"] = Entry(f"{{name}}-{{n}}.docx", "invitation", str(n), "i", "o", 1, 1)
+            ledger.save()
+        """
+    )
+    writers = [subprocess.Popen([sys.executable, "-c", script, name]) for name in ("2027-H1", "2027-H2")]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+
+    for name in ("2027-H1", "2027-H2"):
+        assert sorted(Ledger(output / name).entries) == sorted(f"{name}-{n}.docx" for n in range(40))
+
+
+def test_a_run_killed_mid_write_leaves_the_last_whole_state(tmp_path):
+    root = tmp_path / "output" / "2027-H1"
+    ledger = Ledger(root)
+    ledger.entries["a.docx"] = Entry("a.docx", "invitation", "1", "i", "o", 1, 1)
+    ledger.save()
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from pathlib import Path
+        from pipeline.store import state
+        real = state.State._put_files
+        def put_then_die(db, scope, files):
+            real(db, scope, files)
+            os.kill(os.getpid(), signal.SIGKILL)  # inside the transaction, before it commits
+        state.State._put_files = staticmethod(put_then_die)
+        from pipeline.store.ledger import Entry, Ledger
+        ledger = Ledger(Path({str(root)!r}))
+        ledger.entries["b.docx"] = Entry("b.docx", "invitation", "2", "i", "o", 1, 1)
+        ledger.save()
+        """
+    )
+    assert subprocess.run([sys.executable, "-c", script], timeout=120).returncode < 0
+
+    assert sorted(Ledger(root).entries) == ["a.docx"]
+
+
+def test_wal_on_a_local_disk_and_the_rollback_journal_when_asked(tmp_path, monkeypatch):
+    State(tmp_path / "local")
+    with sqlite3.connect(tmp_path / "local" / ".appraisal" / "state.sqlite") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+    monkeypatch.setenv("APPRAISAL_SQLITE_JOURNAL", "delete")
+    State(tmp_path / "shared")
+    with sqlite3.connect(tmp_path / "shared" / ".appraisal" / "state.sqlite") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_network_file_systems_are_recognised_from_the_mount_table():
+    mounts = "\n".join(
+        (
+            "/dev/sda1 / ext4 rw 0 0",
+            "//fileserver/hr /mnt/hr cifs rw 0 0",
+            "server:/export /srv/nfs nfs4 rw 0 0",
+            "/dev/sdb1 /mnt/hr/local ext4 rw 0 0",
+            "/dev/sdc1 /mnt/with\\040space xfs rw 0 0",
+        )
+    )
+    assert file_system_type("/home/hr/output", mounts) == "ext4"
+    assert file_system_type("/mnt/hr/2027/output", mounts) == "cifs"
+    assert file_system_type("/srv/nfs/output", mounts) == "nfs4"
+    assert file_system_type("/mnt/hr/local/output", mounts) == "ext4"  # the nearest mount point wins
+    assert file_system_type("/mnt/hrx", mounts) == "ext4"
+    assert file_system_type("/mnt/with space/x", mounts) == "xfs"
+
+
+def test_export_state_of_a_round_that_is_not_there_says_so(tmp_path):
+    result = CliRunner().invoke(
+        cli,
+        ["export-state", "-w", str(ROOT / "input" / "round.xlsx"), "-o", str(tmp_path), "--round", "2031-H1"],
+    )
+
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        == f"Error: {tmp_path / '2031-H1'}: no such round in {tmp_path} (run the round's steps first)."
+    )
