@@ -105,7 +105,6 @@ def read_notes(
     `meeting` is the planned meeting (the anchor for dates typed without a year); `today` the day of
     collecting (a date held after it is worth a warning)."""
     props = word.properties
-    today = today or clock.today()
     settings = round_.settings
     goal_ids = _goal_ids(props)
     wanted = fields.form_fields("meeting_notes", goal_ids)
@@ -113,91 +112,19 @@ def read_notes(
         wanted = [f for f in wanted if f.key not in V2_KEYS]
     found = reading.read_answers(word.document_xml, wanted, lang, word.numbering_xml)
     answers_ = {key: answer.text for key, answer in found.items()}
-    problems = _Problems()
-    for key, answer in found.items():
-        if answer.found_by == "missing":
-            problems.add("field-not-found", f"{key}: not found in the form", key)
-        elif answer.text and not answer.control:
-            problems.add(
-                "field-deleted",
-                f"{key}: read from where the field was (the field itself was deleted); check it",
-                key,
-            )
-        elif answer.beside:
-            problems.add("read-beside-field", f"{key}: read from beside the field", key)
-    missing = _Problems()
+    problems, missing = _Problems(), _Problems()
+    _note_where_found(found, problems)
     planned = meeting.date if meeting is not None else None
-    held_on = None
-    held_text = answers_.get("held_on", "")
-    if not held_text:
-        missing.add("required-answer", "held_on is empty", "held_on", ERROR)
-    else:
-        typed = answers.read_date(held_text, planned, "nearest")
-        if typed.date is None:
-            missing.add("not-a-date", f'held_on: "{held_text}" {_not_a_date(typed)}', "held_on", ERROR)
-        elif not typed.exact:
-            missing.add(
-                "approximate-date",
-                f'held_on: "{held_text}" is not a day (write the day it was held)',
-                "held_on",
-                ERROR,
-            )
-        else:
-            held_on = typed.date
-            _check_held_on(held_on, planned, settings, today, lang, problems)
+    held_on = _read_held_on(
+        answers_.get("held_on", ""), planned, settings, today or clock.today(), lang, problems, missing
+    )
     anchor = held_on or planned
     follow_up, follow_up_text, _ = _typed_date(
         "follow_up_date", answers_.get("follow_up_date", ""), anchor, lang, problems
     )
-    reviews: list[dict[str, object]] = []
-    for goal_id in goal_ids:
-        status_key = fields.review_key(goal_id, "status")
-        status_text = answers_.get(status_key, "")
-        comment = answers_.get(fields.review_key(goal_id, "comment"), "")
-        typed_status = answers.read_status(status_text) if status_text else answers.TypedStatus(None)
-        if status_text and typed_status.status is None:
-            problems.add(
-                "not-a-status", f'{status_key}: "{status_text}" is not a status; kept as text', status_key
-            )
-        if status_text or comment:
-            reviews.append(
-                {
-                    "goal_id": goal_id,
-                    "status": typed_status.status or "",
-                    "progress": typed_status.progress,
-                    # what was typed, when it says more than the status (or is not one)
-                    "status_text": status_text if typed_status.extra or not typed_status.status else "",
-                    "comment": comment,
-                }
-            )
+    reviews = _read_reviews(answers_, goal_ids, problems)
     employee_id = props.get("AppraisalEmployeeID", "")
-    new_items: list[dict[str, object]] = []
-    for prefix, owner_key in (("goal", "measure"), ("action", "owner")):
-        for n in range(1, fields.NEW_ROWS + 1):
-            text = answers_.get(f"{prefix}.{n}.text", "")
-            other = answers_.get(f"{prefix}.{n}.{owner_key}", "")
-            due_text = answers_.get(f"{prefix}.{n}.due", "")
-            if not text:
-                if other or due_text:
-                    problems.add(
-                        "row-without-text",
-                        f"{prefix}.{n}.text: empty, but the row has other values; the row is left out",
-                        f"{prefix}.{n}.text",
-                    )
-                continue
-            due, kept_text, exact = _typed_date(f"{prefix}.{n}.due", due_text, anchor, lang, problems)
-            new_items.append(
-                {
-                    "id": f"{settings.round_id}-{employee_id}-{'G' if prefix == 'goal' else 'A'}{n}",
-                    "type": prefix,
-                    "description": text,
-                    "measure": other if prefix == "goal" else "",
-                    "responsible": other if prefix == "action" else "",
-                    "due": due,
-                    "due_text": kept_text,
-                    "due_exact": exact,
-                }
-            )
+    new_items = _read_new_items(answers_, f"{settings.round_id}-{employee_id}", anchor, lang, problems)
     wellbeing = _read_wellbeing(answers_, found, problems)
     for key in (*(fields.review_key(g, "status") for g in goal_ids), *EXPECTED):
         if key in found and found[key].found_by != "missing" and not answers_.get(key):
@@ -221,6 +148,112 @@ def read_notes(
         problems=list(problems),
         missing_required=list(missing),
     )
+
+
+def _note_where_found(found: dict[str, reading.Answer], problems: _Problems) -> None:
+    """A problem for each answer not found, or read from outside its field."""
+    for key, answer in found.items():
+        if answer.found_by == "missing":
+            problems.add("field-not-found", f"{key}: not found in the form", key)
+        elif answer.text and not answer.control:
+            problems.add(
+                "field-deleted",
+                f"{key}: read from where the field was (the field itself was deleted); check it",
+                key,
+            )
+        elif answer.beside:
+            problems.add("read-beside-field", f"{key}: read from beside the field", key)
+
+
+def _read_held_on(
+    held_text: str,
+    planned: dt.date | None,
+    settings: Settings,
+    today: dt.date,
+    lang: str,
+    problems: _Problems,
+    missing: _Problems,
+) -> dt.date | None:
+    """The day the conversation was held: required, and a day (not a week or a month)."""
+    if not held_text:
+        missing.add("required-answer", "held_on is empty", "held_on", ERROR)
+        return None
+    typed = answers.read_date(held_text, planned, "nearest")
+    if typed.date is None:
+        missing.add("not-a-date", f'held_on: "{held_text}" {_not_a_date(typed)}', "held_on", ERROR)
+        return None
+    if not typed.exact:
+        missing.add(
+            "approximate-date",
+            f'held_on: "{held_text}" is not a day (write the day it was held)',
+            "held_on",
+            ERROR,
+        )
+        return None
+    _check_held_on(typed.date, planned, settings, today, lang, problems)
+    return typed.date
+
+
+def _read_reviews(
+    answers_: dict[str, str], goal_ids: list[str], problems: _Problems
+) -> list[dict[str, object]]:
+    """The review of each earlier goal or action that has a status or a comment."""
+    reviews: list[dict[str, object]] = []
+    for goal_id in goal_ids:
+        status_key = fields.review_key(goal_id, "status")
+        status_text = answers_.get(status_key, "")
+        comment = answers_.get(fields.review_key(goal_id, "comment"), "")
+        typed_status = answers.read_status(status_text) if status_text else answers.TypedStatus(None)
+        if status_text and typed_status.status is None:
+            problems.add(
+                "not-a-status", f'{status_key}: "{status_text}" is not a status; kept as text', status_key
+            )
+        if status_text or comment:
+            reviews.append(
+                {
+                    "goal_id": goal_id,
+                    "status": typed_status.status or "",
+                    "progress": typed_status.progress,
+                    # what was typed, when it says more than the status (or is not one)
+                    "status_text": status_text if typed_status.extra or not typed_status.status else "",
+                    "comment": comment,
+                }
+            )
+    return reviews
+
+
+def _read_new_items(
+    answers_: dict[str, str], id_prefix: str, anchor: dt.date | None, lang: str, problems: _Problems
+) -> list[dict[str, object]]:
+    """The new goals and actions, with IDs `<round>-<employee>-G1`, `-A1`, ... by their row."""
+    new_items: list[dict[str, object]] = []
+    for prefix, owner_key in (("goal", "measure"), ("action", "owner")):
+        for n in range(1, fields.NEW_ROWS + 1):
+            text = answers_.get(f"{prefix}.{n}.text", "")
+            other = answers_.get(f"{prefix}.{n}.{owner_key}", "")
+            due_text = answers_.get(f"{prefix}.{n}.due", "")
+            if not text:
+                if other or due_text:
+                    problems.add(
+                        "row-without-text",
+                        f"{prefix}.{n}.text: empty, but the row has other values; the row is left out",
+                        f"{prefix}.{n}.text",
+                    )
+                continue
+            due, kept_text, exact = _typed_date(f"{prefix}.{n}.due", due_text, anchor, lang, problems)
+            new_items.append(
+                {
+                    "id": f"{id_prefix}-{'G' if prefix == 'goal' else 'A'}{n}",
+                    "type": prefix,
+                    "description": text,
+                    "measure": other if prefix == "goal" else "",
+                    "responsible": other if prefix == "action" else "",
+                    "due": due,
+                    "due_text": kept_text,
+                    "due_exact": exact,
+                }
+            )
+    return new_items
 
 
 def _check_held_on(
