@@ -26,18 +26,30 @@ class Register:
         self.file = self.state.path
         self._conversations = self.state.conversations(self.round_id)
         self._saved = copy.deepcopy(self._conversations)
+        self._events: list[tuple[str, str]] = []
 
     @property
     def conversations(self) -> dict[str, dict]:
         """Employee ID -> what was collected for them (change it in place, then `save`)."""
         return self._conversations
 
+    def event(self, employee_id: str, name: str) -> None:
+        """Note that something happened to an employee (`collected`, `approved`); recorded by `save`."""
+        self._events.append((employee_id, name))
+
+    def events(self) -> dict[str, set[str]]:
+        """Event -> the employees it happened to in this round (`invited`, `prepared`, `collected`, ...)."""
+        return self.state.events(self.round_id)
+
     def save(self) -> None:
-        """Write the conversations changed since the register was read, in one transaction."""
+        """Write the conversations changed since the register was read, and the events, in one transaction each."""
         changed = {k: v for k, v in self._conversations.items() if self._saved.get(k) != v}
         if changed:
             self.state.put_conversations(self.round_id, changed)
             self._saved = copy.deepcopy(self._conversations)
+        if self._events:
+            self.state.add_events(self.round_id, self._events, now_stamp())
+            self._events = []
 
     def export(self) -> dict:
         """The register as `appraisal export-state` writes it: `{"version", "round", "conversations"}`."""

@@ -29,6 +29,7 @@ from pipeline.register import Register
 from pipeline.round.reader import read_round
 from pipeline.store import batch
 from pipeline.store.ledger import Entry, Ledger
+from pipeline.store.state import State
 
 TODAY = dt.date(2027, 3, 15)
 ROUND = "2027-H1"
@@ -90,6 +91,9 @@ def write_ledger(output: Path, invited=(), prepared=(), round_id: str = ROUND) -
             path = f"{kind}/{employee_id}.docx"
             ledger.entries[path] = Entry(path, kind, employee_id, "i", "o", 1, 1)
     ledger.save()
+    # what writing them means, as invite and prepare record it
+    events = [(e, "invited") for e in invited] + [(e, "prepared") for e in prepared]
+    State(output).add_events(round_id, events, "2027-01-05T08:00:00+00:00")
 
 
 def base_sources(output: Path) -> None:

@@ -162,3 +162,31 @@ def test_export_state_of_a_round_that_is_not_there_says_so(tmp_path):
         result.stderr.strip()
         == f"Error: {tmp_path / '2031-H1'}: no such round in {tmp_path} (run the round's steps first)."
     )
+
+
+def test_each_step_records_what_happened_to_each_employee(tmp_path):
+    output = tmp_path / "output"
+    result = CliRunner(env={"APPRAISAL_TODAY": "2027-02-01"}).invoke(
+        cli, ["run", "-w", str(ROOT / "input" / "round.xlsx"), "-o", str(output), "-j", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    register = Register(output / "2027-H1")
+
+    events = register.events()
+
+    scheduled = {p.name.split("-")[0] for p in (output / "2027-H1" / "employees").iterdir()}
+    assert events["invited"] == events["prepared"] == scheduled and len(scheduled) == 28
+    assert events["collected"] == set(register.conversations) == {"1005", "1009", "1012", "1018"}
+    assert "approved" not in events
+
+
+def test_a_migrated_folder_keeps_who_was_invited_prepared_and_collected(tmp_path):
+    output = tmp_path / "output"
+    shutil.copytree(MADE_WITH_JSON, output)
+    ledger = load(output / "2027-H1" / ".appraisal" / "ledger.json")
+
+    events = Register(output / "2027-H1").events()
+
+    assert events["invited"] == {e["employee_id"] for e in ledger["entries"] if e["kind"] == "invitation"}
+    assert events["prepared"] == {e["employee_id"] for e in ledger["entries"] if e["kind"] == "meeting_notes"}
+    assert events["collected"] == set(load(MADE_WITH_JSON / "2027-H1" / "register.json")["conversations"])

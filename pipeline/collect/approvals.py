@@ -84,6 +84,8 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
         "source": str(word.path),
         "recorded_at": now_stamp(),
     }
+    if approved:
+        register.event(employee_id, "approved")
     outcome.status = APPROVAL_RECORDED
     outcome.read = f"{'approved' if approved else 'not approved'}" + (
         f" on {approval_date}" if approval_date else ""

@@ -346,6 +346,7 @@ def _record_minutes(
         "approval": None,
         "history": history,
     }
+    register.event(employee.id, "collected")
     outcome.status = REPLACED if previous else ACCEPTED
     outcome.read = f"{employee.name}: {_describe(reading)}"
     if previous:

@@ -18,7 +18,7 @@ from pipeline.documents.contexts import (
     overview_context,
     plan_invitations,
 )
-from pipeline.documents.kinds import KINDS, Step, kinds_of
+from pipeline.documents.kinds import KINDS, Step, kinds_of, record_events
 from pipeline.model import Employee, Meeting, Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -219,7 +219,7 @@ def render_invitations(
 
     root = layout.round_folder(output, round_.settings.round_id)
     fingerprint = None if only is not None else step_fingerprint(round_, templates, kinds_of(Step.INVITE))
-    return run_batch(
+    result = run_batch(
         root,
         "invite",
         make_jobs,
@@ -229,3 +229,5 @@ def render_invitations(
         on_total=on_total,
         fingerprint=fingerprint,
     )
+    record_events(output, round_.settings.round_id, result)
+    return result

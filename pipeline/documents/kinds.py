@@ -8,8 +8,14 @@ of them is missing.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
+
+from pipeline.store.batch import BatchResult
+from pipeline.store.ledger import FAILED
+from pipeline.store.state import State
 
 LANGS = ("nb", "en")
 
@@ -33,6 +39,7 @@ class DocumentKind:
     described: str  # what it is, as `collect` says it of a file sent back by mistake
     template: bool = True  # False for the calendar invitation, which is written by code
     form: bool = False  # a form with fields to fill in
+    event: str = ""  # what writing it means for the employee, recorded in the state (`invited`, `prepared`)
 
     def file_name(self, lang: str, suffix: str) -> str:
         """The file's name in a language (nynorsk and others read the bokmål name)."""
@@ -52,6 +59,7 @@ KINDS: dict[str, DocumentKind] = {
             {"nb": "invitasjon", "en": "invitation"},
             {"nb": "Invitasjon", "en": "Invitation"},
             "an invitation letter",
+            event="invited",
         ),
         DocumentKind(
             "calendar",
@@ -91,6 +99,7 @@ KINDS: dict[str, DocumentKind] = {
             {"nb": "Samtaleskjema", "en": "Meeting notes"},
             "a meeting-notes form",
             form=True,
+            event="prepared",
         ),
         DocumentKind(
             "minutes",
@@ -103,6 +112,19 @@ KINDS: dict[str, DocumentKind] = {
 }
 
 TEMPLATE_KINDS = tuple(name for name, kind in KINDS.items() if kind.template)
+
+
+def record_events(output: Path, round_id: str, result: BatchResult) -> None:
+    """Record in the state what a step's documents mean for each employee (`invited`, `prepared`): every
+    document of an eventful kind that exists now, written in this run or before, as it was or edited."""
+    events = sorted(
+        {
+            (outcome.employee_id, KINDS[outcome.kind].event)
+            for outcome in result.outcomes
+            if outcome.kind in KINDS and KINDS[outcome.kind].event and outcome.status != FAILED
+        }
+    )
+    State(output).add_events(round_id, events, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
 
 def kinds_of(step: Step) -> tuple[str, ...]:

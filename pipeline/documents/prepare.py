@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.documents.contexts import Invitation, form_context, plan_invitations
-from pipeline.documents.kinds import KINDS, Step, kinds_of
+from pipeline.documents.kinds import KINDS, Step, kinds_of, record_events
 from pipeline.model import Goal, Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -114,7 +114,7 @@ def render_forms(
 
     root = layout.round_folder(output, round_.settings.round_id)
     fingerprint = None if only is not None else step_fingerprint(round_, templates, kinds_of(Step.PREPARE))
-    return run_batch(
+    result = run_batch(
         root,
         "prepare",
         make_jobs,
@@ -124,3 +124,5 @@ def render_forms(
         on_total=on_total,
         fingerprint=fingerprint,
     )
+    record_events(output, round_.settings.round_id, result)
+    return result

@@ -1,9 +1,9 @@
-"""What the sources say, row by row: the round workbook, the round's ledger and its register turned into
+"""What the sources say, row by row: the round workbook, the round's events and its register turned into
 the generated rows of the follow-up workbook, and the columns derived after the merge (stage, deadlines,
 days overdue, overdue flags) and the facts the figures count.
 
-Sources: employees, schedule and goals from the workbook; an `invitation` entry in the ledger means
-invited, a `meeting_notes` entry prepared; the register (`register.py`, written by `collect`) gives
+Sources: employees, schedule and goals from the workbook; the round's events (`store.state`: `invited`
+when the invitation was written, `prepared` when the meeting-notes form was) give those stages; the register (`register.py`, written by `collect`) gives
 held, minutes received, the latest review of each earlier goal, new goals and actions, and approvals.
 """
 
@@ -32,7 +32,6 @@ from pipeline.followup.merge import (
 )
 from pipeline.model import Employee, Meeting, Round
 from pipeline.register import Register
-from pipeline.store.ledger import Ledger
 
 
 def local_date(stamp: object, zone: dt.tzinfo) -> dt.date | None:
@@ -62,15 +61,13 @@ def read_register(root: Path) -> dict[str, dict]:
 
 
 def ledger_stages(root: Path, notes: Notes) -> tuple[set[str], set[str]]:
-    """Employees with an invitation, and with a meeting-notes form, in the round's ledger."""
+    """Employees invited, and those whose forms were prepared: the round's events in the state."""
     try:
-        ledger = Ledger(root)
+        events = Register(root).events()
     except OutputError as exc:
         notes.warn("ledger-damaged", f"{exc} Invited and prepared are not shown until it is repaired.")
         return set(), set()
-    invited = {e.employee_id for e in ledger.entries.values() if e.kind == "invitation"}
-    prepared = {e.employee_id for e in ledger.entries.values() if e.kind == "meeting_notes"}
-    return invited, prepared
+    return events.get("invited", set()), events.get("prepared", set())
 
 
 @dataclass

@@ -2,13 +2,13 @@
 
 `write_follow_up` writes `output/<round>/follow-up.xlsx` (Overview, Conversations, Goals and actions;
 sheet names and headers in the round's language) and `output/<round>/leadership-summary.xlsx`
-(`leadership.py`). Sources: the round workbook (employees, schedule, goals), the round's ledger
-(an invitation → invited, a meeting-notes form → prepared) and its register (`register.py`: held,
+(`leadership.py`). Sources: the round workbook (employees, schedule, goals), the round's events
+(`invited`, `prepared`, recorded by invite and prepare) and its register (`register.py`: held,
 minutes, reviews of earlier goals, new goals and actions, approvals).
 
 People edit the follow-up workbook, and nothing they type is lost. The editable columns are status,
 progress and comment (Goals and actions) and approved date and follow-up held (Conversations). A run
-reads the existing file first, by header name, and merges by ID (rules: `followup_merge.py`). What
+reads the existing file first, by header name, and merges by ID (rules: `followup/merge.py`). What
 each run generated is remembered in the state database (`store.state`), keyed by a run token the
 workbook carries as a custom property, so that a person's edit is told apart from a value the sources
 gave last time. Writing the workbook is `followup_book.py`; the figures and the anonymous summary are

@@ -5,6 +5,8 @@ It holds, per round (a *scope*; the empty scope is the output folder itself, for
 * `files`: the ledger of produced files (what went into each, the hash of the bytes written);
 * `steps`: what each whole step depended on and produced, so an unchanged re-run can skip it;
 * `conversations`: the register of collected conversations, one row per employee;
+* `events`: what happened to each employee in the round, and when it first did: `invited`,
+  `prepared`, `collected`, `approved` (the follow-up workbook's stages come from here);
 * `documents`: small JSON records of a step's own (the follow-up workbook's runs, its input stamps).
 
 Every write is one transaction, so a run that is killed, or two runs at once, never leave a record
@@ -64,6 +66,9 @@ CREATE TABLE IF NOT EXISTS conversations (
 CREATE TABLE IF NOT EXISTS documents (
     scope TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (scope, name));
 CREATE TABLE IF NOT EXISTS changes (scope TEXT PRIMARY KEY, counter INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    round_id TEXT NOT NULL, employee_id TEXT NOT NULL, event TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (round_id, employee_id, event));
 """
 FILE_COLUMNS = ("path", "kind", "employee_id", "input_hash", "output_hash", "size", "mtime_ns", "extra")
 
@@ -198,6 +203,31 @@ class State:
         with self._connect() as db:
             return [r for (r,) in db.execute("SELECT DISTINCT round_id FROM conversations ORDER BY round_id")]
 
+    # -- events ------------------------------------------------------------------------------------------
+
+    def add_events(self, round_id: str, events: list[tuple[str, str]], at: str) -> None:
+        """Record (employee ID, event) pairs; an event already recorded keeps its first time."""
+        if not events:
+            return
+        with self._connect() as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?)",
+                [(round_id, e, name, at) for e, name in events],
+            )
+            if db.total_changes != before:
+                self._changed(db, round_id)
+
+    def events(self, round_id: str) -> dict[str, set[str]]:
+        """Event -> the employees it happened to, in a round."""
+        found: dict[str, set[str]] = {}
+        with self._connect() as db:
+            for employee_id, name in db.execute(
+                "SELECT employee_id, event FROM events WHERE round_id = ?", (round_id,)
+            ):
+                found.setdefault(name, set()).add(employee_id)
+        return found
+
     # -- a step's own records -------------------------------------------------------------------------
 
     def document(self, scope: str, name: str) -> object | None:
@@ -299,12 +329,31 @@ def _import(db: sqlite3.Connection, scope: str, kind: str, path: Path) -> None:
         ) from None
     if kind == "ledger":
         State._put_files(db, scope, list(data.get("entries", [])))
+        made = {"invitation": "invited", "meeting_notes": "prepared"}  # what the earlier version inferred
+        db.executemany(
+            "INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?)",
+            [
+                (scope, e["employee_id"], made[e["kind"]], "")
+                for e in data.get("entries", [])
+                if e.get("kind") in made and scope
+            ],
+        )
         db.executemany(
             "INSERT OR REPLACE INTO steps VALUES (?, ?, ?)",
             [(scope, step, json.dumps(value)) for step, value in dict(data.get("steps", {})).items()],
         )
     elif kind == "register":
-        State._put_conversations(db, scope, dict(data.get("conversations", {})))
+        conversations = dict(data.get("conversations", {}))
+        State._put_conversations(db, scope, conversations)
+        db.executemany(
+            "INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?)",
+            [(scope, k, "collected", str(v.get("collected_at") or "")) for k, v in conversations.items()]
+            + [
+                (scope, k, "approved", str((v.get("approval") or {}).get("recorded_at") or ""))
+                for k, v in conversations.items()
+                if (v.get("approval") or {}).get("approved") is True
+            ],
+        )
     else:
         db.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (scope, "follow-up-state", json.dumps(data))
