@@ -73,18 +73,29 @@ class TemplateProblem:
     message: str
 
 
-class _RecordingUndefined(jinja2.Undefined):
-    """Records every unknown variable instead of failing at the first one."""
+def _recording_undefined(seen: list[str]) -> type[jinja2.Undefined]:
+    """An Undefined that records every unknown variable in `seen` instead of failing at the first one
+    (a class per check, so that two checks at once do not share what they saw)."""
 
-    seen: list[str] = []
+    class RecordingUndefined(_RecordingUndefined):
+        pass
+
+    RecordingUndefined.seen = seen
+    return RecordingUndefined
+
+
+class _RecordingUndefined(jinja2.Undefined):
+    """Records every unknown variable instead of failing at the first one (see `_recording_undefined`)."""
+
+    seen: list[str]
 
     def _record(self) -> None:
         name = self._undefined_name
         if self._undefined_obj is not jinja2.utils.missing:
             owner = getattr(type(self._undefined_obj), "__name__", "object")
             name = f"{name} (not a key of this {owner})"
-        if name not in _RecordingUndefined.seen:
-            _RecordingUndefined.seen.append(name)
+        if name not in self.seen:
+            self.seen.append(name)
 
     def __str__(self) -> str:
         self._record()
@@ -129,7 +140,8 @@ def check_templates(
                 problems.append(
                     TemplateProblem(extra, f"not a template the tool uses (known: {', '.join(kinds)})")
                 )
-    environment = make_environment(_RecordingUndefined)
+    seen: list[str] = []
+    environment = make_environment(_recording_undefined(seen))
     for path, kind in paths.items():
         checked.append(path)
         try:
@@ -137,11 +149,11 @@ def check_templates(
         except TemplateError as exc:
             problems.append(TemplateProblem(path, re.sub(rf"^{re.escape(str(path))}: ", "", str(exc))))
             continue
-        _RecordingUndefined.seen = []
+        seen.clear()
         try:
             template.render(examples[kind], {})
         except TemplateError as exc:
             problems.append(TemplateProblem(path, re.sub(rf"^{re.escape(str(path))}: ", "", str(exc))))
-        for name in _RecordingUndefined.seen:
+        for name in seen:
             problems.append(TemplateProblem(path, f"unknown variable: {name}"))
     return checked, problems

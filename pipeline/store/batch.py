@@ -150,11 +150,15 @@ class BatchResult:
         return {s: self.count(s) for s in (WRITTEN, UPDATED, UNCHANGED, KEPT, FAILED)}
 
 
-_TASK: list[Callable[[int], object]] = []  # the task of the running parallel_map; workers inherit it
+_WORKER_TASK: list[Callable[[int], object]] = []  # set in each worker process only, by `_start_worker`
 
 
-def _run_chunk(indices: range) -> list[object]:
-    task = _TASK[0]
+def _start_worker(task: Callable[[int], object]) -> None:
+    _WORKER_TASK[:] = [task]
+
+
+def _run_in_worker(indices: range) -> list[object]:
+    task = _WORKER_TASK[0]
     return [task(i) for i in indices]
 
 
@@ -169,27 +173,25 @@ def parallel_map(
 ) -> list[T]:
     """`[task(0), ..., task(count - 1)]`, in forked worker processes when there are `at_least` items.
 
-    The task (any closure) reaches the workers by fork, not by pickling: only ranges of indices travel
-    to them, and only results come back. Fewer items, one worker, or no fork: done in this process.
-    """
-    _TASK[:] = [task]
+    The task (any closure) reaches the workers by fork, not by pickling (a forked pool's initializer
+    arguments are inherited): only ranges of indices travel to them, and only results come back. Fewer
+    items, one worker, or no fork: done in this process. Nothing in this process is changed, so two
+    maps may run at once (two rounds in one process)."""
     chunks = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
     results: list[T] = []
-    try:
-        if workers > 1 and count >= at_least and _can_fork():
-            with multiprocessing.get_context("fork").Pool(processes=workers) as pool:
-                parts = pool.imap(_run_chunk, chunks)
-                for indices, part in zip(chunks, parts, strict=True):
-                    results.extend(part)  # type: ignore[arg-type]
-                    if progress:
-                        progress(len(indices))
-        else:
-            for indices in chunks:
-                results.extend(_run_chunk(indices))  # type: ignore[arg-type]
+    if workers > 1 and count >= at_least and _can_fork():
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes=workers, initializer=_start_worker, initargs=(task,)) as pool:
+            parts = pool.imap(_run_in_worker, chunks)
+            for indices, part in zip(chunks, parts, strict=True):
+                results.extend(part)  # type: ignore[arg-type]
                 if progress:
                     progress(len(indices))
-    finally:
-        _TASK.clear()
+    else:
+        for indices in chunks:
+            results.extend(task(i) for i in indices)
+            if progress:
+                progress(len(indices))
     return results
 
 
