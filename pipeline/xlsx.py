@@ -37,6 +37,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _RISKY_START = ("=", "+", "-", "@", "#")
 
 DARK = "1F4E78"
+LIGHT = "DDEBF7"
+SUBHEADER_FILL = PatternFill("solid", fgColor=LIGHT)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor=DARK)
 EDITABLE_HEADER_FILL = PatternFill("solid", fgColor="C65911")  # orange: "you may type here"

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline import xlsx
 from pipeline.errors import AppraisalError, OutputError
 from pipeline.round import example as example_company
 from pipeline.round import schema
@@ -37,14 +38,6 @@ TEMPLATES_DIR = "templates"
 
 DATE_FORMATS = {"nb": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
 TIME_FORMAT = "HH:MM"
-TEXT_FORMAT = "@"
-
-_DARK = "1F4E78"
-_LIGHT = "DDEBF7"
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor=_DARK)
-_SUBHEADER_FILL = PatternFill("solid", fgColor=_LIGHT)
-_TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 
 
 @dataclass
@@ -148,7 +141,7 @@ def _write_instructions(ws: Worksheet, lang: str) -> None:
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws["A1"] = text["title"]
-    ws["A1"].font = Font(size=16, bold=True, color=_DARK)
+    ws["A1"].font = Font(size=16, bold=True, color=xlsx.DARK)
     ws.row_dimensions[1].height = 26
     row = 3
     for paragraph in (text["intro"], text["read_only"]):
@@ -199,7 +192,7 @@ def _write_instructions(ws: Worksheet, lang: str) -> None:
 
 def _instruction_heading(ws: Worksheet, row: int, title: str) -> int:
     for col in (1, 2):
-        ws.cell(row=row, column=col).fill = _HEADER_FILL
+        ws.cell(row=row, column=col).fill = xlsx.HEADER_FILL
     cell = ws.cell(row=row, column=1, value=title)
     cell.font = Font(size=12, bold=True, color="FFFFFF")
     ws.row_dimensions[row].height = 20
@@ -210,7 +203,7 @@ def _instruction_subheader(ws: Worksheet, row: int, left: str, right: str) -> in
     for col, value in ((1, left), (2, right)):
         cell = ws.cell(row=row, column=col, value=value)
         cell.font = Font(bold=True)
-        cell.fill = _SUBHEADER_FILL
+        cell.fill = xlsx.SUBHEADER_FILL
     return row + 1
 
 
@@ -219,8 +212,8 @@ def _instruction_row(ws: Worksheet, row: int, label: str, body: str, widths: tup
     if label:
         cell = ws.cell(row=row, column=1, value=label)
         cell.font = Font(bold=True)
-        cell.alignment = _TOP_WRAP
-    ws.cell(row=row, column=2, value=body).alignment = _TOP_WRAP
+        cell.alignment = xlsx.WRAP_TOP
+    ws.cell(row=row, column=2, value=body).alignment = xlsx.WRAP_TOP
     lines = max(_line_count(label, widths[0]), _line_count(body, widths[1]))
     if lines > 1:
         ws.row_dimensions[row].height = 15 * lines + 2
@@ -259,7 +252,7 @@ def _write_round_sheet(ws: Worksheet, lang: str, example: bool) -> None:
         if setting.kind == "date":
             cell.number_format = date_format
         elif setting.kind != "int":
-            cell.number_format = TEXT_FORMAT
+            cell.number_format = xlsx.TEXT_FORMAT
         if value is not None and value != "":
             cell.value = value
             if isinstance(value, str):
@@ -315,7 +308,7 @@ def _fitted_width(column: schema.Column, rows: list[dict[str, object]]) -> int:
 
 def _number_format(column: schema.Column, lang: str) -> str | None:
     if column.kind == "id":
-        return TEXT_FORMAT
+        return xlsx.TEXT_FORMAT
     if column.kind == "date":
         return DATE_FORMATS[lang]
     if column.kind == "time":
@@ -329,8 +322,8 @@ def _write_header_row(
     for index, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = ws.cell(row=1, column=index)
         _set_text(cell, header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = xlsx.HEADER_FONT
+        cell.fill = xlsx.HEADER_FILL
         cell.alignment = Alignment(vertical="center")
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
