@@ -161,41 +161,15 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
         if _quick_unchanged(root, quick, follow_up, leadership):
             result.unchanged = True
             return result
-        state = _read_state(root, notes)
-        existing = read_existing(follow_up, notes) if follow_up.exists() else None
-        if existing is None and state["runs"]:
-            notes.warn(
-                "follow-up-made-again",
-                f"{follow_up} was not there; it is made again, with the edits it had at the last run.",
-                follow_up,
-            )
-        base = _baseline(state, existing.token if existing else None)
-        invited, prepared = ledger_stages(root, notes)
-        sources = Sources(round_, read_register(root), invited, prepared, zone)
-        merged, extra_headers = _merge_sheets(sources, existing, base, today, notes)
-        others = existing.other_sheets if existing else []
-        if others:
-            notes.counts["extra_sheets"] = len(others)
-            notes.warn(
-                "sheets-carried-over",
-                f"{follow_up.name}: the sheet(s) you added ({', '.join(t for t, _ in others)}) are carried over "
-                "with their values and formulas (not their formatting or charts; those are in history/).",
-            )
+        state, existing, sources, merged, extra_headers, others = _merge_inputs(
+            round_, root, follow_up, zone, today, notes
+        )
         facts = figure_facts(merged, sources, lang)
         result.figures = total_figures(*facts)
         previous = find_previous_round(output, root, merged["goals"], notes)
         result.previous_round = previous.round_id if previous else None
 
-        content = input_digest(
-            lang,
-            today,
-            [
-                [(r.key, r.source, r.values, {h: e.value for h, e in r.extras.items()}) for r in merged[k]]
-                for k in merged
-            ],
-            extra_headers,
-            others,
-        )
+        content = _content_digest(lang, today, merged, extra_headers, others)
         summary = input_digest(settings, today, facts, previous)
         last = state["runs"][-1] if state["runs"] else {}
         same_follow_up = (
@@ -238,6 +212,46 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
     result.problems = notes.problems
     result.counts = notes.counts
     return result
+
+
+def _merge_inputs(
+    round_: Round, root: Path, follow_up: Path, zone: object, today: dt.date, notes: Notes
+) -> tuple[dict, object, Sources, dict[str, list[Row]], dict[str, list[str]], list]:
+    """What the sources say merged with the workbook as people left it: the record of earlier runs,
+    the existing workbook (or None), the sources, the merged rows and extra columns per sheet, and the
+    sheets people added."""
+    state = _read_state(root, notes)
+    existing = read_existing(follow_up, notes) if follow_up.exists() else None
+    if existing is None and state["runs"]:
+        notes.warn(
+            "follow-up-made-again",
+            f"{follow_up} was not there; it is made again, with the edits it had at the last run.",
+            follow_up,
+        )
+    base = _baseline(state, existing.token if existing else None)
+    invited, prepared = ledger_stages(root, notes)
+    sources = Sources(round_, read_register(root), invited, prepared, zone)
+    merged, extra_headers = _merge_sheets(sources, existing, base, today, notes)
+    others = existing.other_sheets if existing else []
+    if others:
+        notes.counts["extra_sheets"] = len(others)
+        notes.warn(
+            "sheets-carried-over",
+            f"{follow_up.name}: the sheet(s) you added ({', '.join(t for t, _ in others)}) are carried over "
+            "with their values and formulas (not their formatting or charts; those are in history/).",
+        )
+    return state, existing, sources, merged, extra_headers, others
+
+
+def _content_digest(
+    lang: str, today: dt.date, merged: dict[str, list[Row]], extra_headers: dict[str, list[str]], others: list
+) -> str:
+    """A hash of everything the follow-up workbook will show."""
+    rows = [
+        [(r.key, r.source, r.values, {h: e.value for h, e in r.extras.items()}) for r in merged[k]]
+        for k in merged
+    ]
+    return input_digest(lang, today, rows, extra_headers, others)
 
 
 def _merge_sheets(

@@ -305,51 +305,7 @@ def check_meeting_people(ctx: Context) -> None:
                 f"{_describe(employee, employee.id)} {status}; no documents are made for this meeting.",
             )
             continue
-        interviewer_id = ctx.interviewer_of(meeting)
-        if not interviewer_id:
-            ctx.add(
-                ERROR,
-                "employees",
-                "manager_id",
-                employee.row,
-                "no-manager",
-                f"{_describe(employee, employee.id)} has no manager, and their meeting "
-                f"({ctx.sheet_name('schedule')} row {meeting.row}) names no interviewer; fill in one of them.",
-            )
-            continue
-        field_name = "interviewer_id" if meeting.interviewer_id else "employee_id"
-        interviewer = ctx.by_id.get(interviewer_id)
-        if interviewer is None:
-            if meeting.interviewer_id:  # an unknown manager is already reported on the Employees sheet
-                ctx.add(
-                    ERROR,
-                    "schedule",
-                    field_name,
-                    meeting.row,
-                    "unknown-interviewer",
-                    f"Interviewer ID {interviewer_id} is not in {ctx.sheet_name('employees')}"
-                    f"{ctx.suggest(interviewer_id)}",
-                )
-        elif interviewer_id == employee.id:
-            ctx.add(
-                ERROR,
-                "schedule",
-                field_name,
-                meeting.row,
-                "self-interview",
-                f"{_describe(employee, employee.id)} cannot hold their own conversation; name another "
-                "interviewer.",
-            )
-        elif not interviewer.active and meeting.interviewer_id:
-            ctx.add(
-                ERROR,
-                "schedule",
-                field_name,
-                meeting.row,
-                "interviewer-not-active",
-                f"Interviewer {_describe(interviewer, interviewer_id)} is not active "
-                f"({interviewer.status}); name another interviewer.",
-            )
+        _check_interviewer(ctx, meeting, employee)
     for employee in ctx.round.employees:
         if employee.id and employee.active and employee.id not in seen:
             no_manager = "" if employee.manager_id else " and has no manager"
@@ -362,6 +318,55 @@ def check_meeting_people(ctx: Context) -> None:
                 f"{_describe(employee, employee.id)} has no meeting in {ctx.sheet_name('schedule')}"
                 f"{no_manager}; they get no invitation until one is added.",
             )
+
+
+def _check_interviewer(ctx: Context, meeting: Meeting, employee: Employee) -> None:
+    """The meeting's interviewer (named, or the employee's manager): there, known, not the employee, active."""
+    interviewer_id = ctx.interviewer_of(meeting)
+    if not interviewer_id:
+        ctx.add(
+            ERROR,
+            "employees",
+            "manager_id",
+            employee.row,
+            "no-manager",
+            f"{_describe(employee, employee.id)} has no manager, and their meeting "
+            f"({ctx.sheet_name('schedule')} row {meeting.row}) names no interviewer; fill in one of them.",
+        )
+        return
+    field_name = "interviewer_id" if meeting.interviewer_id else "employee_id"
+    interviewer = ctx.by_id.get(interviewer_id)
+    if interviewer is None:
+        if meeting.interviewer_id:  # an unknown manager is already reported on the Employees sheet
+            ctx.add(
+                ERROR,
+                "schedule",
+                field_name,
+                meeting.row,
+                "unknown-interviewer",
+                f"Interviewer ID {interviewer_id} is not in {ctx.sheet_name('employees')}"
+                f"{ctx.suggest(interviewer_id)}",
+            )
+    elif interviewer_id == employee.id:
+        ctx.add(
+            ERROR,
+            "schedule",
+            field_name,
+            meeting.row,
+            "self-interview",
+            f"{_describe(employee, employee.id)} cannot hold their own conversation; name another "
+            "interviewer.",
+        )
+    elif not interviewer.active and meeting.interviewer_id:
+        ctx.add(
+            ERROR,
+            "schedule",
+            field_name,
+            meeting.row,
+            "interviewer-not-active",
+            f"Interviewer {_describe(interviewer, interviewer_id)} is not active "
+            f"({interviewer.status}); name another interviewer.",
+        )
 
 
 def check_meeting_times(ctx: Context) -> None:
