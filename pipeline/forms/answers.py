@@ -275,6 +275,14 @@ def read_date(text: str, anchor: dt.date | None, mode: str = "after") -> TypedDa
         if found is None:
             return TypedDate(typed, None, problem="not a real date (check day and month)")
         return TypedDate(typed, found, exact=not approximate)
+    return _read_period(typed, end_of, approximate, anchor, mode, full_problem)
+
+
+def _read_period(
+    typed: str, end_of: str, approximate: bool, anchor: dt.date | None, mode: str, full_problem: str
+) -> TypedDate:
+    """A week, quarter, half-year, month or year (`end_of`: the text without "end of"), read as the
+    day it ends on; else why the text is not a date."""
     # a week
     match = _WEEK.match(end_of) or _ISO_WEEK.match(end_of)
     if match:
