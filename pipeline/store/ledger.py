@@ -21,6 +21,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -30,7 +31,19 @@ from pipeline.store.state import State
 
 LEDGER_DIR = ".appraisal"
 CLEAN_END = "ended cleanly"
-WRITTEN, UPDATED, UNCHANGED, KEPT, FAILED = "written", "updated", "unchanged", "kept", "failed"
+
+
+class OutputStatus(StrEnum):
+    """What a run did with one output file."""
+
+    WRITTEN = "written"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT = "kept"  # edited by someone since: the new version went beside it
+    FAILED = "failed"
+
+
+WRITTEN, UPDATED, UNCHANGED, KEPT, FAILED = OutputStatus
 
 
 _TEMPORARY_SUFFIX = ".tmp"
@@ -115,7 +128,7 @@ class Outcome:
     """What happened to one output in this run."""
 
     path: str
-    status: str  # written | updated | unchanged | kept | failed
+    status: OutputStatus
     kind: str
     employee_id: str
     entry: Entry | None = None
