@@ -2,7 +2,7 @@
 sheets as Excel tables with drop-downs, overdue highlighting, marked editable columns and print setup.
 
 Every text is written as a text cell (`xlsx.put_text`); values arrive here already canonical and fitted
-(see `followup_merge.py`) and are shown with labels in the round's language.
+(see `followup/merge.py`) and are shown with labels in the round's language.
 """
 
 from __future__ import annotations
@@ -18,18 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import xlsx
-from pipeline.followup.leadership import (
-    FIGURE_COLUMNS,
-    FIGURE_NOTES,
-    ConversationFact,
-    Figures,
-    GoalFact,
-    figure_headers,
-    figure_values,
-    group_figures,
-    total_figures,
-)
-from pipeline.followup.merge import (
+from pipeline.followup.columns import (
     COLUMNS,
     FLAG_LABELS,
     HEADER_ROW,
@@ -42,6 +31,17 @@ from pipeline.followup.merge import (
     Formula,
     Row,
     show_value,
+)
+from pipeline.followup.leadership import (
+    FIGURE_COLUMNS,
+    FIGURE_NOTES,
+    ConversationFact,
+    Figures,
+    GoalFact,
+    figure_headers,
+    figure_values,
+    group_figures,
+    total_figures,
 )
 from pipeline.round import schema
 from pipeline.round.values import fold_word

@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.documents import deadlines
 from pipeline.errors import OutputError
 from pipeline.followup.book import TEXT
-from pipeline.followup.leadership import ConversationFact, GoalFact
-from pipeline.followup.merge import (
+from pipeline.followup.columns import (
     CONVERSATION_COLUMNS,
     COUNTED_GOAL_SOURCES,
     GENERATED_SOURCES,
@@ -30,6 +29,7 @@ from pipeline.followup.merge import (
     cell_text,
     iso_date,
 )
+from pipeline.followup.leadership import ConversationFact, GoalFact
 from pipeline.model import Employee, Meeting, Round
 from pipeline.register import Register
 

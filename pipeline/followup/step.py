@@ -11,7 +11,7 @@ progress and comment (Goals and actions) and approved date and follow-up held (C
 reads the existing file first, by header name, and merges by ID (rules: `followup/merge.py`). What
 each run generated is remembered in the state database (`store.state`), keyed by a run token the
 workbook carries as a custom property, so that a person's edit is told apart from a value the sources
-gave last time. Writing the workbook is `followup_book.py`; the figures and the anonymous summary are
+gave last time. Writing the workbook is `followup/book.py`; the figures and the anonymous summary are
 `leadership.py`.
 """
 
@@ -27,8 +27,7 @@ from pathlib import Path
 from pipeline import clock
 from pipeline.errors import OutputError
 from pipeline.followup.book import build_follow_up_workbook
-from pipeline.followup.leadership import Figures, PreviousRound, build_leadership_workbook, total_figures
-from pipeline.followup.merge import (
+from pipeline.followup.columns import (
     COLUMNS,
     COUNTED_GOAL_SOURCES,
     GENERATED_SOURCES,
@@ -36,10 +35,11 @@ from pipeline.followup.merge import (
     ExistingFile,
     Notes,
     Row,
-    merge_rows,
-    read_existing,
     to_json,
 )
+from pipeline.followup.leadership import Figures, PreviousRound, build_leadership_workbook, total_figures
+from pipeline.followup.merge import merge_rows
+from pipeline.followup.reading import read_existing
 from pipeline.followup.sources import (
     Sources,
     conversation_rows,
@@ -139,7 +139,7 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
     """Step 5: write `output/<round>/follow-up.xlsx` and `output/<round>/leadership-summary.xlsx`.
 
     Reads the existing follow-up workbook first and keeps what people typed in it (the rules are in
-    `followup_merge`);
+    `followup/merge.py`);
     copies it to `history/follow-up-<timestamp>.xlsx` before replacing it; leaves both files alone when
     nothing changed. `today` (default: today in the round's time zone) is the day deadlines and overdue
     flags are measured against. Raises OutputError when a file is open in Excel or LibreOffice (its

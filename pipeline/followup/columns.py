@@ -1,0 +1,333 @@
+"""The follow-up workbook's sheets, columns and rows: headers and labels in both languages, how a
+cell's value is read and shown, and the warnings gathered along a run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pipeline import xlsx
+from pipeline.model import WARNING, Problem, problem
+from pipeline.round import schema
+from pipeline.round.values import clean_text, fold_word, parse_date, parse_percent
+
+RUN_PROPERTY = "AppraisalFollowUpRun"
+
+
+HEADER_ROW = 2  # row 1 holds the instructions line
+
+
+SHEETS = {
+    "overview": {"nb": "Oversikt", "en": "Overview"},
+    "conversations": {"nb": "Samtaler", "en": "Conversations"},
+    "goals": {"nb": "Mål og tiltak", "en": "Goals and actions"},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a follow-up sheet: its key, its headers, what it holds, and whether people edit it."""
+
+    key: str
+    nb: str
+    en: str
+    kind: str  # id | text | long | date | int | status | stage | type | flag | source
+    editable: bool = False
+
+    def header(self, lang: str) -> str:
+        """The header in `lang`."""
+        return self.en if lang == "en" else self.nb
+
+
+CONVERSATION_COLUMNS = (
+    Column("employee_id", "Ansattnr", "Employee ID", "id"),
+    Column("name", "Navn", "Name", "text"),
+    Column("department", "Avdeling", "Department", "text"),
+    Column("interviewer", "Samtaleleder", "Interviewer", "text"),
+    Column("stage", "Trinn", "Stage", "stage"),
+    Column("meeting_date", "Samtaledato", "Meeting date", "date"),
+    Column("held_on", "Holdt", "Held on", "date"),
+    Column("minutes_received", "Referat mottatt", "Minutes received", "date"),
+    Column("minutes_due", "Frist referat", "Minutes due", "date"),
+    Column("minutes_overdue", "Dager over frist, referat", "Days overdue, minutes", "int"),
+    Column("approval_due", "Frist godkjenning", "Approval due", "date"),
+    Column("approval_overdue", "Dager over frist, godkjenning", "Days overdue, approval", "int"),
+    Column("approved_on", "Godkjent dato", "Approved on", "date", editable=True),
+    Column("follow_up_held", "Oppfølging holdt", "Follow-up held", "date", editable=True),
+    Column("next_follow_up", "Neste oppfølging", "Next follow-up", "date"),
+    Column("remark", "Merknad", "Remark", "text"),
+    Column("source", "Kilde", "Source", "source"),
+)
+
+
+GOAL_COLUMNS = (
+    Column("goal_id", "Mål-ID", "Goal ID", "id"),
+    Column("employee_id", "Ansattnr", "Employee ID", "id"),
+    Column("name", "Navn", "Name", "text"),
+    Column("department", "Avdeling", "Department", "text"),
+    Column("type", "Type", "Type", "type"),
+    Column("description", "Beskrivelse", "Description", "long"),
+    Column("measure", "Suksesskriterium", "Success measure", "long"),
+    Column("responsible", "Ansvarlig", "Responsible", "text"),
+    Column("due", "Frist", "Due date", "date"),
+    Column("status", "Status", "Status", "status", editable=True),
+    Column("progress", "Fremdrift (%)", "Progress (%)", "int", editable=True),
+    Column("comment", "Kommentar", "Comment", "long", editable=True),
+    Column("agreed_in", "Avtalt i runde", "Agreed in round", "text"),
+    Column("last_updated", "Sist oppdatert", "Last updated", "date"),
+    Column("overdue", "Forfalt", "Overdue", "flag"),
+    Column("source", "Kilde", "Source", "source"),
+)
+
+
+COLUMNS = {"conversations": CONVERSATION_COLUMNS, "goals": GOAL_COLUMNS}
+
+
+KEY_COLUMN = {"conversations": "employee_id", "goals": "goal_id"}
+
+
+STAGE_LABELS = {
+    "nb": {
+        "unscheduled": "ikke planlagt",
+        "planned": "planlagt",
+        "invited": "invitert",
+        "prepared": "forberedt",
+        "held": "holdt",
+        "minutes": "referat mottatt",
+        "approved": "godkjent",
+    },
+    "en": {
+        "unscheduled": "not scheduled",
+        "planned": "planned",
+        "invited": "invited",
+        "prepared": "prepared",
+        "held": "held",
+        "minutes": "minutes received",
+        "approved": "approved",
+    },
+}
+
+
+SOURCE_LABELS = {
+    "nb": {
+        "workbook": "arbeidsboken",
+        "minutes": "referat",
+        "removed": "fjernet fra kilden",
+        "hand": "lagt inn for hånd",
+        "no_id": "uten ID – ikke flettet",
+        "duplicate": "dobbel ID – ikke flettet",
+    },
+    "en": {
+        "workbook": "workbook",
+        "minutes": "minutes",
+        "removed": "removed from source",
+        "hand": "added by hand",
+        "no_id": "no ID – not merged",
+        "duplicate": "duplicate ID – not merged",
+    },
+}
+
+
+FLAG_LABELS = {"nb": ("ja", "nei"), "en": ("yes", "no")}
+
+
+GENERATED_SOURCES = ("workbook", "minutes")
+
+
+COUNTED_GOAL_SOURCES = ("workbook", "minutes", "hand")
+
+
+class Formula(str):
+    """A formula someone wrote (`=...`): kept as a formula in their own columns and sheets, and as its
+    text anywhere else."""
+
+
+@dataclass
+class Extra:
+    """A cell of a column a person added: kept as it was (a formula moves with its row)."""
+
+    value: object
+    row: int  # the row it was on, to move a formula's relative references with the row
+
+
+@dataclass
+class Row:
+    """One row of a data sheet: values by column key (canonical: dates, ints, status keys)."""
+
+    key: str
+    values: dict[str, object]
+    source: str  # workbook | minutes | removed | hand | no_id | duplicate
+    extras: dict[str, Extra] = field(default_factory=dict)
+    generated: dict[str, object] | None = None  # the editable values the sources gave this run
+    base: dict[str, object] | None = None  # ... at the last run, for a row kept after its source went
+    edited_on: dt.date | None = None
+    facts: dict[str, object] = field(default_factory=dict)  # not shown: interviewer ID, collected or not
+    line: int = 0  # its row in the existing workbook (0: not from there)
+
+
+@dataclass
+class FileSheet:
+    """A data sheet as found in the existing workbook."""
+
+    title: str
+    positions: dict[str, int]  # column key -> its column there (0-based)
+    extra_headers: list[str]
+    rows: list[Row]
+
+    @property
+    def present(self) -> set[str]:
+        """The column keys found."""
+        return set(self.positions)
+
+
+@dataclass
+class ExistingFile:
+    """What the existing follow-up workbook holds that a new run must keep."""
+
+    token: str | None
+    sheets: dict[str, FileSheet]
+    other_sheets: list[tuple[str, list[list[object]]]]  # sheets people added: title, rows of values
+
+
+class Notes:
+    """Warnings and counts gathered along the run."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.problems: list[Problem] = []
+        self.counts: dict[str, int] = dict.fromkeys(
+            (
+                "conversations",
+                "goals",
+                "new_rows",
+                "edits_kept",
+                "conflicts",
+                "restored_rows",
+                "removed_rows",
+                "hand_rows",
+                "unmatched_rows",
+                "extra_columns",
+                "extra_sheets",
+                "texts_cut",
+            ),
+            0,
+        )
+
+    def warn(self, code: str, message: str, file: object = None) -> None:
+        """Add a warning for the user (`code`: one of `model.PROBLEM_CODES`)."""
+        self.problems.append(problem(WARNING, code, message, file=file))
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings' sentences, as the human output prints them."""
+        return [p.message for p in self.problems]
+
+    def fit(self, text: str, where: str) -> str:
+        """Text as a cell may hold it; a cut is counted and reported."""
+        fitted, cut = xlsx.fit_text(text, self.lang)
+        if cut:
+            self.counts["texts_cut"] += 1
+            self.warn(
+                "text-cut",
+                f"{where}: the text has {len(text):,} characters, more than a cell holds; it was cut to "
+                f"{xlsx.EXCEL_TEXT_LIMIT:,} and ends with “{xlsx.CUT_MARKERS[self.lang]}”.",
+            )
+        return fitted
+
+
+def cell_text(value: object) -> str:
+    """Any cell value as trimmed text (numbers without `.0`, dates as ISO), cleaned for a cell."""
+    if isinstance(value, str):
+        return xlsx.clean_text(value).strip()
+    return xlsx.clean_text(clean_text(value))
+
+
+def normalise(column: Column, raw: object) -> tuple[object, str | None]:
+    """A value as typed in an editable column, made canonical; the text as typed when it is not
+    understood, with a problem to report. Empty is None."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    text = cell_text(raw)
+    if column.kind == "status":
+        canonical = schema.enum_lookup("goal_status").get(fold_word(text))
+        if canonical is None:
+            allowed = ", ".join(schema.ENUM_LABELS["goal_status"]["nb"].values())
+            return text, f"“{text}” is not a status ({allowed}); kept as typed, counted as not done"
+        return canonical, None
+    if column.kind == "int":
+        try:
+            number = parse_percent(raw)
+        except ValueError:
+            return text, f"“{text}” is not a whole number; kept as typed"
+        if not 0 <= number <= 100:
+            return number, f"{number} is outside 0–100; kept as typed"
+        return number, None
+    if column.kind == "date":
+        try:
+            return parse_date(raw), None
+        except ValueError:
+            return text, f"“{text}” is not a date; kept as typed"
+    return text or None, None
+
+
+def to_json(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def from_json(column: Column, value: object) -> object:
+    if column.kind == "date" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def iso_date(text: object) -> dt.date | None:
+    if isinstance(text, str) and text:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
+def _header_index() -> dict[str, dict[str, str]]:
+    """Per data sheet: every accepted (normalised) header, in either language, -> column key."""
+    index: dict[str, dict[str, str]] = {}
+    for kind, columns in COLUMNS.items():
+        index[kind] = {}
+        for column in columns:
+            for name in (column.nb, column.en, column.key):
+                index[kind].setdefault(schema.normalise_header(name), column.key)
+    return index
+
+
+HEADERS = _header_index()
+
+
+SOURCE_LOOKUP = {fold_word(label): key for labels in SOURCE_LABELS.values() for key, label in labels.items()}
+
+
+OVERVIEW_NAMES = {schema.normalise_header(name) for name in SHEETS["overview"].values()}
+
+
+def record_values(editable: list[Column], record: dict | None, part: str) -> dict[str, object]:
+    """A row's editable values from a run record: "g" what the sources gave, "w" what was written."""
+    if record is None:
+        return {}
+    generated = {c.key: from_json(c, (record.get("g") or {}).get(c.key)) for c in editable}
+    if part == "g":
+        return generated
+    written = record.get("w") or {}
+    return {c.key: from_json(c, written[c.key]) if c.key in written else generated[c.key] for c in editable}
+
+
+def show_value(column: Column, value: object, lang: str) -> str:
+    if value is None:
+        return ""
+    if column.kind == "status":
+        return schema.ENUM_LABELS["goal_status"][lang].get(str(value), str(value))
+    if isinstance(value, dt.date):
+        return value.isoformat() if lang == "en" else value.strftime("%d.%m.%Y")
+    return str(value)
