@@ -50,14 +50,14 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
 
 
-def clean_text(text: str) -> str:
+def cell_safe_text(text: str) -> str:
     """Text as a cell can hold it: characters a workbook cannot store removed, line ends as `\\n`."""
     return _ILLEGAL.sub("", text.replace("\r\n", "\n"))
 
 
 def fit_text(text: str, lang: str) -> tuple[str, bool]:
-    """`clean_text`, then cut to Excel's 32,767 characters with a visible marker; True when cut."""
-    text = clean_text(text)
+    """`cell_safe_text`, then cut to Excel's 32,767 characters with a visible marker; True when cut."""
+    text = cell_safe_text(text)
     if len(text) <= EXCEL_TEXT_LIMIT:
         return text, False
     marker = CUT_MARKERS["en" if lang == "en" else "nb"]
@@ -140,7 +140,7 @@ def unique_headers(headers: list[str], fallback: str) -> list[str]:
     seen: set[str] = set()
     result = []
     for index, header in enumerate(headers, start=1):
-        text = " ".join(clean_text(header).split()) or f"{fallback} {index}"
+        text = " ".join(cell_safe_text(header).split()) or f"{fallback} {index}"
         candidate, n = text, 2
         while candidate.casefold() in seen:
             candidate, n = f"{text} ({n})", n + 1

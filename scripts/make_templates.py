@@ -1228,7 +1228,7 @@ def build_meeting_notes(lang: str) -> Document:
     line_break(status.paragraphs[0])
     cell_text(status, "{{ g.progress }}", size=TABLE_SIZE, color=MUTED)
     write(status.paragraphs[0], "{% endif %}")
-    # The review fields' keys and bookmarks come from the row (documents.goal_rows). The expressions in
+    # The review fields' keys and bookmarks come from the row (documents.contexts.goal_table_rows). The expressions in
     # the attributes have no spaces: LibreOffice turns spaces in a bookmark name into `_` when it saves
     # a template, which would make `{{ g.x }}` the unknown variable `_g`.
     # Bookmark IDs must be numbers in the template (Word refuses anything else); the engine gives every

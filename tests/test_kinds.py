@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.documents.examples import contexts_of
-from pipeline.documents.kinds import KINDS, LANGS, TEMPLATE_KINDS, Step, kinds_of
+from pipeline.documents.kinds import KINDS, TEMPLATE_KINDS, Step, kinds_of
+from pipeline.forms.fields import LANGS
 from pipeline.render.templates import TemplateSet, bundled_templates
 from pipeline.round.reader import read_round
 

@@ -205,7 +205,7 @@ TYPE_LABELS = {"nb": {"goal": "Mål", "action": "Tiltak"}, "en": {"goal": "Goal"
 REVIEW_BOOKMARK_BASE = 1000  # the review row's bookmark IDs in the template (static fields use lower ones)
 
 
-def goal_rows(goals: list[Goal], lang: str) -> list[dict[str, str]]:
+def goal_table_rows(goals: list[Goal], lang: str) -> list[dict[str, str]]:
     """An employee's goals and actions for the forms, each with the keys of its review fields."""
     labels = STATUS_LABELS[_agenda_language(lang)]
     types = TYPE_LABELS[_agenda_language(lang)]
@@ -251,13 +251,13 @@ def form_context(
     settings = round_.settings
     return {
         **_conversation_context(round_, employee, meeting, interviewer, lang),
-        "goals": goal_rows(goals, lang),
+        "goals": goal_table_rows(goals, lang),
         "statuses": list(STATUS_LABELS[_agenda_language(lang)].values()),
         "minutes_due": locale.medium_date(notes_due(meeting.date, settings), lang),
     }
 
 
-def example_contexts(round_: Round) -> dict[str, dict[str, object]]:
+def example_document_contexts(round_: Round) -> dict[str, dict[str, object]]:
     """One real context per template kind, from a round's invitations (for `templates check`); the forms'
     example is an employee with goals, so the goal rows are exercised."""
     invitations = plan_invitations(round_)

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.collect.minutes import example_minutes_context
-from pipeline.documents.contexts import example_contexts as document_examples
+from pipeline.documents.contexts import example_document_contexts as document_examples
 from pipeline.errors import AppraisalError
 from pipeline.model import Round
 from pipeline.round.reader import read_round

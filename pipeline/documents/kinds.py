@@ -17,8 +17,6 @@ from pipeline.store.batch import BatchResult
 from pipeline.store.ledger import FAILED
 from pipeline.store.state import State
 
-LANGS = ("nb", "en")
-
 
 class Step(StrEnum):
     """The step of the round that writes a kind."""

@@ -26,7 +26,7 @@ from pipeline.followup.columns import (
     SHEETS,
     SOURCE_LABELS,
     STAGE_LABELS,
-    Column,
+    BookColumn,
     Extra,
     Formula,
     Row,
@@ -48,7 +48,7 @@ from pipeline.round.values import fold_word
 
 ENUM_STATUS = schema.ENUM_LABELS["goal_status"]
 TABLES = {"overview": "FollowUpOverview", "conversations": "Conversations", "goals": "GoalsAndActions"}
-TEXT = {
+BOOK_TEXT = {
     "nb": {
         "overview_note": "Tall per {date}, fra arbeidsboken, referatene og endringene i denne filen. Arket "
         "lages på nytt ved hver kjøring: skriv ikke her.",
@@ -94,7 +94,7 @@ TEXT = {
 }
 
 
-def _display(column: Column, value: object, lang: str) -> object:
+def _display(column: BookColumn, value: object, lang: str) -> object:
     """A canonical value as the sheet shows it (labels in the round's language)."""
     if value is None:
         return None
@@ -112,7 +112,7 @@ def _display(column: Column, value: object, lang: str) -> object:
 
 
 def _date_text(day: dt.date, lang: str) -> str:
-    return show_value(Column("", "", "", "date"), day, lang)
+    return show_value(BookColumn("", "", "", "date"), day, lang)
 
 
 def _cells(ws: Worksheet, lang: str) -> xlsx.Cells:
@@ -137,9 +137,9 @@ def _write_data_sheet(
     streamed (write-only), so widths and rules are settled before the first row goes out."""
     ws = wb.create_sheet(SHEETS[kind][lang])
     columns = COLUMNS[kind]
-    text = TEXT[lang]
+    text = BOOK_TEXT[lang]
     headers = xlsx.unique_headers(
-        [c.header(lang) for c in columns] + extra_headers, "Column" if lang == "en" else "Kolonne"
+        [c.header(lang) for c in columns] + extra_headers, "BookColumn" if lang == "en" else "Kolonne"
     )
     shown = [
         [_display(c, row.source if c.key == "source" else row.values.get(c.key), lang) for c in columns]
@@ -201,7 +201,7 @@ def _extra_cell(cells: xlsx.Cells, extra: Extra, column: int, row: int, lang: st
     return cells.value(value, "date" if isinstance(value, dt.date) else "plain")
 
 
-def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[Column, ...], lang: str, last: int) -> None:
+def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[BookColumn, ...], lang: str, last: int) -> None:
     """Drop-downs on the editable columns, their shading, and the overdue highlighting (reaching below
     the data, for rows people add). The overdue rule comes first, so it wins where both apply."""
     first = HEADER_ROW + 1
@@ -277,7 +277,7 @@ def _write_overview(
 ) -> None:
     """Figures per department, per interviewer and in total, and a chart of completion by department."""
     ws = wb.create_sheet(SHEETS["overview"][lang])
-    text = TEXT[lang]
+    text = BOOK_TEXT[lang]
     conversations, goals = facts
     headers = [text["grouping"], text["group"], *figure_headers(lang)]
     lines: list[tuple[str, str, Figures]] = []

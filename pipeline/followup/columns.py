@@ -25,7 +25,7 @@ SHEETS = {
 
 
 @dataclass(frozen=True)
-class Column:
+class BookColumn:
     """A column of a follow-up sheet: its key, its headers, what it holds, and whether people edit it."""
 
     key: str
@@ -40,47 +40,47 @@ class Column:
 
 
 CONVERSATION_COLUMNS = (
-    Column("employee_id", "Ansattnr", "Employee ID", "id"),
-    Column("name", "Navn", "Name", "text"),
-    Column("department", "Avdeling", "Department", "text"),
-    Column("interviewer", "Samtaleleder", "Interviewer", "text"),
-    Column("stage", "Trinn", "Stage", "stage"),
-    Column("meeting_date", "Samtaledato", "Meeting date", "date"),
-    Column("held_on", "Holdt", "Held on", "date"),
-    Column("minutes_received", "Referat mottatt", "Minutes received", "date"),
-    Column("minutes_due", "Frist referat", "Minutes due", "date"),
-    Column("minutes_overdue", "Dager over frist, referat", "Days overdue, minutes", "int"),
-    Column("approval_due", "Frist godkjenning", "Approval due", "date"),
-    Column("approval_overdue", "Dager over frist, godkjenning", "Days overdue, approval", "int"),
-    Column("approved_on", "Godkjent dato", "Approved on", "date", editable=True),
-    Column("follow_up_held", "Oppfølging holdt", "Follow-up held", "date", editable=True),
-    Column("next_follow_up", "Neste oppfølging", "Next follow-up", "date"),
-    Column("remark", "Merknad", "Remark", "text"),
-    Column("source", "Kilde", "Source", "source"),
+    BookColumn("employee_id", "Ansattnr", "Employee ID", "id"),
+    BookColumn("name", "Navn", "Name", "text"),
+    BookColumn("department", "Avdeling", "Department", "text"),
+    BookColumn("interviewer", "Samtaleleder", "Interviewer", "text"),
+    BookColumn("stage", "Trinn", "Stage", "stage"),
+    BookColumn("meeting_date", "Samtaledato", "Meeting date", "date"),
+    BookColumn("held_on", "Holdt", "Held on", "date"),
+    BookColumn("minutes_received", "Referat mottatt", "Minutes received", "date"),
+    BookColumn("minutes_due", "Frist referat", "Minutes due", "date"),
+    BookColumn("minutes_overdue", "Dager over frist, referat", "Days overdue, minutes", "int"),
+    BookColumn("approval_due", "Frist godkjenning", "Approval due", "date"),
+    BookColumn("approval_overdue", "Dager over frist, godkjenning", "Days overdue, approval", "int"),
+    BookColumn("approved_on", "Godkjent dato", "Approved on", "date", editable=True),
+    BookColumn("follow_up_held", "Oppfølging holdt", "Follow-up held", "date", editable=True),
+    BookColumn("next_follow_up", "Neste oppfølging", "Next follow-up", "date"),
+    BookColumn("remark", "Merknad", "Remark", "text"),
+    BookColumn("source", "Kilde", "Source", "source"),
 )
 
 
-GOAL_COLUMNS = (
-    Column("goal_id", "Mål-ID", "Goal ID", "id"),
-    Column("employee_id", "Ansattnr", "Employee ID", "id"),
-    Column("name", "Navn", "Name", "text"),
-    Column("department", "Avdeling", "Department", "text"),
-    Column("type", "Type", "Type", "type"),
-    Column("description", "Beskrivelse", "Description", "long"),
-    Column("measure", "Suksesskriterium", "Success measure", "long"),
-    Column("responsible", "Ansvarlig", "Responsible", "text"),
-    Column("due", "Frist", "Due date", "date"),
-    Column("status", "Status", "Status", "status", editable=True),
-    Column("progress", "Fremdrift (%)", "Progress (%)", "int", editable=True),
-    Column("comment", "Kommentar", "Comment", "long", editable=True),
-    Column("agreed_in", "Avtalt i runde", "Agreed in round", "text"),
-    Column("last_updated", "Sist oppdatert", "Last updated", "date"),
-    Column("overdue", "Forfalt", "Overdue", "flag"),
-    Column("source", "Kilde", "Source", "source"),
+GOAL_SHEET_COLUMNS = (
+    BookColumn("goal_id", "Mål-ID", "Goal ID", "id"),
+    BookColumn("employee_id", "Ansattnr", "Employee ID", "id"),
+    BookColumn("name", "Navn", "Name", "text"),
+    BookColumn("department", "Avdeling", "Department", "text"),
+    BookColumn("type", "Type", "Type", "type"),
+    BookColumn("description", "Beskrivelse", "Description", "long"),
+    BookColumn("measure", "Suksesskriterium", "Success measure", "long"),
+    BookColumn("responsible", "Ansvarlig", "Responsible", "text"),
+    BookColumn("due", "Frist", "Due date", "date"),
+    BookColumn("status", "Status", "Status", "status", editable=True),
+    BookColumn("progress", "Fremdrift (%)", "Progress (%)", "int", editable=True),
+    BookColumn("comment", "Kommentar", "Comment", "long", editable=True),
+    BookColumn("agreed_in", "Avtalt i runde", "Agreed in round", "text"),
+    BookColumn("last_updated", "Sist oppdatert", "Last updated", "date"),
+    BookColumn("overdue", "Forfalt", "Overdue", "flag"),
+    BookColumn("source", "Kilde", "Source", "source"),
 )
 
 
-COLUMNS = {"conversations": CONVERSATION_COLUMNS, "goals": GOAL_COLUMNS}
+COLUMNS = {"conversations": CONVERSATION_COLUMNS, "goals": GOAL_SHEET_COLUMNS}
 
 
 KEY_COLUMN = {"conversations": "employee_id", "goals": "goal_id"}
@@ -238,11 +238,11 @@ class Notes:
 def cell_text(value: object) -> str:
     """Any cell value as trimmed text (numbers without `.0`, dates as ISO), cleaned for a cell."""
     if isinstance(value, str):
-        return xlsx.clean_text(value).strip()
-    return xlsx.clean_text(clean_text(value))
+        return xlsx.cell_safe_text(value).strip()
+    return xlsx.cell_safe_text(clean_text(value))
 
 
-def normalise(column: Column, raw: object) -> tuple[object, str | None]:
+def typed_cell_value(column: BookColumn, raw: object) -> tuple[object, str | None]:
     """A value as typed in an editable column, made canonical; the text as typed when it is not
     understood, with a problem to report. Empty is None."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -274,7 +274,7 @@ def to_json(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def from_json(column: Column, value: object) -> object:
+def from_json(column: BookColumn, value: object) -> object:
     if column.kind == "date" and isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)
@@ -312,7 +312,7 @@ SOURCE_LOOKUP = {fold_word(label): key for labels in SOURCE_LABELS.values() for 
 OVERVIEW_NAMES = {schema.normalise_header(name) for name in SHEETS["overview"].values()}
 
 
-def record_values(editable: list[Column], record: dict | None, part: str) -> dict[str, object]:
+def record_values(editable: list[BookColumn], record: dict | None, part: str) -> dict[str, object]:
     """A row's editable values from a run record: "g" what the sources gave, "w" what was written."""
     if record is None:
         return {}
@@ -323,7 +323,7 @@ def record_values(editable: list[Column], record: dict | None, part: str) -> dic
     return {c.key: from_json(c, written[c.key]) if c.key in written else generated[c.key] for c in editable}
 
 
-def show_value(column: Column, value: object, lang: str) -> str:
+def show_value(column: BookColumn, value: object, lang: str) -> str:
     if value is None:
         return ""
     if column.kind == "status":

@@ -32,7 +32,7 @@ RIGHT = Alignment(horizontal="right")
 STAGES = ("unscheduled", "planned", "invited", "prepared", "held", "minutes", "approved")
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
-TEXT = {
+SUMMARY_TEXT = {
     "nb": {
         "departments": "Avdelinger",
         "interviewers": "Samtaleledere",
@@ -295,7 +295,7 @@ def suppress(groups: dict[str, Figures], minimum: int) -> Suppressed:
 
 def interviewer_labels(groups: dict[str, Figures], lang: str) -> dict[str, str]:
     """Anonymous labels for interviewers: numbered by the size of their group, largest first."""
-    word = TEXT["en" if lang == "en" else "nb"]["interviewer"]
+    word = SUMMARY_TEXT["en" if lang == "en" else "nb"]["interviewer"]
     order = sorted(groups, key=lambda key: (-groups[key].employees, -groups[key].goals, key))
     width = len(str(len(order)))
     return {key: f"{word} {n:0{width}d}" for n, key in enumerate(order, start=1)}
@@ -329,7 +329,7 @@ def build_leadership_workbook(
     """The anonymous summary: a sheet per department and per interviewer group, and the comparison
     with the previous round when there is one. Only counts, rates, department names and labels."""
     lang = "en" if settings.language == "en" else "nb"
-    text = TEXT[lang]
+    text = SUMMARY_TEXT[lang]
     minimum = max(1, settings.min_group_size)
     total = total_figures(conversations, goals)
     wb = Workbook()
@@ -376,7 +376,7 @@ def _group_sheet(
     table_name: str,
     chart_title: str,
 ) -> None:
-    text = TEXT[lang]
+    text = SUMMARY_TEXT[lang]
     xlsx.write_note(ws, 1, intro[0], title=True)
     xlsx.write_note(ws, 2, intro[1])
     header_row = 4
@@ -447,7 +447,7 @@ def _comparison_sheet(
     round_id: str,
     lang: str,
 ) -> None:
-    text = TEXT[lang]
+    text = SUMMARY_TEXT[lang]
     xlsx.write_note(ws, 1, intro[0], title=True)
     xlsx.write_note(ws, 2, intro[1])
     if previous is None:

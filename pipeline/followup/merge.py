@@ -39,9 +39,9 @@ from pipeline.followup.columns import (
     Row,
     cell_text,
     iso_date,
-    normalise,
     record_values,
     show_value,
+    typed_cell_value,
 )
 
 
@@ -53,7 +53,7 @@ def settle_row(row: Row, kind: str, sheet: FileSheet, notes: Notes) -> None:
             continue
         raw = row.values[column.key]
         if column.kind == "date":
-            value = normalise(column, raw)[0]
+            value = typed_cell_value(column, raw)[0]
         elif column.kind == "int" and isinstance(raw, int | float) and not isinstance(raw, bool):
             value = int(raw) if float(raw).is_integer() else raw
         else:

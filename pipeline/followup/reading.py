@@ -29,7 +29,7 @@ from pipeline.followup.columns import (
     Notes,
     Row,
     cell_text,
-    normalise,
+    typed_cell_value,
 )
 from pipeline.round import schema
 from pipeline.round.reader import OpenWorkbook, open_workbook
@@ -170,7 +170,7 @@ def _read_sheet(
         if p not in mapping and any(p < len(r) and r[p] is not None for r in grid[header_row:])
     ]
     extra_headers = xlsx.unique_headers(
-        [cell_text(header[p]) for p in extra_positions], "Column" if notes.lang == "en" else "Kolonne"
+        [cell_text(header[p]) for p in extra_positions], "BookColumn" if notes.lang == "en" else "Kolonne"
     )
     sheet = FileSheet(title, {key: position for position, key in mapping.items()}, extra_headers, [])
     for number, cells in enumerate(grid[header_row + 1 :], start=header_row + 2):
@@ -185,7 +185,7 @@ def _read_sheet(
             if not column.editable:
                 values[key] = raw  # made typed only if the row is kept as it is (`settle_row`)
                 continue
-            value, problem = normalise(column, raw)
+            value, problem = typed_cell_value(column, raw)
             where = f"{title}!{get_column_letter(position + 1)}{number}"
             if problem:
                 notes.warn("value-not-understood", f"{where} ({column.header(notes.lang)}): {problem}.")

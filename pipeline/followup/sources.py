@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.documents import deadlines
 from pipeline.errors import OutputError
-from pipeline.followup.book import TEXT
+from pipeline.followup.book import BOOK_TEXT
 from pipeline.followup.columns import (
     CONVERSATION_COLUMNS,
     COUNTED_GOAL_SOURCES,
     GENERATED_SOURCES,
-    GOAL_COLUMNS,
+    GOAL_SHEET_COLUMNS,
     SHEETS,
-    Column,
+    BookColumn,
     Notes,
     Row,
     cell_text,
@@ -101,7 +101,7 @@ class Sources:
     def interviewer_name_of(self, interviewer_id: str, lang: str) -> str:
         """An interviewer's name (their ID when not in the workbook, "(none)" for no one)."""
         person = self.employee(interviewer_id) if interviewer_id else None
-        return person.name if person else interviewer_id or TEXT[lang]["none"]
+        return person.name if person else interviewer_id or BOOK_TEXT[lang]["none"]
 
 
 def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
@@ -125,7 +125,7 @@ def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
             )
         elif approval.get("approved") is False:
             when = iso_date(approval.get("date"))
-            remark = TEXT[lang]["not_approved"].format(date=f" ({when.isoformat()})" if when else "")
+            remark = BOOK_TEXT[lang]["not_approved"].format(date=f" ({when.isoformat()})" if when else "")
         minutes_received = (
             iso_date(conversation.get("minutes_made_on"))
             or local_date(conversation.get("collected_at"), sources.zone)
@@ -204,7 +204,7 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
             agreed_in=goal.agreed_in_round,
             last_updated=updated,
         )
-        rows.append(Row(goal.id, values, "workbook", generated=_editable(GOAL_COLUMNS, values)))
+        rows.append(Row(goal.id, values, "workbook", generated=_editable(GOAL_SHEET_COLUMNS, values)))
     for employee_id, conversation in sources.register.items():
         stamp = local_date(conversation.get("collected_at"), sources.zone)
         for item in conversation.get("goals") or []:
@@ -231,7 +231,7 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
             comment = None
             if typed:
                 note = "due_approximate" if due else "due_not_a_date"
-                comment = notes.fit(TEXT[lang][note].format(text=typed), where)
+                comment = notes.fit(BOOK_TEXT[lang][note].format(text=typed), where)
             values.update(
                 measure=notes.fit(cell_text(item.get("measure", "")), where),
                 responsible=notes.fit(cell_text(item.get("responsible", "")), where),
@@ -242,7 +242,7 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
                 agreed_in=sources.round_.settings.round_id,
                 last_updated=stamp,
             )
-            rows.append(Row(goal_id, values, "minutes", generated=_editable(GOAL_COLUMNS, values)))
+            rows.append(Row(goal_id, values, "minutes", generated=_editable(GOAL_SHEET_COLUMNS, values)))
     return rows
 
 
@@ -260,7 +260,7 @@ def _goal_values(
     }
 
 
-def _editable(columns: tuple[Column, ...], values: dict[str, object]) -> dict[str, object]:
+def _editable(columns: tuple[BookColumn, ...], values: dict[str, object]) -> dict[str, object]:
     return {c.key: values.get(c.key) for c in columns if c.editable}
 
 
@@ -311,7 +311,7 @@ def figure_facts(
     merged: dict[str, list[Row]], sources: Sources, lang: str
 ) -> tuple[list[ConversationFact], list[GoalFact]]:
     """What the figures count: employees in scope, and goals/actions still followed up."""
-    none = TEXT[lang]["none"]
+    none = BOOK_TEXT[lang]["none"]
     conversations = [
         ConversationFact(
             department=str(row.values.get("department") or none),

@@ -25,18 +25,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import xlsx
 from pipeline.errors import AppraisalError, OutputError
+from pipeline.render.locale import LANGUAGES
 from pipeline.round import example as example_company
 from pipeline.round import schema
 from pipeline.round import starter_text as texts
 from pipeline.store.ledger import atomic_write, open_temporary_beside
 
-LANGUAGES = ("nb", "nn", "en")
 # Drop-downs cover rows 2..LAST_DATA_ROW; number formats are set on whole columns (so they go further).
 LAST_DATA_ROW = 2000
 ROUND_FILE = Path("input") / "round.xlsx"
 TEMPLATES_DIR = "templates"
 
-DATE_FORMATS = {"nb": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
 TIME_FORMAT = "HH:MM"
 
 
@@ -243,7 +242,7 @@ def _write_round_sheet(ws: Worksheet, lang: str, example: bool) -> None:
     text = texts.TEXT[base]
     _write_header_row(ws, (text["key"], text["value"], text["explanation"]), (26, 34, 70))
     values = example_company.example_settings(lang) if example else _default_settings(lang)
-    date_format = DATE_FORMATS[base]
+    date_format = xlsx.DATE_FORMATS[base]
     for row, setting in enumerate(schema.SETTINGS, start=2):
         _set_text(ws.cell(row=row, column=1), setting.key)
         value = values.get(setting.key)
@@ -310,7 +309,7 @@ def _number_format(column: schema.Column, lang: str) -> str | None:
     if column.kind == "id":
         return xlsx.TEXT_FORMAT
     if column.kind == "date":
-        return DATE_FORMATS[lang]
+        return xlsx.DATE_FORMATS[lang]
     if column.kind == "time":
         return TIME_FORMAT
     return None
