@@ -34,6 +34,7 @@ from pipeline.followup.columns import (
     COLUMNS,
     GENERATED_SOURCES,
     SHEETS,
+    BookColumn,
     FileSheet,
     Notes,
     Row,
@@ -84,8 +85,6 @@ def merge_rows(
     restored: list[str] = []
     for row in generated:
         record = known.get(row.key)
-        last_generated = record_values(editable, record, "g")
-        last_written = record_values(editable, record, "w")
         row.edited_on = iso_date(record.get("e")) if record else None
         found = in_file.pop(row.key, None)
         if found is not None:
@@ -94,35 +93,7 @@ def merge_rows(
             restored.append(row.key)
         else:
             notes.counts["new_rows"] += 1
-        for column in editable:
-            new = row.values.get(column.key)
-            if found is not None and column.key in present:
-                typed = found.values.get(column.key)
-                if record is not None:
-                    edited = typed != last_generated[column.key]
-                    if typed != last_written[column.key]:
-                        row.edited_on = today  # changed since the last run
-                else:
-                    # No record of what was generated: anything typed that differs counts as an edit.
-                    edited = typed is not None and typed != new
-            elif record is not None:
-                # The row or the column is gone from the file: what it held at the last run comes back.
-                typed = last_written[column.key]
-                edited = typed != last_generated[column.key]
-            else:
-                typed, edited = None, False
-            if not edited:
-                continue
-            row.values[column.key] = typed
-            notes.counts["edits_kept"] += 1
-            if record is not None and new != last_generated[column.key] and typed != new:
-                notes.counts["conflicts"] += 1
-                notes.warn(
-                    "edit-kept-against-source",
-                    f"{title} {row.key}, {column.header(notes.lang)}: kept “{show_value(column, typed, notes.lang)}”, "
-                    f"typed in the follow-up workbook; the sources now say “{show_value(column, new, notes.lang)}”. "
-                    "Change the cell if the new value is right.",
-                )
+        _apply_edits(row, editable, found, present, record, title, today, notes)
     if restored and existing is not None:
         notes.counts["restored_rows"] += len(restored)
         shown = ", ".join(restored[:10]) + (" …" if len(restored) > 10 else "")
@@ -152,6 +123,51 @@ def merge_rows(
         )
     rows.extend(leftovers)
     return rows
+
+
+def _apply_edits(
+    row: Row,
+    editable: list[BookColumn],
+    found: Row | None,
+    present: set[str],
+    record: dict | None,
+    title: str,
+    today: dt.date,
+    notes: Notes,
+) -> None:
+    """Put into a generated row what people typed in its editable cells, by the merge rules; count the
+    edits kept and warn where the sources changed under one."""
+    last_generated = record_values(editable, record, "g")
+    last_written = record_values(editable, record, "w")
+    for column in editable:
+        new = row.values.get(column.key)
+        if found is not None and column.key in present:
+            typed = found.values.get(column.key)
+            if record is not None:
+                edited = typed != last_generated[column.key]
+                if typed != last_written[column.key]:
+                    row.edited_on = today  # changed since the last run
+            else:
+                # No record of what was generated: anything typed that differs counts as an edit.
+                edited = typed is not None and typed != new
+        elif record is not None:
+            # The row or the column is gone from the file: what it held at the last run comes back.
+            typed = last_written[column.key]
+            edited = typed != last_generated[column.key]
+        else:
+            typed, edited = None, False
+        if not edited:
+            continue
+        row.values[column.key] = typed
+        notes.counts["edits_kept"] += 1
+        if record is not None and new != last_generated[column.key] and typed != new:
+            notes.counts["conflicts"] += 1
+            notes.warn(
+                "edit-kept-against-source",
+                f"{title} {row.key}, {column.header(notes.lang)}: kept “{show_value(column, typed, notes.lang)}”, "
+                f"typed in the follow-up workbook; the sources now say “{show_value(column, new, notes.lang)}”. "
+                "Change the cell if the new value is right.",
+            )
 
 
 def _index_rows(existing: FileSheet | None, title: str, notes: Notes) -> tuple[dict[str, Row], list[Row]]:
