@@ -495,31 +495,8 @@ def _comparison_sheet(
     xlsx.add_table(ws, "LeadershipComparison", header_row, row, headers)
     widths = [34, 22, 22]
     if previous is not None:
-        row += 2
-        xlsx.write_note(ws, row, text["previous_goals"].format(round=previous.round_id))
-        row += 1
-        status_header = row
-        status_headers = [text["status"], text["count"], text["share"]]
-        xlsx.write_header(ws, row, status_headers)
-        counts = previous.goal_status
-        everything = sum(counts.values())
         visible = shown and (before is None or before_shown)
-        labels = _status_labels(lang)
-        for status in ("done", "in_progress", "not_started", "cancelled", ""):
-            if status == "" and not counts.get(""):
-                continue
-            row += 1
-            xlsx.put_text(ws.cell(row=row, column=1), labels.get(status, text["unknown"]))
-            if visible:
-                ws.cell(row=row, column=2, value=counts.get(status, 0)).number_format = xlsx.INTEGER_FORMAT
-                if everything:
-                    share = ws.cell(row=row, column=3, value=counts.get(status, 0) / everything)
-                    share.number_format = xlsx.PERCENT_FORMAT
-        row += 1
-        xlsx.put_text(ws.cell(row=row, column=1), text["total"])
-        if visible:
-            ws.cell(row=row, column=2, value=everything).number_format = xlsx.INTEGER_FORMAT
-        xlsx.add_table(ws, "LeadershipPreviousGoals", status_header, row, status_headers)
+        _previous_goals_table(ws, row + 2, previous, visible, lang)
         if shown and before_shown:
             rate_rows = [
                 header_row + 1 + i for i, (name, *_) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
@@ -533,6 +510,35 @@ def _comparison_sheet(
             )
     xlsx.set_widths(ws, widths)
     ws.freeze_panes = f"A{header_row + 1}"
+
+
+def _previous_goals_table(ws: Worksheet, row: int, previous: PreviousRound, visible: bool, lang: str) -> int:
+    """How the goals and actions agreed in the previous round stand now, from `row`; the last row."""
+    text = SUMMARY_TEXT[lang]
+    xlsx.write_note(ws, row, text["previous_goals"].format(round=previous.round_id))
+    row += 1
+    status_header = row
+    status_headers = [text["status"], text["count"], text["share"]]
+    xlsx.write_header(ws, row, status_headers)
+    counts = previous.goal_status
+    everything = sum(counts.values())
+    labels = _status_labels(lang)
+    for status in ("done", "in_progress", "not_started", "cancelled", ""):
+        if status == "" and not counts.get(""):
+            continue
+        row += 1
+        xlsx.put_text(ws.cell(row=row, column=1), labels.get(status, text["unknown"]))
+        if visible:
+            ws.cell(row=row, column=2, value=counts.get(status, 0)).number_format = xlsx.INTEGER_FORMAT
+            if everything:
+                share = ws.cell(row=row, column=3, value=counts.get(status, 0) / everything)
+                share.number_format = xlsx.PERCENT_FORMAT
+    row += 1
+    xlsx.put_text(ws.cell(row=row, column=1), text["total"])
+    if visible:
+        ws.cell(row=row, column=2, value=everything).number_format = xlsx.INTEGER_FORMAT
+    xlsx.add_table(ws, "LeadershipPreviousGoals", status_header, row, status_headers)
+    return row
 
 
 def _figure_header(name: str, lang: str) -> str:
