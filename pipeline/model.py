@@ -25,6 +25,18 @@ class Severity(StrEnum):
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
+class Stage(StrEnum):
+    """Where a conversation stands, in the order it goes through them (the follow-up's Stage column)."""
+
+    UNSCHEDULED = "unscheduled"
+    PLANNED = "planned"
+    INVITED = "invited"
+    PREPARED = "prepared"
+    HELD = "held"
+    MINUTES = "minutes"
+    APPROVED = "approved"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem, in any stage: the workbook, a returned form, the follow-up workbook, a template.

@@ -25,11 +25,11 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import xlsx
-from pipeline.model import Settings
+from pipeline.model import Settings, Stage
 from pipeline.round.schema import ENUM_LABELS
 
 RIGHT = Alignment(horizontal="right")
-STAGES = ("unscheduled", "planned", "invited", "prepared", "held", "minutes", "approved")
+STAGES = tuple(stage.value for stage in Stage)
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
 SUMMARY_TEXT = {

@@ -30,7 +30,7 @@ from pipeline.followup.columns import (
     iso_date,
 )
 from pipeline.followup.leadership import ConversationFact, GoalFact
-from pipeline.model import Employee, Meeting, Round
+from pipeline.model import Employee, Meeting, Round, Stage
 from pipeline.register import Register
 
 
@@ -272,20 +272,20 @@ def derive_conversation(row: Row, sources: Sources, today: dt.date) -> None:
     received = values.get("minutes_received")
     approved = values.get("approved_on") not in (None, "")
     if approved:
-        stage = "approved"
+        stage = Stage.APPROVED
     elif row.facts.get("minutes"):
-        stage = "minutes"
+        stage = Stage.MINUTES
     elif row.facts.get("held"):
-        stage = "held"
+        stage = Stage.HELD
     elif row.key in sources.prepared:
-        stage = "prepared"
+        stage = Stage.PREPARED
     elif row.key in sources.invited:
-        stage = "invited"
+        stage = Stage.INVITED
     elif values.get("meeting_date"):
-        stage = "planned"
+        stage = Stage.PLANNED
     else:
-        stage = "unscheduled"
-    values["stage"] = stage
+        stage = Stage.UNSCHEDULED
+    values["stage"] = stage.value
     meeting_day = meeting_day if isinstance(meeting_day, dt.date) else None
     minutes_due = deadlines.notes_due(meeting_day, settings)
     approval_due = deadlines.approval_due(
