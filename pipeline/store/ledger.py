@@ -147,7 +147,7 @@ class Ledger:
         self.file = self.state.path
         self.entries: dict[str, Entry] = {}
         try:
-            self.entries = {str(e["path"]): Entry(**e) for e in self.state.files(self.scope)}  # type: ignore[arg-type]
+            self.entries = {row[0]: Entry(*row) for row in self.state.files(self.scope)}
         except TypeError as exc:
             raise OutputError(f"{self.file}: the record of earlier runs is damaged ({exc}).") from exc
         self.steps: dict[str, dict[str, object]] = self.state.steps(self.scope)

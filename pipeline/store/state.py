@@ -155,13 +155,13 @@ class State:
 
     # -- the ledger ------------------------------------------------------------------------------------
 
-    def files(self, scope: str) -> list[dict[str, object]]:
-        """Every produced file of a scope, as the ledger's entries."""
+    def files(self, scope: str) -> list[tuple]:
+        """Every produced file of a scope: rows of `FILE_COLUMNS`, `extra` decoded (the ledger's entries)."""
         with self._connect() as db:
             rows = db.execute(
                 f"SELECT {', '.join(FILE_COLUMNS)} FROM files WHERE scope = ?", (scope,)
             ).fetchall()
-        return [{**dict(zip(FILE_COLUMNS, row, strict=True)), "extra": json.loads(row[-1])} for row in rows]
+        return [(*row[:-1], {} if row[-1] == "{}" else json.loads(row[-1])) for row in rows]
 
     def steps(self, scope: str) -> dict[str, dict[str, object]]:
         """Each step's last fingerprint and files."""
