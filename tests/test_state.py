@@ -89,8 +89,12 @@ def test_two_processes_writing_at_once_keep_every_record(tmp_path):
             ledger.save()
         """
     )
-    writers = [subprocess.Popen([sys.executable, "-c", script, name]) for name in ("2027-H1", "2027-H2")]
-    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    writers = [
+        subprocess.Popen([sys.executable, "-c", script, name], stderr=subprocess.PIPE, text=True)
+        for name in ("2027-H1", "2027-H2")
+    ]
+    ended = [w.communicate(timeout=120) for w in writers]
+    assert [w.returncode for w in writers] == [0, 0], [err for _, err in ended]
 
     for name in ("2027-H1", "2027-H2"):
         assert sorted(Ledger(output / name).entries) == sorted(f"{name}-{n}.docx" for n in range(40))

@@ -29,6 +29,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,7 +135,7 @@ class State:
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"{self.path}: the state of earlier runs cannot be opened ({exc}).") from None
         try:
-            db.execute(f"PRAGMA journal_mode={self.mode}")
+            self._set_journal(db)
             db.execute("PRAGMA synchronous=NORMAL" if self.mode == "wal" else "PRAGMA synchronous=FULL")
             db.execute("BEGIN IMMEDIATE")
             yield db
@@ -152,6 +153,20 @@ class State:
             raise
         finally:
             db.close()
+
+    def _set_journal(self, db: sqlite3.Connection) -> None:
+        """Switch the journal when it is not the one this disk wants. Switching needs the database to
+        itself, and SQLite answers "busy" at once rather than waiting, so a process that finds another
+        one using it tries again for a while."""
+        if db.execute("PRAGMA journal_mode").fetchone()[0] == self.mode:
+            return
+        for _attempt in range(100):
+            try:
+                db.execute(f"PRAGMA journal_mode={self.mode}")
+                return
+            except sqlite3.OperationalError:
+                time.sleep(0.05)
+        db.execute(f"PRAGMA journal_mode={self.mode}")
 
     # -- the ledger ------------------------------------------------------------------------------------
 
