@@ -102,7 +102,7 @@ def collect_forms(
     meetings = _meetings(round_)
     goals_by_id = {g.id: g for g in round_.goals}
     # the round's folder, and the output folder whose personnel files and ledger every round's collect shares
-    with output_lock(root), output_lock(output):
+    with output_lock(root), output_lock(output, written_in=output / "personnel"):
         register = Register(root)
         ledgers = (
             Ledger(root),

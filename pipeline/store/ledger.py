@@ -317,11 +317,12 @@ def remove_stale_temporaries(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def output_lock(folder: Path) -> Iterator[None]:
+def output_lock(folder: Path, written_in: Path | None = None) -> Iterator[None]:
     """Hold the output folder for this run; a second run at the same time refuses with a clear message.
 
     The lock is `filelock`'s (an OS lock on `.appraisal/lock`, released by the OS when a run is killed);
-    `.appraisal/run` says who holds it, and whether the last run ended cleanly."""
+    `.appraisal/run` says who holds it, and whether the last run ended cleanly. After a run that did
+    not, its temporary files are removed from `written_in` (default: the whole folder)."""
     state = folder / LEDGER_DIR
     state.mkdir(parents=True, exist_ok=True)
     status = state / "run"
@@ -341,7 +342,7 @@ def output_lock(folder: Path) -> Iterator[None]:
             status, f"pid {os.getpid()}, started {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode()
         )
         if not ended_cleanly:  # only a run that was killed leaves temporaries: no need to walk 50,000 files
-            remove_stale_temporaries(folder)
+            remove_stale_temporaries(written_in or folder)
         yield
         atomic_write_bytes(status, f"{CLEAN_END} {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode())
     finally:
