@@ -54,7 +54,7 @@ from pipeline.followup.sources import (
 from pipeline.model import Problem, Round
 from pipeline.store import layout
 from pipeline.store.ledger import atomic_write, input_digest, output_lock
-from pipeline.store.state import State
+from pipeline.store.state import DATABASE, STATE_DIR, State
 
 FOLLOW_UP_FILE = "follow-up.xlsx"
 LEADERSHIP_FILE = "leadership-summary.xlsx"
@@ -105,9 +105,9 @@ class FollowUpResult:
 
 
 def _read_state(root: Path, notes: Notes | None) -> dict:
-    path = State(root.parent).path
     try:
-        data = State(root.parent).document(root.name, STATE_FILE)
+        state = State(root.parent)
+        data = state.document(root.name, STATE_FILE)
         if data is None:
             return {"version": 1, "runs": []}
         if not isinstance(data.get("runs"), list):
@@ -117,7 +117,7 @@ def _read_state(root: Path, notes: Notes | None) -> dict:
         if notes is not None:
             notes.warn(
                 "follow-up-state-damaged",
-                f"{path}: the record of the last run cannot be read ({exc}); every value in an editable "
+                f"{root.parent / STATE_DIR / DATABASE}: the record of the last run cannot be read ({exc}); every value in an editable "
                 "column that differs from the sources is treated as a person's edit.",
             )
         return {"version": 1, "runs": []}

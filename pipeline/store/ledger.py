@@ -27,9 +27,9 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipeline.errors import OutputError
-from pipeline.store.state import State
+from pipeline.store.state import STATE_DIR, State
 
-LEDGER_DIR = ".appraisal"
+LEDGER_DIR = STATE_DIR  # the run's own files: lock, run status, runs.jsonl
 CLEAN_END = "ended cleanly"
 
 
@@ -153,7 +153,6 @@ class Ledger:
         self.steps: dict[str, dict[str, object]] = self.state.steps(self.scope)
         self._saved = dict(self.entries)
         self._saved_steps = dict(self.steps)
-        self.changed = False
 
     @classmethod
     def personnel(cls, output: Path) -> Ledger:
@@ -172,10 +171,7 @@ class Ledger:
 
     def remember_step(self, step: str, fingerprint: str | None, outcomes: list[Outcome]) -> None:
         """Note what a whole step depended on and produced, so an unchanged re-run can skip it."""
-        value = {"fingerprint": fingerprint, "paths": [o.path for o in outcomes]}
-        if self.steps.get(step) != value:
-            self.steps[step] = value
-            self.changed = True
+        self.steps[step] = {"fingerprint": fingerprint, "paths": [o.path for o in outcomes]}
 
     def unchanged_step(self, step: str, fingerprint: str | None) -> list[Outcome] | None:
         """The outcomes of a step whose inputs did not change and whose files are all as written, or None."""
@@ -198,9 +194,8 @@ class Ledger:
     def record(self, outcomes: list[Outcome]) -> None:
         """Take in what a run did."""
         for outcome in outcomes:
-            if outcome.entry is not None and self.entries.get(outcome.entry.path) != outcome.entry:
+            if outcome.entry is not None:
                 self.entries[outcome.entry.path] = outcome.entry
-                self.changed = True
 
     def log_run(self, command: str, outcomes: list[Outcome]) -> None:
         """Append one line per run to `.appraisal/runs.jsonl`: when, what, and what came of it."""

@@ -24,7 +24,6 @@ renamed `*.migrated` and kept.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -127,8 +126,9 @@ class State:
         self._migrate()
 
     @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """One connection for one transaction: committed when the block ends, rolled back on an error."""
+    def _connect(self, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One connection for one transaction: committed when the block ends, rolled back on an error.
+        A reading transaction takes no write lock, so readers never wait for each other."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -137,7 +137,7 @@ class State:
         try:
             self._set_journal(db)
             db.execute("PRAGMA synchronous=NORMAL" if self.mode == "wal" else "PRAGMA synchronous=FULL")
-            db.execute("BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
             yield db
             db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
@@ -172,7 +172,7 @@ class State:
 
     def files(self, scope: str) -> list[tuple]:
         """Every produced file of a scope: rows of `FILE_COLUMNS`, `extra` decoded (the ledger's entries)."""
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             rows = db.execute(
                 f"SELECT {', '.join(FILE_COLUMNS)} FROM files WHERE scope = ?", (scope,)
             ).fetchall()
@@ -180,7 +180,7 @@ class State:
 
     def steps(self, scope: str) -> dict[str, dict[str, object]]:
         """Each step's last fingerprint and files."""
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             rows = db.execute("SELECT step, value FROM steps WHERE scope = ?", (scope,)).fetchall()
         return {step: json.loads(value) for step, value in rows}
 
@@ -200,7 +200,7 @@ class State:
 
     def conversations(self, round_id: str) -> dict[str, dict]:
         """A round's collected conversations, by employee ID."""
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             rows = db.execute(
                 "SELECT employee_id, data FROM conversations WHERE round_id = ? ORDER BY employee_id",
                 (round_id,),
@@ -215,7 +215,7 @@ class State:
 
     def rounds(self) -> list[str]:
         """The rounds with a register, in order."""
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             return [r for (r,) in db.execute("SELECT DISTINCT round_id FROM conversations ORDER BY round_id")]
 
     # -- events ------------------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ class State:
     def events(self, round_id: str) -> dict[str, set[str]]:
         """Event -> the employees it happened to, in a round."""
         found: dict[str, set[str]] = {}
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             for employee_id, name in db.execute(
                 "SELECT employee_id, event FROM events WHERE round_id = ?", (round_id,)
             ):
@@ -247,7 +247,7 @@ class State:
 
     def document(self, scope: str, name: str) -> object | None:
         """A JSON record, or None."""
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             row = db.execute(
                 "SELECT value FROM documents WHERE scope = ? AND name = ?", (scope, name)
             ).fetchone()
@@ -263,7 +263,7 @@ class State:
 
     def version(self, scope: str) -> int:
         """A counter that goes up with every change to a scope's files or register (for cheap re-run checks)."""
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             row = db.execute("SELECT counter FROM changes WHERE scope = ?", (scope,)).fetchone()
         return int(row[0]) if row else 0
 
@@ -373,8 +373,3 @@ def _import(db: sqlite3.Connection, scope: str, kind: str, path: Path) -> None:
         db.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (scope, "follow-up-state", json.dumps(data))
         )
-
-
-def state_digest(output: Path, scope: str) -> str:
-    """A short hash of a scope's change counter, for fingerprints."""
-    return hashlib.sha256(f"{scope}:{State(output).version(scope)}".encode()).hexdigest()[:16]
