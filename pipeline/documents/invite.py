@@ -18,7 +18,7 @@ from pipeline.documents.contexts import (
     overview_context,
     plan_invitations,
 )
-from pipeline.documents.kinds import KINDS, Step, kinds_of, record_events
+from pipeline.documents.kinds import KINDS, Step, kinds_of, record_events, written_by
 from pipeline.model import Employee, Meeting, Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -228,6 +228,7 @@ def render_invitations(
         progress=progress,
         on_total=on_total,
         fingerprint=fingerprint,
+        kinds=written_by(Step.INVITE),
     )
     record_events(output, round_.settings.round_id, result)
     return result

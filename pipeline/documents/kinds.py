@@ -128,3 +128,8 @@ def record_events(output: Path, round_id: str, result: BatchResult) -> None:
 def kinds_of(step: Step) -> tuple[str, ...]:
     """The kinds a step writes from templates (what its fingerprint covers)."""
     return tuple(name for name, kind in KINDS.items() if kind.step == step and kind.template)
+
+
+def written_by(step: Step) -> tuple[str, ...]:
+    """Every kind a step writes, from a template or not (its part of the ledger)."""
+    return tuple(name for name, kind in KINDS.items() if kind.step == step)

@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.documents.contexts import Invitation, form_context, plan_invitations
-from pipeline.documents.kinds import KINDS, Step, kinds_of, record_events
+from pipeline.documents.kinds import KINDS, Step, kinds_of, record_events, written_by
 from pipeline.model import Goal, Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -123,6 +123,7 @@ def render_forms(
         progress=progress,
         on_total=on_total,
         fingerprint=fingerprint,
+        kinds=written_by(Step.PREPARE),
     )
     record_events(output, round_.settings.round_id, result)
     return result

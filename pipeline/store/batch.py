@@ -240,15 +240,17 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     fingerprint: str | None = None,
+    kinds: tuple[str, ...] | None = None,
 ) -> BatchResult:
     """A whole generating step under the output lock: jobs made against the ledger, done, recorded,
     converted to PDF when asked (new and changed documents, and any whose PDF is missing), logged.
 
     `fingerprint` is a hash of everything the step depends on; when it equals the last run's and every
-    file the step made is as it was written, nothing is planned or rendered at all.
+    file the step made is as it was written, nothing is planned or rendered at all. `kinds`, the kinds
+    of file the step writes, lets it read only its own part of the ledger.
     """
     with output_lock(root):
-        ledger = Ledger(root)
+        ledger = Ledger(root, kinds=kinds)
         outcomes = None if pdf else ledger.unchanged_step(command, fingerprint)
         if outcomes is None:
             jobs = make_jobs(ledger)

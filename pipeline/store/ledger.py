@@ -123,7 +123,7 @@ class Entry:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What happened to one output in this run."""
 
@@ -140,15 +140,19 @@ class Ledger:
     """The record of a round's outputs (or, `personnel`, of the output folder's own), kept in the output
     folder's state database (`store.state`)."""
 
-    def __init__(self, root: Path, personnel: bool = False):
+    def __init__(self, root: Path, personnel: bool = False, kinds: tuple[str, ...] | None = None):
+        """The ledger of `root`; of its files of `kinds` only, when given (a step reads only its own)."""
         self.root = root
         self.state = State(root) if personnel else State(root.parent)
         self.scope = "" if personnel else root.name
         self.file = self.state.path
         self.entries: dict[str, Entry] = {}
         try:
-            self.entries = {row[0]: Entry(*row) for row in self.state.files(self.scope)}
-        except TypeError as exc:
+            self.entries = {
+                row[0]: Entry(*row[:-1], {} if row[-1] == "{}" else json.loads(row[-1]))
+                for row in self.state.files(self.scope, kinds)
+            }
+        except (TypeError, ValueError) as exc:
             raise OutputError(f"{self.file}: the record of earlier runs is damaged ({exc}).") from exc
         self.steps: dict[str, dict[str, object]] = self.state.steps(self.scope)
         self._saved = dict(self.entries)
@@ -162,7 +166,12 @@ class Ledger:
     def save(self) -> None:
         """Write the entries and steps changed since the ledger was read, in one transaction; rows other
         runs wrote meanwhile stay as they are."""
-        files = [dict(vars(e)) for path, e in self.entries.items() if self._saved.get(path) != e]
+        saved = self._saved
+        files = [
+            dict(vars(e))
+            for path, e in self.entries.items()
+            if (before := saved.get(path)) is not e and before != e  # an unchanged file keeps its entry
+        ]
         steps = {k: v for k, v in self.steps.items() if self._saved_steps.get(k) != v}
         if not files and not steps:
             return
@@ -179,14 +188,14 @@ class Ledger:
         if fingerprint is None or last is None or last.get("fingerprint") != fingerprint:
             return None
         outcomes = []
+        root = os.fspath(self.root)  # os.path, not Path: this loop runs once per file of the round
         for relative in last.get("paths", []):  # type: ignore[union-attr]
             entry = self.entries.get(relative)
-            stat = _stat(self.root / relative)
-            if (
-                entry is None
-                or stat is None
-                or (stat.st_size, stat.st_mtime_ns) != (entry.size, entry.mtime_ns)
-            ):
+            try:
+                stat = os.stat(os.path.join(root, relative))
+            except FileNotFoundError:
+                return None
+            if entry is None or (stat.st_size, stat.st_mtime_ns) != (entry.size, entry.mtime_ns):
                 return None
             outcomes.append(Outcome(relative, UNCHANGED, entry.kind, entry.employee_id, entry))
         return outcomes

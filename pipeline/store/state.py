@@ -170,13 +170,14 @@ class State:
 
     # -- the ledger ------------------------------------------------------------------------------------
 
-    def files(self, scope: str) -> list[tuple]:
-        """Every produced file of a scope: rows of `FILE_COLUMNS`, `extra` decoded (the ledger's entries)."""
+    def files(self, scope: str, kinds: tuple[str, ...] | None = None) -> list[tuple]:
+        """The produced files of a scope (of `kinds` only, when given): rows of `FILE_COLUMNS`, `extra`
+        still JSON text (the ledger's entries)."""
+        query = f"SELECT {', '.join(FILE_COLUMNS)} FROM files WHERE scope = ?"
+        if kinds is not None:
+            query += f" AND kind IN ({', '.join('?' * len(kinds))})"
         with self._connect(write=False) as db:
-            rows = db.execute(
-                f"SELECT {', '.join(FILE_COLUMNS)} FROM files WHERE scope = ?", (scope,)
-            ).fetchall()
-        return [(*row[:-1], {} if row[-1] == "{}" else json.loads(row[-1])) for row in rows]
+            return db.execute(query, (scope, *(kinds or ()))).fetchall()
 
     def steps(self, scope: str) -> dict[str, dict[str, object]]:
         """Each step's last fingerprint and files."""
