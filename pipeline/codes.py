@@ -57,6 +57,10 @@ WORKBOOK_CODES = frozenset(
     )
 )
 
+# the workbook's shape is wrong (a sheet, a column or a required setting): the commands also name the
+# file in an `Error:` line on stderr
+SHAPE_CODES = frozenset(("missing-sheet", "missing-column", "duplicate-sheet", "required-setting"))
+
 # returned forms and minutes (`collect`); the outcomes of files first
 COLLECT_CODES = frozenset(
     (

@@ -12,4 +12,4 @@ class WorkbookError(AppraisalError):
 
 
 class OutputError(AppraisalError):
-    """An output file or folder cannot be written (exists, locked, no permission)."""
+    """An output file or folder cannot be written (exists, locked, no permission), or is not there."""

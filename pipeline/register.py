@@ -12,6 +12,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from pipeline.errors import OutputError
+from pipeline.store import layout
+from pipeline.store.ledger import atomic_write_bytes
 from pipeline.store.state import State
 
 EXPORT_VERSION = 1
@@ -58,6 +61,18 @@ class Register:
     def export_json(self) -> str:
         """`export` as indented JSON text."""
         return json.dumps(self.export(), ensure_ascii=False, indent=1)
+
+
+def export_register(output: Path, round_id: str, destination: Path | None = None) -> str:
+    """The register of round `round_id` in the output folder `output`, as JSON text (`export_json`);
+    also written atomically to `destination` when given. Refuses a round that has no folder there."""
+    root = layout.round_folder(output, round_id)
+    if not root.is_dir():
+        raise OutputError(f"{root}: no such round in {output} (run the round's steps first).")
+    text = Register(root).export_json()
+    if destination is not None:
+        atomic_write_bytes(destination, text.encode("utf-8") + b"\n")
+    return text
 
 
 def now_stamp() -> str:

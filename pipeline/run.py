@@ -3,7 +3,8 @@ collect (when there are returned forms), status.
 
 `run_round` yields each stage's result as soon as the stage is done, so that a caller can show it
 before the next stage starts; it prints nothing. Nothing after validation runs while the workbook has
-errors.
+errors. `render_step` and `collect_step` run one stage on its own, as `appraisal invite`, `prepare`
+and `collect` do (they validate first themselves).
 """
 
 from __future__ import annotations
@@ -45,6 +46,75 @@ class Stage:
     result: Validation | BatchResult | CollectResult | FollowUpResult
     source: Path | None = None  # collect: the folder of returned forms
 
+    @property
+    def failed(self) -> bool:
+        """The workbook has errors (validate), a document failed (invite, prepare), or a returned file
+        was rejected or in conflict (collect)."""
+        if isinstance(self.result, Validation):
+            return bool(self.result.report.errors)
+        return isinstance(self.result, BatchResult | CollectResult) and self.result.failed
+
+
+RENDERERS = {"invite": render_invitations, "prepare": render_forms}
+
+
+def render_step(
+    name: str,
+    round_: Round,
+    output: Path,
+    *,
+    templates_dir: Path | None = None,
+    only: set[str] | None = None,
+    pdf: bool = False,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """One document-generating stage (`invite` or `prepare`) of a validated round; `only` narrows it
+    to those employee IDs."""
+    templates = _templates(round_, templates_dir)
+    return _render(name, round_, output, templates, only, pdf, workers or default_workers(), progress)
+
+
+def collect_step(
+    round_: Round,
+    folder: Path,
+    output: Path,
+    *,
+    templates_dir: Path | None = None,
+    workers: int | None = None,
+) -> CollectResult:
+    """The collect stage of a validated round: every returned form under `folder`."""
+    templates = _templates(round_, templates_dir)
+    return collect_forms(round_, folder, output, templates, workers=workers or default_workers())
+
+
+def _templates(round_: Round, templates_dir: Path | None) -> TemplateSet:
+    """The round's templates: `templates_dir`, else ./templates, else the bundled ones."""
+    return TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
+
+
+def _render(
+    name: str,
+    round_: Round,
+    output: Path,
+    templates: TemplateSet,
+    only: set[str] | None,
+    pdf: bool,
+    workers: int,
+    progress: Progress | None,
+) -> BatchResult:
+    on_total, advance = progress(name) if progress else (None, None)
+    return RENDERERS[name](
+        round_,
+        output,
+        templates,
+        only=only,
+        workers=workers,
+        pdf=pdf,
+        progress=advance,
+        on_total=on_total,
+    )
+
 
 def run_round(
     workbook: Path,
@@ -77,14 +147,10 @@ def run_round(
     if report.errors:
         return
     workers = workers or default_workers()
-    templates = TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
-    for name, render in (("invite", render_invitations), ("prepare", render_forms)):
+    templates = _templates(round_, templates_dir)
+    for name in RENDERERS:
         start(name)
-        on_total, advance = progress(name) if progress else (None, None)
-        result = render(
-            round_, output, templates, workers=workers, pdf=pdf, progress=advance, on_total=on_total
-        )
-        yield Stage(name, result)
+        yield Stage(name, _render(name, round_, output, templates, None, pdf, workers, progress))
     notes = notes_dir if notes_dir is not None else workbook.parent / "notes"
     if notes.is_dir():
         start("collect", notes)

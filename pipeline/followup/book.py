@@ -32,7 +32,7 @@ from pipeline.followup.columns import (
     Row,
     show_value,
 )
-from pipeline.followup.leadership import (
+from pipeline.followup.figures import (
     FIGURE_COLUMNS,
     FIGURE_NOTES,
     ConversationFact,

@@ -1,23 +1,14 @@
-"""The round's figures per group, and the anonymous leadership summary (SPEC §6).
+"""The anonymous leadership summary (SPEC §6): `output/<round>/leadership-summary.xlsx`.
 
-`followup.py` turns the round into one fact per conversation and per goal/action; this module adds
-them up per department and per interviewer (`group_figures`) and writes
-`output/<round>/leadership-summary.xlsx` (`build_leadership_workbook`): figures and charts only, no
-employee names, no IDs, no free text.
-
-Privacy rules of the summary:
-* interviewers are never named: they are numbered ("Samtaleleder 1", ...) by the size of their group;
-* a group with fewer than `min_group_size` employees shows "< N" instead of figures, and its figures
-  are pooled into "Other"; when the pool itself would be smaller than N (so that subtracting it from
-  the total would reveal a small group), the next smallest groups join it until it is not;
-* a round with fewer than N employees in all shows no figures at all.
+`build_leadership_workbook` writes a sheet per department and per interviewer group and the
+comparison with the previous round: figures and charts only, no employee names, no IDs, no free
+text. What may be shown (interviewers numbered, small groups pooled into "Other", a small round
+showing nothing) is decided in `figures.py`; this module lays it out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, fields
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -25,12 +16,27 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import xlsx
-from pipeline.model import Settings, Stage
+from pipeline.followup.figures import (
+    FIGURE_COLUMNS,
+    FIGURE_NOTES,
+    ConversationFact,
+    Figures,
+    GoalFact,
+    PreviousRound,
+    comparison_values,
+    figure_headers,
+    figure_values,
+    group_figures,
+    interviewer_labels,
+    previous_shown,
+    suppress,
+    total_figures,
+)
+from pipeline.model import Settings
 from pipeline.round.schema import ENUM_LABELS
 
 RIGHT = Alignment(horizontal="right")
-STAGES = tuple(stage.value for stage in Stage)
-STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
+FIGURE_KINDS = {name: kind for name, _, _, kind in FIGURE_COLUMNS}
 
 SUMMARY_TEXT = {
     "nb": {
@@ -89,235 +95,6 @@ SUMMARY_TEXT = {
     },
 }
 
-# The figure columns: (attribute of Figures, nb header, en header, kind).
-FIGURE_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    ("employees", "Ansatte", "Employees", "int"),
-    ("invited", "Invitert", "Invited", "int"),
-    ("prepared", "Forberedt", "Prepared", "int"),
-    ("held", "Samtaler holdt", "Meetings held", "int"),
-    ("minutes", "Referat mottatt", "Minutes received", "int"),
-    ("approved", "Referat godkjent", "Minutes approved", "int"),
-    ("conversations_overdue", "Samtaler over frist", "Conversations overdue", "int"),
-    ("goals", "Mål og tiltak", "Goals and actions", "int"),
-    ("agreed", "Avtalt i runden", "Agreed this round", "int"),
-    ("done", "Fullført", "Done", "int"),
-    ("in_progress", "Pågår", "In progress", "int"),
-    ("goals_overdue", "Forfalt", "Overdue", "int"),
-    ("conversation_rate", "Samtaler fullført (%)", "Conversations complete (%)", "percent"),
-    ("goal_rate", "Mål og tiltak fullført (%)", "Goals and actions done (%)", "percent"),
-)
-FIGURE_NOTES = {
-    "nb": {
-        "employees": "Aktive ansatte i runden.",
-        "conversations_overdue": "Referat eller godkjenning over fristen (minutes_due_days / approval_due_days).",
-        "goals": "Alle mål og tiltak som følges opp (fra arbeidsboken og fra innsamlede referater), "
-        "uten rader fjernet fra kilden.",
-        "agreed": "Nye mål og tiltak fra referatene i denne runden.",
-        "goals_overdue": "Frist passert og status verken fullført eller avbrutt.",
-        "conversation_rate": "Godkjente referat delt på ansatte.",
-        "goal_rate": "Fullførte delt på mål og tiltak (avbrutte regnes ikke med).",
-    },
-    "en": {
-        "employees": "Active employees in the round.",
-        "conversations_overdue": "Minutes or approval past due (minutes_due_days / approval_due_days).",
-        "goals": "Every goal and action followed up (from the workbook and from collected minutes), "
-        "not counting rows removed from their source.",
-        "agreed": "New goals and actions from this round's minutes.",
-        "goals_overdue": "Past due and neither done nor cancelled.",
-        "conversation_rate": "Approved minutes divided by employees.",
-        "goal_rate": "Done divided by goals and actions (cancelled ones not counted).",
-    },
-}
-
-
-@dataclass(frozen=True)
-class ConversationFact:
-    """One employee in scope, as the figures see them (no name)."""
-
-    department: str
-    interviewer_id: str
-    stage: str
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class GoalFact:
-    """One goal or action followed up, as the figures see it (no text)."""
-
-    department: str
-    interviewer_id: str
-    new: bool  # agreed in this round's minutes
-    status: str  # not_started | in_progress | done | cancelled, or "" when not recognised
-    overdue: bool
-
-
-@dataclass
-class Figures:
-    """The counts of one group (a department, an interviewer's employees, the round)."""
-
-    employees: int = 0
-    invited: int = 0
-    prepared: int = 0
-    held: int = 0
-    minutes: int = 0
-    approved: int = 0
-    conversations_overdue: int = 0
-    goals: int = 0
-    agreed: int = 0
-    done: int = 0
-    in_progress: int = 0
-    cancelled: int = 0
-    goals_overdue: int = 0
-
-    def add_conversation(self, fact: ConversationFact) -> None:
-        """Count one employee; stages are cumulative (a held meeting was also invited)."""
-        rank = STAGE_RANK.get(fact.stage, 0)
-        self.employees += 1
-        for name in ("invited", "prepared", "held", "minutes", "approved"):
-            if rank >= STAGE_RANK[name]:
-                setattr(self, name, getattr(self, name) + 1)
-        self.conversations_overdue += fact.overdue
-
-    def add_goal(self, fact: GoalFact) -> None:
-        """Count one goal or action."""
-        self.goals += 1
-        self.agreed += fact.new
-        self.done += fact.status == "done"
-        self.in_progress += fact.status == "in_progress"
-        self.cancelled += fact.status == "cancelled"
-        self.goals_overdue += fact.overdue
-
-    def merge(self, other: Figures) -> None:
-        """Add another group's counts to these."""
-        for item in fields(self):
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
-
-    @property
-    def conversation_rate(self) -> float | None:
-        """Approved minutes per employee (None for no employees)."""
-        return self.approved / self.employees if self.employees else None
-
-    @property
-    def goal_rate(self) -> float | None:
-        """Done per goal or action that still counts (cancelled ones left out)."""
-        counted = self.goals - self.cancelled
-        return self.done / counted if counted else None
-
-    def to_dict(self) -> dict[str, int]:
-        """The counts, for the run's state file (read by the next round's comparison)."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Figures:
-        """Counts back from `to_dict` (unknown keys ignored, missing ones 0)."""
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: int(v) for k, v in data.items() if k in known and isinstance(v, int | float)})
-
-
-def group_figures(
-    conversations: Iterable[ConversationFact],
-    goals: Iterable[GoalFact],
-    key: Callable[[ConversationFact | GoalFact], str],
-) -> dict[str, Figures]:
-    """The figures per group, the group of each fact given by `key`."""
-    groups: dict[str, Figures] = {}
-    for fact in conversations:
-        groups.setdefault(key(fact), Figures()).add_conversation(fact)
-    for goal in goals:
-        groups.setdefault(key(goal), Figures()).add_goal(goal)
-    return groups
-
-
-def total_figures(conversations: Iterable[ConversationFact], goals: Iterable[GoalFact]) -> Figures:
-    """The figures of the whole round."""
-    total = Figures()
-    for fact in conversations:
-        total.add_conversation(fact)
-    for goal in goals:
-        total.add_goal(goal)
-    return total
-
-
-def figure_headers(lang: str) -> list[str]:
-    """The figure columns' headers in `lang`."""
-    return [en if lang == "en" else nb for _, nb, en, _ in FIGURE_COLUMNS]
-
-
-def figure_values(figures: Figures) -> list[object]:
-    """The figure columns' values of one group (rates as fractions, None when undefined)."""
-    return [getattr(figures, name) for name, *_ in FIGURE_COLUMNS]
-
-
-def write_figure_cells(ws: Worksheet, row: int, first_column: int, figures: Figures) -> None:
-    """One group's figures from `first_column` on: counts as whole numbers, rates as percentages."""
-    for offset, ((_, _, _, kind), value) in enumerate(
-        zip(FIGURE_COLUMNS, figure_values(figures), strict=True)
-    ):
-        if value is None:
-            continue
-        cell = ws.cell(row=row, column=first_column + offset, value=value)
-        cell.number_format = xlsx.PERCENT_FORMAT if kind == "percent" else xlsx.INTEGER_FORMAT
-
-
-# -- privacy -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Suppressed:
-    """Groups as the summary may show them."""
-
-    shown: list[tuple[str, Figures]]  # groups with at least N employees, by label
-    pooled: list[tuple[str, str]]  # (label, "< N" or "≥ N") of the groups whose figures are in Other
-    other: Figures | None  # the pool's figures, or None when there is no pool
-
-
-def suppress(groups: dict[str, Figures], minimum: int) -> Suppressed:
-    """Hide every group under `minimum` employees in a pool ("Other") that is itself at least `minimum`.
-
-    When the small groups together stay under `minimum`, the next smallest groups join the pool, so
-    that no small group's figures can be had by subtracting the shown ones from the total.
-    """
-    ordered = sorted(groups.items(), key=lambda item: (item[1].employees, item[0]))
-    small = [(label, f) for label, f in ordered if f.employees < minimum]
-    large = [(label, f) for label, f in ordered if f.employees >= minimum]
-    if not small:
-        return Suppressed(sorted(large), [], None)
-    pool = Figures()
-    for _, figures in small:
-        pool.merge(figures)
-    while 0 < pool.employees < minimum and large:
-        label, figures = large.pop(0)
-        small.append((label, figures))
-        pool.merge(figures)
-    pooled = [(label, f"< {minimum}" if f.employees < minimum else f"≥ {minimum}") for label, f in small]
-    return Suppressed(sorted(large), sorted(pooled), pool)
-
-
-def interviewer_labels(groups: dict[str, Figures], lang: str) -> dict[str, str]:
-    """Anonymous labels for interviewers: numbered by the size of their group, largest first."""
-    word = SUMMARY_TEXT["en" if lang == "en" else "nb"]["interviewer"]
-    order = sorted(groups, key=lambda key: (-groups[key].employees, -groups[key].goals, key))
-    width = len(str(len(order)))
-    return {key: f"{word} {n:0{width}d}" for n, key in enumerate(order, start=1)}
-
-
-# -- the previous round ------------------------------------------------------------------------------
-
-
-@dataclass
-class PreviousRound:
-    """The latest earlier round found under the output folder, for the comparison sheet."""
-
-    round_id: str
-    figures: Figures | None  # its totals as its last status run wrote them; None when unknown
-    held: int  # conversations collected (from its register)
-    approved: int
-    agreed: int  # goals and actions agreed in its minutes
-    goal_status: dict[str, int] = field(default_factory=dict)  # status -> count of its goals now
-
-
-# -- the workbook ------------------------------------------------------------------------------------
-
 
 def build_leadership_workbook(
     settings: Settings,
@@ -340,7 +117,7 @@ def build_leadership_workbook(
     ]
     by_department = group_figures(conversations, goals, lambda fact: fact.department)
     by_interviewer = group_figures(conversations, goals, lambda fact: fact.interviewer_id)
-    labels = interviewer_labels(by_interviewer, lang)
+    labels = interviewer_labels(by_interviewer, text["interviewer"])
     for sheet, groups, table, chart in (
         ("departments", by_department, "LeadershipDepartments", "chart_departments"),
         (
@@ -401,15 +178,15 @@ def _group_sheet(
     for label, figures in hidden.shown:
         row += 1
         xlsx.put_text(ws.cell(row=row, column=1), label)
-        write_figure_cells(ws, row, 2, figures)
+        _write_figure_cells(ws, row, figures)
     if hidden.other is not None:
         row += 1
         xlsx.put_text(ws.cell(row=row, column=1), text["other"].format(n=minimum))
-        write_figure_cells(ws, row, 2, hidden.other)
+        _write_figure_cells(ws, row, hidden.other)
     chart_last = row
     row += 1
     xlsx.put_text(ws.cell(row=row, column=1), text["total"])
-    write_figure_cells(ws, row, 2, total)
+    _write_figure_cells(ws, row, total)
     for label, size in hidden.pooled:
         row += 1
         xlsx.put_text(ws.cell(row=row, column=1), label)
@@ -422,6 +199,24 @@ def _group_sheet(
             (2 + i, headers[1 + i]) for i, (name, *_) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
         ]
         xlsx.bar_chart(ws, chart_title, (1, header_row + 1, chart_last), rates, f"A{row + 3}")
+
+
+def _write_figure_cells(ws: Worksheet, row: int, figures: Figures) -> None:
+    """One group's figures from column 2 on: counts as whole numbers, rates as percentages."""
+    for offset, ((_, _, _, kind), value) in enumerate(
+        zip(FIGURE_COLUMNS, figure_values(figures), strict=True)
+    ):
+        _put_figure(ws, row, 2 + offset, value, kind)
+
+
+def _put_figure(ws: Worksheet, row: int, column: int, value: object, kind: str) -> None:
+    """A figure: a count as a whole number, a rate as a percentage, a hidden one ("< 5") as its text;
+    None leaves the cell alone."""
+    if isinstance(value, str):
+        _put_hidden(ws.cell(row=row, column=column), value)
+    elif value is not None:
+        cell = ws.cell(row=row, column=column, value=value)
+        cell.number_format = xlsx.PERCENT_FORMAT if kind == "percent" else xlsx.INTEGER_FORMAT
 
 
 def _put_hidden(cell: Cell, text: str) -> None:
@@ -453,51 +248,23 @@ def _comparison_sheet(
     if previous is None:
         xlsx.write_note(ws, 3, text["no_previous"])
     header_row = 4
-    this_header = text["this_round"].format(round=round_id)
-    headers = [text["measure"], this_header]
+    headers = [text["measure"], text["this_round"].format(round=round_id)]
     if previous is not None:
         headers.append(text["previous_round"].format(round=previous.round_id))
     xlsx.write_header(ws, header_row, headers)
     ws.row_dimensions[header_row].height = 32
-    shown = total.employees >= minimum
-    before = previous.figures if previous is not None else None
-    before_shown = before is None or before.employees == 0 or before.employees >= minimum
-    rows: list[tuple[str, object, object, str]] = []
-    for name, *_ in FIGURE_COLUMNS:
-        label = _figure_header(name, lang)
-        kind = next(k for n, _, _, k in FIGURE_COLUMNS if n == name)
-        now = getattr(total, name) if shown else f"< {minimum}" if name == "employees" else None
-        then: object = None
-        if previous is not None:
-            if before is not None and before.employees:
-                then = (
-                    getattr(before, name) if before_shown else f"< {minimum}" if name == "employees" else None
-                )
-            elif name in ("held", "minutes"):
-                then = previous.held
-            elif name == "approved":
-                then = previous.approved
-            elif name == "agreed":
-                then = previous.agreed
-        rows.append((label, now, then, kind))
     row = header_row
-    for label, now, then, kind in rows:
+    for name, now, then in comparison_values(total, previous, minimum):
         row += 1
-        xlsx.put_text(ws.cell(row=row, column=1), label)
-        for column, value in ((2, now), (3, then)):
-            if column == 3 and previous is None:
-                continue
-            if isinstance(value, str):
-                _put_hidden(ws.cell(row=row, column=column), value)
-            elif value is not None:
-                cell = ws.cell(row=row, column=column, value=value)
-                cell.number_format = xlsx.PERCENT_FORMAT if kind == "percent" else xlsx.INTEGER_FORMAT
+        xlsx.put_text(ws.cell(row=row, column=1), _figure_header(name, lang))
+        _put_figure(ws, row, 2, now, FIGURE_KINDS[name])
+        if previous is not None:
+            _put_figure(ws, row, 3, then, FIGURE_KINDS[name])
     xlsx.add_table(ws, "LeadershipComparison", header_row, row, headers)
-    widths = [34, 22, 22]
     if previous is not None:
-        visible = shown and (before is None or before_shown)
+        visible = total.employees >= minimum and previous_shown(previous, minimum)
         _previous_goals_table(ws, row + 2, previous, visible, lang)
-        if shown and before_shown:
+        if visible:
             rate_rows = [
                 header_row + 1 + i for i, (name, *_) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
             ]
@@ -508,7 +275,7 @@ def _comparison_sheet(
                 [(2, headers[1]), (3, headers[2])],
                 f"E{header_row}",
             )
-    xlsx.set_widths(ws, widths)
+    xlsx.set_widths(ws, [34, 22, 22])
     ws.freeze_panes = f"A{header_row + 1}"
 
 

@@ -29,7 +29,7 @@ from pipeline.followup.columns import (
     cell_text,
     iso_date,
 )
-from pipeline.followup.leadership import ConversationFact, GoalFact
+from pipeline.followup.figures import ConversationFact, GoalFact
 from pipeline.model import Employee, Meeting, Round, Stage
 from pipeline.register import Register
 

@@ -11,8 +11,8 @@ progress and comment (Goals and actions) and approved date and follow-up held (C
 reads the existing file first, by header name, and merges by ID (rules: `followup/merge.py`). What
 each run generated is remembered in the state database (`store.state`), keyed by a run token the
 workbook carries as a custom property, so that a person's edit is told apart from a value the sources
-gave last time. Writing the workbook is `followup/book.py`; the figures and the anonymous summary are
-`leadership.py`.
+gave last time. Writing the workbook is `followup/book.py`; the figures and what of them may be shown
+are `figures.py`, the anonymous summary `leadership.py`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from pipeline.followup.columns import (
     Row,
     to_json,
 )
-from pipeline.followup.leadership import Figures, PreviousRound, build_leadership_workbook, total_figures
+from pipeline.followup.figures import Figures, PreviousRound, total_figures
+from pipeline.followup.leadership import build_leadership_workbook
 from pipeline.followup.merge import merge_rows
 from pipeline.followup.reading import read_existing
 from pipeline.followup.sources import (

@@ -157,3 +157,12 @@ def check_templates(
         for name in seen:
             problems.append(TemplateProblem(path, f"unknown variable: {name}"))
     return checked, problems
+
+
+def problems_by_template(checked: list[Path], problems: list[TemplateProblem]) -> dict[Path, list[str]]:
+    """`check_templates`' answer per template, as `templates check` lists it: every template checked,
+    in order, with its problems (none for a good one), then the problems of files not checked."""
+    by_template: dict[Path, list[str]] = {path: [] for path in checked}
+    for problem in problems:
+        by_template.setdefault(problem.template, []).append(problem.message)
+    return by_template

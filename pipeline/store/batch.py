@@ -149,6 +149,11 @@ class BatchResult:
         """Outputs per status, in the order the summary table shows them."""
         return {s: self.count(s) for s in (WRITTEN, UPDATED, UNCHANGED, KEPT, FAILED)}
 
+    @property
+    def failed(self) -> bool:
+        """True when a document or one of its PDFs could not be written."""
+        return bool(self.count(FAILED) or self.pdf_failed)
+
 
 _WORKER_TASK: list[Callable[[int], object]] = []  # set in each worker process only, by `_start_worker`
 

@@ -1,0 +1,424 @@
+"""The `appraisal` command: options in, one stage function called, results printed, errors mapped to exit codes.
+
+Exit codes: 0 done, 1 data problems or refused, 2 usage. `--debug` (anywhere on the line) shows tracebacks.
+The commands are here; how their results look on a terminal is `pipeline.cli.show`. This package is
+the only one that knows click.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.cli import show
+from pipeline.errors import AppraisalError
+from pipeline.model import Round
+
+DEFAULT_WORKBOOK = Path("input/round.xlsx")
+DEFAULT_OUTPUT = Path("output")
+
+workbook_option = click.option(
+    "--workbook",
+    "-w",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_WORKBOOK,
+    show_default=True,
+    help="The round workbook.",
+)
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="Folder the round's output goes to.",
+)
+templates_option = click.option(
+    "--templates",
+    "-t",
+    "templates_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of templates (<language>/<kind>.docx); default: ./templates if it exists, else the built-in ones.",
+)
+pdf_option = click.option(
+    "--pdf", is_flag=True, help="Also write a PDF of each document (needs LibreOffice)."
+)
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: number of cores)."
+)
+
+
+def generating_options(command: Callable) -> Callable:
+    """The options every document-generating step takes."""
+    only_option = click.option("--only", help="Only these employee IDs (comma-separated).")
+    for option in reversed(
+        (workbook_option, output_option, templates_option, only_option, pdf_option, jobs_option)
+    ):
+        command = option(command)
+    return command
+
+
+class AppraisalGroup(click.Group):
+    """Turns AppraisalError into `Error: ...` and exit 1, and any bug into a one-line message."""
+
+    ORDER = ("init", "validate", "invite", "prepare", "collect", "status", "run", "templates")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Commands in the order of the round, not the alphabet."""
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: (self.ORDER.index(name) if name in self.ORDER else 99, name))
+
+    def invoke(self, ctx: click.Context) -> object:
+        debug = "--debug" in sys.argv or bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except AppraisalError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug of ours: say so plainly, details with --debug
+            if debug:
+                raise
+            click.echo(
+                f"Error: unexpected {type(exc).__name__}: {exc} (run again with --debug for details)",
+                err=True,
+            )
+            ctx.exit(1)
+        return None
+
+
+@click.group(cls=AppraisalGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="appraisal")
+@click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
+def cli(debug: bool) -> None:
+    """Run a yearly appraisal round (medarbeidersamtale) from one Excel workbook.
+
+    Start with `appraisal init DIR --example`, then `appraisal validate` in DIR.
+    """
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+@click.option(
+    "--lang",
+    type=click.Choice(["nb", "en"]),
+    default="nb",
+    show_default=True,
+    help="Language of the headers, the Instructions sheet and the drop-down values.",
+)
+@click.option("--example", is_flag=True, help="Fill the workbook with a small example organisation.")
+def init(directory: Path, lang: str, example: bool) -> None:
+    """Create DIRECTORY/input/round.xlsx, ready to fill in, and DIRECTORY/templates/.
+
+    Existing files are never overwritten.
+    """
+    from pipeline.round.starter import init_project
+
+    result = init_project(directory, lang=lang, example=example)
+    for path in result.created:
+        click.echo(f"created  {path}")
+    for path in result.skipped:
+        click.echo(f"kept     {path} (exists; not overwritten)")
+    click.echo(
+        f"\nNext: fill in {directory / 'input' / 'round.xlsx'}, then in {directory} run `appraisal validate` "
+        "and `appraisal run`."
+    )
+
+
+@cli.command()
+@workbook_option
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list instead.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write a copy of the workbook with the problem cells marked (.xlsx).",
+)
+def validate(workbook: Path, as_json: bool, report_path: Path | None) -> None:
+    """Check the round workbook and list every problem, by sheet and cell.
+
+    Exits 0 when there are no errors (warnings allowed), 1 when there are.
+    """
+    from pipeline.round.report import write_report_workbook
+    from pipeline.round.rules import check_workbook
+
+    round_, report = check_workbook(workbook)
+    if as_json:
+        show.echo_json(report.to_list())
+        show.echo_shape_errors(report, workbook)
+    else:
+        show.print_report(round_, report, workbook)
+    if report_path is not None:
+        write_report_workbook(workbook, report, report_path, round_.settings.language)
+        if not as_json:
+            click.echo(f"Report written to {report_path}")
+    sys.exit(1 if report.errors else 0)
+
+
+def _validated_round(workbook: Path, as_json: bool = False) -> Round:
+    """Read and validate; print the problems and refuse (exit 1) while errors remain (as JSON, the
+    workbook's problems, for a command run with `--json`)."""
+    from pipeline.round.rules import check_workbook
+
+    round_, report = check_workbook(workbook)
+    if report.errors and as_json:
+        show.echo_json(report.to_list())
+        sys.exit(1)
+    if report.errors:
+        show.print_report(round_, report, workbook)
+        click.echo("Nothing was produced: fix the errors above and run again.", err=True)
+        sys.exit(1)
+    if report.warnings:
+        show.echo_warnings_line(report, workbook, err=as_json)
+    return round_
+
+
+def _parse_only(only: str | None, round_: Round) -> set[str] | None:
+    """`--only`'s employee IDs; every one must be an active employee of the round."""
+    if not only:
+        return None
+    wanted = {part.strip() for part in only.split(",") if part.strip()}
+    known = {e.id for e in round_.employees if e.active}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise click.BadParameter(f"not an active employee: {', '.join(unknown)}", param_hint="--only")
+    return wanted
+
+
+@cli.command()
+@generating_options
+def invite(
+    workbook: Path, output: Path, templates_dir: Path | None, only: str | None, pdf: bool, jobs: int | None
+) -> None:
+    """Step 1: invitation letters and calendar invitations (.ics) per employee, and a schedule overview
+    per interviewer, into OUTPUT/<round>/employees/ and OUTPUT/<round>/managers/.
+
+    Validates first and refuses while errors remain. Unchanged documents are not rewritten; a document
+    someone edited is kept, and the new version is written beside it.
+    """
+    _generate("invite", workbook, output, templates_dir, only, pdf, jobs)
+
+
+@cli.command()
+@generating_options
+def prepare(
+    workbook: Path, output: Path, templates_dir: Path | None, only: str | None, pdf: bool, jobs: int | None
+) -> None:
+    """Steps 2-3: per employee, their preparation form (in their folder), and for their interviewer a
+    preparation form and the meeting-notes form to fill in (in OUTPUT/<round>/managers/<interviewer>/).
+
+    Validates first and refuses while errors remain. Same re-run rules as `invite`.
+    """
+    _generate("prepare", workbook, output, templates_dir, only, pdf, jobs)
+
+
+def _generate(
+    step: str,
+    workbook: Path,
+    output: Path,
+    templates_dir: Path | None,
+    only: str | None,
+    pdf: bool,
+    jobs: int | None,
+) -> None:
+    """One generating step (`invite` or `prepare`) with a progress bar and its summary; exit 1 when a
+    document failed."""
+    from pipeline.run import render_step
+
+    round_ = _validated_round(workbook)
+    wanted = _parse_only(only, round_)
+    bars = show.Bars()
+    try:
+        result = render_step(
+            step,
+            round_,
+            output,
+            templates_dir=templates_dir,
+            only=wanted,
+            pdf=pdf,
+            workers=jobs,
+            progress=bars,
+        )
+    finally:
+        bars.stop()
+    show.print_generated(result, round_, output)
+    if result.failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@workbook_option
+@output_option
+@templates_option
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print every file's outcome and problems as a JSON list."
+)
+def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | None, as_json: bool) -> None:
+    """Step 4: read every filled-in meeting-notes form (.docx) under FOLDER, write the minutes, file them
+    in each employee's folder and personnel folder, and record goals, actions and approvals.
+
+    Files are recognised by what is inside them, not by their names. Exit 0 when every file was handled
+    (some may be incomplete), 1 when any was rejected or in conflict. `--json` prints, for each file, its
+    outcome (`form-accepted`, `form-rejected`, ...) and then its problems, with the keys of `validate
+    --json` and the file, the field and the employee ID.
+    """
+    from pipeline.run import collect_step
+
+    round_ = _validated_round(workbook, as_json)
+    result = collect_step(round_, folder, output, templates_dir=templates_dir)
+    if as_json:
+        show.echo_json(result.to_list())
+    else:
+        show.print_collected(result, folder)
+    if result.failed:
+        sys.exit(1)
+
+
+@cli.command()
+@workbook_option
+@output_option
+@click.option("--json", "as_json", is_flag=True, help="Print the warnings as a JSON list instead.")
+def status(workbook: Path, output: Path, as_json: bool) -> None:
+    """Step 5: write OUTPUT/<round>/follow-up.xlsx (every conversation, goal and action, with the edits
+    people made kept) and OUTPUT/<round>/leadership-summary.xlsx (figures only, no names).
+
+    Refuses while the follow-up workbook is open in Excel or LibreOffice. `--json` prints the warnings
+    (edits kept, values not understood, rows restored, ...) with the keys of `validate --json`.
+    """
+    from pipeline.followup.step import write_follow_up
+
+    round_ = _validated_round(workbook, as_json)
+    result = write_follow_up(round_, output)
+    if as_json:
+        show.echo_json(result.to_list())
+    else:
+        show.print_status(result)
+
+
+@cli.command("export-state")
+@workbook_option
+@output_option
+@click.option("--round", "round_id", help="The round to export (default: the workbook's round).")
+@click.argument("destination", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def export_state(workbook: Path, output: Path, round_id: str | None, destination: Path | None) -> None:
+    """Write the round's register (every collected conversation: answers, goals and actions, reviews,
+    approval) as JSON to DESTINATION, or to standard output.
+
+    The register lives in OUTPUT/.appraisal/state.sqlite; this is the way to read it without SQLite.
+    """
+    from pipeline.register import export_register
+
+    if round_id is None:
+        from pipeline.round.reader import read_round
+
+        round_id = read_round(workbook)[0].settings.round_id
+        if not round_id:
+            raise click.UsageError("the workbook names no round; give --round")
+    text = export_register(output, round_id, destination)
+    click.echo(text if destination is None else f"written   {destination}")
+
+
+@cli.group()
+def templates() -> None:
+    """Work with the document templates."""
+
+
+@templates.command("check")
+@templates_option
+@workbook_option
+def templates_check(templates_dir: Path | None, workbook: Path) -> None:
+    """List, per template, Jinja syntax errors (with the line) and variables the documents do not provide.
+
+    Uses the round workbook for example values when it exists, else built-in examples.
+    """
+    from pipeline.documents.examples import example_contexts
+    from pipeline.render.templates import (
+        TemplateSet,
+        check_templates,
+        problems_by_template,
+        resolve_template_folder,
+    )
+
+    folder = resolve_template_folder(templates_dir)
+    checked, problems = check_templates(TemplateSet(folder), example_contexts(workbook))
+    show.print_template_check(problems_by_template(checked, problems))
+    if problems:
+        sys.exit(1)
+
+
+@cli.command()
+@workbook_option
+@output_option
+@templates_option
+@click.option(
+    "--notes",
+    "notes_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of returned forms to collect (default: notes/ beside the workbook, if it exists).",
+)
+@pdf_option
+@jobs_option
+def run(
+    workbook: Path,
+    output: Path,
+    templates_dir: Path | None,
+    notes_dir: Path | None,
+    pdf: bool,
+    jobs: int | None,
+) -> None:
+    """Run every step of the round that applies, in order: validate, invite, prepare, collect (when there
+    are returned forms), status (the follow-up workbook and the leadership summary).
+
+    The validation report goes to OUTPUT/<round>/validation-report.xlsx; nothing else is produced while
+    the workbook has errors.
+    """
+    from pipeline.run import run_round
+
+    ok = True
+    bars = show.Bars()
+    stages = run_round(
+        workbook,
+        output,
+        templates_dir=templates_dir,
+        notes_dir=notes_dir,
+        pdf=pdf,
+        workers=jobs,
+        progress=bars,
+        on_start=show.announce_stage,
+    )
+    try:
+        for stage in stages:
+            bars.stop()
+            if stage.name == "validate":
+                round_ = stage.result.round
+                show.print_validation(stage.result, workbook)
+                if stage.failed:
+                    click.echo("Fix the errors above and run again; nothing else was produced.", err=True)
+                    sys.exit(1)
+            else:
+                show.print_stage(stage, round_, output)
+                ok = ok and not stage.failed
+    finally:
+        bars.stop()
+    if not ok:
+        sys.exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `appraisal` command; `--debug` may stand anywhere on the line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in args:
+        args = ["--debug", *(a for a in args if a != "--debug")]
+    cli.main(args=args, prog_name="appraisal")

@@ -1,0 +1,224 @@
+"""How the commands' results look on a terminal: the validation report, the lines and summary table
+each step ends with, and the progress bars. Printing only; what to print comes from the library's
+results, and the exit codes are the commands' (`pipeline.cli`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from pipeline.codes import SHAPE_CODES
+from pipeline.collect import results
+from pipeline.model import ERROR, INFO, WARNING, Report, Round
+from pipeline.round.report import issue_line, report_groups, summary_line
+
+if TYPE_CHECKING:  # the stages' modules load when a command runs, not for `--help`
+    from pipeline.collect.results import CollectResult
+    from pipeline.followup.step import FollowUpResult
+    from pipeline.run import Stage, Validation
+    from pipeline.store.batch import BatchResult
+
+SEVERITY_COLOURS = {ERROR: "red", WARNING: "yellow", INFO: "cyan"}
+STEP_LABELS = {"invite": "Writing invitations", "prepare": "Writing forms"}
+STAGE_TITLES = {
+    "invite": "Step 1: invitations",
+    "prepare": "Steps 2-3: preparation and meeting-notes forms",
+    "collect": "Step 4: collecting returned forms from {source}",
+    "status": "Step 5: follow-up",
+}
+FILE_COLOURS = {
+    results.ACCEPTED: "green",
+    results.REPLACED: "green",
+    results.APPROVAL_RECORDED: "green",
+    results.INCOMPLETE: "yellow",
+    results.REJECTED: "red",
+    results.CONFLICT: "red",
+}
+FILE_LABELS = (
+    (results.ACCEPTED, "accepted"),
+    (results.REPLACED, "replaced earlier reading"),
+    (results.APPROVAL_RECORDED, "approvals recorded"),
+    (results.INCOMPLETE, "incomplete"),
+    (results.UNCHANGED, "unchanged"),
+    (results.DUPLICATE, "duplicate"),
+    (results.CONFLICT, "conflict"),
+    (results.REJECTED, "rejected"),
+    (results.SKIPPED, "skipped"),
+)
+
+
+def echo_json(items: list) -> None:
+    """A `--json` answer: the list, indented, non-ASCII kept as it is."""
+    click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+
+
+def print_report(round_: Round, report: Report, workbook: Path) -> None:
+    """The validation report: what was read, the problems by sheet, the summary line."""
+    click.echo(
+        f"Checked {workbook}: {len(round_.employees)} employees, {len(round_.meetings)} meetings, "
+        f"{len(round_.goals)} goals."
+    )
+    for sheet, issues in report_groups(report):
+        click.echo("")
+        click.secho(sheet, bold=True)
+        for issue in issues:
+            click.secho(f"  {issue_line(issue)}", fg=SEVERITY_COLOURS.get(issue.severity))
+    click.echo("")
+    click.secho(summary_line(report), fg="red" if report.errors else "green", bold=True)
+    echo_shape_errors(report, workbook)
+
+
+def echo_shape_errors(report: Report, workbook: Path) -> None:
+    """Problems with the workbook's shape also get an `Error:` line on stderr naming the file."""
+    for issue in report.errors:
+        if issue.code in SHAPE_CODES:
+            where = f"sheet {issue.sheet}" if issue.sheet else "workbook"
+            click.echo(f"Error: {workbook}: {where}: {issue.message}", err=True)
+
+
+def echo_warnings_line(report: Report, workbook: Path, err: bool) -> None:
+    """The one line a step shows for a workbook with warnings only."""
+    click.secho(f"{workbook}: {summary_line(report)} See `appraisal validate`.", fg="yellow", err=err)
+
+
+def echo_counts(rows: list[tuple[str, int]]) -> None:
+    """The summary table a step ends with: one label and count per line, aligned."""
+    width = max(len(label) for label, _ in rows)
+    for label, count in rows:
+        click.echo(f"  {label:<{width}}  {count:>6}")
+
+
+def print_generated(result: BatchResult, round_: Round, output: Path) -> None:
+    """A generating step's lines (documents kept or failed) and summary table."""
+    from pipeline.store import layout
+    from pipeline.store.ledger import FAILED, KEPT
+
+    root = layout.round_folder(output, round_.settings.round_id)
+    for outcome in result.outcomes:
+        if outcome.status == KEPT:
+            click.secho(
+                f"kept     {root / outcome.path} (changed by someone; new version: {outcome.beside})",
+                fg="yellow",
+            )
+        elif outcome.status == FAILED:
+            click.secho(f"failed   {outcome.message}", fg="red", err=True)
+    for path in result.pdf_failed:
+        click.secho(f"failed   PDF of {root / path}", fg="red", err=True)
+    labels = {"kept": "kept because edited"}
+    rows = [(labels.get(status, status), count) for status, count in result.counts.items()]
+    if result.pdf_written or result.pdf_failed:
+        rows.append(("PDF written", len(result.pdf_written)))
+    click.echo("")
+    echo_counts(rows)
+    click.echo(f"Output: {root}")
+
+
+def print_collected(result: CollectResult, folder: Path) -> None:
+    """A line per returned file (with its messages) and the summary table."""
+    for item in result.files:
+        try:
+            shown = item.path.relative_to(folder)
+        except ValueError:
+            shown = item.path
+        who = f" [{item.employee_id}]" if item.employee_id else ""
+        detail = f": {item.read}" if item.read else ""
+        click.secho(f"{item.status:<10} {shown}{who}{detail}", fg=FILE_COLOURS.get(item.status))
+        for message in item.messages:
+            click.echo(f"           - {message}")
+    click.echo("")
+    echo_counts([(label, result.count(status)) for status, label in FILE_LABELS])
+    click.echo(f"Minutes written: {len(result.minutes_written)}")
+
+
+def print_status(result: FollowUpResult) -> None:
+    """The follow-up's warnings and the files written (or unchanged)."""
+    for warning in result.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow")
+    word = "unchanged" if result.unchanged else "written"
+    click.echo(f"{word:<9} {result.follow_up}")
+    click.echo(f"{word:<9} {result.leadership}")
+    if result.backup is not None:
+        click.echo(f"previous  {result.backup}")
+
+
+def print_template_check(by_template: dict[Path, list[str]]) -> None:
+    """Per template, `ok` or its problems."""
+    for path, messages in by_template.items():
+        mark = (
+            click.style("ok", fg="green")
+            if not messages
+            else click.style(f"{len(messages)} problem(s)", fg="red")
+        )
+        click.echo(f"{path}: {mark}")
+        for message in messages:
+            click.echo(f"  {message}")
+
+
+def print_validation(validation: Validation, workbook: Path) -> None:
+    """`appraisal run`'s validation stage: the report, and where its annotated copy went."""
+    print_report(validation.round, validation.report, workbook)
+    if validation.report_path is not None:
+        click.echo(f"Report written to {validation.report_path}")
+
+
+def announce_stage(name: str, source: Path | None) -> None:
+    """The title `appraisal run` shows as a stage after validation begins."""
+    click.echo("")
+    click.secho(STAGE_TITLES[name].format(source=source), bold=True)
+
+
+def print_stage(stage: Stage, round_: Round, output: Path) -> None:
+    """A finished stage after validation, as its own command shows it."""
+    if stage.name in ("invite", "prepare"):
+        print_generated(stage.result, round_, output)
+    elif stage.name == "collect":
+        print_collected(stage.result, stage.source)
+    else:
+        print_status(stage.result)
+
+
+class Bars:
+    """Progress bars for the generating steps (none when output is not a terminal); the Progress
+    protocol of `pipeline.run`."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, step: str):  # noqa: ANN204 - the Progress protocol of pipeline.run
+        self.stop()
+        self.bar = _progress(STEP_LABELS[step])
+        task = None
+
+        def on_total(total: int) -> None:
+            nonlocal task
+            if self.bar is not None:
+                self.bar.start()
+                task = self.bar.add_task(step, total=total)
+
+        def advance(n: int) -> None:
+            if self.bar is not None and task is not None:
+                self.bar.advance(task, n)
+
+        return on_total, advance
+
+    def stop(self) -> None:
+        """Take the bar off the terminal (it is transient)."""
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _progress(total_label: str):  # noqa: ANN202
+    """A rich progress bar on a terminal; nothing when output is redirected."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    if not sys.stdout.isatty():
+        return None
+    return Progress(
+        TextColumn(total_label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+    )

@@ -1,0 +1,281 @@
+"""The round's figures: one fact per conversation and per goal/action, added up per group, and the
+privacy rules that decide which of them the leadership summary may show (SPEC §6).
+
+`sources.py` turns the round into facts (`ConversationFact`, `GoalFact`: no names, no text); this
+module adds them up per department and per interviewer (`group_figures`, `total_figures`). The
+follow-up workbook's Overview shows them all; the leadership summary (`leadership.py`) shows only
+what these rules allow:
+* interviewers are never named: they are numbered ("Samtaleleder 1", ...) by the size of their group
+  (`interviewer_labels`);
+* a group with fewer than `min_group_size` employees shows "< N" instead of figures, and its figures
+  are pooled into "Other"; when the pool itself would be smaller than N (so that subtracting it from
+  the total would reveal a small group), the next smallest groups join it until it is not (`suppress`);
+* a round with fewer than N employees in all shows no figures at all (`comparison_values`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, fields
+
+from pipeline.model import Stage
+
+STAGES = tuple(stage.value for stage in Stage)
+STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
+
+# The figure columns: (attribute of Figures, nb header, en header, kind).
+FIGURE_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("employees", "Ansatte", "Employees", "int"),
+    ("invited", "Invitert", "Invited", "int"),
+    ("prepared", "Forberedt", "Prepared", "int"),
+    ("held", "Samtaler holdt", "Meetings held", "int"),
+    ("minutes", "Referat mottatt", "Minutes received", "int"),
+    ("approved", "Referat godkjent", "Minutes approved", "int"),
+    ("conversations_overdue", "Samtaler over frist", "Conversations overdue", "int"),
+    ("goals", "Mål og tiltak", "Goals and actions", "int"),
+    ("agreed", "Avtalt i runden", "Agreed this round", "int"),
+    ("done", "Fullført", "Done", "int"),
+    ("in_progress", "Pågår", "In progress", "int"),
+    ("goals_overdue", "Forfalt", "Overdue", "int"),
+    ("conversation_rate", "Samtaler fullført (%)", "Conversations complete (%)", "percent"),
+    ("goal_rate", "Mål og tiltak fullført (%)", "Goals and actions done (%)", "percent"),
+)
+FIGURE_NOTES = {
+    "nb": {
+        "employees": "Aktive ansatte i runden.",
+        "conversations_overdue": "Referat eller godkjenning over fristen (minutes_due_days / approval_due_days).",
+        "goals": "Alle mål og tiltak som følges opp (fra arbeidsboken og fra innsamlede referater), "
+        "uten rader fjernet fra kilden.",
+        "agreed": "Nye mål og tiltak fra referatene i denne runden.",
+        "goals_overdue": "Frist passert og status verken fullført eller avbrutt.",
+        "conversation_rate": "Godkjente referat delt på ansatte.",
+        "goal_rate": "Fullførte delt på mål og tiltak (avbrutte regnes ikke med).",
+    },
+    "en": {
+        "employees": "Active employees in the round.",
+        "conversations_overdue": "Minutes or approval past due (minutes_due_days / approval_due_days).",
+        "goals": "Every goal and action followed up (from the workbook and from collected minutes), "
+        "not counting rows removed from their source.",
+        "agreed": "New goals and actions from this round's minutes.",
+        "goals_overdue": "Past due and neither done nor cancelled.",
+        "conversation_rate": "Approved minutes divided by employees.",
+        "goal_rate": "Done divided by goals and actions (cancelled ones not counted).",
+    },
+}
+
+
+@dataclass(frozen=True)
+class ConversationFact:
+    """One employee in scope, as the figures see them (no name)."""
+
+    department: str
+    interviewer_id: str
+    stage: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class GoalFact:
+    """One goal or action followed up, as the figures see it (no text)."""
+
+    department: str
+    interviewer_id: str
+    new: bool  # agreed in this round's minutes
+    status: str  # not_started | in_progress | done | cancelled, or "" when not recognised
+    overdue: bool
+
+
+@dataclass
+class Figures:
+    """The counts of one group (a department, an interviewer's employees, the round)."""
+
+    employees: int = 0
+    invited: int = 0
+    prepared: int = 0
+    held: int = 0
+    minutes: int = 0
+    approved: int = 0
+    conversations_overdue: int = 0
+    goals: int = 0
+    agreed: int = 0
+    done: int = 0
+    in_progress: int = 0
+    cancelled: int = 0
+    goals_overdue: int = 0
+
+    def add_conversation(self, fact: ConversationFact) -> None:
+        """Count one employee; stages are cumulative (a held meeting was also invited)."""
+        rank = STAGE_RANK.get(fact.stage, 0)
+        self.employees += 1
+        for name in ("invited", "prepared", "held", "minutes", "approved"):
+            if rank >= STAGE_RANK[name]:
+                setattr(self, name, getattr(self, name) + 1)
+        self.conversations_overdue += fact.overdue
+
+    def add_goal(self, fact: GoalFact) -> None:
+        """Count one goal or action."""
+        self.goals += 1
+        self.agreed += fact.new
+        self.done += fact.status == "done"
+        self.in_progress += fact.status == "in_progress"
+        self.cancelled += fact.status == "cancelled"
+        self.goals_overdue += fact.overdue
+
+    def merge(self, other: Figures) -> None:
+        """Add another group's counts to these."""
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+    @property
+    def conversation_rate(self) -> float | None:
+        """Approved minutes per employee (None for no employees)."""
+        return self.approved / self.employees if self.employees else None
+
+    @property
+    def goal_rate(self) -> float | None:
+        """Done per goal or action that still counts (cancelled ones left out)."""
+        counted = self.goals - self.cancelled
+        return self.done / counted if counted else None
+
+    def to_dict(self) -> dict[str, int]:
+        """The counts, for the run's state file (read by the next round's comparison)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Figures:
+        """Counts back from `to_dict` (unknown keys ignored, missing ones 0)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: int(v) for k, v in data.items() if k in known and isinstance(v, int | float)})
+
+
+def group_figures(
+    conversations: Iterable[ConversationFact],
+    goals: Iterable[GoalFact],
+    key: Callable[[ConversationFact | GoalFact], str],
+) -> dict[str, Figures]:
+    """The figures per group, the group of each fact given by `key`."""
+    groups: dict[str, Figures] = {}
+    for fact in conversations:
+        groups.setdefault(key(fact), Figures()).add_conversation(fact)
+    for goal in goals:
+        groups.setdefault(key(goal), Figures()).add_goal(goal)
+    return groups
+
+
+def total_figures(conversations: Iterable[ConversationFact], goals: Iterable[GoalFact]) -> Figures:
+    """The figures of the whole round."""
+    total = Figures()
+    for fact in conversations:
+        total.add_conversation(fact)
+    for goal in goals:
+        total.add_goal(goal)
+    return total
+
+
+def figure_headers(lang: str) -> list[str]:
+    """The figure columns' headers in `lang`."""
+    return [en if lang == "en" else nb for _, nb, en, _ in FIGURE_COLUMNS]
+
+
+def figure_values(figures: Figures) -> list[object]:
+    """The figure columns' values of one group (rates as fractions, None when undefined)."""
+    return [getattr(figures, name) for name, *_ in FIGURE_COLUMNS]
+
+
+# -- privacy -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Suppressed:
+    """Groups as the summary may show them."""
+
+    shown: list[tuple[str, Figures]]  # groups with at least N employees, by label
+    pooled: list[tuple[str, str]]  # (label, "< N" or "≥ N") of the groups whose figures are in Other
+    other: Figures | None  # the pool's figures, or None when there is no pool
+
+
+def suppress(groups: dict[str, Figures], minimum: int) -> Suppressed:
+    """Hide every group under `minimum` employees in a pool ("Other") that is itself at least `minimum`.
+
+    When the small groups together stay under `minimum`, the next smallest groups join the pool, so
+    that no small group's figures can be had by subtracting the shown ones from the total.
+    """
+    ordered = sorted(groups.items(), key=lambda item: (item[1].employees, item[0]))
+    small = [(label, f) for label, f in ordered if f.employees < minimum]
+    large = [(label, f) for label, f in ordered if f.employees >= minimum]
+    if not small:
+        return Suppressed(sorted(large), [], None)
+    pool = Figures()
+    for _, figures in small:
+        pool.merge(figures)
+    while 0 < pool.employees < minimum and large:
+        label, figures = large.pop(0)
+        small.append((label, figures))
+        pool.merge(figures)
+    pooled = [(label, f"< {minimum}" if f.employees < minimum else f"≥ {minimum}") for label, f in small]
+    return Suppressed(sorted(large), sorted(pooled), pool)
+
+
+def interviewer_labels(groups: dict[str, Figures], word: str) -> dict[str, str]:
+    """Anonymous labels for interviewers (`word` and a number): numbered by the size of their group,
+    largest first."""
+    order = sorted(groups, key=lambda key: (-groups[key].employees, -groups[key].goals, key))
+    width = len(str(len(order)))
+    return {key: f"{word} {n:0{width}d}" for n, key in enumerate(order, start=1)}
+
+
+# -- the previous round ------------------------------------------------------------------------------
+
+
+@dataclass
+class PreviousRound:
+    """The latest earlier round found under the output folder, for the comparison sheet."""
+
+    round_id: str
+    figures: Figures | None  # its totals as its last status run wrote them; None when unknown
+    held: int  # conversations collected (from its register)
+    approved: int
+    agreed: int  # goals and actions agreed in its minutes
+    goal_status: dict[str, int] = field(default_factory=dict)  # status -> count of its goals now
+
+
+def previous_shown(previous: PreviousRound | None, minimum: int) -> bool:
+    """Whether the previous round's figures may be shown: unknown, or of at least `minimum` employees."""
+    before = previous.figures if previous is not None else None
+    return before is None or before.employees == 0 or before.employees >= minimum
+
+
+def comparison_values(
+    total: Figures, previous: PreviousRound | None, minimum: int
+) -> list[tuple[str, object, object]]:
+    """Per figure column, (name, this round's value, the previous round's value).
+
+    A value is a number, "< N" for the employees of a round too small to show, or None (nothing to
+    show). Without its totals, the previous round still shows what its register tells: meetings held,
+    minutes, approvals and goals agreed.
+    """
+    shown = total.employees >= minimum
+    before = previous.figures if previous is not None else None
+    before_shown = previous_shown(previous, minimum)
+    values: list[tuple[str, object, object]] = []
+    for name, *_ in FIGURE_COLUMNS:
+        now = _value_or_hidden(total, name, shown, minimum)
+        then: object = None
+        if previous is not None:
+            if before is not None and before.employees:
+                then = _value_or_hidden(before, name, before_shown, minimum)
+            elif name in ("held", "minutes"):
+                then = previous.held
+            elif name == "approved":
+                then = previous.approved
+            elif name == "agreed":
+                then = previous.agreed
+        values.append((name, now, then))
+    return values
+
+
+def _value_or_hidden(figures: Figures, name: str, shown: bool, minimum: int) -> object:
+    """A figure, or for a round too small to show: "< N" for its employees, else None."""
+    if shown:
+        return getattr(figures, name)
+    return f"< {minimum}" if name == "employees" else None
