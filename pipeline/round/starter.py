@@ -3,7 +3,7 @@
 The workbook's sheets, headers, keys and allowed values all come from `schema.py`, so whatever this
 module writes, `workbook.py` reads. What this module adds is what a person filling the file needs:
 an Instructions sheet, bold frozen headers, column widths, drop-downs for allowed values, date, time and
-text formats, and optionally the example organisation from `example.py`.
+text formats, and optionally the example organisation (`example.py`, from `example_company.toml`).
 """
 
 from __future__ import annotations
