@@ -1,7 +1,7 @@
 """Regenerate the sample round workbook, input/round.xlsx, from the example organisation.
 
-Maintainer's script (`make sample`): it overwrites the file. The data lives in `pipeline/sample_data.py`;
-`appraisal init --example` writes the same workbook.
+Maintainer's script (`make sample`): it overwrites the file. The data lives in
+`pipeline/round/example_company.toml`; `appraisal init --example` writes the same workbook.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
-from pipeline.round.rules import plainly_valid_email
+from pipeline.round.checks.people import plainly_valid_email
 
 ADDRESSES = [
     "ola.nordmann@fjordtre.no",

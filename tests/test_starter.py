@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zipfile
 from collections import defaultdict
@@ -15,7 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.errors import AppraisalError
 from pipeline.round import example as example_company
 from pipeline.round import schema, starter
-from pipeline.round.starter import InitResult, init_project, write_starter_workbook
+from pipeline.round.reader import read_round, read_round_from_rows
+from pipeline.round.starter import InitResult, init_project, starter_sheets, write_starter_workbook
 
 REPO = Path(__file__).resolve().parent.parent
 DATE_FORMAT = {"nb": "DD.MM.YYYY", "nn": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
@@ -421,6 +423,20 @@ def test_example_goals_are_consistent(example: dict) -> None:
         assert progress_fits[goal["status"]](goal["progress"]), goal
     assert {g["status"] for g in goals} == set(progress_fits)
     assert {g["type"] for g in goals} == {"goal", "action"}
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+@pytest.mark.parametrize("example", [True, False])
+def test_starter_sheets_read_in_memory_are_the_written_workbook(
+    tmp_path: Path, lang: str, example: bool
+) -> None:
+    """The cell values `starter_sheets` gives read as the file `write_starter_workbook` writes is read."""
+    from_file, file_report = read_round(written(tmp_path, lang, example=example))
+    in_memory, memory_report = read_round_from_rows(starter_sheets(lang, example=example))
+
+    assert in_memory == dataclasses.replace(from_file, path="")
+    assert memory_report.to_list() == file_report.to_list()
+    assert len(in_memory.employees) == (31 if example else 0)
 
 
 def test_sample_workbook_in_the_repository_is_up_to_date(tmp_path: Path) -> None:

@@ -13,9 +13,11 @@ import zipfile
 import pytest
 from openpyxl.styles import PatternFill
 
-from pipeline.model import ERROR, INFO, WARNING
+from pipeline.codes import WORKBOOK_CODES
+from pipeline.model import ERROR, INFO, WARNING, Report
+from pipeline.round.checks.context import Context
 from pipeline.round.reader import read_round
-from pipeline.round.rules import check_workbook, validate_round
+from pipeline.round.rules import RULES, check_workbook, validate_round
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -832,3 +834,18 @@ def test_person_overlap_own_meeting_while_holding_another(check):
 
     assert where(report) == [("Samtaleplan", "C3", "person-overlap")]
     assert "row 2" in report.issues[0].message
+
+
+def test_every_rule_declares_workbook_codes():
+    for rule in RULES:
+        assert rule.codes and rule.codes <= WORKBOOK_CODES, rule.check.__name__
+
+
+def test_a_rule_reporting_a_code_it_does_not_declare_is_refused(make_workbook):
+    round_, _ = read_round(make_workbook())
+    ctx = Context.of(round_, Report(), TODAY)
+    ctx.codes = frozenset({"duplicate-id"})
+
+    with pytest.raises(ValueError, match="'unknown-manager' is not declared by the rule"):
+        ctx.add(ERROR, "employees", "manager_id", 3, "unknown-manager", "Manager ID 999 is not known.")
+    assert ctx.report.issues == []

@@ -663,7 +663,7 @@ def test_string_path_is_accepted(base_workbook):
 def test_a_workbook_that_unpacks_to_gigabytes_is_refused_before_reading(tmp_path, monkeypatch):
     import zipfile
 
-    from pipeline.round import reader as workbook
+    from pipeline.round import opening as workbook
 
     monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 1 << 20)
     bomb = tmp_path / "bomb.xlsx"

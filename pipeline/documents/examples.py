@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from pipeline.collect.minutes import example_minutes_context
 from pipeline.documents.contexts import example_document_contexts as document_examples
 from pipeline.errors import AppraisalError
 from pipeline.model import Round
-from pipeline.round.reader import read_round
+from pipeline.round.reader import read_round, read_round_from_rows
 
 
 def contexts_of(round_: Round) -> dict[str, dict[str, object]]:
@@ -18,17 +17,18 @@ def contexts_of(round_: Round) -> dict[str, dict[str, object]]:
 
 
 def example_contexts(workbook: Path | None) -> dict[str, dict[str, object]]:
-    """Contexts per template kind, from `workbook` if it has a scheduled employee, else the built-in sample."""
+    """Contexts per template kind, from `workbook` if it has a scheduled employee, else the built-in sample.
+
+    The sample is the example company's workbook as `appraisal init --example` writes it, read from its
+    cell values in memory the way the reader reads the file.
+    """
     if workbook is not None and workbook.exists():
         try:
             round_, _ = read_round(workbook)
             return contexts_of(round_)
         except (AppraisalError, ValueError):
             pass
-    from pipeline.round.starter import write_starter_workbook
+    from pipeline.round.starter import starter_sheets
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "sample.xlsx"
-        write_starter_workbook(path, "nb", example=True)
-        round_, _ = read_round(path)
+    round_, _ = read_round_from_rows(starter_sheets("nb", example=True))
     return contexts_of(round_)

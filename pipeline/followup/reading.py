@@ -32,7 +32,7 @@ from pipeline.followup.columns import (
     typed_cell_value,
 )
 from pipeline.round import schema
-from pipeline.round.reader import OpenWorkbook, open_workbook
+from pipeline.round.opening import OpenWorkbook, open_workbook
 from pipeline.round.values import fold_word
 
 

@@ -1,6 +1,6 @@
 """The round workbook's layout: sheets, columns, settings and allowed values, in English and Norwegian.
 
-One definition, shared by the reader (`workbook.py`), the validator and the writer of new
+One definition, shared by the reader (`reader.py` and its stages), the validator and the writer of new
 workbooks (`starter.py`), so that a header the writer puts in a file is always one the reader knows.
 """
 

@@ -1,9 +1,9 @@
 """Write a new, ready-to-fill round workbook, and lay out a new project folder (`appraisal init`).
 
 The workbook's sheets, headers, keys and allowed values all come from `schema.py`, so whatever this
-module writes, `workbook.py` reads. What this module adds is what a person filling the file needs:
+module writes, `reader.py` reads. What this module adds is what a person filling the file needs:
 an Instructions sheet, bold frozen headers, column widths, drop-downs for allowed values, date, time and
-text formats, and optionally the example organisation from `example.py`.
+text formats, and optionally the example organisation (`example.py`, from `example_company.toml`).
 """
 
 from __future__ import annotations
@@ -66,6 +66,20 @@ def build_starter_workbook(lang: str = "nb", example: bool = False) -> Workbook:
     wb.properties.creator = "appraisal"
     wb.properties.title = texts.TEXT[base]["title"]
     return wb
+
+
+def starter_sheets(lang: str = "nb", example: bool = False) -> dict[str, tuple[str, list[list[object]]]]:
+    """The cell values of a new workbook's Round and data sheets, as `build_starter_workbook` writes them.
+
+    By sheet kind (`round`, `employees`, `schedule`, `goals`): the sheet's name and its rows from A1,
+    None for an empty cell. `reader.read_round_from_rows` reads them as the written workbook is read.
+    """
+    base = _base_language(lang)
+    records = example_company.example_rows(base) if example else {}
+    sheets = {"round": (schema.ROUND_SHEET_NAMES[base], _round_rows(lang, example))}
+    for spec in schema.DATA_SHEETS:
+        sheets[spec.kind] = (spec.name(base), _data_rows(spec, base, records.get(spec.kind, [])))
+    return sheets
 
 
 def write_starter_workbook(path: Path, lang: str = "nb", example: bool = False) -> None:
@@ -236,28 +250,37 @@ def _setting_explanation(setting: schema.Setting, lang: str) -> str:
     return explanation
 
 
+def _round_rows(lang: str, example: bool) -> list[list[object]]:
+    """The Round sheet's cells: a header row, then key (always in English), value and explanation."""
+    base = _base_language(lang)
+    text = texts.TEXT[base]
+    values = example_company.example_settings(lang) if example else _default_settings(lang)
+    rows: list[list[object]] = [[text["key"], text["value"], text["explanation"]]]
+    for setting in schema.SETTINGS:
+        value = values.get(setting.key)
+        rows.append([setting.key, None if value == "" else value, _setting_explanation(setting, base)])
+    return rows
+
+
 def _write_round_sheet(ws: Worksheet, lang: str, example: bool) -> None:
     """Key, value, explanation: one row per setting, the key always in English."""
     base = _base_language(lang)
-    text = texts.TEXT[base]
-    _write_header_row(ws, (text["key"], text["value"], text["explanation"]), (26, 34, 70))
-    values = example_company.example_settings(lang) if example else _default_settings(lang)
+    header, *rows = _round_rows(lang, example)
+    _write_header_row(ws, header, (26, 34, 70))
     date_format = xlsx.DATE_FORMATS[base]
-    for row, setting in enumerate(schema.SETTINGS, start=2):
-        _set_text(ws.cell(row=row, column=1), setting.key)
-        value = values.get(setting.key)
+    for row, (setting, (key, value, explanation)) in enumerate(zip(schema.SETTINGS, rows, strict=True), 2):
+        _set_text(ws.cell(row=row, column=1), key)
         cell = ws.cell(row=row, column=2)
         cell.alignment = Alignment(horizontal="left")
         if setting.kind == "date":
             cell.number_format = date_format
         elif setting.kind != "int":
             cell.number_format = xlsx.TEXT_FORMAT
-        if value is not None and value != "":
+        if value is not None:
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"
-        explanation = ws.cell(row=row, column=3, value=_setting_explanation(setting, base))
-        explanation.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=row, column=3, value=explanation).alignment = Alignment(wrap_text=True, vertical="top")
         if setting.key == "language":
             _add_drop_down(ws, "language", base, f"B{row}")
 
@@ -273,7 +296,8 @@ def _write_data_sheet(
 ) -> None:
     """Header row, column formats, drop-downs and (for the example) the data rows."""
     widths = [_fitted_width(c, rows) for c in spec.columns]
-    _write_header_row(ws, [c.header(lang) for c in spec.columns], widths)
+    header, *cells = _data_rows(spec, lang, rows)
+    _write_header_row(ws, header, widths)
     formats: dict[str, str] = {}
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
@@ -284,19 +308,32 @@ def _write_data_sheet(
             formats[column.field] = number_format
         if column.enum:
             _add_drop_down(ws, column.enum, lang, f"{letter}2:{letter}{max(LAST_DATA_ROW, len(rows) + 1)}")
-    for row, record in enumerate(rows, start=2):
-        for index, column in enumerate(spec.columns, start=1):
-            value = record.get(column.field)
-            if value is None or value == "":
+    for row, values in enumerate(cells, start=2):
+        for index, (column, value) in enumerate(zip(spec.columns, values, strict=True), start=1):
+            if value is None:
                 continue
-            if column.enum:
-                value = _labels(column.enum, lang).get(str(value), value)
             cell = ws.cell(row=row, column=index, value=value)
             if isinstance(value, str):
                 # Person-provided text stays text: `=cmd|...` must never become a formula.
                 cell.data_type = "s"
             if column.field in formats:
                 cell.number_format = formats[column.field]
+
+
+def _data_rows(spec: schema.SheetSpec, lang: str, rows: list[dict[str, object]]) -> list[list[object]]:
+    """A data sheet's cells: the header row, then one row per record, allowed values as `lang`'s labels."""
+    cells: list[list[object]] = [[c.header(lang) for c in spec.columns]]
+    for record in rows:
+        values: list[object] = []
+        for column in spec.columns:
+            value = record.get(column.field)
+            if value is None or value == "":
+                value = None
+            elif column.enum:
+                value = _labels(column.enum, lang).get(str(value), value)
+            values.append(value)
+        cells.append(values)
+    return cells
 
 
 def _fitted_width(column: schema.Column, rows: list[dict[str, object]]) -> int:

@@ -1,0 +1,292 @@
+"""Checks of the Schedule sheet: who meets whom, when, and whether anyone or any room is booked twice."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+import holidays
+
+from pipeline.model import ERROR, WARNING, Employee, Meeting
+from pipeline.round.checks.context import Context, describe
+
+# Places where two meetings at once are no clash: video calls, phone, the manager's own office.
+VIRTUAL_LOCATION = re.compile(r"teams|zoom|meet|video|online|digital|telefon|phone|http|skype|webex", re.I)
+
+
+def check_meeting_people(ctx: Context) -> None:
+    """Each meeting for a known, active employee, once; with a known, active interviewer."""
+    seen: dict[str, Meeting] = {}
+    for meeting in ctx.round.meetings:
+        if not meeting.employee_id:
+            continue
+        employee = ctx.by_id.get(meeting.employee_id)
+        if employee is None:
+            ctx.add(
+                ERROR,
+                "schedule",
+                "employee_id",
+                meeting.row,
+                "unknown-employee",
+                f"Employee ID {meeting.employee_id} is not in {ctx.sheet_name('employees')}"
+                f"{ctx.suggest(meeting.employee_id)}",
+            )
+            continue
+        if meeting.employee_id in seen:
+            ctx.add(
+                ERROR,
+                "schedule",
+                "employee_id",
+                meeting.row,
+                "duplicate-meeting",
+                f"{describe(employee, employee.id)} already has a meeting on row "
+                f"{seen[meeting.employee_id].row}; delete one of them.",
+            )
+            continue
+        seen[meeting.employee_id] = meeting
+        if not employee.active:
+            if employee.status not in ("on_leave", "left"):
+                continue  # an unreadable status is reported as invalid-status, not as "has left"
+            status = "is on leave" if employee.status == "on_leave" else "has left"
+            ctx.add(
+                WARNING,
+                "schedule",
+                "employee_id",
+                meeting.row,
+                "inactive-employee",
+                f"{describe(employee, employee.id)} {status}; no documents are made for this meeting.",
+            )
+            continue
+        _check_interviewer(ctx, meeting, employee)
+    for employee in ctx.round.employees:
+        if employee.id and employee.active and employee.id not in seen:
+            no_manager = "" if employee.manager_id else " and has no manager"
+            ctx.add(
+                WARNING,
+                "employees",
+                "id",
+                employee.row,
+                "no-meeting",
+                f"{describe(employee, employee.id)} has no meeting in {ctx.sheet_name('schedule')}"
+                f"{no_manager}; they get no invitation until one is added.",
+            )
+
+
+def _check_interviewer(ctx: Context, meeting: Meeting, employee: Employee) -> None:
+    """The meeting's interviewer (named, or the employee's manager): there, known, not the employee, active."""
+    interviewer_id = ctx.interviewer_of(meeting)
+    if not interviewer_id:
+        ctx.add(
+            ERROR,
+            "employees",
+            "manager_id",
+            employee.row,
+            "no-manager",
+            f"{describe(employee, employee.id)} has no manager, and their meeting "
+            f"({ctx.sheet_name('schedule')} row {meeting.row}) names no interviewer; fill in one of them.",
+        )
+        return
+    field_name = "interviewer_id" if meeting.interviewer_id else "employee_id"
+    interviewer = ctx.by_id.get(interviewer_id)
+    if interviewer is None:
+        if meeting.interviewer_id:  # an unknown manager is already reported on the Employees sheet
+            ctx.add(
+                ERROR,
+                "schedule",
+                field_name,
+                meeting.row,
+                "unknown-interviewer",
+                f"Interviewer ID {interviewer_id} is not in {ctx.sheet_name('employees')}"
+                f"{ctx.suggest(interviewer_id)}",
+            )
+    elif interviewer_id == employee.id:
+        ctx.add(
+            ERROR,
+            "schedule",
+            field_name,
+            meeting.row,
+            "self-interview",
+            f"{describe(employee, employee.id)} cannot hold their own conversation; name another "
+            "interviewer.",
+        )
+    elif not interviewer.active and meeting.interviewer_id:
+        ctx.add(
+            ERROR,
+            "schedule",
+            field_name,
+            meeting.row,
+            "interviewer-not-active",
+            f"Interviewer {describe(interviewer, interviewer_id)} is not active "
+            f"({interviewer.status}); name another interviewer.",
+        )
+
+
+def check_meeting_times(ctx: Context) -> None:
+    """Within the period, on a working day, within working hours, with enough notice."""
+    settings = ctx.round.settings
+    day_start, day_end = settings.working_hours
+    years = {m.date.year for m in ctx.round.meetings if m.date}
+    public = holidays.country_holidays("NO", years=sorted(years), include_sundays=False) if years else {}
+    invited = settings.invitation_date or ctx.today
+    for meeting in ctx.round.meetings:
+        if meeting.date is None:
+            continue
+        employee = ctx.by_id.get(meeting.employee_id)
+        if employee is not None and not employee.active:
+            continue
+        day = meeting.date
+        if (
+            settings.period_start
+            and settings.period_end
+            and not settings.period_start <= day <= settings.period_end
+        ):
+            ctx.add(
+                ERROR,
+                "schedule",
+                "date",
+                meeting.row,
+                "outside-period",
+                f"{day:%d.%m.%Y} is outside the round's period {settings.period_start:%d.%m.%Y}–"
+                f"{settings.period_end:%d.%m.%Y}; move the meeting or change the period.",
+            )
+        if day.weekday() >= 5:
+            weekday = "a Saturday" if day.weekday() == 5 else "a Sunday"
+            ctx.add(
+                ERROR,
+                "schedule",
+                "date",
+                meeting.row,
+                "weekend",
+                f"{day:%d.%m.%Y} is {weekday}; pick a weekday.",
+            )
+        elif day in public:
+            ctx.add(
+                ERROR,
+                "schedule",
+                "date",
+                meeting.row,
+                "public-holiday",
+                f"{day:%d.%m.%Y} is a public holiday in Norway ({public.get(day)}); pick another day.",
+            )
+        if meeting.start is not None:
+            start, end = meeting.starts_at, meeting.ends_at
+            assert start is not None and end is not None
+            if meeting.start < day_start or end.date() != day or end.time() > day_end:
+                ctx.add(
+                    ERROR,
+                    "schedule",
+                    "start",
+                    meeting.row,
+                    "outside-working-hours",
+                    f"{start:%H:%M}–{end:%H:%M} is outside working hours {day_start:%H:%M}–{day_end:%H:%M}; "
+                    "move the meeting or change working_hours.",
+                )
+        if (day - invited).days < settings.notice_days:
+            ctx.add(
+                WARNING,
+                "schedule",
+                "date",
+                meeting.row,
+                "short-notice",
+                f"{day:%d.%m.%Y} is only {(day - invited).days} days after the invitation date "
+                f"{invited:%d.%m.%Y}; the round asks for {settings.notice_days} days' notice.",
+            )
+
+
+def check_overlaps(ctx: Context) -> None:
+    """No interviewer, no room and no person in two meetings at once."""
+    by_interviewer: dict[str, list[Meeting]] = defaultdict(list)
+    own_meeting: dict[str, Meeting] = {}
+    by_room: dict[str, list[Meeting]] = defaultdict(list)
+    default_location = ctx.round.settings.default_location
+    seen_employee: set[str] = set()
+    for meeting in ctx.round.meetings:
+        employee = ctx.by_id.get(meeting.employee_id)
+        if meeting.starts_at is None or employee is None or not employee.active:
+            continue
+        if meeting.employee_id in seen_employee:
+            continue  # the second meeting of one employee is reported as duplicate-meeting
+        seen_employee.add(meeting.employee_id)
+        own_meeting[meeting.employee_id] = meeting
+        interviewer = ctx.interviewer_of(meeting)
+        if interviewer:
+            by_interviewer[interviewer].append(meeting)
+        location = meeting.location or default_location
+        if location and not VIRTUAL_LOCATION.search(location):
+            by_room[" ".join(location.casefold().split())].append(meeting)
+    _check_interviewer_overlaps(ctx, by_interviewer)
+    _check_person_overlaps(ctx, by_interviewer, own_meeting)
+    _check_room_overlaps(ctx, by_room)
+
+
+def _check_interviewer_overlaps(ctx: Context, by_interviewer: dict[str, list[Meeting]]) -> None:
+    """An interviewer holding two meetings at once."""
+    for interviewer, meetings in by_interviewer.items():
+        who = describe(ctx.by_id.get(interviewer), interviewer)
+        for earlier, later in _overlapping(meetings):
+            ctx.add(
+                ERROR,
+                "schedule",
+                "start",
+                later.row,
+                "interviewer-overlap",
+                f"Interviewer {who} already has a meeting {earlier.starts_at:%H:%M}–{earlier.ends_at:%H:%M} "
+                f"that day (row {earlier.row}); move one of them.",
+            )
+
+
+def _check_person_overlaps(
+    ctx: Context, by_interviewer: dict[str, list[Meeting]], own_meeting: dict[str, Meeting]
+) -> None:
+    """Someone in their own meeting while holding another."""
+    reported: set[tuple[int, int]] = set()
+    for person, held in by_interviewer.items():
+        own = own_meeting.get(person)
+        if own is None:
+            continue
+        who = describe(ctx.by_id.get(person), person)
+        for earlier, later in _overlapping([*(m for m in held if m is not own), own]):
+            if own not in (earlier, later):
+                continue  # two meetings this person holds: reported as interviewer-overlap
+            other = earlier if later is own else later
+            if (earlier.row, later.row) in reported:
+                continue
+            reported.add((earlier.row, later.row))
+            ctx.add(
+                ERROR,
+                "schedule",
+                "start",
+                later.row,
+                "person-overlap",
+                f"{who} is in their own meeting (row {own.row}) and holds another (row {other.row}) "
+                "at the same time; move one of them.",
+            )
+
+
+def _check_room_overlaps(ctx: Context, by_room: dict[str, list[Meeting]]) -> None:
+    """A room (by its name; a blank location is the default room) booked for two meetings at once."""
+    default_location = ctx.round.settings.default_location
+    for meetings in by_room.values():
+        for earlier, later in _overlapping(meetings):
+            place = later.location or default_location
+            ctx.add(
+                ERROR,
+                "schedule",
+                "location" if later.location else "start",
+                later.row,
+                "room-overlap",
+                f"{place} is already booked {earlier.starts_at:%H:%M}–{earlier.ends_at:%H:%M} that day "
+                f"(row {earlier.row}); pick another room or time.",
+            )
+
+
+def _overlapping(meetings: list[Meeting]) -> Iterable[tuple[Meeting, Meeting]]:
+    """Pairs (earlier, later) where the later meeting starts before the latest-ending earlier one ends."""
+    ordered = sorted(meetings, key=lambda m: (m.starts_at, m.row))
+    latest: Meeting | None = None
+    for meeting in ordered:
+        if latest is not None and meeting.starts_at < latest.ends_at:
+            yield latest, meeting
+        if latest is None or meeting.ends_at > latest.ends_at:
+            latest = meeting

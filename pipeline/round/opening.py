@@ -1,0 +1,155 @@
+"""Open a round workbook for reading: refuse what is not a readable .xlsx, with what to do about it.
+
+Calamine reads the values; the zip is kept open beside it for what calamine does not tell (which sheet
+XML holds which sheet, and the formulas nobody calculated).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from defusedxml import ElementTree as ET
+from python_calamine import CalamineWorkbook
+
+from pipeline.errors import WorkbookError
+from pipeline.store.ole import is_encrypted_ooxml, is_ole
+
+MAX_UNPACKED_BYTES = 1024 * 2**20  # a 10,000-person round unpacks to about 15 MB; a zip bomb to far more
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@dataclass
+class OpenWorkbook:
+    """A workbook opened for reading: calamine for the values, the zip for what calamine does not tell."""
+
+    path: Path
+    book: CalamineWorkbook
+    archive: zipfile.ZipFile
+    sheet_paths: dict[str, str]  # sheet name -> zip member of its XML
+
+    def close(self) -> None:
+        """Release the file."""
+        self.archive.close()
+        self.book.close()
+
+
+def open_workbook(path: Path) -> OpenWorkbook:
+    """Open an .xlsx for reading, or raise WorkbookError saying what the file is and what to do."""
+    if not path.exists():
+        raise WorkbookError(f"{path}: no such file. Create one with `appraisal init` or pass --workbook.")
+    if path.is_dir():
+        raise WorkbookError(f"{path}: is a folder, not a workbook. Pass the .xlsx file with --workbook.")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise WorkbookError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    if not head:
+        raise WorkbookError(
+            f"{path}: the file is empty. Save the workbook from Excel as .xlsx and try again."
+        )
+    if is_ole(head):
+        if _is_encrypted_ooxml(path):
+            raise WorkbookError(
+                f"{path}: the workbook is password-protected. Remove the password in Excel "
+                "(File > Info > Protect Workbook) and save it again."
+            )
+        raise WorkbookError(
+            f"{path}: this is an old Excel 97-2003 (.xls) file. Open it in Excel and save it as .xlsx."
+        )
+    if not head.startswith(b"PK"):
+        kind = "text (a CSV file?)" if _looks_like_text(head) else "not an Excel file"
+        raise WorkbookError(
+            f"{path}: the file is {kind}, not an .xlsx workbook. Save it from Excel as .xlsx."
+        )
+    damaged = (
+        f"{path}: the workbook is damaged or incomplete (perhaps only partly copied). "
+        "Open it in Excel, save it again and retry."
+    )
+    try:
+        archive = zipfile.ZipFile(path)
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            archive.close()
+            raise WorkbookError(
+                f"{path}: this zip file is not an Excel workbook. Save it from Excel as .xlsx."
+            )
+        unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            archive.close()
+            raise WorkbookError(
+                f"{path}: the workbook unpacks to {unpacked // 2**20} MB, far more than a round's data "
+                f"(limit {MAX_UNPACKED_BYTES // 2**20} MB); it is not read. Save a copy with only the "
+                "round's sheets."
+            )
+        sheet_paths = _sheet_paths(archive)
+        if archive.testzip() is not None:
+            raise zipfile.BadZipFile("CRC mismatch")
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ET.ParseError, ValueError) as exc:
+        raise WorkbookError(damaged) from exc
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error kinds on broken files
+        archive.close()
+        raise WorkbookError(f"{damaged} ({exc})") from exc
+    return OpenWorkbook(path, book, archive, sheet_paths)
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Map each sheet's name to its XML member, from workbook.xml and its relationships."""
+    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    paths = {}
+    for sheet in workbook.iter(f"{{{MAIN_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{REL_NS}}}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        paths[sheet.get("name", "")] = member
+    return paths
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return is_encrypted_ooxml(handle.read(4 * 1024 * 1024))
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+    return True
+
+
+def formulas_without_value(workbook: OpenWorkbook, sheet: str) -> list[str]:
+    """Cells (`C7`) of a sheet holding a formula with no calculated value.
+
+    calamine reads such a cell as empty; the sheet's XML says it is a formula nobody calculated
+    (typically a file written by a script and never opened in Excel).
+    """
+    member = workbook.sheet_paths.get(sheet)
+    if member is None:
+        return []
+    try:
+        data = workbook.archive.read(member)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    found: list[str] = []
+    for match in re.finditer(rb"<(?:\w+:)?f[\s>/]", data):
+        start = max(data.rfind(b"<c ", 0, match.start()), data.rfind(b":c ", 0, match.start()))
+        end = data.find(b"c>", match.end())
+        if start < 0 or end < 0:
+            continue
+        element = data[start:end]
+        if re.search(rb"<(?:\w+:)?v>[^<]", element):
+            continue
+        if re.search(rb"^[^>]*\bt=\"str\"", element) and re.search(rb"<(?:\w+:)?v\s*/?>", element):
+            continue  # Excel's cached empty-string result (=IF(...;"";...)) is written as <v/>
+        ref = re.search(rb"\br=\"([A-Z]+\d+)\"", element)
+        if ref:
+            found.append(ref[1].decode())
+    return found

@@ -1,0 +1,133 @@
+"""The Round sheet: one setting per row, the key in column A and the value in column B, into `Settings`.
+
+Keys are matched in any case, with spaces or `-` for `_`; an unknown key is a warning with a
+suggestion, a key given twice keeps its first value, and a value that cannot be used is reported at
+its cell, the setting keeping its default.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.model import ERROR, WARNING, Problem, Report, Settings
+from pipeline.round import schema
+from pipeline.round.sheets import SheetTable
+from pipeline.round.values import clean_text, fold_word, parse_date, parse_hours, parse_int
+
+ROUND_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+MAX_SETTING_ROWS = 500
+HEADER_KEYS = ("key", "nøkkel", "setting", "innstilling", "nokkel")
+
+
+def read_settings(table: SheetTable | None, report: Report) -> Settings:
+    """The round's settings from its Round sheet (none but defaults when there is no such sheet)."""
+    if table is None:
+        return Settings(round_id="")
+    values, rows = _given_settings(table, report)
+    settings: dict[str, object] = {}
+    for setting in schema.SETTINGS:
+        raw = values.get(setting.key)
+        if isinstance(raw, str):
+            raw = raw.strip() or None
+        cell = f"B{rows[setting.key]}" if setting.key in rows else None
+        if raw is None:
+            if setting.required:
+                report.add(
+                    Problem(
+                        ERROR,
+                        table.name,
+                        cell,
+                        setting.key,
+                        "required-setting",
+                        f"{setting.key} is required; add a row with {setting.key} in column A "
+                        "and its value in column B.",
+                    )
+                )
+            continue
+        try:
+            settings[setting.key] = _parse_setting(setting, raw)
+        except ValueError as exc:
+            report.add(
+                Problem(ERROR, table.name, cell, setting.key, "invalid-setting", f"{setting.key}: {exc}.")
+            )
+    result = Settings(round_id=str(settings.pop("round_id", "")), rows=rows, **settings)
+    if result.period_start and result.period_end and result.period_end < result.period_start:
+        report.add(
+            Problem(
+                ERROR,
+                table.name,
+                f"B{rows['period_end']}",
+                "period_end",
+                "invalid-setting",
+                "period_end is before period_start; swap them.",
+            )
+        )
+    return result
+
+
+def _given_settings(table: SheetTable, report: Report) -> tuple[dict[str, object], dict[str, int]]:
+    """The raw value of each known key on the sheet, and the row it is on (the first, if given twice)."""
+    values: dict[str, object] = {}
+    rows: dict[str, int] = {}
+    keys = {s.key for s in schema.SETTINGS}
+
+    def warn(row_number: int, code: str, message: str) -> None:
+        report.add(Problem(WARNING, table.name, f"A{row_number}", None, code, message))
+
+    for row_number, row in enumerate(table.rows[:MAX_SETTING_ROWS], 1):
+        if not row or row[0] is None:
+            continue
+        key = re.sub(r"[\s-]+", "_", clean_text(row[0]).casefold()).rstrip("*")
+        if key in HEADER_KEYS:
+            continue
+        if key not in keys:
+            if key:
+                guess = difflib.get_close_matches(key, sorted(keys), n=1)
+                hint = f"; did you mean {guess[0]}?" if guess else "; it is ignored."
+                warn(row_number, "unknown-setting", f'"{clean_text(row[0])}" is not a known setting{hint}')
+            continue
+        if key in rows:
+            warn(
+                row_number,
+                "duplicate-setting",
+                f"{key} is set again (first on row {rows[key]}); the first value is used.",
+            )
+            continue
+        rows[key] = row_number
+        values[key] = row[1] if len(row) > 1 else None
+    return values, rows
+
+
+def _parse_setting(setting: schema.Setting, raw: object) -> object:
+    kind = setting.kind
+    if kind == "round_id":
+        text = clean_text(raw)
+        if not ROUND_ID.match(text):
+            raise ValueError(f'"{text}" may only hold letters, digits, ".", "_" and "-" (e.g. 2027-H1)')
+        return text
+    if kind == "date":
+        return parse_date(raw)
+    if kind == "int":
+        number = parse_int(raw)
+        if number < 0:
+            raise ValueError(f"{number} must not be negative")
+        if setting.key == "default_duration_minutes" and not 5 <= number <= 480:
+            raise ValueError(f"{number} minutes is not a plausible meeting length; use 5 to 480")
+        return number
+    if kind == "language":
+        value = schema.enum_lookup("language").get(fold_word(raw))
+        if value is None:
+            raise ValueError(f'"{clean_text(raw)}" is not a language; use nb, nn or en')
+        return value
+    if kind == "hours":
+        return parse_hours(raw)
+    if kind == "timezone":
+        text = clean_text(raw)
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f'"{text}" is not a time zone; use a name like Europe/Oslo') from None
+        return text
+    return clean_text(raw)
