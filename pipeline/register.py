@@ -2,15 +2,21 @@
 goals and actions, the reviews and the approval. It lives in the output folder's state database
 (`store.state`, table `conversations`); `appraisal export-state` writes it out as JSON.
 
-One reader and one writer: `Register(root)` for the round folder `root` (`output/<round>`).
+One reader and one writer: `Register(root)` for the round folder `root` (`output/<round>`). Its
+records are typed (`Conversation`, with its `Review`s, `AgreedItem`s, `Approval` and `Earlier`
+readings); they are stored, and exported, as the JSON objects their `to_json` gives, with the same keys
+in the same order. `from_json` reads what any version wrote: a missing key takes its default, and a key
+this version does not know is kept in `extra` and written back as it was.
 """
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Self
 
 from pipeline.errors import OutputError
 from pipeline.store import layout
@@ -20,6 +26,143 @@ from pipeline.store.state import State
 EXPORT_VERSION = 1
 
 
+def _plain(value: object) -> object:
+    """A record's value as JSON data."""
+    if isinstance(value, _Record):
+        return value.to_json()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Record:
+    """A register record: read from and written to JSON objects by its dataclass fields."""
+
+    extra: dict[str, Any]
+    _nested: dict[str, type[_Record]] = {}  # field -> the record type of its value (or of each item)
+
+    @classmethod
+    def from_json(cls, data: object) -> Self:
+        """The record from a JSON object (a missing key takes its default; unknown keys go to `extra`)."""
+        data = data if isinstance(data, dict) else {}
+        names = {f.name for f in dataclasses.fields(cls)} - {"extra"}  # type: ignore[arg-type]
+        values: dict[str, Any] = {}
+        for name in names & data.keys():
+            value, nested = data[name], cls._nested.get(name)
+            if nested is not None and isinstance(value, list):
+                value = [nested.from_json(v) for v in value if isinstance(v, dict)]
+            elif nested is not None:
+                value = nested.from_json(value) if isinstance(value, dict) else None
+            values[name] = value
+        return cls(**values, extra={k: v for k, v in data.items() if k not in names})
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as the JSON object it is stored and exported as."""
+        out = {
+            f.name: _plain(getattr(self, f.name))
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if f.name != "extra"
+        }
+        out.update(self.extra)
+        return out
+
+
+@dataclass
+class Approval(_Record):
+    """The employee's answer on the minutes."""
+
+    approved: bool | None = None
+    date: str | None = None  # ISO date, as written on the minutes
+    comment: str = ""
+    sha256: str = ""  # of the returned file
+    source: str = ""
+    recorded_at: str = ""  # UTC time stamp
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Review(_Record):
+    """An earlier goal's or action's review in a conversation."""
+
+    goal_id: str = ""
+    status: str = ""  # not_started, in_progress, done, cancelled, or "" when none was read
+    progress: int | None = None  # typed with the status: `pågår (ca. 50 %)`
+    status_text: str = ""  # what was typed, when it says more than the status (or is not one)
+    comment: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AgreedItem(_Record):
+    """A new goal or action agreed in a conversation."""
+
+    id: str = ""  # `<round>-<employee>-G1`, `-A1`, ...
+    type: str = "goal"  # goal or action
+    description: str = ""
+    measure: str = ""
+    responsible: str = ""
+    due: str | None = None  # ISO date: the day, or the last day of a week, month or quarter typed
+    due_text: str = ""  # what was typed, when it was not an exact day
+    due_exact: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Wellbeing(_Record):
+    """The well-being score, kept only with the employee's consent."""
+
+    score: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Earlier(_Record):
+    """A reading of the conversation that a newer form replaced."""
+
+    sha256: str | None = None
+    content: str | None = None
+    source: str | None = None
+    collected_at: str | None = None
+    approval: Approval | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    _nested = {"approval": Approval}
+
+
+@dataclass
+class Conversation(_Record):
+    """What was collected for one employee in a round."""
+
+    employee_id: str = ""
+    interviewer_id: str = ""
+    sha256: str = ""  # of the form's file
+    content: str = ""  # a hash of what was read (`collect.notes.Reading.content`)
+    source: str = ""
+    collected_at: str = ""  # UTC time stamp
+    minutes_made_on: str | None = None  # ISO date
+    held_on: str | None = None
+    follow_up_date: str | None = None
+    answers: dict[str, str] = field(default_factory=dict)
+    reviews: list[Review] = field(default_factory=list)
+    goals: list[AgreedItem] = field(default_factory=list)
+    wellbeing: Wellbeing | None = None
+    problems: list[str] = field(default_factory=list)
+    minutes: list[str] = field(default_factory=list)  # where the minutes went
+    approval: Approval | None = None  # new minutes need a new approval
+    history: list[Earlier] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    _nested = {
+        "reviews": Review,
+        "goals": AgreedItem,
+        "wellbeing": Wellbeing,
+        "approval": Approval,
+        "history": Earlier,
+    }
+
+    def earlier(self) -> Earlier:
+        """This reading, as the history of the one that replaces it keeps it."""
+        return Earlier(self.sha256, self.content, self.source, self.collected_at, self.approval)
+
+
 class Register:
     """The round's register of collected conversations."""
 
@@ -27,12 +170,13 @@ class Register:
         self.round_id = root.name
         self.state = State(root.parent)
         self.file = self.state.path
-        self._conversations = self.state.conversations(self.round_id)
-        self._saved = copy.deepcopy(self._conversations)
+        stored = self.state.conversations(self.round_id)
+        self._conversations = {k: Conversation.from_json(v) for k, v in stored.items() if isinstance(v, dict)}
+        self._saved = {k: c.to_json() for k, c in self._conversations.items()}
         self._events: list[tuple[str, str]] = []
 
     @property
-    def conversations(self) -> dict[str, dict]:
+    def conversations(self) -> dict[str, Conversation]:
         """Employee ID -> what was collected for them (change it in place, then `save`)."""
         return self._conversations
 
@@ -46,17 +190,22 @@ class Register:
 
     def save(self) -> None:
         """Write the conversations changed since the register was read, and the events, in one transaction each."""
-        changed = {k: v for k, v in self._conversations.items() if self._saved.get(k) != v}
+        now = {k: c.to_json() for k, c in self._conversations.items()}
+        changed = {k: v for k, v in now.items() if self._saved.get(k) != v}
         if changed:
             self.state.put_conversations(self.round_id, changed)
-            self._saved = copy.deepcopy(self._conversations)
+            self._saved = now
         if self._events:
             self.state.add_events(self.round_id, self._events, now_stamp())
             self._events = []
 
     def export(self) -> dict:
         """The register as `appraisal export-state` writes it: `{"version", "round", "conversations"}`."""
-        return {"version": EXPORT_VERSION, "round": self.round_id, "conversations": self._conversations}
+        return {
+            "version": EXPORT_VERSION,
+            "round": self.round_id,
+            "conversations": {k: c.to_json() for k, c in self._conversations.items()},
+        }
 
     def export_json(self) -> str:
         """`export` as indented JSON text."""

@@ -56,7 +56,7 @@ from pipeline.documents.prepare import render_forms
 from pipeline.followup.step import write_follow_up
 from pipeline.forms import fields, intake, reading
 from pipeline.model import Round
-from pipeline.register import Register
+from pipeline.register import Approval, Register
 from pipeline.render.templates import TemplateSet
 from pipeline.round.reader import read_round
 from pipeline.store import batch, layout
@@ -872,8 +872,8 @@ def test_a_file_collected_before_is_not_applied_again_by_a_version_that_reads_it
     sample.fill(ERLEND, notes / "erlend.docx", ERLEND_ANSWERS)
     sample.collect(notes, output)
     earlier = Register(output / ROUND)
-    earlier.conversations[ERLEND]["content"] = "read-by-an-earlier-version"
-    earlier.conversations[ERLEND]["approval"] = {"approved": True, "date": "2027-01-25", "comment": ""}
+    earlier.conversations[ERLEND].content = "read-by-an-earlier-version"
+    earlier.conversations[ERLEND].approval = Approval(approved=True, date="2027-01-25", comment="")
     earlier.save()
     mtimes = minutes_mtimes(output)
 

@@ -25,7 +25,7 @@ from openpyxl.chart import BarChart
 from pipeline.cli import cli
 from pipeline.errors import OutputError
 from pipeline.followup.step import write_follow_up
-from pipeline.register import Register
+from pipeline.register import Conversation, Register
 from pipeline.round.reader import read_round
 from pipeline.store import batch
 from pipeline.store.ledger import Entry, Ledger
@@ -76,7 +76,9 @@ def write_register(output: Path, conversations: dict, round_id: str = ROUND) -> 
     root.mkdir(parents=True, exist_ok=True)
     register = Register(root)
     register.conversations.clear()
-    register.conversations.update(copy.deepcopy(conversations))
+    register.conversations.update(
+        {k: Conversation.from_json(copy.deepcopy(v)) for k, v in conversations.items()}
+    )
     register.save()
 
 

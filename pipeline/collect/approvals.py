@@ -8,7 +8,7 @@ from pipeline.collect.results import APPROVAL_RECORDED, INCOMPLETE, REJECTED, UN
 from pipeline.forms import answers, fields, reading
 from pipeline.forms.intake import WordFile
 from pipeline.model import ERROR, Round
-from pipeline.register import Register, local_day, now_stamp
+from pipeline.register import Approval, Register, local_day, now_stamp
 
 APPROVAL_FIELDS = (
     fields.Field(
@@ -34,7 +34,7 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
         )
         return
     made_from = word.properties.get("AppraisalSourceForm", "")
-    if made_from and made_from != conversation.get("content"):
+    if made_from and made_from != conversation.content:
         outcome.status = REJECTED
         outcome.note(
             "approval-of-earlier-minutes",
@@ -59,15 +59,14 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
         )
     approval_date = None
     if date_text:
-        made = local_day(conversation.get("collected_at"))
+        made = local_day(conversation.collected_at)
         typed = answers.read_date(date_text, made, "after")
         if typed.date is not None and typed.exact:
             approval_date = typed.date.isoformat()
         else:
             problems.append(("not-a-date", f'approval.date: "{date_text}" is not a date', "approval.date"))
     sha = hashlib.sha256(word.raw).hexdigest()
-    previous = conversation.get("approval") or {}
-    if previous.get("sha256") == sha:
+    if conversation.approval is not None and conversation.approval.sha256 == sha:
         outcome.status = UNCHANGED
         outcome.read = "approval already recorded"
         return
@@ -76,14 +75,14 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
         for code, message, key in problems:
             outcome.note(code, message, field=key)
         return
-    conversation["approval"] = {
-        "approved": approved,
-        "date": approval_date,
-        "comment": comment,
-        "sha256": sha,
-        "source": str(word.path),
-        "recorded_at": now_stamp(),
-    }
+    conversation.approval = Approval(
+        approved=approved,
+        date=approval_date,
+        comment=comment,
+        sha256=sha,
+        source=str(word.path),
+        recorded_at=now_stamp(),
+    )
     if approved:
         register.event(employee_id, "approved")
     outcome.status = APPROVAL_RECORDED

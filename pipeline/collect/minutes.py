@@ -20,6 +20,7 @@ from pipeline.documents.kinds import KINDS
 from pipeline.errors import AppraisalError
 from pipeline.forms import fields
 from pipeline.model import Employee, Goal, Meeting, Round
+from pipeline.register import AgreedItem, Review, Wellbeing
 from pipeline.render import locale
 from pipeline.render.engine import CompiledTemplate
 from pipeline.store import layout
@@ -56,15 +57,14 @@ def _return_to(round_: Round, interviewer: Employee | None) -> str:
     return "HR"
 
 
-def _status_text(review: dict[str, object], statuses: dict[str, str]) -> str:
+def _status_text(review: Review, statuses: dict[str, str]) -> str:
     """A reviewed goal's new status for the minutes: the status (with its progress), or what was typed
     when that says more or is not a status."""
-    if review.get("status_text"):
-        return str(review["status_text"])
-    status = statuses.get(str(review.get("status", "")), "")
-    progress = review.get("progress")
-    if status and review.get("status") == "in_progress" and isinstance(progress, int):
-        return f"{status} ({progress} %)"
+    if review.status_text:
+        return review.status_text
+    status = statuses.get(review.status, "")
+    if status and review.status == "in_progress" and isinstance(review.progress, int):
+        return f"{status} ({review.progress} %)"
     return status
 
 
@@ -89,29 +89,29 @@ def minutes_context(
 
     reviews = []
     for review in reading.reviews:
-        goal = goals.get(str(review["goal_id"]))
+        goal = goals.get(review.goal_id)
         reviews.append(
             {
-                "id": review["goal_id"],
-                "description": goal.description if goal else review["goal_id"],
+                "id": review.goal_id,
+                "description": goal.description if goal else review.goal_id,
                 "type": types.get(goal.type, "") if goal else "",
                 "old_status": statuses.get(goal.status, "") if goal else "",
                 "status": _status_text(review, statuses),
-                "comment": review["comment"],
+                "comment": review.comment,
             }
         )
     items = []
     for item in reading.goals:
         # an exact date as the language writes it; otherwise exactly what was typed
-        if item["due"] and item.get("due_exact", True):
-            due = locale.short_date(dt.date.fromisoformat(str(item["due"])), lang)
+        if item.due and item.due_exact:
+            due = locale.short_date(dt.date.fromisoformat(item.due), lang)
         else:
-            due = str(item["due_text"])
-        items.append({**item, "due": due, "type": types[str(item["type"])]})
+            due = item.due_text
+        items.append({**item.to_json(), "due": due, "type": types[item.type]})
     held_on = dt.date.fromisoformat(reading.held_on) if reading.held_on else None
     meeting_day = held_on or (meeting.date if meeting is not None else None)
     deadline = approval_due(meeting_day, made_on or clock.today(), round_.settings)
-    score = reading.wellbeing.get("score") if reading.wellbeing else None
+    score = reading.wellbeing.score if reading.wellbeing else None
     return {
         "language": lang,
         "round": round_context(round_.settings, lang),
@@ -216,24 +216,21 @@ def example_minutes_context(round_: Round) -> dict[str, object]:
         held_on=invitation.meeting.date.isoformat() if invitation.meeting.date else None,
         follow_up_date=round_.settings.follow_up_date.isoformat() if round_.settings.follow_up_date else None,
         follow_up_text="",
-        reviews=[
-            {"goal_id": g, "status": "done", "progress": 100, "status_text": "", "comment": "…"}
-            for g in goal_ids
-        ],
+        reviews=[Review(g, "done", 100, "", "…") for g in goal_ids],
         goals=[
-            {
-                "id": f"{round_.settings.round_id}-{employee.id}-{letter}1",
-                "type": kind,
-                "description": "…",
-                "measure": "…" if kind == "goal" else "",
-                "responsible": "…" if kind == "action" else "",
-                "due": "",
-                "due_text": "…",
-                "due_exact": False,
-            }
+            AgreedItem(
+                id=f"{round_.settings.round_id}-{employee.id}-{letter}1",
+                type=kind,
+                description="…",
+                measure="…" if kind == "goal" else "",
+                responsible="…" if kind == "action" else "",
+                due="",
+                due_text="…",
+                due_exact=False,
+            )
             for kind, letter in (("goal", "G"), ("action", "A"))
         ],
-        wellbeing={"score": 4},
+        wellbeing=Wellbeing(4),
     )
     return minutes_context(
         round_, employee, invitation.interviewer, reading, goals, invitation.lang, invitation.meeting

@@ -12,6 +12,7 @@ from pipeline import clock
 from pipeline.forms import answers, fields, reading
 from pipeline.forms.intake import WordFile
 from pipeline.model import ERROR, WARNING, Meeting, Problem, Round, Settings, Severity, problem
+from pipeline.register import AgreedItem, Review, Wellbeing
 from pipeline.render import locale
 from pipeline.store.ledger import (
     input_digest,
@@ -44,17 +45,22 @@ class Reading:
     held_on: str | None
     follow_up_date: str | None
     follow_up_text: str  # what was typed for the next follow-up when it is not an exact date
-    reviews: list[dict[str, object]]
-    goals: list[dict[str, object]]
-    wellbeing: dict[str, object] | None  # {"score": 1-5}, only with the employee's consent
+    reviews: list[Review]
+    goals: list[AgreedItem]
+    wellbeing: Wellbeing | None  # a score 1-5, only with the employee's consent
     problems: list[Problem]
     missing_required: list[Problem]  # one per required field that is empty or cannot be read
 
     @property
     def content(self) -> str:
         """A hash of what was read: the same answers saved again (by Word or LibreOffice) hash the same."""
-        return input_digest(
-            self.answers, self.held_on, self.follow_up_date, self.reviews, self.goals, self.wellbeing
+        return input_digest(  # of the records as the register stores them, so that a hash stays the same
+            self.answers,
+            self.held_on,
+            self.follow_up_date,
+            [r.to_json() for r in self.reviews],
+            [g.to_json() for g in self.goals],
+            self.wellbeing.to_json() if self.wellbeing else None,
         )
 
 
@@ -194,11 +200,9 @@ def _read_held_on(
     return typed.date
 
 
-def _read_reviews(
-    answers_: dict[str, str], goal_ids: list[str], problems: _Problems
-) -> list[dict[str, object]]:
+def _read_reviews(answers_: dict[str, str], goal_ids: list[str], problems: _Problems) -> list[Review]:
     """The review of each earlier goal or action that has a status or a comment."""
-    reviews: list[dict[str, object]] = []
+    reviews: list[Review] = []
     for goal_id in goal_ids:
         status_key = fields.review_key(goal_id, "status")
         status_text = answers_.get(status_key, "")
@@ -210,23 +214,22 @@ def _read_reviews(
             )
         if status_text or comment:
             reviews.append(
-                {
-                    "goal_id": goal_id,
-                    "status": typed_status.status or "",
-                    "progress": typed_status.progress,
-                    # what was typed, when it says more than the status (or is not one)
-                    "status_text": status_text if typed_status.extra or not typed_status.status else "",
-                    "comment": comment,
-                }
+                Review(
+                    goal_id=goal_id,
+                    status=typed_status.status or "",
+                    progress=typed_status.progress,
+                    status_text=status_text if typed_status.extra or not typed_status.status else "",
+                    comment=comment,
+                )
             )
     return reviews
 
 
 def _read_new_items(
     answers_: dict[str, str], id_prefix: str, anchor: dt.date | None, lang: str, problems: _Problems
-) -> list[dict[str, object]]:
+) -> list[AgreedItem]:
     """The new goals and actions, with IDs `<round>-<employee>-G1`, `-A1`, ... by their row."""
-    new_items: list[dict[str, object]] = []
+    new_items: list[AgreedItem] = []
     for prefix, owner_key in (("goal", "measure"), ("action", "owner")):
         for n in range(1, fields.NEW_ROWS + 1):
             text = answers_.get(f"{prefix}.{n}.text", "")
@@ -242,16 +245,16 @@ def _read_new_items(
                 continue
             due, kept_text, exact = _typed_date(f"{prefix}.{n}.due", due_text, anchor, lang, problems)
             new_items.append(
-                {
-                    "id": f"{id_prefix}-{'G' if prefix == 'goal' else 'A'}{n}",
-                    "type": prefix,
-                    "description": text,
-                    "measure": other if prefix == "goal" else "",
-                    "responsible": other if prefix == "action" else "",
-                    "due": due,
-                    "due_text": kept_text,
-                    "due_exact": exact,
-                }
+                AgreedItem(
+                    id=f"{id_prefix}-{'G' if prefix == 'goal' else 'A'}{n}",
+                    type=prefix,
+                    description=text,
+                    measure=other if prefix == "goal" else "",
+                    responsible=other if prefix == "action" else "",
+                    due=due,
+                    due_text=kept_text,
+                    due_exact=exact,
+                )
             )
     return new_items
 
@@ -287,7 +290,7 @@ def _check_held_on(
 
 def _read_wellbeing(
     answers_: dict[str, str], found: dict[str, reading.Answer], problems: _Problems
-) -> dict[str, object] | None:
+) -> Wellbeing | None:
     """The consented well-being score; a score without a "yes" is neither kept nor counted."""
     if "wellbeing_score" not in found:
         return None
@@ -314,7 +317,7 @@ def _read_wellbeing(
     if score is None or consent is not True:
         answers_.pop("wellbeing_score", None)  # not stored anywhere
         return None
-    return {"score": score}
+    return Wellbeing(score)
 
 
 def _goal_ids(props: dict[str, str]) -> list[str]:

@@ -41,7 +41,7 @@ from pipeline.documents.contexts import (
 from pipeline.documents.kinds import KINDS
 from pipeline.forms.intake import Refused, WordFile, open_word_file, skip_reason
 from pipeline.model import ERROR, INFO, Employee, Goal, Meeting, Round
-from pipeline.register import Register, now_stamp
+from pipeline.register import Conversation, Register, now_stamp
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
 from pipeline.store.batch import code_digest, document_properties, parallel_map
@@ -227,8 +227,8 @@ def _identify(
 def _describe(reading: Reading) -> str:
     parts = [
         f"{len(reading.reviews)} reviewed",
-        f"{sum(1 for g in reading.goals if g['type'] == 'goal')} new goals",
-        f"{sum(1 for g in reading.goals if g['type'] == 'action')} new actions",
+        f"{sum(1 for g in reading.goals if g.type == 'goal')} new goals",
+        f"{sum(1 for g in reading.goals if g.type == 'action')} new actions",
     ]
     return ", ".join(parts)
 
@@ -264,7 +264,7 @@ def _apply_readings(
     previous = register.conversations.get(employee.id)
     # the same answers, or the very same file: a file collected before is never applied again, so a
     # newer version of the tool that reads it differently does not replace minutes already approved
-    if previous and (previous.get("content") == reading.content or previous.get("sha256") == reading.sha256):
+    if previous and (previous.content == reading.content or previous.sha256 == reading.sha256):
         first_outcome.status = UNCHANGED
         first_outcome.read = "already collected"
         return None
@@ -321,33 +321,28 @@ def _record_minutes(
                 "minutes-edited", f"{relative} was edited since; the new minutes are {published.beside}"
             )
     result.minutes_written.extend(paths)
-    history = list(previous.get("history", [])) if previous else []
-    if previous:
-        history.append(
-            {k: previous.get(k) for k in ("sha256", "content", "source", "collected_at", "approval")}
-        )
-    register.conversations[employee.id] = {
-        "employee_id": employee.id,
-        "interviewer_id": item.interviewer.id if item.interviewer else "",
-        "sha256": reading.sha256,
-        "content": reading.content,
-        "source": reading.source,
-        "collected_at": now_stamp(),
-        "minutes_made_on": item.made_on.isoformat(),
-        "held_on": reading.held_on,
-        "follow_up_date": reading.follow_up_date,
-        "answers": reading.answers,
-        "reviews": reading.reviews,
-        "goals": reading.goals,
-        "wellbeing": reading.wellbeing,
-        "problems": [p.message for p in reading.problems],
-        "minutes": paths,
+    register.conversations[employee.id] = Conversation(
+        employee_id=employee.id,
+        interviewer_id=item.interviewer.id if item.interviewer else "",
+        sha256=reading.sha256,
+        content=reading.content,
+        source=reading.source,
+        collected_at=now_stamp(),
+        minutes_made_on=item.made_on.isoformat(),
+        held_on=reading.held_on,
+        follow_up_date=reading.follow_up_date,
+        answers=reading.answers,
+        reviews=reading.reviews,
+        goals=reading.goals,
+        wellbeing=reading.wellbeing,
+        problems=[p.message for p in reading.problems],
+        minutes=paths,
         # New minutes need a new approval: one given to the earlier minutes stays in the history.
-        "approval": None,
-        "history": history,
-    }
+        approval=None,
+        history=[*previous.history, previous.earlier()] if previous else [],
+    )
     register.event(employee.id, "collected")
     outcome.status = REPLACED if previous else ACCEPTED
     outcome.read = f"{employee.name}: {_describe(reading)}"
     if previous:
-        outcome.note("form-replaced", f"replaces the reading of {previous.get('source')}", INFO, first=True)
+        outcome.note("form-replaced", f"replaces the reading of {previous.source}", INFO, first=True)

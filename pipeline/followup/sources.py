@@ -31,7 +31,7 @@ from pipeline.followup.columns import (
 )
 from pipeline.followup.figures import ConversationFact, GoalFact
 from pipeline.model import Employee, Meeting, Round, Stage
-from pipeline.register import Register
+from pipeline.register import Approval, Conversation, Register, Review
 
 
 def local_date(stamp: object, zone: dt.tzinfo) -> dt.date | None:
@@ -55,9 +55,9 @@ def round_zone(round_: Round) -> dt.tzinfo:
         return ZoneInfo("Europe/Oslo")
 
 
-def read_register(root: Path) -> dict[str, dict]:
+def read_register(root: Path) -> dict[str, Conversation]:
     """The round's collected conversations (the register), by employee ID; empty when none yet."""
-    return {str(k): v for k, v in Register(root).conversations.items() if isinstance(v, dict)}
+    return Register(root).conversations
 
 
 def ledger_stages(root: Path, notes: Notes) -> tuple[set[str], set[str]]:
@@ -75,7 +75,7 @@ class Sources:
     """Everything the rows are made from."""
 
     round_: Round
-    register: dict[str, dict]
+    register: dict[str, Conversation]
     invited: set[str]
     prepared: set[str]
     zone: dt.tzinfo
@@ -115,21 +115,18 @@ def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
             continue
         seen.add(employee.id)
         meeting = sources.meetings.get(employee.id)
-        conversation = sources.register.get(employee.id) or {}
-        approval = conversation.get("approval") or {}
+        conversation = sources.register.get(employee.id) or Conversation(employee.id)
+        approval = conversation.approval or Approval()
         approved_on = None
         remark = ""
-        if approval.get("approved") is True:
-            approved_on = iso_date(approval.get("date")) or local_date(
-                approval.get("recorded_at"), sources.zone
-            )
-        elif approval.get("approved") is False:
-            when = iso_date(approval.get("date"))
+        if approval.approved is True:
+            approved_on = iso_date(approval.date) or local_date(approval.recorded_at, sources.zone)
+        elif approval.approved is False:
+            when = iso_date(approval.date)
             remark = BOOK_TEXT[lang]["not_approved"].format(date=f" ({when.isoformat()})" if when else "")
         minutes_received = (
-            iso_date(conversation.get("minutes_made_on"))
-            or local_date(conversation.get("collected_at"), sources.zone)
-            if conversation.get("minutes")
+            iso_date(conversation.minutes_made_on) or local_date(conversation.collected_at, sources.zone)
+            if conversation.minutes
             else None
         )
         where = f"{sheet} {employee.id}"
@@ -139,10 +136,9 @@ def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
             "department": notes.fit(employee.department, where),
             "interviewer": notes.fit(sources.interviewer_name(employee.id, lang), where),
             "meeting_date": meeting.date if meeting else None,
-            "held_on": iso_date(conversation.get("held_on")),
+            "held_on": iso_date(conversation.held_on),
             "minutes_received": minutes_received,
-            "next_follow_up": iso_date(conversation.get("follow_up_date"))
-            or sources.round_.settings.follow_up_date,
+            "next_follow_up": iso_date(conversation.follow_up_date) or sources.round_.settings.follow_up_date,
             "remark": remark,
             "approved_on": approved_on,
             "follow_up_held": None,
@@ -155,8 +151,8 @@ def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
                 "workbook",
                 generated=generated,
                 facts={
-                    "held": bool(conversation.get("held_on")),
-                    "minutes": bool(conversation.get("minutes")),
+                    "held": bool(conversation.held_on),
+                    "minutes": bool(conversation.minutes),
                     "interviewer_id": sources.interviewer_of.get(employee.id, ""),
                 },
             )
@@ -169,11 +165,11 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
     register applied), then the new goals and actions from collected minutes."""
     lang = notes.lang
     sheet = SHEETS["goals"][lang]
-    reviews: dict[str, tuple[str, dict]] = {}  # goal ID -> (collected_at, review)
+    reviews: dict[str, tuple[str, Review]] = {}  # goal ID -> (collected_at, review)
     for conversation in sources.register.values():
-        stamp = str(conversation.get("collected_at") or "")
-        for review in conversation.get("reviews") or []:
-            goal_id = str(review.get("goal_id", ""))
+        stamp = conversation.collected_at or ""
+        for review in conversation.reviews:
+            goal_id = str(review.goal_id or "")
             if goal_id and (goal_id not in reviews or stamp >= reviews[goal_id][0]):
                 reviews[goal_id] = (stamp, review)
     rows: list[Row] = []
@@ -186,12 +182,12 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
         status, comment, progress, updated = goal.status, goal.comment, goal.progress, None
         if goal.id in reviews:
             stamp, review = reviews[goal.id]
-            status = review.get("status") or status
-            comment = review.get("comment") or comment
+            status = review.status or status
+            comment = review.comment or comment
             updated = local_date(stamp, sources.zone)
-            if isinstance(review.get("progress"), int):
-                progress = review["progress"]  # typed with the status: `pågår (ca. 50 %)`
-            elif review.get("status") == "done":
+            if isinstance(review.progress, int):
+                progress = review.progress  # typed with the status: `pågår (ca. 50 %)`
+            elif review.status == "done":
                 progress = 100  # the review says done: the percentage follows
         values = _goal_values(sources, notes, where, goal.id, goal.employee_id, goal.type, goal.description)
         values.update(
@@ -206,9 +202,9 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
         )
         rows.append(Row(goal.id, values, "workbook", generated=_editable(GOAL_SHEET_COLUMNS, values)))
     for employee_id, conversation in sources.register.items():
-        stamp = local_date(conversation.get("collected_at"), sources.zone)
-        for item in conversation.get("goals") or []:
-            goal_id = str(item.get("id", ""))
+        stamp = local_date(conversation.collected_at, sources.zone)
+        for item in conversation.goals:
+            goal_id = str(item.id or "")
             if not goal_id:
                 continue
             if goal_id in seen:
@@ -219,22 +215,20 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
                 continue
             seen.add(goal_id)
             where = f"{sheet} {goal_id}"
-            kind = item.get("type") if item.get("type") in ("goal", "action") else "goal"
-            values = _goal_values(
-                sources, notes, where, goal_id, employee_id, kind, str(item.get("description", ""))
-            )
+            kind = item.type if item.type in ("goal", "action") else "goal"
+            values = _goal_values(sources, notes, where, goal_id, employee_id, kind, str(item.description))
             # The date column holds dates only: a due date typed as a week, a month or a quarter is its
             # last day, marked in the comment; one that is no date at all ("snart") stays in the
             # comment as typed (collect warned about it once).
-            due = iso_date(item.get("due"))
-            typed = cell_text(item.get("due_text", ""))
+            due = iso_date(item.due)
+            typed = cell_text(item.due_text)
             comment = None
             if typed:
                 note = "due_approximate" if due else "due_not_a_date"
                 comment = notes.fit(BOOK_TEXT[lang][note].format(text=typed), where)
             values.update(
-                measure=notes.fit(cell_text(item.get("measure", "")), where),
-                responsible=notes.fit(cell_text(item.get("responsible", "")), where),
+                measure=notes.fit(cell_text(item.measure), where),
+                responsible=notes.fit(cell_text(item.responsible), where),
                 due=due,
                 status="not_started",
                 progress=None,

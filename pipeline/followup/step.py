@@ -427,7 +427,7 @@ def find_previous_round(
     last = runs[-1] if runs else {}
     round_id = str(last.get("round_id") or folder.name)
     figures = Figures.from_dict(last["figures"]) if isinstance(last.get("figures"), dict) else None
-    agreed_ids = [str(g.get("id")) for c in register.values() for g in c.get("goals") or [] if g.get("id")]
+    agreed_ids = [str(g.id) for c in register.values() for g in c.goals if g.id]
     ids = dict.fromkeys(agreed_ids)
     for row in current_goals:
         if row.values.get("agreed_in") == round_id and row.source in COUNTED_GOAL_SOURCES:
@@ -442,8 +442,8 @@ def find_previous_round(
     return PreviousRound(
         round_id=round_id,
         figures=figures,
-        held=sum(1 for c in register.values() if c.get("held_on")),
-        approved=sum(1 for c in register.values() if (c.get("approval") or {}).get("approved") is True),
+        held=sum(1 for c in register.values() if c.held_on),
+        approved=sum(1 for c in register.values() if c.approval is not None and c.approval.approved is True),
         agreed=len(agreed_ids),
         goal_status=counts,
     )
