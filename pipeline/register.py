@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,9 +46,9 @@ class _Record:
     def from_json(cls, data: object) -> Self:
         """The record from a JSON object (a missing key takes its default; unknown keys go to `extra`)."""
         data = data if isinstance(data, dict) else {}
-        names = {f.name for f in dataclasses.fields(cls)} - {"extra"}  # type: ignore[arg-type]
+        names = _field_names(cls)
         values: dict[str, Any] = {}
-        for name in names & data.keys():
+        for name in data.keys() & names:
             value, nested = data[name], cls._nested.get(name)
             if nested is not None and isinstance(value, list):
                 value = [nested.from_json(v) for v in value if isinstance(v, dict)]
@@ -58,13 +59,15 @@ class _Record:
 
     def to_json(self) -> dict[str, Any]:
         """The record as the JSON object it is stored and exported as."""
-        out = {
-            f.name: _plain(getattr(self, f.name))
-            for f in dataclasses.fields(self)  # type: ignore[arg-type]
-            if f.name != "extra"
-        }
+        out = {name: _plain(getattr(self, name)) for name in _field_names(type(self))}
         out.update(self.extra)
         return out
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A record type's fields in order, but `extra`."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "extra")
 
 
 @dataclass
