@@ -6,6 +6,7 @@ which field, so any later message can point at the exact cell (`Ansatte!E14`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
@@ -82,6 +83,12 @@ class Problem:
         if self.sheet and self.cell:
             return f"{self.sheet}!{self.cell}"
         return self.sheet or ""
+
+
+@functools.cache
+def field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order (looked up once per type: records are many)."""
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def problem(

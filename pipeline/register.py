@@ -11,15 +11,14 @@ this version does not know is kept in `extra` and written back as it was.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
 from pipeline.errors import OutputError
+from pipeline.model import field_names
 from pipeline.store import layout
 from pipeline.store.ledger import atomic_write_bytes
 from pipeline.store.state import State
@@ -46,7 +45,7 @@ class _Record:
     def from_json(cls, data: object) -> Self:
         """The record from a JSON object (a missing key takes its default; unknown keys go to `extra`)."""
         data = data if isinstance(data, dict) else {}
-        names = _field_names(cls)
+        names = set(field_names(cls)) - {"extra"}
         values: dict[str, Any] = {}
         for name in data.keys() & names:
             value, nested = data[name], cls._nested.get(name)
@@ -59,15 +58,9 @@ class _Record:
 
     def to_json(self) -> dict[str, Any]:
         """The record as the JSON object it is stored and exported as."""
-        out = {name: _plain(getattr(self, name)) for name in _field_names(type(self))}
+        out = {name: _plain(getattr(self, name)) for name in field_names(type(self)) if name != "extra"}
         out.update(self.extra)
         return out
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    """A record type's fields in order, but `extra`."""
-    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "extra")
 
 
 @dataclass

@@ -9,7 +9,6 @@ worker inherits them compiled.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import multiprocessing
@@ -25,7 +24,7 @@ from typing import TypeVar
 
 from pipeline import __version__
 from pipeline.errors import AppraisalError
-from pipeline.model import Round
+from pipeline.model import Round, field_names
 from pipeline.render.engine import CompiledTemplate
 from pipeline.store.ledger import (
     FAILED,
@@ -41,13 +40,15 @@ from pipeline.store.ledger import (
     publish,
 )
 
+SOURCE_SUFFIXES = (".py", ".toml")  # the code, and the data it reads: wordings, the example company
+
 
 @functools.cache  # the code does not change while a process runs
 def code_digest() -> str:
     """A hash of the package's version and every source file in it: a new version of the tool, or any
     change to its code, re-renders the documents and remakes the workbooks."""
     package = Path(__file__).resolve().parents[1]
-    sources = sorted(package.rglob("*.py"))
+    sources = sorted(p for p in package.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file())
     return input_digest(
         __version__,
         [(str(p.relative_to(package)), hashlib.sha256(p.read_bytes()).hexdigest()) for p in sources],
@@ -59,12 +60,7 @@ def record_key(record: object) -> tuple[object, ...] | None:
     if record is None:
         return None
     # Declared fields only: vars() would also hold cached properties, which come and go.
-    return tuple(getattr(record, name) for name in _field_names(type(record)) if name != "row")
-
-
-@functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(kind))
+    return tuple(getattr(record, name) for name in field_names(type(record)) if name != "row")
 
 
 def document_properties(round_: Round, kind: str, employee_id: str, template_digest: str) -> dict[str, str]:
