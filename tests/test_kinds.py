@@ -43,3 +43,25 @@ def test_each_step_writes_its_kinds():
     assert kinds_of(Step.INVITE) == ("invitation", "overview")
     assert kinds_of(Step.PREPARE) == ("employee_preparation", "manager_preparation", "meeting_notes")
     assert kinds_of(Step.COLLECT) == ("minutes",)
+
+
+def test_the_code_digest_covers_every_source_and_data_file_of_the_package(tmp_path):
+    """No hand-kept list: a change to any .py or .toml anywhere in the package changes the digest."""
+    import shutil
+
+    from pipeline.store.batch import code_digest, package_digest
+
+    package = Path(__file__).resolve().parents[1] / "pipeline"
+    copy = tmp_path / "pipeline"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert package_digest(copy) == code_digest()
+    changed = set()
+    for relative in ("forms/reading.py", "model.py", "round/example_company.toml", "store/state.py"):
+        path = copy / relative
+        before = path.read_bytes()
+        path.write_bytes(before + b"\n# changed\n")
+        changed.add(package_digest(copy))
+        path.write_bytes(before)
+    assert len(changed) == 4 and code_digest() not in changed
+    (copy / "documents" / "new_kind.py").write_text("X = 1\n")
+    assert package_digest(copy) != code_digest()

@@ -47,11 +47,15 @@ SOURCE_SUFFIXES = (".py", ".toml")  # the code, and the data it reads: wordings,
 def code_digest() -> str:
     """A hash of the package's version and every source file in it: a new version of the tool, or any
     change to its code, re-renders the documents and remakes the workbooks."""
-    package = Path(__file__).resolve().parents[1]
+    return package_digest(Path(__file__).resolve().parents[1])
+
+
+def package_digest(package: Path) -> str:
+    """A hash of `__version__` and every file of `package` with a suffix in `SOURCE_SUFFIXES`."""
     sources = sorted(p for p in package.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file())
     return input_digest(
         __version__,
-        [(str(p.relative_to(package)), hashlib.sha256(p.read_bytes()).hexdigest()) for p in sources],
+        [(p.relative_to(package).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest()) for p in sources],
     )
 
 
