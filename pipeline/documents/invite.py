@@ -18,7 +18,7 @@ from pipeline.documents.contexts import (
     overview_context,
     plan_invitations,
 )
-from pipeline.documents.kinds import KINDS, Step, kinds_of, record_events, written_by
+from pipeline.documents.kinds import KINDS, Step, run_document_step
 from pipeline.model import Employee, Meeting, Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -28,8 +28,6 @@ from pipeline.store.batch import (
     code_digest,
     document_properties,
     record_key,
-    run_batch,
-    step_fingerprint,
 )
 from pipeline.store.ledger import Entry, Ledger, input_digest
 
@@ -217,18 +215,15 @@ def render_invitations(
         everyone = plan_invitations(round_)
         return jobs + [j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected]
 
-    root = layout.round_folder(output, round_.settings.round_id)
-    fingerprint = None if only is not None else step_fingerprint(round_, templates, kinds_of(Step.INVITE))
-    result = run_batch(
-        root,
-        "invite",
+    return run_document_step(
+        Step.INVITE,
+        round_,
+        output,
+        templates,
         make_jobs,
+        only=only,
         workers=workers,
         pdf=pdf,
         progress=progress,
         on_total=on_total,
-        fingerprint=fingerprint,
-        kinds=written_by(Step.INVITE),
     )
-    record_events(output, round_.settings.round_id, result)
-    return result

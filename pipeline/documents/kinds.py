@@ -9,12 +9,16 @@ of them is missing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from pipeline.store.batch import BatchResult
-from pipeline.store.ledger import FAILED
+from pipeline.model import Round
+from pipeline.render.templates import TemplateSet
+from pipeline.store import layout
+from pipeline.store.batch import BatchResult, Job, run_batch, step_fingerprint
+from pipeline.store.ledger import FAILED, Ledger
 from pipeline.store.state import State
 
 
@@ -133,3 +137,35 @@ def kinds_of(step: Step) -> tuple[str, ...]:
 def written_by(step: Step) -> tuple[str, ...]:
     """Every kind a step writes, from a template or not (its part of the ledger)."""
     return tuple(name for name, kind in KINDS.items() if kind.step == step)
+
+
+def run_document_step(
+    step: Step,
+    round_: Round,
+    output: Path,
+    templates: TemplateSet,
+    make_jobs: Callable[[Ledger], list[Job]],
+    *,
+    only: set[str] | None = None,
+    workers: int = 1,
+    pdf: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Run a document-writing step in the round's folder: skipped whole when nothing it depends on
+    changed (not with `only`), its part of the ledger read, and its events recorded."""
+    root = layout.round_folder(output, round_.settings.round_id)
+    fingerprint = None if only is not None else step_fingerprint(round_, templates, kinds_of(step))
+    result = run_batch(
+        root,
+        step.value,
+        make_jobs,
+        workers=workers,
+        pdf=pdf,
+        progress=progress,
+        on_total=on_total,
+        fingerprint=fingerprint,
+        kinds=written_by(step),
+    )
+    record_events(output, round_.settings.round_id, result)
+    return result

@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.documents.contexts import Invitation, form_context, plan_invitations
-from pipeline.documents.kinds import KINDS, Step, kinds_of, record_events, written_by
+from pipeline.documents.kinds import KINDS, Step, run_document_step
 from pipeline.model import Goal, Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -25,8 +25,6 @@ from pipeline.store.batch import (
     Job,
     document_properties,
     record_key,
-    run_batch,
-    step_fingerprint,
 )
 from pipeline.store.ledger import Ledger, input_digest
 
@@ -112,18 +110,15 @@ def render_forms(
     def make_jobs(ledger: Ledger) -> list[Job]:
         return form_jobs(round_, templates, plan_invitations(round_, only))
 
-    root = layout.round_folder(output, round_.settings.round_id)
-    fingerprint = None if only is not None else step_fingerprint(round_, templates, kinds_of(Step.PREPARE))
-    result = run_batch(
-        root,
-        "prepare",
+    return run_document_step(
+        Step.PREPARE,
+        round_,
+        output,
+        templates,
         make_jobs,
+        only=only,
         workers=workers,
         pdf=pdf,
         progress=progress,
         on_total=on_total,
-        fingerprint=fingerprint,
-        kinds=written_by(Step.PREPARE),
     )
-    record_events(output, round_.settings.round_id, result)
-    return result
