@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import re
 import warnings
+from dataclasses import dataclass
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -36,15 +37,26 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Text a spreadsheet program would read as a formula or an error when a person edits the cell.
 _RISKY_START = ("=", "+", "-", "@", "#")
 
+# Every font is named: a font with no name prints in the reader's default, a serif in LibreOffice.
+FONT_NAME = "Calibri"
+
+
+def font(**style: object) -> Font:
+    """A font in the workbooks' one typeface."""
+    return Font(name=FONT_NAME, **style)  # type: ignore[arg-type]
+
+
 DARK = "1F4E78"
 LIGHT = "DDEBF7"
 SUBHEADER_FILL = PatternFill("solid", fgColor=LIGHT)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FONT = font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor=DARK)
 EDITABLE_HEADER_FILL = PatternFill("solid", fgColor="C65911")  # orange: "you may type here"
 EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow on the editable cells
-NOTE_FONT = Font(italic=True, color="595959")
-TITLE_FONT = Font(bold=True, size=14, color=DARK)
+NOTE_FONT = font(italic=True, color="595959")
+TITLE_FONT = font(bold=True, size=14, color=DARK)
+LINK_FONT = font(color="FF0563C1", underline="single")
+BOLD_FONT = font(bold=True)
 OVERDUE_FILL = PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
@@ -168,22 +180,74 @@ def text_width(value: object) -> int:
 
 def header_width(header: str, wrap_at: int = 16) -> float:
     """A column width that shows a bold header whole: on one line when short, else wrapped in about two
-    lines, never narrower than its longest word."""
+    lines, never narrower than its longest word (with room for a table's filter button beside it)."""
     longest = max((len(word) for word in header.split()), default=0)
-    if len(header) + 3 <= wrap_at:
-        return float(max(9, len(header) + 3))
-    return float(max(9, longest + 3, min(wrap_at, len(header) // 2 + 4)))
+    if len(header) + 5 <= wrap_at:
+        return float(max(9, len(header) + 5))
+    return float(max(9, longest + 5, min(wrap_at, len(header) // 2 + 5)))
 
 
-def set_up_printing(ws: Worksheet, title_rows: str | None) -> None:
-    """A4 landscape, one page wide, the title rows repeated on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
+# A4 with the default margins holds about this many characters of column width at 100 %.
+PAGE_WIDTH = {"portrait": 94.0, "landscape": 140.0}
+# The smallest scale a sheet is fitted to a page's width at: 11 pt prints no smaller than 8 pt.
+SMALLEST_SCALE = 0.8  # 8/11 is 0.73; the widths are an estimate of what prints
+PAGE_OF = {"nb": "Side &P av &N", "en": "Page &P of &N"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What every printed page says at its top and bottom: the organisation, the round, the sheet's
+    name, the day it was printed and `page x of y`."""
+
+    organisation: str
+    round_id: str
+    lang: str
+
+
+def set_up_printing(
+    ws: Worksheet, title_rows: str | None, heading: Heading, title_columns: str | None = None
+) -> None:
+    """A4 with a page header and footer, the title rows repeated on every page. A sheet that fits a
+    portrait page prints portrait; a wider one landscape, fitted to the page's width when that keeps
+    the text at 8 pt or more, else across pages with `title_columns` repeated."""
+    width = sheet_width(ws)
+    orientation = "portrait" if width <= PAGE_WIDTH["portrait"] else "landscape"
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    fits = width * SMALLEST_SCALE <= PAGE_WIDTH[orientation]
+    ws.sheet_properties.pageSetUpPr.fitToPage = fits
+    ws.page_setup.fitToWidth = 1 if fits else 0
     ws.page_setup.fitToHeight = 0
     if title_rows:
         ws.print_title_rows = title_rows
+    if title_columns and not fits:
+        ws.print_title_cols = title_columns
+    lang = "en" if heading.lang == "en" else "nb"
+    for item, text in (
+        (ws.oddHeader.left, _header_text(heading.organisation)),
+        (ws.oddHeader.center, "&A"),  # the sheet's name
+        (ws.oddHeader.right, _header_text(heading.round_id)),
+        (ws.oddFooter.left, "&D"),  # the day it is printed
+        (ws.oddFooter.right, PAGE_OF[lang]),
+    ):
+        item.text = text
+        item.font = f"{FONT_NAME},Regular"
+        item.size = 11  # printed at 8 pt or more on a sheet fitted to its page (at 80 % or more)
+
+
+def sheet_width(ws: Worksheet) -> float:
+    """The sheet's used columns' widths added up, in characters (Excel's default where none is set)."""
+    columns = max(getattr(ws, "max_column", 0), len(ws.column_dimensions))  # write-only sheets have none
+    total = 0.0
+    for index in range(1, columns + 1):
+        dimension = ws.column_dimensions.get(get_column_letter(index))
+        total += dimension.width if dimension is not None and dimension.width else 8.43
+    return total
+
+
+def _header_text(text: str) -> str:
+    """Text for a page header, where `&` starts a code."""
+    return cell_safe_text(text).replace("&", "&&")[:80]
 
 
 def bar_chart(
@@ -229,7 +293,7 @@ class Cells:
         self.define("header", font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
         self.define("header+edit", font=HEADER_FONT, fill=EDITABLE_HEADER_FILL, alignment=HEADER_ALIGNMENT)
         self.define("note", font=NOTE_FONT)
-        self.define("bold", font=Font(bold=True))
+        self.define("bold", font=BOLD_FONT)
 
     def define(self, name: str, **attributes: object) -> None:
         """Name a look: attributes of a cell (`number_format`, `font`, `fill`, `alignment`)."""

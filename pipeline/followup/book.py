@@ -131,10 +131,16 @@ WIDTH_CAPS = {"long": 60, "text": 40}
 
 
 def _write_data_sheet(
-    wb: openpyxl.Workbook, kind: str, rows: list[Row], extra_headers: list[str], lang: str, today: dt.date
+    wb: openpyxl.Workbook,
+    kind: str,
+    rows: list[Row],
+    extra_headers: list[str],
+    heading: xlsx.Heading,
+    today: dt.date,
 ) -> None:
     """Conversations or Goals and actions: the instructions line, the table, the rules. The sheet is
     streamed (write-only), so widths and rules are settled before the first row goes out."""
+    lang = heading.lang
     ws = wb.create_sheet(SHEETS[kind][lang])
     columns = COLUMNS[kind]
     text = BOOK_TEXT[lang]
@@ -156,13 +162,14 @@ def _write_data_sheet(
             if extra is not None:
                 widths[index] = max(widths[index], xlsx.text_width(extra.value) + 2)
     caps = [WIDTH_CAPS.get(c.kind, 45) for c in columns] + [50] * len(extra_headers)
+    # capped, but never narrower than the header's longest word: headers wrap between words only
+    caps = [max(cap, xlsx.header_width(h, wrap_at=0)) for cap, h in zip(caps, headers, strict=True)]
     xlsx.set_widths(ws, [min(w, cap) for w, cap in zip(widths, caps, strict=True)])
     for index, column in enumerate(columns, start=1):
         if column.kind == "id":
             ws.column_dimensions[get_column_letter(index)].number_format = xlsx.TEXT_FORMAT
     ws.freeze_panes = f"B{HEADER_ROW + 1}"
-    ws.row_dimensions[HEADER_ROW].height = 32
-    xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}", heading, title_columns="A:B")
     last = HEADER_ROW + len(rows)
     _sheet_rules(ws, kind, columns, lang, max(last, HEADER_ROW + 1) + 1000)
 
@@ -272,10 +279,11 @@ def _write_overview(
     wb: openpyxl.Workbook,
     facts: tuple[list[ConversationFact], list[GoalFact]],
     names: dict[str, str],
-    lang: str,
+    heading: xlsx.Heading,
     today: dt.date,
 ) -> None:
     """Figures per department, per interviewer and in total, and a chart of completion by department."""
+    lang = heading.lang
     ws = wb.create_sheet(SHEETS["overview"][lang])
     text = BOOK_TEXT[lang]
     conversations, goals = facts
@@ -291,9 +299,8 @@ def _write_overview(
     lines.append((text["total"], "", total_figures(conversations, goals)))
     widths = [14, min(45, max([24, *(xlsx.text_width(name) + 2 for _, name, _ in lines)]))]
     xlsx.set_widths(ws, widths + [xlsx.header_width(h) for h in headers[2:]])
-    ws.row_dimensions[HEADER_ROW].height = 45
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
-    xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}", heading, title_columns="A:B")
     cells = _cells(ws, lang)
     ws.append([cells.text(text["overview_note"].format(date=_date_text(today, lang)), "note")])
     ws.append(
@@ -327,13 +334,15 @@ def build_follow_up_workbook(
     today: dt.date,
     token: str,
     round_id: str,
+    organisation: str = "",
 ) -> openpyxl.Workbook:
     """The follow-up workbook (write-only: save it once): Overview, Conversations, Goals and actions,
     then the sheets people added, with the run token as a custom document property."""
     wb = openpyxl.Workbook(write_only=True)
-    _write_overview(wb, facts, interviewer_names, lang, today)
+    heading = xlsx.Heading(organisation, round_id, lang)
+    _write_overview(wb, facts, interviewer_names, heading, today)
     for kind in ("conversations", "goals"):
-        _write_data_sheet(wb, kind, rows[kind], extra_headers.get(kind, []), lang, today)
+        _write_data_sheet(wb, kind, rows[kind], extra_headers.get(kind, []), heading, today)
     taken = {ws.title.casefold() for ws in wb.worksheets}
     for title, grid in other_sheets:
         name, n = title, 2
@@ -341,6 +350,7 @@ def build_follow_up_workbook(
             name, n = f"{title[:26]} ({n})", n + 1
         taken.add(name.casefold())
         ws = wb.create_sheet(name)
+        xlsx.set_up_printing(ws, None, heading)
         cells = _cells(ws, lang)
         for values in grid:
             ws.append([_other_cell(cells, value, lang) for value in values])

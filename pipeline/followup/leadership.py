@@ -131,8 +131,9 @@ def build_leadership_workbook(
         _group_sheet(ws, intro, groups, total, minimum, lang, text[sheet[:-1]], table, text[chart])
     comparison = wb.create_sheet(text["comparison"])
     _comparison_sheet(comparison, intro, total, previous, minimum, settings.round_id, lang)
+    heading = xlsx.Heading(settings.organisation, settings.round_id, lang)
     for ws in wb.worksheets:
-        xlsx.set_up_printing(ws, "1:4")
+        xlsx.set_up_printing(ws, "1:4", heading)
     wb.properties.creator = "appraisal"
     wb.properties.title = intro[0]
     return wb

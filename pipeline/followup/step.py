@@ -198,7 +198,16 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
                 interviewers = {f.interviewer_id for f in facts[0]} | {f.interviewer_id for f in facts[1]}
                 names = {key: sources.interviewer_name_of(key, lang) for key in interviewers}
                 workbook = build_follow_up_workbook(
-                    merged, extra_headers, others, facts, names, lang, today, token, settings.round_id
+                    merged,
+                    extra_headers,
+                    others,
+                    facts,
+                    names,
+                    lang,
+                    today,
+                    token,
+                    settings.round_id,
+                    settings.organisation,
                 )
                 if follow_up.exists():
                     result.backup = _backup(follow_up, root)

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from pipeline import xlsx
 from pipeline.errors import OutputError, WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Problem, Report
 from pipeline.store.ledger import atomic_write
@@ -81,6 +82,9 @@ def write_report_workbook(source: Path, report: Report, destination: Path, lang:
         comment.width, comment.height = 320, 40 + 18 * max(1, len(text) // 45)
         target.comment = comment
     _add_issues_sheet(workbook, report, lang)
+    heading = xlsx.Heading(source.name, "", lang)  # the workbook checked, on every page
+    for ws in workbook.worksheets:
+        xlsx.set_up_printing(ws, "1:1", heading, title_columns="A:A")
     atomic_write(destination, workbook.save)
 
 
@@ -110,13 +114,13 @@ def _add_issues_sheet(workbook: openpyxl.Workbook, report: Report, lang: str) ->
             link = sheet.cell(row=row, column=3)
             quoted = issue.sheet.replace("'", "''")
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{issue.cell}")
-            link.font = Font(color="FF0563C1", underline="single")
+            link.font = xlsx.LINK_FONT
         sheet.cell(row=row, column=1).fill = FILLS.get(issue.severity, FILLS[INFO])
         sheet.cell(row=row, column=6).alignment = Alignment(wrap_text=True, vertical="top")
     for index, width in enumerate((10, 16, 8, 22, 24, 90), 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = xlsx.BOLD_FONT
     sheet.freeze_panes = "A2"
     if report.issues:
         table = Table(displayName="AppraisalIssues", ref=f"A1:F{len(report.issues) + 1}")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -61,8 +61,9 @@ def build_starter_workbook(lang: str = "nb", example: bool = False) -> Workbook:
     rows = example_company.example_rows(base) if example else {}
     for spec in schema.DATA_SHEETS:
         _write_data_sheet(wb.create_sheet(spec.name(base)), spec, base, rows.get(spec.kind, []))
+    heading = xlsx.Heading("", "", base)
     for ws in wb.worksheets:
-        _set_up_printing(ws, header_row=ws is not instructions)
+        xlsx.set_up_printing(ws, None if ws is instructions else "1:1", heading, title_columns="A:A")
     wb.properties.creator = "appraisal"
     wb.properties.title = texts.TEXT[base]["title"]
     return wb
@@ -154,7 +155,7 @@ def _write_instructions(ws: Worksheet, lang: str) -> None:
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws["A1"] = text["title"]
-    ws["A1"].font = Font(size=16, bold=True, color=xlsx.DARK)
+    ws["A1"].font = xlsx.font(size=16, bold=True, color=xlsx.DARK)
     ws.row_dimensions[1].height = 26
     row = 3
     for paragraph in (text["intro"], text["read_only"]):
@@ -207,7 +208,7 @@ def _instruction_heading(ws: Worksheet, row: int, title: str) -> int:
     for col in (1, 2):
         ws.cell(row=row, column=col).fill = xlsx.HEADER_FILL
     cell = ws.cell(row=row, column=1, value=title)
-    cell.font = Font(size=12, bold=True, color="FFFFFF")
+    cell.font = xlsx.font(size=12, bold=True, color="FFFFFF")
     ws.row_dimensions[row].height = 20
     return row + 1
 
@@ -215,7 +216,7 @@ def _instruction_heading(ws: Worksheet, row: int, title: str) -> int:
 def _instruction_subheader(ws: Worksheet, row: int, left: str, right: str) -> int:
     for col, value in ((1, left), (2, right)):
         cell = ws.cell(row=row, column=col, value=value)
-        cell.font = Font(bold=True)
+        cell.font = xlsx.BOLD_FONT
         cell.fill = xlsx.SUBHEADER_FILL
     return row + 1
 
@@ -224,7 +225,7 @@ def _instruction_row(ws: Worksheet, row: int, label: str, body: str, widths: tup
     """One label/text row; the row is made tall enough for the wrapped text (Excel does not always)."""
     if label:
         cell = ws.cell(row=row, column=1, value=label)
-        cell.font = Font(bold=True)
+        cell.font = xlsx.BOLD_FONT
         cell.alignment = xlsx.WRAP_TOP
     ws.cell(row=row, column=2, value=body).alignment = xlsx.WRAP_TOP
     lines = max(_line_count(label, widths[0]), _line_count(body, widths[1]))
@@ -363,17 +364,6 @@ def _write_header_row(
         cell.alignment = Alignment(vertical="center")
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-
-
-def _set_up_printing(ws: Worksheet, header_row: bool) -> None:
-    """Landscape, one page wide, the header row repeated on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    if header_row:
-        ws.print_title_rows = "1:1"
 
 
 def _add_drop_down(ws: Worksheet, enum: str, lang: str, cells: str) -> None:
