@@ -17,7 +17,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	APPRAISAL_TODAY=2027-02-01 $(BIN)/appraisal run -w input/round.xlsx -o output
 
-test: $(STAMP)
+# SheetJS for the independent-reader test, when npm is there (.ci/run installs Node.js and npm)
+NPM := $(shell command -v npm 2>/dev/null)
+SHEETJS := tests/js/node_modules/.package-lock.json
+
+$(SHEETJS): tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+
+test: $(STAMP) $(if $(NPM),$(SHEETJS))
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -31,4 +38,4 @@ sample: $(STAMP)
 	$(BIN)/python scripts/make_sample.py
 
 clean:
-	rm -rf $(VENV) output build *.egg-info
+	rm -rf $(VENV) output build *.egg-info tests/js/node_modules
