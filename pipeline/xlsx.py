@@ -24,9 +24,9 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline import texts
+
 EXCEL_TEXT_LIMIT = 32_767
-CUT_MARKERS = {"nb": "… [forkortet]", "en": "… [cut]"}
-DATE_FORMATS = {"nb": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
 PERCENT_FORMAT = "0%"
 INTEGER_FORMAT = "0"
 TEXT_FORMAT = "@"
@@ -55,12 +55,22 @@ def cell_safe_text(text: str) -> str:
     return _ILLEGAL.sub("", text.replace("\r\n", "\n"))
 
 
+def date_format(lang: str) -> str:
+    """Excel's number format for a date in the language: `DD.MM.YYYY` / `YYYY-MM-DD`."""
+    return texts.get(lang, "xlsx.date_format")
+
+
+def cut_marker(lang: str) -> str:
+    """What ends a text cut to a cell's limit: `… [forkortet]` / `… [cut]`."""
+    return texts.get(lang, "xlsx.cut_marker")
+
+
 def fit_text(text: str, lang: str) -> tuple[str, bool]:
     """`cell_safe_text`, then cut to Excel's 32,767 characters with a visible marker; True when cut."""
     text = cell_safe_text(text)
     if len(text) <= EXCEL_TEXT_LIMIT:
         return text, False
-    marker = CUT_MARKERS["en" if lang == "en" else "nb"]
+    marker = cut_marker(lang)
     return text[: EXCEL_TEXT_LIMIT - len(marker)] + marker, True
 
 
@@ -86,9 +96,9 @@ def put_value(cell: Cell, value: object, lang: str, number_format: str | None = 
     if number_format:
         cell.number_format = number_format
     elif isinstance(value, dt.datetime):
-        cell.number_format = DATE_FORMATS["en" if lang == "en" else "nb"] + " HH:MM"
+        cell.number_format = date_format(lang) + " HH:MM"
     elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMATS["en" if lang == "en" else "nb"]
+        cell.number_format = date_format(lang)
 
 
 def write_note(ws: Worksheet, row: int, text: str, title: bool = False) -> None:
