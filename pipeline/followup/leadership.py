@@ -34,7 +34,6 @@ from pipeline.followup.figures import (
     total_figures,
 )
 from pipeline.model import Settings
-from pipeline.round.schema import enum_labels
 
 RIGHT = Alignment(horizontal="right")
 FIGURE_KINDS = dict(FIGURE_COLUMNS)
@@ -230,7 +229,7 @@ def _previous_goals_table(ws: Worksheet, row: int, previous: PreviousRound, visi
     xlsx.write_header(ws, row, status_headers)
     counts = previous.goal_status
     everything = sum(counts.values())
-    labels = _status_labels(lang)
+    labels = texts.section(lang, "summary.statuses")
     for status in ("done", "in_progress", "not_started", "cancelled", ""):
         if status == "" and not counts.get(""):
             continue
@@ -247,10 +246,3 @@ def _previous_goals_table(ws: Worksheet, row: int, previous: PreviousRound, visi
         ws.cell(row=row, column=2, value=everything).number_format = xlsx.INTEGER_FORMAT
     xlsx.add_table(ws, "LeadershipPreviousGoals", status_header, row, status_headers)
     return row
-
-
-def _status_labels(lang: str) -> dict[str, str]:
-    labels = enum_labels("goal_status", lang)
-    if lang == "en":
-        return {key: value.replace("_", " ") for key, value in labels.items()}
-    return dict(labels)
