@@ -25,9 +25,9 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline import texts
+
 EXCEL_TEXT_LIMIT = 32_767
-CUT_MARKERS = {"nb": "… [forkortet]", "en": "… [cut]"}
-DATE_FORMATS = {"nb": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
 PERCENT_FORMAT = "0%"
 INTEGER_FORMAT = "0"
 TEXT_FORMAT = "@"
@@ -67,12 +67,22 @@ def cell_safe_text(text: str) -> str:
     return _ILLEGAL.sub("", text.replace("\r\n", "\n"))
 
 
+def date_format(lang: str) -> str:
+    """Excel's number format for a date in the language: `DD.MM.YYYY` / `YYYY-MM-DD`."""
+    return texts.get(lang, "xlsx.date_format")
+
+
+def cut_marker(lang: str) -> str:
+    """What ends a text cut to a cell's limit: `… [forkortet]` / `… [cut]`."""
+    return texts.get(lang, "xlsx.cut_marker")
+
+
 def fit_text(text: str, lang: str) -> tuple[str, bool]:
     """`cell_safe_text`, then cut to Excel's 32,767 characters with a visible marker; True when cut."""
     text = cell_safe_text(text)
     if len(text) <= EXCEL_TEXT_LIMIT:
         return text, False
-    marker = CUT_MARKERS["en" if lang == "en" else "nb"]
+    marker = cut_marker(lang)
     return text[: EXCEL_TEXT_LIMIT - len(marker)] + marker, True
 
 
@@ -98,9 +108,9 @@ def put_value(cell: Cell, value: object, lang: str, number_format: str | None = 
     if number_format:
         cell.number_format = number_format
     elif isinstance(value, dt.datetime):
-        cell.number_format = DATE_FORMATS["en" if lang == "en" else "nb"] + " HH:MM"
+        cell.number_format = date_format(lang) + " HH:MM"
     elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMATS["en" if lang == "en" else "nb"]
+        cell.number_format = date_format(lang)
 
 
 def write_note(ws: Worksheet, row: int, text: str, title: bool = False) -> None:
@@ -191,7 +201,6 @@ def header_width(header: str, wrap_at: int = 16) -> float:
 PAGE_WIDTH = {"portrait": 94.0, "landscape": 140.0}
 # The smallest scale a sheet is fitted to a page's width at: 11 pt prints no smaller than 8 pt.
 SMALLEST_SCALE = 0.8  # 8/11 is 0.73; the widths are an estimate of what prints
-PAGE_OF = {"nb": "Side &P av &N", "en": "Page &P of &N"}
 
 
 @dataclass(frozen=True)
@@ -222,13 +231,12 @@ def set_up_printing(
         ws.print_title_rows = title_rows
     if title_columns and not fits:
         ws.print_title_cols = title_columns
-    lang = "en" if heading.lang == "en" else "nb"
     for item, text in (
         (ws.oddHeader.left, _header_text(heading.organisation)),
         (ws.oddHeader.center, "&A"),  # the sheet's name
         (ws.oddHeader.right, _header_text(heading.round_id)),
         (ws.oddFooter.left, "&D"),  # the day it is printed
-        (ws.oddFooter.right, PAGE_OF[lang]),
+        (ws.oddFooter.right, texts.get(heading.lang, "xlsx.page_of")),
     ):
         item.text = text
         item.font = f"{FONT_NAME},Regular"

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the test support package
 
 from pipeline.round.rules import check_workbook  # noqa: E402
-from pipeline.round.schema import EMPLOYEES, GOALS, ROUND_SHEET_NAMES, SCHEDULE  # noqa: E402
+from pipeline.round.schema import EMPLOYEES, GOALS, SCHEDULE, sheet_name  # noqa: E402
 
 DEPARTMENTS = [
     "Økonomi",
@@ -77,7 +77,7 @@ def build_round(path: Path, employees: int, seed: int = 7) -> None:
             row.append(cell)
         sheet.append(row)
 
-    settings = workbook.create_sheet(ROUND_SHEET_NAMES["nb"])
+    settings = workbook.create_sheet(sheet_name("round", "nb"))
     for key, value in (
         ("round_id", "2027-H1"),
         ("title", "Medarbeidersamtaler 2027"),
@@ -93,7 +93,7 @@ def build_round(path: Path, employees: int, seed: int = 7) -> None:
     ids = [f"{100000 + i}" for i in range(employees)]
     span = 8  # people per manager
     manager_of = {ids[i]: (ids[(i - 1) // span] if i else "") for i in range(employees)}
-    sheet = workbook.create_sheet(EMPLOYEES.nb)
+    sheet = workbook.create_sheet(EMPLOYEES.name("nb"))
     sheet.append([c.header("nb") for c in EMPLOYEES.columns])
     for i, identifier in enumerate(ids):
         first, last = people[i]
@@ -114,7 +114,7 @@ def build_round(path: Path, employees: int, seed: int = 7) -> None:
         )
     days = _working_days(dt.date(2027, 1, 18), 200)
     by_manager: dict[str, int] = {}
-    sheet = workbook.create_sheet(SCHEDULE.nb)
+    sheet = workbook.create_sheet(SCHEDULE.name("nb"))
     sheet.append([c.header("nb") for c in SCHEDULE.columns])
     for identifier in ids[1:]:
         manager = manager_of[identifier]
@@ -126,7 +126,7 @@ def build_round(path: Path, employees: int, seed: int = 7) -> None:
         is_manager = int(identifier) - 100000 <= (employees - 2) // span
         start = dt.time((13 if is_manager else 8) + slot % 3, 0)
         text_row(sheet, [identifier, day, start, None, f"Rom {manager}", None, "Ta med ideer & innspill"])
-    sheet = workbook.create_sheet(GOALS.nb)
+    sheet = workbook.create_sheet(GOALS.name("nb"))
     sheet.append([c.header("nb") for c in GOALS.columns])
     statuses = ["ikke startet", "pågår", "fullført", "avbrutt"]
     for identifier in ids:

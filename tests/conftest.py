@@ -226,7 +226,7 @@ def _label(kind: str, field: str, value: object, lang: str) -> object:
     enum = ENUM_FIELDS.get((kind, field))
     if enum is None or not isinstance(value, str):
         return value
-    return schema.ENUM_LABELS[enum]["en" if lang == "en" else "nb"].get(value, value)
+    return schema.enum_labels(enum, "en" if lang == "en" else "nb").get(value, value)
 
 
 def _sheet_rows(kind: str, rows: list[Any], lang: str, headers: dict[str, str | None]) -> list[list]:
@@ -271,7 +271,7 @@ def _round_rows(settings: dict[str, object] | list[list] | None, lang: str) -> l
     rows: list[list] = [header]
     for key, value in values.items():
         setting = schema.SETTINGS_BY_KEY.get(key)
-        explanation = (setting.nb if lang == "nb" else setting.en) if setting else None
+        explanation = setting.explanation("nb" if lang == "nb" else "en") if setting else None
         rows.append([key, value, explanation])
     return rows
 
@@ -314,7 +314,7 @@ def build_workbook(
     order: the kinds (and extra sheet names) in the order the sheets should appear.
     edit: called with the openpyxl workbook last, for merges, tables, styles, hidden sheets.
     """
-    names = {"round": schema.ROUND_SHEET_NAMES["en" if lang == "en" else "nb"]}
+    names = {"round": schema.sheet_name("round", "en" if lang == "en" else "nb")}
     names.update({spec.kind: spec.name(lang) for spec in schema.DATA_SHEETS})
     names.update(sheets or {})
     data = {"employees": employees, "schedule": schedule, "goals": goals}

@@ -49,6 +49,7 @@ from support.wordlike import (
     type_with_field,
 )
 
+from pipeline import texts
 from pipeline.cli import cli
 from pipeline.collect import approvals, notes, results
 from pipeline.collect.step import collect_forms
@@ -1389,7 +1390,7 @@ def test_a_form_typed_in_libreoffice_gives_the_same_values_in_minutes_register_a
 ):
     plan = [
         ("held_on", "19.01.2027", "replace", ["20.1"]),
-        (f"{G1}.status", fields.STATUS_HINT[0], "replace", ["Fullført!"]),
+        (f"{G1}.status", texts.get("nb", "forms.hints.status"), "replace", ["Fullført!"]),
         ("strengths", "Hva går bra? Gi konkrete eksempler.", "replace", ["Sterke kunderelasjoner.", "\v", "Tar ansvar."]),
         ("development", "Hvilken utvikling er avtalt?", "replace", ["Forhandlingskurs", "\n", "Mentor for Sindre"]),
         ("goal.1.text", "Beskriv målet", "replace", ["Vinne to nye kunder"]),
@@ -1438,7 +1439,7 @@ def test_docs_list_exactly_the_approval_fields():
         if line.startswith("| `")
     ]
     assert rows == [
-        (f.key, f.kind, f.label_nb, f.label_en, f.placeholder_nb, f.placeholder_en)
+        (f.key, f.kind, f.label("nb"), f.label("en"), f.placeholder("nb"), f.placeholder("en"))
         for f in approvals.APPROVAL_FIELDS
     ]
 

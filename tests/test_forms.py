@@ -22,6 +22,7 @@ from support.formfill import fill_form
 from support.helpers import W, custom_properties, part, type_in_libreoffice
 from support.wordlike import edit_document, type_paragraphs
 
+from pipeline import texts
 from pipeline.documents.prepare import render_forms
 from pipeline.forms import fields, reading
 from pipeline.model import Round
@@ -594,12 +595,12 @@ def test_libreoffice_keeps_the_identity_of_the_form(round_trips):
 # (key, hint or value to start from, how, keys typed): Enter is "\n", Shift+Enter "\v" (see the script)
 TYPED_IN_LIBREOFFICE = [
     ("held_on", "19.01.2027", "replace", ["21.1"]),
-    ("review.2026-H1-1009-G1.status", fields.STATUS_HINT[0], "replace", ["Pågår (ca. 50 %)"]),
+    ("review.2026-H1-1009-G1.status", texts.get("nb", "forms.hints.status"), "replace", ["Pågår (ca. 50 %)"]),
     ("strengths", "Hva går bra? Gi konkrete eksempler.", "replace",
      ["Første linje & <b>", "\v", 'Andre linje "sitat" Æøå 😀', "\n", "Nytt avsnitt"]),
     ("employee_view", "Hva er medarbeiderens egne vurderinger?", "after", [" Trives godt i teamet."]),
     ("improvements", "Hva kan bli bedre, og hvordan?", "next-line", ["Etter feltet, på ny linje"]),
-    ("wellbeing", fields.NOTES_CONVERSATION[4].placeholder_nb, "replace", ["Travelt i perioder", "\v", "men godt"]),
+    ("wellbeing", fields.NOTES_CONVERSATION[4].placeholder("nb"), "replace", ["Travelt i perioder", "\v", "men godt"]),
     ("wellbeing_score", "1 = svært lav, 5 = svært høy", "replace", ["4"]),
     ("wellbeing_consent", "ja / nei", "replace", ["Ja"]),
     ("goal.1.text", "Beskriv målet", "replace", ["Øke salget < 10 %"]),
@@ -694,6 +695,6 @@ def documented_fields(kind: str, goal_ids: list[str]) -> list[tuple[str, ...]]:
 def test_docs_list_exactly_the_fields_of_forms_py(kind):
     goal_ids = ["2026-H1-1009-G1", "2026-H1-1009-G2"]
     assert documented_fields(kind, goal_ids) == [
-        (f.key, f.kind, f.label_nb, f.label_en, f.placeholder_nb, f.placeholder_en)
+        (f.key, f.kind, f.label("nb"), f.label("en"), f.placeholder("nb"), f.placeholder("en"))
         for f in fields.form_fields(kind, goal_ids)
     ]

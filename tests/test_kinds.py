@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline import texts
 from pipeline.documents.examples import contexts_of
 from pipeline.documents.kinds import KINDS, TEMPLATE_KINDS, Step, kinds_of
 from pipeline.forms.fields import LANGS
@@ -29,7 +30,8 @@ def test_no_bundled_template_is_for_a_kind_nobody_declared():
 def test_every_kind_has_a_file_name_and_a_title_in_each_language():
     for kind in KINDS.values():
         for lang in LANGS:
-            assert kind.file_names[lang] and kind.titles[lang], (kind.name, lang)
+            file_name, title = (texts.get(lang, f"kinds.{kind.name}.{part}") for part in ("file", "title"))
+            assert file_name and title, (kind.name, lang)
             assert kind.file_name(lang, ".docx").endswith(".docx")
         assert kind.described
 

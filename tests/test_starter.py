@@ -76,15 +76,15 @@ def test_sheets_and_headers_follow_the_language(tmp_path: Path, lang: str) -> No
     wb = load_workbook(written(tmp_path, lang))
     b = base(lang)
     assert wb.sheetnames == [
-        schema.INSTRUCTIONS_SHEET_NAMES[b],
-        schema.ROUND_SHEET_NAMES[b],
+        schema.sheet_name("instructions", b),
+        schema.sheet_name("round", b),
         *(spec.name(b) for spec in schema.DATA_SHEETS),
     ]
     for spec in schema.DATA_SHEETS:
         headers = [cell.value for cell in wb[spec.name(b)][1]]
         assert headers == [c.header(b) for c in spec.columns]
         assert [h.endswith("*") for h in headers] == [c.required for c in spec.columns]
-    round_ws = wb[schema.ROUND_SHEET_NAMES[b]]
+    round_ws = wb[schema.sheet_name("round", b)]
     expected = ("Key", "Value", "Explanation") if b == "en" else ("Nøkkel", "Verdi", "Forklaring")
     assert tuple(cell.value for cell in round_ws[1]) == expected
     settings = read_settings(round_ws)
@@ -125,7 +125,7 @@ def test_every_enum_column_has_a_drop_down_with_the_languages_labels(tmp_path: P
             if not column.enum:
                 continue
             col = letter(spec, column.field)
-            labels = ",".join(schema.ENUM_LABELS[column.enum][b].values())
+            labels = ",".join(schema.enum_labels(column.enum, b).values())
             assert found[f"{col}2:{col}2000"] == ("list", f'"{labels}"')
             seen.append((spec.kind, column.field))
     assert seen == [
@@ -134,7 +134,7 @@ def test_every_enum_column_has_a_drop_down_with_the_languages_labels(tmp_path: P
         ("goals", "type"),
         ("goals", "status"),
     ]
-    round_ws = wb[schema.ROUND_SHEET_NAMES[b]]
+    round_ws = wb[schema.sheet_name("round", b)]
     language_row = [s.key for s in schema.SETTINGS].index("language") + 2
     assert validations(round_ws) == {f"B{language_row}": ("list", '"nb,nn,en"')}
 
@@ -162,7 +162,7 @@ def test_id_date_and_time_columns_are_formatted(tmp_path: Path, lang: str) -> No
                     assert cell.number_format == want, f"{ws.title}!{cell.coordinate}"
                     if column.kind == "id":
                         assert isinstance(cell.value, str), f"{ws.title}!{cell.coordinate}"
-    settings = wb[schema.ROUND_SHEET_NAMES[lang]]
+    settings = wb[schema.sheet_name("round", lang)]
     for row, setting in enumerate(schema.SETTINGS, start=2):
         if setting.kind == "date":
             assert settings.cell(row, 2).number_format == DATE_FORMAT[lang], setting.key
@@ -199,7 +199,7 @@ def test_person_provided_text_is_never_a_formula(tmp_path: Path, monkeypatch: py
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_instructions_explain_sheets_columns_and_formats(tmp_path: Path, lang: str) -> None:
     wb = load_workbook(written(tmp_path, lang))
-    ws = wb[schema.INSTRUCTIONS_SHEET_NAMES[lang]]
+    ws = wb[schema.sheet_name("instructions", lang)]
     text = "\n".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None)
     for name in wb.sheetnames:
         assert name in text
@@ -314,7 +314,7 @@ def example(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     write_starter_workbook(path, lang, example=True)
     wb = load_workbook(path)
     return {
-        "settings": read_settings(wb[schema.ROUND_SHEET_NAMES[lang]]),
+        "settings": read_settings(wb[schema.sheet_name("round", lang)]),
         **{spec.kind: read_rows(wb[spec.name(lang)], spec) for spec in schema.DATA_SHEETS},
     }
 

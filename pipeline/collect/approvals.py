@@ -10,12 +10,10 @@ from pipeline.forms.intake import WordFile
 from pipeline.model import ERROR, Round
 from pipeline.register import Approval, Register, local_day, now_stamp
 
-APPROVAL_FIELDS = (
-    fields.Field(
-        "approval.approved", "text", "Godkjent (ja/nei)", "Approved (yes/no)", "ja / nei", "yes / no"
-    ),
-    fields.Field("approval.date", "date", "Dato", "Date", *fields.DATE_HINT),
-    fields.Field("approval.comment", "text", "Kommentar", "Comment", "Eventuelle merknader", "Any remarks"),
+APPROVAL_FIELDS = (  # their words: the texts `forms.fields.approval.*`
+    fields.Field("approval.approved", "text"),
+    fields.Field("approval.date", "date"),
+    fields.Field("approval.comment", "text"),
 )
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline import clock
+from pipeline import clock, texts
 from pipeline.collect.approvals import APPROVAL_BOOKMARK_BASE, APPROVAL_FIELDS
 from pipeline.collect.notes import Reading
 from pipeline.collect.results import FileResult
 from pipeline.documents.contexts import (
-    STATUS_LABELS,
-    TYPE_LABELS,
     person_context,
     round_context,
+    status_labels,
+    type_labels,
 )
 from pipeline.documents.deadlines import approval_due
 from pipeline.documents.kinds import KINDS
@@ -43,7 +44,7 @@ MINUTES_SECTIONS = (
 )
 
 
-def _return_to(round_: Round, interviewer: Employee | None) -> str:
+def _return_to(round_: Round, interviewer: Employee | None, lang: str) -> str:
     """To whom the employee returns the approved minutes: HR's contact, else the interviewer."""
     settings = round_.settings
     for name, email in (
@@ -54,10 +55,10 @@ def _return_to(round_: Round, interviewer: Employee | None) -> str:
             return f"{name} ({email})"
         if name or email:
             return name or email
-    return "HR"
+    return texts.get(lang, "documents.return_to")
 
 
-def _status_text(review: Review, statuses: dict[str, str]) -> str:
+def _status_text(review: Review, statuses: Mapping[str, str]) -> str:
     """A reviewed goal's new status for the minutes: the status (with its progress), or what was typed
     when that says more or is not a status."""
     if review.status_text:
@@ -79,9 +80,8 @@ def minutes_context(
     made_on: dt.date | None = None,
 ) -> dict[str, object]:
     """Everything the minutes template may use. `made_on` is the day the minutes are made (today)."""
-    base = "en" if lang == "en" else "nb"
-    statuses = STATUS_LABELS[base]
-    types = TYPE_LABELS[base]
+    statuses = status_labels(lang)
+    types = type_labels(lang)
     answers_ = reading.answers
 
     def date_text(iso: str | None) -> str:
@@ -126,7 +126,7 @@ def minutes_context(
         "new_goals": [i for i in items if i["id"].rsplit("-", 1)[-1].startswith("G")],
         "new_actions": [i for i in items if i["id"].rsplit("-", 1)[-1].startswith("A")],
         "approval_due": locale.medium_date(deadline, lang),
-        "approval_return_to": _return_to(round_, interviewer),
+        "approval_return_to": _return_to(round_, interviewer, lang),
         "approval_fields": [
             {
                 "key": f.key,

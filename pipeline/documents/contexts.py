@@ -9,45 +9,14 @@ are documented in docs/templates.md; `CONTEXT_EXAMPLES` holds one example per te
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline import clock
+from pipeline import clock, texts
 from pipeline.documents.deadlines import notes_due
 from pipeline.forms import fields
 from pipeline.model import Employee, Goal, Meeting, Round, Settings
 from pipeline.render import locale
-
-AGENDA = {
-    "nb": [
-        "Innledning: hensikten med samtalen",
-        "Tilbakeblikk: arbeidsoppgaver, resultater og mål fra forrige periode",
-        "Tilbakemeldinger begge veier: det som går bra, og det som kan bli bedre",
-        "Utvikling og kompetanse: ønsker og behov",
-        "Nye mål og tiltak for neste periode, og oppsummering",
-    ],
-    "en": [
-        "Introduction: the purpose of the conversation",
-        "Looking back: tasks, results and goals from the last period",
-        "Feedback both ways: what goes well, and what could be better",
-        "Development and competence: wishes and needs",
-        "New goals and actions for the next period, and a summary",
-    ],
-}
-
-PREPARATION = {
-    "nb": [
-        "Les gjennom målene og tiltakene fra forrige samtale, og tenk over hvordan det har gått.",
-        "Tenk over hva som har gått bra, og hva som har vært krevende i arbeidet.",
-        "Noter hva du ønsker å utvikle deg i, og hva du trenger for å lykkes.",
-        "Skriv ned spørsmål og temaer du vil ta opp med lederen din.",
-    ],
-    "en": [
-        "Read through the goals and actions from the last conversation and think about how they went.",
-        "Think about what has gone well and what has been demanding in your work.",
-        "Note what you would like to develop in, and what you need to succeed.",
-        "Write down questions and topics you would like to raise with your manager.",
-    ],
-}
 
 
 def document_language(employee: Employee | None, settings: Settings) -> str:
@@ -55,10 +24,6 @@ def document_language(employee: Employee | None, settings: Settings) -> str:
     if employee is not None and employee.language:
         return employee.language
     return settings.language or "nb"
-
-
-def _agenda_language(lang: str) -> str:
-    return "en" if lang == "en" else "nb"
 
 
 def round_context(settings: Settings, lang: str) -> dict[str, str]:
@@ -130,8 +95,8 @@ def invitation_context(
     """Everything the invitation letter template may use."""
     return {
         **_conversation_context(round_, employee, meeting, interviewer, lang),
-        "agenda": list(AGENDA[_agenda_language(lang)]),
-        "preparation": list(PREPARATION[_agenda_language(lang)]),
+        "agenda": list(texts.words(lang, "invitation.agenda")),
+        "preparation": list(texts.words(lang, "invitation.preparation")),
     }
 
 
@@ -192,23 +157,23 @@ def plan_invitations(round_: Round, only: set[str] | None = None) -> list[Invita
     return planned
 
 
-STATUS_LABELS = {
-    "nb": {"not_started": "ikke startet", "in_progress": "pågår", "done": "fullført", "cancelled": "avbrutt"},
-    "en": {
-        "not_started": "not started",
-        "in_progress": "in progress",
-        "done": "done",
-        "cancelled": "cancelled",
-    },
-}
-TYPE_LABELS = {"nb": {"goal": "Mål", "action": "Tiltak"}, "en": {"goal": "Goal", "action": "Action"}}
+def status_labels(lang: str) -> Mapping[str, str]:
+    """A goal's status as the forms and the minutes write it: `not_started` -> `ikke startet` / `not started`."""
+    return texts.section(lang, "documents.status")
+
+
+def type_labels(lang: str) -> Mapping[str, str]:
+    """A goal's type as the forms and the minutes write it: `goal` -> `Mål` / `Goal`."""
+    return texts.section(lang, "documents.type")
+
+
 REVIEW_BOOKMARK_BASE = 1000  # the review row's bookmark IDs in the template (static fields use lower ones)
 
 
 def goal_table_rows(goals: list[Goal], lang: str) -> list[dict[str, str]]:
     """An employee's goals and actions for the forms, each with the keys of its review fields."""
-    labels = STATUS_LABELS[_agenda_language(lang)]
-    types = TYPE_LABELS[_agenda_language(lang)]
+    labels = status_labels(lang)
+    types = type_labels(lang)
     rows = []
     for row, goal in enumerate(goals, start=1):
         status_key, comment_key = fields.review_key(goal.id, "status"), fields.review_key(goal.id, "comment")
@@ -252,7 +217,7 @@ def form_context(
     return {
         **_conversation_context(round_, employee, meeting, interviewer, lang),
         "goals": goal_table_rows(goals, lang),
-        "statuses": list(STATUS_LABELS[_agenda_language(lang)].values()),
+        "statuses": list(status_labels(lang).values()),
         "minutes_due": locale.medium_date(notes_due(meeting.date, settings), lang),
     }
 

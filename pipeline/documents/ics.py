@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress
 
+from pipeline import texts
 from pipeline.errors import AppraisalError
 from pipeline.model import Employee, Meeting, Settings
 
@@ -27,44 +28,10 @@ PRODID = "-//appraisal//appraisal round//EN"
 UID_DOMAIN = "appraisal"
 REMINDER = dt.timedelta(minutes=15)
 
-_TEXTS = {
-    "nb": {
-        "summary": "Medarbeidersamtale",
-        "summary_with": "Medarbeidersamtale med {name}",
-        "round": "{title}",
-        "note": "Merknad: {note}",
-        "letter": "Agenda og hvordan du kan forberede deg står i invitasjonsbrevet.",
-        "contact": "Spørsmål? Kontakt {contact}.",
-        "reminder": "Påminnelse: {summary}",
-    },
-    "nn": {
-        "summary": "Medarbeidarsamtale",
-        "summary_with": "Medarbeidarsamtale med {name}",
-        "round": "{title}",
-        "note": "Merknad: {note}",
-        "letter": "Agenda og korleis du kan førebu deg står i invitasjonsbrevet.",
-        "contact": "Spørsmål? Kontakt {contact}.",
-        "reminder": "Påminning: {summary}",
-    },
-    "en": {
-        "summary": "Appraisal conversation",
-        "summary_with": "Appraisal conversation with {name}",
-        "round": "{title}",
-        "note": "Note: {note}",
-        "letter": "The invitation letter has the agenda and how to prepare.",
-        "contact": "Questions? Contact {contact}.",
-        "reminder": "Reminder: {summary}",
-    },
-}
-
-
-def _texts(lang: str) -> dict[str, str]:
-    return _TEXTS.get(lang, _TEXTS["nb"])
-
 
 def ics_filename(lang: str) -> str:
     """The invitation's file name in the employee's folder: `invitasjon.ics` / `invitation.ics`."""
-    return "invitation.ics" if lang == "en" else "invitasjon.ics"
+    return texts.get(lang, "kinds.calendar.file") + ".ics"
 
 
 def _uid_part(text: str) -> str:
@@ -103,25 +70,23 @@ def meeting_fingerprint(meeting: Meeting, interviewer_id: str, location: str) ->
 
 def default_summary(interviewer: Employee | None, lang: str) -> str:
     """`Medarbeidersamtale med Kari Nordmann` / `Appraisal conversation with Kari Nordmann`."""
-    texts = _texts(lang)
     if interviewer is None or not interviewer.name:
-        return texts["summary"]
-    return texts["summary_with"].format(name=interviewer.name)
+        return texts.get(lang, "calendar.summary")
+    return texts.get(lang, "calendar.summary_with", name=interviewer.name)
 
 
 def default_description(settings: Settings, meeting: Meeting, lang: str) -> str:
     """The event's text: the round, the note if any, where the agenda is, and the HR contact."""
-    texts = _texts(lang)
     lines = []
     if settings.title:
-        lines.append(texts["round"].format(title=settings.title))
+        lines.append(texts.get(lang, "calendar.round", title=settings.title))
     if meeting.note:
-        lines.append(texts["note"].format(note=meeting.note))
-    lines.append(texts["letter"])
+        lines.append(texts.get(lang, "calendar.note", note=meeting.note))
+    lines.append(texts.get(lang, "calendar.letter"))
     name, email = settings.hr_contact_name, settings.hr_contact_email
     contact = f"{name} ({email})" if name and email else name or email
     if contact:
-        lines.append(texts["contact"].format(contact=contact))
+        lines.append(texts.get(lang, "calendar.contact", contact=contact))
     return "\n".join(lines)
 
 
@@ -208,7 +173,8 @@ def build_invitation_ics(
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", -REMINDER)
     alarm.add(
-        "description", _texts(lang)["reminder"].format(summary=title or default_summary(interviewer, lang))
+        "description",
+        texts.get(lang, "calendar.reminder", summary=title or default_summary(interviewer, lang)),
     )
     event.add_component(alarm)
 

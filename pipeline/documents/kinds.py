@@ -1,9 +1,10 @@
-"""Every kind of document the tool writes, declared once: its file name and title in each language,
-the step that writes it, whether it comes from a template, and what `collect` calls it.
+"""Every kind of document the tool writes, declared once: the step that writes it, whether it comes
+from a template, and what `collect` calls it. Its file name and title in each language are the texts
+`kinds.<name>.file` and `kinds.<name>.title` (`pipeline/texts`).
 
-Adding a kind is one entry here, its template (`scripts/make_templates.py`) and its context function
-(`documents/contexts.py`, with an example in `CONTEXT_EXAMPLES`); `tests/test_kinds.py` fails when one
-of them is missing.
+Adding a kind is one entry here, its texts, its template (`scripts/make_templates.py`) and its context
+function (`documents/contexts.py`, with an example in `CONTEXT_EXAMPLES`); `tests/test_kinds.py` fails
+when one of them is missing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from pipeline import texts
 from pipeline.model import Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -36,8 +38,6 @@ class DocumentKind:
 
     name: str  # the kind's key: the template's file name, `AppraisalKind` in the document's properties
     step: Step
-    file_names: dict[str, str]  # per language, without the suffix
-    titles: dict[str, str]  # per language: the document's title ("Invitasjon – Ola Nordmann")
     described: str  # what it is, as `collect` says it of a file sent back by mistake
     template: bool = True  # False for the calendar invitation, which is written by code
     form: bool = False  # a form with fields to fill in
@@ -45,11 +45,11 @@ class DocumentKind:
 
     def file_name(self, lang: str, suffix: str) -> str:
         """The file's name in a language (nynorsk and others read the bokmål name)."""
-        return self.file_names["en" if lang == "en" else "nb"] + suffix
+        return texts.get(lang, f"kinds.{self.name}.file") + suffix
 
     def title(self, lang: str, whom: str) -> str:
-        """The document's title for a person."""
-        return f"{self.titles['en' if lang == 'en' else 'nb']} – {whom}"
+        """The document's title for a person ("Invitasjon – Ola Nordmann")."""
+        return f"{texts.get(lang, f'kinds.{self.name}.title')} – {whom}"
 
 
 KINDS: dict[str, DocumentKind] = {
@@ -58,47 +58,35 @@ KINDS: dict[str, DocumentKind] = {
         DocumentKind(
             "invitation",
             Step.INVITE,
-            {"nb": "invitasjon", "en": "invitation"},
-            {"nb": "Invitasjon", "en": "Invitation"},
             "an invitation letter",
             event="invited",
         ),
         DocumentKind(
             "calendar",
             Step.INVITE,
-            {"nb": "invitasjon", "en": "invitation"},
-            {"nb": "Invitasjon", "en": "Invitation"},
             "a calendar invitation",
             template=False,
         ),
         DocumentKind(
             "overview",
             Step.INVITE,
-            {"nb": "samtaleoversikt", "en": "schedule-overview"},
-            {"nb": "Samtaleoversikt", "en": "Schedule overview"},
             "a schedule overview",
         ),
         DocumentKind(
             "employee_preparation",
             Step.PREPARE,
-            {"nb": "forberedelsesskjema", "en": "preparation-form"},
-            {"nb": "Forberedelsesskjema", "en": "Preparation form"},
             "an employee's preparation form",
             form=True,
         ),
         DocumentKind(
             "manager_preparation",
             Step.PREPARE,
-            {"nb": "forberedelse-leder", "en": "manager-preparation"},
-            {"nb": "Forberedelse for leder", "en": "Manager's preparation"},
             "a manager's preparation form",
             form=True,
         ),
         DocumentKind(
             "meeting_notes",
             Step.PREPARE,
-            {"nb": "samtaleskjema", "en": "meeting-notes-form"},
-            {"nb": "Samtaleskjema", "en": "Meeting notes"},
             "a meeting-notes form",
             form=True,
             event="prepared",
@@ -106,8 +94,6 @@ KINDS: dict[str, DocumentKind] = {
         DocumentKind(
             "minutes",
             Step.COLLECT,
-            {"nb": "referat", "en": "minutes"},
-            {"nb": "Referat", "en": "Minutes"},
             "minutes",
         ),
     )

@@ -17,28 +17,28 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import xlsx
+from pipeline import texts, xlsx
 from pipeline.followup.columns import (
     COLUMNS,
-    FLAG_LABELS,
     HEADER_ROW,
     RUN_PROPERTY,
-    SHEETS,
-    SOURCE_LABELS,
-    STAGE_LABELS,
     BookColumn,
     Extra,
     Formula,
     Row,
+    flag_label,
+    sheet_name,
     show_value,
+    source_labels,
+    stage_labels,
 )
 from pipeline.followup.figures import (
     FIGURE_COLUMNS,
-    FIGURE_NOTES,
     ConversationFact,
     Figures,
     GoalFact,
     figure_headers,
+    figure_notes,
     figure_values,
     group_figures,
     total_figures,
@@ -46,52 +46,7 @@ from pipeline.followup.figures import (
 from pipeline.round import schema
 from pipeline.round.values import fold_word
 
-ENUM_STATUS = schema.ENUM_LABELS["goal_status"]
 TABLES = {"overview": "FollowUpOverview", "conversations": "Conversations", "goals": "GoalsAndActions"}
-BOOK_TEXT = {
-    "nb": {
-        "overview_note": "Tall per {date}, fra arbeidsboken, referatene og endringene i denne filen. Arket "
-        "lages på nytt ved hver kjøring: skriv ikke her.",
-        "conversations_note": "Oransje kolonner (Godkjent dato, Oppfølging holdt) kan du fylle inn og endre; "
-        "det du skriver, tas vare på når filen lages på nytt. Resten kommer fra kildene. Frister per {date}.",
-        "goals_note": "Oransje kolonner (Status, Fremdrift, Kommentar) kan du endre; det du skriver, tas vare "
-        "på når filen lages på nytt. Rader fjernet fra kilden beholdes og merkes i Kilde. Forfalt per {date}.",
-        "editable_note": "Du kan endre denne kolonnen. Endringene dine tas vare på når appraisal lager filen "
-        "på nytt (flettes etter ID).",
-        "grouping": "Gruppering",
-        "group": "Gruppe",
-        "department": "Avdeling",
-        "interviewer": "Samtaleleder",
-        "total": "Totalt",
-        "none": "(ingen)",
-        "chart": "Fullført per avdeling",
-        "not_approved": "Medarbeideren godkjente ikke referatet{date}",
-        "due_approximate": "Frist oppgitt som «{text}»",
-        "due_not_a_date": "Frist: «{text}» (ikke en dato)",
-    },
-    "en": {
-        "overview_note": "Figures as of {date}, from the workbook, the minutes and the edits in this file. "
-        "This sheet is made anew on every run: do not type here.",
-        "conversations_note": "Orange columns (Approved on, Follow-up held) are yours to fill in and change; "
-        "what you type is kept when the file is made again. The rest comes from the sources. Deadlines as "
-        "of {date}.",
-        "goals_note": "Orange columns (Status, Progress, Comment) are yours to change; what you type is kept "
-        "when the file is made again. Rows removed from their source are kept and marked in Source. "
-        "Overdue as of {date}.",
-        "editable_note": "You may change this column. Your changes are kept when appraisal makes the file "
-        "again (merged by ID).",
-        "grouping": "Grouping",
-        "group": "Group",
-        "department": "Department",
-        "interviewer": "Interviewer",
-        "total": "Total",
-        "none": "(none)",
-        "chart": "Completion by department",
-        "not_approved": "The employee did not approve the minutes{date}",
-        "due_approximate": "Due date given as “{text}”",
-        "due_not_a_date": "Due: “{text}” (not a date)",
-    },
-}
 
 
 def _display(column: BookColumn, value: object, lang: str) -> object:
@@ -99,25 +54,25 @@ def _display(column: BookColumn, value: object, lang: str) -> object:
     if value is None:
         return None
     if column.kind == "status":
-        return schema.ENUM_LABELS["goal_status"][lang].get(str(value), value)
+        return schema.enum_labels("goal_status", lang).get(str(value), value)
     if column.kind == "type":
-        return schema.ENUM_LABELS["goal_type"][lang].get(str(value), value)
+        return schema.enum_labels("goal_type", lang).get(str(value), value)
     if column.kind == "stage":
-        return STAGE_LABELS[lang].get(str(value), value)
+        return stage_labels(lang).get(str(value), value)
     if column.kind == "source":
-        return SOURCE_LABELS[lang].get(str(value), value)
+        return source_labels(lang).get(str(value), value)
     if column.kind == "flag" and isinstance(value, bool):
-        return FLAG_LABELS[lang][0 if value else 1]
+        return flag_label(value, lang)
     return value
 
 
 def _date_text(day: dt.date, lang: str) -> str:
-    return show_value(BookColumn("", "", "", "date"), day, lang)
+    return show_value(BookColumn("", "date"), day, lang)
 
 
 def _cells(ws: Worksheet, lang: str) -> xlsx.Cells:
     cells = xlsx.Cells(ws)
-    cells.define("date", number_format=xlsx.DATE_FORMATS[lang])
+    cells.define("date", number_format=xlsx.date_format(lang))
     cells.define("int", number_format=xlsx.INTEGER_FORMAT)
     cells.define("percent", number_format=xlsx.PERCENT_FORMAT)
     cells.define("id", number_format=xlsx.TEXT_FORMAT)
@@ -141,12 +96,10 @@ def _write_data_sheet(
     """Conversations or Goals and actions: the instructions line, the table, the rules. The sheet is
     streamed (write-only), so widths and rules are settled before the first row goes out."""
     lang = heading.lang
-    ws = wb.create_sheet(SHEETS[kind][lang])
+    ws = wb.create_sheet(sheet_name(kind, lang))
     columns = COLUMNS[kind]
-    text = BOOK_TEXT[lang]
-    headers = xlsx.unique_headers(
-        [c.header(lang) for c in columns] + extra_headers, "BookColumn" if lang == "en" else "Kolonne"
-    )
+    text = texts.section(lang, "book")
+    headers = xlsx.unique_headers([c.header(lang) for c in columns] + extra_headers, text["extra_column"])
     shown = [
         [_display(c, row.source if c.key == "source" else row.values.get(c.key), lang) for c in columns]
         for row in rows
@@ -215,7 +168,7 @@ def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[BookColumn, ...], lang
     letter = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
     width = get_column_letter(len(columns))
     if kind == "goals":
-        labels = list(schema.ENUM_LABELS["goal_status"][lang].values())
+        labels = list(schema.enum_labels("goal_status", lang).values())
         status = DataValidation(
             type="list",
             formula1='"{}"'.format(",".join(labels)),
@@ -239,10 +192,11 @@ def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[BookColumn, ...], lang
         ws.data_validations.append(status)
         ws.data_validations.append(progress)
         lookup = schema.enum_lookup("goal_status")
+        every_label = [
+            label for lang_ in texts.LANGUAGES for label in schema.enum_labels("goal_status", lang_).values()
+        ]
         finished = [
-            label
-            for label in dict.fromkeys([*ENUM_STATUS["nb"].values(), *ENUM_STATUS["en"].values()])
-            if lookup[fold_word(label)] in ("done", "cancelled")
+            label for label in dict.fromkeys(every_label) if lookup[fold_word(label)] in ("done", "cancelled")
         ]
         due, state = f"${letter['due']}{first}", f"${letter['status']}{first}"
         not_finished = ",".join(f'{state}<>"{label}"' for label in finished)
@@ -258,7 +212,7 @@ def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[BookColumn, ...], lang
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="warning",
-            error="dd.mm.yyyy" if lang != "en" else "yyyy-mm-dd",
+            error=texts.get(lang, "book.date_hint"),
             sqref=" ".join(
                 f"{letter[k]}{first}:{letter[k]}{last}" for k in ("approved_on", "follow_up_held")
             ),
@@ -284,8 +238,8 @@ def _write_overview(
 ) -> None:
     """Figures per department, per interviewer and in total, and a chart of completion by department."""
     lang = heading.lang
-    ws = wb.create_sheet(SHEETS["overview"][lang])
-    text = BOOK_TEXT[lang]
+    ws = wb.create_sheet(sheet_name("overview", lang))
+    text = texts.section(lang, "book")
     conversations, goals = facts
     headers = [text["grouping"], text["group"], *figure_headers(lang)]
     lines: list[tuple[str, str, Figures]] = []
@@ -303,16 +257,17 @@ def _write_overview(
     xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}", heading, title_columns="A:B")
     cells = _cells(ws, lang)
     ws.append([cells.text(text["overview_note"].format(date=_date_text(today, lang)), "note")])
+    notes = figure_notes(lang)
     ws.append(
         [
-            cells.header(h, note=FIGURE_NOTES[lang].get(name))
+            cells.header(h, note=notes.get(name))
             for h, name in zip(headers, ["", "", *(c[0] for c in FIGURE_COLUMNS)], strict=True)
         ]
     )
     for grouping, name, figures in lines:
         look = "bold" if grouping == text["total"] else "plain"
         row = [cells.text(grouping, look), cells.text(name, look) if name else None]
-        for (_, _, _, kind), value in zip(FIGURE_COLUMNS, figure_values(figures), strict=True):
+        for (_, kind), value in zip(FIGURE_COLUMNS, figure_values(figures), strict=True):
             row.append(cells.value(value, "percent" if kind == "percent" else "int"))
         ws.append(row)
     last = HEADER_ROW + len(lines)
@@ -356,7 +311,7 @@ def build_follow_up_workbook(
             ws.append([_other_cell(cells, value, lang) for value in values])
     wb.custom_doc_props.append(StringProperty(name=RUN_PROPERTY, value=token))
     wb.properties.creator = "appraisal"
-    wb.properties.title = f"{'Follow-up' if lang == 'en' else 'Oppfølging'} – {round_id}"
+    wb.properties.title = f"{texts.get(lang, 'book.title')} – {round_id}"
     return wb
 
 

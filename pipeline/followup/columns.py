@@ -1,12 +1,14 @@
-"""The follow-up workbook's sheets, columns and rows: headers and labels in both languages, how a
-cell's value is read and shown, and the warnings gathered along a run."""
+"""The follow-up workbook's sheets, columns and rows: what each column holds, how a cell's value is
+read and shown, and the warnings gathered along a run. The sheet names, headers and labels are texts
+(`book.*` in `pipeline/texts`); a header is recognised in any language."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pipeline import xlsx
+from pipeline import texts, xlsx
 from pipeline.model import WARNING, Problem, problem
 from pipeline.round import schema
 from pipeline.round.values import clean_text, fold_word, parse_date, parse_percent
@@ -17,66 +19,63 @@ RUN_PROPERTY = "AppraisalFollowUpRun"
 HEADER_ROW = 2  # row 1 holds the instructions line
 
 
-SHEETS = {
-    "overview": {"nb": "Oversikt", "en": "Overview"},
-    "conversations": {"nb": "Samtaler", "en": "Conversations"},
-    "goals": {"nb": "Mål og tiltak", "en": "Goals and actions"},
-}
+def sheet_name(kind: str, lang: str) -> str:
+    """A follow-up sheet's name in `lang` (`overview`, `conversations`, `goals`)."""
+    return texts.get(lang, f"book.sheets.{kind}")
 
 
 @dataclass(frozen=True)
 class BookColumn:
-    """A column of a follow-up sheet: its key, its headers, what it holds, and whether people edit it."""
+    """A column of a follow-up sheet: its key, what it holds, and whether people edit it. Its header is
+    the text `book.columns.<key>`, the same on both sheets."""
 
     key: str
-    nb: str
-    en: str
     kind: str  # id | text | long | date | int | status | stage | type | flag | source
     editable: bool = False
 
     def header(self, lang: str) -> str:
         """The header in `lang`."""
-        return self.en if lang == "en" else self.nb
+        return texts.get(lang, f"book.columns.{self.key}")
 
 
 CONVERSATION_COLUMNS = (
-    BookColumn("employee_id", "Ansattnr", "Employee ID", "id"),
-    BookColumn("name", "Navn", "Name", "text"),
-    BookColumn("department", "Avdeling", "Department", "text"),
-    BookColumn("interviewer", "Samtaleleder", "Interviewer", "text"),
-    BookColumn("stage", "Trinn", "Stage", "stage"),
-    BookColumn("meeting_date", "Samtaledato", "Meeting date", "date"),
-    BookColumn("held_on", "Holdt", "Held on", "date"),
-    BookColumn("minutes_received", "Referat mottatt", "Minutes received", "date"),
-    BookColumn("minutes_due", "Frist referat", "Minutes due", "date"),
-    BookColumn("minutes_overdue", "Dager over frist, referat", "Days overdue, minutes", "int"),
-    BookColumn("approval_due", "Frist godkjenning", "Approval due", "date"),
-    BookColumn("approval_overdue", "Dager over frist, godkjenning", "Days overdue, approval", "int"),
-    BookColumn("approved_on", "Godkjent dato", "Approved on", "date", editable=True),
-    BookColumn("follow_up_held", "Oppfølging holdt", "Follow-up held", "date", editable=True),
-    BookColumn("next_follow_up", "Neste oppfølging", "Next follow-up", "date"),
-    BookColumn("remark", "Merknad", "Remark", "text"),
-    BookColumn("source", "Kilde", "Source", "source"),
+    BookColumn("employee_id", "id"),
+    BookColumn("name", "text"),
+    BookColumn("department", "text"),
+    BookColumn("interviewer", "text"),
+    BookColumn("stage", "stage"),
+    BookColumn("meeting_date", "date"),
+    BookColumn("held_on", "date"),
+    BookColumn("minutes_received", "date"),
+    BookColumn("minutes_due", "date"),
+    BookColumn("minutes_overdue", "int"),
+    BookColumn("approval_due", "date"),
+    BookColumn("approval_overdue", "int"),
+    BookColumn("approved_on", "date", editable=True),
+    BookColumn("follow_up_held", "date", editable=True),
+    BookColumn("next_follow_up", "date"),
+    BookColumn("remark", "text"),
+    BookColumn("source", "source"),
 )
 
 
 GOAL_SHEET_COLUMNS = (
-    BookColumn("goal_id", "Mål-ID", "Goal ID", "id"),
-    BookColumn("employee_id", "Ansattnr", "Employee ID", "id"),
-    BookColumn("name", "Navn", "Name", "text"),
-    BookColumn("department", "Avdeling", "Department", "text"),
-    BookColumn("type", "Type", "Type", "type"),
-    BookColumn("description", "Beskrivelse", "Description", "long"),
-    BookColumn("measure", "Suksesskriterium", "Success measure", "long"),
-    BookColumn("responsible", "Ansvarlig", "Responsible", "text"),
-    BookColumn("due", "Frist", "Due date", "date"),
-    BookColumn("status", "Status", "Status", "status", editable=True),
-    BookColumn("progress", "Fremdrift (%)", "Progress (%)", "int", editable=True),
-    BookColumn("comment", "Kommentar", "Comment", "long", editable=True),
-    BookColumn("agreed_in", "Avtalt i runde", "Agreed in round", "text"),
-    BookColumn("last_updated", "Sist oppdatert", "Last updated", "date"),
-    BookColumn("overdue", "Forfalt", "Overdue", "flag"),
-    BookColumn("source", "Kilde", "Source", "source"),
+    BookColumn("goal_id", "id"),
+    BookColumn("employee_id", "id"),
+    BookColumn("name", "text"),
+    BookColumn("department", "text"),
+    BookColumn("type", "type"),
+    BookColumn("description", "long"),
+    BookColumn("measure", "long"),
+    BookColumn("responsible", "text"),
+    BookColumn("due", "date"),
+    BookColumn("status", "status", editable=True),
+    BookColumn("progress", "int", editable=True),
+    BookColumn("comment", "long", editable=True),
+    BookColumn("agreed_in", "text"),
+    BookColumn("last_updated", "date"),
+    BookColumn("overdue", "flag"),
+    BookColumn("source", "source"),
 )
 
 
@@ -86,49 +85,19 @@ COLUMNS = {"conversations": CONVERSATION_COLUMNS, "goals": GOAL_SHEET_COLUMNS}
 KEY_COLUMN = {"conversations": "employee_id", "goals": "goal_id"}
 
 
-STAGE_LABELS = {
-    "nb": {
-        "unscheduled": "ikke planlagt",
-        "planned": "planlagt",
-        "invited": "invitert",
-        "prepared": "forberedt",
-        "held": "holdt",
-        "minutes": "referat mottatt",
-        "approved": "godkjent",
-    },
-    "en": {
-        "unscheduled": "not scheduled",
-        "planned": "planned",
-        "invited": "invited",
-        "prepared": "prepared",
-        "held": "held",
-        "minutes": "minutes received",
-        "approved": "approved",
-    },
-}
+def stage_labels(lang: str) -> Mapping[str, str]:
+    """A conversation's stage as the Stage column shows it: `planned` -> `planlagt`."""
+    return texts.section(lang, "book.stages")
 
 
-SOURCE_LABELS = {
-    "nb": {
-        "workbook": "arbeidsboken",
-        "minutes": "referat",
-        "removed": "fjernet fra kilden",
-        "hand": "lagt inn for hånd",
-        "no_id": "uten ID – ikke flettet",
-        "duplicate": "dobbel ID – ikke flettet",
-    },
-    "en": {
-        "workbook": "workbook",
-        "minutes": "minutes",
-        "removed": "removed from source",
-        "hand": "added by hand",
-        "no_id": "no ID – not merged",
-        "duplicate": "duplicate ID – not merged",
-    },
-}
+def source_labels(lang: str) -> Mapping[str, str]:
+    """A row's source as the Source column shows it: `removed` -> `fjernet fra kilden`."""
+    return texts.section(lang, "book.sources")
 
 
-FLAG_LABELS = {"nb": ("ja", "nei"), "en": ("yes", "no")}
+def flag_label(value: bool, lang: str) -> str:
+    """A yes/no column's value: `ja` / `nei`."""
+    return texts.get(lang, "book.flags.yes" if value else "book.flags.no")
 
 
 GENERATED_SOURCES = ("workbook", "minutes")
@@ -230,7 +199,7 @@ class Notes:
             self.warn(
                 "text-cut",
                 f"{where}: the text has {len(text):,} characters, more than a cell holds; it was cut to "
-                f"{xlsx.EXCEL_TEXT_LIMIT:,} and ends with “{xlsx.CUT_MARKERS[self.lang]}”.",
+                f"{xlsx.EXCEL_TEXT_LIMIT:,} and ends with “{xlsx.cut_marker(self.lang)}”.",
             )
         return fitted
 
@@ -251,7 +220,7 @@ def typed_cell_value(column: BookColumn, raw: object) -> tuple[object, str | Non
     if column.kind == "status":
         canonical = schema.enum_lookup("goal_status").get(fold_word(text))
         if canonical is None:
-            allowed = ", ".join(schema.ENUM_LABELS["goal_status"]["nb"].values())
+            allowed = ", ".join(schema.enum_labels("goal_status", "nb").values())
             return text, f"“{text}” is not a status ({allowed}); kept as typed, counted as not done"
         return canonical, None
     if column.kind == "int":
@@ -298,7 +267,7 @@ def _header_index() -> dict[str, dict[str, str]]:
     for kind, columns in COLUMNS.items():
         index[kind] = {}
         for column in columns:
-            for name in (column.nb, column.en, column.key):
+            for name in (*(column.header(lang) for lang in texts.LANGUAGES), column.key):
                 index[kind].setdefault(schema.normalise_header(name), column.key)
     return index
 
@@ -306,10 +275,12 @@ def _header_index() -> dict[str, dict[str, str]]:
 HEADERS = _header_index()
 
 
-SOURCE_LOOKUP = {fold_word(label): key for labels in SOURCE_LABELS.values() for key, label in labels.items()}
+SOURCE_LOOKUP = {
+    fold_word(label): key for lang in texts.LANGUAGES for key, label in source_labels(lang).items()
+}
 
 
-OVERVIEW_NAMES = {schema.normalise_header(name) for name in SHEETS["overview"].values()}
+OVERVIEW_NAMES = {schema.normalise_header(name) for name in texts.every("book.sheets.overview")}
 
 
 def record_values(editable: list[BookColumn], record: dict | None, part: str) -> dict[str, object]:
@@ -327,7 +298,7 @@ def show_value(column: BookColumn, value: object, lang: str) -> str:
     if value is None:
         return ""
     if column.kind == "status":
-        return schema.ENUM_LABELS["goal_status"][lang].get(str(value), str(value))
+        return schema.enum_labels("goal_status", lang).get(str(value), str(value))
     if isinstance(value, dt.date):
         return value.isoformat() if lang == "en" else value.strftime("%d.%m.%Y")
     return str(value)

@@ -15,53 +15,33 @@ what these rules allow:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 
+from pipeline import texts
 from pipeline.model import Stage
 
 STAGES = tuple(stage.value for stage in Stage)
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
-# The figure columns: (attribute of Figures, nb header, en header, kind).
-FIGURE_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    ("employees", "Ansatte", "Employees", "int"),
-    ("invited", "Invitert", "Invited", "int"),
-    ("prepared", "Forberedt", "Prepared", "int"),
-    ("held", "Samtaler holdt", "Meetings held", "int"),
-    ("minutes", "Referat mottatt", "Minutes received", "int"),
-    ("approved", "Referat godkjent", "Minutes approved", "int"),
-    ("conversations_overdue", "Samtaler over frist", "Conversations overdue", "int"),
-    ("goals", "Mål og tiltak", "Goals and actions", "int"),
-    ("agreed", "Avtalt i runden", "Agreed this round", "int"),
-    ("done", "Fullført", "Done", "int"),
-    ("in_progress", "Pågår", "In progress", "int"),
-    ("goals_overdue", "Forfalt", "Overdue", "int"),
-    ("conversation_rate", "Samtaler fullført (%)", "Conversations complete (%)", "percent"),
-    ("goal_rate", "Mål og tiltak fullført (%)", "Goals and actions done (%)", "percent"),
+# The figure columns: (attribute of Figures, kind). Their headers are the texts `figures.headers.<name>`,
+# and some have a note on the header, `figures.notes.<name>`.
+FIGURE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("employees", "int"),
+    ("invited", "int"),
+    ("prepared", "int"),
+    ("held", "int"),
+    ("minutes", "int"),
+    ("approved", "int"),
+    ("conversations_overdue", "int"),
+    ("goals", "int"),
+    ("agreed", "int"),
+    ("done", "int"),
+    ("in_progress", "int"),
+    ("goals_overdue", "int"),
+    ("conversation_rate", "percent"),
+    ("goal_rate", "percent"),
 )
-FIGURE_NOTES = {
-    "nb": {
-        "employees": "Aktive ansatte i runden.",
-        "conversations_overdue": "Referat eller godkjenning over fristen (minutes_due_days / approval_due_days).",
-        "goals": "Alle mål og tiltak som følges opp (fra arbeidsboken og fra innsamlede referater), "
-        "uten rader fjernet fra kilden.",
-        "agreed": "Nye mål og tiltak fra referatene i denne runden.",
-        "goals_overdue": "Frist passert og status verken fullført eller avbrutt.",
-        "conversation_rate": "Godkjente referat delt på ansatte.",
-        "goal_rate": "Fullførte delt på mål og tiltak (avbrutte regnes ikke med).",
-    },
-    "en": {
-        "employees": "Active employees in the round.",
-        "conversations_overdue": "Minutes or approval past due (minutes_due_days / approval_due_days).",
-        "goals": "Every goal and action followed up (from the workbook and from collected minutes), "
-        "not counting rows removed from their source.",
-        "agreed": "New goals and actions from this round's minutes.",
-        "goals_overdue": "Past due and neither done nor cancelled.",
-        "conversation_rate": "Approved minutes divided by employees.",
-        "goal_rate": "Done divided by goals and actions (cancelled ones not counted).",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -172,14 +152,24 @@ def total_figures(conversations: Iterable[ConversationFact], goals: Iterable[Goa
     return total
 
 
+def figure_header(name: str, lang: str) -> str:
+    """A figure column's header in `lang`."""
+    return texts.get(lang, f"figures.headers.{name}")
+
+
 def figure_headers(lang: str) -> list[str]:
     """The figure columns' headers in `lang`."""
-    return [en if lang == "en" else nb for _, nb, en, _ in FIGURE_COLUMNS]
+    return [figure_header(name, lang) for name, _ in FIGURE_COLUMNS]
+
+
+def figure_notes(lang: str) -> Mapping[str, str]:
+    """The notes on some figure columns' headers in `lang`, by the column's name."""
+    return texts.section(lang, "figures.notes")
 
 
 def figure_values(figures: Figures) -> list[object]:
     """The figure columns' values of one group (rates as fractions, None when undefined)."""
-    return [getattr(figures, name) for name, *_ in FIGURE_COLUMNS]
+    return [getattr(figures, name) for name, _ in FIGURE_COLUMNS]
 
 
 # -- privacy -----------------------------------------------------------------------------------------
@@ -258,7 +248,7 @@ def comparison_values(
     before = previous.figures if previous is not None else None
     before_shown = previous_shown(previous, minimum)
     values: list[tuple[str, object, object]] = []
-    for name, *_ in FIGURE_COLUMNS:
+    for name, _ in FIGURE_COLUMNS:
         now = _value_or_hidden(total, name, shown, minimum)
         then: object = None
         if previous is not None:

@@ -15,16 +15,17 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import xlsx
+from pipeline import texts, xlsx
 from pipeline.followup.figures import (
     FIGURE_COLUMNS,
-    FIGURE_NOTES,
     ConversationFact,
     Figures,
     GoalFact,
     PreviousRound,
     comparison_values,
+    figure_header,
     figure_headers,
+    figure_notes,
     figure_values,
     group_figures,
     interviewer_labels,
@@ -33,67 +34,9 @@ from pipeline.followup.figures import (
     total_figures,
 )
 from pipeline.model import Settings
-from pipeline.round.schema import ENUM_LABELS
 
 RIGHT = Alignment(horizontal="right")
-FIGURE_KINDS = {name: kind for name, _, _, kind in FIGURE_COLUMNS}
-
-SUMMARY_TEXT = {
-    "nb": {
-        "departments": "Avdelinger",
-        "interviewers": "Samtaleledere",
-        "comparison": "Sammenligning",
-        "department": "Avdeling",
-        "interviewer": "Samtaleleder",
-        "total": "Totalt",
-        "other": "Andre (grupper under {n})",
-        "in_other": "i «Andre»",
-        "title": "Ledelsesoppsummering – {round}",
-        "as_of": "Tall per {date}. Ingen navn, ID-er eller fritekst. Grupper med færre enn {n} ansatte vises "
-        "som «< {n}», og tallene deres inngår i «Andre».",
-        "few": "Runden har færre enn {n} ansatte; tallene vises ikke.",
-        "chart_departments": "Fullført per avdeling",
-        "chart_interviewers": "Fullført per samtaleleder",
-        "chart_comparison": "Denne runden mot forrige",
-        "no_previous": "Ingen tidligere runde funnet i output-mappen.",
-        "previous": "Forrige runde: {round}",
-        "measure": "Nøkkeltall",
-        "this_round": "Denne runden ({round})",
-        "previous_round": "Forrige runde ({round})",
-        "previous_goals": "Mål og tiltak avtalt i {round} – status nå",
-        "status": "Status",
-        "count": "Antall",
-        "share": "Andel",
-        "unknown": "ukjent",
-    },
-    "en": {
-        "departments": "Departments",
-        "interviewers": "Interviewers",
-        "comparison": "Comparison",
-        "department": "Department",
-        "interviewer": "Interviewer",
-        "total": "Total",
-        "other": "Other (groups under {n})",
-        "in_other": "in “Other”",
-        "title": "Leadership summary – {round}",
-        "as_of": "Figures as of {date}. No names, IDs or free text. Groups with fewer than {n} employees "
-        "show “< {n}”, and their figures are part of “Other”.",
-        "few": "The round has fewer than {n} employees; no figures are shown.",
-        "chart_departments": "Completion by department",
-        "chart_interviewers": "Completion by interviewer",
-        "chart_comparison": "This round against the last",
-        "no_previous": "No earlier round found in the output folder.",
-        "previous": "Previous round: {round}",
-        "measure": "Measure",
-        "this_round": "This round ({round})",
-        "previous_round": "Previous round ({round})",
-        "previous_goals": "Goals and actions agreed in {round} – status now",
-        "status": "Status",
-        "count": "Count",
-        "share": "Share",
-        "unknown": "unknown",
-    },
-}
+FIGURE_KINDS = dict(FIGURE_COLUMNS)
 
 
 def build_leadership_workbook(
@@ -106,7 +49,7 @@ def build_leadership_workbook(
     """The anonymous summary: a sheet per department and per interviewer group, and the comparison
     with the previous round when there is one. Only counts, rates, department names and labels."""
     lang = "en" if settings.language == "en" else "nb"
-    text = SUMMARY_TEXT[lang]
+    text = texts.section(lang, "summary")
     minimum = max(1, settings.min_group_size)
     total = total_figures(conversations, goals)
     wb = Workbook()
@@ -154,15 +97,14 @@ def _group_sheet(
     table_name: str,
     chart_title: str,
 ) -> None:
-    text = SUMMARY_TEXT[lang]
+    text = texts.section(lang, "summary")
     xlsx.write_note(ws, 1, intro[0], title=True)
     xlsx.write_note(ws, 2, intro[1])
     header_row = 4
     headers = [group_word, *figure_headers(lang)]
+    figure_notes_ = figure_notes(lang)
     notes = {
-        i + 2: FIGURE_NOTES[lang][name]
-        for i, (name, *_) in enumerate(FIGURE_COLUMNS)
-        if name in FIGURE_NOTES[lang]
+        i + 2: figure_notes_[name] for i, (name, _) in enumerate(FIGURE_COLUMNS) if name in figure_notes_
     }
     xlsx.write_header(ws, header_row, headers, notes=notes)
     row = header_row
@@ -197,16 +139,14 @@ def _group_sheet(
     _finish(ws, headers)
     if chart_last > header_row:
         rates = [
-            (2 + i, headers[1 + i]) for i, (name, *_) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
+            (2 + i, headers[1 + i]) for i, (name, _) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
         ]
         xlsx.bar_chart(ws, chart_title, (1, header_row + 1, chart_last), rates, f"A{row + 3}")
 
 
 def _write_figure_cells(ws: Worksheet, row: int, figures: Figures) -> None:
     """One group's figures from column 2 on: counts as whole numbers, rates as percentages."""
-    for offset, ((_, _, _, kind), value) in enumerate(
-        zip(FIGURE_COLUMNS, figure_values(figures), strict=True)
-    ):
+    for offset, ((_, kind), value) in enumerate(zip(FIGURE_COLUMNS, figure_values(figures), strict=True)):
         _put_figure(ws, row, 2 + offset, value, kind)
 
 
@@ -243,7 +183,7 @@ def _comparison_sheet(
     round_id: str,
     lang: str,
 ) -> None:
-    text = SUMMARY_TEXT[lang]
+    text = texts.section(lang, "summary")
     xlsx.write_note(ws, 1, intro[0], title=True)
     xlsx.write_note(ws, 2, intro[1])
     if previous is None:
@@ -257,7 +197,7 @@ def _comparison_sheet(
     row = header_row
     for name, now, then in comparison_values(total, previous, minimum):
         row += 1
-        xlsx.put_text(ws.cell(row=row, column=1), _figure_header(name, lang))
+        xlsx.put_text(ws.cell(row=row, column=1), figure_header(name, lang))
         _put_figure(ws, row, 2, now, FIGURE_KINDS[name])
         if previous is not None:
             _put_figure(ws, row, 3, then, FIGURE_KINDS[name])
@@ -267,7 +207,7 @@ def _comparison_sheet(
         _previous_goals_table(ws, row + 2, previous, visible, lang)
         if visible:
             rate_rows = [
-                header_row + 1 + i for i, (name, *_) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
+                header_row + 1 + i for i, (name, _) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
             ]
             xlsx.bar_chart(
                 ws,
@@ -282,7 +222,7 @@ def _comparison_sheet(
 
 def _previous_goals_table(ws: Worksheet, row: int, previous: PreviousRound, visible: bool, lang: str) -> int:
     """How the goals and actions agreed in the previous round stand now, from `row`; the last row."""
-    text = SUMMARY_TEXT[lang]
+    text = texts.section(lang, "summary")
     xlsx.write_note(ws, row, text["previous_goals"].format(round=previous.round_id))
     row += 1
     status_header = row
@@ -290,7 +230,7 @@ def _previous_goals_table(ws: Worksheet, row: int, previous: PreviousRound, visi
     xlsx.write_header(ws, row, status_headers)
     counts = previous.goal_status
     everything = sum(counts.values())
-    labels = _status_labels(lang)
+    labels = texts.section(lang, "summary.statuses")
     for status in ("done", "in_progress", "not_started", "cancelled", ""):
         if status == "" and not counts.get(""):
             continue
@@ -307,17 +247,3 @@ def _previous_goals_table(ws: Worksheet, row: int, previous: PreviousRound, visi
         ws.cell(row=row, column=2, value=everything).number_format = xlsx.INTEGER_FORMAT
     xlsx.add_table(ws, "LeadershipPreviousGoals", status_header, row, status_headers)
     return row
-
-
-def _figure_header(name: str, lang: str) -> str:
-    for key, nb, en, _ in FIGURE_COLUMNS:
-        if key == name:
-            return en if lang == "en" else nb
-    raise KeyError(name)
-
-
-def _status_labels(lang: str) -> dict[str, str]:
-    labels = ENUM_LABELS["goal_status"]["en" if lang == "en" else "nb"]
-    if lang == "en":
-        return {key: value.replace("_", " ") for key, value in labels.items()}
-    return dict(labels)

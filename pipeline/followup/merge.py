@@ -33,7 +33,6 @@ from openpyxl.utils import get_column_letter
 from pipeline.followup.columns import (
     COLUMNS,
     GENERATED_SOURCES,
-    SHEETS,
     BookColumn,
     FileSheet,
     Notes,
@@ -41,6 +40,7 @@ from pipeline.followup.columns import (
     cell_text,
     iso_date,
     record_values,
+    sheet_name,
     show_value,
     typed_cell_value,
 )
@@ -71,7 +71,7 @@ def merge_rows(
     """The rows to write: generated rows with people's edits applied, then the rows only the file has
     (kept and marked). `base` is the run that wrote the existing file. See MERGE_RULES."""
     editable = [c for c in COLUMNS[kind] if c.editable]
-    title = existing.title if existing else SHEETS[kind][notes.lang]
+    title = existing.title if existing else sheet_name(kind, notes.lang)
     known: dict[str, dict] = base.get(kind, {})
     in_file, leftovers = _index_rows(existing, title, notes)
     present = existing.present if existing else set()

@@ -13,7 +13,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import SheetTypeEnum
 
-from pipeline import xlsx
+from pipeline import texts, xlsx
 from pipeline.errors import OutputError, WorkbookError
 from pipeline.followup.columns import (
     COLUMNS,
@@ -170,7 +170,7 @@ def _read_sheet(
         if p not in mapping and any(p < len(r) and r[p] is not None for r in grid[header_row:])
     ]
     extra_headers = xlsx.unique_headers(
-        [cell_text(header[p]) for p in extra_positions], "BookColumn" if notes.lang == "en" else "Kolonne"
+        [cell_text(header[p]) for p in extra_positions], texts.get(notes.lang, "book.extra_column")
     )
     sheet = FileSheet(title, {key: position for position, key in mapping.items()}, extra_headers, [])
     for number, cells in enumerate(grid[header_row + 1 :], start=header_row + 2):

@@ -14,20 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pipeline import texts
 from pipeline.documents import deadlines
 from pipeline.errors import OutputError
-from pipeline.followup.book import BOOK_TEXT
 from pipeline.followup.columns import (
     CONVERSATION_COLUMNS,
     COUNTED_GOAL_SOURCES,
     GENERATED_SOURCES,
     GOAL_SHEET_COLUMNS,
-    SHEETS,
     BookColumn,
     Notes,
     Row,
     cell_text,
     iso_date,
+    sheet_name,
 )
 from pipeline.followup.figures import ConversationFact, GoalFact
 from pipeline.model import Employee, Meeting, Round, Stage
@@ -101,7 +101,7 @@ class Sources:
     def interviewer_name_of(self, interviewer_id: str, lang: str) -> str:
         """An interviewer's name (their ID when not in the workbook, "(none)" for no one)."""
         person = self.employee(interviewer_id) if interviewer_id else None
-        return person.name if person else interviewer_id or BOOK_TEXT[lang]["none"]
+        return person.name if person else interviewer_id or texts.get(lang, "book.none")
 
 
 def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
@@ -109,7 +109,7 @@ def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
     rows: list[Row] = []
     seen: set[str] = set()
     lang = notes.lang
-    sheet = SHEETS["conversations"][lang]
+    sheet = sheet_name("conversations", lang)
     for employee in sources.round_.employees:
         if not employee.active or not employee.id or employee.id in seen:
             continue
@@ -123,7 +123,7 @@ def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
             approved_on = iso_date(approval.date) or local_date(approval.recorded_at, sources.zone)
         elif approval.approved is False:
             when = iso_date(approval.date)
-            remark = BOOK_TEXT[lang]["not_approved"].format(date=f" ({when.isoformat()})" if when else "")
+            remark = texts.get(lang, "book.not_approved", date=f" ({when.isoformat()})" if when else "")
         minutes_received = (
             iso_date(conversation.minutes_made_on) or local_date(conversation.collected_at, sources.zone)
             if conversation.minutes
@@ -164,7 +164,7 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
     """One generated row per goal/action: the workbook's Goals sheet (with the latest review from the
     register applied), then the new goals and actions from collected minutes."""
     lang = notes.lang
-    sheet = SHEETS["goals"][lang]
+    sheet = sheet_name("goals", lang)
     reviews: dict[str, tuple[str, Review]] = {}  # goal ID -> (collected_at, review)
     for conversation in sources.register.values():
         stamp = conversation.collected_at or ""
@@ -225,7 +225,7 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
             comment = None
             if typed:
                 note = "due_approximate" if due else "due_not_a_date"
-                comment = notes.fit(BOOK_TEXT[lang][note].format(text=typed), where)
+                comment = notes.fit(texts.get(lang, f"book.{note}", text=typed), where)
             values.update(
                 measure=notes.fit(cell_text(item.measure), where),
                 responsible=notes.fit(cell_text(item.responsible), where),
@@ -305,7 +305,7 @@ def figure_facts(
     merged: dict[str, list[Row]], sources: Sources, lang: str
 ) -> tuple[list[ConversationFact], list[GoalFact]]:
     """What the figures count: employees in scope, and goals/actions still followed up."""
-    none = BOOK_TEXT[lang]["none"]
+    none = texts.get(lang, "book.none")
     conversations = [
         ConversationFact(
             department=str(row.values.get("department") or none),

@@ -31,10 +31,10 @@ from pipeline.followup.columns import (
     COLUMNS,
     COUNTED_GOAL_SOURCES,
     GENERATED_SOURCES,
-    SHEETS,
     ExistingFile,
     Notes,
     Row,
+    sheet_name,
     to_json,
 )
 from pipeline.followup.figures import Figures, PreviousRound, total_figures
@@ -275,7 +275,7 @@ def _merge_sheets(
         if existing is not None and sheet is None:
             notes.warn(
                 "sheet-made-again",
-                f"The sheet {SHEETS[kind][notes.lang]} was not found in the follow-up workbook (looked for by "
+                f"The sheet {sheet_name(kind, notes.lang)} was not found in the follow-up workbook (looked for by "
                 "its headers); it is made again, with the edits it had at the last run.",
             )
         merged[kind] = merge_rows(kind, make(sources, notes), sheet, base, today, notes)

@@ -25,259 +25,107 @@ import hashlib
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
+from pipeline import texts
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 NEW_ROWS = 5  # rows for new goals and for new actions on the meeting-notes form
-LANGS = ("nb", "en")  # the languages forms are written in (nn reads the nb forms)
+LANGS = texts.LANGUAGES  # the languages forms are written in (nn reads the nb forms)
+HINTED_KINDS = ("date", "status", "yesno")  # kinds with a hint of their own: `forms.hints.<kind>`
 
 
 @dataclass(frozen=True)
 class Field:
-    """One answer on a form."""
+    """One answer on a form.
+
+    Its words are texts (`pipeline/texts`) under `forms.fields.<its key>` (a repeating row's cell: under
+    `forms.fields.<group>.<column key>`): a `label`, a `hint` (else the hint of its kind) and a `title`
+    (else the label; a repeating row's cell is titled after its row).
+    """
 
     key: str
     kind: str  # text | date | status | score | yesno
-    label_nb: str
-    label_en: str
-    placeholder_nb: str
-    placeholder_en: str
-    title_nb: str = ""  # the control's title (w:alias) when it differs from the label
-    title_en: str = ""
     group: str = ""  # review | goal | action: one cell of a table of repeating rows
     row: int = 0  # 1-based row among the group's rows
     column: int = 0  # 0-based column among the group's fields
+    words: str = ""  # the key its words are under, when it is not `key`
+
+    def _text(self, lang: str, part: str) -> str | None:
+        return texts.catalogue(lang).get(f"forms.fields.{self.words or self.key}.{part}")
 
     def label(self, lang: str) -> str:
         """The label shown above the answer (or the column's header)."""
-        return self.label_en if lang == "en" else self.label_nb
+        return texts.get(lang, f"forms.fields.{self.words or self.key}.label")
 
     def placeholder(self, lang: str) -> str:
         """The guidance shown in the empty answer."""
-        return self.placeholder_en if lang == "en" else self.placeholder_nb
+        hint = self._text(lang, "hint")
+        if hint is None and self.kind in HINTED_KINDS:
+            return texts.get(lang, f"forms.hints.{self.kind}")
+        if hint is None:
+            raise KeyError(f"no hint for the field {self.key!r} in the catalogue of {lang!r}")
+        return hint
 
     def title(self, lang: str) -> str:
         """The field's title as Word shows it on the control: a label unique in the form."""
-        title = self.title_en if lang == "en" else self.title_nb
-        return title or self.label(lang)
+        if self.group:
+            # A row's name and number, and past a goal's or action's first column the column's label:
+            # "Mål 2", "Mål 2 – frist", "Tidligere mål/tiltak 1 – ny status".
+            title = f"{texts.get(lang, f'forms.rows.{self.group}')} {self.row}"
+            if self.column or self.group == "review":
+                title += f" – {self.label(lang).lower()}"
+            return title
+        return self._text(lang, "title") or self.label(lang)
 
     @property
     def hints(self) -> tuple[str, ...]:
         """The field's hint in every language the forms are written in."""
-        return (self.placeholder_nb, self.placeholder_en)
+        return tuple(self.placeholder(lang) for lang in LANGS)
 
 
-def _text(key: str, label_nb: str, label_en: str, hint_nb: str, hint_en: str) -> Field:
-    return Field(key, "text", label_nb, label_en, hint_nb, hint_en)
-
-
-DATE_HINT = ("dd.mm.åååå", "dd/mm/yyyy")  # as `meeting.date_short` writes dates in each language
-STATUS_HINT = ("ikke startet / pågår / fullført / avbrutt", "not started / in progress / done / cancelled")
-YES_NO_HINT = ("ja / nei", "yes / no")
-
-EMPLOYEE_PREPARATION = (
-    _text(
-        "prep.tasks",
-        "Arbeidsoppgaver og resultater",
-        "Tasks and results",
-        "Hva har du jobbet med, og hva har du fått til?",
-        "What have you worked on, and what have you achieved?",
-    ),
-    _text(
-        "prep.went_well",
-        "Det som har gått bra",
-        "What went well",
-        "Hva er du fornøyd med?",
-        "What are you pleased with?",
-    ),
-    _text(
-        "prep.less_well",
-        "Det som har gått mindre bra",
-        "What went less well",
-        "Hva har vært krevende, og hvorfor?",
-        "What has been demanding, and why?",
-    ),
-    _text(
-        "prep.development",
-        "Utvikling og kompetanse",
-        "Development and competence",
-        "Hva vil du lære eller bli bedre på? Hva trenger du?",
-        "What would you like to learn or improve? What do you need?",
-    ),
-    _text(
-        "prep.wellbeing",
-        "Trivsel og arbeidsmiljø",
-        "Well-being and working environment",
-        "Hvordan har du det på jobb? Hva påvirker arbeidsmiljøet?",
-        "How are you doing at work? What affects the working environment?",
-    ),
-    _text(
-        "prep.collaboration",
-        "Samarbeidet med lederen din",
-        "Collaboration with your manager",
-        "Hva fungerer, og hva kan bli bedre?",
-        "What works, and what could be better?",
-    ),
-    _text(
-        "prep.topics",
-        "Temaer du vil ta opp",
-        "Topics you want to raise",
-        "Noe annet du vil snakke om?",
-        "Anything else you would like to talk about?",
-    ),
+EMPLOYEE_PREPARATION = tuple(
+    Field(f"prep.{name}", "text")
+    for name in ("tasks", "went_well", "less_well", "development", "wellbeing", "collaboration", "topics")
 )
-
-MANAGER_PREPARATION = (
-    _text(
-        "mprep.strengths",
-        "Planlagt tilbakemelding: styrker",
-        "Planned feedback: strengths",
-        "Konkrete eksempler på det som går bra",
-        "Concrete examples of what goes well",
-    ),
-    _text(
-        "mprep.improvements",
-        "Planlagt tilbakemelding: forbedringsområder",
-        "Planned feedback: areas to improve",
-        "Konkrete, konstruktive eksempler",
-        "Concrete, constructive examples",
-    ),
-    _text(
-        "mprep.questions",
-        "Spørsmål til medarbeideren",
-        "Questions to ask",
-        "Hva vil du spørre om?",
-        "What would you like to ask?",
-    ),
-    _text(
-        "mprep.goal_proposals",
-        "Forslag til nye mål",
-        "Proposed goals",
-        "Mål for neste periode",
-        "Goals for the next period",
-    ),
-    _text(
-        "mprep.development_proposals",
-        "Forslag til utvikling",
-        "Proposed development",
-        "Kurs, oppgaver, mentor ...",
-        "Courses, assignments, a mentor ...",
-    ),
+MANAGER_PREPARATION = tuple(
+    Field(f"mprep.{name}", "text")
+    for name in ("strengths", "improvements", "questions", "goal_proposals", "development_proposals")
 )
 
 # The meeting-notes form, in the order of the conversation (SPEC §5).
-NOTES_OPENING = (
-    Field("held_on", "date", "Samtalen ble holdt", "Date held", *DATE_HINT),
-    _text("interviewer_name", "Samtaleleder", "Interviewer", "Ditt navn", "Your name"),
-)
-NOTES_CONVERSATION = (
-    _text(
+NOTES_OPENING = (Field("held_on", "date"), Field("interviewer_name", "text"))
+NOTES_CONVERSATION = tuple(
+    Field(key, "text")
+    for key in (
         "employee_view",
-        "Medarbeiderens syn",
-        "The employee's view",
-        "Hva er medarbeiderens egne vurderinger?",
-        "What is the employee's own assessment?",
-    ),
-    _text(
         "strengths",
-        "Styrker",
-        "Strengths",
-        "Hva går bra? Gi konkrete eksempler.",
-        "What goes well? Give concrete examples.",
-    ),
-    _text(
         "improvements",
-        "Forbedringsområder",
-        "Areas to improve",
-        "Hva kan bli bedre, og hvordan?",
-        "What could be better, and how?",
-    ),
-    _text(
         "development",
-        "Utvikling og kompetansebehov",
-        "Development and competence needs",
-        "Hvilken utvikling er avtalt?",
-        "What development was agreed?",
-    ),
-    _text(
         "wellbeing",
-        "Trivsel, arbeidsmiljø og arbeidsbelastning",
-        "Well-being, working environment and workload",
-        "Hvordan har medarbeideren det på jobb? Hvordan er arbeidsmengden?",
-        "How is the employee doing at work? How is the workload?",
-    ),
-    _text(
         "cooperation",
-        "Samarbeidet med lederen (tilbakemelding til lederen)",
-        "Cooperation with the manager (feedback to the manager)",
-        "Hva fungerer i samarbeidet, og hva kan lederen gjøre annerledes?",
-        "What works in the cooperation, and what could the manager do differently?",
-    ),
-    _text(
         "career",
-        "Kompetanse- og karriereønsker",
-        "Competence and career wishes",
-        "Hvilke ønsker har medarbeideren for kompetanse og karriere framover?",
-        "What does the employee wish for in competence and career?",
-    ),
+    )
 )
-NOTES_SCORE = (
-    Field(
-        "wellbeing_score",
-        "score",
-        "Trivsel på en skala fra 1 til 5 (valgfritt)",
-        "Well-being on a scale of 1 to 5 (optional)",
-        "1 = svært lav, 5 = svært høy",
-        "1 = very low, 5 = very high",
-    ),
-    Field(
-        "wellbeing_consent",
-        "yesno",
-        "Kan tallet brukes, uten navn, i tall for ledelsen? (ja/nei)",
-        "May the score be used, without the employee's name, in figures for leadership? (yes/no)",
-        *YES_NO_HINT,
-        title_nb="Trivsel – samtykke",
-        title_en="Well-being – consent",
-    ),
-)
-NOTES_CLOSING = (
-    _text(
-        "summary",
-        "Oppsummering",
-        "Summary",
-        "De viktigste punktene fra samtalen",
-        "The main points of the conversation",
-    ),
-    Field("follow_up_date", "date", "Neste oppfølging", "Next follow-up", *DATE_HINT),
-)
+NOTES_SCORE = (Field("wellbeing_score", "score"), Field("wellbeing_consent", "yesno"))
+NOTES_CLOSING = (Field("summary", "text"), Field("follow_up_date", "date"))
 NOTES_FIELDS = (*NOTES_OPENING, *NOTES_CONVERSATION, *NOTES_SCORE, *NOTES_CLOSING)
 
+# The columns of the repeating rows; their words are under `forms.fields.<group>.<key>`.
 REVIEW_COLUMNS = (
-    Field("status", "status", "Ny status", "New status", *STATUS_HINT),
-    _text("comment", "Kommentar", "Comment", "Hvordan gikk det?", "How did it go?"),
+    Field("status", "status", words="review.status"),
+    Field("comment", "text", words="review.comment"),
 )
 GOAL_COLUMNS = (
-    _text("text", "Mål", "Goal", "Beskriv målet", "Describe the goal"),
-    _text(
-        "measure",
-        "Suksesskriterium",
-        "Success measure",
-        "Hvordan vet vi at det er nådd?",
-        "How do we know it is reached?",
-    ),
-    Field("due", "date", "Frist", "Due", *DATE_HINT),
+    Field("text", "text", words="goal.text"),
+    Field("measure", "text", words="goal.measure"),
+    Field("due", "date", words="goal.due"),
 )
 ACTION_COLUMNS = (
-    _text("text", "Tiltak", "Action", "Hva skal gjøres?", "What is to be done?"),
-    _text("owner", "Ansvarlig", "Responsible", "Hvem?", "Who?"),
-    Field("due", "date", "Frist", "Due", *DATE_HINT),
+    Field("text", "text", words="action.text"),
+    Field("owner", "text", words="action.owner"),
+    Field("due", "date", words="action.due"),
 )
 GROUP_COLUMNS = {"review": REVIEW_COLUMNS, "goal": GOAL_COLUMNS, "action": ACTION_COLUMNS}
-# A row's name in the fields' titles: "Mål 2 – frist", "Tidligere mål/tiltak 1 – ny status"
-GROUP_TITLES = {
-    "review": ("Tidligere mål/tiltak", "Earlier goal/action"),
-    "goal": ("Mål", "Goal"),
-    "action": ("Tiltak", "Action"),
-}
 
 
 def review_key(goal_id: str, column: str) -> str:
@@ -289,26 +137,7 @@ def review_key(goal_id: str, column: str) -> str:
 def row_field(group: str, row: int, column: Field, key: str) -> Field:
     """One cell of a table of repeating rows, titled after its row ("Mål 2 – frist")."""
     index = GROUP_COLUMNS[group].index(column)
-    names = GROUP_TITLES[group]
-    titles = []
-    for lang_index, lang in enumerate(LANGS):
-        title = f"{names[lang_index]} {row}"
-        if index or group == "review":
-            title += f" – {column.label(lang).lower()}"
-        titles.append(title)
-    return Field(
-        key,
-        column.kind,
-        column.label_nb,
-        column.label_en,
-        column.placeholder_nb,
-        column.placeholder_en,
-        title_nb=titles[0],
-        title_en=titles[1],
-        group=group,
-        row=row,
-        column=index,
-    )
+    return Field(key, column.kind, group=group, row=row, column=index, words=column.words)
 
 
 def form_fields(kind: str, goal_ids: list[str] | tuple[str, ...] = ()) -> list[Field]:

@@ -324,7 +324,7 @@ class _Layout:
         """The cell where the field's answer belongs, or None."""
         if field.group:
             return self._grid_cell(field)
-        labels = {normalise(field.label_nb).casefold(), normalise(field.label_en).casefold()}
+        labels = {normalise(field.label(lang)).casefold() for lang in LANGS}
         for _rows, cells in self.tables():
             for index, row in enumerate(cells[:-1]):
                 if len(row) == 1 and _cell_label(row[0]) in labels:

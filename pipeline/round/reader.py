@@ -91,24 +91,20 @@ def _round_from_tables(path: str, tables: dict[str, SheetTable], report: Report)
 
 def _report_missing_sheets(tables: dict[str, SheetTable], report: Report) -> None:
     """A `missing-sheet` error for each sheet kind not there, named in the language of the sheets that are."""
-    english = {
-        schema.normalise_header(n)
-        for n in (schema.ROUND_SHEET_NAMES["en"], *(d.en for d in schema.DATA_SHEETS))
-    }
+    kinds = ("round", *(s.kind for s in schema.DATA_SHEETS))
+    english = {schema.normalise_header(schema.sheet_name(kind, "en")) for kind in kinds}
     language = "en" if any(schema.normalise_header(t.name) in english for t in tables.values()) else "nb"
-    for kind, names in (
-        ("round", schema.ROUND_SHEET_NAMES),
-        *((s.kind, {"en": s.en, "nb": s.nb}) for s in schema.DATA_SHEETS),
-    ):
+    for kind in kinds:
         if kind not in tables:
+            name = schema.sheet_name(kind, language)
             report.add(
                 Problem(
                     ERROR,
-                    names[language],
+                    name,
                     None,
                     None,
                     "missing-sheet",
-                    f'Sheet "{names[language]}" (or "{names["en"]}") is missing; add it, '
+                    f'Sheet "{name}" (or "{schema.sheet_name(kind, "en")}") is missing; add it, '
                     "or create a new workbook with `appraisal init`.",
                 )
             )

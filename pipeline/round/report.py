@@ -16,6 +16,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from pipeline import xlsx
 from pipeline.errors import OutputError, WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Problem, Report
+from pipeline.round import schema
 from pipeline.store.ledger import atomic_write
 
 FILLS = {
@@ -89,7 +90,7 @@ def write_report_workbook(source: Path, report: Report, destination: Path, lang:
 
 
 def _add_issues_sheet(workbook: openpyxl.Workbook, report: Report, lang: str) -> None:
-    title = "Problemer" if lang in ("nb", "nn") else "Issues"
+    title = schema.sheet_name("issues", lang)
     while title in workbook.sheetnames:
         title += " (appraisal)"
     sheet = workbook.create_sheet(title, 0)

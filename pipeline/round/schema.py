@@ -1,7 +1,9 @@
-"""The round workbook's layout: sheets, columns, settings and allowed values, in English and Norwegian.
+"""The round workbook's layout: sheets, columns, settings and allowed values.
 
 One definition, shared by the reader (`reader.py` and its stages), the validator and the writer of new
 workbooks (`starter.py`), so that a header the writer puts in a file is always one the reader knows.
+The names, headers, explanations and labels are texts of `pipeline/texts` (`workbook.*`); the reader
+accepts those of every language with a complete catalogue, and the aliases kept here.
 """
 
 from __future__ import annotations
@@ -9,41 +11,55 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from pipeline import texts
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a data sheet: the field it fills and the headers it may have."""
+    """One column of a data sheet: the field it fills and the other headers it may have.
+
+    Its header in each language is the text `workbook.columns.<sheet>.<field>` (`pipeline/texts`).
+    """
 
     field: str
-    en: str
-    nb: str
     required: bool = False
     kind: str = "text"  # text | id | date | time | int | email | enum
     enum: str | None = None  # name of the allowed-value set in ENUMS
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other headers the reader accepts, in any language
     width: int = 16
+    sheet: str = ""  # the sheet's kind, filled in by its SheetSpec
+
+    def title(self, lang: str) -> str:
+        """The header's words in `lang` (nynorsk reads bokmål)."""
+        return texts.get(lang, f"workbook.columns.{self.sheet}.{self.field}")
 
     def header(self, lang: str) -> str:
         """The header as written in a new workbook, with `*` on required columns."""
-        text = self.nb if lang in ("nb", "nn") else self.en
+        text = self.title(lang)
         return f"{text}*" if self.required else text
 
 
 @dataclass(frozen=True)
 class SheetSpec:
-    """A data sheet: its kind (stable, English), its names and its columns."""
+    """A data sheet: its kind (stable, English), its columns and the other names it may have.
+
+    Its name in each language is the text `workbook.sheets.<kind>`.
+    """
 
     kind: str
-    en: str
-    nb: str
     columns: tuple[Column, ...]
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names the reader accepts, in any language
+
+    def __post_init__(self) -> None:
+        # Each column is told its sheet, which names its headers' texts.
+        object.__setattr__(self, "columns", tuple(replace(c, sheet=self.kind) for c in self.columns))
 
     def name(self, lang: str) -> str:
         """The sheet's name in a new workbook of that language."""
-        return self.nb if lang in ("nb", "nn") else self.en
+        return sheet_name(self.kind, lang)
 
     def column(self, field: str) -> Column:
         """The column that fills `field`."""
@@ -51,6 +67,11 @@ class SheetSpec:
             if column.field == field:
                 return column
         raise KeyError(field)
+
+
+def sheet_name(kind: str, lang: str) -> str:
+    """A sheet's name in `lang`: a data sheet's, or `round`, `instructions`, `issues`."""
+    return texts.get(lang, f"workbook.sheets.{kind}")
 
 
 # Allowed values: canonical value -> words a person may type for it (any case, nb or en).
@@ -70,6 +91,7 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "done": ("done", "completed", "fullført", "ferdig", "utført"),
         "cancelled": ("cancelled", "canceled", "avbrutt", "kansellert", "utgår"),
     },
+    # not a label table: the words read as each language code, whatever the workbook's language
     "language": {
         "nb": ("nb", "no", "nob", "bokmål", "bokmal", "norsk", "norsk bokmål", "norwegian"),
         "nn": ("nn", "nno", "nynorsk", "norsk nynorsk"),
@@ -77,219 +99,106 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-# How each allowed value is shown in a drop-down of a new workbook, per language.
-ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "employee_status": {
-        "nb": {"active": "aktiv", "on_leave": "permisjon", "left": "sluttet"},
-        "en": {"active": "active", "on_leave": "on_leave", "left": "left"},
-    },
-    "goal_type": {
-        "nb": {"goal": "mål", "action": "tiltak"},
-        "en": {"goal": "goal", "action": "action"},
-    },
-    "goal_status": {
-        "nb": {
-            "not_started": "ikke startet",
-            "in_progress": "pågår",
-            "done": "fullført",
-            "cancelled": "avbrutt",
-        },
-        "en": {
-            "not_started": "not_started",
-            "in_progress": "in_progress",
-            "done": "done",
-            "cancelled": "cancelled",
-        },
-    },
-    "language": {
-        "nb": {"nb": "nb", "nn": "nn", "en": "en"},
-        "en": {"nb": "nb", "nn": "nn", "en": "en"},
-    },
-}
+
+def enum_labels(enum: str, lang: str) -> Mapping[str, str]:
+    """How each allowed value is written in a new workbook and offered in its drop-downs, in `lang`:
+    canonical value -> label, in the set's order (the texts `workbook.values.<enum>`)."""
+    return texts.section(lang, f"workbook.values.{enum}")
+
 
 EMPLOYEES = SheetSpec(
     "employees",
-    "Employees",
-    "Ansatte",
     (
-        Column("id", "Employee ID", "Ansattnr", True, "id", aliases=("ansattnummer", "id"), width=14),
-        Column("first_name", "First name", "Fornavn", True, width=16),
-        Column("last_name", "Last name", "Etternavn", True, width=18),
-        Column("email", "Email", "E-post", True, "email", aliases=("e-mail", "epost"), width=30),
-        Column("department", "Department", "Avdeling", True, width=20),
-        Column("job_title", "Job title", "Stilling", aliases=("stillingstittel", "title"), width=24),
-        Column("manager_id", "Manager ID", "Leders ansattnr", kind="id", aliases=("leder",), width=16),
-        Column("language", "Language", "Språk", kind="enum", enum="language", width=10),
-        Column("employment_start", "Employment start", "Ansatt fra", kind="date", width=14),
-        Column("status", "Status", "Status", kind="enum", enum="employee_status", width=12),
+        Column("id", True, "id", aliases=("ansattnummer", "id"), width=14),
+        Column("first_name", True, width=16),
+        Column("last_name", True, width=18),
+        Column("email", True, "email", aliases=("e-mail", "epost"), width=30),
+        Column("department", True, width=20),
+        Column("job_title", aliases=("stillingstittel", "title"), width=24),
+        Column("manager_id", kind="id", aliases=("leder",), width=16),
+        Column("language", kind="enum", enum="language", width=10),
+        Column("employment_start", kind="date", width=14),
+        Column("status", kind="enum", enum="employee_status", width=12),
     ),
     aliases=("ansatte", "medarbeidere", "staff"),
 )
 
 SCHEDULE = SheetSpec(
     "schedule",
-    "Schedule",
-    "Samtaleplan",
     (
-        Column("employee_id", "Employee ID", "Ansattnr", True, "id", aliases=("ansattnummer",), width=14),
-        Column("date", "Date", "Dato", True, "date", width=12),
-        Column(
-            "start", "Start time", "Starttid", True, "time", aliases=("start", "tid", "klokkeslett"), width=11
-        ),
-        Column(
-            "duration",
-            "Duration (min)",
-            "Varighet (min)",
-            kind="int",
-            aliases=("duration", "varighet"),
-            width=15,
-        ),
-        Column("location", "Location", "Sted", aliases=("room", "rom", "møterom"), width=20),
+        Column("employee_id", True, "id", aliases=("ansattnummer",), width=14),
+        Column("date", True, "date", width=12),
+        Column("start", True, "time", aliases=("start", "tid", "klokkeslett"), width=11),
+        Column("duration", kind="int", aliases=("duration", "varighet"), width=15),
+        Column("location", aliases=("room", "rom", "møterom"), width=20),
         Column(
             "interviewer_id",
-            "Interviewer ID",
-            "Samtaleleder",
             kind="id",
             aliases=("interviewer", "samtaleleder ansattnr", "samtaleleders ansattnr"),
             width=15,
         ),
-        Column("note", "Note", "Merknad", aliases=("notes", "kommentar"), width=36),
+        Column("note", aliases=("notes", "kommentar"), width=36),
     ),
     aliases=("plan", "samtaler", "meetings", "møteplan"),
 )
 
 GOALS = SheetSpec(
     "goals",
-    "Goals",
-    "Mål",
     (
-        Column("id", "Goal ID", "Mål-ID", True, "id", aliases=("id", "maal-id", "mal id"), width=16),
-        Column("employee_id", "Employee ID", "Ansattnr", True, "id", aliases=("ansattnummer",), width=14),
-        Column("type", "Type", "Type", kind="enum", enum="goal_type", width=10),
-        Column("description", "Description", "Beskrivelse", True, width=44),
-        Column("measure", "Success measure", "Suksesskriterium", aliases=("measure", "måltall"), width=30),
-        Column("due", "Due date", "Frist", kind="date", aliases=("due",), width=12),
-        Column("responsible", "Responsible", "Ansvarlig", width=18),
-        Column("status", "Status", "Status", kind="enum", enum="goal_status", width=14),
-        Column(
-            "progress",
-            "Progress (%)",
-            "Fremdrift (%)",
-            kind="int",
-            aliases=("progress", "fremdrift"),
-            width=13,
-        ),
-        Column("comment", "Comment", "Kommentar", width=30),
-        Column(
-            "agreed_in_round",
-            "Agreed in round",
-            "Avtalt i runde",
-            kind="id",
-            aliases=("round", "runde"),
-            width=15,
-        ),
+        Column("id", True, "id", aliases=("id", "maal-id", "mal id"), width=16),
+        Column("employee_id", True, "id", aliases=("ansattnummer",), width=14),
+        Column("type", kind="enum", enum="goal_type", width=10),
+        Column("description", True, width=44),
+        Column("measure", aliases=("measure", "måltall"), width=30),
+        Column("due", kind="date", aliases=("due",), width=12),
+        Column("responsible", width=18),
+        Column("status", kind="enum", enum="goal_status", width=14),
+        Column("progress", kind="int", aliases=("progress", "fremdrift"), width=13),
+        Column("comment", width=30),
+        Column("agreed_in_round", kind="id", aliases=("round", "runde"), width=15),
     ),
     aliases=("maal", "mål og tiltak", "goals and actions"),
 )
 
 DATA_SHEETS: tuple[SheetSpec, ...] = (EMPLOYEES, SCHEDULE, GOALS)
 
-ROUND_SHEET_NAMES = {"en": "Round", "nb": "Runde"}
 ROUND_SHEET_ALIASES = ("round", "runde", "settings", "innstillinger")
-INSTRUCTIONS_SHEET_NAMES = {"en": "Instructions", "nb": "Veiledning"}
-ISSUES_SHEET_NAMES = {"en": "Issues", "nb": "Problemer"}
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One key of the Round sheet."""
+    """One key of the Round sheet; its explanation (the third column of a new workbook) is the text
+    `workbook.settings.<key>`."""
 
     key: str
     kind: str  # text | round_id | date | int | language | email | hours | timezone
     default: object
-    en: str  # explanation written in the third column of a new workbook
-    nb: str
     required: bool = False
+
+    def explanation(self, lang: str) -> str:
+        """What the setting is, in `lang`."""
+        return texts.get(lang, f"workbook.settings.{self.key}")
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "round_id",
-        "round_id",
-        None,
-        "Round ID: letters, digits, . _ - (e.g. 2027-H1)",
-        "Rundens ID: bokstaver, sifre, . _ - (f.eks. 2027-H1)",
-        True,
-    ),
-    Setting("title", "text", "", "Title used in letters and reports", "Tittel i brev og rapporter"),
-    Setting("organisation", "text", "", "Organisation name", "Virksomhetens navn"),
-    Setting("period_start", "date", None, "First day meetings may be held", "Første dag samtaler kan holdes"),
-    Setting("period_end", "date", None, "Last day meetings may be held", "Siste dag samtaler kan holdes"),
-    Setting(
-        "invitation_date",
-        "date",
-        None,
-        "Date printed on letters (default: today)",
-        "Dato på invitasjonsbrevene (standard: i dag)",
-    ),
-    Setting(
-        "notice_days",
-        "int",
-        14,
-        "Minimum days from invitation to meeting",
-        "Minste antall dager fra invitasjon til samtale",
-    ),
-    Setting(
-        "minutes_due_days",
-        "int",
-        7,
-        "Days after the meeting the minutes are due",
-        "Dager etter samtalen referatet skal være klart",
-    ),
-    Setting(
-        "approval_due_days",
-        "int",
-        14,
-        "Days after the minutes the approval is due",
-        "Dager etter referatet det skal være godkjent",
-    ),
-    Setting(
-        "follow_up_date",
-        "date",
-        None,
-        "Date of the follow-up of goals and actions",
-        "Dato for oppfølging av mål og tiltak",
-    ),
-    Setting(
-        "default_duration_minutes",
-        "int",
-        60,
-        "Meeting length when the schedule gives none",
-        "Samtalens lengde når planen ikke angir den",
-    ),
-    Setting(
-        "default_location", "text", "", "Place when the schedule gives none", "Sted når planen ikke angir det"
-    ),
-    Setting("language", "language", "nb", "Default language: nb, nn or en", "Standardspråk: nb, nn eller en"),
-    Setting("hr_contact_name", "text", "", "HR contact named in letters", "HR-kontakt i brevene"),
-    Setting("hr_contact_email", "email", "", "HR contact's e-mail", "HR-kontaktens e-post"),
-    Setting(
-        "working_hours",
-        "hours",
-        "08:00-16:00",
-        "Working hours meetings must fall within",
-        "Arbeidstid samtalene må ligge innenfor",
-    ),
-    Setting(
-        "timezone", "timezone", "Europe/Oslo", "Time zone of the meeting times", "Tidssone for klokkeslettene"
-    ),
-    Setting(
-        "min_group_size",
-        "int",
-        5,
-        "Smallest group shown in leadership figures",
-        "Minste gruppe som vises i ledelsens tall",
-    ),
+    Setting("round_id", "round_id", None, True),
+    Setting("title", "text", ""),
+    Setting("organisation", "text", ""),
+    Setting("period_start", "date", None),
+    Setting("period_end", "date", None),
+    Setting("invitation_date", "date", None),
+    Setting("notice_days", "int", 14),
+    Setting("minutes_due_days", "int", 7),
+    Setting("approval_due_days", "int", 14),
+    Setting("follow_up_date", "date", None),
+    Setting("default_duration_minutes", "int", 60),
+    Setting("default_location", "text", ""),
+    Setting("language", "language", "nb"),
+    Setting("hr_contact_name", "text", ""),
+    Setting("hr_contact_email", "email", ""),
+    Setting("working_hours", "hours", "08:00-16:00"),
+    Setting("timezone", "timezone", "Europe/Oslo"),
+    Setting("min_group_size", "int", 5),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -307,7 +216,7 @@ def header_index(spec: SheetSpec) -> dict[str, str]:
     """Map every accepted (normalised) header of a sheet to its field."""
     index: dict[str, str] = {}
     for column in spec.columns:
-        for name in (column.field, column.en, column.nb, *column.aliases):
+        for name in (column.field, *(column.title(lang) for lang in texts.LANGUAGES), *column.aliases):
             index.setdefault(normalise_header(name), column.field)
     return index
 
@@ -315,9 +224,12 @@ def header_index(spec: SheetSpec) -> dict[str, str]:
 def sheet_names(spec_kind: str) -> tuple[str, ...]:
     """All accepted (normalised) names of a sheet kind."""
     if spec_kind == "round":
-        return tuple(normalise_header(n) for n in (*ROUND_SHEET_NAMES.values(), *ROUND_SHEET_ALIASES))
+        return tuple(
+            normalise_header(n) for n in (*texts.every("workbook.sheets.round"), *ROUND_SHEET_ALIASES)
+        )
     spec = next(s for s in DATA_SHEETS if s.kind == spec_kind)
-    return tuple(normalise_header(n) for n in (spec.en, spec.nb, spec.kind, *spec.aliases))
+    names = texts.every(f"workbook.sheets.{spec.kind}")
+    return tuple(normalise_header(n) for n in (*names, spec.kind, *spec.aliases))
 
 
 @functools.cache

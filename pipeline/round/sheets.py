@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
+from pipeline import texts
 from pipeline.errors import WorkbookError
 from pipeline.model import ERROR, INFO, Problem, Report, SheetInfo
 from pipeline.round import schema
@@ -27,8 +28,8 @@ MAX_HEADER_COLUMNS = 200
 KNOWN_EXTRA_SHEETS = {
     schema.normalise_header(n)
     for n in (
-        *schema.INSTRUCTIONS_SHEET_NAMES.values(),
-        *schema.ISSUES_SHEET_NAMES.values(),
+        *texts.every("workbook.sheets.instructions"),
+        *texts.every("workbook.sheets.issues"),
         "Lists",
         "Lister",
     )
@@ -118,8 +119,9 @@ def _read_sheet(workbook: OpenWorkbook, title: str, data: bool) -> SheetTable:
     return SheetTable(title, trim_cells(rows), merged, uncalculated)
 
 
-def _sheet_language(name: str, spec_en: str) -> str:
-    return "en" if schema.normalise_header(name) == schema.normalise_header(spec_en) else "nb"
+def _sheet_language(name: str, kind: str) -> str:
+    english = schema.sheet_name(kind, "en")
+    return "en" if schema.normalise_header(name) == schema.normalise_header(english) else "nb"
 
 
 def _find_header(rows: list[tuple], index: dict[str, str]) -> tuple[int, dict[str, int], dict[int, str]]:
@@ -158,7 +160,7 @@ class DataSheet:
         self.report = report
         self.name = table.name
         self.all_rows = table.rows
-        self.lang = _sheet_language(table.name, spec.en)
+        self.lang = _sheet_language(table.name, spec.kind)
         top = [row[:MAX_HEADER_COLUMNS] for row in self.all_rows[:HEADER_SEARCH_ROWS]]
         header_row, self.positions, extra = _find_header(top, schema.header_index(spec))
         self.header_row = header_row or 1
@@ -322,8 +324,7 @@ class DataSheet:
 
 
 def _allowed_labels(enum: str, lang: str) -> list[str]:
-    labels = schema.ENUM_LABELS[enum]["en" if lang == "en" else "nb"]
-    return list(dict.fromkeys(labels.values()))
+    return list(dict.fromkeys(schema.enum_labels(enum, lang).values()))
 
 
 def _split_ref(ref: str) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -23,12 +23,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import xlsx
+from pipeline import texts, xlsx
 from pipeline.errors import AppraisalError, OutputError
 from pipeline.render.locale import LANGUAGES
 from pipeline.round import example as example_company
 from pipeline.round import schema
-from pipeline.round import starter_text as texts
 from pipeline.store.ledger import atomic_write, open_temporary_beside
 
 # Drop-downs cover rows 2..LAST_DATA_ROW; number formats are set on whole columns (so they go further).
@@ -37,6 +36,11 @@ ROUND_FILE = Path("input") / "round.xlsx"
 TEMPLATES_DIR = "templates"
 
 TIME_FORMAT = "HH:MM"
+
+# The Instructions sheet's topics, in order; their words are the texts `starter.how_to.<topic>` and
+# `starter.next_steps.<step>` (a label and a text each).
+HOW_TO = ("required", "dates", "times", "ids", "allowed", "headers", "blank_rows", "formulas", "text")
+NEXT_STEPS = ("check", "invite", "collect", "follow_up")
 
 
 @dataclass
@@ -55,9 +59,9 @@ def build_starter_workbook(lang: str = "nb", example: bool = False) -> Workbook:
     base = _base_language(lang)
     wb = Workbook()
     instructions = wb.active
-    instructions.title = schema.INSTRUCTIONS_SHEET_NAMES[base]
+    instructions.title = schema.sheet_name("instructions", base)
     _write_instructions(instructions, base)
-    _write_round_sheet(wb.create_sheet(schema.ROUND_SHEET_NAMES[base]), lang, example)
+    _write_round_sheet(wb.create_sheet(schema.sheet_name("round", base)), lang, example)
     rows = example_company.example_rows(base) if example else {}
     for spec in schema.DATA_SHEETS:
         _write_data_sheet(wb.create_sheet(spec.name(base)), spec, base, rows.get(spec.kind, []))
@@ -65,7 +69,7 @@ def build_starter_workbook(lang: str = "nb", example: bool = False) -> Workbook:
     for ws in wb.worksheets:
         xlsx.set_up_printing(ws, None if ws is instructions else "1:1", heading, title_columns="A:A")
     wb.properties.creator = "appraisal"
-    wb.properties.title = texts.TEXT[base]["title"]
+    wb.properties.title = texts.get(base, "starter.title")
     return wb
 
 
@@ -77,7 +81,7 @@ def starter_sheets(lang: str = "nb", example: bool = False) -> dict[str, tuple[s
     """
     base = _base_language(lang)
     records = example_company.example_rows(base) if example else {}
-    sheets = {"round": (schema.ROUND_SHEET_NAMES[base], _round_rows(lang, example))}
+    sheets = {"round": (schema.sheet_name("round", base), _round_rows(lang, example))}
     for spec in schema.DATA_SHEETS:
         sheets[spec.kind] = (spec.name(base), _data_rows(spec, base, records.get(spec.kind, [])))
     return sheets
@@ -134,14 +138,14 @@ def init_project(
 
 
 def _base_language(lang: str) -> str:
-    """The language of texts and labels: nn is written in bokmål (the schema has nb and en)."""
+    """The language of texts and labels: nn is written in bokmål (its catalogue has no workbook texts)."""
     if lang not in LANGUAGES:
         raise AppraisalError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
     return "en" if lang == "en" else "nb"
 
 
-def _labels(enum: str, lang: str) -> dict[str, str]:
-    return schema.ENUM_LABELS[enum][_base_language(lang)]
+def _labels(enum: str, lang: str) -> Mapping[str, str]:
+    return schema.enum_labels(enum, _base_language(lang))
 
 
 # --- the sheets ----------------------------------------------------------------------------------------
@@ -149,58 +153,60 @@ def _labels(enum: str, lang: str) -> dict[str, str]:
 
 def _write_instructions(ws: Worksheet, lang: str) -> None:
     """The first sheet: what each sheet and column is, and how to fill them, in `lang` (nb or en)."""
-    text = texts.TEXT[lang]
     ws.sheet_view.showGridLines = False
     widths = (30, 100)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws["A1"] = text["title"]
+    ws["A1"] = texts.get(lang, "starter.title")
     ws["A1"].font = xlsx.font(size=16, bold=True, color=xlsx.DARK)
     ws.row_dimensions[1].height = 26
     row = 3
-    for paragraph in (text["intro"], text["read_only"]):
+    for paragraph in (texts.get(lang, "starter.intro"), texts.get(lang, "starter.read_only")):
         row = _instruction_row(ws, row, "", paragraph, widths)
     row += 1
 
-    row = _instruction_heading(ws, row, text["sheets"])
-    sheet_names = {
-        "instructions": schema.INSTRUCTIONS_SHEET_NAMES[lang],
-        "round": schema.ROUND_SHEET_NAMES[lang],
-        **{spec.kind: spec.name(lang) for spec in schema.DATA_SHEETS},
-    }
-    for kind, name in sheet_names.items():
-        row = _instruction_row(ws, row, name, texts.SHEET_TEXT[lang][kind], widths)
+    row = _instruction_heading(ws, row, texts.get(lang, "starter.sheets"))
+    for kind in ("instructions", "round", *(spec.kind for spec in schema.DATA_SHEETS)):
+        note = texts.get(lang, f"starter.sheet_notes.{kind}")
+        row = _instruction_row(ws, row, schema.sheet_name(kind, lang), note, widths)
     row += 1
 
-    row = _instruction_heading(ws, row, text["how"])
-    for label, body in texts.HOW_TO[lang]:
+    row = _instruction_heading(ws, row, texts.get(lang, "starter.how"))
+    for topic in HOW_TO:
+        label, body = (texts.get(lang, f"starter.how_to.{topic}.{part}") for part in ("label", "text"))
         row = _instruction_row(ws, row, label, body, widths)
     row += 1
 
-    row = _instruction_heading(ws, row, text["settings"].format(sheet=schema.ROUND_SHEET_NAMES[lang]))
-    row = _instruction_subheader(ws, row, text["key"], text["explanation"])
+    round_sheet = schema.sheet_name("round", lang)
+    row = _instruction_heading(ws, row, texts.get(lang, "starter.settings", sheet=round_sheet))
+    row = _instruction_subheader(
+        ws, row, texts.get(lang, "starter.key"), texts.get(lang, "starter.explanation")
+    )
     for setting in schema.SETTINGS:
         parts = [_setting_explanation(setting, lang)]
         if setting.default not in (None, ""):
-            parts.append(text["default"].format(value=setting.default))
+            parts.append(texts.get(lang, "starter.default", value=setting.default))
         row = _instruction_row(ws, row, setting.key, _sentences(parts), widths)
     row += 1
 
     for spec in schema.DATA_SHEETS:
-        row = _instruction_heading(ws, row, text["columns"].format(sheet=spec.name(lang)))
-        row = _instruction_subheader(ws, row, text["column"], text["meaning"])
+        row = _instruction_heading(ws, row, texts.get(lang, "starter.columns", sheet=spec.name(lang)))
+        row = _instruction_subheader(
+            ws, row, texts.get(lang, "starter.column"), texts.get(lang, "starter.meaning")
+        )
         for column in spec.columns:
-            nb, en = texts.COLUMN_TEXT[spec.kind][column.field]
-            parts = [en if lang == "en" else nb]
+            parts = [texts.get(lang, f"starter.column_notes.{spec.kind}.{column.field}")]
             if column.required:
-                parts.append(text["required"])
+                parts.append(texts.get(lang, "starter.required"))
             if column.enum:
-                parts.append(text["allowed"].format(values=", ".join(_labels(column.enum, lang).values())))
+                values = ", ".join(_labels(column.enum, lang).values())
+                parts.append(texts.get(lang, "starter.allowed", values=values))
             row = _instruction_row(ws, row, column.header(lang), _sentences(parts), widths)
         row += 1
 
-    row = _instruction_heading(ws, row, text["next"])
-    for label, body in texts.NEXT_STEPS[lang]:
+    row = _instruction_heading(ws, row, texts.get(lang, "starter.next"))
+    for step in NEXT_STEPS:
+        label, body = (texts.get(lang, f"starter.next_steps.{step}.{part}") for part in ("label", "text"))
         row = _instruction_row(ws, row, label, body, widths)
 
 
@@ -245,18 +251,23 @@ def _sentences(parts: list[str]) -> str:
 
 
 def _setting_explanation(setting: schema.Setting, lang: str) -> str:
-    explanation = setting.en if lang == "en" else setting.nb
+    explanation = setting.explanation(lang)
     if setting.required:
-        return f"{explanation} ({texts.TEXT[lang]['required_setting']})"
+        return f"{explanation} ({texts.get(lang, 'starter.required_setting')})"
     return explanation
 
 
 def _round_rows(lang: str, example: bool) -> list[list[object]]:
     """The Round sheet's cells: a header row, then key (always in English), value and explanation."""
     base = _base_language(lang)
-    text = texts.TEXT[base]
     values = example_company.example_settings(lang) if example else _default_settings(lang)
-    rows: list[list[object]] = [[text["key"], text["value"], text["explanation"]]]
+    rows: list[list[object]] = [
+        [
+            texts.get(base, "starter.key"),
+            texts.get(base, "starter.value"),
+            texts.get(base, "starter.explanation"),
+        ]
+    ]
     for setting in schema.SETTINGS:
         value = values.get(setting.key)
         rows.append([setting.key, None if value == "" else value, _setting_explanation(setting, base)])
@@ -268,7 +279,7 @@ def _write_round_sheet(ws: Worksheet, lang: str, example: bool) -> None:
     base = _base_language(lang)
     header, *rows = _round_rows(lang, example)
     _write_header_row(ws, header, (26, 34, 70))
-    date_format = xlsx.DATE_FORMATS[base]
+    date_format = xlsx.date_format(base)
     for row, (setting, (key, value, explanation)) in enumerate(zip(schema.SETTINGS, rows, strict=True), 2):
         _set_text(ws.cell(row=row, column=1), key)
         cell = ws.cell(row=row, column=2)
@@ -347,7 +358,7 @@ def _number_format(column: schema.Column, lang: str) -> str | None:
     if column.kind == "id":
         return xlsx.TEXT_FORMAT
     if column.kind == "date":
-        return xlsx.DATE_FORMATS[lang]
+        return xlsx.date_format(lang)
     if column.kind == "time":
         return TIME_FORMAT
     return None
@@ -369,15 +380,15 @@ def _write_header_row(
 def _add_drop_down(ws: Worksheet, enum: str, lang: str, cells: str) -> None:
     """A list validation with the language's labels; a warning (not a stop) lets synonyms through."""
     labels = list(_labels(enum, lang).values())
-    text = texts.TEXT[_base_language(lang)]
+    base = _base_language(lang)
     validation = DataValidation(
         type="list",
         formula1='"{}"'.format(",".join(labels)),
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="warning",
-        errorTitle=text["bad_title"],
-        error=f"{text['bad_value']} ({', '.join(labels)})",
+        errorTitle=texts.get(base, "starter.bad_title"),
+        error=f"{texts.get(base, 'starter.bad_value')} ({', '.join(labels)})",
     )
     validation.add(cells)
     ws.add_data_validation(validation)

@@ -1,0 +1,109 @@
+"""Every label and sentence people read in the workbooks and documents, in each language.
+
+One message catalogue per language, shipped beside this module and read once: `nb.toml` (bokmål) and
+`en.toml` (English) are complete and hold the same keys; `nn.toml` (nynorsk) holds only what nynorsk
+writes differently and reads the rest from bokmål; any other language reads bokmål. A key is a dotted
+path grouped by where the text is used (`book.none`, `summary.few`, `forms.fields.summary.label`); a
+value is a text, which may have `str.format` fields (`{date}`), or a list of texts.
+
+    texts.get("nb", "book.none")            -> "(ingen)"
+    texts.get("en", "summary.few", n=5)     -> "The round has fewer than 5 employees; ..."
+    texts.section("nb", "book.stages")      -> {"unscheduled": "ikke planlagt", ...}
+    texts.words("en", "invitation.agenda")  -> ("Introduction: the purpose of the conversation", ...)
+    texts.every("book.sheets.overview")     -> ("Oversikt", "Overview"): what a reader recognises
+
+What the tool says on the terminal and in its problem messages is English only and is not here; nor
+is the wording of the documents, which is in their templates. How to change a wording or add a
+language: docs/templates.md ("Wording and languages").
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from importlib.resources import files
+from types import MappingProxyType
+
+Text = str | tuple[str, ...]
+
+LANGUAGES = ("nb", "en")  # the complete catalogues: the languages workbooks and forms are written in
+PARTIAL = {"nn": "nb"}  # a catalogue of what differs, and the language it reads everything else from
+DEFAULT = "nb"  # the catalogue of every other language code
+
+
+def _flatten(table: Mapping[str, object], prefix: str, into: dict[str, Text], source: str) -> None:
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            _flatten(value, f"{key}.", into, source)
+        elif isinstance(value, str):
+            into[key] = value
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            into[key] = tuple(value)
+        else:
+            raise TypeError(f"{source}: {key} is neither a text nor a list of texts")
+
+
+@functools.cache
+def _file(name: str) -> Mapping[str, Text]:
+    """One catalogue file as it is, flattened to dotted keys."""
+    source = f"{name}.toml"
+    data = tomllib.loads((files(__name__) / source).read_text(encoding="utf-8"))
+    flat: dict[str, Text] = {}
+    _flatten(data, "", flat, source)
+    return MappingProxyType(flat)
+
+
+@functools.cache
+def catalogue(lang: str) -> Mapping[str, Text]:
+    """Every text of a language by key: its own catalogue, a partial one over the language it reads
+    the rest from, or (any other code) the default's."""
+    if lang in LANGUAGES:
+        return _file(lang)
+    if lang in PARTIAL:
+        return MappingProxyType({**catalogue(PARTIAL[lang]), **_file(lang)})
+    return catalogue(DEFAULT)
+
+
+def _value(lang: str, key: str) -> Text:
+    try:
+        return catalogue(lang)[key]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in the catalogue of {lang!r}") from None
+
+
+def get(lang: str, key: str, **fields: object) -> str:
+    """The text `key` in `lang`, its `{fields}` filled in from the keyword arguments when any are given."""
+    value = _value(lang, key)
+    if not isinstance(value, str):
+        raise TypeError(f"{key!r} is a list of texts: use texts.words")
+    return value.format(**fields) if fields else value
+
+
+def words(lang: str, key: str) -> tuple[str, ...]:
+    """The list of texts `key` in `lang` (an agenda, the steps of a preparation)."""
+    value = _value(lang, key)
+    if isinstance(value, str):
+        raise TypeError(f"{key!r} is a single text: use texts.get")
+    return value
+
+
+@functools.cache
+def section(lang: str, prefix: str) -> Mapping[str, str]:
+    """The texts under `prefix` in `lang`, by the rest of their key, in the catalogue's order:
+    `section("nb", "book.stages")["planned"]` is `get("nb", "book.stages.planned")`."""
+    start = f"{prefix}."
+    found = {
+        key[len(start) :]: value
+        for key, value in catalogue(lang).items()
+        if key.startswith(start) and isinstance(value, str)
+    }
+    if not found:
+        raise KeyError(f"no texts under {prefix!r} in the catalogue of {lang!r}")
+    return MappingProxyType(found)
+
+
+def every(key: str) -> tuple[str, ...]:
+    """The text `key` in every complete catalogue (`LANGUAGES` order): what a reader recognises."""
+    return tuple(get(lang, key) for lang in LANGUAGES)
