@@ -80,7 +80,12 @@ class Field:
     @property
     def hints(self) -> tuple[str, ...]:
         """The field's hint in every language the forms are written in."""
-        return tuple(self.placeholder(lang) for lang in LANGS)
+        return _hints(self)
+
+
+@functools.cache  # read for every field of every form collected: looked up once per field
+def _hints(field: Field) -> tuple[str, ...]:
+    return tuple(field.placeholder(lang) for lang in LANGS)
 
 
 EMPLOYEE_PREPARATION = tuple(
