@@ -31,17 +31,8 @@ from pipeline.store.ledger import (
     publish,
 )
 
-# the free-text answers the minutes show, in the order of the conversation
-MINUTES_SECTIONS = (
-    "employee_view",
-    "strengths",
-    "improvements",
-    "development",
-    "wellbeing",
-    "cooperation",
-    "career",
-    "summary",
-)
+# the free-text answers the minutes show, in the order of the conversation: the form's, then its summary
+MINUTES_SECTIONS = (*(f.key for f in fields.NOTES_CONVERSATION), "summary")
 
 
 def _return_to(round_: Round, interviewer: Employee | None, lang: str) -> str:

@@ -285,16 +285,14 @@ def build_follow_up_workbook(
     other_sheets: list[tuple[str, list[list[object]]]],
     facts: tuple[list[ConversationFact], list[GoalFact]],
     interviewer_names: dict[str, str],
-    lang: str,
+    heading: xlsx.Heading,
     today: dt.date,
     token: str,
-    round_id: str,
-    organisation: str = "",
 ) -> openpyxl.Workbook:
     """The follow-up workbook (write-only: save it once): Overview, Conversations, Goals and actions,
     then the sheets people added, with the run token as a custom document property."""
+    lang, round_id = heading.lang, heading.round_id
     wb = openpyxl.Workbook(write_only=True)
-    heading = xlsx.Heading(organisation, round_id, lang)
     _write_overview(wb, facts, interviewer_names, heading, today)
     for kind in ("conversations", "goals"):
         _write_data_sheet(wb, kind, rows[kind], extra_headers.get(kind, []), heading, today)

@@ -24,7 +24,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import clock
+from pipeline import clock, xlsx
 from pipeline.errors import OutputError
 from pipeline.followup.book import build_follow_up_workbook
 from pipeline.followup.columns import (
@@ -37,7 +37,7 @@ from pipeline.followup.columns import (
     sheet_name,
     to_json,
 )
-from pipeline.followup.figures import Figures, PreviousRound, total_figures
+from pipeline.followup.figures import ConversationFact, Figures, GoalFact, PreviousRound, total_figures
 from pipeline.followup.leadership import build_leadership_workbook
 from pipeline.followup.merge import merge_rows
 from pipeline.followup.reading import read_existing
@@ -195,20 +195,10 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
             # still carries its own token, whose record is kept.
             _write_state(root, state)
             if not same_follow_up:
-                interviewers = {f.interviewer_id for f in facts[0]} | {f.interviewer_id for f in facts[1]}
-                names = {key: sources.interviewer_name_of(key, lang) for key in interviewers}
                 workbook = build_follow_up_workbook(
-                    merged,
-                    extra_headers,
-                    others,
-                    facts,
-                    names,
-                    lang,
-                    today,
-                    token,
-                    settings.round_id,
-                    settings.organisation,
-                )
+                    merged, extra_headers, others, facts, _interviewer_names(sources, facts, lang),
+                    xlsx.Heading(settings.organisation, settings.round_id, lang), today, token,
+                )  # fmt: skip
                 if follow_up.exists():
                     result.backup = _backup(follow_up, root)
                 atomic_write(follow_up, workbook.save)
@@ -222,6 +212,14 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
     result.problems = notes.problems
     result.counts = notes.counts
     return result
+
+
+def _interviewer_names(
+    sources: Sources, facts: tuple[list[ConversationFact], list[GoalFact]], lang: str
+) -> dict[str, str]:
+    """The name of every interviewer the figures count (for the follow-up's Overview)."""
+    interviewers = {f.interviewer_id for f in facts[0]} | {f.interviewer_id for f in facts[1]}
+    return {key: sources.interviewer_name_of(key, lang) for key in interviewers}
 
 
 def _merge_inputs(
