@@ -38,7 +38,7 @@ from pipeline.collect.results import (
 from pipeline.documents.contexts import (
     document_language,
 )
-from pipeline.documents.kinds import KINDS
+from pipeline.documents.kinds import KINDS, Step, written_by
 from pipeline.forms.intake import Refused, WordFile, open_word_file, skip_reason
 from pipeline.model import ERROR, INFO, Employee, Goal, Meeting, Round
 from pipeline.register import Conversation, Register, now_stamp
@@ -104,10 +104,8 @@ def collect_forms(
     # the round's folder, and the output folder whose personnel files and ledger every round's collect shares
     with output_lock(root), output_lock(output, written_in=output / "personnel"):
         register = Register(root)
-        ledgers = (
-            Ledger(root),
-            Ledger.personnel(output),
-        )  # the round's files; the personnel folder beside the rounds
+        # the round's minutes (its part of the round's ledger); the personnel folder beside the rounds
+        ledgers = (Ledger(root, kinds=written_by(Step.COLLECT)), Ledger.personnel(output))
         readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
         approvals: list[tuple[FileResult, WordFile]] = []
         read = parallel_map(
