@@ -19,7 +19,7 @@ from typing import Any, Self
 
 from pipeline.errors import OutputError
 from pipeline.model import field_names
-from pipeline.store import layout
+from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import atomic_write_bytes
 from pipeline.store.state import State
 
@@ -211,7 +211,7 @@ class Register:
 def export_register(output: Path, round_id: str, destination: Path | None = None) -> str:
     """The register of round `round_id` in the output folder `output`, as JSON text (`export_json`);
     also written atomically to `destination` when given. Refuses a round that has no folder there."""
-    root = layout.round_folder(output, round_id)
+    root = RoundOutput(output, round_id).root
     if not root.is_dir():
         raise OutputError(f"{root}: no such round in {output} (run the round's steps first).")
     text = Register(root).export_json()

@@ -22,8 +22,8 @@ from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.report import write_report_workbook
 from pipeline.round.rules import check_workbook
-from pipeline.store import layout
 from pipeline.store.batch import BatchResult, default_workers
+from pipeline.store.folder import RoundOutput
 
 # A stage's progress: given the stage's name, the callbacks (on_total(n), advance(n)) it reports to.
 Progress = Callable[[str], tuple[Callable[[int], None] | None, Callable[[int], None] | None]]
@@ -141,7 +141,7 @@ def run_round(
     round_, report = check_workbook(workbook)
     report_path = None
     if round_.settings.round_id:
-        report_path = layout.round_folder(output, round_.settings.round_id) / "validation-report.xlsx"
+        report_path = RoundOutput(output, round_.settings.round_id).root / "validation-report.xlsx"
         write_report_workbook(workbook, report, report_path, round_.settings.language)
     yield Stage("validate", Validation(round_, report, report_path))
     if report.errors:

@@ -95,10 +95,10 @@ def echo_counts(rows: list[tuple[str, int]]) -> None:
 
 def print_generated(result: BatchResult, round_: Round, output: Path) -> None:
     """A generating step's lines (documents kept or failed) and summary table."""
-    from pipeline.store import layout
+    from pipeline.store.folder import RoundOutput
     from pipeline.store.ledger import FAILED, KEPT
 
-    root = layout.round_folder(output, round_.settings.round_id)
+    root = RoundOutput(output, round_.settings.round_id).root
     for outcome in result.outcomes:
         if outcome.status == KEPT:
             click.secho(

@@ -43,13 +43,12 @@ from pipeline.forms.intake import Refused, WordFile, open_word_file, skip_reason
 from pipeline.model import ERROR, INFO, Employee, Goal, Meeting, Round
 from pipeline.register import Conversation, Register, now_stamp
 from pipeline.render.templates import TemplateSet
-from pipeline.store import layout
 from pipeline.store.batch import code_digest, document_properties, parallel_map
+from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import (
     Ledger,
     Outcome,
     input_digest,
-    output_lock,
 )
 
 
@@ -95,17 +94,18 @@ def collect_forms(
     `today` is the day the minutes are made (default: today), from which deadlines may count."""
     today = today or clock.today()
     result = CollectResult()
-    root = layout.round_folder(output, round_.settings.round_id)
+    round_output = RoundOutput(output, round_.settings.round_id)
+    root = round_output.root
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not _inside_output(p, output))
     by_id = {e.id: e for e in round_.employees if e.id}
     interviewer_of = _interviewers(round_)
     meetings = _meetings(round_)
     goals_by_id = {g.id: g for g in round_.goals}
     # the round's folder, and the output folder whose personnel files and ledger every round's collect shares
-    with output_lock(root), output_lock(output, written_in=output / "personnel"):
+    with round_output.hold(personnel=True):
         register = Register(root)
         # the round's minutes (its part of the round's ledger); the personnel folder beside the rounds
-        ledgers = (Ledger(root, kinds=written_by(Step.COLLECT)), Ledger.personnel(output))
+        ledgers = (round_output.ledger(written_by(Step.COLLECT)), round_output.personnel_ledger())
         readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
         approvals: list[tuple[FileResult, WordFile]] = []
         read = parallel_map(

@@ -18,8 +18,8 @@ from pathlib import Path
 from pipeline import texts
 from pipeline.model import Round
 from pipeline.render.templates import TemplateSet
-from pipeline.store import layout
 from pipeline.store.batch import BatchResult, Job, run_batch, step_fingerprint
+from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import FAILED, Ledger
 from pipeline.store.state import State
 
@@ -140,10 +140,9 @@ def run_document_step(
 ) -> BatchResult:
     """Run a document-writing step in the round's folder: skipped whole when nothing it depends on
     changed (not with `only`), its part of the ledger read, and its events recorded."""
-    root = layout.round_folder(output, round_.settings.round_id)
     fingerprint = None if only is not None else step_fingerprint(round_, templates, kinds_of(step))
     result = run_batch(
-        root,
+        RoundOutput(output, round_.settings.round_id),
         step.value,
         make_jobs,
         workers=workers,

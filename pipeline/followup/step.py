@@ -53,8 +53,8 @@ from pipeline.followup.sources import (
     round_zone,
 )
 from pipeline.model import Problem, Round
-from pipeline.store import layout
-from pipeline.store.ledger import atomic_write, input_digest, output_lock
+from pipeline.store.folder import RoundOutput
+from pipeline.store.ledger import atomic_write, input_digest
 from pipeline.store.state import DATABASE, STATE_DIR, State
 
 FOLLOW_UP_FILE = "follow-up.xlsx"
@@ -151,13 +151,14 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
     lang = "en" if settings.language == "en" else "nb"
     zone = round_zone(round_)
     today = today or clock.today(zone)
-    root = layout.round_folder(output, settings.round_id)
+    folder = RoundOutput(output, settings.round_id)
+    root = folder.root
     follow_up, leadership = root / FOLLOW_UP_FILE, root / LEADERSHIP_FILE
     result = FollowUpResult(follow_up, leadership)
     for path in (follow_up, leadership):
         _refuse_if_open(path)
     notes = Notes(lang)
-    with output_lock(root):
+    with folder.hold():
         quick = _quick_fingerprint(round_, output, root, today)
         if _quick_unchanged(root, quick, follow_up, leadership):
             result.unchanged = True

@@ -26,6 +26,7 @@ from pipeline import __version__
 from pipeline.errors import AppraisalError
 from pipeline.model import Round, field_names
 from pipeline.render.engine import CompiledTemplate
+from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import (
     FAILED,
     KEPT,
@@ -36,7 +37,6 @@ from pipeline.store.ledger import (
     Ledger,
     Outcome,
     input_digest,
-    output_lock,
     publish,
 )
 
@@ -236,7 +236,7 @@ def run_jobs(
 
 
 def run_batch(
-    root: Path,
+    folder: RoundOutput,
     command: str,
     make_jobs: Callable[[Ledger], list[Job]],
     *,
@@ -254,8 +254,9 @@ def run_batch(
     file the step made is as it was written, nothing is planned or rendered at all. `kinds`, the kinds
     of file the step writes, lets it read only its own part of the ledger.
     """
-    with output_lock(root):
-        ledger = Ledger(root, kinds=kinds)
+    root = folder.root
+    with folder.hold():
+        ledger = folder.ledger(kinds)
         outcomes = None if pdf else ledger.unchanged_step(command, fingerprint)
         if outcomes is None:
             jobs = make_jobs(ledger)

@@ -1,0 +1,63 @@
+"""A round's output folder as one object: where it is, its lock, its ledger and the state database it
+shares with the other rounds of the output folder.
+
+    output/                      the output folder (`RoundOutput.output`): its rounds share
+      .appraisal/state.sqlite    the state database (`state`) and
+      personnel/                 the personnel folders every round's collect files into
+      2027-H1/                   the round's folder (`root`), with its own `.appraisal/lock`
+
+A step that writes only in its round's folder holds the round (`hold()`); one that also writes in the
+shared personnel folders holds the output folder too (`hold(personnel=True)`), so that two rounds
+collected at once never write the shared ledger together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.store import layout
+from pipeline.store.ledger import Ledger, output_lock
+from pipeline.store.state import State
+
+
+@dataclass(frozen=True)
+class RoundOutput:
+    """The folder of round `round_id` in the output folder `output`."""
+
+    output: Path
+    round_id: str
+
+    @property
+    def root(self) -> Path:
+        """`output/<round>`: the round's own folder."""
+        return layout.round_folder(self.output, self.round_id)
+
+    @property
+    def personnel(self) -> Path:
+        """The personnel folders beside the rounds."""
+        return self.output / "personnel"
+
+    def state(self) -> State:
+        """The output folder's state database."""
+        return State(self.output)
+
+    def ledger(self, kinds: tuple[str, ...] | None = None) -> Ledger:
+        """The round's ledger (of `kinds` only, when given)."""
+        return Ledger(self.root, kinds=kinds)
+
+    def personnel_ledger(self) -> Ledger:
+        """The ledger of the personnel folders' files."""
+        return Ledger.personnel(self.output)
+
+    @contextlib.contextmanager
+    def hold(self, personnel: bool = False) -> Iterator[None]:
+        """Hold the round's folder for this run (and, with `personnel`, the output folder); a second run
+        at the same time refuses with a clear message."""
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(output_lock(self.root))
+            if personnel:
+                stack.enter_context(output_lock(self.output, written_in=self.personnel))
+            yield
