@@ -6,9 +6,9 @@ import datetime as dt
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Unpack
 
 from pipeline.documents import ics
 from pipeline.documents.contexts import (
@@ -18,7 +18,7 @@ from pipeline.documents.contexts import (
     overview_context,
     plan_invitations,
 )
-from pipeline.documents.kinds import KINDS, Step, run_document_step
+from pipeline.documents.kinds import KINDS, Step, StepOptions, run_document_step
 from pipeline.model import Employee, Meeting, Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -195,14 +195,11 @@ def render_invitations(
     round_: Round,
     output: Path,
     templates: TemplateSet,
-    *,
-    only: set[str] | None = None,
-    workers: int = 1,
-    pdf: bool = False,
-    progress: Callable[[int], None] | None = None,
-    on_total: Callable[[int], None] | None = None,
+    **options: Unpack[StepOptions],
 ) -> BatchResult:
     """Step 1 for a validated round: letters, .ics and overviews into the round's output folder."""
+
+    only = options.get("only")
 
     def make_jobs(ledger: Ledger) -> list[Job]:
         invitations = plan_invitations(round_, only)
@@ -215,15 +212,4 @@ def render_invitations(
         everyone = plan_invitations(round_)
         return jobs + [j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected]
 
-    return run_document_step(
-        Step.INVITE,
-        round_,
-        output,
-        templates,
-        make_jobs,
-        only=only,
-        workers=workers,
-        pdf=pdf,
-        progress=progress,
-        on_total=on_total,
-    )
+    return run_document_step(Step.INVITE, round_, output, templates, make_jobs, options)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TypedDict
 
 from pipeline import texts
 from pipeline.model import Round
@@ -125,30 +126,39 @@ def written_by(step: Step) -> tuple[str, ...]:
     return tuple(name for name, kind in KINDS.items() if kind.step == step)
 
 
+class StepOptions(TypedDict, total=False):
+    """How a document-writing step runs (`render_invitations`, `render_forms`)."""
+
+    only: set[str] | None  # these employee IDs only (the whole round when None)
+    workers: int  # worker processes (1: none)
+    pdf: bool  # also convert the new and changed documents to PDF
+    progress: Callable[[int], None] | None  # told how many more jobs are done
+    on_total: Callable[[int], None] | None  # told how many jobs there are
+
+
 def run_document_step(
     step: Step,
     round_: Round,
     output: Path,
     templates: TemplateSet,
     make_jobs: Callable[[Ledger], list[Job]],
-    *,
-    only: set[str] | None = None,
-    workers: int = 1,
-    pdf: bool = False,
-    progress: Callable[[int], None] | None = None,
-    on_total: Callable[[int], None] | None = None,
+    options: StepOptions,
 ) -> BatchResult:
     """Run a document-writing step in the round's folder: skipped whole when nothing it depends on
     changed (not with `only`), its part of the ledger read, and its events recorded."""
+    unknown = set(options) - set(StepOptions.__annotations__)
+    if unknown:
+        raise TypeError(f"unknown step options: {', '.join(sorted(unknown))}")
+    only = options.get("only")
     fingerprint = None if only is not None else step_fingerprint(round_, templates, kinds_of(step))
     result = run_batch(
         RoundOutput(output, round_.settings.round_id),
         step.value,
         make_jobs,
-        workers=workers,
-        pdf=pdf,
-        progress=progress,
-        on_total=on_total,
+        workers=options.get("workers", 1),
+        pdf=options.get("pdf", False),
+        progress=options.get("progress"),
+        on_total=options.get("on_total"),
         fingerprint=fingerprint,
         kinds=written_by(step),
     )

@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Unpack
 
 from pipeline.documents.contexts import Invitation, form_context, plan_invitations
-from pipeline.documents.kinds import KINDS, Step, run_document_step
+from pipeline.documents.kinds import KINDS, Step, StepOptions, run_document_step
 from pipeline.model import Goal, Round
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
@@ -98,27 +98,13 @@ def render_forms(
     round_: Round,
     output: Path,
     templates: TemplateSet,
-    *,
-    only: set[str] | None = None,
-    workers: int = 1,
-    pdf: bool = False,
-    progress: Callable[[int], None] | None = None,
-    on_total: Callable[[int], None] | None = None,
+    **options: Unpack[StepOptions],
 ) -> BatchResult:
     """Steps 2-3 for a validated round: the three forms per scheduled employee."""
+
+    only = options.get("only")
 
     def make_jobs(ledger: Ledger) -> list[Job]:
         return form_jobs(round_, templates, plan_invitations(round_, only))
 
-    return run_document_step(
-        Step.PREPARE,
-        round_,
-        output,
-        templates,
-        make_jobs,
-        only=only,
-        workers=workers,
-        pdf=pdf,
-        progress=progress,
-        on_total=on_total,
-    )
+    return run_document_step(Step.PREPARE, round_, output, templates, make_jobs, options)
