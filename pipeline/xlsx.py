@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+import textwrap
 import warnings
 from dataclasses import dataclass
 
@@ -59,6 +60,8 @@ LINK_FONT = font(color="FF0563C1", underline="single")
 BOLD_FONT = font(bold=True)
 OVERDUE_FILL = PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+CENTRE_TOP = Alignment(horizontal="center", vertical="top")
 HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
 
 
@@ -188,6 +191,29 @@ def text_width(value: object) -> int:
     return len(str(value))
 
 
+LINE_HEIGHT = 15.0  # points per line of Calibri 11
+
+
+def line_count(text: object, width: float) -> int:
+    """How many lines a text wraps to in a column `width` characters wide (each paragraph apart).
+    LibreOffice does not grow a row for wrapped text in a file it opens, so the writer sets heights."""
+    if text is None:
+        return 1
+    room = max(6, int(width) - 2)  # a little on the safe side of what a column holds
+    paragraphs = str(text).split("\n")
+    return max(1, sum(max(1, len(textwrap.wrap(p, width=room, break_long_words=True))) for p in paragraphs))
+
+
+def row_height(lines: int) -> float | None:
+    """The height of a row of `lines` lines (None for one line: the default)."""
+    return LINE_HEIGHT * lines + 2 if lines > 1 else None
+
+
+def header_height(headers: list[str], widths: list[float]) -> float | None:
+    """The height of a table's header row, its texts wrapped beside the filter buttons."""
+    return row_height(max((line_count(h, w - 3) for h, w in zip(headers, widths, strict=False)), default=1))
+
+
 def header_width(header: str, wrap_at: int = 16) -> float:
     """A column width that shows a bold header whole: on one line when short, else wrapped in about two
     lines, never narrower than its longest word (with room for a table's filter button beside it)."""
@@ -197,8 +223,9 @@ def header_width(header: str, wrap_at: int = 16) -> float:
     return float(max(9, longest + 5, min(wrap_at, len(header) // 2 + 5)))
 
 
-# A4 with the default margins holds about this many characters of column width at 100 %.
-PAGE_WIDTH = {"portrait": 94.0, "landscape": 140.0}
+# A4 with the default margins holds about this many characters of column width at 100 % (a little
+# less than it measures: a column that does not fit whole goes to the next page).
+PAGE_WIDTH = {"portrait": 85.0, "landscape": 125.0}
 # The smallest scale a sheet is fitted to a page's width at: 11 pt prints no smaller than 8 pt.
 SMALLEST_SCALE = 0.8  # 8/11 is 0.73; the widths are an estimate of what prints
 
@@ -243,14 +270,34 @@ def set_up_printing(
         item.size = 11  # printed at 8 pt or more on a sheet fitted to its page (at 80 % or more)
 
 
-def sheet_width(ws: Worksheet) -> float:
-    """The sheet's used columns' widths added up, in characters (Excel's default where none is set)."""
+def printed_width(ws: Worksheet) -> tuple[float, int]:
+    """How wide the first printed page of a sheet set up by `set_up_printing` is, in characters of
+    column width, and how many columns it holds (all of them when the sheet is fitted to the page)."""
+    widths = column_widths(ws)
+    if ws.sheet_properties.pageSetUpPr.fitToPage:
+        return sum(widths), len(widths)
+    page = PAGE_WIDTH[ws.page_setup.orientation or "portrait"]
+    total, count = 0.0, 0
+    for width in widths:
+        if total + width > page and count:
+            break
+        total, count = total + width, count + 1
+    return total, count
+
+
+def column_widths(ws: Worksheet) -> list[float]:
+    """The used columns' widths, in characters (Excel's default where none is set)."""
     columns = max(getattr(ws, "max_column", 0), len(ws.column_dimensions))  # write-only sheets have none
-    total = 0.0
+    widths = []
     for index in range(1, columns + 1):
         dimension = ws.column_dimensions.get(get_column_letter(index))
-        total += dimension.width if dimension is not None and dimension.width else 8.43
-    return total
+        widths.append(dimension.width if dimension is not None and dimension.width else 8.43)
+    return widths
+
+
+def sheet_width(ws: Worksheet) -> float:
+    """The sheet's used columns' widths added up, in characters."""
+    return sum(column_widths(ws))
 
 
 def _header_text(text: str) -> str:

@@ -14,6 +14,7 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.formula.translate import Translator
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -77,11 +78,18 @@ def _cells(ws: Worksheet, lang: str) -> xlsx.Cells:
     cells.define("percent", number_format=xlsx.PERCENT_FORMAT)
     cells.define("id", number_format=xlsx.TEXT_FORMAT)
     cells.define("long", alignment=xlsx.WRAP_TOP)
+    cells.define("note-wrap", font=xlsx.NOTE_FONT, alignment=xlsx.WRAP_TOP)
+    # a data row's cells: at the top of a row grown for wrapped text; numbers centred, so that a
+    # figure never runs into the text beside it ("100 Innført fra april")
+    cells.define("row", alignment=xlsx.TOP)
+    cells.define("row-date", number_format=xlsx.date_format(lang), alignment=xlsx.TOP)
+    cells.define("row-number", alignment=xlsx.CENTRE_TOP)
     return cells
 
 
 # IDs are written as plain text cells; their columns carry the text format, for IDs people type in.
-LOOKS = {"date": "date", "long": "long"}
+LOOKS = {"date": "row-date", "long": "long", "text": "long", "int": "row-number", "percent": "row-number"}
+WRAPPED = ("long", "text")  # the kinds of column whose text wraps (and makes its row taller)
 WIDTH_CAPS = {"long": 60, "text": 40}
 
 
@@ -117,7 +125,10 @@ def _write_data_sheet(
     caps = [WIDTH_CAPS.get(c.kind, 45) for c in columns] + [50] * len(extra_headers)
     # capped, but never narrower than the header's longest word: headers wrap between words only
     caps = [max(cap, xlsx.header_width(h, wrap_at=0)) for cap, h in zip(caps, headers, strict=True)]
-    xlsx.set_widths(ws, [min(w, cap) for w, cap in zip(widths, caps, strict=True)])
+    widths = [min(w, cap) for w, cap in zip(widths, caps, strict=True)]
+    xlsx.set_widths(ws, widths)
+    if height := xlsx.header_height(headers, widths):
+        ws.row_dimensions[HEADER_ROW].height = height
     for index, column in enumerate(columns, start=1):
         if column.kind == "id":
             ws.column_dimensions[get_column_letter(index)].number_format = xlsx.TEXT_FORMAT
@@ -127,7 +138,7 @@ def _write_data_sheet(
     _sheet_rules(ws, kind, columns, lang, max(last, HEADER_ROW + 1) + 1000)
 
     cells = _cells(ws, lang)
-    ws.append([cells.text(text[f"{kind}_note"].format(date=_date_text(today, lang)), "note")])
+    _write_sheet_note(ws, cells, text[f"{kind}_note"].format(date=_date_text(today, lang)))
     editable = [c.editable for c in columns] + [False] * len(extra_headers)
     ws.append(
         [
@@ -135,14 +146,28 @@ def _write_data_sheet(
             for header, is_editable in zip(headers, editable, strict=True)
         ]
     )
-    looks = [LOOKS.get(c.kind, "plain") for c in columns]
+    looks = [LOOKS.get(c.kind, "row") for c in columns]
+    wrapped = [(i, widths[i]) for i, c in enumerate(columns) if c.kind in WRAPPED]
     for number, (row, values) in enumerate(zip(rows, shown, strict=True), start=HEADER_ROW + 1):
+        height = xlsx.row_height(max((xlsx.line_count(values[i], w) for i, w in wrapped), default=1))
+        if height:
+            ws.row_dimensions[number].height = height
         line = [cells.value(value, look) for value, look in zip(values, looks, strict=True)]
         for index, header in enumerate(extra_headers, start=len(columns) + 1):
             extra = row.extras.get(header)
             line.append(None if extra is None else _extra_cell(cells, extra, index, number, lang))
         ws.append(line)
     xlsx.add_table(ws, TABLES[kind], HEADER_ROW, last, headers)
+
+
+def _write_sheet_note(ws: Worksheet, cells: xlsx.Cells, note: str) -> None:
+    """The line above a table, wrapped over the columns of the first printed page, so that it prints
+    whole (a text running over empty cells is cut at the page's edge)."""
+    width, span = xlsx.printed_width(ws)
+    ws.merged_cells.add(CellRange(min_col=1, max_col=max(1, span), min_row=1, max_row=1))
+    if height := xlsx.row_height(xlsx.line_count(note, width)):
+        ws.row_dimensions[1].height = height
+    ws.append([cells.text(note, "note-wrap")])
 
 
 def _extra_cell(cells: xlsx.Cells, extra: Extra, column: int, row: int, lang: str) -> object:

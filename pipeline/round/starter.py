@@ -9,7 +9,6 @@ text formats, and optionally the example organisation (`example.py`, from `examp
 from __future__ import annotations
 
 import os
-import textwrap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -234,15 +233,10 @@ def _instruction_row(ws: Worksheet, row: int, label: str, body: str, widths: tup
         cell.font = xlsx.BOLD_FONT
         cell.alignment = xlsx.WRAP_TOP
     ws.cell(row=row, column=2, value=body).alignment = xlsx.WRAP_TOP
-    lines = max(_line_count(label, widths[0]), _line_count(body, widths[1]))
-    if lines > 1:
-        ws.row_dimensions[row].height = 15 * lines + 2
+    height = xlsx.row_height(max(xlsx.line_count(label, widths[0]), xlsx.line_count(body, widths[1])))
+    if height:
+        ws.row_dimensions[row].height = height
     return row + 1
-
-
-def _line_count(text: str, width: int) -> int:
-    # A column of width w fits about w characters of Calibri 11; stay a little on the safe side.
-    return max(1, len(textwrap.wrap(text, width=max(10, width - 2))))
 
 
 def _sentences(parts: list[str]) -> str:
