@@ -94,3 +94,19 @@ def test_every_sheet_has_a_page_header_and_footer(printed, name):
         footer = ws.oddFooter.center.text or ws.oddFooter.right.text or ""
         assert header and "&P" in footer and "&N" in footer, (ws.title, header, footer)
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+
+
+def test_a_round_of_1000_employees_prints_readably_within_a_bound(tmp_path):
+    """The follow-up workbook of a 1,000-employee round (3 goals or actions each, on average) prints
+    every row, across pages where it is wide, at 8 pt or more, within a bound of pages."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench import build_round
+
+    workbook = tmp_path / "round.xlsx"
+    build_round(workbook, 1000)
+    _appraisal("status", "-w", str(workbook), "-o", str(tmp_path / "output"), cwd=tmp_path)
+    book = next((tmp_path / "output").glob("*/follow-up.xlsx"))
+    pdf = print_to_pdf([book], tmp_path / "pdf")[book]
+    assert 100 <= pdf.pages <= 400
+    assert min(w.points for w in pdf.words) >= 7.9
+    assert not [f for f in pdf.fonts if "serif" in f.lower() and "sans" not in f.lower()]
