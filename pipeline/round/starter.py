@@ -64,7 +64,8 @@ def build_starter_workbook(lang: str = "nb", example: bool = False) -> Workbook:
     rows = example_company.example_rows(base) if example else {}
     for spec in schema.DATA_SHEETS:
         _write_data_sheet(wb.create_sheet(spec.name(base)), spec, base, rows.get(spec.kind, []))
-    heading = xlsx.Heading("", "", base)
+    settings = example_company.example_settings(base) if example else {}
+    heading = xlsx.Heading(str(settings.get("organisation", "")), str(settings.get("round_id", "")), base)
     for ws in wb.worksheets:
         xlsx.set_up_printing(ws, None if ws is instructions else "1:1", heading, title_columns="A:A")
     wb.properties.creator = "appraisal"
