@@ -94,3 +94,25 @@ def test_every_sheet_has_a_page_header_and_footer(printed, name):
         footer = ws.oddFooter.center.text or ws.oddFooter.right.text or ""
         assert header and "&P" in footer and "&N" in footer, (ws.title, header, footer)
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+
+
+def test_the_validation_report_prints_each_message_beside_its_cell(printed):
+    """The Issues sheet prints first, one page wide: the first problem's cell, the first words of its
+    message (in the round's language) and its code on one line of page 1."""
+    path, pdf = printed["validation-report"]
+    issues = openpyxl.load_workbook(path).worksheets[0]
+    headers = [c.value for c in issues[1]]
+    assert headers == ["Ark", "Celle", "Melding", "Kolonne", "Alvorlighet", "Kode"]
+    cell, message, code = (issues.cell(2, headers.index(h) + 1).value for h in ("Celle", "Melding", "Kode"))
+    assert message.startswith("1001 (Ingrid Haugland) har ingen samtale")
+    first_page = [w for w in pdf.words if w.page == 1]
+
+    def word(text: str):
+        found = [w for w in first_page if w.text == text]
+        assert found, (text, [w.text for w in first_page][:40])
+        return found[0]
+
+    line = word(cell).y_min
+    for text in (*message.split()[:2], code):
+        assert abs(word(text).y_min - line) < 3, text
+    assert word(cell).x_max < word(message.split()[0]).x_min < word(code).x_min
