@@ -372,6 +372,16 @@ def test_text_from_the_workbook_is_inserted_as_it_is_never_read_as_a_template(ma
     )
 
 
+def test_a_public_holiday_is_named_in_the_report_language(many_problems):
+    _, report = many_problems
+    (holiday,) = [i for i in report.issues if i.code == "public-holiday"]
+    assert localised_message(holiday, "nb") == (
+        "17.05.2027 er en helligdag i Norge (Andre pinsedag; Grunnlovsdag); velg en annen dag."
+    )
+    assert localised_message(holiday, "nn") == localised_message(holiday, "nb")
+    assert localised_message(holiday, "en") == holiday.message
+
+
 def test_a_problem_the_catalogue_cannot_say_falls_back_to_english():
     from pipeline.model import phrase
 

@@ -111,17 +111,21 @@ def section(lang: str, prefix: str) -> Mapping[str, str]:
 
 def message(lang: str, key: str, args: Iterable[tuple[str, object]]) -> str:
     """The problem message `problems.<key>` in `lang`, its fields filled in from `args`: (name, value)
-    pairs, where a value with a `key` and `args` of its own (a `model.Phrase`) is said in `lang` too.
+    pairs, where a value with a `key` and `args` of its own (a `model.Phrase`) is said in `lang` too,
+    and a mapping holds the value by language (`{"en": "Constitution Day", "nb": "Grunnlovsdag"}`).
     Only the catalogue's text is a template: a value (text from a workbook) goes in as it is."""
-    fields = {
-        name: message(lang, value.key, value.args) if _is_phrase(value) else value for name, value in args
-    }
+    fields = {name: _said(lang, value) for name, value in args}
     template = get(lang, f"problems.{key}")  # not get(..., **fields): a field may be called `key`
     return template.format(**fields) if fields else template
 
 
-def _is_phrase(value: object) -> bool:
-    return isinstance(getattr(value, "key", None), str) and isinstance(getattr(value, "args", None), tuple)
+def _said(lang: str, value: object) -> object:
+    if isinstance(getattr(value, "key", None), str) and isinstance(getattr(value, "args", None), tuple):
+        return message(lang, value.key, value.args)  # type: ignore[attr-defined]
+    if isinstance(value, Mapping):
+        own = lang if lang in LANGUAGES else PARTIAL.get(lang, DEFAULT)
+        return value[own] if own in value else value[DEFAULT]
+    return value
 
 
 def every(key: str) -> tuple[str, ...]:

@@ -162,6 +162,12 @@ def check_meeting_times(ctx: Context) -> None:
     settings = ctx.round.settings
     years = {m.date.year for m in ctx.round.meetings if m.date}
     public = holidays.country_holidays("NO", years=sorted(years), include_sundays=False) if years else {}
+    # the holidays' Norwegian names, for the report in bokmål (the message keeps the library's default)
+    public_nb = (
+        holidays.country_holidays("NO", years=sorted(years), include_sundays=False, language="no")
+        if years
+        else {}
+    )
     invited = settings.invitation_date or ctx.today
     for meeting in ctx.round.meetings:
         if meeting.date is None:
@@ -208,7 +214,9 @@ def check_meeting_times(ctx: Context) -> None:
                 meeting.row,
                 "public-holiday",
                 f"{day:%d.%m.%Y} is a public holiday in Norway ({public.get(day)}); pick another day.",
-                phrase("public-holiday", day=day, holiday=public.get(day)),
+                phrase(  # the holiday's name by language, from the library: not a label table
+                    "public-holiday", day=day, holiday={"en": public.get(day), "nb": public_nb.get(day)}
+                ),
             )
         _check_hours_and_notice(ctx, meeting, invited)
 
