@@ -116,3 +116,5 @@ def test_the_validation_report_prints_each_message_beside_its_cell(printed):
     for text in (*message.split()[:2], code):
         assert abs(word(text).y_min - line) < 3, text
     assert word(cell).x_max < word(message.split()[0]).x_min < word(code).x_min
+    # one problem, one page: the sheet's name (in every page header) is on page 1 only
+    assert {w.page for w in pdf.words if w.text == issues.title} == {1}
