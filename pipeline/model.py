@@ -39,12 +39,29 @@ class Stage(StrEnum):
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A problem's message as a key of the texts catalogue (`problems.<key>`) and its arguments, so that
+    the validation report can say it in the round's language. An argument is a value (text from the
+    workbook goes in as it is, never read as a template) or another `Phrase`, said in the same language."""
+
+    key: str
+    args: tuple[tuple[str, object], ...] = ()
+
+
+def phrase(key: str, /, **args: object) -> Phrase:
+    """`phrase("unknown-manager", id="999", sheet="Ansatte", hint=phrase("parts.end"))`."""
+    return Phrase(key, tuple(args.items()))
+
+
+@dataclass(frozen=True)
 class Problem:
     """One problem, in any stage: the workbook, a returned form, the follow-up workbook, a template.
 
     Where it is: a workbook's `sheet`, `cell` (like `E14`, or None for a whole sheet or column) and
     `column`; or a `file` (a returned form, the follow-up workbook), a form's `field` key and the
-    `employee_id` the file is about. `code` is stable, kebab-case and declared in `PROBLEM_CODES`."""
+    `employee_id` the file is about. `code` is stable, kebab-case and declared in `PROBLEM_CODES`.
+    `message` is English (the terminal and `--json`); `phrase`, where set, says it in other languages
+    (the validation report) and is no part of the problem's identity or its JSON."""
 
     severity: Severity
     sheet: str | None
@@ -55,6 +72,7 @@ class Problem:
     file: str | None = None
     field: str | None = None
     employee_id: str | None = None
+    phrase: Phrase | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.code not in PROBLEM_CODES:

@@ -365,3 +365,21 @@ def make_workbook(tmp_path: Path) -> WorkbookFactory:
 def base_workbook(make_workbook: WorkbookFactory) -> Path:
     """The valid base round, written once for the test."""
     return make_workbook("round.xlsx")
+
+
+@pytest.fixture(autouse=True)
+def problems_say_their_message_in_english(monkeypatch):
+    """Every problem any test makes, said from its English catalogue phrase, is exactly its `message`:
+    the validation report's templates say what the terminal and `--json` say."""
+    from pipeline import texts
+    from pipeline.model import Report
+
+    add = Report.add
+
+    def checked(report: Report, issue: Any) -> None:
+        if issue.phrase is not None:
+            said = texts.message("en", issue.phrase.key, issue.phrase.args)
+            assert said == issue.message, (issue.code, issue.phrase)
+        add(report, issue)
+
+    monkeypatch.setattr(Report, "add", checked)

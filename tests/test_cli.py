@@ -189,7 +189,7 @@ def test_validate_report_workbook(runner, make_workbook, tmp_path):
     workbook = openpyxl.load_workbook(destination)
     assert workbook.sheetnames[0] == "Problemer"
     rows = list(workbook["Problemer"].iter_rows(min_row=2, values_only=True))
-    assert [(r[1], r[2], r[4]) for r in rows] == [
+    assert [(r[0], r[1], r[5]) for r in rows] == [
         ("Ansatte", "E3", "required-value"),
         ("Samtaleplan", "C6", "invalid-time"),
     ]

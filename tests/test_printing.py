@@ -110,3 +110,27 @@ def test_a_round_of_1000_employees_prints_readably_within_a_bound(tmp_path):
     assert 100 <= pdf.pages <= 400
     assert min(w.points for w in pdf.words) >= 7.9
     assert not [f for f in pdf.fonts if "serif" in f.lower() and "sans" not in f.lower()]
+
+
+def test_the_validation_report_prints_each_message_beside_its_cell(printed):
+    """The Issues sheet prints first, one page wide: the first problem's cell, the first words of its
+    message (in the round's language) and its code on one line of page 1."""
+    path, pdf = printed["validation-report"]
+    issues = openpyxl.load_workbook(path).worksheets[0]
+    headers = [c.value for c in issues[1]]
+    assert headers == ["Ark", "Celle", "Melding", "Kolonne", "Alvorlighet", "Kode"]
+    cell, message, code = (issues.cell(2, headers.index(h) + 1).value for h in ("Celle", "Melding", "Kode"))
+    assert message.startswith("1001 (Ingrid Haugland) har ingen samtale")
+    first_page = [w for w in pdf.words if w.page == 1]
+
+    def word(text: str):
+        found = [w for w in first_page if w.text == text]
+        assert found, (text, [w.text for w in first_page][:40])
+        return found[0]
+
+    line = word(cell).y_min
+    for text in (*message.split()[:2], code):
+        assert abs(word(text).y_min - line) < 3, text
+    assert word(cell).x_max < word(message.split()[0]).x_min < word(code).x_min
+    # one problem, one page: the sheet's name (in every page header) is on page 1 only
+    assert {w.page for w in pdf.words if w.text == issues.title} == {1}

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from pipeline.errors import OutputError, WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Problem, Report
-from pipeline.round.report import issue_line, report_groups, summary_line, write_report_workbook
+from pipeline.round.report import (
+    issue_line,
+    localised_message,
+    report_groups,
+    severity_word,
+    summary_line,
+    write_report_workbook,
+)
 from pipeline.round.rules import check_workbook
 
 TODAY = dt.date(2026, 12, 1)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def issue(severity=ERROR, sheet="Ansatte", cell="E3", column="Avdeling", code="required-value", message="x"):
@@ -94,10 +103,21 @@ def test_report_workbook_has_the_issues_sheet_first(broken, tmp_path):
     assert workbook.active.title == "Problemer"
     issues = workbook["Problemer"]
     rows = list(issues.iter_rows(values_only=True))
-    assert rows[0] == ("Severity", "Sheet", "Cell", "Column", "Code", "Message")
-    # Empty cells (no cell, no column) read back as None.
-    assert rows[1:] == [(i.severity, i.sheet, i.cell, i.column, i.code, i.message) for i in report.issues]
-    assert [(r[1], r[2], r[4]) for r in rows[1:]] == [
+    assert rows[0] == ("Ark", "Celle", "Melding", "Kolonne", "Alvorlighet", "Kode")
+    # Empty cells (no cell, no column) read back as None; the messages are in the round's language.
+    assert [(r[0], r[1], r[3], r[4], r[5]) for r in rows[1:]] == [
+        (i.sheet, i.cell, i.column, severity_word(i.severity, "nb"), i.code) for i in report.issues
+    ]
+    assert [r[2] for r in rows[1:]] == [
+        "Avdeling må fylles ut.",
+        "«anne.fjordtre.no» er ikke en gyldig e-postadresse: An email address must have an @-sign.",
+        "18.01.2027 er bare 13 dager etter invitasjonsdatoen 05.01.2027; runden krever 14 dagers varsel.",
+        "18.01.2027 er bare 13 dager etter invitasjonsdatoen 05.01.2027; runden krever 14 dagers varsel.",
+        "«25:00» er ikke et gyldig klokkeslett.",
+        "Arket «Notater» leses ikke av verktøyet; det blir ikke brukt.",
+    ]
+    assert [r[4] for r in rows[1:]] == ["feil", "feil", "advarsel", "advarsel", "feil", "merknad"]
+    assert [(r[0], r[1], r[5]) for r in rows[1:]] == [
         ("Ansatte", "E3", "required-value"),
         ("Ansatte", "D5", "invalid-email"),
         ("Samtaleplan", "B2", "short-notice"),
@@ -105,7 +125,7 @@ def test_report_workbook_has_the_issues_sheet_first(broken, tmp_path):
         ("Samtaleplan", "C6", "invalid-time"),
         ("Notater", None, "unknown-sheet"),
     ]
-    assert issues["C2"].hyperlink.location == "'Ansatte'!E3"
+    assert issues["B2"].hyperlink.location == "'Ansatte'!E3"
     assert issues.freeze_panes == "A2"
     assert list(issues.tables) == ["AppraisalIssues"]
     assert issues.tables["AppraisalIssues"].ref == "A1:F7"
@@ -131,7 +151,7 @@ def test_report_workbook_marks_and_comments_the_problem_cells(broken, tmp_path):
         assert cell.comment is not None, (sheet, ref)
         assert f"[{code}]" in cell.comment.text
         assert cell.comment.author == "appraisal"
-    assert employees["D5"].comment.text.startswith('error: "anne.fjordtre.no" is not a valid e-mail address')
+    assert employees["D5"].comment.text.startswith("feil: «anne.fjordtre.no» er ikke en gyldig e-postadresse")
     # Cells without a problem keep no comment and no fill.
     for cell in (employees["D4"], employees["E4"], employees["A1"], schedule["C5"]):
         assert cell.comment is None
@@ -192,8 +212,8 @@ def test_issue_text_is_written_as_text_never_as_a_formula(make_workbook, tmp_pat
     row = openpyxl.load_workbook(destination)["Issues"][2]
     assert row[3].value == "=1+1"
     assert row[3].data_type == "s"
-    assert row[5].value == '=HYPERLINK("http://evil")'
-    assert row[5].data_type == "s"
+    assert row[2].value == '=HYPERLINK("http://evil")'
+    assert row[2].data_type == "s"
 
 
 def test_no_issues_gives_an_issues_sheet_with_only_headers(make_workbook, tmp_path):
@@ -225,7 +245,7 @@ def test_issue_on_a_sheet_or_cell_not_in_the_workbook_is_listed_only(make_workbo
 
     sheet = openpyxl.load_workbook(destination)["Problemer"]
     assert sheet.max_row == 3
-    assert sheet["C3"].hyperlink is None
+    assert sheet["B3"].hyperlink is None
 
 
 def test_report_refuses_to_overwrite_the_workbook(make_workbook):
@@ -261,3 +281,113 @@ def test_report_leaves_no_temporary_files(make_workbook, tmp_path):
     write_report_workbook(make_workbook(), Report([issue()]), out / "report.xlsx", "nb")
 
     assert [p.name for p in out.iterdir()] == ["report.xlsx"]
+
+
+# -- the report in the round's language ----------------------------------------------------------------
+
+
+@pytest.fixture
+def many_problems(make_workbook):
+    """A workbook broken in many ways at once (most of the workbook's codes), and its report."""
+    path = make_workbook(
+        round={
+            "notice_days": "to uker",
+            "timezone": "Europe/Bergen",
+            "workinghours": "08:00-16:00",
+            "hr_contact_email": "hr@",
+        },
+        employees={
+            "101": {"department": None, "manager_id": "0100"},
+            "102": {"email": "ola@fjordtre.no", "manager_id": "102"},
+            "103": {"email": "{0}{title}@", "status": "sluttet", "language": "svensk"},
+            "104": {"employment_start": "31.02.2027", "manager_id": "999"},
+            "0104": {
+                "first_name": "Lisa",
+                "last_name": "Dahl",
+                "email": "x@fjordtre.no",
+                "department": "Salg",
+            },
+            "105": {
+                "first_name": "Nils",
+                "last_name": "Ny",
+                "email": "nils@fjordtre.no",
+                "department": "Salg",
+            },
+        },
+        schedule={
+            "100": {"date": dt.date(2027, 1, 23), "interviewer_id": "100"},
+            "101": {"start": "25:00", "duration": 600},
+            "102": {"date": dt.date(2027, 5, 17), "location": None},
+            "104": {"start": dt.time(15, 30), "interviewer_id": "10"},
+            "999": {"date": dt.date(2027, 1, 19), "start": dt.time(9, 0)},
+        },
+        goals={"G-1": {"progress": 140, "employee_id": "998"}},
+        extra_sheets={"{0} notater {x}": [["Husk kaffe"]]},
+    )
+    _, report = check_workbook(path, today=TODAY)
+    return path, report
+
+
+def test_every_workbook_code_has_a_message_in_both_languages():
+    from pipeline import texts
+    from pipeline.codes import WORKBOOK_CODES
+
+    for lang in ("nb", "en"):
+        missing = sorted(code for code in WORKBOOK_CODES if f"problems.{code}" not in texts.catalogue(lang))
+        assert missing == [], lang
+
+
+def test_the_english_templates_say_exactly_the_english_messages(broken, many_problems, tmp_path):
+    from pipeline import texts
+
+    sample = check_workbook(ROOT / "input" / "round.xlsx", today=dt.date(2027, 2, 1))[1]
+    for report in (broken[1], many_problems[1], sample):
+        assert report.issues
+        for issue in report.issues:
+            assert issue.phrase is not None, issue
+            assert texts.message("en", issue.phrase.key, issue.phrase.args) == issue.message, issue
+
+
+def test_many_problems_are_said_in_bokmal_and_nynorsk_reads_bokmal(many_problems):
+    path, report = many_problems
+    codes = {i.code for i in report.issues}
+    assert len(codes) >= 20, sorted(codes)
+    for issue in report.issues:
+        said = localised_message(issue, "nb")
+        assert said != issue.message, issue  # said from the catalogue, not the English fallback
+        assert localised_message(issue, "nn") == said
+        assert localised_message(issue, "en") == issue.message
+
+
+def test_text_from_the_workbook_is_inserted_as_it_is_never_read_as_a_template(many_problems):
+    _, report = many_problems
+    said = {
+        i.code: localised_message(i, "nb")
+        for i in report.issues
+        if i.code in ("unknown-sheet", "invalid-email")
+    }
+    assert said["unknown-sheet"] == "Arket «{0} notater {x}» leses ikke av verktøyet; det blir ikke brukt."
+    assert any(
+        "«{0}{title}@»" in localised_message(i, "nb") for i in report.issues if i.code == "invalid-email"
+    )
+
+
+def test_a_public_holiday_is_named_in_the_report_language(many_problems):
+    _, report = many_problems
+    (holiday,) = [i for i in report.issues if i.code == "public-holiday"]
+    assert localised_message(holiday, "nb") == (
+        "17.05.2027 er en helligdag i Norge (Andre pinsedag; Grunnlovsdag); velg en annen dag."
+    )
+    assert localised_message(holiday, "nn") == localised_message(holiday, "nb")
+    assert localised_message(holiday, "en") == holiday.message
+
+
+def test_a_problem_the_catalogue_cannot_say_falls_back_to_english():
+    from pipeline.model import phrase
+
+    plain = issue(message="Avdeling is required; fill it in.")
+    unknown = Problem(
+        ERROR, "Ansatte", "E3", None, "required-value", "as it was", phrase=phrase("no-such-key")
+    )
+    assert localised_message(plain, "nb") == "Avdeling is required; fill it in."
+    assert localised_message(unknown, "nb") == "as it was"

@@ -665,6 +665,12 @@ def test_invalid_time(check, value):
     assert where(report) == [("Samtaleplan", "C4", "invalid-time")]
 
 
+def test_a_value_quoted_in_a_message_keeps_its_capitals(check):
+    report = check(schedule={"102": {"start": "Halv TI"}})
+
+    assert only(report, "invalid-time").message == '"Halv TI" is not a time; type it as 09:30.'
+
+
 @pytest.mark.parametrize("value", ["en time", 0, 600, 45.5, -30])
 def test_invalid_duration(check, value):
     report = check(schedule={"102": {"duration": value}})

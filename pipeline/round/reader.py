@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pipeline.model import ERROR, Problem, Report, Round, SheetInfo
+from pipeline.model import ERROR, Problem, Report, Round, SheetInfo, phrase
 from pipeline.round import schema
 from pipeline.round.opening import open_workbook
 from pipeline.round.records import read_employees, read_goals, read_meetings
@@ -96,7 +96,7 @@ def _report_missing_sheets(tables: dict[str, SheetTable], report: Report) -> Non
     language = "en" if any(schema.normalise_header(t.name) in english for t in tables.values()) else "nb"
     for kind in kinds:
         if kind not in tables:
-            name = schema.sheet_name(kind, language)
+            name, english = schema.sheet_name(kind, language), schema.sheet_name(kind, "en")
             report.add(
                 Problem(
                     ERROR,
@@ -104,7 +104,8 @@ def _report_missing_sheets(tables: dict[str, SheetTable], report: Report) -> Non
                     None,
                     None,
                     "missing-sheet",
-                    f'Sheet "{name}" (or "{schema.sheet_name(kind, "en")}") is missing; add it, '
+                    f'Sheet "{name}" (or "{english}") is missing; add it, '
                     "or create a new workbook with `appraisal init`.",
+                    phrase=phrase("missing-sheet", name=name, english=english),
                 )
             )

@@ -7,7 +7,7 @@ empty value in its place, so that one bad cell never hides the rest of the row.
 
 from __future__ import annotations
 
-from pipeline.model import ERROR, Employee, Goal, Meeting
+from pipeline.model import ERROR, Employee, Goal, Meeting, phrase
 from pipeline.round.sheets import DataSheet
 from pipeline.round.values import parse_date, parse_int, parse_percent, parse_time
 
@@ -41,9 +41,23 @@ def read_meetings(sheet: DataSheet, default_duration: int) -> list[Meeting]:
     for row, record in sheet.rows():
         employee_id = sheet.text(record, "employee_id", row, required=True)
         if "date" in sheet.positions and "date" not in record:
-            sheet.issue(ERROR, "date", row, "required-value", "The meeting date is required; fill it in.")
+            sheet.issue(
+                ERROR,
+                "date",
+                row,
+                "required-value",
+                "The meeting date is required; fill it in.",
+                phrase("required-date"),
+            )
         if "start" in sheet.positions and "start" not in record:
-            sheet.issue(ERROR, "start", row, "required-value", "The start time is required; fill it in.")
+            sheet.issue(
+                ERROR,
+                "start",
+                row,
+                "required-value",
+                "The start time is required; fill it in.",
+                phrase("required-start"),
+            )
         duration = sheet.typed(record, "duration", row, parse_int, "invalid-duration")
         if duration is not None and not 5 <= duration <= 8 * 60:
             sheet.issue(
@@ -52,6 +66,7 @@ def read_meetings(sheet: DataSheet, default_duration: int) -> list[Meeting]:
                 row,
                 "invalid-duration",
                 f"{duration} minutes is not a plausible meeting length; use 5 to 480.",
+                phrase("implausible-duration", minutes=duration),
             )
             duration = None
         meetings.append(

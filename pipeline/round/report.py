@@ -1,4 +1,5 @@
-"""Presenting a validation report: lines for the terminal, and an annotated copy of the workbook."""
+"""Presenting a validation report: lines for the terminal (English), and an annotated copy of the
+workbook in the round's language (its Issues sheet, the severity words, the messages and the comments)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from pipeline import xlsx
+from pipeline import texts, xlsx
 from pipeline.errors import OutputError, WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Problem, Report
 from pipeline.round import schema
@@ -25,6 +26,9 @@ FILLS = {
     INFO: PatternFill("solid", start_color="FFDDEBF7"),
 }
 SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
+# The Issues sheet's columns, as it prints: where, the message beside it, then what kind of problem.
+# The widths add up to one landscape A4 page (`xlsx.PAGE_WIDTH`), the message wrapping within its own.
+ISSUE_COLUMNS = (("sheet", 14), ("cell", 8), ("message", 66), ("column", 18), ("severity", 10), ("code", 22))
 
 
 def summary_line(report: Report) -> str:
@@ -54,6 +58,22 @@ def issue_line(issue: Problem) -> str:
     return f"{issue.where or '-':<18} {issue.severity:<7} {column}{issue.message} [{issue.code}]"
 
 
+def localised_message(issue: Problem, lang: str) -> str:
+    """The problem's message in `lang`, said from the catalogue's `problems.<key>` with the problem's
+    own values; in English, or for a problem the catalogue cannot say, its English `message`."""
+    if lang == "en" or issue.phrase is None:
+        return issue.message
+    try:
+        return texts.message(lang, issue.phrase.key, issue.phrase.args)
+    except (KeyError, IndexError, ValueError):  # a phrase the catalogue has no text for
+        return issue.message
+
+
+def severity_word(severity: str, lang: str) -> str:
+    """`feil`, `advarsel`, `merknad` / `error`, `warning`, `info`."""
+    return texts.get(lang, f"problems.report.{severity}")
+
+
 def write_report_workbook(source: Path, report: Report, destination: Path, lang: str = "en") -> None:
     """Write a copy of the workbook with problem cells filled and commented, and an Issues sheet first."""
     if destination.resolve() == source.resolve():
@@ -78,7 +98,9 @@ def write_report_workbook(source: Path, report: Report, destination: Path, lang:
             continue
         worst = min(issues, key=lambda i: SEVERITY_RANK.get(i.severity, 3))
         target.fill = FILLS.get(worst.severity, FILLS[INFO])
-        text = "\n".join(f"{i.severity}: {i.message} [{i.code}]" for i in issues)
+        text = "\n".join(
+            f"{severity_word(i.severity, lang)}: {localised_message(i, lang)} [{i.code}]" for i in issues
+        )
         comment = Comment(text[:30000], "appraisal")
         comment.width, comment.height = 320, 40 + 18 * max(1, len(text) // 45)
         target.comment = comment
@@ -94,37 +116,41 @@ def _add_issues_sheet(workbook: openpyxl.Workbook, report: Report, lang: str) ->
     while title in workbook.sheetnames:
         title += " (appraisal)"
     sheet = workbook.create_sheet(title, 0)
-    headers = ["Severity", "Sheet", "Cell", "Column", "Code", "Message"]
-    sheet.append(headers)
+    names = [name for name, _ in ISSUE_COLUMNS]
+    sheet.append([texts.get(lang, f"problems.report.{name}") for name in names])
+    top = Alignment(vertical="top")
     for issue in report.issues:
-        values = [
-            issue.severity,
-            issue.sheet or "",
-            issue.cell or "",
-            issue.column or "",
-            issue.code,
-            issue.message,
-        ]
+        values = {
+            "sheet": issue.sheet or "",
+            "cell": issue.cell or "",
+            "message": localised_message(issue, lang),
+            "column": issue.column or "",
+            "severity": severity_word(issue.severity, lang),
+            "code": issue.code,
+        }
         sheet.append([None] * len(values))
         row = sheet.max_row
-        for index, value in enumerate(values, 1):
+        for index, name in enumerate(names, 1):
             cell = sheet.cell(row=row, column=index)
-            cell.value = value
+            cell.value = values[name]
             cell.data_type = "s"  # text from a workbook is never a formula
+            cell.alignment = xlsx.WRAP_TOP if name == "message" else top
         if issue.sheet in workbook.sheetnames and issue.cell:
-            link = sheet.cell(row=row, column=3)
+            link = sheet.cell(row=row, column=names.index("cell") + 1)
             quoted = issue.sheet.replace("'", "''")
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{issue.cell}")
             link.font = xlsx.LINK_FONT
-        sheet.cell(row=row, column=1).fill = FILLS.get(issue.severity, FILLS[INFO])
-        sheet.cell(row=row, column=6).alignment = Alignment(wrap_text=True, vertical="top")
-    for index, width in enumerate((10, 16, 8, 22, 24, 90), 1):
+        severity = sheet.cell(row=row, column=names.index("severity") + 1)
+        severity.fill = FILLS.get(issue.severity, FILLS[INFO])
+    for index, (_, width) in enumerate(ISSUE_COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for cell in sheet[1]:
         cell.font = xlsx.BOLD_FONT
+        cell.alignment = xlsx.HEADER_ALIGNMENT
     sheet.freeze_panes = "A2"
     if report.issues:
-        table = Table(displayName="AppraisalIssues", ref=f"A1:F{len(report.issues) + 1}")
+        last = get_column_letter(len(ISSUE_COLUMNS))
+        table = Table(displayName="AppraisalIssues", ref=f"A1:{last}{len(report.issues) + 1}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         sheet.add_table(table)
     workbook.active = 0

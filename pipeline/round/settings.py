@@ -11,10 +11,10 @@ import difflib
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipeline.model import ERROR, WARNING, Problem, Report, Settings
+from pipeline.model import ERROR, WARNING, Phrase, Problem, Report, Settings, phrase
 from pipeline.round import schema
 from pipeline.round.sheets import SheetTable
-from pipeline.round.values import clean_text, fold_word, parse_date, parse_hours, parse_int
+from pipeline.round.values import Unreadable, clean_text, fold_word, parse_date, parse_hours, parse_int
 
 ROUND_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_SETTING_ROWS = 500
@@ -43,14 +43,28 @@ def read_settings(table: SheetTable | None, report: Report) -> Settings:
                         "required-setting",
                         f"{setting.key} is required; add a row with {setting.key} in column A "
                         "and its value in column B.",
+                        phrase=phrase("required-setting", key=setting.key),
                     )
                 )
             continue
         try:
             settings[setting.key] = _parse_setting(setting, raw)
         except ValueError as exc:
+            said = (
+                phrase("invalid-setting", key=setting.key, reason=exc.phrase)
+                if isinstance(exc, Unreadable)
+                else None
+            )
             report.add(
-                Problem(ERROR, table.name, cell, setting.key, "invalid-setting", f"{setting.key}: {exc}.")
+                Problem(
+                    ERROR,
+                    table.name,
+                    cell,
+                    setting.key,
+                    "invalid-setting",
+                    f"{setting.key}: {exc}.",
+                    phrase=said,
+                )
             )
     result = Settings(round_id=str(settings.pop("round_id", "")), rows=rows, **settings)
     if result.period_start and result.period_end and result.period_end < result.period_start:
@@ -62,6 +76,7 @@ def read_settings(table: SheetTable | None, report: Report) -> Settings:
                 "period_end",
                 "invalid-setting",
                 "period_end is before period_start; swap them.",
+                phrase=phrase("period-reversed"),
             )
         )
     return result
@@ -73,8 +88,8 @@ def _given_settings(table: SheetTable, report: Report) -> tuple[dict[str, object
     rows: dict[str, int] = {}
     keys = {s.key for s in schema.SETTINGS}
 
-    def warn(row_number: int, code: str, message: str) -> None:
-        report.add(Problem(WARNING, table.name, f"A{row_number}", None, code, message))
+    def warn(row_number: int, code: str, message: str, said: Phrase) -> None:
+        report.add(Problem(WARNING, table.name, f"A{row_number}", None, code, message, phrase=said))
 
     for row_number, row in enumerate(table.rows[:MAX_SETTING_ROWS], 1):
         if not row or row[0] is None:
@@ -86,13 +101,21 @@ def _given_settings(table: SheetTable, report: Report) -> tuple[dict[str, object
             if key:
                 guess = difflib.get_close_matches(key, sorted(keys), n=1)
                 hint = f"; did you mean {guess[0]}?" if guess else "; it is ignored."
-                warn(row_number, "unknown-setting", f'"{clean_text(row[0])}" is not a known setting{hint}')
+                said = phrase("parts.did-you-mean", id=guess[0]) if guess else phrase("parts.ignored")
+                text = clean_text(row[0])
+                warn(
+                    row_number,
+                    "unknown-setting",
+                    f'"{text}" is not a known setting{hint}',
+                    phrase("unknown-setting", text=text, hint=said),
+                )
             continue
         if key in rows:
             warn(
                 row_number,
                 "duplicate-setting",
                 f"{key} is set again (first on row {rows[key]}); the first value is used.",
+                phrase("duplicate-setting", key=key, row=rows[key]),
             )
             continue
         rows[key] = row_number
@@ -105,21 +128,30 @@ def _parse_setting(setting: schema.Setting, raw: object) -> object:
     if kind == "round_id":
         text = clean_text(raw)
         if not ROUND_ID.match(text):
-            raise ValueError(f'"{text}" may only hold letters, digits, ".", "_" and "-" (e.g. 2027-H1)')
+            raise Unreadable(
+                f'"{text}" may only hold letters, digits, ".", "_" and "-" (e.g. 2027-H1)',
+                "round-id",
+                text=text,
+            )
         return text
     if kind == "date":
         return parse_date(raw)
     if kind == "int":
         number = parse_int(raw)
         if number < 0:
-            raise ValueError(f"{number} must not be negative")
+            raise Unreadable(f"{number} must not be negative", "negative", number=number)
         if setting.key == "default_duration_minutes" and not 5 <= number <= 480:
-            raise ValueError(f"{number} minutes is not a plausible meeting length; use 5 to 480")
+            raise Unreadable(
+                f"{number} minutes is not a plausible meeting length; use 5 to 480",
+                "implausible-duration",
+                number=number,
+            )
         return number
     if kind == "language":
         value = schema.enum_lookup("language").get(fold_word(raw))
         if value is None:
-            raise ValueError(f'"{clean_text(raw)}" is not a language; use nb, nn or en')
+            text = clean_text(raw)
+            raise Unreadable(f'"{text}" is not a language; use nb, nn or en', "not-a-language", text=text)
         return value
     if kind == "hours":
         return parse_hours(raw)
@@ -128,6 +160,8 @@ def _parse_setting(setting: schema.Setting, raw: object) -> object:
         try:
             ZoneInfo(text)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f'"{text}" is not a time zone; use a name like Europe/Oslo') from None
+            raise Unreadable(
+                f'"{text}" is not a time zone; use a name like Europe/Oslo', "not-a-time-zone", text=text
+            ) from None
         return text
     return clean_text(raw)

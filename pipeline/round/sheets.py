@@ -18,10 +18,10 @@ from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
 from pipeline import texts
 from pipeline.errors import WorkbookError
-from pipeline.model import ERROR, INFO, Problem, Report, SheetInfo
+from pipeline.model import ERROR, INFO, Phrase, Problem, Report, SheetInfo, phrase
 from pipeline.round import schema
 from pipeline.round.opening import OpenWorkbook, formulas_without_value
-from pipeline.round.values import clean_text, fold_word
+from pipeline.round.values import Unreadable, clean_text, fold_word
 
 HEADER_SEARCH_ROWS = 10
 MAX_HEADER_COLUMNS = 200
@@ -85,6 +85,7 @@ def locate_sheets(workbook: OpenWorkbook, report: Report) -> dict[str, SheetTabl
                         None,
                         "unknown-sheet",
                         f'Sheet "{title}" is not one the tool reads; it is ignored.',
+                        phrase=phrase("unknown-sheet", title=title),
                     )
                 )
             continue
@@ -97,6 +98,9 @@ def locate_sheets(workbook: OpenWorkbook, report: Report) -> dict[str, SheetTabl
                     None,
                     "duplicate-sheet",
                     f'Sheet "{title}" is a second {kind} sheet besides "{found[kind].name}"; keep one of them.',
+                    phrase=phrase(
+                        "duplicate-sheet", title=title, kind=phrase(f"kinds.{kind}"), first=found[kind].name
+                    ),
                 )
             )
             continue
@@ -188,6 +192,7 @@ class DataSheet:
                         header,
                         "missing-column",
                         f'Column "{header}" is missing; add it to the header row (row {self.header_row}).',
+                        phrase=phrase("missing-column", header=header, row=self.header_row),
                     )
                 )
         for position, header in extra.items():
@@ -200,6 +205,7 @@ class DataSheet:
                     "unknown-column",
                     f'Column "{header}" ({get_column_letter(position + 1)}) is not one the tool reads; '
                     "it is ignored.",
+                    phrase=phrase("unknown-column", header=header, letter=get_column_letter(position + 1)),
                 )
             )
 
@@ -218,6 +224,7 @@ class DataSheet:
                     self._header_at(c1),
                     "merged-cells",
                     f"Cells {span} are merged; unmerge them so each row has its own value.",
+                    phrase=phrase("merged-cells", span=span),
                 )
             )
         for ref in table.uncalculated:
@@ -234,6 +241,7 @@ class DataSheet:
                     "formula-without-value",
                     "This cell holds a formula that was never calculated; open the workbook in "
                     "Excel and save it, or type the value.",
+                    phrase=phrase("formula-without-value"),
                 )
             )
 
@@ -256,8 +264,10 @@ class DataSheet:
 
     # typed access, each adding a Problem on failure -------------------------------------------------
 
-    def issue(self, severity: str, field: str, row: int, code: str, message: str) -> None:
-        """Record a problem at a field's cell on a row."""
+    def issue(
+        self, severity: str, field: str, row: int, code: str, message: str, said: Phrase | None = None
+    ) -> None:
+        """Record a problem at a field's cell on a row (`said`: the message as a catalogue phrase)."""
         self.report.add(
             Problem(
                 severity,
@@ -266,6 +276,7 @@ class DataSheet:
                 self.info.headers.get(field),
                 code,
                 message,
+                phrase=said,
             )
         )
 
@@ -278,12 +289,14 @@ class DataSheet:
             and field in self.positions
             and self.info.cell(field, row) not in self.uncalculated
         ):
+            header = self.info.headers[field].rstrip("*").strip()
             self.issue(
                 ERROR,
                 field,
                 row,
                 "required-value",
-                f"{self.info.headers[field].rstrip('*').strip()} is required; fill it in.",
+                f"{header} is required; fill it in.",
+                phrase("required-value", header=header),
             )
         return value
 
@@ -302,7 +315,9 @@ class DataSheet:
         try:
             return parse(value)
         except ValueError as exc:
-            self.issue(ERROR, field, row, code, str(exc).capitalize() + ".")
+            reason = str(exc)  # the first letter made a capital; the value quoted in it kept as typed
+            said = phrase(code, reason=exc.phrase) if isinstance(exc, Unreadable) else None
+            self.issue(ERROR, field, row, code, reason[:1].upper() + reason[1:] + ".", said)
             return None
 
     def choice(self, record: dict[str, object], field: str, row: int, enum: str, code: str) -> str | None:
@@ -319,6 +334,7 @@ class DataSheet:
                 row,
                 code,
                 f'"{clean_text(value)}" is not allowed here; use one of: {allowed}.',
+                phrase(code, value=clean_text(value), allowed=allowed),
             )
         return canonical
 

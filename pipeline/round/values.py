@@ -1,7 +1,8 @@
 """Lenient parsing of what people type in Excel: IDs, dates, times, whole numbers and allowed values.
 
 Each parser takes a raw cell value (as openpyxl gives it) and returns the typed value, or raises
-`ValueError` with a message a person understands. Empty cells are the caller's business.
+`ValueError` with a message a person understands (an `Unreadable`, which also carries the message as
+a catalogue phrase for the validation report). Empty cells are the caller's business.
 """
 
 from __future__ import annotations
@@ -11,10 +12,21 @@ import re
 
 from openpyxl.utils.datetime import from_excel
 
+from pipeline.model import Phrase, phrase
+
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _NORDIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
 _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?::(\d{2}))?$", re.IGNORECASE)
 _EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
+
+
+class Unreadable(ValueError):
+    """A value that cannot be used: the English sentence, and the same as the phrase
+    `problems.values.<key>` with its arguments."""
+
+    def __init__(self, message: str, key: str, /, **args: object):
+        super().__init__(message)
+        self.phrase: Phrase = phrase(f"values.{key}", **args)
 
 
 def clean_text(value: object) -> str:
@@ -47,14 +59,18 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        raise ValueError(f"{value!s} is not a date")
+        raise Unreadable(f"{value!s} is not a date", "not-a-date", value=str(value))
     if isinstance(value, int | float):
         if not 1 <= value <= _EXCEL_MAX_SERIAL:
-            raise ValueError(f"{clean_text(value)} is not a date; type it as 18.01.2027 or 2027-01-18")
+            raise Unreadable(
+                f"{clean_text(value)} is not a date; type it as 18.01.2027 or 2027-01-18",
+                "number-not-a-date",
+                value=clean_text(value),
+            )
         result = from_excel(value)
         return result.date() if isinstance(result, dt.datetime) else result
     if isinstance(value, dt.time):
-        raise ValueError(f"{value.strftime('%H:%M')} is a time, not a date")
+        raise Unreadable(f"{value.strftime('%H:%M')} is a time, not a date", "time-not-date", time=value)
     text = clean_text(value)
     match = _ISO_DATE.match(text)
     if match:
@@ -62,14 +78,18 @@ def parse_date(value: object) -> dt.date:
     else:
         match = _NORDIC_DATE.match(text)
         if not match:
-            raise ValueError(f'"{text}" is not a date; type it as 18.01.2027 or 2027-01-18')
+            raise Unreadable(
+                f'"{text}" is not a date; type it as 18.01.2027 or 2027-01-18', "text-not-a-date", text=text
+            )
         day, month, year = (int(g) for g in match.groups())
         if year < 100:
             year += 2000
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f'"{text}" is not a real date (check day and month)') from None
+        raise Unreadable(
+            f'"{text}" is not a real date (check day and month)', "not-a-real-date", text=text
+        ) from None
 
 
 def parse_time(value: object) -> dt.time:
@@ -77,46 +97,54 @@ def parse_time(value: object) -> dt.time:
     if isinstance(value, dt.datetime):
         excel_epoch_days = (dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1900, 1, 1))
         if value.date() not in excel_epoch_days and value.time() == dt.time(0):
-            raise ValueError(f"{value.date().isoformat()} is a date, not a time")
+            raise Unreadable(
+                f"{value.date().isoformat()} is a date, not a time",
+                "date-not-time",
+                date=value.date().isoformat(),
+            )
         return value.time().replace(microsecond=0)
     if isinstance(value, dt.time):
         return value.replace(microsecond=0)
     if isinstance(value, dt.timedelta):
         seconds = round(value.total_seconds())
         if not 0 <= seconds < 86400:
-            raise ValueError(f"{value} is not a time of day")
+            raise Unreadable(f"{value} is not a time of day", "not-a-time-of-day", value=str(value))
         return dt.time(seconds // 3600, seconds % 3600 // 60)
     if isinstance(value, bool):
-        raise ValueError(f"{value!s} is not a time")
+        raise Unreadable(f"{value!s} is not a time", "not-a-time", value=str(value))
     if isinstance(value, int | float):
         if not 0 <= value < 1:
-            raise ValueError(f"{clean_text(value)} is not a time; type it as 09:30")
+            raise Unreadable(
+                f"{clean_text(value)} is not a time; type it as 09:30",
+                "number-not-a-time",
+                value=clean_text(value),
+            )
         minutes = round(value * 24 * 60)
         return dt.time(minutes // 60 % 24, minutes % 60)
     text = clean_text(value)
     match = _TIME.match(text)
     if not match:
-        raise ValueError(f'"{text}" is not a time; type it as 09:30')
+        raise Unreadable(f'"{text}" is not a time; type it as 09:30', "text-not-a-time", text=text)
     hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(f'"{text}" is not a real time of day')
+        raise Unreadable(f'"{text}" is not a real time of day', "not-a-real-time", text=text)
     return dt.time(hour, minute, second)
 
 
 def parse_int(value: object) -> int:
     """A whole number from a number cell or text like `60`, `60 min` or `50 %`."""
     if isinstance(value, bool):
-        raise ValueError(f"{value!s} is not a number")
+        raise Unreadable(f"{value!s} is not a number", "not-a-number", value=str(value))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise ValueError(f"{value:g} is not a whole number")
+        raise Unreadable(f"{value:g} is not a whole number", "not-whole", value=f"{value:g}")
     text = clean_text(value)
     match = re.match(r"^(-?\d+)(?:[.,]0+)?\s*(?:min(?:utter|utes|\.)?|%)?$", text, re.IGNORECASE)
     if not match:
-        raise ValueError(f'"{text}" is not a whole number')
+        raise Unreadable(f'"{text}" is not a whole number', "text-not-whole", text=text)
     return int(match[1])
 
 
@@ -134,10 +162,10 @@ def parse_hours(value: object) -> tuple[dt.time, dt.time]:
     text = clean_text(value)
     parts = re.split(r"\s*[-–—]\s*", text)
     if len(parts) != 2:
-        raise ValueError(f'"{text}" is not a time range; type it as 08:00-16:00')
+        raise Unreadable(f'"{text}" is not a time range; type it as 08:00-16:00', "not-a-range", text=text)
     start, end = parse_time(parts[0]), parse_time(parts[1])
     if end <= start:
-        raise ValueError(f'"{text}" ends before it starts')
+        raise Unreadable(f'"{text}" ends before it starts', "range-reversed", text=text)
     return start, end
 
 

@@ -12,8 +12,10 @@ value is a text, which may have `str.format` fields (`{date}`), or a list of tex
     texts.words("en", "invitation.agenda")  -> ("Introduction: the purpose of the conversation", ...)
     texts.every("book.sheets.overview")     -> ("Oversikt", "Overview"): what a reader recognises
 
-What the tool says on the terminal and in its problem messages is English only and is not here; nor
-is the wording of the documents, which is in their templates. How to change a wording or add a
+The workbook's problem messages, as the validation report says them, are in `problems/<lang>.toml`
+beside the catalogues, read into them under `problems.` (`problems.unknown-manager`); `message` says
+one. What the tool says on the terminal (and a problem's `message`, in `--json`) is English only; the
+wording of the documents is in their templates. How to change a wording or add a
 language: docs/templates.md ("Wording and languages").
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from types import MappingProxyType
 
@@ -48,10 +50,13 @@ def _flatten(table: Mapping[str, object], prefix: str, into: dict[str, Text], so
 @functools.cache
 def _file(name: str) -> Mapping[str, Text]:
     """One catalogue file as it is, flattened to dotted keys."""
-    source = f"{name}.toml"
-    data = tomllib.loads((files(__name__) / source).read_text(encoding="utf-8"))
     flat: dict[str, Text] = {}
-    _flatten(data, "", flat, source)
+    for source, prefix in ((f"{name}.toml", ""), (f"problems/{name}.toml", "problems.")):
+        resource = files(__name__).joinpath(*source.split("/"))
+        if prefix and not resource.is_file():
+            continue  # a partial language may leave the problem messages to the language it reads
+        data = tomllib.loads(resource.read_text(encoding="utf-8"))
+        _flatten(data, prefix, flat, source)
     return MappingProxyType(flat)
 
 
@@ -102,6 +107,25 @@ def section(lang: str, prefix: str) -> Mapping[str, str]:
     if not found:
         raise KeyError(f"no texts under {prefix!r} in the catalogue of {lang!r}")
     return MappingProxyType(found)
+
+
+def message(lang: str, key: str, args: Iterable[tuple[str, object]]) -> str:
+    """The problem message `problems.<key>` in `lang`, its fields filled in from `args`: (name, value)
+    pairs, where a value with a `key` and `args` of its own (a `model.Phrase`) is said in `lang` too,
+    and a mapping holds the value by language (`{"en": "Constitution Day", "nb": "Grunnlovsdag"}`).
+    Only the catalogue's text is a template: a value (text from a workbook) goes in as it is."""
+    fields = {name: _said(lang, value) for name, value in args}
+    template = get(lang, f"problems.{key}")  # not get(..., **fields): a field may be called `key`
+    return template.format(**fields) if fields else template
+
+
+def _said(lang: str, value: object) -> object:
+    if isinstance(getattr(value, "key", None), str) and isinstance(getattr(value, "args", None), tuple):
+        return message(lang, value.key, value.args)  # type: ignore[attr-defined]
+    if isinstance(value, Mapping):
+        own = lang if lang in LANGUAGES else PARTIAL.get(lang, DEFAULT)
+        return value[own] if own in value else value[DEFAULT]
+    return value
 
 
 def every(key: str) -> tuple[str, ...]:

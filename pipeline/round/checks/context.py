@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
-from pipeline.model import Employee, Meeting, Problem, Report, Round
+from pipeline.model import Employee, Meeting, Phrase, Problem, Report, Round, phrase
 from pipeline.round.values import id_key
 
 MAX_SUGGESTIONS = 200  # "did you mean" look-ups per run; beyond that, hints are left out (fast on huge files)
@@ -39,14 +39,22 @@ class Context:
         return ctx
 
     def add(
-        self, severity: str, kind: str, field_name: str | None, row: int | None, code: str, message: str
+        self,
+        severity: str,
+        kind: str,
+        field_name: str | None,
+        row: int | None,
+        code: str,
+        message: str,
+        said: Phrase | None = None,
     ) -> None:
-        """Record a problem at a field of a row of a sheet kind (`employees`, `schedule`, `goals`)."""
+        """Record a problem at a field of a row of a sheet kind (`employees`, `schedule`, `goals`);
+        `said` is the message as a catalogue phrase (for the report in the round's language)."""
         info = self.round.sheets.get(kind)
         sheet = info.name if info else kind
         cell = info.cell(field_name, row) if info and field_name and row else None
         column = info.headers.get(field_name) if info and field_name else None
-        self.add_problem(Problem(severity, sheet, cell, column, code, message))
+        self.add_problem(Problem(severity, sheet, cell, column, code, message, phrase=said))
 
     def add_problem(self, problem: Problem) -> None:
         """Record a problem placed by the rule itself (a setting's cell on the Round sheet)."""
@@ -54,17 +62,23 @@ class Context:
             raise ValueError(f"problem code {problem.code!r} is not declared by the rule reporting it")
         self.report.add(problem)
 
-    def suggest(self, identifier: str) -> str:
-        """`; did you mean 1024?` for an unknown ID, or a full stop."""
+    def suggest(self, identifier: str) -> tuple[str, Phrase]:
+        """`; did you mean 1024?` for an unknown ID, or a full stop; and the same as a phrase."""
+        guess = self._guess(identifier)
+        if guess is None:
+            return ".", phrase("parts.end")
+        return f"; did you mean {guess}?", phrase("parts.did-you-mean", id=guess)
+
+    def _guess(self, identifier: str) -> str | None:
         if not identifier or self.suggestions_left <= 0:
-            return "."
+            return None
         self.suggestions_left -= 1
         same = self.by_key.get(id_key(identifier))
         if same:
-            return f"; did you mean {same[0].id}?"
+            return same[0].id
         candidates = [i for i in self.by_id if len(i) == len(identifier)] or list(self.by_id)
         close = difflib.get_close_matches(identifier, candidates[:5000], n=1, cutoff=0.6)
-        return f"; did you mean {close[0]}?" if close else "."
+        return close[0] if close else None
 
     def sheet_name(self, kind: str) -> str:
         """The sheet's name as written in the file."""

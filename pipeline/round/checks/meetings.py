@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 import holidays
 
-from pipeline.model import ERROR, WARNING, Employee, Meeting
+from pipeline.model import ERROR, WARNING, Employee, Meeting, phrase
 from pipeline.round.checks.context import Context, describe
 
 # Places where two meetings at once are no clash: video calls, phone, the manager's own office.
@@ -23,14 +24,16 @@ def check_meeting_people(ctx: Context) -> None:
             continue
         employee = ctx.by_id.get(meeting.employee_id)
         if employee is None:
+            hint, said = ctx.suggest(meeting.employee_id)
+            sheet = ctx.sheet_name("employees")
             ctx.add(
                 ERROR,
                 "schedule",
                 "employee_id",
                 meeting.row,
                 "unknown-employee",
-                f"Employee ID {meeting.employee_id} is not in {ctx.sheet_name('employees')}"
-                f"{ctx.suggest(meeting.employee_id)}",
+                f"Employee ID {meeting.employee_id} is not in {sheet}{hint}",
+                phrase("unknown-employee", id=meeting.employee_id, sheet=sheet, hint=said),
             )
             continue
         if meeting.employee_id in seen:
@@ -42,13 +45,19 @@ def check_meeting_people(ctx: Context) -> None:
                 "duplicate-meeting",
                 f"{describe(employee, employee.id)} already has a meeting on row "
                 f"{seen[meeting.employee_id].row}; delete one of them.",
+                phrase(
+                    "duplicate-meeting",
+                    who=describe(employee, employee.id),
+                    row=seen[meeting.employee_id].row,
+                ),
             )
             continue
         seen[meeting.employee_id] = meeting
         if not employee.active:
             if employee.status not in ("on_leave", "left"):
                 continue  # an unreadable status is reported as invalid-status, not as "has left"
-            status = "is on leave" if employee.status == "on_leave" else "has left"
+            leave = employee.status == "on_leave"
+            status = "is on leave" if leave else "has left"
             ctx.add(
                 WARNING,
                 "schedule",
@@ -56,6 +65,11 @@ def check_meeting_people(ctx: Context) -> None:
                 meeting.row,
                 "inactive-employee",
                 f"{describe(employee, employee.id)} {status}; no documents are made for this meeting.",
+                phrase(
+                    "inactive-employee",
+                    who=describe(employee, employee.id),
+                    status=phrase("parts.on-leave" if leave else "parts.has-left"),
+                ),
             )
             continue
         _check_interviewer(ctx, meeting, employee)
@@ -70,6 +84,11 @@ def check_meeting_people(ctx: Context) -> None:
                 "no-meeting",
                 f"{describe(employee, employee.id)} has no meeting in {ctx.sheet_name('schedule')}"
                 f"{no_manager}; they get no invitation until one is added.",
+                phrase(
+                    "no-meeting-no-manager" if no_manager else "no-meeting",
+                    who=describe(employee, employee.id),
+                    sheet=ctx.sheet_name("schedule"),
+                ),
             )
 
 
@@ -85,20 +104,28 @@ def _check_interviewer(ctx: Context, meeting: Meeting, employee: Employee) -> No
             "no-manager",
             f"{describe(employee, employee.id)} has no manager, and their meeting "
             f"({ctx.sheet_name('schedule')} row {meeting.row}) names no interviewer; fill in one of them.",
+            phrase(
+                "no-manager",
+                who=describe(employee, employee.id),
+                sheet=ctx.sheet_name("schedule"),
+                row=meeting.row,
+            ),
         )
         return
     field_name = "interviewer_id" if meeting.interviewer_id else "employee_id"
     interviewer = ctx.by_id.get(interviewer_id)
     if interviewer is None:
         if meeting.interviewer_id:  # an unknown manager is already reported on the Employees sheet
+            hint, said = ctx.suggest(interviewer_id)
+            sheet = ctx.sheet_name("employees")
             ctx.add(
                 ERROR,
                 "schedule",
                 field_name,
                 meeting.row,
                 "unknown-interviewer",
-                f"Interviewer ID {interviewer_id} is not in {ctx.sheet_name('employees')}"
-                f"{ctx.suggest(interviewer_id)}",
+                f"Interviewer ID {interviewer_id} is not in {sheet}{hint}",
+                phrase("unknown-interviewer", id=interviewer_id, sheet=sheet, hint=said),
             )
     elif interviewer_id == employee.id:
         ctx.add(
@@ -109,6 +136,7 @@ def _check_interviewer(ctx: Context, meeting: Meeting, employee: Employee) -> No
             "self-interview",
             f"{describe(employee, employee.id)} cannot hold their own conversation; name another "
             "interviewer.",
+            phrase("self-interview", who=describe(employee, employee.id)),
         )
     elif not interviewer.active and meeting.interviewer_id:
         ctx.add(
@@ -119,15 +147,27 @@ def _check_interviewer(ctx: Context, meeting: Meeting, employee: Employee) -> No
             "interviewer-not-active",
             f"Interviewer {describe(interviewer, interviewer_id)} is not active "
             f"({interviewer.status}); name another interviewer.",
+            phrase(
+                "interviewer-not-active",
+                who=describe(interviewer, interviewer_id),
+                status=phrase(f"statuses.{interviewer.status}")
+                if interviewer.status in ("on_leave", "left")
+                else interviewer.status,
+            ),
         )
 
 
 def check_meeting_times(ctx: Context) -> None:
     """Within the period, on a working day, within working hours, with enough notice."""
     settings = ctx.round.settings
-    day_start, day_end = settings.working_hours
     years = {m.date.year for m in ctx.round.meetings if m.date}
     public = holidays.country_holidays("NO", years=sorted(years), include_sundays=False) if years else {}
+    # the holidays' Norwegian names, for the report in bokmål (the message keeps the library's default)
+    public_nb = (
+        holidays.country_holidays("NO", years=sorted(years), include_sundays=False, language="no")
+        if years
+        else {}
+    )
     invited = settings.invitation_date or ctx.today
     for meeting in ctx.round.meetings:
         if meeting.date is None:
@@ -149,6 +189,7 @@ def check_meeting_times(ctx: Context) -> None:
                 "outside-period",
                 f"{day:%d.%m.%Y} is outside the round's period {settings.period_start:%d.%m.%Y}–"
                 f"{settings.period_end:%d.%m.%Y}; move the meeting or change the period.",
+                phrase("outside-period", day=day, start=settings.period_start, end=settings.period_end),
             )
         if day.weekday() >= 5:
             weekday = "a Saturday" if day.weekday() == 5 else "a Sunday"
@@ -159,6 +200,11 @@ def check_meeting_times(ctx: Context) -> None:
                 meeting.row,
                 "weekend",
                 f"{day:%d.%m.%Y} is {weekday}; pick a weekday.",
+                phrase(
+                    "weekend",
+                    day=day,
+                    weekday=phrase("parts.saturday" if day.weekday() == 5 else "parts.sunday"),
+                ),
             )
         elif day in public:
             ctx.add(
@@ -168,30 +214,50 @@ def check_meeting_times(ctx: Context) -> None:
                 meeting.row,
                 "public-holiday",
                 f"{day:%d.%m.%Y} is a public holiday in Norway ({public.get(day)}); pick another day.",
+                phrase(  # the holiday's name by language, from the library: not a label table
+                    "public-holiday", day=day, holiday={"en": public.get(day), "nb": public_nb.get(day)}
+                ),
             )
-        if meeting.start is not None:
-            start, end = meeting.starts_at, meeting.ends_at
-            assert start is not None and end is not None
-            if meeting.start < day_start or end.date() != day or end.time() > day_end:
-                ctx.add(
-                    ERROR,
-                    "schedule",
-                    "start",
-                    meeting.row,
-                    "outside-working-hours",
-                    f"{start:%H:%M}–{end:%H:%M} is outside working hours {day_start:%H:%M}–{day_end:%H:%M}; "
-                    "move the meeting or change working_hours.",
-                )
-        if (day - invited).days < settings.notice_days:
+        _check_hours_and_notice(ctx, meeting, invited)
+
+
+def _check_hours_and_notice(ctx: Context, meeting: Meeting, invited: dt.date) -> None:
+    """Within working hours, and enough days after the invitations go out."""
+    settings = ctx.round.settings
+    day_start, day_end = settings.working_hours
+    day = meeting.date
+    assert day is not None
+    if meeting.start is not None:
+        start, end = meeting.starts_at, meeting.ends_at
+        assert start is not None and end is not None
+        if meeting.start < day_start or end.date() != day or end.time() > day_end:
             ctx.add(
-                WARNING,
+                ERROR,
                 "schedule",
-                "date",
+                "start",
                 meeting.row,
-                "short-notice",
-                f"{day:%d.%m.%Y} is only {(day - invited).days} days after the invitation date "
-                f"{invited:%d.%m.%Y}; the round asks for {settings.notice_days} days' notice.",
+                "outside-working-hours",
+                f"{start:%H:%M}–{end:%H:%M} is outside working hours {day_start:%H:%M}–{day_end:%H:%M}; "
+                "move the meeting or change working_hours.",
+                phrase("outside-working-hours", start=start, end=end, day_start=day_start, day_end=day_end),
             )
+    if (day - invited).days < settings.notice_days:
+        ctx.add(
+            WARNING,
+            "schedule",
+            "date",
+            meeting.row,
+            "short-notice",
+            f"{day:%d.%m.%Y} is only {(day - invited).days} days after the invitation date "
+            f"{invited:%d.%m.%Y}; the round asks for {settings.notice_days} days' notice.",
+            phrase(
+                "short-notice",
+                day=day,
+                days=(day - invited).days,
+                invited=invited,
+                notice=settings.notice_days,
+            ),
+        )
 
 
 def check_overlaps(ctx: Context) -> None:
@@ -233,6 +299,13 @@ def _check_interviewer_overlaps(ctx: Context, by_interviewer: dict[str, list[Mee
                 "interviewer-overlap",
                 f"Interviewer {who} already has a meeting {earlier.starts_at:%H:%M}–{earlier.ends_at:%H:%M} "
                 f"that day (row {earlier.row}); move one of them.",
+                phrase(
+                    "interviewer-overlap",
+                    who=who,
+                    start=earlier.starts_at,
+                    end=earlier.ends_at,
+                    row=earlier.row,
+                ),
             )
 
 
@@ -261,6 +334,7 @@ def _check_person_overlaps(
                 "person-overlap",
                 f"{who} is in their own meeting (row {own.row}) and holds another (row {other.row}) "
                 "at the same time; move one of them.",
+                phrase("person-overlap", who=who, own=own.row, other=other.row),
             )
 
 
@@ -278,6 +352,9 @@ def _check_room_overlaps(ctx: Context, by_room: dict[str, list[Meeting]]) -> Non
                 "room-overlap",
                 f"{place} is already booked {earlier.starts_at:%H:%M}–{earlier.ends_at:%H:%M} that day "
                 f"(row {earlier.row}); pick another room or time.",
+                phrase(
+                    "room-overlap", place=place, start=earlier.starts_at, end=earlier.ends_at, row=earlier.row
+                ),
             )
 
 

@@ -6,7 +6,7 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 
-from pipeline.model import ERROR, WARNING, Employee, Problem
+from pipeline.model import ERROR, WARNING, Employee, Problem, phrase
 from pipeline.round.checks.context import Context, describe
 from pipeline.round.values import id_key
 
@@ -30,6 +30,7 @@ def check_employee_ids(ctx: Context) -> None:
                 "duplicate-id",
                 f"Employee ID {employee.id} is used again (first on row {first.row}); each person needs "
                 "their own ID.",
+                phrase("duplicate-id", id=employee.id, row=first.row),
             )
         else:
             ctx.add(
@@ -40,6 +41,7 @@ def check_employee_ids(ctx: Context) -> None:
                 "id-collision",
                 f"Employee ID {employee.id} and {first.id} (row {first.row}) differ only by leading zeros; "
                 "IDs are text, so make them the same person's ID or clearly different.",
+                phrase("id-collision", id=employee.id, other=first.id, row=first.row),
             )
 
 
@@ -79,6 +81,7 @@ def check_emails(ctx: Context) -> None:
                 employee.row,
                 "invalid-email",
                 f'"{employee.email}" is not a valid e-mail address: {exc}',
+                phrase("invalid-email", email=employee.email, reason=str(exc)),
             )
             continue
         key = employee.email.casefold()
@@ -91,6 +94,12 @@ def check_emails(ctx: Context) -> None:
                 "duplicate-email",
                 f"{employee.email} is also the e-mail of {describe(seen[key], seen[key].id)} "
                 f"(row {seen[key].row}); each person needs their own address.",
+                phrase(
+                    "duplicate-email",
+                    email=employee.email,
+                    other=describe(seen[key], seen[key].id),
+                    row=seen[key].row,
+                ),
             )
         else:
             seen[key] = employee
@@ -108,6 +117,7 @@ def check_emails(ctx: Context) -> None:
                     "hr_contact_email",
                     "invalid-email",
                     f'"{hr_email}" is not a valid e-mail address: {exc}',
+                    phrase=phrase("invalid-email", email=hr_email, reason=str(exc)),
                 )
             )
 
@@ -126,17 +136,21 @@ def check_managers(ctx: Context) -> None:
                 employee.row,
                 "self-manager",
                 f"{describe(employee, employee.id)} is set as their own manager; enter the manager's ID.",
+                phrase("self-manager", who=describe(employee, employee.id)),
             )
             continue
         manager = ctx.by_id.get(manager_id)
         if manager is None:
+            hint, said = ctx.suggest(manager_id)
+            sheet = ctx.sheet_name("employees")
             ctx.add(
                 ERROR,
                 "employees",
                 "manager_id",
                 employee.row,
                 "unknown-manager",
-                f"Manager ID {manager_id} is not in {ctx.sheet_name('employees')}{ctx.suggest(manager_id)}",
+                f"Manager ID {manager_id} is not in {sheet}{hint}",
+                phrase("unknown-manager", id=manager_id, sheet=sheet, hint=said),
             )
         elif employee.active and manager.status == "left":
             ctx.add(
@@ -146,6 +160,7 @@ def check_managers(ctx: Context) -> None:
                 employee.row,
                 "manager-not-active",
                 f"Manager {describe(manager, manager_id)} has left; enter the new manager's ID.",
+                phrase("manager-not-active", who=describe(manager, manager_id)),
             )
         elif employee.active and manager.status == "on_leave":
             ctx.add(
@@ -156,6 +171,9 @@ def check_managers(ctx: Context) -> None:
                 "manager-not-active",
                 f"Manager {describe(manager, manager_id)} is on leave; name another interviewer in "
                 f"{ctx.sheet_name('schedule')} if the meeting is to go ahead.",
+                phrase(
+                    "manager-on-leave", who=describe(manager, manager_id), sheet=ctx.sheet_name("schedule")
+                ),
             )
     _check_manager_cycles(ctx)
 
@@ -186,6 +204,7 @@ def _check_manager_cycles(ctx: Context) -> None:
                     employee.row,
                     "manager-cycle",
                     f"The manager chain loops: {chain}; someone in it must report to a person outside it.",
+                    phrase("manager-cycle", chain=chain),
                 )
         for member in path:
             state[member] = 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.model import WARNING, Problem
+from pipeline.model import WARNING, Problem, phrase
 from pipeline.round.checks.context import Context
 
 
@@ -21,5 +21,6 @@ def check_settings(ctx: Context) -> None:
                     key,
                     "missing-setting",
                     f"{key} is not set, so meetings are not checked against the round's period.",
+                    phrase=phrase("missing-setting", key=key),
                 )
             )
