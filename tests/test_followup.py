@@ -664,7 +664,7 @@ def test_leadership_summary_hides_small_groups_and_every_personal_detail(make_wo
     result = write_follow_up(round_, output, today=TODAY)
 
     wb = openpyxl.load_workbook(result.leadership)
-    assert wb.sheetnames == ["Avdelinger", "Samtaleledere", "Sammenligning"]
+    assert wb.sheetnames == ["Oversikt", "Avdelinger", "Samtaleledere", "Sammenligning"]
     departments = {r[0]: r[1:] for r in wb["Avdelinger"].iter_rows(min_row=5, values_only=True) if r[0]}
     headers = [c.value for c in wb["Avdelinger"][4]]
     produksjon = dict(zip(headers[1:], departments["Produksjon"], strict=True))

@@ -18,7 +18,8 @@ ROUND = "2027-H1"
 # Pages for the sample round (26 employees, one validation warning), as they print today: a bound, so
 # that a layout change that makes them grow is seen. Wide sheets print across pages (the follow-up's
 # Goals and actions sheet is 16 columns), and the validation report prints the workbook it checked.
-PAGE_BOUNDS = {"follow-up": 20, "leadership-summary": 6, "validation-report": 15, "starter": 10}
+# The leadership summary: its one-page Summary, then two pages per group sheet and the comparison.
+PAGE_BOUNDS = {"follow-up": 20, "leadership-summary": 7, "validation-report": 15, "starter": 10}
 
 
 def _appraisal(*args: str, cwd: Path) -> None:

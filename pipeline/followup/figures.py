@@ -15,7 +15,7 @@ what these rules allow:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 
 from pipeline import texts
@@ -52,6 +52,7 @@ class ConversationFact:
     interviewer_id: str
     stage: str
     overdue: bool
+    wellbeing: int | None = None  # the score 1-5, only where the employee consented
 
 
 @dataclass(frozen=True)
@@ -82,24 +83,9 @@ class Figures:
     in_progress: int = 0
     cancelled: int = 0
     goals_overdue: int = 0
-
-    def add_conversation(self, fact: ConversationFact) -> None:
-        """Count one employee; stages are cumulative (a held meeting was also invited)."""
-        rank = STAGE_RANK.get(fact.stage, 0)
-        self.employees += 1
-        for name in ("invited", "prepared", "held", "minutes", "approved"):
-            if rank >= STAGE_RANK[name]:
-                setattr(self, name, getattr(self, name) + 1)
-        self.conversations_overdue += fact.overdue
-
-    def add_goal(self, fact: GoalFact) -> None:
-        """Count one goal or action."""
-        self.goals += 1
-        self.agreed += fact.new
-        self.done += fact.status == "done"
-        self.in_progress += fact.status == "in_progress"
-        self.cancelled += fact.status == "cancelled"
-        self.goals_overdue += fact.overdue
+    wellbeing_count: int = 0  # consented well-being scores
+    wellbeing_sum: int = 0
+    wellbeing_squares: int = 0  # the sum of the scores' squares (with the sum: the standard deviation)
 
     def merge(self, other: Figures) -> None:
         """Add another group's counts to these."""
@@ -117,6 +103,20 @@ class Figures:
         counted = self.goals - self.cancelled
         return self.done / counted if counted else None
 
+    @property
+    def wellbeing_mean(self) -> float | None:
+        """The average consented well-being score (None without scores)."""
+        return self.wellbeing_sum / self.wellbeing_count if self.wellbeing_count else None
+
+    @property
+    def wellbeing_std(self) -> float | None:
+        """The scores' sample standard deviation (None for fewer than two)."""
+        n = self.wellbeing_count
+        if n < 2:
+            return None
+        variance = (self.wellbeing_squares - self.wellbeing_sum**2 / n) / (n - 1)
+        return max(0.0, variance) ** 0.5
+
     def to_dict(self) -> dict[str, int]:
         """The counts, for the run's state file (read by the next round's comparison)."""
         return asdict(self)
@@ -126,30 +126,6 @@ class Figures:
         """Counts back from `to_dict` (unknown keys ignored, missing ones 0)."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: int(v) for k, v in data.items() if k in known and isinstance(v, int | float)})
-
-
-def group_figures(
-    conversations: Iterable[ConversationFact],
-    goals: Iterable[GoalFact],
-    key: Callable[[ConversationFact | GoalFact], str],
-) -> dict[str, Figures]:
-    """The figures per group, the group of each fact given by `key`."""
-    groups: dict[str, Figures] = {}
-    for fact in conversations:
-        groups.setdefault(key(fact), Figures()).add_conversation(fact)
-    for goal in goals:
-        groups.setdefault(key(goal), Figures()).add_goal(goal)
-    return groups
-
-
-def total_figures(conversations: Iterable[ConversationFact], goals: Iterable[GoalFact]) -> Figures:
-    """The figures of the whole round."""
-    total = Figures()
-    for fact in conversations:
-        total.add_conversation(fact)
-    for goal in goals:
-        total.add_goal(goal)
-    return total
 
 
 def figure_header(name: str, lang: str) -> str:

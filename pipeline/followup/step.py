@@ -37,7 +37,8 @@ from pipeline.followup.columns import (
     sheet_name,
     to_json,
 )
-from pipeline.followup.figures import ConversationFact, Figures, GoalFact, PreviousRound, total_figures
+from pipeline.followup.figures import ConversationFact, Figures, GoalFact, PreviousRound
+from pipeline.followup.frames import FigureFrames
 from pipeline.followup.leadership import build_leadership_workbook
 from pipeline.followup.merge import merge_rows
 from pipeline.followup.reading import read_existing
@@ -167,7 +168,8 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
             round_, root, follow_up, zone, today, notes
         )
         facts = figure_facts(merged, sources, lang)
-        result.figures = total_figures(*facts)
+        frames = FigureFrames(*facts)
+        result.figures = frames.total()
         previous = find_previous_round(output, root, merged["goals"], notes)
         result.previous_round = previous.round_id if previous else None
 
@@ -197,14 +199,14 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
             _write_state(root, state)
             if not same_follow_up:
                 workbook = build_follow_up_workbook(
-                    merged, extra_headers, others, facts, _interviewer_names(sources, facts, lang),
+                    merged, extra_headers, others, frames, _interviewer_names(sources, facts, lang),
                     xlsx.Heading(settings.organisation, settings.round_id, lang), today, token,
                 )  # fmt: skip
                 if follow_up.exists():
                     result.backup = _backup(follow_up, root)
                 atomic_write(follow_up, workbook.save)
             run["file"] = _sha(follow_up)
-            summary_book = build_leadership_workbook(settings, today, facts[0], facts[1], previous)
+            summary_book = build_leadership_workbook(settings, today, frames, previous)
             atomic_write(leadership, summary_book.save)
             run["leadership"] = _sha(leadership)
             _write_state(root, state)
