@@ -68,6 +68,9 @@ def write_summary_sheet(
         if isinstance(figures, str):
             _hidden(ws.cell(row=row, column=2), figures)
             _hidden(ws.cell(row=row, column=3), text["in_other"])
+            if label in publication.tables["department"].groups:
+                group = publication.tables["department"].groups[label]
+                _wellbeing_cells(ws, row, 2 + len(COUNTS), group, False, minimum)
             continue
         if figures is None:
             continue
@@ -112,8 +115,10 @@ def _wellbeing_cells(
 ) -> None:
     """Average, standard deviation and answers, or "< N" for a group not shown."""
     if not shown:
+        # Hidden: "< N" for too few answers, "≥ N" for a group hidden so that no other can be recovered.
+        size = f"< {minimum}" if figures.wellbeing_count < minimum else f"≥ {minimum}"
         for offset in range(3):
-            _hidden(ws.cell(row=row, column=column + offset), f"< {minimum}")
+            _hidden(ws.cell(row=row, column=column + offset), size)
         return
     _number(ws.cell(row=row, column=column), figures.wellbeing_mean, DECIMAL_FORMAT)
     _number(ws.cell(row=row, column=column + 1), figures.wellbeing_std, DECIMAL_FORMAT)
