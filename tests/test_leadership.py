@@ -1,16 +1,20 @@
 """The leadership summary as a report (issue 11): its one-page Summary sheet checked against counts
-made here from the workbook and the register, the consented well-being score, and no name, ID,
-e-mail or free text in any cell, chart title, header or sheet name."""
+made here from the workbook and the register, the consented well-being score, no name, ID, e-mail
+or free text in any cell, chart title, header or sheet name; and `status --export`'s CSV."""
 
 from __future__ import annotations
 
+import csv
 import statistics
 import zipfile
 
 import openpyxl
+import pandas as pd
 import pytest
+from click.testing import CliRunner
 from test_followup import TODAY, company, company_register, write_register
 
+from pipeline.cli import cli
 from pipeline.followup.step import write_follow_up
 
 
@@ -162,3 +166,66 @@ def test_no_name_id_email_or_free_text_in_any_cell_chart_or_sheet_name(make_work
         for name in archive.namelist():
             content = archive.read(name).decode("utf-8", "replace")
             assert not [p for p in people if p in content], name
+
+
+def test_status_export_writes_tidy_csv_with_a_bom_and_the_same_suppression(make_workbook, output, tmp_path):
+    round_ = company(make_workbook)
+    register = with_scores(company_register(output))
+    write_register(output, register)
+    export = tmp_path / "csv"
+
+    run = CliRunner().invoke(
+        cli,
+        ["status", "-w", str(round_.path), "-o", str(output), "--export", str(export)],
+        catch_exceptions=False,
+        env={"APPRAISAL_TODAY": TODAY.isoformat()},
+    )
+
+    assert run.exit_code == 0, run.output
+    path = export / "figures.csv"
+    assert run.output.splitlines()[-1] == f"written   {path}"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["round", "grouping", "group", "measure", "value", "suppressed"]
+    assert set(frame["round"]) == {"2027-H1"}
+    assert set(frame["grouping"]) == {"department", "interviewer", "total"}
+
+    def value(grouping, group, measure):
+        found = frame[(frame.grouping == grouping) & (frame.group == group) & (frame.measure == measure)]
+        assert len(found) == 1, (grouping, group, measure)
+        return found.iloc[0]["value"], found.iloc[0]["suppressed"]
+
+    for measure, figure in expected(round_, register, "Produksjon").items():
+        name = {
+            "Ansatte": "employees",
+            "Samtaler holdt": "held",
+            "Referat mottatt": "minutes",
+            "Referat godkjent": "approved",
+            "Avtalt i runden": "agreed",
+            "Fullført": "done",
+            "Pågår": "in_progress",
+            "Forfalt": "goals_overdue",
+        }[measure]
+        assert value("department", "Produksjon", name) == (str(figure), "false")
+    assert value("total", "Totalt", "employees") == ("12", "false")
+    # The same groups hidden as in the summary: Salg and Lager, both interviewer groups; nothing else.
+    hidden = frame[frame.suppressed == "true"]
+    assert set(zip(hidden.grouping, hidden.group, strict=True)) >= {
+        ("department", "Salg"),
+        ("department", "Lager"),
+        ("interviewer", "Samtaleleder 1"),
+        ("interviewer", "Samtaleleder 2"),
+    }
+    assert (hidden["value"] == "").all()
+    assert value("department", "Salg", "employees") == ("", "true")
+    assert value("department", "Andre (grupper under 5)", "employees") == ("5", "false")
+    assert value("department", "Produksjon", "wellbeing_count") == ("5", "false")
+    assert float(value("total", "Totalt", "wellbeing_mean")[0]) == statistics.mean(SCORES.values())
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == len(frame) + 1 and all(len(r) == 6 for r in rows)
+    text = raw.decode("utf-8-sig")
+    names = {e.id for e in round_.employees} | {e.first_name for e in round_.employees}
+    names |= {e.last_name for e in round_.employees} | {e.email for e in round_.employees}
+    assert not [n for n in names if n and n in text]
