@@ -759,6 +759,14 @@ def test_the_previous_round_is_shown_beside_this_one(make_workbook, output):
     # G-1 and G-2 were agreed in 2026-H1; now G-1 is done (reviewed), G-2 not started.
     assert rows["fullført"] == (1, 0.5) and rows["ikke startet"] == (1, 0.5)
     assert ws._charts
+    # The Summary page has the same comparison, last round's goals done, and a chart of both rounds.
+    summary = openpyxl.load_workbook(result.leadership)["Oversikt"]
+    lines = {r[0]: r[1:3] for r in summary.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert lines["Nøkkeltall"] == ("Denne runden (2027-H1)", "Forrige runde (2026-H1)")
+    assert lines["Samtaler holdt"] == (2, 2) and lines["Referat godkjent"] == (1, 1)
+    assert lines["Mål og tiltak fra forrige runde: fullført"][0] == 1
+    assert lines["Mål og tiltak fra forrige runde: i alt"][0] == 2
+    assert [len(chart.series) for chart in summary._charts] == [2]
 
 
 # -- LibreOffice -------------------------------------------------------------------------------------
