@@ -1,16 +1,11 @@
-"""The round's figures: one fact per conversation and per goal/action, added up per group, and the
-privacy rules that decide which of them the leadership summary may show (SPEC §6).
+"""The round's figures: one fact per conversation and per goal/action (no names, no text), the
+counts of one group (`Figures`), their columns and headers, and the previous round (SPEC §6).
 
-`sources.py` turns the round into facts (`ConversationFact`, `GoalFact`: no names, no text); this
-module adds them up per department and per interviewer (`group_figures`, `total_figures`). The
-follow-up workbook's Overview shows them all; the leadership summary (`leadership.py`) shows only
-what these rules allow:
-* interviewers are never named: they are numbered ("Samtaleleder 1", ...) by the size of their group
-  (`interviewer_labels`);
-* a group with fewer than `min_group_size` employees shows "< N" instead of figures, and its figures
-  are pooled into "Other"; when the pool itself would be smaller than N (so that subtracting it from
-  the total would reveal a small group), the next smallest groups join it until it is not (`suppress`);
-* a round with fewer than N employees in all shows no figures at all (`comparison_values`).
+`sources.py` turns the round into facts (`ConversationFact`, `GoalFact`); `frames.py` adds them up
+per department, per interviewer and in total with pandas. The follow-up workbook's Overview shows
+them all; what the leadership summary and the CSV export may show is decided in `privacy.py`
+(interviewers are numbered here, `interviewer_labels`; a round or previous round with fewer than N
+employees shows no figures, `comparison_values`).
 """
 
 from __future__ import annotations
@@ -149,37 +144,6 @@ def figure_values(figures: Figures) -> list[object]:
 
 
 # -- privacy -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Suppressed:
-    """Groups as the summary may show them."""
-
-    shown: list[tuple[str, Figures]]  # groups with at least N employees, by label
-    pooled: list[tuple[str, str]]  # (label, "< N" or "≥ N") of the groups whose figures are in Other
-    other: Figures | None  # the pool's figures, or None when there is no pool
-
-
-def suppress(groups: dict[str, Figures], minimum: int) -> Suppressed:
-    """Hide every group under `minimum` employees in a pool ("Other") that is itself at least `minimum`.
-
-    When the small groups together stay under `minimum`, the next smallest groups join the pool, so
-    that no small group's figures can be had by subtracting the shown ones from the total.
-    """
-    ordered = sorted(groups.items(), key=lambda item: (item[1].employees, item[0]))
-    small = [(label, f) for label, f in ordered if f.employees < minimum]
-    large = [(label, f) for label, f in ordered if f.employees >= minimum]
-    if not small:
-        return Suppressed(sorted(large), [], None)
-    pool = Figures()
-    for _, figures in small:
-        pool.merge(figures)
-    while 0 < pool.employees < minimum and large:
-        label, figures = large.pop(0)
-        small.append((label, figures))
-        pool.merge(figures)
-    pooled = [(label, f"< {minimum}" if f.employees < minimum else f"≥ {minimum}") for label, f in small]
-    return Suppressed(sorted(large), sorted(pooled), pool)
 
 
 def interviewer_labels(groups: dict[str, Figures], word: str) -> dict[str, str]:

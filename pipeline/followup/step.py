@@ -11,8 +11,9 @@ progress and comment (Goals and actions) and approved date and follow-up held (C
 reads the existing file first, by header name, and merges by ID (rules: `followup/merge.py`). What
 each run generated is remembered in the state database (`store.state`), keyed by a run token the
 workbook carries as a custom property, so that a person's edit is told apart from a value the sources
-gave last time. Writing the workbook is `followup/book.py`; the figures and what of them may be shown
-are `figures.py`, the anonymous summary `leadership.py`.
+gave last time. Writing the workbook is `followup/book.py`; the figures are `frames.py` (pandas, over
+the facts of `figures.py`), what of them may be shown `privacy.py`, the anonymous summary
+`leadership.py`.
 """
 
 from __future__ import annotations
