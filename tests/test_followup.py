@@ -286,9 +286,17 @@ def test_an_english_round_writes_english_sheets_and_labels(make_workbook, output
     base_sources(output)
     round_ = round_from(make_workbook, lang="en", round={"language": "en"})
 
-    path = write_follow_up(round_, output, today=TODAY).follow_up
+    result = write_follow_up(round_, output, today=TODAY)
+    path = result.follow_up
 
     assert openpyxl.load_workbook(path).sheetnames == ["Overview", "Conversations", "Goals and actions"]
+    summary = openpyxl.load_workbook(result.leadership)
+    assert summary.sheetnames == ["Summary", "Departments", "Interviewers", "Comparison"]
+    assert [c.value for c in summary["Summary"][4]][-3:] == [
+        "Well-being, average (1–5)",
+        "Well-being, std. deviation",
+        "Well-being, answers",
+    ]
     goals = table(path, "Goals and actions")
     assert goals["G-2"]["Status"] == "not_started" and goals["G-2"]["Overdue"] == "yes"
     assert table(path, "Conversations")["100"]["Stage"] == "approved"
