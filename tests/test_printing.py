@@ -95,3 +95,13 @@ def test_every_sheet_has_a_page_header_and_footer(printed, name):
         footer = ws.oddFooter.center.text or ws.oddFooter.right.text or ""
         assert header and "&P" in footer and "&N" in footer, (ws.title, header, footer)
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+
+
+def test_the_leadership_summary_page_prints_on_one_landscape_page(printed):
+    _, pdf = printed["leadership-summary"]
+    first = {w.text for w in pdf.words if w.page == 1}
+    second = {w.text for w in pdf.words if w.page == 2}
+    assert {"Oversikt", "Totalt", "Nøkkeltall"} <= first  # the department table and the comparison
+    assert "Avdelinger" in second and "Oversikt" not in second  # the next sheet starts on page 2
+    landscape = [w for w in pdf.words if w.page == 1 and w.x_max > 600]
+    assert landscape  # wider than a portrait A4 page (595 pt)
