@@ -401,3 +401,15 @@ class Cells:
             comment.width, comment.height = 300, 110
             cell.comment = comment
         return cell
+
+
+ONE_PAGE_ROWS = 42  # rows of a landscape A4 page at the smallest scale that keeps text at 8 pt
+
+
+def fit_on_one_page(ws: Worksheet, rows: int) -> None:
+    """Print the sheet (already set up by `set_up_printing`) on one landscape page: its width fitted,
+    and its height too when its `rows` fit at 8 pt or more (else it runs on to a second page)."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if rows <= ONE_PAGE_ROWS else 0

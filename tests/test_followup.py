@@ -286,9 +286,17 @@ def test_an_english_round_writes_english_sheets_and_labels(make_workbook, output
     base_sources(output)
     round_ = round_from(make_workbook, lang="en", round={"language": "en"})
 
-    path = write_follow_up(round_, output, today=TODAY).follow_up
+    result = write_follow_up(round_, output, today=TODAY)
+    path = result.follow_up
 
     assert openpyxl.load_workbook(path).sheetnames == ["Overview", "Conversations", "Goals and actions"]
+    summary = openpyxl.load_workbook(result.leadership)
+    assert summary.sheetnames == ["Summary", "Departments", "Interviewers", "Comparison"]
+    assert [c.value for c in summary["Summary"][4]][-3:] == [
+        "Well-being, average (1–5)",
+        "Well-being, std. deviation",
+        "Well-being, answers",
+    ]
     goals = table(path, "Goals and actions")
     assert goals["G-2"]["Status"] == "not_started" and goals["G-2"]["Overdue"] == "yes"
     assert table(path, "Conversations")["100"]["Stage"] == "approved"
@@ -664,7 +672,7 @@ def test_leadership_summary_hides_small_groups_and_every_personal_detail(make_wo
     result = write_follow_up(round_, output, today=TODAY)
 
     wb = openpyxl.load_workbook(result.leadership)
-    assert wb.sheetnames == ["Avdelinger", "Samtaleledere", "Sammenligning"]
+    assert wb.sheetnames == ["Oversikt", "Avdelinger", "Samtaleledere", "Sammenligning"]
     departments = {r[0]: r[1:] for r in wb["Avdelinger"].iter_rows(min_row=5, values_only=True) if r[0]}
     headers = [c.value for c in wb["Avdelinger"][4]]
     produksjon = dict(zip(headers[1:], departments["Produksjon"], strict=True))
@@ -759,6 +767,14 @@ def test_the_previous_round_is_shown_beside_this_one(make_workbook, output):
     # G-1 and G-2 were agreed in 2026-H1; now G-1 is done (reviewed), G-2 not started.
     assert rows["fullført"] == (1, 0.5) and rows["ikke startet"] == (1, 0.5)
     assert ws._charts
+    # The Summary page has the same comparison, last round's goals done, and a chart of both rounds.
+    summary = openpyxl.load_workbook(result.leadership)["Oversikt"]
+    lines = {r[0]: r[1:3] for r in summary.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert lines["Nøkkeltall"] == ("Denne runden (2027-H1)", "Forrige runde (2026-H1)")
+    assert lines["Samtaler holdt"] == (2, 2) and lines["Referat godkjent"] == (1, 1)
+    assert lines["Mål og tiltak fra forrige runde: fullført"][0] == 1
+    assert lines["Mål og tiltak fra forrige runde: i alt"][0] == 2
+    assert [len(chart.series) for chart in summary._charts] == [2]
 
 
 # -- LibreOffice -------------------------------------------------------------------------------------

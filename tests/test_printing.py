@@ -18,7 +18,8 @@ ROUND = "2027-H1"
 # Pages for the sample round (26 employees, one validation warning), as they print today: a bound, so
 # that a layout change that makes them grow is seen. Wide sheets print across pages (the follow-up's
 # Goals and actions sheet is 16 columns), and the validation report prints the workbook it checked.
-PAGE_BOUNDS = {"follow-up": 20, "leadership-summary": 6, "validation-report": 15, "starter": 10}
+# The leadership summary: its one-page Summary, then two pages per group sheet and the comparison.
+PAGE_BOUNDS = {"follow-up": 20, "leadership-summary": 7, "validation-report": 15, "starter": 10}
 
 
 def _appraisal(*args: str, cwd: Path) -> None:
@@ -134,3 +135,13 @@ def test_the_validation_report_prints_each_message_beside_its_cell(printed):
     assert word(cell).x_max < word(message.split()[0]).x_min < word(code).x_min
     # one problem, one page: the sheet's name (in every page header) is on page 1 only
     assert {w.page for w in pdf.words if w.text == issues.title} == {1}
+
+
+def test_the_leadership_summary_page_prints_on_one_landscape_page(printed):
+    _, pdf = printed["leadership-summary"]
+    first = {w.text for w in pdf.words if w.page == 1}
+    second = {w.text for w in pdf.words if w.page == 2}
+    assert {"Oversikt", "Totalt", "Nøkkeltall"} <= first  # the department table and the comparison
+    assert "Avdelinger" in second and "Oversikt" not in second  # the next sheet starts on page 2
+    landscape = [w for w in pdf.words if w.page == 1 and w.x_max > 600]
+    assert landscape  # wider than a portrait A4 page (595 pt)

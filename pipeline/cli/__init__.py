@@ -290,21 +290,35 @@ def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | No
 @workbook_option
 @output_option
 @click.option("--json", "as_json", is_flag=True, help="Print the warnings as a JSON list instead.")
-def status(workbook: Path, output: Path, as_json: bool) -> None:
+@click.option(
+    "--export",
+    "export_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write the anonymous figures as CSV (UTF-8 with BOM) into this folder.",
+)
+def status(workbook: Path, output: Path, as_json: bool, export_dir: Path | None) -> None:
     """Step 5: write OUTPUT/<round>/follow-up.xlsx (every conversation, goal and action, with the edits
     people made kept) and OUTPUT/<round>/leadership-summary.xlsx (figures only, no names).
 
     Refuses while the follow-up workbook is open in Excel or LibreOffice. `--json` prints the warnings
     (edits kept, values not understood, rows restored, ...) with the keys of `validate --json`.
+    `--export DIR` writes DIR/figures.csv: the leadership summary's figures, one row per group and
+    measure (round, grouping, group, measure, value, suppressed), hidden where the summary hides them.
     """
+    from pipeline.followup.export import export_figures
     from pipeline.followup.step import write_follow_up
 
     round_ = _validated_round(workbook, as_json)
-    result = write_follow_up(round_, output)
+    result = write_follow_up(round_, output, fresh=export_dir is not None)
+    exported = []
+    if export_dir is not None and result.frames is not None:
+        exported = export_figures(export_dir, round_.settings, result.frames, result.previous)
     if as_json:
         show.echo_json(result.to_list())
     else:
         show.print_status(result)
+        for path in exported:
+            click.echo(f"{'written':<9} {path}")
 
 
 @cli.command("export-state")

@@ -33,17 +33,8 @@ from pipeline.followup.columns import (
     source_labels,
     stage_labels,
 )
-from pipeline.followup.figures import (
-    FIGURE_COLUMNS,
-    ConversationFact,
-    Figures,
-    GoalFact,
-    figure_headers,
-    figure_notes,
-    figure_values,
-    group_figures,
-    total_figures,
-)
+from pipeline.followup.figures import FIGURE_COLUMNS, Figures, figure_headers, figure_notes, figure_values
+from pipeline.followup.frames import FigureFrames
 from pipeline.round import schema
 from pipeline.round.values import fold_word
 
@@ -256,7 +247,7 @@ def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[BookColumn, ...], lang
 
 def _write_overview(
     wb: openpyxl.Workbook,
-    facts: tuple[list[ConversationFact], list[GoalFact]],
+    frames: FigureFrames,
     names: dict[str, str],
     heading: xlsx.Heading,
     today: dt.date,
@@ -265,17 +256,16 @@ def _write_overview(
     lang = heading.lang
     ws = wb.create_sheet(sheet_name("overview", lang))
     text = texts.section(lang, "book")
-    conversations, goals = facts
     headers = [text["grouping"], text["group"], *figure_headers(lang)]
     lines: list[tuple[str, str, Figures]] = []
-    by_department = group_figures(conversations, goals, lambda f: f.department)
+    by_department = frames.by("department")
     for name in sorted(by_department, key=str.casefold):
         lines.append((text["department"], name or text["none"], by_department[name]))
     department_rows = (HEADER_ROW + 1, HEADER_ROW + len(lines))
-    by_interviewer = group_figures(conversations, goals, lambda f: f.interviewer_id)
+    by_interviewer = frames.by("interviewer_id")
     for key in sorted(by_interviewer, key=lambda k: (names.get(k, k).casefold(), k)):
         lines.append((text["interviewer"], names.get(key) or key or text["none"], by_interviewer[key]))
-    lines.append((text["total"], "", total_figures(conversations, goals)))
+    lines.append((text["total"], "", frames.total()))
     widths = [14, min(45, max([24, *(xlsx.text_width(name) + 2 for _, name, _ in lines)]))]
     xlsx.set_widths(ws, widths + [xlsx.header_width(h) for h in headers[2:]])
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
@@ -308,7 +298,7 @@ def build_follow_up_workbook(
     rows: dict[str, list[Row]],
     extra_headers: dict[str, list[str]],
     other_sheets: list[tuple[str, list[list[object]]]],
-    facts: tuple[list[ConversationFact], list[GoalFact]],
+    frames: FigureFrames,
     interviewer_names: dict[str, str],
     heading: xlsx.Heading,
     today: dt.date,
@@ -318,7 +308,7 @@ def build_follow_up_workbook(
     then the sheets people added, with the run token as a custom document property."""
     lang, round_id = heading.lang, heading.round_id
     wb = openpyxl.Workbook(write_only=True)
-    _write_overview(wb, facts, interviewer_names, heading, today)
+    _write_overview(wb, frames, interviewer_names, heading, today)
     for kind in ("conversations", "goals"):
         _write_data_sheet(wb, kind, rows[kind], extra_headers.get(kind, []), heading, today)
     taken = {ws.title.casefold() for ws in wb.worksheets}

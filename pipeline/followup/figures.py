@@ -1,21 +1,16 @@
-"""The round's figures: one fact per conversation and per goal/action, added up per group, and the
-privacy rules that decide which of them the leadership summary may show (SPEC §6).
+"""The round's figures: one fact per conversation and per goal/action (no names, no text), the
+counts of one group (`Figures`), their columns and headers, and the previous round (SPEC §6).
 
-`sources.py` turns the round into facts (`ConversationFact`, `GoalFact`: no names, no text); this
-module adds them up per department and per interviewer (`group_figures`, `total_figures`). The
-follow-up workbook's Overview shows them all; the leadership summary (`leadership.py`) shows only
-what these rules allow:
-* interviewers are never named: they are numbered ("Samtaleleder 1", ...) by the size of their group
-  (`interviewer_labels`);
-* a group with fewer than `min_group_size` employees shows "< N" instead of figures, and its figures
-  are pooled into "Other"; when the pool itself would be smaller than N (so that subtracting it from
-  the total would reveal a small group), the next smallest groups join it until it is not (`suppress`);
-* a round with fewer than N employees in all shows no figures at all (`comparison_values`).
+`sources.py` turns the round into facts (`ConversationFact`, `GoalFact`); `frames.py` adds them up
+per department, per interviewer and in total with pandas. The follow-up workbook's Overview shows
+them all; what the leadership summary and the CSV export may show is decided in `privacy.py`
+(interviewers are numbered here, `interviewer_labels`; a round or previous round with fewer than N
+employees shows no figures, `comparison_values`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 
 from pipeline import texts
@@ -52,6 +47,7 @@ class ConversationFact:
     interviewer_id: str
     stage: str
     overdue: bool
+    wellbeing: int | None = None  # the score 1-5, only where the employee consented
 
 
 @dataclass(frozen=True)
@@ -82,24 +78,9 @@ class Figures:
     in_progress: int = 0
     cancelled: int = 0
     goals_overdue: int = 0
-
-    def add_conversation(self, fact: ConversationFact) -> None:
-        """Count one employee; stages are cumulative (a held meeting was also invited)."""
-        rank = STAGE_RANK.get(fact.stage, 0)
-        self.employees += 1
-        for name in ("invited", "prepared", "held", "minutes", "approved"):
-            if rank >= STAGE_RANK[name]:
-                setattr(self, name, getattr(self, name) + 1)
-        self.conversations_overdue += fact.overdue
-
-    def add_goal(self, fact: GoalFact) -> None:
-        """Count one goal or action."""
-        self.goals += 1
-        self.agreed += fact.new
-        self.done += fact.status == "done"
-        self.in_progress += fact.status == "in_progress"
-        self.cancelled += fact.status == "cancelled"
-        self.goals_overdue += fact.overdue
+    wellbeing_count: int = 0  # consented well-being scores
+    wellbeing_sum: int = 0
+    wellbeing_squares: int = 0  # the sum of the scores' squares (with the sum: the standard deviation)
 
     def merge(self, other: Figures) -> None:
         """Add another group's counts to these."""
@@ -117,6 +98,20 @@ class Figures:
         counted = self.goals - self.cancelled
         return self.done / counted if counted else None
 
+    @property
+    def wellbeing_mean(self) -> float | None:
+        """The average consented well-being score (None without scores)."""
+        return self.wellbeing_sum / self.wellbeing_count if self.wellbeing_count else None
+
+    @property
+    def wellbeing_std(self) -> float | None:
+        """The scores' sample standard deviation (None for fewer than two)."""
+        n = self.wellbeing_count
+        if n < 2:
+            return None
+        variance = (self.wellbeing_squares - self.wellbeing_sum**2 / n) / (n - 1)
+        return max(0.0, variance) ** 0.5
+
     def to_dict(self) -> dict[str, int]:
         """The counts, for the run's state file (read by the next round's comparison)."""
         return asdict(self)
@@ -126,30 +121,6 @@ class Figures:
         """Counts back from `to_dict` (unknown keys ignored, missing ones 0)."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: int(v) for k, v in data.items() if k in known and isinstance(v, int | float)})
-
-
-def group_figures(
-    conversations: Iterable[ConversationFact],
-    goals: Iterable[GoalFact],
-    key: Callable[[ConversationFact | GoalFact], str],
-) -> dict[str, Figures]:
-    """The figures per group, the group of each fact given by `key`."""
-    groups: dict[str, Figures] = {}
-    for fact in conversations:
-        groups.setdefault(key(fact), Figures()).add_conversation(fact)
-    for goal in goals:
-        groups.setdefault(key(goal), Figures()).add_goal(goal)
-    return groups
-
-
-def total_figures(conversations: Iterable[ConversationFact], goals: Iterable[GoalFact]) -> Figures:
-    """The figures of the whole round."""
-    total = Figures()
-    for fact in conversations:
-        total.add_conversation(fact)
-    for goal in goals:
-        total.add_goal(goal)
-    return total
 
 
 def figure_header(name: str, lang: str) -> str:
@@ -173,37 +144,6 @@ def figure_values(figures: Figures) -> list[object]:
 
 
 # -- privacy -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Suppressed:
-    """Groups as the summary may show them."""
-
-    shown: list[tuple[str, Figures]]  # groups with at least N employees, by label
-    pooled: list[tuple[str, str]]  # (label, "< N" or "≥ N") of the groups whose figures are in Other
-    other: Figures | None  # the pool's figures, or None when there is no pool
-
-
-def suppress(groups: dict[str, Figures], minimum: int) -> Suppressed:
-    """Hide every group under `minimum` employees in a pool ("Other") that is itself at least `minimum`.
-
-    When the small groups together stay under `minimum`, the next smallest groups join the pool, so
-    that no small group's figures can be had by subtracting the shown ones from the total.
-    """
-    ordered = sorted(groups.items(), key=lambda item: (item[1].employees, item[0]))
-    small = [(label, f) for label, f in ordered if f.employees < minimum]
-    large = [(label, f) for label, f in ordered if f.employees >= minimum]
-    if not small:
-        return Suppressed(sorted(large), [], None)
-    pool = Figures()
-    for _, figures in small:
-        pool.merge(figures)
-    while 0 < pool.employees < minimum and large:
-        label, figures = large.pop(0)
-        small.append((label, figures))
-        pool.merge(figures)
-    pooled = [(label, f"< {minimum}" if f.employees < minimum else f"≥ {minimum}") for label, f in small]
-    return Suppressed(sorted(large), sorted(pooled), pool)
 
 
 def interviewer_labels(groups: dict[str, Figures], word: str) -> dict[str, str]:

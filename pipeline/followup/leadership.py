@@ -1,9 +1,10 @@
 """The anonymous leadership summary (SPEC §6): `output/<round>/leadership-summary.xlsx`.
 
-`build_leadership_workbook` writes a sheet per department and per interviewer group and the
-comparison with the previous round: figures and charts only, no employee names, no IDs, no free
-text. What may be shown (interviewers numbered, small groups pooled into "Other", a small round
-showing nothing) is decided in `figures.py`; this module lays it out.
+`build_leadership_workbook` writes a one-page Summary (`summary_sheet.py`), a sheet per department
+and per interviewer group and the comparison with the previous round: figures and charts only, no
+employee names, no IDs, no free text. What may be shown (interviewers numbered, small groups pooled
+into "Other", a small round showing nothing, no hidden figure recoverable across the tables) is
+decided in `privacy.py`; this module lays it out.
 """
 
 from __future__ import annotations
@@ -18,21 +19,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline import texts, xlsx
 from pipeline.followup.figures import (
     FIGURE_COLUMNS,
-    ConversationFact,
     Figures,
-    GoalFact,
     PreviousRound,
     comparison_values,
     figure_header,
     figure_headers,
     figure_notes,
     figure_values,
-    group_figures,
     interviewer_labels,
     previous_shown,
-    suppress,
-    total_figures,
 )
+from pipeline.followup.frames import FigureFrames
+from pipeline.followup.privacy import Publication, Table, plan_publication
+from pipeline.followup.summary_sheet import write_summary_sheet
 from pipeline.model import Settings
 
 RIGHT = Alignment(horizontal="right")
@@ -40,43 +39,39 @@ FIGURE_KINDS = dict(FIGURE_COLUMNS)
 
 
 def build_leadership_workbook(
-    settings: Settings,
-    as_of: dt.date,
-    conversations: list[ConversationFact],
-    goals: list[GoalFact],
-    previous: PreviousRound | None,
+    settings: Settings, as_of: dt.date, frames: FigureFrames, previous: PreviousRound | None
 ) -> Workbook:
-    """The anonymous summary: a sheet per department and per interviewer group, and the comparison
-    with the previous round when there is one. Only counts, rates, department names and labels."""
+    """The anonymous summary: a one-page Summary sheet, a sheet per department and per interviewer
+    group, and the comparison with the previous round. Only counts, rates, department names and labels,
+    and only what `privacy.plan_publication` allows."""
     lang = "en" if settings.language == "en" else "nb"
     text = texts.section(lang, "summary")
-    minimum = max(1, settings.min_group_size)
-    total = total_figures(conversations, goals)
+    publication = plan_publication(frames, settings.min_group_size)
+    minimum, total = publication.minimum, publication.total
     wb = Workbook()
     wb.remove(wb.active)
     intro = [
         text["title"].format(round=settings.title or settings.round_id),
         text["as_of"].format(date=_date_text(as_of, lang), n=minimum),
     ]
-    by_department = group_figures(conversations, goals, lambda fact: fact.department)
-    by_interviewer = group_figures(conversations, goals, lambda fact: fact.interviewer_id)
-    labels = interviewer_labels(by_interviewer, text["interviewer"])
-    for sheet, groups, table, chart in (
-        ("departments", by_department, "LeadershipDepartments", "chart_departments"),
-        (
-            "interviewers",
-            {labels[key]: figures for key, figures in by_interviewer.items()},
-            "LeadershipInterviewers",
-            "chart_interviewers",
-        ),
+    write_summary_sheet(
+        wb.create_sheet(text["overview"]), intro, publication, previous, settings.round_id, lang
+    )
+    interviewers = publication.tables["interviewer_id"]
+    labels = interviewer_labels(interviewers.groups, text["interviewer"])
+    for sheet, table, names, chart in (
+        ("departments", publication.tables["department"], {}, "chart_departments"),
+        ("interviewers", interviewers, labels, "chart_interviewers"),
     ):
         ws = wb.create_sheet(text[sheet])
-        _group_sheet(ws, intro, groups, total, minimum, lang, text[sheet[:-1]], table, text[chart])
+        name = "LeadershipDepartments" if sheet == "departments" else "LeadershipInterviewers"
+        _group_sheet(ws, intro, table, names, publication, lang, text[sheet[:-1]], name, text[chart])
     comparison = wb.create_sheet(text["comparison"])
     _comparison_sheet(comparison, intro, total, previous, minimum, settings.round_id, lang)
     heading = xlsx.Heading(settings.organisation, settings.round_id, lang)
     for ws in wb.worksheets:
         xlsx.set_up_printing(ws, "1:4", heading)
+    xlsx.fit_on_one_page(wb.worksheets[0], wb.worksheets[0].max_row)
     wb.properties.creator = "appraisal"
     wb.properties.title = intro[0]
     return wb
@@ -89,15 +84,16 @@ def _date_text(day: dt.date, lang: str) -> str:
 def _group_sheet(
     ws: Worksheet,
     intro: list[str],
-    groups: dict[str, Figures],
-    total: Figures,
-    minimum: int,
+    table: Table,
+    names: dict[str, str],
+    publication: Publication,
     lang: str,
     group_word: str,
     table_name: str,
     chart_title: str,
 ) -> None:
     text = texts.section(lang, "summary")
+    minimum, total = publication.minimum, publication.total
     xlsx.write_note(ws, 1, intro[0], title=True)
     xlsx.write_note(ws, 2, intro[1])
     header_row = 4
@@ -113,28 +109,32 @@ def _group_sheet(
         xlsx.write_note(ws, 3, text["few"].format(n=minimum))
         row += 1
         xlsx.put_text(ws.cell(row=row, column=1), text["total"])
-        _put_hidden(ws.cell(row=row, column=2), f"< {minimum}")
+        put_hidden(ws.cell(row=row, column=2), f"< {minimum}")
         xlsx.add_table(ws, table_name, header_row, row, headers)
         _finish(ws, headers)
         return
-    hidden = suppress(groups, minimum)
-    for label, figures in hidden.shown:
+
+    def label(key: str) -> str:
+        return names.get(key, key)
+
+    for key in sorted(table.shown, key=label):
         row += 1
-        xlsx.put_text(ws.cell(row=row, column=1), label)
-        _write_figure_cells(ws, row, figures)
-    if hidden.other is not None:
+        xlsx.put_text(ws.cell(row=row, column=1), label(key))
+        _write_figure_cells(ws, row, table.groups[key])
+    other = table.other()
+    if other is not None:
         row += 1
         xlsx.put_text(ws.cell(row=row, column=1), text["other"].format(n=minimum))
-        _write_figure_cells(ws, row, hidden.other)
+        _write_figure_cells(ws, row, other)
     chart_last = row
     row += 1
     xlsx.put_text(ws.cell(row=row, column=1), text["total"])
     _write_figure_cells(ws, row, total)
-    for label, size in hidden.pooled:
+    for key in sorted(table.hidden, key=label):
         row += 1
-        xlsx.put_text(ws.cell(row=row, column=1), label)
-        _put_hidden(ws.cell(row=row, column=2), size)
-        _put_hidden(ws.cell(row=row, column=3), text["in_other"])
+        xlsx.put_text(ws.cell(row=row, column=1), label(key))
+        put_hidden(ws.cell(row=row, column=2), publication.size_text(table.groups[key]))
+        put_hidden(ws.cell(row=row, column=3), text["in_other"])
     xlsx.add_table(ws, table_name, header_row, row, headers)
     _finish(ws, headers)
     if chart_last > header_row:
@@ -147,20 +147,20 @@ def _group_sheet(
 def _write_figure_cells(ws: Worksheet, row: int, figures: Figures) -> None:
     """One group's figures from column 2 on: counts as whole numbers, rates as percentages."""
     for offset, ((_, kind), value) in enumerate(zip(FIGURE_COLUMNS, figure_values(figures), strict=True)):
-        _put_figure(ws, row, 2 + offset, value, kind)
+        put_figure(ws, row, 2 + offset, value, kind)
 
 
-def _put_figure(ws: Worksheet, row: int, column: int, value: object, kind: str) -> None:
+def put_figure(ws: Worksheet, row: int, column: int, value: object, kind: str) -> None:
     """A figure: a count as a whole number, a rate as a percentage, a hidden one ("< 5") as its text;
     None leaves the cell alone."""
     if isinstance(value, str):
-        _put_hidden(ws.cell(row=row, column=column), value)
+        put_hidden(ws.cell(row=row, column=column), value)
     elif value is not None:
         cell = ws.cell(row=row, column=column, value=value)
         cell.number_format = xlsx.PERCENT_FORMAT if kind == "percent" else xlsx.INTEGER_FORMAT
 
 
-def _put_hidden(cell: Cell, text: str) -> None:
+def put_hidden(cell: Cell, text: str) -> None:
     """A figure that is not shown ("< 5", "in Other"), right-aligned like the figures around it."""
     xlsx.put_text(cell, text)
     cell.alignment = RIGHT
@@ -198,9 +198,9 @@ def _comparison_sheet(
     for name, now, then in comparison_values(total, previous, minimum):
         row += 1
         xlsx.put_text(ws.cell(row=row, column=1), figure_header(name, lang))
-        _put_figure(ws, row, 2, now, FIGURE_KINDS[name])
+        put_figure(ws, row, 2, now, FIGURE_KINDS[name])
         if previous is not None:
-            _put_figure(ws, row, 3, then, FIGURE_KINDS[name])
+            put_figure(ws, row, 3, then, FIGURE_KINDS[name])
     xlsx.add_table(ws, "LeadershipComparison", header_row, row, headers)
     if previous is not None:
         visible = total.employees >= minimum and previous_shown(previous, minimum)

@@ -312,6 +312,7 @@ def figure_facts(
             interviewer_id=str(row.facts.get("interviewer_id", "")),
             stage=str(row.values.get("stage")),
             overdue=bool(row.values.get("minutes_overdue") or row.values.get("approval_overdue")),
+            wellbeing=_consented_score(sources, row.key),
         )
         for row in merged["conversations"]
         if row.source in GENERATED_SOURCES
@@ -333,3 +334,10 @@ def figure_facts(
             )
         )
     return conversations, goals
+
+
+def _consented_score(sources: Sources, employee_id: str) -> int | None:
+    """The employee's well-being score, which the register keeps only with their consent."""
+    held = sources.register.get(employee_id)
+    score = held.wellbeing.score if held is not None and held.wellbeing is not None else None
+    return score if isinstance(score, int) and 1 <= score <= 5 else None

@@ -11,8 +11,9 @@ progress and comment (Goals and actions) and approved date and follow-up held (C
 reads the existing file first, by header name, and merges by ID (rules: `followup/merge.py`). What
 each run generated is remembered in the state database (`store.state`), keyed by a run token the
 workbook carries as a custom property, so that a person's edit is told apart from a value the sources
-gave last time. Writing the workbook is `followup/book.py`; the figures and what of them may be shown
-are `figures.py`, the anonymous summary `leadership.py`.
+gave last time. Writing the workbook is `followup/book.py`; the figures are `frames.py` (pandas, over
+the facts of `figures.py`), what of them may be shown `privacy.py`, the anonymous summary
+`leadership.py`.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from pipeline.followup.columns import (
     sheet_name,
     to_json,
 )
-from pipeline.followup.figures import ConversationFact, Figures, GoalFact, PreviousRound, total_figures
+from pipeline.followup.figures import ConversationFact, Figures, GoalFact, PreviousRound
+from pipeline.followup.frames import FigureFrames
 from pipeline.followup.leadership import build_leadership_workbook
 from pipeline.followup.merge import merge_rows
 from pipeline.followup.reading import read_existing
@@ -79,8 +81,9 @@ class FollowUpResult:
     counts: conversations, goals (rows written), new_rows, edits_kept, conflicts, restored_rows,
     removed_rows (kept, marked), hand_rows (added by a person, kept), unmatched_rows (no or duplicate
     ID, kept), extra_columns, extra_sheets, texts_cut.
+    frames: the figures' DataFrames (None when nothing changed and they were not computed);
     figures: the round's totals (as on the Overview's Total row).
-    previous_round: the round compared with in the leadership summary, or None.
+    previous: the round compared with in the leadership summary, or None; previous_round: its ID.
     """
 
     follow_up: Path
@@ -89,8 +92,18 @@ class FollowUpResult:
     unchanged: bool = False
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    figures: Figures = field(default_factory=Figures)
-    previous_round: str | None = None
+    frames: FigureFrames | None = None
+    previous: PreviousRound | None = None
+
+    @property
+    def figures(self) -> Figures:
+        """The round's totals (all 0 when they were not computed)."""
+        return self.frames.total() if self.frames is not None else Figures()
+
+    @property
+    def previous_round(self) -> str | None:
+        """The ID of the round compared with, or None."""
+        return self.previous.round_id if self.previous is not None else None
 
     @property
     def warnings(self) -> list[str]:
@@ -136,14 +149,17 @@ def _baseline(state: dict, token: str | None) -> dict:
 # -- the stage ---------------------------------------------------------------------------------------
 
 
-def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -> FollowUpResult:
+def write_follow_up(
+    round_: Round, output: Path, today: dt.date | None = None, fresh: bool = False
+) -> FollowUpResult:
     """Step 5: write `output/<round>/follow-up.xlsx` and `output/<round>/leadership-summary.xlsx`.
 
     Reads the existing follow-up workbook first and keeps what people typed in it (the rules are in
     `followup/merge.py`);
     copies it to `history/follow-up-<timestamp>.xlsx` before replacing it; leaves both files alone when
     nothing changed. `today` (default: today in the round's time zone) is the day deadlines and overdue
-    flags are measured against. Raises OutputError when a file is open in Excel or LibreOffice (its
+    flags are measured against. `fresh`: compute the figures (`result.frames`) even when no input
+    changed. Raises OutputError when a file is open in Excel or LibreOffice (its
     lock file is beside it), when the existing workbook cannot be read, or when another run holds the
     output folder.
     """
@@ -160,16 +176,15 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
     notes = Notes(lang)
     with folder.hold():
         quick = _quick_fingerprint(round_, output, root, today)
-        if _quick_unchanged(root, quick, follow_up, leadership):
+        if not fresh and _quick_unchanged(root, quick, follow_up, leadership):
             result.unchanged = True
             return result
         state, existing, sources, merged, extra_headers, others = _merge_inputs(
             round_, root, follow_up, zone, today, notes
         )
         facts = figure_facts(merged, sources, lang)
-        result.figures = total_figures(*facts)
-        previous = find_previous_round(output, root, merged["goals"], notes)
-        result.previous_round = previous.round_id if previous else None
+        frames = result.frames = FigureFrames(*facts)
+        previous = result.previous = find_previous_round(output, root, merged["goals"], notes)
 
         content = _content_digest(lang, today, merged, extra_headers, others)
         summary = input_digest(settings, today, facts, previous)
@@ -187,7 +202,7 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
                 "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "content": content,
                 "summary": summary,
-                "figures": result.figures.to_dict(),
+                "figures": frames.total().to_dict(),
                 **_baselines(merged),
             }
             earlier = [r for r in state["runs"] if r.get("token") != token]
@@ -197,14 +212,14 @@ def write_follow_up(round_: Round, output: Path, today: dt.date | None = None) -
             _write_state(root, state)
             if not same_follow_up:
                 workbook = build_follow_up_workbook(
-                    merged, extra_headers, others, facts, _interviewer_names(sources, facts, lang),
+                    merged, extra_headers, others, frames, _interviewer_names(sources, facts, lang),
                     xlsx.Heading(settings.organisation, settings.round_id, lang), today, token,
                 )  # fmt: skip
                 if follow_up.exists():
                     result.backup = _backup(follow_up, root)
                 atomic_write(follow_up, workbook.save)
             run["file"] = _sha(follow_up)
-            summary_book = build_leadership_workbook(settings, today, facts[0], facts[1], previous)
+            summary_book = build_leadership_workbook(settings, today, frames, previous)
             atomic_write(leadership, summary_book.save)
             run["leadership"] = _sha(leadership)
             _write_state(root, state)
