@@ -238,6 +238,7 @@ class Heading:
     organisation: str
     round_id: str
     lang: str
+    title: str = ""  # the round's title, for a sheet's title row ("Medarbeidersamtaler våren 2027")
 
 
 def set_up_printing(

@@ -215,8 +215,9 @@ def test_sheets_rows_and_figures_follow_the_sources(make_workbook, output):
     assert {v["Kilde"] for v in goals.values()} == {"arbeidsboken", "referat"}
 
     overview = openpyxl.load_workbook(result.follow_up)["Oversikt"]
-    rows = {(r[0], r[1]): r[2:] for r in overview.iter_rows(min_row=3, values_only=True) if r[0]}
-    figures = dict(zip([c.value for c in overview[2]][2:], rows[("Totalt", None)], strict=True))
+    assert overview["A1"].value == "Oppfølging – Medarbeidersamtaler våren 2027"  # the title row, then the note, then the table
+    rows = {(r[0], r[1]): r[2:] for r in overview.iter_rows(min_row=4, values_only=True) if r[0]}
+    figures = dict(zip([c.value for c in overview[3]][2:], rows[("Totalt", None)], strict=True))
     assert figures == {
         "Ansatte": 5,
         "Invitert": 4,
@@ -246,14 +247,16 @@ def test_real_excel_features(make_workbook, output):
     for ws in wb.worksheets:
         assert len(ws.tables) == 1
         (only,) = ws.tables.values()
-        assert only.ref.startswith("A2:") and only.autoFilter is not None
-        assert ws.freeze_panes in ("B3", "C3")
+        # the Overview has a title row above its note; the data sheets start with the note
+        first = 3 if ws.title == "Oversikt" else 2
+        assert only.ref.startswith(f"A{first}:") and only.autoFilter is not None
+        assert ws.freeze_panes in (f"B{first + 1}", f"C{first + 1}")
         assert ws.page_setup.orientation == "landscape"
         # fitted to the page's width only where that keeps the text readable; else across pages,
         # with the first columns repeated on each (issue 11: never squeezed to one page)
         fitted = ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
         assert fitted or ws.print_title_cols == "$A:$B"
-        assert ws.print_title_rows == "$2:$2"
+        assert ws.print_title_rows == f"${first}:${first}"
     overview = wb["Oversikt"]
     assert isinstance(overview._charts[0], BarChart)
 

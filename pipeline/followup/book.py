@@ -70,6 +70,7 @@ def _cells(ws: Worksheet, lang: str) -> xlsx.Cells:
     cells.define("id", number_format=xlsx.TEXT_FORMAT)
     cells.define("long", alignment=xlsx.WRAP_TOP)
     cells.define("note-wrap", font=xlsx.NOTE_FONT, alignment=xlsx.WRAP_TOP)
+    cells.define("title", font=xlsx.TITLE_FONT)
     # a data row's cells: at the top of a row grown for wrapped text; numbers centred, so that a
     # figure never runs into the text beside it ("100 Innført fra april")
     cells.define("row", alignment=xlsx.TOP)
@@ -252,8 +253,10 @@ def _write_overview(
     heading: xlsx.Heading,
     today: dt.date,
 ) -> None:
-    """Figures per department, per interviewer and in total, and a chart of completion by department."""
+    """A title, then figures per department, per interviewer and in total, and a chart of completion
+    by department."""
     lang = heading.lang
+    header_row = HEADER_ROW + 1  # below the title and the note
     ws = wb.create_sheet(sheet_name("overview", lang))
     text = texts.section(lang, "book")
     headers = [text["grouping"], text["group"], *figure_headers(lang)]
@@ -261,16 +264,20 @@ def _write_overview(
     by_department = frames.by("department")
     for name in sorted(by_department, key=str.casefold):
         lines.append((text["department"], name or text["none"], by_department[name]))
-    department_rows = (HEADER_ROW + 1, HEADER_ROW + len(lines))
+    department_rows = (header_row + 1, header_row + len(lines))
     by_interviewer = frames.by("interviewer_id")
     for key in sorted(by_interviewer, key=lambda k: (names.get(k, k).casefold(), k)):
         lines.append((text["interviewer"], names.get(key) or key or text["none"], by_interviewer[key]))
     lines.append((text["total"], "", frames.total()))
     widths = [14, min(45, max([24, *(xlsx.text_width(name) + 2 for _, name, _ in lines)]))]
-    xlsx.set_widths(ws, widths + [xlsx.header_width(h) for h in headers[2:]])
-    ws.freeze_panes = f"C{HEADER_ROW + 1}"
-    xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}", heading, title_columns="A:B")
+    widths += [xlsx.header_width(h) for h in headers[2:]]
+    xlsx.set_widths(ws, widths)
+    if height := xlsx.header_height(headers, widths):
+        ws.row_dimensions[header_row].height = height
+    ws.freeze_panes = f"C{header_row + 1}"
+    xlsx.set_up_printing(ws, f"{header_row}:{header_row}", heading, title_columns="A:B")
     cells = _cells(ws, lang)
+    ws.append([cells.text(text["overview_title"].format(round=heading.title or heading.round_id), "title")])
     ws.append([cells.text(text["overview_note"].format(date=_date_text(today, lang)), "note")])
     notes = figure_notes(lang)
     ws.append(
@@ -285,8 +292,8 @@ def _write_overview(
         for (_, kind), value in zip(FIGURE_COLUMNS, figure_values(figures), strict=True):
             row.append(cells.value(value, "percent" if kind == "percent" else "int"))
         ws.append(row)
-    last = HEADER_ROW + len(lines)
-    xlsx.add_table(ws, TABLES["overview"], HEADER_ROW, last, headers)
+    last = header_row + len(lines)
+    xlsx.add_table(ws, TABLES["overview"], header_row, last, headers)
     if department_rows[1] >= department_rows[0]:
         rates = [
             (3 + i, headers[2 + i]) for i, (key, *_) in enumerate(FIGURE_COLUMNS) if key.endswith("_rate")

@@ -213,7 +213,7 @@ def write_follow_up(
             if not same_follow_up:
                 workbook = build_follow_up_workbook(
                     merged, extra_headers, others, frames, _interviewer_names(sources, facts, lang),
-                    xlsx.Heading(settings.organisation, settings.round_id, lang), today, token,
+                    xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title), today, token,
                 )  # fmt: skip
                 if follow_up.exists():
                     result.backup = _backup(follow_up, root)
