@@ -215,7 +215,8 @@ def test_sheets_rows_and_figures_follow_the_sources(make_workbook, output):
     assert {v["Kilde"] for v in goals.values()} == {"arbeidsboken", "referat"}
 
     overview = openpyxl.load_workbook(result.follow_up)["Oversikt"]
-    assert overview["A1"].value == "Oppfølging – Medarbeidersamtaler våren 2027"  # the title row, then the note, then the table
+    # the title row, then the note, then the table
+    assert overview["A1"].value == "Oppfølging – Medarbeidersamtaler våren 2027"
     rows = {(r[0], r[1]): r[2:] for r in overview.iter_rows(min_row=4, values_only=True) if r[0]}
     figures = dict(zip([c.value for c in overview[3]][2:], rows[("Totalt", None)], strict=True))
     assert figures == {
