@@ -229,3 +229,28 @@ def test_status_export_writes_tidy_csv_with_a_bom_and_the_same_suppression(make_
     names = {e.id for e in round_.employees} | {e.first_name for e in round_.employees}
     names |= {e.last_name for e in round_.employees} | {e.email for e in round_.employees}
     assert not [n for n in names if n and n in text]
+
+
+def test_the_csv_export_never_hands_excel_a_formula(tmp_path):
+    """A department named like a formula (typed in the workbook) is exported as inert text."""
+    from pipeline.followup.export import export_figures
+    from pipeline.followup.figures import ConversationFact
+    from pipeline.followup.frames import FigureFrames
+    from pipeline.model import Settings
+
+    hostile = '=HYPERLINK("http://evil.example","klikk")'
+    facts = [
+        ConversationFact(name, f"M{n % 2}", "invited", False)
+        for n in range(12)
+        for name in (hostile, "+Drift")
+    ]
+    settings = Settings(round_id="2027-H1", min_group_size=5)
+    [path] = export_figures(tmp_path, settings, FigureFrames(facts, []), None)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    groups = {row["group"] for row in rows if row["grouping"] == "department"}
+    assert groups == {"'" + hostile, "'+Drift"}
+    assert all(not row[key].startswith(("=", "+", "@")) for row in rows for key in row)
+    assert {row["value"] for row in rows if row["measure"] == "employees" and row["grouping"] == "total"} == {
+        "24"
+    }

@@ -52,10 +52,30 @@ def export_figures(
         with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(HEADER)
-            writer.writerows(rows)
+            writer.writerows(tuple(_inert(value) for value in row) for row in rows)
 
     atomic_write(path, write)
     return [path]
+
+
+# A cell Excel would read as a formula when it opens the file: `=`, `+`, `-`, `@`, or a tab or return.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: str) -> str:
+    """A text from the workbook (a department's name) that Excel will never evaluate: one that starts
+    like a formula gets a leading apostrophe. Numbers (a negative never occurs) stay as they are."""
+    if value.startswith(_FORMULA_START) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def figure_rows(
