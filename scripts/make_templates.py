@@ -33,7 +33,7 @@ from docx.text.paragraph import Paragraph
 
 from pipeline.collect.approvals import APPROVAL_BOOKMARK_BASE, APPROVAL_FIELDS
 from pipeline.documents.contexts import REVIEW_BOOKMARK_BASE
-from pipeline.forms import fields
+from pipeline.forms import fields as field_defs
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "pipeline" / "default_templates"
@@ -1073,7 +1073,7 @@ class BookmarkIds:
 
 def answer_table(
     doc: Document,
-    fields: list[fields.Field],
+    fields: list[field_defs.Field],
     lang: str,
     ids: BookmarkIds,
     written: list[str],
@@ -1096,16 +1096,18 @@ def answer_table(
         label.paragraph_format.keep_with_next = True  # never a label alone at the foot of a page
         min_height(answer_row, heights.get(field.key, TEXT_HEIGHT if field.kind == "text" else SHORT_HEIGHT))
         value = values.get(field.key, "")
-        insert_xml(answer_cell.paragraphs[0], fields.static_control_xml(field, lang, ids.take(), value))
+        insert_xml(answer_cell.paragraphs[0], field_defs.static_control_xml(field, lang, ids.take(), value))
         written.append(field.key)
     return table
 
 
-def row_controls(row, fields: list[fields.Field], lang: str, ids: BookmarkIds, written: list[str]) -> None:
+def row_controls(
+    row, fields: list[field_defs.Field], lang: str, ids: BookmarkIds, written: list[str]
+) -> None:
     """One control per cell, in the row's last cells."""
     cells = row.cells[len(row.cells) - len(fields) :]
     for cell, field in zip(cells, fields, strict=True):
-        insert_xml(cell.paragraphs[0], fields.static_control_xml(field, lang, ids.take()))
+        insert_xml(cell.paragraphs[0], field_defs.static_control_xml(field, lang, ids.take()))
         written.append(field.key)
 
 
@@ -1176,7 +1178,7 @@ def build_preparation(kind: str, lang: str) -> Document:
     para(doc, t[questions], style="Heading 2", before=Pt(14))
     para(doc, t["fill_in"], keep_with_next=True, size=Pt(10), color=MUTED)
     written: list[str] = []
-    answer_table(doc, fields.form_fields(kind), lang, BookmarkIds(), written)
+    answer_table(doc, field_defs.form_fields(kind), lang, BookmarkIds(), written)
     _check_keys(kind, written)
     return doc
 
@@ -1196,7 +1198,7 @@ def build_meeting_notes(lang: str) -> Document:
     para(doc, t["fill_in"], before=Pt(6))
     para(doc, t["deadline"])
 
-    by_key = {f.key: f for f in fields.form_fields("meeting_notes")}
+    by_key = {f.key: f for f in field_defs.form_fields("meeting_notes")}
     ids = BookmarkIds()
     written: list[str] = []
 
@@ -1216,7 +1218,7 @@ def build_meeting_notes(lang: str) -> Document:
     para(doc, t["review_intro"], keep_with_next=True, size=Pt(10), color=MUTED)
     table = new_table(doc, 4, REVIEW_WIDTHS)
     header, loop_start, data, loop_end = table.rows
-    header_row(header, [*t["review_columns"], *(c.label(lang) for c in fields.REVIEW_COLUMNS)])
+    header_row(header, [*t["review_columns"], *(c.label(lang) for c in field_defs.REVIEW_COLUMNS)])
     loop_rows(loop_start, loop_end, "g", "goals")
     min_height(data, ROW_HEIGHT)
     goal, status, new_status, comment = data.cells
@@ -1233,10 +1235,12 @@ def build_meeting_notes(lang: str) -> Document:
     # a template, which would make `{{ g.x }}` the unknown variable `_g`.
     # Bookmark IDs must be numbers in the template (Word refuses anything else); the engine gives every
     # rendered bookmark a unique ID (render.engine.renumber_bookmarks).
-    for offset, (cell, field) in enumerate(zip((new_status, comment), fields.REVIEW_COLUMNS, strict=True)):
+    for offset, (cell, field) in enumerate(
+        zip((new_status, comment), field_defs.REVIEW_COLUMNS, strict=True)
+    ):
         insert_xml(
             cell.paragraphs[0],
-            fields.control_xml(
+            field_defs.control_xml(
                 f"{{{{g.key_{field.key}}}}}",
                 f"{{{{g.title_{field.key}}}}}",
                 xml_escape(field.placeholder(lang)),
@@ -1269,12 +1273,12 @@ def build_meeting_notes(lang: str) -> Document:
     )
 
     for prefix, columns, widths in (
-        ("goal", fields.GOAL_COLUMNS, NEW_GOAL_WIDTHS),
-        ("action", fields.ACTION_COLUMNS, NEW_ACTION_WIDTHS),
+        ("goal", field_defs.GOAL_COLUMNS, NEW_GOAL_WIDTHS),
+        ("action", field_defs.ACTION_COLUMNS, NEW_ACTION_WIDTHS),
     ):
         para(doc, t[f"new_{prefix}s_heading"], style="Heading 2", before=Pt(14))
         para(doc, t[f"new_{prefix}s_intro"], keep_with_next=True, size=Pt(10), color=MUTED)
-        table = new_table(doc, 1 + fields.NEW_ROWS, widths)
+        table = new_table(doc, 1 + field_defs.NEW_ROWS, widths)
         header_row(table.rows[0], ["", *(c.label(lang) for c in columns)])
         for n, row in enumerate(table.rows[1:], start=1):
             min_height(row, ROW_HEIGHT)
@@ -1386,7 +1390,7 @@ def build_minutes(lang: str) -> Document:
 
 def _check_keys(kind: str, written: list[str]) -> None:
     """Every fixed field of the form once, in the order pipeline.forms lists them (review rows aside)."""
-    expected = [f.key for f in fields.form_fields(kind)]
+    expected = [f.key for f in field_defs.form_fields(kind)]
     if written != expected:
         raise SystemExit(f"{kind}: the template's fields {written} differ from pipeline.forms {expected}")
 
