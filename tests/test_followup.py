@@ -844,3 +844,45 @@ def test_both_files_open_in_libreoffice_and_a_libreoffice_save_keeps_the_edits(
     goals = table(again.follow_up, "Mål og tiltak")
     assert goals["G-1"]["Status"] == "avbrutt" and goals["G-2"]["Kommentar"] == "=2+2"
     assert again.counts["edits_kept"] == 2 and again.counts["conflicts"] == 0
+
+
+def test_an_edited_due_date_is_kept_and_moves_the_overdue_flag(make_workbook, output):
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    first = write_follow_up(round_, output, today=TODAY)
+    goals = table(first.follow_up, "Mål og tiltak")
+    assert goals["G-2"]["Frist"] == dt.date(2027, 3, 1) and goals["G-2"]["Forfalt"] == "ja"
+    edit(first.follow_up, {("Mål og tiltak", "G-2", "Frist"): dt.datetime(2027, 4, 30)})
+
+    second = write_follow_up(round_, output, today=TODAY)
+
+    goals = table(second.follow_up, "Mål og tiltak")
+    assert goals["G-2"]["Frist"] == dt.date(2027, 4, 30) and goals["G-2"]["Forfalt"] == "nei"
+    assert (
+        second.counts["edits_kept"] == 1 and second.figures.goals_overdue == first.figures.goals_overdue - 1
+    )
+    assert write_follow_up(round_, output, today=TODAY).unchanged  # an edit stays an edit
+
+
+def test_a_record_from_before_the_due_date_was_editable_does_not_make_due_dates_edits(make_workbook, output):
+    """A follow-up workbook written by an earlier version has no baseline for the due date: its due
+    dates, as the sources gave them, are not taken for a person's edits after the upgrade."""
+    from pipeline.store.state import State
+
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    first = write_follow_up(round_, output, today=TODAY)
+    state = State(output).document(ROUND, "follow-up-state")
+    for run in state["runs"]:  # as an earlier version wrote it
+        run.pop("editable")
+        for record in run["goals"].values():
+            for part in ("g", "w"):
+                (record.get(part) or {}).pop("due", None)
+    State(output).put_document(ROUND, "follow-up-state", state)
+    edit(first.follow_up, {("Mål og tiltak", "G-1", "Kommentar"): "Godt i gang"})
+
+    second = write_follow_up(round_, output, today=TODAY)
+
+    assert second.counts["edits_kept"] == 1 and second.counts["conflicts"] == 0  # the comment only
+    goals = table(second.follow_up, "Mål og tiltak")
+    assert goals["G-1"]["Kommentar"] == "Godt i gang" and goals["G-2"]["Frist"] == dt.date(2027, 3, 1)

@@ -68,7 +68,7 @@ GOAL_SHEET_COLUMNS = (
     BookColumn("description", "long"),
     BookColumn("measure", "long"),
     BookColumn("responsible", "text"),
-    BookColumn("due", "date"),
+    BookColumn("due", "date", editable=True),
     BookColumn("status", "status", editable=True),
     BookColumn("progress", "int", editable=True),
     BookColumn("comment", "long", editable=True),

@@ -5,8 +5,8 @@ Merge rules (the README says the same for users):
 * Rows are matched by ID (Goal ID on Goals and actions, Employee ID on Conversations), never by
   position: sorting, filtering, hiding or moving rows and columns changes nothing. Columns are found by
   header, in Norwegian or English.
-* The editable columns are status, progress and comment (goals and actions) and approved date and
-  follow-up held (conversations). A value there counts as a person's edit when it differs from what
+* The editable columns are due date, status, progress and comment (goals and actions) and approved
+  date and follow-up held (conversations). A value there counts as a person's edit when it differs from what
   the sources gave at the run that wrote the file (recorded in the state database); an
   edit wins over the sources, now and on later runs, and when the sources change under an edit the
   edit is kept and a warning names both values. A value equal to the source's value follows the
@@ -65,6 +65,18 @@ def settle_row(row: Row, kind: str, sheet: FileSheet, notes: Notes) -> None:
         row.values[column.key] = value
 
 
+# The editable columns of runs that did not record theirs: before the due date was made editable.
+LEGACY_EDITABLE = {
+    "conversations": ("approved_on", "follow_up_held"),
+    "goals": ("status", "progress", "comment"),
+}
+
+
+def editable_keys() -> dict[str, list[str]]:
+    """Per sheet, the editable columns a run records baselines for (kept in its record)."""
+    return {kind: [c.key for c in columns if c.editable] for kind, columns in COLUMNS.items()}
+
+
 def merge_rows(
     kind: str, generated: list[Row], existing: FileSheet | None, base: dict, today: dt.date, notes: Notes
 ) -> list[Row]:
@@ -73,6 +85,9 @@ def merge_rows(
     editable = [c for c in COLUMNS[kind] if c.editable]
     title = existing.title if existing else sheet_name(kind, notes.lang)
     known: dict[str, dict] = base.get(kind, {})
+    # the columns the run that wrote the file recorded baselines for (a run before a column was made
+    # editable has none for it: that column's values then count as edits only where they differ)
+    recorded = set(base.get("editable", {}).get(kind, LEGACY_EDITABLE[kind]))
     in_file, leftovers = _index_rows(existing, title, notes)
     present = existing.present if existing else set()
     for column in editable:
@@ -93,7 +108,7 @@ def merge_rows(
             restored.append(row.key)
         else:
             notes.counts["new_rows"] += 1
-        _apply_edits(row, editable, found, present, record, title, today, notes)
+        _apply_edits(row, editable, recorded, found, present, record, title, today, notes)
     if restored and existing is not None:
         notes.counts["restored_rows"] += len(restored)
         shown = ", ".join(restored[:10]) + (" …" if len(restored) > 10 else "")
@@ -128,6 +143,7 @@ def merge_rows(
 def _apply_edits(
     row: Row,
     editable: list[BookColumn],
+    recorded: set[str],
     found: Row | None,
     present: set[str],
     record: dict | None,
@@ -141,16 +157,17 @@ def _apply_edits(
     last_written = record_values(editable, record, "w")
     for column in editable:
         new = row.values.get(column.key)
+        known = record is not None and column.key in recorded  # a baseline for this column
         if found is not None and column.key in present:
             typed = found.values.get(column.key)
-            if record is not None:
+            if known:
                 edited = typed != last_generated[column.key]
                 if typed != last_written[column.key]:
                     row.edited_on = today  # changed since the last run
             else:
                 # No record of what was generated: anything typed that differs counts as an edit.
                 edited = typed is not None and typed != new
-        elif record is not None:
+        elif known:
             # The row or the column is gone from the file: what it held at the last run comes back.
             typed = last_written[column.key]
             edited = typed != last_generated[column.key]
@@ -160,7 +177,7 @@ def _apply_edits(
             continue
         row.values[column.key] = typed
         notes.counts["edits_kept"] += 1
-        if record is not None and new != last_generated[column.key] and typed != new:
+        if known and new != last_generated[column.key] and typed != new:
             notes.counts["conflicts"] += 1
             notes.warn(
                 "edit-kept-against-source",

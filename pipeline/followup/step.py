@@ -41,7 +41,7 @@ from pipeline.followup.columns import (
 from pipeline.followup.figures import ConversationFact, Figures, GoalFact, PreviousRound
 from pipeline.followup.frames import FigureFrames
 from pipeline.followup.leadership import build_leadership_workbook
-from pipeline.followup.merge import merge_rows
+from pipeline.followup.merge import editable_keys, merge_rows
 from pipeline.followup.reading import read_existing
 from pipeline.followup.sources import (
     Sources,
@@ -203,6 +203,7 @@ def write_follow_up(
                 "content": content,
                 "summary": summary,
                 "figures": frames.total().to_dict(),
+                "editable": editable_keys(),
                 **_baselines(merged),
             }
             earlier = [r for r in state["runs"] if r.get("token") != token]
