@@ -1,8 +1,8 @@
-"""A round's output folder as one object: where it is, its lock, its ledger and the state database it
-shares with the other rounds of the output folder.
+"""A round's output folder as one object: where it is, its lock and its ledgers (kept in the state
+database it shares with the other rounds of the output folder).
 
     output/                      the output folder (`RoundOutput.output`): its rounds share
-      .appraisal/state.sqlite    the state database (`state`) and
+      .appraisal/state.sqlite    the state database (the ledgers' home) and
       personnel/                 the personnel folders every round's collect files into
       2027-H1/                   the round's folder (`root`), with its own `.appraisal/lock`
 
@@ -20,7 +20,6 @@ from pathlib import Path
 
 from pipeline.store import layout
 from pipeline.store.ledger import Ledger, output_lock
-from pipeline.store.state import State
 
 
 @dataclass(frozen=True)
@@ -39,10 +38,6 @@ class RoundOutput:
     def personnel(self) -> Path:
         """The personnel folders beside the rounds."""
         return self.output / "personnel"
-
-    def state(self) -> State:
-        """The output folder's state database."""
-        return State(self.output)
 
     def ledger(self, kinds: tuple[str, ...] | None = None) -> Ledger:
         """The round's ledger (of `kinds` only, when given)."""
