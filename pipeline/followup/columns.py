@@ -80,6 +80,7 @@ GOAL_SHEET_COLUMNS = (
 
 
 COLUMNS = {"conversations": CONVERSATION_COLUMNS, "goals": GOAL_SHEET_COLUMNS}
+EDITABLE = {kind: tuple(c for c in columns if c.editable) for kind, columns in COLUMNS.items()}
 
 
 KEY_COLUMN = {"conversations": "employee_id", "goals": "goal_id"}

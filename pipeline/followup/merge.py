@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.followup.columns import (
     COLUMNS,
+    EDITABLE,
     GENERATED_SOURCES,
     BookColumn,
     FileSheet,
@@ -74,7 +75,7 @@ LEGACY_EDITABLE = {
 
 def editable_keys() -> dict[str, list[str]]:
     """Per sheet, the editable columns a run records baselines for (kept in its record)."""
-    return {kind: [c.key for c in columns if c.editable] for kind, columns in COLUMNS.items()}
+    return {kind: [c.key for c in columns] for kind, columns in EDITABLE.items()}
 
 
 def merge_rows(
@@ -82,7 +83,7 @@ def merge_rows(
 ) -> list[Row]:
     """The rows to write: generated rows with people's edits applied, then the rows only the file has
     (kept and marked). `base` is the run that wrote the existing file. See MERGE_RULES."""
-    editable = [c for c in COLUMNS[kind] if c.editable]
+    editable = list(EDITABLE[kind])
     title = existing.title if existing else sheet_name(kind, notes.lang)
     known: dict[str, dict] = base.get(kind, {})
     # the columns the run that wrote the file recorded baselines for (a run before a column was made

@@ -29,8 +29,8 @@ from pipeline import clock, xlsx
 from pipeline.errors import OutputError
 from pipeline.followup.book import build_follow_up_workbook
 from pipeline.followup.columns import (
-    COLUMNS,
     COUNTED_GOAL_SOURCES,
+    EDITABLE,
     GENERATED_SOURCES,
     ExistingFile,
     Notes,
@@ -320,7 +320,7 @@ def _baselines(merged: dict[str, list[Row]]) -> dict[str, dict]:
     day a person's edit was last seen (e). Rows a person added are not recorded: they are theirs."""
     result: dict[str, dict] = {}
     for kind, rows in merged.items():
-        editable = [c for c in COLUMNS[kind] if c.editable]
+        editable = EDITABLE[kind]
         records = {}
         for row in rows:
             generated = row.generated if row.source in GENERATED_SOURCES else row.base
