@@ -132,6 +132,12 @@ STATUS_CODES = frozenset(
         "sheet-made-again",
         "columns-carried-over",
         "previous-round-unreadable",
+        "follow-up-conflict",
+        "manager-copy-open",
+        "manager-copy-refused",
+        "manager-copy-rows-refused",
+        "manager-copy-unreadable",
+        "not-a-manager-copy",
     )
 )
 

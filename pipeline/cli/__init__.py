@@ -296,9 +296,22 @@ def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | No
     type=click.Path(path_type=Path, file_okay=False),
     help="Also write the anonymous figures as CSV (UTF-8 with BOM) into this folder.",
 )
-def status(workbook: Path, output: Path, as_json: bool, export_dir: Path | None) -> None:
+@click.option(
+    "--collect",
+    "collect_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Merge the managers' follow-up copies returned in this folder (by e-mail, say).",
+)
+def status(
+    workbook: Path, output: Path, as_json: bool, export_dir: Path | None, collect_dir: Path | None
+) -> None:
     """Step 5: write OUTPUT/<round>/follow-up.xlsx (every conversation, goal and action, with the edits
-    people made kept) and OUTPUT/<round>/leadership-summary.xlsx (figures only, no names).
+    people made kept), OUTPUT/<round>/leadership-summary.xlsx (figures only, no names) and each
+    interviewer's own copy, OUTPUT/<round>/managers/<id>-<name>/oppfolging.xlsx, with only their people.
+
+    The managers' edits in their copies (left in their folders, or returned into the folder given to
+    `--collect`) are merged three ways into HR's workbook first: a change on one side is taken, a
+    change on both sides is a conflict (HR's value stays; both are listed, and on the Conflicts sheet).
 
     Refuses while the follow-up workbook is open in Excel or LibreOffice. `--json` prints the warnings
     (edits kept, values not understood, rows restored, ...) with the keys of `validate --json`.
@@ -309,7 +322,7 @@ def status(workbook: Path, output: Path, as_json: bool, export_dir: Path | None)
     from pipeline.followup.step import write_follow_up
 
     round_ = _validated_round(workbook, as_json)
-    result = write_follow_up(round_, output, fresh=export_dir is not None)
+    result = write_follow_up(round_, output, fresh=export_dir is not None, collect_dir=collect_dir)
     exported = []
     if export_dir is not None and result.frames is not None:
         exported = export_figures(export_dir, round_.settings, result.frames, result.previous)

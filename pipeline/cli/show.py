@@ -144,6 +144,18 @@ def print_status(result: FollowUpResult) -> None:
     click.echo(f"{word:<9} {result.leadership}")
     if result.backup is not None:
         click.echo(f"previous  {result.backup}")
+    copies = result.copies
+    if copies.written or copies.unchanged or copies.kept:
+        click.echo(
+            f"managers' copies: {len(copies.written)} written, {copies.unchanged} unchanged"
+            + (f", {len(copies.kept)} left as they are (see the warnings)" if copies.kept else "")
+        )
+    merged = result.counts.get("copies_merged", 0)
+    if merged:
+        click.echo(
+            f"merged {merged} manager's cop{'y' if merged == 1 else 'ies'}: {result.counts.get('copy_edits', 0)} "
+            f"change(s) taken, {len(result.conflicts)} conflict(s)"
+        )
 
 
 def print_template_check(by_template: dict[Path, list[str]]) -> None:

@@ -252,6 +252,7 @@ def _write_overview(
     names: dict[str, str],
     heading: xlsx.Heading,
     today: dt.date,
+    owner: str | None = None,
 ) -> None:
     """A title, then figures per department, per interviewer and in total, and a chart of completion
     by department."""
@@ -278,7 +279,13 @@ def _write_overview(
     xlsx.set_up_printing(ws, f"{header_row}:{header_row}", heading, title_columns="A:B")
     cells = _cells(ws, lang)
     ws.append([cells.text(text["overview_title"].format(round=heading.title or heading.round_id), "title")])
-    ws.append([cells.text(text["overview_note"].format(date=_date_text(today, lang)), "note")])
+    day = _date_text(today, lang)
+    note = (
+        text["manager_note"].format(name=owner, date=day)
+        if owner is not None
+        else text["overview_note"].format(date=day)
+    )
+    ws.append([cells.text(note, "note")])
     notes = figure_notes(lang)
     ws.append(
         [
@@ -310,12 +317,14 @@ def build_follow_up_workbook(
     heading: xlsx.Heading,
     today: dt.date,
     token: str,
+    owner: tuple[str, dict[str, str]] | None = None,
 ) -> openpyxl.Workbook:
     """The follow-up workbook (write-only: save it once): Overview, Conversations, Goals and actions,
-    then the sheets people added, with the run token as a custom document property."""
+    then the sheets people added, with the run token as a custom document property. `owner`: for a
+    manager's own copy, their name (for the Overview's note) and the properties that say whose it is."""
     lang, round_id = heading.lang, heading.round_id
     wb = openpyxl.Workbook(write_only=True)
-    _write_overview(wb, frames, interviewer_names, heading, today)
+    _write_overview(wb, frames, interviewer_names, heading, today, owner[0] if owner else None)
     for kind in ("conversations", "goals"):
         _write_data_sheet(wb, kind, rows[kind], extra_headers.get(kind, []), heading, today)
     taken = {ws.title.casefold() for ws in wb.worksheets}
@@ -330,6 +339,8 @@ def build_follow_up_workbook(
         for values in grid:
             ws.append([_other_cell(cells, value, lang) for value in values])
     wb.custom_doc_props.append(StringProperty(name=RUN_PROPERTY, value=token))
+    for name, value in (owner[1] if owner else {}).items():
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
     wb.properties.creator = "appraisal"
     wb.properties.title = f"{texts.get(lang, 'book.title')} – {round_id}"
     return wb

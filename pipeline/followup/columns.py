@@ -131,6 +131,7 @@ class Row:
     generated: dict[str, object] | None = None  # the editable values the sources gave this run
     base: dict[str, object] | None = None  # ... at the last run, for a row kept after its source went
     edited_on: dt.date | None = None
+    edited: set[str] = field(default_factory=set)  # editable columns holding a person's edit (HR's side)
     facts: dict[str, object] = field(default_factory=dict)  # not shown: interviewer ID, collected or not
     line: int = 0  # its row in the existing workbook (0: not from there)
 
@@ -157,6 +158,7 @@ class ExistingFile:
     token: str | None
     sheets: dict[str, FileSheet]
     other_sheets: list[tuple[str, list[list[object]]]]  # sheets people added: title, rows of values
+    properties: dict[str, str] = field(default_factory=dict)  # the custom document properties
 
 
 class Notes:
@@ -281,7 +283,12 @@ SOURCE_LOOKUP = {
 }
 
 
-OVERVIEW_NAMES = {schema.normalise_header(name) for name in texts.every("book.sheets.overview")}
+# the sheets made anew on every run, never carried over as sheets people added
+MADE_ANEW = {
+    schema.normalise_header(name)
+    for key in ("overview", "conflicts")
+    for name in texts.every(f"book.sheets.{key}")
+}
 
 
 def record_values(editable: list[BookColumn], record: dict | None, part: str) -> dict[str, object]:

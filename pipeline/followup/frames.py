@@ -56,17 +56,26 @@ class FigureFrames:
             }
         )
 
-    def by(self, grouping: str) -> dict[str, Figures]:
-        """The figures per group of `grouping` ("department" or "interviewer_id")."""
+    def by(self, grouping: str | list[str]) -> dict:
+        """The figures per group of `grouping` ("department" or "interviewer_id"); with a list of
+        groupings, keyed by tuples of their values."""
         sums = list(CONVERSATION_SUMS) + ["wellbeing_squares"]
         people = self.conversations.groupby(grouping, sort=False)[sums].sum()
         people["employees"] = self.conversations.groupby(grouping, sort=False).size()
         goals = self.goals.groupby(grouping, sort=False)[list(GOAL_SUMS)].sum()
         goals["goals"] = self.goals.groupby(grouping, sort=False).size()
         table = people.join(goals, how="outer").fillna(0).astype("int64")
-        return {
-            str(key): _figures(row) for key, row in zip(table.index, table.to_dict("records"), strict=True)
-        }
+        keys = (tuple(str(k) for k in key) if isinstance(grouping, list) else str(key) for key in table.index)
+        return {key: _figures(row) for key, row in zip(keys, table.to_dict("records"), strict=True)}
+
+    def per_interviewer(self) -> dict[str, InterviewerFigures]:
+        """Each interviewer's own figures (their departments, and their total), from two group-bys:
+        what their own follow-up copy shows, and nothing of anyone else's people."""
+        totals = self.by("interviewer_id")
+        views = {key: InterviewerFigures(key, {}, figures) for key, figures in totals.items()}
+        for (interviewer, department), figures in self.by(["interviewer_id", "department"]).items():
+            views[interviewer].departments[department] = figures
+        return views
 
     def total(self) -> Figures:
         """The figures of the whole round."""
@@ -85,6 +94,23 @@ class FigureFrames:
     def goal_status(self) -> dict[str, int]:
         """How many goals and actions have each status ("" for one not understood)."""
         return {str(k): int(v) for k, v in self.goals["status"].value_counts().items()}
+
+
+class InterviewerFigures:
+    """One interviewer's figures, read the way the follow-up's Overview reads a `FigureFrames`."""
+
+    def __init__(self, interviewer_id: str, departments: dict[str, Figures], total: Figures):
+        self.interviewer_id = interviewer_id
+        self.departments = departments
+        self._total = total
+
+    def by(self, grouping: str) -> dict[str, Figures]:
+        """Their departments, or their own line."""
+        return self.departments if grouping == "department" else {self.interviewer_id: self._total}
+
+    def total(self) -> Figures:
+        """Their people's figures."""
+        return self._total
 
 
 def _figures(counts: dict) -> Figures:

@@ -177,6 +177,7 @@ def _apply_edits(
         if not edited:
             continue
         row.values[column.key] = typed
+        row.edited.add(column.key)
         notes.counts["edits_kept"] += 1
         if known and new != last_generated[column.key] and typed != new:
             notes.counts["conflicts"] += 1

@@ -19,7 +19,7 @@ from pipeline.followup.columns import (
     COLUMNS,
     HEADERS,
     KEY_COLUMN,
-    OVERVIEW_NAMES,
+    MADE_ANEW,
     RUN_PROPERTY,
     SOURCE_LOOKUP,
     ExistingFile,
@@ -47,7 +47,8 @@ def read_existing(path: Path, notes: Notes) -> ExistingFile:
             "copy from history/ will do), and run again."
         ) from exc
     try:
-        token = _run_token(book.archive)
+        properties = custom_properties(book.archive)
+        token = properties.get(RUN_PROPERTY) or None
         sheets: dict[str, FileSheet] = {}
         others: list[tuple[str, list[list[object]]]] = []
         kinds = {m.name: m.typ for m in book.book.sheets_metadata}
@@ -64,9 +65,9 @@ def read_existing(path: Path, notes: Notes) -> ExistingFile:
             if found is not None and found[0] not in sheets:
                 kind, header_row, mapping = found
                 sheets[kind] = _read_sheet(title, kind, grid, header_row, mapping, notes)
-            elif schema.normalise_header(title) not in OVERVIEW_NAMES:
+            elif schema.normalise_header(title) not in MADE_ANEW:
                 others.append((title, grid))
-        return ExistingFile(token, sheets, others)
+        return ExistingFile(token, sheets, others, properties)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, ET.ParseError) as exc:
         raise OutputError(
             f"{path}: cannot be read ({exc}); repair it or move it away and run again."
@@ -75,16 +76,13 @@ def read_existing(path: Path, notes: Notes) -> ExistingFile:
         book.close()
 
 
-def _run_token(archive: zipfile.ZipFile) -> str | None:
-    """The run token the workbook carries as a custom document property, if any."""
+def custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The workbook's custom document properties (the run token, a manager's copy's owner), as text."""
     try:
         root = ET.fromstring(archive.read("docProps/custom.xml"))
     except KeyError:
-        return None
-    for prop in root:
-        if prop.get("name") == RUN_PROPERTY:
-            return "".join(prop.itertext()).strip() or None
-    return None
+        return {}
+    return {str(p.get("name")): "".join(p.itertext()).strip() for p in root if p.get("name")}
 
 
 def _grid(book: OpenWorkbook, title: str) -> list[list[object]]:

@@ -19,9 +19,7 @@ the facts of `figures.py`), what of them may be shown `privacy.py`, the anonymou
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,11 +36,24 @@ from pipeline.followup.columns import (
     sheet_name,
     to_json,
 )
+from pipeline.followup.copies import conflicts_sheet, recorded_conflicts, remember, take_copies
 from pipeline.followup.figures import ConversationFact, Figures, GoalFact, PreviousRound
 from pipeline.followup.frames import FigureFrames
 from pipeline.followup.leadership import build_leadership_workbook
+from pipeline.followup.managers import COPY_NAMES, CopiesResult, Taken, write_copies
 from pipeline.followup.merge import editable_keys, merge_rows
+from pipeline.followup.previous import find_previous_round
 from pipeline.followup.reading import read_existing
+from pipeline.followup.record import (
+    FOLLOW_UP_FILE,
+    backup,
+    baseline,
+    file_stamp,
+    read_state,
+    refuse_if_open,
+    sha,
+    write_state,
+)
 from pipeline.followup.sources import (
     Sources,
     conversation_rows,
@@ -57,12 +68,9 @@ from pipeline.followup.sources import (
 from pipeline.model import Problem, Round
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import atomic_write, input_digest
-from pipeline.store.state import DATABASE, STATE_DIR, State
+from pipeline.store.state import State
 
-FOLLOW_UP_FILE = "follow-up.xlsx"
 LEADERSHIP_FILE = "leadership-summary.xlsx"
-HISTORY_DIR = "history"
-STATE_FILE = "follow-up-state"  # the state database's record of the follow-up workbook's runs
 KEPT_RUNS = 3  # baselines kept, so that a restored copy of one of the last files still merges exactly
 
 
@@ -94,6 +102,8 @@ class FollowUpResult:
     counts: dict[str, int] = field(default_factory=dict)
     frames: FigureFrames | None = None
     previous: PreviousRound | None = None
+    copies: CopiesResult = field(default_factory=CopiesResult)
+    conflicts: list[dict] = field(default_factory=list)
 
     @property
     def figures(self) -> Figures:
@@ -115,53 +125,28 @@ class FollowUpResult:
         return [p.to_dict() for p in self.problems]
 
 
-# -- what the last runs wrote -----------------------------------------------------------------------
-
-
-def _read_state(root: Path, notes: Notes | None) -> dict:
-    try:
-        state = State(root.parent)
-        data = state.document(root.name, STATE_FILE)
-        if data is None:
-            return {"version": 1, "runs": []}
-        if not isinstance(data.get("runs"), list):
-            raise ValueError("no list of runs")
-        return data
-    except (OSError, ValueError, AttributeError, OutputError) as exc:
-        if notes is not None:
-            notes.warn(
-                "follow-up-state-damaged",
-                f"{root.parent / STATE_DIR / DATABASE}: the record of the last run cannot be read ({exc}); every value in an editable "
-                "column that differs from the sources is treated as a person's edit.",
-            )
-        return {"version": 1, "runs": []}
-
-
-def _baseline(state: dict, token: str | None) -> dict:
-    """The run the existing file was written by (by its token), else the latest run, else nothing."""
-    runs = state.get("runs", [])
-    for run in runs:
-        if token and run.get("token") == token:
-            return run
-    return runs[-1] if runs else {}
-
-
 # -- the stage ---------------------------------------------------------------------------------------
 
 
 def write_follow_up(
-    round_: Round, output: Path, today: dt.date | None = None, fresh: bool = False
+    round_: Round,
+    output: Path,
+    today: dt.date | None = None,
+    fresh: bool = False,
+    collect_dir: Path | None = None,
 ) -> FollowUpResult:
-    """Step 5: write `output/<round>/follow-up.xlsx` and `output/<round>/leadership-summary.xlsx`.
+    """Step 5: write `output/<round>/follow-up.xlsx`, `output/<round>/leadership-summary.xlsx` and each
+    interviewer's own copy, `output/<round>/managers/<id>-<name>/oppfolging.xlsx` (`managers.py`).
 
-    Reads the existing follow-up workbook first and keeps what people typed in it (the rules are in
-    `followup/merge.py`);
+    The managers' copies that changed since they were written (in their folders, and the returned
+    files in `collect_dir`) are merged three ways into HR's rows first (`copies.py`).
+
+    Reads the existing follow-up workbook first and keeps what people typed in it (`followup/merge.py`);
     copies it to `history/follow-up-<timestamp>.xlsx` before replacing it; leaves both files alone when
     nothing changed. `today` (default: today in the round's time zone) is the day deadlines and overdue
     flags are measured against. `fresh`: compute the figures (`result.frames`) even when no input
-    changed. Raises OutputError when a file is open in Excel or LibreOffice (its
-    lock file is beside it), when the existing workbook cannot be read, or when another run holds the
-    output folder.
+    changed. Raises OutputError when a file is open in Excel or LibreOffice (its lock file is beside
+    it), when the existing workbook cannot be read, or when another run holds the output folder.
     """
     settings = round_.settings
     lang = "en" if settings.language == "en" else "nb"
@@ -172,16 +157,18 @@ def write_follow_up(
     follow_up, leadership = root / FOLLOW_UP_FILE, root / LEADERSHIP_FILE
     result = FollowUpResult(follow_up, leadership)
     for path in (follow_up, leadership):
-        _refuse_if_open(path)
+        refuse_if_open(path)
     notes = Notes(lang)
     with folder.hold():
         quick = _quick_fingerprint(round_, output, root, today)
-        if not fresh and _quick_unchanged(root, quick, follow_up, leadership):
+        if not fresh and collect_dir is None and _quick_unchanged(root, quick, follow_up, leadership):
             result.unchanged = True
             return result
-        state, existing, sources, merged, extra_headers, others = _merge_inputs(
-            round_, root, follow_up, zone, today, notes
+        state, existing, sources, merged, extra_headers, others, taken = _merge_inputs(
+            round_, root, follow_up, zone, today, notes, collect_dir
         )
+        conflicts = conflicts_sheet(_all_conflicts(root, taken), sources, lang)
+        others = [*others, conflicts] if conflicts else others
         facts = figure_facts(merged, sources, lang)
         frames = result.frames = FigureFrames(*facts)
         previous = result.previous = find_previous_round(output, root, merged["goals"], notes)
@@ -190,45 +177,69 @@ def write_follow_up(
         summary = input_digest(settings, today, facts, previous)
         last = state["runs"][-1] if state["runs"] else {}
         same_follow_up = (
-            existing is not None and last.get("content") == content and last.get("file") == _sha(follow_up)
+            existing is not None and last.get("content") == content and last.get("file") == sha(follow_up)
         )
-        same_summary = last.get("summary") == summary and last.get("leadership") == _sha(leadership)
+        same_summary = last.get("summary") == summary and last.get("leadership") == sha(leadership)
         result.unchanged = same_follow_up and same_summary
         if not result.unchanged:
             token = existing.token if same_follow_up and existing and existing.token else secrets.token_hex(8)
-            run = {
-                "token": token,
-                "round_id": settings.round_id,
-                "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "content": content,
-                "summary": summary,
-                "figures": frames.total().to_dict(),
-                "editable": editable_keys(),
-                **_baselines(merged),
-            }
+            run = _run_record(token, settings.round_id, content, summary, frames, merged)
             earlier = [r for r in state["runs"] if r.get("token") != token]
             state["runs"] = [*earlier[-(KEPT_RUNS - 1) :], run]
             # The record goes first: should the run stop before the workbook is replaced, the old file
             # still carries its own token, whose record is kept.
-            _write_state(root, state)
+            write_state(root, state)
             if not same_follow_up:
                 workbook = build_follow_up_workbook(
                     merged, extra_headers, others, frames, _interviewer_names(sources, facts, lang),
                     xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title), today, token,
                 )  # fmt: skip
                 if follow_up.exists():
-                    result.backup = _backup(follow_up, root)
+                    result.backup = backup(follow_up, root)
                 atomic_write(follow_up, workbook.save)
-            run["file"] = _sha(follow_up)
+            run["file"] = sha(follow_up)
             summary_book = build_leadership_workbook(settings, today, frames, previous)
             atomic_write(leadership, summary_book.save)
-            run["leadership"] = _sha(leadership)
-            _write_state(root, state)
+            run["leadership"] = sha(leadership)
+            write_state(root, state)
+        _write_managers_copies(root, sources, merged, frames, today, notes, taken, result)
         if not notes.warnings:  # a run with something to say is not skipped next time
             _remember_quick(root, quick, follow_up, leadership)
     result.problems = notes.problems
     result.counts = notes.counts
     return result
+
+
+def _run_record(
+    token: str, round_id: str, content: str, summary: str, frames: FigureFrames, merged: dict[str, list[Row]]
+) -> dict:
+    """What a run that writes the follow-up remembers: its token, what it showed, and the baselines."""
+    return {
+        "token": token,
+        "round_id": round_id,
+        "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "content": content,
+        "summary": summary,
+        "figures": frames.total().to_dict(),
+        "editable": editable_keys(),
+        **_baselines(merged),
+    }
+
+
+def _write_managers_copies(
+    root: Path,
+    sources: Sources,
+    merged: dict[str, list[Row]],
+    frames: FigureFrames,
+    today: dt.date,
+    notes: Notes,
+    taken: Taken,
+    result: FollowUpResult,
+) -> None:
+    """Each interviewer's copy, with the merged values; then the record of what the copies brought."""
+    result.copies = write_copies(root, sources, merged, frames, today, notes, taken)
+    remember(root, taken)
+    result.conflicts = taken.conflicts
 
 
 def _interviewer_names(
@@ -240,12 +251,18 @@ def _interviewer_names(
 
 
 def _merge_inputs(
-    round_: Round, root: Path, follow_up: Path, zone: object, today: dt.date, notes: Notes
-) -> tuple[dict, object, Sources, dict[str, list[Row]], dict[str, list[str]], list]:
-    """What the sources say merged with the workbook as people left it: the record of earlier runs,
-    the existing workbook (or None), the sources, the merged rows and extra columns per sheet, and the
-    sheets people added."""
-    state = _read_state(root, notes)
+    round_: Round,
+    root: Path,
+    follow_up: Path,
+    zone: object,
+    today: dt.date,
+    notes: Notes,
+    collect_dir: Path | None,
+) -> tuple[dict, object, Sources, dict[str, list[Row]], dict[str, list[str]], list, Taken]:
+    """What the sources say merged with the workbook as people left it, then with the managers' copies:
+    the record of earlier runs, the existing workbook (or None), the sources, the merged rows and extra
+    columns per sheet, the sheets people added, and what the copies brought."""
+    state = read_state(root, notes)
     existing = read_existing(follow_up, notes) if follow_up.exists() else None
     if existing is None and state["runs"]:
         notes.warn(
@@ -253,10 +270,12 @@ def _merge_inputs(
             f"{follow_up} was not there; it is made again, with the edits it had at the last run.",
             follow_up,
         )
-    base = _baseline(state, existing.token if existing else None)
+    base = baseline(state, existing.token if existing else None)
     invited, prepared = ledger_stages(root, notes)
     sources = Sources(round_, read_register(root), invited, prepared, zone)
     merged, extra_headers = _merge_sheets(sources, existing, base, today, notes)
+    taken = take_copies(root, sources, merged, collect_dir, today, notes)
+    _derive(merged, sources, today)
     others = existing.other_sheets if existing else []
     if others:
         notes.counts["extra_sheets"] = len(others)
@@ -265,7 +284,13 @@ def _merge_inputs(
             f"{follow_up.name}: the sheet(s) you added ({', '.join(t for t, _ in others)}) are carried over "
             "with their values and formulas (not their formatting or charts; those are in history/).",
         )
-    return state, existing, sources, merged, extra_headers, others
+    return state, existing, sources, merged, extra_headers, others, taken
+
+
+def _all_conflicts(root: Path, taken: Taken) -> list[dict]:
+    """The round's conflicts: those recorded on earlier runs, and this run's."""
+    recorded = recorded_conflicts(root)
+    return [*recorded, *(c for c in taken.conflicts if c not in recorded)]
 
 
 def _content_digest(
@@ -282,7 +307,7 @@ def _content_digest(
 def _merge_sheets(
     sources: Sources, existing: ExistingFile | None, base: dict, today: dt.date, notes: Notes
 ) -> tuple[dict[str, list[Row]], dict[str, list[str]]]:
-    """Both data sheets merged, their derived columns filled in; and the columns people added."""
+    """Both data sheets merged with HR's workbook; and the columns people added."""
     merged: dict[str, list[Row]] = {}
     extra_headers: dict[str, list[str]] = {}
     for kind, make in (("conversations", conversation_rows), ("goals", goal_rows)):
@@ -303,6 +328,11 @@ def _merge_sheets(
                 f"{sheet.title}: the column(s) you added ({', '.join(sheet.extra_headers)}) are kept after the "
                 "generated ones, with their values by ID; formulas in them move with their row.",
             )
+    return merged, extra_headers
+
+
+def _derive(merged: dict[str, list[Row]], sources: Sources, today: dt.date) -> None:
+    """The derived columns, from the merged values (so that a typed date or status counts)."""
     for row in merged["conversations"]:
         if row.source in GENERATED_SOURCES:
             derive_conversation(row, sources, today)
@@ -312,7 +342,6 @@ def _merge_sheets(
             updated = row.values.get("last_updated")
             if row.edited_on and not (isinstance(updated, dt.date) and updated >= row.edited_on):
                 row.values["last_updated"] = row.edited_on
-    return merged, extra_headers
 
 
 def _baselines(merged: dict[str, list[Row]]) -> dict[str, dict]:
@@ -341,19 +370,7 @@ def _baselines(merged: dict[str, list[Row]]) -> dict[str, dict]:
     return result
 
 
-def _write_state(root: Path, state: dict) -> None:
-    State(root.parent).put_document(root.name, STATE_FILE, state)
-
-
 QUICK_FILE = "status-inputs"
-
-
-def _file_stamp(path: Path) -> list[int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _quick_fingerprint(round_: Round, output: Path, root: Path, today: dt.date) -> str:
@@ -361,12 +378,19 @@ def _quick_fingerprint(round_: Round, output: Path, root: Path, today: dt.date) 
     from pipeline.store.batch import code_digest
 
     state = State(output)
-    others = sorted((str(p), _file_stamp(p)) for p in output.glob("*/follow-up.xlsx") if p.parent != root)
+    others = sorted((str(p), file_stamp(p)) for p in output.glob("*/follow-up.xlsx") if p.parent != root)
+    # the managers' copies, and the lock files beside them: an edited copy is merged on the next run
+    copies = sorted(
+        (str(p), file_stamp(p))
+        for p in (root / "managers").glob("*/*")
+        if p.name in COPY_NAMES or p.name.startswith(("~$", ".~lock."))
+    )
     return input_digest(
         code_digest(),
-        _sha(Path(round_.path)),
+        sha(Path(round_.path)),
         {scope: state.version(scope) for scope in (root.name, *state.rounds())},
         others,
+        copies,
         today,
     )
 
@@ -379,118 +403,11 @@ def _quick_unchanged(root: Path, quick: str, follow_up: Path, leadership: Path) 
         return False
     return last == {
         "inputs": quick,
-        "follow_up": _file_stamp(follow_up),
-        "leadership": _file_stamp(leadership),
+        "follow_up": file_stamp(follow_up),
+        "leadership": file_stamp(leadership),
     }
 
 
 def _remember_quick(root: Path, quick: str, follow_up: Path, leadership: Path) -> None:
-    record = {"inputs": quick, "follow_up": _file_stamp(follow_up), "leadership": _file_stamp(leadership)}
+    record = {"inputs": quick, "follow_up": file_stamp(follow_up), "leadership": file_stamp(leadership)}
     State(root.parent).put_document(root.name, QUICK_FILE, record)
-
-
-def _sha(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return None
-
-
-def _refuse_if_open(path: Path) -> None:
-    """Excel keeps `~$name` beside an open workbook (Word-style `~$` + name without its first two
-    characters on some versions), LibreOffice `.~lock.name#`: replacing the file then would lose the
-    edits being made, so refuse."""
-    for lock in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
-        if (path.parent / lock).exists():
-            raise OutputError(
-                f"{path}: the file is open ({path.parent / lock} exists). Close it in Excel or LibreOffice "
-                "and run again (if it is not open anywhere, delete that lock file)."
-            )
-
-
-def _backup(path: Path, root: Path) -> Path:
-    """Copy the workbook about to be replaced to `history/follow-up-<timestamp>.xlsx`."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = root / HISTORY_DIR / f"{path.stem}-{stamp}{path.suffix}"
-    n = 2
-    while target.exists():
-        target = root / HISTORY_DIR / f"{path.stem}-{stamp}-{n}{path.suffix}"
-        n += 1
-    atomic_write(target, lambda temporary: shutil.copyfile(path, temporary))
-    return target
-
-
-# -- the previous round ------------------------------------------------------------------------------
-
-
-def find_previous_round(
-    output: Path, root: Path, current_goals: list[Row], notes: Notes
-) -> PreviousRound | None:
-    """The latest round before this one (by folder name) that has a register, with its figures and the
-    status now of the goals and actions agreed in it."""
-    try:
-        with_register = set(State(output).rounds())
-        candidates = sorted(
-            d
-            for d in output.iterdir()
-            if d.is_dir() and d.name != root.name and d.name < root.name and d.name in with_register
-        )
-    except (OSError, OutputError):
-        return None
-    if not candidates:
-        return None
-    folder = candidates[-1]
-    try:
-        register = read_register(folder)
-    except OutputError as exc:
-        notes.warn(
-            "previous-round-unreadable", f"{exc} The previous round is left out of the leadership summary."
-        )
-        return None
-    runs = _read_state(folder, None).get("runs", [])
-    last = runs[-1] if runs else {}
-    round_id = str(last.get("round_id") or folder.name)
-    figures = Figures.from_dict(last["figures"]) if isinstance(last.get("figures"), dict) else None
-    agreed_ids = [str(g.id) for c in register.values() for g in c.goals if g.id]
-    ids = dict.fromkeys(agreed_ids)
-    for row in current_goals:
-        if row.values.get("agreed_in") == round_id and row.source in COUNTED_GOAL_SOURCES:
-            ids.setdefault(row.key)
-    now = {row.key: row.values.get("status") for row in current_goals if row.source in COUNTED_GOAL_SOURCES}
-    then = _previous_statuses(folder, last, notes)
-    counts: dict[str, int] = {}
-    for goal_id in ids:
-        status = now[goal_id] if goal_id in now else then.get(goal_id, "not_started")
-        status = status if status in ("not_started", "in_progress", "done", "cancelled") else ""
-        counts[status] = counts.get(status, 0) + 1
-    return PreviousRound(
-        round_id=round_id,
-        figures=figures,
-        held=sum(1 for c in register.values() if c.held_on),
-        approved=sum(1 for c in register.values() if c.approval is not None and c.approval.approved is True),
-        agreed=len(agreed_ids),
-        goal_status=counts,
-    )
-
-
-def _previous_statuses(folder: Path, last_run: dict, notes: Notes) -> dict[str, object]:
-    """The previous round's goal statuses: its follow-up workbook as people left it (read only when it
-    changed since its last run wrote it), else what that run wrote."""
-    statuses: dict[str, object] = {}
-    for key, record in (last_run.get("goals") or {}).items():
-        statuses[key] = (record.get("w") or {}).get("status", (record.get("g") or {}).get("status"))
-    path = folder / FOLLOW_UP_FILE
-    if path.exists() and _sha(path) != last_run.get("file"):
-        quiet = Notes(notes.lang)
-        try:
-            sheet = read_existing(path, quiet).sheets.get("goals")
-        except OutputError as exc:
-            notes.warn(
-                "previous-round-unreadable",
-                f"{exc} The previous round's goals are counted from its last run.",
-            )
-            sheet = None
-        for row in sheet.rows if sheet else []:
-            if row.key and "status" in sheet.present:
-                statuses[row.key] = row.values.get("status")
-    return statuses

@@ -1,0 +1,302 @@
+"""Each interviewer's own follow-up workbook (SPEC §6, issue 12): `managers/<id>-<name>/oppfolging.xlsx`
+(`follow-up.xlsx` in English), with only their own people, which they edit through the year.
+
+Whose people: an employee belongs to the interviewer of their meeting in this round, or to their
+manager when they have no meeting (`Sources.interviewer_of`, the same as the figures use). A copy holds
+those employees' conversations and their goals and actions, and nothing about anyone else: its
+Overview counts only them (`FigureFrames.per_interviewer`), and the columns and sheets HR added to
+its own workbook are not copied. An employee who moved to another interviewer keeps one row in the
+old copy, with their ID and name only, marked "moved to another manager".
+
+What the tool wrote into each copy is remembered in the state database (`manager-copies`): per run,
+its token (also a custom property of the file, with the manager's ID and the round), the file's hash,
+the people in it, and every editable cell's value. That is the base of the three-way merge
+(`followup/copies.py`). A copy is rewritten only when what it shows changed, never while it is open
+(a lock file beside it), and never when it was edited but could not be merged; a copy that was
+edited and merged is kept in the manager's `history/` before it is replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import texts, xlsx
+from pipeline.errors import OutputError
+from pipeline.followup.book import build_follow_up_workbook
+from pipeline.followup.columns import EDITABLE, GENERATED_SOURCES, ExistingFile, Notes, Row, to_json
+from pipeline.followup.frames import FigureFrames, InterviewerFigures
+from pipeline.followup.record import backup, lock_file, sha
+from pipeline.followup.sources import Sources
+from pipeline.model import Employee, Settings
+from pipeline.store import layout
+from pipeline.store.ledger import atomic_write, input_digest
+from pipeline.store.state import State
+
+MANAGER_PROPERTY = "AppraisalManager"  # the interviewer's ID, in every copy's custom properties
+ROUND_PROPERTY = "AppraisalRound"
+COPIES_RECORD = "manager-copies"  # the state database's record of what was written into each copy
+KEPT_RUNS = 5  # runs remembered per copy, so that an older copy sent back late still merges exactly
+COPY_NAMES = frozenset(texts.every("book.manager_file"))
+COPY_SOURCES = (*GENERATED_SOURCES, "hand")  # the rows a copy shows (not removed, not unmerged)
+
+
+def copy_language(person: Employee, settings: Settings) -> str:
+    """The language a manager's copy is written in: theirs, else the round's (nynorsk reads bokmål)."""
+    return "en" if (person.language or settings.language) == "en" else "nb"
+
+
+def copy_path(root: Path, person: Employee, lang: str) -> Path:
+    """`<round>/managers/<id>-<name>/oppfolging.xlsx` (`follow-up.xlsx` in English)."""
+    return root / layout.manager_dir(person) / texts.get(lang, "book.manager_file")
+
+
+@dataclass
+class Copies:
+    """What the state database remembers of the managers' copies, by interviewer ID: the copy's path
+    (relative to the round's folder), its last runs, and the hashes of the returned files merged."""
+
+    root: Path
+    entries: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, root: Path) -> Copies:
+        """The record (empty when there is none)."""
+        data = State(root.parent).document(root.name, COPIES_RECORD)
+        entries = data.get("copies") if isinstance(data, dict) else None
+        return cls(root, entries if isinstance(entries, dict) else {})
+
+    def save(self) -> None:
+        """Keep the record (one transaction)."""
+        State(self.root.parent).put_document(
+            self.root.name, COPIES_RECORD, {"version": 1, "copies": self.entries}
+        )
+
+    def entry(self, manager_id: str) -> dict:
+        """One manager's record, made when missing."""
+        return self.entries.setdefault(manager_id, {"path": "", "runs": [], "merged": []})
+
+    def last_run(self, manager_id: str) -> dict:
+        """The run that last wrote the manager's copy ({} when none)."""
+        runs = self.entries.get(manager_id, {}).get("runs") or []
+        return runs[-1] if runs else {}
+
+    def run_of(self, manager_id: str, token: str | None) -> dict | None:
+        """The run that wrote a copy carrying `token`, or None when it is not remembered."""
+        for run in self.entries.get(manager_id, {}).get("runs") or []:
+            if token and run.get("token") == token:
+                return run
+        return None
+
+    def path(self, manager_id: str) -> Path | None:
+        """Where the manager's copy was last written, or None."""
+        relative = self.entries.get(manager_id, {}).get("path")
+        return self.root / relative if relative else None
+
+
+@dataclass
+class Returned:
+    """What a manager's copy that was read and merged brings to the next copy: the columns they added,
+    and their values by row ID."""
+
+    extra_headers: dict[str, list[str]]
+    extras: dict[str, dict[str, dict]]  # kind -> row ID -> header -> Extra
+
+    @classmethod
+    def of(cls, existing: ExistingFile) -> Returned:
+        """The added columns of a copy as read."""
+        return cls(
+            {kind: sheet.extra_headers for kind, sheet in existing.sheets.items() if sheet.extra_headers},
+            {
+                kind: {row.key: row.extras for row in sheet.rows if row.key}
+                for kind, sheet in existing.sheets.items()
+            },
+        )
+
+
+@dataclass
+class Taken:
+    """What the managers' copies brought this run."""
+
+    copies: Copies
+    returned: dict[str, Returned] = field(default_factory=dict)  # manager ID -> their copy as read
+    held: set[str] = field(default_factory=set)  # managers whose copy must not be replaced now
+    conflicts: list[dict] = field(default_factory=list)  # this run's conflicts
+    changes: list[dict] = field(default_factory=list)  # this run's changes taken from copies
+    merged_files: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class CopiesResult:
+    """What `write_copies` did: files written, copies left as they were (unchanged), and those not
+    rewritten (open, or edited but not merged)."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    kept: list[Path] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+
+
+def owners(sources: Sources, merged: dict[str, list[Row]]) -> dict[str, set[str]]:
+    """Interviewer ID -> their people: the employees whose rows their copy shows."""
+    people: dict[str, set[str]] = {}
+    for row in merged["conversations"]:
+        if row.source in GENERATED_SOURCES:
+            owner = sources.interviewer_of.get(row.key, "")
+            if owner:
+                people.setdefault(owner, set()).add(row.key)
+    for row in merged["goals"]:
+        employee_id = str(row.values.get("employee_id") or "")
+        owner = sources.interviewer_of.get(employee_id, "")
+        if row.source in COPY_SOURCES and owner:
+            people.setdefault(owner, set()).add(employee_id)
+    return people
+
+
+def write_copies(
+    root: Path,
+    sources: Sources,
+    merged: dict[str, list[Row]],
+    frames: FigureFrames,
+    today: dt.date,
+    notes: Notes,
+    taken: Taken,
+) -> CopiesResult:
+    """Write each interviewer's copy whose content changed (see the module's docstring), with what the
+    copies merged this run brought (`taken.returned`: their added columns), except those that must not
+    be replaced now (`taken.held`: open, or edited but not merged)."""
+    copies, returned, held = taken.copies, taken.returned, taken.held
+    result = CopiesResult()
+    settings = sources.round_.settings
+    people = owners(sources, merged)
+    figures = frames.per_interviewer()
+    plans = []
+    for manager_id in sorted(people.keys() | copies.entries.keys()):
+        person = sources.employee(manager_id)
+        if person is None:
+            continue
+        lang = copy_language(person, settings)
+        path = copies.path(manager_id) or copy_path(root, person, lang)
+        if manager_id in held:
+            result.kept.append(path)
+            continue
+        mine = people.get(manager_id, set())
+        last = copies.last_run(manager_id)
+        moved = sorted((set(last.get("employees", [])) | set(last.get("moved", []))) - mine)
+        if not mine and not moved:
+            continue
+        extra = returned.get(manager_id) or _extras_as_written(path, last, notes)
+        rows = _copy_rows(merged, sources, mine, set(moved), extra, lang)
+        headers = extra.extra_headers if extra else {}
+        content = _content(lang, today, rows, headers)
+        if last.get("content") == content and path.exists() and sha(path) == last.get("file"):
+            result.unchanged += 1
+            continue
+        token = secrets.token_hex(8)
+        run = {
+            "token": token,
+            "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "content": content,
+            "employees": sorted(mine),
+            "moved": moved,
+            "extra_columns": bool(any(headers.values())),
+            **_written(rows),
+        }
+        entry = copies.entry(manager_id)
+        entry["path"] = path.relative_to(root).as_posix()
+        entry["runs"] = [*entry["runs"][-(KEPT_RUNS - 1) :], run]
+        view = figures.get(manager_id) or InterviewerFigures(manager_id, {}, FigureFrames([], []).total())
+        plans.append((manager_id, person, lang, path, rows, headers, view, run))
+    # The record goes first: should the run stop before a copy is replaced, the old copy still carries
+    # its own token, whose record is kept.
+    copies.save()
+    for manager_id, person, lang, path, rows, headers, view, run in plans:
+        heading = xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title)
+        owner = (person.name, {MANAGER_PROPERTY: manager_id, ROUND_PROPERTY: settings.round_id})
+        names = {manager_id: person.name}
+        workbook = build_follow_up_workbook(
+            rows, headers, [], view, names, heading, today, run["token"], owner
+        )
+        if path.exists() and sha(path) != _previous_file(copies, manager_id, run):
+            result.backups.append(backup(path, path.parent))
+        atomic_write(path, workbook.save)
+        run["file"] = sha(path)
+        result.written.append(path)
+    if plans:
+        copies.save()
+    return result
+
+
+def _previous_file(copies: Copies, manager_id: str, run: dict) -> str | None:
+    runs = copies.entries[manager_id]["runs"]
+    earlier = [r for r in runs if r is not run]
+    return earlier[-1].get("file") if earlier else None
+
+
+def _extras_as_written(path: Path, last: dict, notes: Notes) -> Returned | None:
+    """The columns a manager added, as the tool last wrote them into their copy (read back only when
+    there were any)."""
+    if not last.get("extra_columns") or not path.exists() or lock_file(path) is not None:
+        return None
+    from pipeline.followup.reading import read_existing  # only for copies with added columns
+
+    try:
+        return Returned.of(read_existing(path, Notes(notes.lang)))
+    except OutputError:  # the copy is then written without the added columns' values
+        return None
+
+
+def _copy_rows(
+    merged: dict[str, list[Row]],
+    sources: Sources,
+    mine: set[str],
+    moved: set[str],
+    extra: Returned | None,
+    lang: str,
+) -> dict[str, list[Row]]:
+    """The rows of one manager's copy: their people's conversations and goals, then one row per
+    employee who moved to another manager (ID and name only)."""
+    extras = extra.extras if extra else {}
+    rows: dict[str, list[Row]] = {"conversations": [], "goals": []}
+    for row in merged["conversations"]:
+        if row.source in GENERATED_SOURCES and row.key in mine:
+            rows["conversations"].append(_copied(row, extras.get("conversations", {})))
+    for row in merged["goals"]:
+        if row.source in COPY_SOURCES and str(row.values.get("employee_id") or "") in mine:
+            rows["goals"].append(_copied(row, extras.get("goals", {})))
+    for employee_id in sorted(moved):
+        person = sources.employee(employee_id)
+        values = {"employee_id": employee_id, "name": person.name if person else ""}
+        rows["conversations"].append(Row(employee_id, values, "moved"))
+    return rows
+
+
+def _copied(row: Row, extras: dict[str, dict]) -> Row:
+    return Row(row.key, dict(row.values), row.source, extras=dict(extras.get(row.key, {})))
+
+
+def _content(lang: str, today: dt.date, rows: dict[str, list[Row]], headers: dict[str, list[str]]) -> str:
+    """A hash of everything a copy shows."""
+    shown = [
+        [(r.key, r.source, r.values, {h: e.value for h, e in r.extras.items()}) for r in rows[kind]]
+        for kind in ("conversations", "goals")
+    ]
+    return input_digest(lang, today, shown, headers)
+
+
+def _written(rows: dict[str, list[Row]]) -> dict[str, dict]:
+    """Per sheet and row ID, the editable cells' values as written into the copy (the merge's base)."""
+    return {
+        kind: {
+            row.key: {
+                c.key: to_json(row.values.get(c.key))
+                for c in EDITABLE[kind]
+                if row.values.get(c.key) is not None
+            }
+            for row in rows[kind]
+            if row.source != "moved"
+        }
+        for kind in ("conversations", "goals")
+    }

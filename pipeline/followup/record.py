@@ -1,0 +1,102 @@
+"""What the follow-up step remembers between runs, and the file handling its workbooks share: the
+record of each run in the state database, file hashes and stamps, the open-file check and dated
+backups. Used by HR's workbook (`step.py`) and by the managers' copies (`managers.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+from pipeline.errors import OutputError
+from pipeline.followup.columns import Notes
+from pipeline.store.ledger import atomic_write
+from pipeline.store.state import DATABASE, STATE_DIR, State
+
+FOLLOW_UP_FILE = "follow-up.xlsx"
+HISTORY_DIR = "history"
+STATE_FILE = "follow-up-state"  # the state database's record of the follow-up workbook's runs
+
+
+def read_state(root: Path, notes: Notes | None, name: str = STATE_FILE) -> dict:
+    """The record of the last runs (`{"runs": [...]}`) of a round's follow-up workbook (or of another
+    document `name`); an empty record, with a warning, when it cannot be read."""
+    try:
+        state = State(root.parent)
+        data = state.document(root.name, name)
+        if data is None:
+            return {"version": 1, "runs": []}
+        if not isinstance(data.get("runs"), list):
+            raise ValueError("no list of runs")
+        return data
+    except (OSError, ValueError, AttributeError, OutputError) as exc:
+        if notes is not None:
+            notes.warn(
+                "follow-up-state-damaged",
+                f"{root.parent / STATE_DIR / DATABASE}: the record of the last run cannot be read ({exc}); every value in an editable "
+                "column that differs from the sources is treated as a person's edit.",
+            )
+        return {"version": 1, "runs": []}
+
+
+def write_state(root: Path, state: dict, name: str = STATE_FILE) -> None:
+    """Keep the record of the runs (one transaction)."""
+    State(root.parent).put_document(root.name, name, state)
+
+
+def baseline(state: dict, token: str | None) -> dict:
+    """The run the existing file was written by (by its token), else the latest run, else nothing."""
+    runs = state.get("runs", [])
+    for run in runs:
+        if token and run.get("token") == token:
+            return run
+    return runs[-1] if runs else {}
+
+
+def sha(path: Path) -> str | None:
+    """The file's SHA-256, or None when it is not there."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def file_stamp(path: Path) -> list[int] | None:
+    """Size and modification time (ns), or None when the file is not there."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def lock_file(path: Path) -> Path | None:
+    """The lock file Excel (`~$name`, or `~$` + the name without its first two characters on some
+    versions) or LibreOffice (`.~lock.name#`) keeps beside an open workbook, or None."""
+    for lock in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+        if (path.parent / lock).exists():
+            return path.parent / lock
+    return None
+
+
+def refuse_if_open(path: Path) -> None:
+    """Replacing an open workbook would lose the edits being made in it, so refuse."""
+    lock = lock_file(path)
+    if lock is not None:
+        raise OutputError(
+            f"{path}: the file is open ({lock} exists). Close it in Excel or LibreOffice "
+            "and run again (if it is not open anywhere, delete that lock file)."
+        )
+
+
+def backup(path: Path, folder: Path) -> Path:
+    """Copy the workbook about to be replaced to `<folder>/history/<name>-<timestamp>.xlsx`."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / HISTORY_DIR / f"{path.stem}-{stamp}{path.suffix}"
+    n = 2
+    while target.exists():
+        target = folder / HISTORY_DIR / f"{path.stem}-{stamp}-{n}{path.suffix}"
+        n += 1
+    atomic_write(target, lambda temporary: shutil.copyfile(path, temporary))
+    return target

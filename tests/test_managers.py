@@ -1,0 +1,332 @@
+"""Managers' own follow-up copies (issue 12): written with only their people, edited the way people edit
+them, and merged back three ways into HR's workbook.
+
+The base round (tests/conftest.py): Ola (101) interviews Kari (100), Per (102) and Anne (103); Kari
+(100) interviews Ola (101) and Lise (104). Goals G-1 (Per) and G-2 (Anne); the register (test_followup's
+`base_sources`) adds 2027-H1-100-G1 (Kari) and 2027-H1-102-A1 (Per).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from test_followup import ROUND, TODAY, base_sources, cell_of, round_from, table
+
+from pipeline.cli import cli
+from pipeline.followup.step import write_follow_up
+from pipeline.store import batch
+
+OLA = Path(ROUND) / "managers" / "101-Ola Hansen" / "oppfolging.xlsx"
+KARI = Path(ROUND) / "managers" / "100-Kari Nordmann" / "oppfolging.xlsx"
+NAMES = {
+    "100": "Kari Nordmann",
+    "101": "Ola Hansen",
+    "102": "Per Berg",
+    "103": "Anne Lie",
+    "104": "Lise Dahl",
+}
+GOALS = "Mål og tiltak"
+TALKS = "Samtaler"
+
+
+@pytest.fixture
+def output(tmp_path: Path) -> Path:
+    return tmp_path / "output"
+
+
+def edit(path: Path, changes: dict[tuple[str, str, str], object]) -> None:
+    """Type into a workbook as a person would: {(sheet, ID, header): value}."""
+    wb = openpyxl.load_workbook(path)
+    for (sheet, key, header), value in changes.items():
+        cell_of(wb[sheet], header, key).value = value
+    wb.save(path)
+
+
+def every_cell(path: Path) -> list[str]:
+    wb = openpyxl.load_workbook(path)
+    return [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def first_run(make_workbook, output, **description):
+    round_ = round_from(make_workbook, **description)
+    base_sources(output)
+    return round_, write_follow_up(round_, output, today=TODAY)
+
+
+# -- slice 1: the copies -----------------------------------------------------------------------------
+
+
+def test_each_interviewer_gets_a_copy_with_only_their_people(make_workbook, output):
+    round_, result = first_run(make_workbook, output)
+
+    assert sorted(p.relative_to(output) for p in result.copies.written) == sorted([OLA, KARI])
+    ola, kari = output / OLA, output / KARI
+    assert sorted(table(ola, TALKS)) == ["100", "102", "103"]
+    assert sorted(table(ola, GOALS)) == ["2027-H1-100-G1", "2027-H1-102-A1", "G-1", "G-2"]
+    assert sorted(table(kari, TALKS)) == ["101", "104"]
+    assert table(kari, GOALS) == {}
+    # the same values as HR's workbook, the same editable (marked) columns and drop-downs
+    hr = table(result.follow_up, GOALS)
+    for key, row in table(ola, GOALS).items():
+        assert row == hr[key]
+    wb = openpyxl.load_workbook(ola)
+    assert wb.sheetnames == ["Oversikt", TALKS, GOALS]
+    assert [v.sqref for v in wb[GOALS].data_validations.dataValidation] == [
+        v.sqref for v in openpyxl.load_workbook(result.follow_up)[GOALS].data_validations.dataValidation
+    ]
+    assert wb.custom_doc_props["AppraisalManager"].value == "101"
+    assert wb.custom_doc_props["AppraisalRound"].value == ROUND
+
+
+def test_no_cell_of_a_copy_names_anyone_who_is_not_theirs(make_workbook, output):
+    first_run(make_workbook, output)
+
+    for path, manager, theirs in ((OLA, "101", {"100", "102", "103"}), (KARI, "100", {"101", "104"})):
+        cells = " | ".join(every_cell(output / path))
+        for employee_id, name in NAMES.items():
+            if employee_id in theirs or employee_id == manager:
+                continue
+            assert name not in cells, (path, name)
+            assert not any(c == employee_id for c in every_cell(output / path)), (path, employee_id)
+        assert "Fritekst som aldri skal ut" not in cells  # the minutes' free text is not in any workbook
+
+
+def test_a_copy_is_in_the_managers_language(make_workbook, output):
+    first_run(make_workbook, output, employees={"101": {"language": "en"}})
+
+    english = output / ROUND / "managers" / "101-Ola Hansen" / "follow-up.xlsx"
+    assert openpyxl.load_workbook(english).sheetnames == ["Overview", "Conversations", "Goals and actions"]
+    assert table(english, "Goals and actions")["G-2"]["Status"] == "not_started"
+    assert openpyxl.load_workbook(output / KARI).sheetnames == ["Oversikt", TALKS, GOALS]
+
+
+def test_an_unchanged_copy_is_not_rewritten(make_workbook, output):
+    round_, result = first_run(make_workbook, output)
+    stamp = (output / OLA).stat().st_mtime_ns
+
+    again = write_follow_up(round_, output, today=TODAY, fresh=True)
+
+    assert again.copies.written == [] and again.copies.unchanged == 2
+    assert (output / OLA).stat().st_mtime_ns == stamp
+
+
+def test_an_employee_who_moves_goes_to_the_new_copy_and_is_marked_in_the_old(make_workbook, output):
+    first_run(make_workbook, output)
+    moved = round_from(make_workbook, schedule={"103": {"interviewer_id": "100"}})
+
+    write_follow_up(moved, output, today=TODAY)
+
+    ola, kari = table(output / OLA, TALKS), table(output / KARI, TALKS)
+    assert sorted(kari) == ["101", "103", "104"] and "G-2" in table(output / KARI, GOALS)
+    assert ola["103"]["Kilde"] == "flyttet til en annen leder" and ola["103"]["Trinn"] is None
+    assert "G-2" not in table(output / OLA, GOALS)
+
+
+# -- slice 2: merging back ---------------------------------------------------------------------------
+
+
+def test_a_managers_edit_reaches_hrs_workbook_and_the_copy_is_remade_with_a_backup(make_workbook, output):
+    round_, _ = first_run(make_workbook, output)
+    edit(
+        output / OLA,
+        {
+            (GOALS, "G-1", "Status"): "avbrutt",
+            (GOALS, "G-1", "Kommentar"): '=HYPERLINK("http://x","klikk")',
+            (GOALS, "G-2", "Frist"): dt.datetime(2027, 9, 1),
+            (TALKS, "102", "Oppfølging holdt"): "10.03.2027",
+        },
+    )
+    edited = (output / OLA).read_bytes()
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    hr = table(result.follow_up, GOALS)
+    assert hr["G-1"]["Status"] == "avbrutt" and hr["G-1"]["Kommentar"] == '=HYPERLINK("http://x","klikk")'
+    assert hr["G-2"]["Frist"] == dt.date(2027, 9, 1) and hr["G-2"]["Forfalt"] == "nei"
+    assert table(result.follow_up, TALKS)["102"]["Oppfølging holdt"] == dt.date(2027, 3, 10)
+    assert result.counts["copy_edits"] == 4 and result.conflicts == []
+    backups = list((output / OLA).parent.joinpath("history").iterdir())
+    assert len(backups) == 1 and backups[0].read_bytes() == edited
+    copy = table(output / OLA, GOALS)
+    assert copy["G-1"]["Status"] == "avbrutt" and copy["G-1"]["Sist oppdatert"] == TODAY
+    comment = cell_of(openpyxl.load_workbook(output / OLA)[GOALS], "Kommentar", "G-1")
+    assert comment.data_type == "s"  # a formula typed by a manager stays text everywhere
+    # the edit stays an edit: later runs keep it, and nothing more is merged
+    later = write_follow_up(round_, output, today=TODAY, fresh=True)
+    assert table(later.follow_up, GOALS)["G-1"]["Status"] == "avbrutt"
+    assert later.counts.get("copy_edits", 0) == 0 and later.copies.written == []
+
+
+def test_changed_on_both_sides_is_a_conflict_and_hrs_value_stays(make_workbook, output):
+    round_, result = first_run(make_workbook, output)
+    edit(result.follow_up, {(GOALS, "G-2", "Status"): "pågår"})
+    edit(output / OLA, {(GOALS, "G-2", "Status"): "avbrutt", (GOALS, "G-1", "Fremdrift (%)"): 80})
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    hr = table(result.follow_up, GOALS)
+    assert hr["G-2"]["Status"] == "pågår" and hr["G-1"]["Fremdrift (%)"] == 80
+    assert [(c["id"], c["column"], c["hr"], c["manager"]) for c in result.conflicts] == [
+        ("G-2", "status", "in_progress", "cancelled")
+    ]
+    assert "follow-up-conflict" in [p.code for p in result.problems]
+    sheet = openpyxl.load_workbook(result.follow_up)["Konflikter"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:7] == ("Dato", "Ark", "ID", "Kolonne", "HRs verdi (beholdt)", "Lederens verdi", "Leder")
+    assert rows[1][1:7] == (GOALS, "G-2", "Status", "pågår", "avbrutt", "Ola Hansen")
+    assert table(output / OLA, GOALS)["G-2"]["Status"] == "pågår"  # the copy now shows HR's value
+
+    again = write_follow_up(round_, output, today=TODAY, fresh=True)  # listed once, and kept listed
+    sheet = openpyxl.load_workbook(again.follow_up)["Konflikter"]
+    assert len(list(sheet.iter_rows(values_only=True))) == 2
+    assert again.conflicts == []
+
+
+def test_a_managers_edit_wins_over_a_change_from_the_sources_with_a_warning(make_workbook, output):
+    round_, _ = first_run(make_workbook, output)
+    edit(output / OLA, {(GOALS, "G-2", "Kommentar"): "Meldt på kurs i mai"})
+    changed = round_from(make_workbook, goals={"G-2": {"comment": "Ny kommentar fra HR-arket"}})
+
+    result = write_follow_up(changed, output, today=TODAY)
+
+    assert table(result.follow_up, GOALS)["G-2"]["Kommentar"] == "Meldt på kurs i mai"
+    kept = [p.message for p in result.problems if p.code == "edit-kept-against-source"]
+    assert len(kept) == 1 and "Ola Hansen's copy" in kept[0] and "Ny kommentar fra HR-arket" in kept[0]
+    assert result.conflicts == []
+
+
+def test_sorted_filtered_extended_and_deleted_rows_in_a_copy(make_workbook, output):
+    round_, _ = first_run(make_workbook, output)
+    wb = openpyxl.load_workbook(output / OLA)
+    ws = wb[GOALS]
+    rows = sorted(
+        (list(r) for r in ws.iter_rows(min_row=3, values_only=True) if r[0]), key=lambda r: r[0], reverse=True
+    )
+    for number, values in enumerate(rows, start=3):  # sorted backwards by ID
+        for column, value in enumerate(values, start=1):
+            ws.cell(row=number, column=column, value=value)
+    ws.auto_filter.ref = f"A2:P{2 + len(rows)}"
+    last = ws.max_column + 1
+    ws.cell(row=2, column=last, value="Mitt notat")
+    cell_of(ws, "Mitt notat", "G-1").value = "ringe Per"
+    cell_of(ws, "Status", "G-1").value = "avbrutt"
+    ws.delete_rows(next(r for r in range(3, 10) if ws.cell(row=r, column=1).value == "G-2"))
+    wb.save(output / OLA)
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    assert table(result.follow_up, GOALS)["G-1"]["Status"] == "avbrutt"
+    copy = table(output / OLA, GOALS)
+    assert copy["G-1"]["Mitt notat"] == "ringe Per"  # the manager's column is kept in their copy
+    assert "G-2" in copy  # a deleted row comes back from HR's workbook
+    assert "Mitt notat" not in openpyxl.load_workbook(result.follow_up)[GOALS][2][-1].value
+
+
+def test_rows_for_someone_elses_people_are_refused(make_workbook, output):
+    round_, _ = first_run(make_workbook, output)
+    wb = openpyxl.load_workbook(output / KARI)
+    ws = wb[GOALS]
+    ws.append(["G-1", "102", "Per Berg", "Produksjon", "mål", "Lære CNC-fresen", None, None, None, "avbrutt"])
+    cell_of(wb[TALKS], "Oppfølging holdt", "104").value = dt.datetime(2027, 3, 1)
+    wb.save(output / KARI)
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    assert table(result.follow_up, GOALS)["G-1"]["Status"] == "fullført"
+    assert table(result.follow_up, TALKS)["104"]["Oppfølging holdt"] == dt.date(2027, 3, 1)
+    refused = [p.message for p in result.problems if p.code == "manager-copy-rows-refused"]
+    assert len(refused) == 1 and "G-1" in refused[0]
+
+
+def test_a_copy_in_the_wrong_folder_is_refused_and_left_as_it_is(make_workbook, output):
+    round_, _ = first_run(make_workbook, output)
+    edit(output / OLA, {(GOALS, "G-1", "Status"): "avbrutt"})
+    shutil.copyfile(output / OLA, output / KARI)
+    placed = (output / KARI).read_bytes()
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    assert [p.code for p in result.problems if p.file == str(output / KARI)] == ["manager-copy-refused"]
+    assert (output / KARI).read_bytes() == placed
+    assert table(result.follow_up, GOALS)["G-1"]["Status"] == "avbrutt"  # from Ola's own copy
+
+
+def test_an_open_copy_is_merged_on_a_later_run(make_workbook, output):
+    round_, _ = first_run(make_workbook, output)
+    edit(output / OLA, {(GOALS, "G-1", "Status"): "avbrutt"})
+    lock = (output / OLA).parent / ".~lock.oppfolging.xlsx#"
+    lock.write_text("x")
+    edited = (output / OLA).read_bytes()
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    assert "manager-copy-open" in [p.code for p in result.problems]
+    assert table(result.follow_up, GOALS)["G-1"]["Status"] == "fullført"
+    assert (output / OLA).read_bytes() == edited
+    lock.unlink()
+    result = write_follow_up(round_, output, today=TODAY)
+    assert table(result.follow_up, GOALS)["G-1"]["Status"] == "avbrutt"
+
+
+def test_returned_copies_are_collected_from_a_folder_once_and_an_old_one_merges_against_its_own_run(
+    make_workbook, output, tmp_path
+):
+    round_, _ = first_run(make_workbook, output)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    old = inbox / "Ola sin fil.xlsx"
+    shutil.copyfile(output / OLA, old)  # sent by e-mail after the first run
+    edit(output / OLA, {(GOALS, "G-1", "Kommentar"): "Kommentar fra mappen"})
+    write_follow_up(round_, output, today=TODAY)  # the copy in the folder is merged and rewritten
+    edit(old, {(GOALS, "G-2", "Fremdrift (%)"): 40})  # the old copy comes back later, edited elsewhere
+
+    runner = CliRunner()
+    args = ["status", "-w", str(round_.path), "-o", str(output), "--collect", str(inbox)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("APPRAISAL_TODAY", TODAY.isoformat())
+        shown = runner.invoke(cli, args)
+        assert shown.exit_code == 0, shown.output
+        assert "merged 1 manager's copy: 1 change(s) taken, 0 conflict(s)" in shown.output
+        hr = table(output / ROUND / "follow-up.xlsx", GOALS)
+        # the old copy's G-1 comment was what it was given: not a change, so the newer one stays
+        assert hr["G-1"]["Kommentar"] == "Kommentar fra mappen" and hr["G-2"]["Fremdrift (%)"] == 40
+        again = runner.invoke(cli, args)
+    assert again.exit_code == 0 and "merged" not in again.output  # already merged: skipped
+    assert table(output / OLA, GOALS)["G-2"]["Fremdrift (%)"] == 40
+
+
+def test_a_copy_resaved_by_libreoffice_merges(make_workbook, output, tmp_path):
+    soffice = batch.find_soffice()
+    assert soffice is not None, "LibreOffice (soffice) is needed: .ci/run installs it"
+    round_, _ = first_run(make_workbook, output)
+    edit(output / OLA, {(GOALS, "G-1", "Status"): "avbrutt", (GOALS, "G-2", "Kommentar"): "=1+1"})
+    resaved = tmp_path / "resaved"
+    run = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(resaved),
+            str(output / OLA),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert run.returncode == 0, run.stderr
+    (resaved / "oppfolging.xlsx").replace(output / OLA)
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    hr = table(result.follow_up, GOALS)
+    assert hr["G-1"]["Status"] == "avbrutt" and hr["G-2"]["Kommentar"] == "=1+1"
+    assert result.counts["copy_edits"] == 2 and result.conflicts == []
