@@ -263,7 +263,7 @@ def test_real_excel_features(make_workbook, output):
 
     goals = wb["Mål og tiltak"]
     headers = {c.value: c for c in goals[2]}
-    assert wb["Mål og tiltak"].tables["GoalsAndActions"].ref == "A2:P6"
+    assert wb["Mål og tiltak"].tables["GoalsAndActions"].ref == "A2:Q6"
     status_letter = headers["Status"].column_letter
     (status_list,) = [dv for dv in goals.data_validations.dataValidation if dv.type == "list"]
     assert status_list.formula1 == '"ikke startet,pågår,fullført,avbrutt"'

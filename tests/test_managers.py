@@ -330,3 +330,73 @@ def test_a_copy_resaved_by_libreoffice_merges(make_workbook, output, tmp_path):
     hr = table(result.follow_up, GOALS)
     assert hr["G-1"]["Status"] == "avbrutt" and hr["G-2"]["Kommentar"] == "=1+1"
     assert result.counts["copy_edits"] == 2 and result.conflicts == []
+
+
+def test_a_row_a_manager_adds_becomes_a_new_action_with_a_stable_id(make_workbook, output):
+    round_, _ = first_run(make_workbook, output)
+    wb = openpyxl.load_workbook(output / OLA)
+    ws = wb[GOALS]
+    headers = [c.value for c in ws[2]]
+
+    def add(**values):
+        ws.append([values.get(h) for h in headers])
+
+    add(**{"Ansattnr": "102", "Type": "tiltak", "Beskrivelse": "Kurs i truckkjøring", "Status": "pågår"})
+    add(**{"Navn": "anne lie", "Beskrivelse": "Bli fadder for lærlingen", "Type": "mål", "Frist": "1.9.2027"})
+    add(**{"Ansattnr": "104", "Beskrivelse": "Ikke Olas medarbeider"})
+    add(**{"Ansattnr": "103", "Kommentar": "uten beskrivelse"})
+    wb.save(output / OLA)
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    hr = table(result.follow_up, GOALS)
+    first, second = hr["2027-H1-102-F1"], hr["2027-H1-103-F1"]
+    assert (first["Type"], first["Beskrivelse"], first["Status"], first["Kilde"]) == (
+        "tiltak", "Kurs i truckkjøring", "pågår", "lagt inn for hånd"
+    )  # fmt: skip
+    assert (second["Navn"], second["Type"], second["Frist"]) == ("Anne Lie", "mål", dt.date(2027, 9, 1))
+    assert first["Avtalt i runde"] == ROUND and result.counts["copy_new_rows"] == 2
+    refused = [p.message for p in result.problems if p.code == "manager-copy-rows-refused"]
+    assert len(refused) == 1 and "2 row(s)" in refused[0] and "needs a description" in refused[0]
+    copy = table(output / OLA, GOALS)
+    assert {"2027-H1-102-F1", "2027-H1-103-F1"} <= set(copy) and None not in copy
+
+    # the new rows are ordinary rows from now on: a change in the copy is merged, and nothing doubles
+    edit(output / OLA, {(GOALS, "2027-H1-102-F1", "Status"): "fullført"})
+    edit(result.follow_up, {(GOALS, "2027-H1-103-F1", "Kommentar"): "HR: avtalt med Anne"})
+    again = write_follow_up(round_, output, today=TODAY)
+    hr = table(again.follow_up, GOALS)
+    assert hr["2027-H1-102-F1"]["Status"] == "fullført"
+    assert hr["2027-H1-103-F1"]["Kommentar"] == "HR: avtalt med Anne"
+    assert sorted(k for k in hr if "-F" in k) == ["2027-H1-102-F1", "2027-H1-103-F1"]
+    assert table(output / OLA, GOALS)["2027-H1-103-F1"]["Kommentar"] == "HR: avtalt med Anne"
+
+
+# -- history -----------------------------------------------------------------------------------------
+
+
+def test_every_change_is_in_the_history_with_who_made_it(make_workbook, output):
+    round_, result = first_run(make_workbook, output)
+    edit(output / OLA, {(GOALS, "G-2", "Status"): "pågår"})
+    write_follow_up(round_, output, today=TODAY)
+    edit(result.follow_up, {(GOALS, "G-2", "Kommentar"): "Kurs booket"})
+    changed = round_from(make_workbook, goals={"G-2": {"due": dt.date(2027, 4, 1)}})
+    result = write_follow_up(changed, output, today=TODAY)
+
+    hr = table(result.follow_up, GOALS)
+    assert hr["G-2"]["Sist endret av"] in ("HR", "kildene")  # both in the same run
+    assert table(output / OLA, GOALS)["G-2"]["Sist endret av"] == hr["G-2"]["Sist endret av"]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("APPRAISAL_TODAY", TODAY.isoformat())
+        shown = CliRunner().invoke(cli, ["history", "G-2", "-w", str(changed.path), "-o", str(output)])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert lines[0] == "G-2: 3 change(s)"
+    assert "Ola Hansen" in lines[1] and "Status: “not_started” → “in_progress”" in lines[1]
+    assert {line.split()[3] for line in lines[2:]} == {"HR", "the"}
+    assert any("Comment: (empty) → “Kurs booket”" in line for line in lines[2:])
+    assert any("Due date: “2027-03-01” → “2027-04-01”" in line for line in lines[2:])
+
+    unknown = CliRunner().invoke(cli, ["history", "G-99", "-w", str(changed.path), "-o", str(output)])
+    assert unknown.exit_code == 1 and "No change of G-99 is recorded" in unknown.output

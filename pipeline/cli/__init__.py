@@ -357,6 +357,29 @@ def export_state(workbook: Path, output: Path, round_id: str | None, destination
     click.echo(text if destination is None else f"written   {destination}")
 
 
+@cli.command("history")
+@workbook_option
+@output_option
+@click.argument("goal_id")
+def history_command(workbook: Path, output: Path, goal_id: str) -> None:
+    """Print every recorded change of the goal or action GOAL_ID, in every round of OUTPUT: when, in
+    which round, by whom (HR, the sources, or the manager whose copy it came from), the column, and
+    the value before and after. Exit 1 when no change of it is recorded.
+    """
+    from pipeline.followup.history import goal_history
+
+    names: dict[str, str] = {}
+    if workbook.exists():
+        from pipeline.round.reader import read_round
+
+        names = {e.id: e.name for e in read_round(workbook)[0].employees}
+    lines = goal_history(output, goal_id, "en", names)
+    if not lines:
+        click.echo(f"No change of {goal_id} is recorded in {output}.", err=True)
+        sys.exit(1)
+    show.print_history(goal_id, lines)
+
+
 @cli.group()
 def templates() -> None:
     """Work with the document templates."""

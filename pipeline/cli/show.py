@@ -234,3 +234,14 @@ def _progress(total_label: str):  # noqa: ANN202
     return Progress(
         TextColumn(total_label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
     )
+
+
+def print_history(goal_id: str, lines: list) -> None:
+    """`appraisal history`: one line per change, oldest first."""
+    click.echo(f"{goal_id}: {len(lines)} change(s)")
+    width = max(len(line.by) for line in lines)
+    for line in lines:
+        at = line.at.replace("T", " ")[:16]
+        before = f"“{line.before}”" if line.before else "(empty)"
+        after = f"“{line.after}”" if line.after else "(empty)"
+        click.echo(f"{at}  {line.round_id}  {line.by:<{width}}  {line.column}: {before} → {after}")

@@ -74,6 +74,7 @@ GOAL_SHEET_COLUMNS = (
     BookColumn("comment", "long", editable=True),
     BookColumn("agreed_in", "text"),
     BookColumn("last_updated", "date"),
+    BookColumn("changed_by", "text"),
     BookColumn("overdue", "flag"),
     BookColumn("source", "source"),
 )
@@ -167,6 +168,7 @@ class Notes:
     def __init__(self, lang: str):
         self.lang = lang
         self.problems: list[Problem] = []
+        self.changes: list[dict] = []  # changes people and the sources made, for the history
         self.counts: dict[str, int] = dict.fromkeys(
             (
                 "conversations",

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import OutputError
+from pipeline.followup import history
 from pipeline.followup.columns import (
     EDITABLE,
     BookColumn,
@@ -33,10 +34,12 @@ from pipeline.followup.columns import (
     FileSheet,
     Notes,
     Row,
+    cell_text,
     from_json,
     show_value,
     to_json,
 )
+from pipeline.followup.history import CONFLICTS_RECORD, HISTORY_RECORD
 from pipeline.followup.managers import (
     COPY_NAMES,
     COPY_SOURCES,
@@ -49,10 +52,9 @@ from pipeline.followup.managers import (
 from pipeline.followup.reading import read_existing
 from pipeline.followup.record import lock_file, sha
 from pipeline.followup.sources import Sources
-from pipeline.store.state import State
+from pipeline.round import schema
+from pipeline.round.values import fold_word
 
-CONFLICTS_RECORD = "follow-up-conflicts"
-HISTORY_RECORD = "follow-up-history"
 KEPT_MERGED = 50  # hashes of returned files remembered per manager
 
 
@@ -67,6 +69,7 @@ class Merging:
     today: dt.date
     notes: Notes
     taken: Taken
+    merged: dict[str, list[Row]]
 
 
 def take_copies(
@@ -93,7 +96,7 @@ def take_copies(
         kind: {row.key: row for row in merged[kind] if row.key and row.source in COPY_SOURCES}
         for kind in merged
     }
-    merging = Merging(sources.round_.settings.round_id, sources, index, today, notes, taken)
+    merging = Merging(sources.round_.settings.round_id, sources, index, today, notes, taken, merged)
     for manager_id in sorted(taken.copies.entries):
         path = taken.copies.path(manager_id)
         if path is None or not path.exists() or sha(path) == taken.copies.last_run(manager_id).get("file"):
@@ -204,7 +207,14 @@ def _merge_sheet(
     moved = set(base.get("moved", []))
     refused: list[str] = []
     for row in sheet.rows:
-        if not row.key or row.source == "moved" or row.key in moved:
+        if row.source == "moved" or row.key in moved:
+            continue
+        if kind == "goals" and (
+            not row.key or (row.key not in written and row.key not in merging.index[kind])
+        ):
+            problem = _new_item(row, manager_id, path, merging)
+            if problem:
+                refused.append(f"{sheet.title} row {row.line}: {problem}")
             continue
         target = merging.index[kind].get(row.key)
         employee_id = (
@@ -215,20 +225,84 @@ def _merge_sheet(
         owner = merging.sources.interviewer_of.get(employee_id, "")
         if row.key not in written or target is None or owner != manager_id:
             if _changed_cells(kind, row, sheet, written.get(row.key)):
-                refused.append(row.key)
+                refused.append(f"{row.key}: not a row this copy was given, or not {label}'s")
             continue
         for column in EDITABLE[kind]:
             if column.key in sheet.present:
                 _merge_cell(kind, column, row, target, written[row.key], where, merging)
     if refused:
         notes = merging.notes
-        shown = ", ".join(refused[:10]) + (" …" if len(refused) > 10 else "")
+        shown = "; ".join(refused[:10]) + (" …" if len(refused) > 10 else "")
         notes.warn(
             "manager-copy-rows-refused",
-            f"{path}, {sheet.title}: {len(refused)} row(s) not taken ({shown}): not rows this copy was given, "
-            f"or for employees who are not (or no longer) {label}'s.",
+            f"{path}, {sheet.title}: {len(refused)} row(s) not taken ({shown}).",
             path,
         )
+
+
+def _new_item(row: Row, manager_id: str, path: Path, merging: Merging) -> str | None:
+    """A row a manager added on Goals and actions becomes a new goal or action of one of their people,
+    with a stable ID (`<round>-<employee>-F<n>`), kept in HR's workbook as added by hand. Returns why
+    it is not taken, or None (taken, already taken from an earlier copy, or an empty row)."""
+    values, sources = row.values, merging.sources
+    description = cell_text(values.get("description"))
+    typed = [v for k, v in values.items() if k not in ("source",) and v not in (None, "")]
+    if not typed:
+        return None
+    people = {e for e, m in sources.interviewer_of.items() if m == manager_id}
+    employee_id = cell_text(values.get("employee_id"))
+    if not employee_id:
+        name = fold_word(cell_text(values.get("name")))
+        employee_id = next((e for e in sorted(people) if fold_word(sources.employee(e).name) == name), "")
+    if employee_id not in people:
+        return "give the Employee ID (or name) of one of your own people"
+    if not description:
+        return "a new goal or action needs a description"
+    for other in merging.merged["goals"]:
+        if (
+            other.values.get("employee_id") == employee_id
+            and cell_text(other.values.get("description")) == description
+        ):
+            return None  # the same row, already taken from this or an earlier copy
+    kind = schema.enum_lookup("goal_type").get(fold_word(cell_text(values.get("type"))), "action")
+    prefix = f"{merging.round_id}-{employee_id}-F"
+    taken_numbers = [
+        int(k[len(prefix) :])
+        for k in merging.index["goals"]
+        if k.startswith(prefix) and k[len(prefix) :].isdigit()
+    ]
+    goal_id = f"{prefix}{max(taken_numbers, default=0) + 1}"
+    person = sources.employee(employee_id)
+    notes = merging.notes
+    where = f"{path.name} {goal_id}"
+    new = Row(
+        goal_id,
+        {
+            "goal_id": goal_id,
+            "employee_id": employee_id,
+            "name": person.name,
+            "department": person.department,
+            "type": kind,
+            "description": notes.fit(description, where),
+            "measure": notes.fit(cell_text(values.get("measure")), where) or None,
+            "responsible": notes.fit(cell_text(values.get("responsible")), where) or None,
+            "due": values.get("due"),
+            "status": values.get("status") or "not_started",
+            "progress": values.get("progress"),
+            "comment": values.get("comment"),
+            "agreed_in": merging.round_id,
+            "last_updated": merging.today,
+        },
+        "hand",
+        edited_on=merging.today,
+    )
+    merging.merged["goals"].append(new)
+    merging.index["goals"][goal_id] = new
+    notes.counts["copy_new_rows"] = notes.counts.get("copy_new_rows", 0) + 1
+    merging.taken.changes.append(
+        history.change(manager_id, "goals", goal_id, "created", None, description, path)
+    )
+    return None
 
 
 def _changed_cells(kind: str, row: Row, sheet: FileSheet, written: dict | None) -> bool:
@@ -260,7 +334,8 @@ def _merge_cell(
     if hr == mine:
         return
     header = column.header(notes.lang)
-    if hr != was and column.key in target.edited:
+    # a row added by hand has no sources: any change to it in HR's workbook is a person's
+    if hr != was and (column.key in target.edited or target.source == "hand"):
         conflict = {
             "on": today.isoformat(),
             "manager_id": manager_id,
@@ -291,37 +366,19 @@ def _merge_cell(
     target.edited.add(column.key)
     target.edited_on = today
     notes.counts["copy_edits"] = notes.counts.get("copy_edits", 0) + 1
-    taken.changes.append(
-        {
-            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "by": manager_id,
-            "sheet": kind,
-            "id": target.key,
-            "column": column.key,
-            "before": to_json(hr),
-            "after": to_json(mine),
-            "file": str(path),
-        }
-    )
+    taken.changes.append(history.change(manager_id, kind, target.key, column.key, hr, mine, path))
 
 
-def remember(root: Path, taken: Taken) -> None:
-    """Add this run's conflicts and changes to the round's record of them."""
-    if not taken.conflicts and not taken.changes:
-        return
-    state = State(root.parent)
-    for name, new in ((CONFLICTS_RECORD, taken.conflicts), (HISTORY_RECORD, taken.changes)):
-        if new:
-            old = state.document(root.name, name)
-            items = old.get("items", []) if isinstance(old, dict) else []
-            items.extend(item for item in new if item not in items)
-            state.put_document(root.name, name, {"version": 1, "items": items})
+def remember(root: Path, taken: Taken, changes: list[dict]) -> None:
+    """Add this run's conflicts, and its changes (HR's and the sources' in `changes`, then the
+    copies'), to the round's records."""
+    history.append(root, CONFLICTS_RECORD, taken.conflicts)
+    history.append(root, HISTORY_RECORD, [*changes, *taken.changes])
 
 
 def recorded_conflicts(root: Path) -> list[dict]:
     """Every conflict recorded in the round, oldest first."""
-    data = State(root.parent).document(root.name, CONFLICTS_RECORD)
-    return list(data.get("items", [])) if isinstance(data, dict) else []
+    return history.recorded(root, CONFLICTS_RECORD)
 
 
 def conflicts_sheet(

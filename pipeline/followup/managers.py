@@ -28,6 +28,7 @@ from pipeline.errors import OutputError
 from pipeline.followup.book import build_follow_up_workbook
 from pipeline.followup.columns import EDITABLE, GENERATED_SOURCES, ExistingFile, Notes, Row, to_json
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
+from pipeline.followup.history import who
 from pipeline.followup.record import backup, lock_file, sha
 from pipeline.followup.sources import Sources
 from pipeline.model import Employee, Settings
@@ -265,7 +266,12 @@ def _copy_rows(
             rows["conversations"].append(_copied(row, extras.get("conversations", {})))
     for row in merged["goals"]:
         if row.source in COPY_SOURCES and str(row.values.get("employee_id") or "") in mine:
-            rows["goals"].append(_copied(row, extras.get("goals", {})))
+            copied = _copied(row, extras.get("goals", {}))
+            if by := row.facts.get("changed_by"):  # "HR", "the sources" in the copy's language
+                copied.values["changed_by"] = who(
+                    str(by), lang, lambda key: sources.interviewer_name_of(key, lang)
+                )
+            rows["goals"].append(copied)
     for employee_id in sorted(moved):
         person = sources.employee(employee_id)
         values = {"employee_id": employee_id, "name": person.name if person else ""}

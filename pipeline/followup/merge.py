@@ -45,6 +45,7 @@ from pipeline.followup.columns import (
     show_value,
     typed_cell_value,
 )
+from pipeline.followup.history import HR, SOURCES, change
 
 
 def settle_row(row: Row, kind: str, sheet: FileSheet, notes: Notes) -> None:
@@ -109,7 +110,7 @@ def merge_rows(
             restored.append(row.key)
         else:
             notes.counts["new_rows"] += 1
-        _apply_edits(row, editable, recorded, found, present, record, title, today, notes)
+        _apply_edits(kind, row, editable, recorded, found, present, record, title, today, notes)
     if restored and existing is not None:
         notes.counts["restored_rows"] += len(restored)
         shown = ", ".join(restored[:10]) + (" …" if len(restored) > 10 else "")
@@ -142,6 +143,7 @@ def merge_rows(
 
 
 def _apply_edits(
+    kind: str,
     row: Row,
     editable: list[BookColumn],
     recorded: set[str],
@@ -165,6 +167,9 @@ def _apply_edits(
                 edited = typed != last_generated[column.key]
                 if typed != last_written[column.key]:
                     row.edited_on = today  # changed since the last run
+                    notes.changes.append(
+                        change(HR, kind, row.key, column.key, last_written[column.key], typed)
+                    )
             else:
                 # No record of what was generated: anything typed that differs counts as an edit.
                 edited = typed is not None and typed != new
@@ -174,6 +179,8 @@ def _apply_edits(
             edited = typed != last_generated[column.key]
         else:
             typed, edited = None, False
+        if known and new != last_generated[column.key]:
+            notes.changes.append(change(SOURCES, kind, row.key, column.key, last_generated[column.key], new))
         if not edited:
             continue
         row.values[column.key] = typed

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pipeline import clock, xlsx
 from pipeline.errors import OutputError
+from pipeline.followup import history
 from pipeline.followup.book import build_follow_up_workbook
 from pipeline.followup.columns import (
     COUNTED_GOAL_SOURCES,
@@ -238,7 +239,7 @@ def _write_managers_copies(
 ) -> None:
     """Each interviewer's copy, with the merged values; then the record of what the copies brought."""
     result.copies = write_copies(root, sources, merged, frames, today, notes, taken)
-    remember(root, taken)
+    remember(root, taken, notes.changes)
     result.conflicts = taken.conflicts
 
 
@@ -275,6 +276,13 @@ def _merge_inputs(
     sources = Sources(round_, read_register(root), invited, prepared, zone)
     merged, extra_headers = _merge_sheets(sources, existing, base, today, notes)
     taken = take_copies(root, sources, merged, collect_dir, today, notes)
+    history.mark_changed_by(
+        merged,
+        root,
+        [*notes.changes, *taken.changes],
+        notes.lang,
+        lambda k: sources.interviewer_name_of(k, notes.lang),
+    )
     _derive(merged, sources, today)
     others = existing.other_sheets if existing else []
     if others:

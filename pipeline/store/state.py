@@ -262,6 +262,12 @@ class State:
                 (scope, name, json.dumps(value, ensure_ascii=False, separators=(",", ":"))),
             )
 
+    def documents_named(self, name: str) -> dict[str, object]:
+        """Every scope's JSON record called `name`, by scope."""
+        with self._connect(write=False) as db:
+            rows = db.execute("SELECT scope, value FROM documents WHERE name = ? ORDER BY scope", (name,))
+            return {scope: json.loads(value) for scope, value in rows}
+
     def version(self, scope: str) -> int:
         """A counter that goes up with every change to a scope's files or register (for cheap re-run checks)."""
         with self._connect(write=False) as db:
