@@ -200,6 +200,7 @@ class Settings:
     working_hours: tuple[dt.time, dt.time] = (dt.time(8, 0), dt.time(16, 0))
     timezone: str = "Europe/Oslo"
     min_group_size: int = 5
+    previous_round: str = ""  # the round whose open goals carry over (default: the one before, by name)
     rows: dict[str, int] = field(default_factory=dict, compare=False)  # key -> row on the Round sheet
 
 

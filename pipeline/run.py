@@ -17,6 +17,7 @@ from pipeline.collect.results import CollectResult
 from pipeline.collect.step import collect_forms
 from pipeline.documents.invite import render_invitations
 from pipeline.documents.prepare import render_forms
+from pipeline.followup.carry import CarryOver, carry_over
 from pipeline.followup.step import FollowUpResult, write_follow_up
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
@@ -36,6 +37,7 @@ class Validation:
     round: Round
     report: Report
     report_path: Path | None  # None when the workbook names no round (no folder to put it in)
+    carried: CarryOver = CarryOver()  # the open goals taken from the previous round
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,11 @@ def run_round(
     if round_.settings.round_id:
         report_path = RoundOutput(output, round_.settings.round_id).root / "validation-report.xlsx"
         write_report_workbook(workbook, report, report_path, round_.settings.language)
-    yield Stage("validate", Validation(round_, report, report_path))
     if report.errors:
+        yield Stage("validate", Validation(round_, report, report_path))
         return
+    round_, carried = carry_over(round_, output)
+    yield Stage("validate", Validation(round_, report, report_path, carried))
     workers = workers or default_workers()
     templates = _templates(round_, templates_dir)
     for name in RENDERERS:

@@ -16,9 +16,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from support.helpers import docx_text
 from test_followup import ROUND, TODAY, base_sources, cell_of, round_from, table
 
 from pipeline.cli import cli
+from pipeline.followup.carry import carry_over
 from pipeline.followup.step import write_follow_up
 from pipeline.store import batch
 
@@ -400,3 +402,50 @@ def test_every_change_is_in_the_history_with_who_made_it(make_workbook, output):
 
     unknown = CliRunner().invoke(cli, ["history", "G-99", "-w", str(changed.path), "-o", str(output)])
     assert unknown.exit_code == 1 and "No change of G-99 is recorded" in unknown.output
+
+
+# -- carry-over --------------------------------------------------------------------------------------
+
+
+def test_open_goals_carry_over_into_the_next_rounds_forms_and_follow_up(make_workbook, output):
+    round_, _ = first_run(make_workbook, output)
+    edit(output / OLA, {(GOALS, "2027-H1-102-A1", "Status"): "fullført"})  # done through the year
+    write_follow_up(round_, output, today=TODAY)
+    # the next round: HR copied G-2 onto its Goals sheet, and dropped G-1 (done)
+    following = make_workbook(round={"round_id": "2027-H2"}, goals={"G-1": None})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("APPRAISAL_TODAY", "2026-12-01")
+        shown = CliRunner().invoke(cli, ["prepare", "-w", str(following), "-o", str(output)])
+        assert shown.exit_code == 0, shown.output
+        assert (
+            "Carried over 1 open goal(s) and action(s) from round 2027-H1 (1 more are already on the Goals sheet)."
+            in shown.output
+        )
+        status = CliRunner().invoke(cli, ["status", "-w", str(following), "-o", str(output)])
+        assert status.exit_code == 0, status.output
+
+    form = output / "2027-H2" / "managers" / "101-Ola Hansen" / "100-Kari Nordmann" / "samtaleskjema.docx"
+    text = docx_text(form)
+    assert "Lede prosjekt Fjord" in text  # Kari's open goal from 2027-H1 is on her meeting-notes form
+    assert "Sertifisering truck" not in docx_text(form.parent.parent / "102-Per Berg" / "samtaleskjema.docx")
+    goals = table(output / "2027-H2" / "follow-up.xlsx", GOALS)
+    assert sorted(goals) == ["2027-H1-100-G1", "G-2"]  # G-2 once: the Goals sheet's row is the same goal
+    assert goals["2027-H1-100-G1"]["Avtalt i runde"] == "2027-H1"
+    assert "2027-H1-100-G1" in table(
+        output / "2027-H2" / "managers" / "101-Ola Hansen" / "oppfolging.xlsx", GOALS
+    )
+
+
+def test_the_previous_round_can_be_named(make_workbook, output):
+    first_run(make_workbook, output)
+    earlier_name = round_from(
+        make_workbook, round={"round_id": "2026-H2", "previous_round": "2027-H1"}, goals=[]
+    )
+
+    round_, carried = carry_over(earlier_name, output)
+
+    assert (carried.previous, carried.carried) == ("2027-H1", 3)
+    assert sorted(g.id for g in round_.goals) == ["2027-H1-100-G1", "2027-H1-102-A1", "G-2"]
+    missing = round_from(make_workbook, round={"round_id": "2028-H1", "previous_round": "2019"})
+    assert carry_over(missing, output)[1].message.startswith("Round sheet, previous_round: no round “2019”")

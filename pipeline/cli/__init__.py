@@ -166,9 +166,10 @@ def validate(workbook: Path, as_json: bool, report_path: Path | None) -> None:
     sys.exit(1 if report.errors else 0)
 
 
-def _validated_round(workbook: Path, as_json: bool = False) -> Round:
+def _validated_round(workbook: Path, as_json: bool = False, output: Path | None = None) -> Round:
     """Read and validate; print the problems and refuse (exit 1) while errors remain (as JSON, the
-    workbook's problems, for a command run with `--json`)."""
+    workbook's problems, for a command run with `--json`). With `output`, the previous round's open
+    goals and actions are carried over into the round (`followup/carry.py`), and that is said."""
     from pipeline.round.rules import check_workbook
 
     round_, report = check_workbook(workbook)
@@ -181,6 +182,11 @@ def _validated_round(workbook: Path, as_json: bool = False) -> Round:
         sys.exit(1)
     if report.warnings:
         show.echo_warnings_line(report, workbook, err=as_json)
+    if output is not None:
+        from pipeline.followup.carry import carry_over
+
+        round_, carried = carry_over(round_, output)
+        show.print_carried(carried, err=as_json)
     return round_
 
 
@@ -236,7 +242,7 @@ def _generate(
     document failed."""
     from pipeline.run import render_step
 
-    round_ = _validated_round(workbook)
+    round_ = _validated_round(workbook, output=output)
     wanted = _parse_only(only, round_)
     bars = show.Bars()
     try:
@@ -276,7 +282,7 @@ def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | No
     """
     from pipeline.run import collect_step
 
-    round_ = _validated_round(workbook, as_json)
+    round_ = _validated_round(workbook, as_json, output)
     result = collect_step(round_, folder, output, templates_dir=templates_dir)
     if as_json:
         show.echo_json(result.to_list())
@@ -321,7 +327,7 @@ def status(
     from pipeline.followup.export import export_figures
     from pipeline.followup.step import write_follow_up
 
-    round_ = _validated_round(workbook, as_json)
+    round_ = _validated_round(workbook, as_json, output)
     result = write_follow_up(round_, output, fresh=export_dir is not None, collect_dir=collect_dir)
     exported = []
     if export_dir is not None and result.frames is not None:

@@ -19,6 +19,7 @@ from pipeline.round.report import issue_line, report_groups, summary_line
 
 if TYPE_CHECKING:  # the stages' modules load when a command runs, not for `--help`
     from pipeline.collect.results import CollectResult
+    from pipeline.followup.carry import CarryOver
     from pipeline.followup.step import FollowUpResult
     from pipeline.run import Stage, Validation
     from pipeline.store.batch import BatchResult
@@ -172,10 +173,28 @@ def print_template_check(by_template: dict[Path, list[str]]) -> None:
 
 
 def print_validation(validation: Validation, workbook: Path) -> None:
-    """`appraisal run`'s validation stage: the report, and where its annotated copy went."""
+    """`appraisal run`'s validation stage: the report, where its annotated copy went, and the goals
+    carried over from the previous round."""
     print_report(validation.round, validation.report, workbook)
     if validation.report_path is not None:
         click.echo(f"Report written to {validation.report_path}")
+    print_carried(validation.carried)
+
+
+def print_carried(carried: CarryOver, err: bool = False) -> None:
+    """The open goals and actions carried over from the previous round (nothing when there were none)."""
+    if carried.message:
+        click.secho(f"Warning: {carried.message}", fg="yellow", err=err)
+    if carried.carried:
+        also = (
+            f" ({carried.already_in_workbook} more are already on the Goals sheet)"
+            if carried.already_in_workbook
+            else ""
+        )
+        click.echo(
+            f"Carried over {carried.carried} open goal(s) and action(s) from round {carried.previous}{also}.",
+            err=err,
+        )
 
 
 def announce_stage(name: str, source: Path | None) -> None:

@@ -27,6 +27,7 @@ from pipeline import clock, xlsx
 from pipeline.errors import OutputError
 from pipeline.followup import history
 from pipeline.followup.book import build_follow_up_workbook
+from pipeline.followup.carry import snapshot_goals
 from pipeline.followup.columns import (
     COUNTED_GOAL_SOURCES,
     EDITABLE,
@@ -240,6 +241,7 @@ def _write_managers_copies(
     """Each interviewer's copy, with the merged values; then the record of what the copies brought."""
     result.copies = write_copies(root, sources, merged, frames, today, notes, taken)
     remember(root, taken, notes.changes)
+    snapshot_goals(root, sources.round_.settings.round_id, merged["goals"])
     result.conflicts = taken.conflicts
 
 

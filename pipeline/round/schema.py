@@ -199,6 +199,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("working_hours", "hours", "08:00-16:00"),
     Setting("timezone", "timezone", "Europe/Oslo"),
     Setting("min_group_size", "int", 5),
+    Setting("previous_round", "text", ""),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 
