@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint sample clean
+.PHONY: demo test test-long bench lint sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ $(SHEETJS): tests/js/package-lock.json
 
 test: $(STAMP) $(if $(NPM),$(SHEETJS))
 	$(BIN)/python -m pytest
+
+# the property tests with many examples (make test runs a few)
+test-long: $(STAMP)
+	$(BIN)/python -m pytest --hypothesis-profile=long tests/test_merge_property.py
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

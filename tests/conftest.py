@@ -28,6 +28,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, settings
 
 from pipeline.round import schema
 
@@ -383,3 +384,13 @@ def problems_say_their_message_in_english(monkeypatch):
         add(report, issue)
 
     monkeypatch.setattr(Report, "add", checked)
+
+
+# Property tests: a few examples in `make test`, many in `make test-long` (--hypothesis-profile=long).
+settings.register_profile(
+    "default", max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile(
+    "long", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.load_profile("default")

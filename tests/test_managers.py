@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -449,3 +450,25 @@ def test_the_previous_round_can_be_named(make_workbook, output):
     assert sorted(g.id for g in round_.goals) == ["2027-H1-100-G1", "2027-H1-102-A1", "G-2"]
     missing = round_from(make_workbook, round={"round_id": "2028-H1", "previous_round": "2019"})
     assert carry_over(missing, output)[1].message.startswith("Round sheet, previous_round: no round “2019”")
+
+
+def test_a_returned_copy_with_macros_is_refused_and_an_unchanged_one_changes_nothing(
+    make_workbook, output, tmp_path
+):
+    round_, _ = first_run(make_workbook, output)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    edit(output / OLA, {(GOALS, "G-2", "Status"): "avbrutt"})
+    with zipfile.ZipFile(output / OLA) as source, zipfile.ZipFile(inbox / "ola.xlsm", "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not really a macro")
+    shutil.copyfile(output / KARI, inbox / "kari.xlsx")  # as the tool wrote it
+    (inbox / "notes.xlsx").write_bytes(b"PK\x03\x04 broken")
+
+    result = write_follow_up(round_, output, today=TODAY, collect_dir=inbox)
+
+    codes = sorted(p.code for p in result.problems if "inbox" in (p.file or ""))
+    assert codes == ["manager-copy-refused", "manager-copy-unreadable"]
+    assert result.counts["copies_merged"] == 1  # Ola's copy in his folder; Kari's unchanged one is skipped
+    assert table(result.follow_up, GOALS)["G-2"]["Status"] == "avbrutt"

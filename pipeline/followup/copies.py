@@ -22,6 +22,7 @@ merged (same hash) is skipped, so that `--collect DIR` may be given the same fol
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,12 +147,23 @@ def _merge_returned(path: Path, merging: Merging) -> None:
             path,
         )
         return
-    if sha(path) in taken.copies.entries.get(manager_id, {}).get("merged", []):
-        return
+    entry = taken.copies.entries.get(manager_id, {})
+    written = {run.get("file") for run in entry.get("runs", [])}
+    if sha(path) in {*entry.get("merged", []), *written}:
+        return  # merged before, or a copy as the tool wrote it (nothing to take)
     _merge_file(path, manager_id, merging, existing)
 
 
 def _read(path: Path, notes: Notes) -> ExistingFile | None:
+    """A copy read as an untrusted file (the workbook checks of `round.opening`, and no macros), its
+    warnings naming the file; None, with a warning, when it cannot be taken."""
+    if _has_macros(path):
+        notes.warn(
+            "manager-copy-refused",
+            f"{path}: not merged: it contains macros (a copy is an .xlsx without them). The file is left as it is.",
+            path,
+        )
+        return None
     quiet = Notes(notes.lang)
     try:
         existing = read_existing(path, quiet)
@@ -161,6 +173,14 @@ def _read(path: Path, notes: Notes) -> ExistingFile | None:
     for problem in quiet.problems:
         notes.warn(problem.code, f"{path}: {problem.message}", path)
     return existing
+
+
+def _has_macros(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False  # read_existing says what is wrong with it
 
 
 def _merge_file(path: Path, manager_id: str, merging: Merging, existing: ExistingFile | None = None) -> None:

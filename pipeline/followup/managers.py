@@ -33,6 +33,7 @@ from pipeline.followup.record import backup, lock_file, sha
 from pipeline.followup.sources import Sources
 from pipeline.model import Employee, Settings
 from pipeline.store import layout
+from pipeline.store.batch import parallel_map
 from pipeline.store.ledger import atomic_write, input_digest
 from pipeline.store.state import State
 
@@ -140,20 +141,34 @@ class CopiesResult:
     backups: list[Path] = field(default_factory=list)
 
 
-def owners(sources: Sources, merged: dict[str, list[Row]]) -> dict[str, set[str]]:
-    """Interviewer ID -> their people: the employees whose rows their copy shows."""
-    people: dict[str, set[str]] = {}
+def owners(sources: Sources, merged: dict[str, list[Row]]) -> dict[str, dict[str, list[Row]]]:
+    """Interviewer ID -> the rows their copy shows, per sheet: their people's conversations, and the
+    goals and actions of their people (in one pass over the rows)."""
+    by_owner: dict[str, dict[str, list[Row]]] = {}
     for row in merged["conversations"]:
-        if row.source in GENERATED_SOURCES:
-            owner = sources.interviewer_of.get(row.key, "")
-            if owner:
-                people.setdefault(owner, set()).add(row.key)
+        owner = sources.interviewer_of.get(row.key, "") if row.source in GENERATED_SOURCES else ""
+        if owner:
+            by_owner.setdefault(owner, {"conversations": [], "goals": []})["conversations"].append(row)
     for row in merged["goals"]:
-        employee_id = str(row.values.get("employee_id") or "")
-        owner = sources.interviewer_of.get(employee_id, "")
+        owner = sources.interviewer_of.get(str(row.values.get("employee_id") or ""), "")
         if row.source in COPY_SOURCES and owner:
-            people.setdefault(owner, set()).add(employee_id)
-    return people
+            by_owner.setdefault(owner, {"conversations": [], "goals": []})["goals"].append(row)
+    return by_owner
+
+
+@dataclass
+class Plan:
+    """One copy to write: whose, in which language, where, its rows and added columns, its figures,
+    and the run record that describes it."""
+
+    manager_id: str
+    person: Employee
+    lang: str
+    path: Path
+    rows: dict[str, list[Row]]
+    headers: dict[str, list[str]]
+    figures: InterviewerFigures
+    run: dict
 
 
 def write_copies(
@@ -164,70 +179,114 @@ def write_copies(
     today: dt.date,
     notes: Notes,
     taken: Taken,
+    workers: int = 1,
 ) -> CopiesResult:
     """Write each interviewer's copy whose content changed (see the module's docstring), with what the
     copies merged this run brought (`taken.returned`: their added columns), except those that must not
-    be replaced now (`taken.held`: open, or edited but not merged)."""
-    copies, returned, held = taken.copies, taken.returned, taken.held
+    be replaced now (`taken.held`: open, or edited but not merged). With `workers` > 1, many copies are
+    built in that many forked processes."""
     result = CopiesResult()
     settings = sources.round_.settings
-    people = owners(sources, merged)
+    by_owner = owners(sources, merged)
     figures = frames.per_interviewer()
-    plans = []
-    for manager_id in sorted(people.keys() | copies.entries.keys()):
+    plans: list[Plan] = []
+    for manager_id in sorted(by_owner.keys() | taken.copies.entries.keys()):
         person = sources.employee(manager_id)
         if person is None:
             continue
         lang = copy_language(person, settings)
-        path = copies.path(manager_id) or copy_path(root, person, lang)
-        if manager_id in held:
+        path = taken.copies.path(manager_id) or copy_path(root, person, lang)
+        if manager_id in taken.held:
             result.kept.append(path)
             continue
-        mine = people.get(manager_id, set())
-        last = copies.last_run(manager_id)
-        moved = sorted((set(last.get("employees", [])) | set(last.get("moved", []))) - mine)
-        if not mine and not moved:
+        own = by_owner.get(manager_id, {"conversations": [], "goals": []})
+        plan = _plan(manager_id, person, lang, path, own, sources, today, notes, taken)
+        if plan is None:
+            result.unchanged += path.exists()
             continue
-        extra = returned.get(manager_id) or _extras_as_written(path, last, notes)
-        rows = _copy_rows(merged, sources, mine, set(moved), extra, lang)
-        headers = extra.extra_headers if extra else {}
-        content = _content(lang, today, rows, headers)
-        if last.get("content") == content and path.exists() and sha(path) == last.get("file"):
-            result.unchanged += 1
-            continue
-        token = secrets.token_hex(8)
-        run = {
-            "token": token,
-            "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "content": content,
-            "employees": sorted(mine),
-            "moved": moved,
-            "extra_columns": bool(any(headers.values())),
-            **_written(rows),
-        }
-        entry = copies.entry(manager_id)
+        plan.figures = figures.get(manager_id) or plan.figures
+        entry = taken.copies.entry(manager_id)
         entry["path"] = path.relative_to(root).as_posix()
-        entry["runs"] = [*entry["runs"][-(KEPT_RUNS - 1) :], run]
-        view = figures.get(manager_id) or InterviewerFigures(manager_id, {}, FigureFrames([], []).total())
-        plans.append((manager_id, person, lang, path, rows, headers, view, run))
+        entry["runs"] = [*entry["runs"][-(KEPT_RUNS - 1) :], plan.run]
+        plans.append(plan)
     # The record goes first: should the run stop before a copy is replaced, the old copy still carries
     # its own token, whose record is kept.
-    copies.save()
-    for manager_id, person, lang, path, rows, headers, view, run in plans:
-        heading = xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title)
-        owner = (person.name, {MANAGER_PROPERTY: manager_id, ROUND_PROPERTY: settings.round_id})
-        names = {manager_id: person.name}
+    taken.copies.save()
+    heading = {
+        lang: xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title)
+        for lang in ("nb", "en")
+    }
+
+    def write_one(index: int) -> tuple[str | None, str | None]:
+        """Build and write one copy (in a worker process when there are many): its backup and hash."""
+        plan = plans[index]
+        owner = (plan.person.name, {MANAGER_PROPERTY: plan.manager_id, ROUND_PROPERTY: settings.round_id})
+        names = {plan.manager_id: plan.person.name}
         workbook = build_follow_up_workbook(
-            rows, headers, [], view, names, heading, today, run["token"], owner
+            plan.rows,
+            plan.headers,
+            [],
+            plan.figures,
+            names,
+            heading[plan.lang],
+            today,
+            plan.run["token"],
+            owner,
         )
-        if path.exists() and sha(path) != _previous_file(copies, manager_id, run):
-            result.backups.append(backup(path, path.parent))
-        atomic_write(path, workbook.save)
-        run["file"] = sha(path)
-        result.written.append(path)
+        kept = None
+        if plan.path.exists() and sha(plan.path) != _previous_file(taken.copies, plan.manager_id, plan.run):
+            kept = str(backup(plan.path, plan.path.parent))
+        atomic_write(plan.path, workbook.save)
+        return kept, sha(plan.path)
+
+    for plan, (kept, digest) in zip(
+        plans, parallel_map(write_one, len(plans), workers, chunk=8, at_least=16), strict=True
+    ):
+        plan.run["file"] = digest
+        result.written.append(plan.path)
+        if kept:
+            result.backups.append(Path(kept))
     if plans:
-        copies.save()
+        taken.copies.save()
     return result
+
+
+def _plan(
+    manager_id: str,
+    person: Employee,
+    lang: str,
+    path: Path,
+    own: dict[str, list[Row]],
+    sources: Sources,
+    today: dt.date,
+    notes: Notes,
+    taken: Taken,
+) -> Plan | None:
+    """What one manager's copy is to hold, or None when it has nothing to show or is unchanged."""
+    mine = {row.key for row in own["conversations"]} | {
+        str(r.values.get("employee_id")) for r in own["goals"]
+    }
+    last = taken.copies.last_run(manager_id)
+    moved = sorted((set(last.get("employees", [])) | set(last.get("moved", []))) - mine)
+    if not mine and not moved:
+        return None
+    extra = taken.returned.get(manager_id) or _extras_as_written(path, last, notes)
+    rows = _copy_rows(own, sources, moved, extra, lang)
+    headers = extra.extra_headers if extra else {}
+    content = _content(lang, today, rows, headers)
+    if last.get("content") == content and path.exists() and sha(path) == last.get("file"):
+        return None
+    run = {
+        "token": secrets.token_hex(8),
+        "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "content": content,
+        "employees": sorted(mine),
+        "moved": moved,
+        "extra_columns": bool(any(headers.values())),
+        **_written(rows),
+    }
+    empty = InterviewerFigures(manager_id, {}, FigureFrames([], []).total())
+    return Plan(manager_id, person, lang, path, rows, headers, empty, run)
 
 
 def _previous_file(copies: Copies, manager_id: str, run: dict) -> str | None:
@@ -250,29 +309,22 @@ def _extras_as_written(path: Path, last: dict, notes: Notes) -> Returned | None:
 
 
 def _copy_rows(
-    merged: dict[str, list[Row]],
-    sources: Sources,
-    mine: set[str],
-    moved: set[str],
-    extra: Returned | None,
-    lang: str,
+    own: dict[str, list[Row]], sources: Sources, moved: list[str], extra: Returned | None, lang: str
 ) -> dict[str, list[Row]]:
-    """The rows of one manager's copy: their people's conversations and goals, then one row per
-    employee who moved to another manager (ID and name only)."""
+    """The rows of one manager's copy: their people's conversations and goals (copied, with the columns
+    they added), then one row per employee who moved to another manager (ID and name only)."""
     extras = extra.extras if extra else {}
-    rows: dict[str, list[Row]] = {"conversations": [], "goals": []}
-    for row in merged["conversations"]:
-        if row.source in GENERATED_SOURCES and row.key in mine:
-            rows["conversations"].append(_copied(row, extras.get("conversations", {})))
-    for row in merged["goals"]:
-        if row.source in COPY_SOURCES and str(row.values.get("employee_id") or "") in mine:
-            copied = _copied(row, extras.get("goals", {}))
-            if by := row.facts.get("changed_by"):  # "HR", "the sources" in the copy's language
-                copied.values["changed_by"] = who(
-                    str(by), lang, lambda key: sources.interviewer_name_of(key, lang)
-                )
-            rows["goals"].append(copied)
-    for employee_id in sorted(moved):
+    rows: dict[str, list[Row]] = {
+        "conversations": [_copied(row, extras.get("conversations", {})) for row in own["conversations"]],
+        "goals": [],
+    }
+    name_of = lambda key: sources.interviewer_name_of(key, lang)  # noqa: E731
+    for row in own["goals"]:
+        copied = _copied(row, extras.get("goals", {}))
+        if by := row.facts.get("changed_by"):  # "HR", "the sources" in the copy's language
+            copied.values["changed_by"] = who(str(by), lang, name_of)
+        rows["goals"].append(copied)
+    for employee_id in moved:
         person = sources.employee(employee_id)
         values = {"employee_id": employee_id, "name": person.name if person else ""}
         rows["conversations"].append(Row(employee_id, values, "moved"))

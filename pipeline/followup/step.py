@@ -68,6 +68,7 @@ from pipeline.followup.sources import (
     round_zone,
 )
 from pipeline.model import Problem, Round
+from pipeline.store.batch import default_workers
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import atomic_write, input_digest
 from pipeline.store.state import State
@@ -239,7 +240,7 @@ def _write_managers_copies(
     result: FollowUpResult,
 ) -> None:
     """Each interviewer's copy, with the merged values; then the record of what the copies brought."""
-    result.copies = write_copies(root, sources, merged, frames, today, notes, taken)
+    result.copies = write_copies(root, sources, merged, frames, today, notes, taken, default_workers())
     remember(root, taken, notes.changes)
     snapshot_goals(root, sources.round_.settings.round_id, merged["goals"])
     result.conflicts = taken.conflicts
