@@ -465,10 +465,11 @@ def test_a_returned_copy_with_macros_is_refused_and_an_unchanged_one_changes_not
         target.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not really a macro")
     shutil.copyfile(output / KARI, inbox / "kari.xlsx")  # as the tool wrote it
     (inbox / "notes.xlsx").write_bytes(b"PK\x03\x04 broken")
+    (inbox / "ola.ods").write_bytes(b"PK\x03\x04 an OpenDocument spreadsheet")
 
     result = write_follow_up(round_, output, today=TODAY, collect_dir=inbox)
 
     codes = sorted(p.code for p in result.problems if "inbox" in (p.file or ""))
-    assert codes == ["manager-copy-refused", "manager-copy-unreadable"]
+    assert codes == ["manager-copy-refused", "manager-copy-unreadable", "not-a-manager-copy"]
     assert result.counts["copies_merged"] == 1  # Ola's copy in his folder; Kari's unchanged one is skipped
     assert table(result.follow_up, GOALS)["G-2"]["Status"] == "avbrutt"

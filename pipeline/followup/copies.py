@@ -121,15 +121,25 @@ def _copies_in(root: Path) -> list[Path]:
 
 
 def _returned_files(collect_dir: Path | None, notes: Notes) -> list[Path]:
-    """The workbooks in the folder of returned copies, oldest first (so a newer copy is merged last)."""
+    """The workbooks in the folder of returned copies, oldest first (so a newer copy is merged last);
+    a file of another kind there (an .ods, an .xls, a CSV) is named in a warning."""
     if collect_dir is None:
         return []
     if not collect_dir.is_dir():
         raise OutputError(f"{collect_dir}: not a folder; give the folder the returned copies are in.")
-    found = [
-        p for p in collect_dir.rglob("*")
-        if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", ".~lock."))
-    ]  # fmt: skip
+    found = []
+    for path in sorted(p for p in collect_dir.rglob("*") if p.is_file()):
+        if path.name.startswith(("~$", ".~lock.", ".")):
+            continue  # lock files and hidden files (.DS_Store)
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            found.append(path)
+        else:
+            notes.warn(
+                "not-a-manager-copy",
+                f"{path}: not an .xlsx workbook, so not a follow-up copy; if it is one, open it and save it "
+                "as Excel (.xlsx), then run again.",
+                path,
+            )
     return sorted(found, key=lambda p: (p.stat().st_mtime_ns, str(p)))
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,6 +138,7 @@ class CopiesResult:
 
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
+    seconds: float = 0.0  # the time the copies took (for `make bench`)
     kept: list[Path] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
 
@@ -185,6 +187,7 @@ def write_copies(
     copies merged this run brought (`taken.returned`: their added columns), except those that must not
     be replaced now (`taken.held`: open, or edited but not merged). With `workers` > 1, many copies are
     built in that many forked processes."""
+    started = time.perf_counter()
     result = CopiesResult()
     settings = sources.round_.settings
     by_owner = owners(sources, merged)
@@ -248,6 +251,7 @@ def write_copies(
             result.backups.append(Path(kept))
     if plans:
         taken.copies.save()
+    result.seconds = time.perf_counter() - started
     return result
 
 
