@@ -66,7 +66,9 @@ def first_run(make_workbook, output, **description):
 
 
 def test_each_interviewer_gets_a_copy_with_only_their_people(make_workbook, output):
-    round_, result = first_run(make_workbook, output)
+    # G-3: an earlier round's action that was already done when this round began: not in any copy
+    done = {"employee_id": "103", "type": "action", "description": "Gammelt kurs", "status": "done"}
+    round_, result = first_run(make_workbook, output, goals={"G-3": {**done, "agreed_in_round": "2026-H1"}})
 
     assert sorted(p.relative_to(output) for p in result.copies.written) == sorted([OLA, KARI])
     ola, kari = output / OLA, output / KARI
@@ -74,15 +76,18 @@ def test_each_interviewer_gets_a_copy_with_only_their_people(make_workbook, outp
     assert sorted(table(ola, GOALS)) == ["2027-H1-100-G1", "2027-H1-102-A1", "G-1", "G-2"]
     assert sorted(table(kari, TALKS)) == ["101", "104"]
     assert table(kari, GOALS) == {}
+    assert "G-3" in table(result.follow_up, GOALS)
     # the same values as HR's workbook, the same editable (marked) columns and drop-downs
     hr = table(result.follow_up, GOALS)
     for key, row in table(ola, GOALS).items():
         assert row == hr[key]
     wb = openpyxl.load_workbook(ola)
     assert wb.sheetnames == ["Oversikt", TALKS, GOALS]
-    assert [v.sqref for v in wb[GOALS].data_validations.dataValidation] == [
-        v.sqref for v in openpyxl.load_workbook(result.follow_up)[GOALS].data_validations.dataValidation
-    ]
+
+    def drop_downs(book):  # the columns with drop-downs, and their lists
+        return [(str(v.sqref).split(":")[0], v.formula1) for v in book[GOALS].data_validations.dataValidation]
+
+    assert drop_downs(wb) == drop_downs(openpyxl.load_workbook(result.follow_up))
     assert wb.custom_doc_props["AppraisalManager"].value == "101"
     assert wb.custom_doc_props["AppraisalRound"].value == ROUND
 
@@ -473,3 +478,16 @@ def test_a_returned_copy_with_macros_is_refused_and_an_unchanged_one_changes_not
     assert codes == ["manager-copy-refused", "manager-copy-unreadable", "not-a-manager-copy"]
     assert result.counts["copies_merged"] == 1  # Ola's copy in his folder; Kari's unchanged one is skipped
     assert table(result.follow_up, GOALS)["G-2"]["Status"] == "avbrutt"
+
+
+def test_hr_typing_back_the_sources_value_is_still_hrs_change_against_a_managers(make_workbook, output):
+    round_, result = first_run(make_workbook, output)  # G-1's sources say done (reviewed in the minutes)
+    edit(result.follow_up, {(GOALS, "G-1", "Status"): "pågår"})
+    result = write_follow_up(round_, output, today=TODAY)  # the copy now shows HR's "pågår"
+    edit(result.follow_up, {(GOALS, "G-1", "Status"): "fullført"})  # HR changes it back
+    edit(output / OLA, {(GOALS, "G-1", "Status"): "avbrutt"})
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    assert table(result.follow_up, GOALS)["G-1"]["Status"] == "fullført"
+    assert [(c["id"], c["hr"], c["manager"]) for c in result.conflicts] == [("G-1", "done", "cancelled")]

@@ -132,7 +132,7 @@ class Row:
     generated: dict[str, object] | None = None  # the editable values the sources gave this run
     base: dict[str, object] | None = None  # ... at the last run, for a row kept after its source went
     edited_on: dt.date | None = None
-    edited: set[str] = field(default_factory=set)  # editable columns holding a person's edit (HR's side)
+    edited: set[str] = field(default_factory=set)  # editable columns a person edited in HR's workbook
     facts: dict[str, object] = field(default_factory=dict)  # not shown: interviewer ID, collected or not
     line: int = 0  # its row in the existing workbook (0: not from there)
 

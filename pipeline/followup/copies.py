@@ -56,6 +56,8 @@ from pipeline.followup.sources import Sources
 from pipeline.round import schema
 from pipeline.round.values import fold_word
 
+MAX_COPY_BYTES = 20 * 2**20  # a copy for 100 people is about 60 KB
+MAX_COPY_UNPACKED = 200 * 2**20
 KEPT_MERGED = 50  # hashes of returned files remembered per manager
 
 
@@ -167,12 +169,8 @@ def _merge_returned(path: Path, merging: Merging) -> None:
 def _read(path: Path, notes: Notes) -> ExistingFile | None:
     """A copy read as an untrusted file (the workbook checks of `round.opening`, and no macros), its
     warnings naming the file; None, with a warning, when it cannot be taken."""
-    if _has_macros(path):
-        notes.warn(
-            "manager-copy-refused",
-            f"{path}: not merged: it contains macros (a copy is an .xlsx without them). The file is left as it is.",
-            path,
-        )
+    if (reason := _untrusted(path)) is not None:
+        notes.warn("manager-copy-refused", f"{path}: not merged: {reason}. The file is left as it is.", path)
         return None
     quiet = Notes(notes.lang)
     try:
@@ -185,12 +183,22 @@ def _read(path: Path, notes: Notes) -> ExistingFile | None:
     return existing
 
 
-def _has_macros(path: Path) -> bool:
+def _untrusted(path: Path) -> str | None:
+    """Why a returned copy is not even opened: too large for a copy, or with macros; else None."""
     try:
+        if path.stat().st_size > MAX_COPY_BYTES:
+            return f"it is {path.stat().st_size // 2**20} MB, far more than a follow-up copy (limit {MAX_COPY_BYTES // 2**20} MB)"
         with zipfile.ZipFile(path) as archive:
-            return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
+            members = archive.infolist()
+            if sum(m.file_size for m in members) > MAX_COPY_UNPACKED:
+                return (
+                    f"it unpacks to more than {MAX_COPY_UNPACKED // 2**20} MB, far more than a follow-up copy"
+                )
+            if any(m.filename.lower().endswith("vbaproject.bin") for m in members):
+                return "it contains macros (a copy is an .xlsx without them)"
     except (OSError, zipfile.BadZipFile):
-        return False  # read_existing says what is wrong with it
+        return None  # read_existing says what is wrong with it
+    return None
 
 
 def _merge_file(path: Path, manager_id: str, merging: Merging, existing: ExistingFile | None = None) -> None:

@@ -145,7 +145,14 @@ class CopiesResult:
 
 def owners(sources: Sources, merged: dict[str, list[Row]]) -> dict[str, dict[str, list[Row]]]:
     """Interviewer ID -> the rows their copy shows, per sheet: their people's conversations, and the
-    goals and actions of their people (in one pass over the rows)."""
+    goals and actions of their people: this round's, and those of earlier rounds that were still open
+    when the round began (the Goals sheet's status); in one pass over the rows."""
+    round_id = sources.round_.settings.round_id
+    closed = {
+        g.id
+        for g in sources.round_.goals
+        if g.status in ("done", "cancelled") and g.agreed_in_round != round_id
+    }
     by_owner: dict[str, dict[str, list[Row]]] = {}
     for row in merged["conversations"]:
         owner = sources.interviewer_of.get(row.key, "") if row.source in GENERATED_SOURCES else ""
@@ -153,7 +160,7 @@ def owners(sources: Sources, merged: dict[str, list[Row]]) -> dict[str, dict[str
             by_owner.setdefault(owner, {"conversations": [], "goals": []})["conversations"].append(row)
     for row in merged["goals"]:
         owner = sources.interviewer_of.get(str(row.values.get("employee_id") or ""), "")
-        if row.source in COPY_SOURCES and owner:
+        if row.source in COPY_SOURCES and owner and row.key not in closed:
             by_owner.setdefault(owner, {"conversations": [], "goals": []})["goals"].append(row)
     return by_owner
 

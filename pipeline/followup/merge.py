@@ -167,6 +167,7 @@ def _apply_edits(
                 edited = typed != last_generated[column.key]
                 if typed != last_written[column.key]:
                     row.edited_on = today  # changed since the last run
+                    row.edited.add(column.key)  # a person's change, even back to the sources' value
                     notes.changes.append(
                         change(HR, kind, row.key, column.key, last_written[column.key], typed)
                     )
