@@ -343,7 +343,7 @@ def test_an_accepted_form_gives_minutes_in_three_places_and_enters_the_register(
 
     item = by_name(result)["samtale_erlend_final(2).docx"]
     assert (item.status, item.employee_id, item.messages) == ("accepted", ERLEND, [])
-    assert item.read == "Erlend Bråten: 2 reviewed, 2 new goals, 1 new actions"
+    assert item.read == "Erlend Bråten: 2 reviewed, 2 new goals, 1 new action"
     places = minutes_files(output, "1009-Erlend Bråten", "referat.docx", ERLEND)
     assert sorted(result.minutes_written) == sorted(
         [
@@ -530,7 +530,7 @@ def test_an_answer_typed_where_a_field_was_deleted_is_read_and_flagged(sample, t
     item = by_name(result)["erlend.docx"]
     assert item.status == "accepted"
     assert item.messages == [
-        "strengths: read from where the field was (the field itself was deleted); check it"
+        "“Styrker”: read from where the field was (the field itself was deleted); check it"
     ]
     assert read_back(tmp_path / "output", ERLEND)["strengths"] == answer
     assert answer in paragraphs(
@@ -546,7 +546,7 @@ def test_a_form_without_summary_is_incomplete_and_gets_no_minutes(sample, tmp_pa
 
     item = by_name(result)["erlend.docx"]
     assert (item.status, item.employee_id) == ("incomplete", ERLEND)
-    assert item.messages == ["required: summary is empty", "development is empty"]
+    assert item.messages == ["required: “Oppsummering” is empty", "“Utvikling og kompetansebehov” is empty"]
     assert result.minutes_written == [] and not result.failed
     assert not (tmp_path / "output" / ROUND / "minutes").exists()
     assert not (tmp_path / "output" / "personnel").exists()
@@ -560,7 +560,7 @@ def test_an_unparseable_optional_value_is_reported_and_the_form_accepted(sample,
 
     item = by_name(result)["erlend.docx"]
     assert item.status == "accepted"
-    assert item.messages == ['goal.2.due: "snart" is not a date; kept as text']
+    assert item.messages == ['“Mål 2 – frist”: "snart" is not a date; kept as text']
     goal = register(tmp_path / "output")["conversations"][ERLEND]["goals"][1]
     assert (goal["id"], goal["due"], goal["due_text"]) == (f"{ROUND}-1009-G2", "", "snart")
     minutes = minutes_files(tmp_path / "output", "1009-Erlend Bråten", "referat.docx", ERLEND)[0]
@@ -834,7 +834,10 @@ def test_other_files_are_skipped_with_a_note(sample, tmp_path):
     result = sample.collect(notes, tmp_path / "output")
 
     assert {item.path.name: (item.status, item.messages) for item in result.files} == {
-        "emily.docx": ("accepted", ["review.2026-H1-1012-G2.status is empty"]),  # reported, not required
+        "emily.docx": (
+            "accepted",
+            ["“Earlier goal/action 2 – new status” is empty"],
+        ),  # reported, not required
         "referat.pdf": ("skipped", ["not a Word document (.pdf)"]),
         "~$ily.docx": ("skipped", ["Word's lock file (the document is open somewhere)"]),
         ".DS_Store": ("skipped", ["a system file"]),
@@ -1062,18 +1065,18 @@ def test_the_command_exits_0_when_every_file_was_handled(sample, tmp_path):
     lines = result.output.splitlines()
     body = lines[
         lines.index(
-            "accepted   Referat Erlend.docx [1009]: Erlend Bråten: 2 reviewed, 2 new goals, 1 new actions"
+            "accepted   Referat Erlend.docx [1009]: Erlend Bråten: 2 reviewed, 2 new goals, 1 new action"
         ) :
     ]
     assert body == [
-        "accepted   Referat Erlend.docx [1009]: Erlend Bråten: 2 reviewed, 2 new goals, 1 new actions",
+        "accepted   Referat Erlend.docx [1009]: Erlend Bråten: 2 reviewed, 2 new goals, 1 new action",
         "skipped    scan.pdf",
         "           - not a Word document (.pdf)",
         "incomplete Åse/samtale.docx [1003]",
-        "           - required: summary is empty",
+        "           - required: “Oppsummering” is empty",
         "",
         *summary_lines(accepted=1, incomplete=1, skipped=1),
-        "Minutes written: 3",
+        "Minutes written for 1 conversation, each filed in 3 places.",
     ]
 
 
@@ -1088,7 +1091,10 @@ def test_the_command_exits_1_when_a_file_is_rejected_or_in_conflict(sample, tmp_
     lines = result.output.splitlines()
     assert "rejected   tom.docx" in lines
     assert lines[lines.index("rejected   tom.docx") + 1] == "           - the file is empty"
-    assert lines[-len(SUMMARY_LABELS) - 1 :] == [*summary_lines(accepted=1, rejected=1), "Minutes written: 3"]
+    assert lines[-len(SUMMARY_LABELS) - 1 :] == [
+        *summary_lines(accepted=1, rejected=1),
+        "Minutes written for 1 conversation, each filed in 3 places.",
+    ]
 
     sample.fill(ERLEND, notes / "a.docx", ERLEND_ANSWERS)
     sample.fill(ERLEND, notes / "b.docx", {**ERLEND_ANSWERS, "summary": "Annen."})
@@ -1102,14 +1108,14 @@ def test_the_command_exits_1_when_a_file_is_rejected_or_in_conflict(sample, tmp_
     assert "unchanged  åse.docx [1003]: already collected" in lines
     assert lines[-len(SUMMARY_LABELS) - 1 :] == [
         *summary_lines(unchanged=1, conflict=2),
-        "Minutes written: 0",
+        "No minutes written.",
     ]
 
 
 def test_json_gives_each_files_outcome_and_problems_with_codes(sample, tmp_path):
     notes = tmp_path / "notes"
     sample.fill(ERLEND, notes / "erlend.docx", {**ERLEND_ANSWERS, "goal.2.due": "snart"})
-    sample.fill(ASE, notes / "åse.docx", {**ASE_ANSWERS, "summary": ""})
+    sample.fill(ASE, notes / "åse.docx", {**ASE_ANSWERS, "summary": "", "interviewer_name": ""})
     (notes / "tom.docx").write_bytes(b"")
 
     result = CliRunner(env={"APPRAISAL_TODAY": COLLECTED_ON.isoformat()}).invoke(
@@ -1124,11 +1130,14 @@ def test_json_gives_each_files_outcome_and_problems_with_codes(sample, tmp_path)
         (str(notes / "tom.docx"), "error", "form-rejected", None),
         (str(notes / "tom.docx"), "error", "file-empty", None),
         (str(notes / "åse.docx"), "warning", "form-incomplete", None),
-        (str(notes / "åse.docx"), "warning", "required-answer", None),
+        (str(notes / "åse.docx"), "warning", "required-answer", "summary"),
+        (str(notes / "åse.docx"), "warning", "required-answer", "interviewer_name"),
     ]
-    erlend, _snart, tom, _empty, _ase, required = problems
+    erlend, _snart, tom, _empty, _ase, required, interviewer = problems
     assert erlend["employee_id"] == ERLEND and "employee_id" not in tom
-    assert required["message"] == "required: summary is empty"
+    # each empty required field is its own problem, named by its title on the form; --json keeps the key
+    assert required["message"] == "required: “Oppsummering” is empty"
+    assert interviewer["message"] == "required: “Samtaleleder” is empty"
     assert {key for p in problems for key in p} <= {
         "severity",
         "sheet",
@@ -1219,13 +1228,13 @@ def test_every_text_typed_in_an_answers_cell_is_read_and_what_was_outside_named(
     item = by_name(result)["erlend.docx"]
     assert item.status == "accepted"
     assert item.messages == [
-        "strengths: read from beside the field",
-        "improvements: read from beside the field",
-        "wellbeing: read from beside the field",
-        "cooperation: read from where the field was (the field itself was deleted); check it",
-        'follow_up_date: "juni" read as 30.06.2027 (approximate)',
-        'goal.1.due: "Q2 2027" read as 30.06.2027 (approximate)',
-        'goal.2.due: "snart" is not a date; kept as text',
+        "“Styrker”: read from beside the field",
+        "“Forbedringsområder”: read from beside the field",
+        "“Trivsel, arbeidsmiljø og arbeidsbelastning”: read from beside the field",
+        "“Samarbeidet med lederen (tilbakemelding til lederen)”: read from where the field was (the field itself was deleted); check it",
+        '“Neste oppfølging”: "juni" read as 30.06.2027 (approximate)',
+        '“Mål 1 – frist”: "Q2 2027" read as 30.06.2027 (approximate)',
+        '“Mål 2 – frist”: "snart" is not a date; kept as text',
     ]
     assert read_back(output, ERLEND) == PEOPLE_EXPECTED
     conversation = register(output)["conversations"][ERLEND]
@@ -1286,11 +1295,11 @@ def test_a_score_without_consent_is_neither_stored_nor_shown(sample, tmp_path):
     result = sample.collect(tmp_path / "notes", output)
 
     assert by_name(result)["erlend.docx"].messages == [
-        'wellbeing_score: given without the employee\'s "yes" to its use; neither stored nor counted'
+        '“Trivsel på en skala fra 1 til 5 (valgfritt)”: given without the employee\'s "yes" to its use; neither stored nor counted'
     ]
     assert by_name(result)["emily.docx"].messages == [
-        'wellbeing_score: the employee said "no" to its use; neither stored nor counted',
-        "review.2026-H1-1012-G2.status is empty",
+        '“Well-being on a scale of 1 to 5 (optional)”: the employee said "no" to its use; neither stored nor counted',
+        "“Earlier goal/action 2 – new status” is empty",
     ]
     for employee_id, folder, name in ((ERLEND, "1009-Erlend Bråten", "referat.docx"),
                                       (EMILY, "1012-Emily Clarke", "minutes.docx")):  # fmt: skip
@@ -1342,7 +1351,7 @@ def test_the_approval_deadline_counts_from_the_meeting_when_the_minutes_are_made
     item = by_name(result)["erlend.docx"]
     assert (item.status, item.messages) == (
         "accepted",
-        ["held_on: 19.01.2027 is in the future; check the date"],
+        ["“Samtalen ble holdt”: 19.01.2027 is in the future; check the date"],
     )
     lines = paragraphs(minutes_files(output, "1009-Erlend Bråten", "referat.docx", ERLEND)[0])
     approval = next(line for line in lines if line.startswith("Les gjennom referatet"))
@@ -1357,9 +1366,9 @@ def test_the_approval_deadline_counts_from_the_meeting_when_the_minutes_are_made
     [
         (
             "19.03.2027",
-            "held_on: 19.03.2027 is more than 30 days from the planned 19.01.2027; check the date",
+            "“Samtalen ble holdt”: 19.03.2027 is more than 30 days from the planned 19.01.2027; check the date",
         ),
-        ("19.12.2026", "held_on: 19.12.2026 is outside the round's period; check the date"),
+        ("19.12.2026", "“Samtalen ble holdt”: 19.12.2026 is outside the round's period; check the date"),
     ],
 )
 def test_a_date_held_far_from_the_plan_is_accepted_with_a_warning(sample, tmp_path, held_on, message):
@@ -1379,7 +1388,7 @@ def test_a_date_held_that_is_not_a_date_is_reported_once(sample, tmp_path):
 
     item = by_name(result)["erlend.docx"]
     assert item.status == "incomplete"
-    assert item.messages == ['required: held_on: "i forrige uke" is not a date']
+    assert item.messages == ['required: “Samtalen ble holdt”: "i forrige uke" is not a date']
 
 
 # -- LibreOffice, typed ----------------------------------------------------------------------------------
@@ -1406,7 +1415,7 @@ def test_a_form_typed_in_libreoffice_gives_the_same_values_in_minutes_register_a
 
     item = by_name(result)["erlend.docx"]
     assert item.status == "accepted"
-    assert 'goal.1.due: "uke 12" read as 26.03.2027 (approximate)' in item.messages
+    assert '“Mål 1 – frist”: "uke 12" read as 26.03.2027 (approximate)' in item.messages
     answers = read_back(output, ERLEND)
     assert {k: answers[k] for k in ("strengths", "development", "summary")} == {
         "strengths": "Sterke kunderelasjoner.\nTar ansvar.",

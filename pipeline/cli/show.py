@@ -133,7 +133,13 @@ def print_collected(result: CollectResult, folder: Path) -> None:
             click.echo(f"           - {message}")
     click.echo("")
     echo_counts([(label, result.count(status)) for status, label in FILE_LABELS])
-    click.echo(f"Minutes written: {len(result.minutes_written)}")
+    n = result.conversations_written
+    if n:
+        click.echo(
+            f"Minutes written for {n} conversation{'' if n == 1 else 's'}, each filed in {result.places} places."
+        )
+    else:
+        click.echo("No minutes written.")
 
 
 def print_status(result: FollowUpResult) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from pipeline.collect.results import APPROVAL_RECORDED, INCOMPLETE, REJECTED, UNCHANGED, FileResult
+from pipeline.documents.contexts import document_language
 from pipeline.forms import answers, fields, reading
 from pipeline.forms.intake import WordFile
 from pipeline.model import ERROR, Round
@@ -51,9 +52,16 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
         return
     approved = answers.read_yes_no(approved_text)
     problems: list[tuple[str, str, str]] = []
+    employee = round_.employee(employee_id)
+    lang = document_language(employee, round_.settings) if employee else round_.settings.language
+    title = {f.key: f"“{f.title(lang)}”" for f in APPROVAL_FIELDS}  # as the minutes show the field
     if approved is None:
         problems.append(
-            ("not-yes-or-no", f'approval.approved: "{approved_text}" is not yes or no', "approval.approved")
+            (
+                "not-yes-or-no",
+                f'{title["approval.approved"]}: "{approved_text}" is not yes or no',
+                "approval.approved",
+            )
         )
     approval_date = None
     if date_text:
@@ -62,7 +70,9 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
         if typed.date is not None and typed.exact:
             approval_date = typed.date.isoformat()
         else:
-            problems.append(("not-a-date", f'approval.date: "{date_text}" is not a date', "approval.date"))
+            problems.append(
+                ("not-a-date", f'{title["approval.date"]}: "{date_text}" is not a date', "approval.date")
+            )
     sha = hashlib.sha256(word.raw).hexdigest()
     if conversation.approval is not None and conversation.approval.sha256 == sha:
         outcome.status = UNCHANGED

@@ -65,7 +65,16 @@ class Reading:
 
 
 class _Problems(list):
-    """A form's problems in the order found, each once."""
+    """A form's problems in the order found, each once. A field is named in a message by the title the
+    person sees on the form ("“Mål 2 – frist”"), in the form's language; its key stays in `field`."""
+
+    def __init__(self, titles: dict[str, str] | None = None):
+        super().__init__()
+        self.titles = titles or {}
+
+    def name(self, key: str) -> str:
+        """A field as the message names it: its title on the form, quoted."""
+        return f"“{self.titles.get(key, key)}”"
 
     def add(self, code: str, message: str, field: str | None = None, severity: Severity = WARNING) -> None:
         if all(p.message != message for p in self):
@@ -87,12 +96,12 @@ def _typed_date(
         return "", "", True
     typed = answers.read_date(text, anchor, "after")
     if typed.date is None:
-        problems.add("not-a-date", f'{key}: "{text}" {_not_a_date(typed)}; kept as text', key)
+        problems.add("not-a-date", f'{problems.name(key)}: "{text}" {_not_a_date(typed)}; kept as text', key)
         return "", text, False
     if not typed.exact:
         problems.add(
             "approximate-date",
-            f'{key}: "{text}" read as {locale.short_date(typed.date, lang)} (approximate)',
+            f'{problems.name(key)}: "{text}" read as {locale.short_date(typed.date, lang)} (approximate)',
             key,
         )
         return typed.date.isoformat(), text, False
@@ -118,7 +127,8 @@ def read_notes(
         wanted = [f for f in wanted if f.key not in V2_KEYS]
     found = reading.read_answers(word.document_xml, wanted, lang, word.numbering_xml)
     answers_ = {key: answer.text for key, answer in found.items()}
-    problems, missing = _Problems(), _Problems()
+    titles = {f.key: f.title(lang) for f in wanted}
+    problems, missing = _Problems(titles), _Problems(titles)
     _note_where_found(found, problems)
     planned = meeting.date if meeting is not None else None
     held_on = _read_held_on(
@@ -134,10 +144,10 @@ def read_notes(
     wellbeing = _read_wellbeing(answers_, found, problems)
     for key in (*(fields.review_key(g, "status") for g in goal_ids), *EXPECTED):
         if key in found and found[key].found_by != "missing" and not answers_.get(key):
-            problems.add("empty-answer", f"{key} is empty", key)
+            problems.add("empty-answer", f"{problems.name(key)} is empty", key)
     for key in REQUIRED:
         if key != "held_on" and not answers_.get(key):
-            missing.add("required-answer", f"{key} is empty", key, ERROR)
+            missing.add("required-answer", f"{missing.name(key)} is empty", key, ERROR)
     return Reading(
         employee_id=employee_id,
         interviewer_id=props.get("AppraisalInterviewerID", ""),
@@ -160,15 +170,15 @@ def _note_where_found(found: dict[str, reading.Answer], problems: _Problems) -> 
     """A problem for each answer not found, or read from outside its field."""
     for key, answer in found.items():
         if answer.found_by == "missing":
-            problems.add("field-not-found", f"{key}: not found in the form", key)
+            problems.add("field-not-found", f"{problems.name(key)}: not found in the form", key)
         elif answer.text and not answer.control:
             problems.add(
                 "field-deleted",
-                f"{key}: read from where the field was (the field itself was deleted); check it",
+                f"{problems.name(key)}: read from where the field was (the field itself was deleted); check it",
                 key,
             )
         elif answer.beside:
-            problems.add("read-beside-field", f"{key}: read from beside the field", key)
+            problems.add("read-beside-field", f"{problems.name(key)}: read from beside the field", key)
 
 
 def _read_held_on(
@@ -182,16 +192,18 @@ def _read_held_on(
 ) -> dt.date | None:
     """The day the conversation was held: required, and a day (not a week or a month)."""
     if not held_text:
-        missing.add("required-answer", "held_on is empty", "held_on", ERROR)
+        missing.add("required-answer", f"{missing.name('held_on')} is empty", "held_on", ERROR)
         return None
     typed = answers.read_date(held_text, planned, "nearest")
     if typed.date is None:
-        missing.add("not-a-date", f'held_on: "{held_text}" {_not_a_date(typed)}', "held_on", ERROR)
+        missing.add(
+            "not-a-date", f'{missing.name("held_on")}: "{held_text}" {_not_a_date(typed)}', "held_on", ERROR
+        )
         return None
     if not typed.exact:
         missing.add(
             "approximate-date",
-            f'held_on: "{held_text}" is not a day (write the day it was held)',
+            f'{missing.name("held_on")}: "{held_text}" is not a day (write the day it was held)',
             "held_on",
             ERROR,
         )
@@ -210,7 +222,9 @@ def _read_reviews(answers_: dict[str, str], goal_ids: list[str], problems: _Prob
         typed_status = answers.read_status(status_text) if status_text else answers.TypedStatus(None)
         if status_text and typed_status.status is None:
             problems.add(
-                "not-a-status", f'{status_key}: "{status_text}" is not a status; kept as text', status_key
+                "not-a-status",
+                f'{problems.name(status_key)}: "{status_text}" is not a status; kept as text',
+                status_key,
             )
         if status_text or comment:
             reviews.append(
@@ -239,7 +253,7 @@ def _read_new_items(
                 if other or due_text:
                     problems.add(
                         "row-without-text",
-                        f"{prefix}.{n}.text: empty, but the row has other values; the row is left out",
+                        f"{problems.name(f'{prefix}.{n}.text')}: empty, but the row has other values; the row is left out",
                         f"{prefix}.{n}.text",
                     )
                 continue
@@ -268,21 +282,21 @@ def _check_held_on(
     problems: _Problems,
 ) -> None:
     """Warnings for a date held that is possible but worth a look; the form is accepted."""
-    shown = locale.short_date(held_on, lang)
+    shown, held = locale.short_date(held_on, lang), problems.name("held_on")
     if held_on > today:
-        problems.add("held-on-in-future", f"held_on: {shown} is in the future; check the date", "held_on")
+        problems.add("held-on-in-future", f"{held}: {shown} is in the future; check the date", "held_on")
     if (settings.period_start and held_on < settings.period_start) or (
         settings.period_end and held_on > settings.period_end
     ):
         problems.add(
             "held-on-outside-period",
-            f"held_on: {shown} is outside the round's period; check the date",
+            f"{held}: {shown} is outside the round's period; check the date",
             "held_on",
         )
     if planned is not None and abs((held_on - planned).days) > HELD_ON_DRIFT_DAYS:
         problems.add(
             "held-on-far-from-plan",
-            f"held_on: {shown} is more than {HELD_ON_DRIFT_DAYS} days from the planned "
+            f"{held}: {shown} is more than {HELD_ON_DRIFT_DAYS} days from the planned "
             f"{locale.short_date(planned, lang)}; check the date",
             "held_on",
         )
@@ -303,15 +317,15 @@ def _read_wellbeing(
     if score is None:
         problems.add(
             "not-a-score",
-            f'wellbeing_score: "{score_text}" is not a score from 1 to 5; left out',
+            f'{problems.name("wellbeing_score")}: "{score_text}" is not a score from 1 to 5; left out',
             "wellbeing_score",
         )
     elif consent is not True:
         problems.add(
             "score-without-consent",
-            'wellbeing_score: given without the employee\'s "yes" to its use; neither stored nor counted'
+            f'{problems.name("wellbeing_score")}: given without the employee\'s "yes" to its use; neither stored nor counted'
             if consent is None
-            else 'wellbeing_score: the employee said "no" to its use; neither stored nor counted',
+            else f'{problems.name("wellbeing_score")}: the employee said "no" to its use; neither stored nor counted',
             "wellbeing_score",
         )
     if score is None or consent is not True:

@@ -94,7 +94,13 @@ class CollectResult:
     """Every file's result, and the minutes written."""
 
     files: list[FileResult] = field(default_factory=list)
-    minutes_written: list[str] = field(default_factory=list)
+    minutes_written: list[str] = field(default_factory=list)  # every file written: 3 per conversation
+    conversations_written: int = 0  # the conversations whose minutes were written
+
+    @property
+    def places(self) -> int:
+        """The places each conversation's minutes are filed in (SPEC §7: 3)."""
+        return len(self.minutes_written) // self.conversations_written if self.conversations_written else 0
 
     def count(self, status: str) -> int:
         """How many files ended with that status."""

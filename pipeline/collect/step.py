@@ -40,7 +40,7 @@ from pipeline.documents.contexts import (
 )
 from pipeline.documents.kinds import KINDS, Step, written_by
 from pipeline.forms.intake import Refused, WordFile, open_word_file, skip_reason
-from pipeline.model import ERROR, INFO, Employee, Goal, Meeting, Round
+from pipeline.model import ERROR, INFO, WARNING, Employee, Goal, Meeting, Round
 from pipeline.register import Conversation, Register, now_stamp
 from pipeline.render.templates import TemplateSet
 from pipeline.store.batch import code_digest, document_properties, parallel_map
@@ -223,10 +223,12 @@ def _identify(
 
 
 def _describe(reading: Reading) -> str:
+    goals = sum(1 for g in reading.goals if g.type == "goal")
+    actions = sum(1 for g in reading.goals if g.type == "action")
     parts = [
         f"{len(reading.reviews)} reviewed",
-        f"{sum(1 for g in reading.goals if g.type == 'goal')} new goals",
-        f"{sum(1 for g in reading.goals if g.type == 'action')} new actions",
+        f"{goals} new goal{'' if goals == 1 else 's'}",
+        f"{actions} new action{'' if actions == 1 else 's'}",
     ]
     return ", ".join(parts)
 
@@ -269,11 +271,10 @@ def _apply_readings(
     first_outcome.problems.extend(reading.problems)
     if reading.missing_required:
         first_outcome.status = INCOMPLETE
-        first_outcome.note(
-            "required-answer",
-            "required: " + ", ".join(p.message for p in reading.missing_required),
-            first=True,
-        )
+        for missing in reversed(reading.missing_required):  # each its own problem, first in the list
+            first_outcome.note(
+                "required-answer", f"required: {missing.message}", WARNING, missing.field, first=True
+            )
         return None
     lang = document_language(employee, round_.settings)
     context = minutes_context(round_, employee, interviewer, reading, goals, lang, meeting, today)
@@ -319,6 +320,7 @@ def _record_minutes(
                 "minutes-edited", f"{relative} was edited since; the new minutes are {published.beside}"
             )
     result.minutes_written.extend(paths)
+    result.conversations_written += 1
     register.conversations[employee.id] = Conversation(
         employee_id=employee.id,
         interviewer_id=item.interviewer.id if item.interviewer else "",
