@@ -232,7 +232,7 @@ def test_sheets_rows_and_figures_follow_the_sources(make_workbook, output):
         "Fullført": 1,
         "Pågår": 0,
         "Forfalt": 2,
-        "Samtaler fullført (%)": pytest.approx(0.2),
+        "Referat godkjent (%)": pytest.approx(0.2),
         "Mål og tiltak fullført (%)": pytest.approx(0.25),
     }
     assert rows[("Avdeling", "Produksjon")][:3] == (3, 3, 2)
@@ -681,7 +681,7 @@ def test_leadership_summary_hides_small_groups_and_every_personal_detail(make_wo
     headers = [c.value for c in wb["Avdelinger"][4]]
     produksjon = dict(zip(headers[1:], departments["Produksjon"], strict=True))
     assert produksjon["Ansatte"] == 7 and produksjon["Samtaler holdt"] == 7
-    assert produksjon["Referat godkjent"] == 7 and produksjon["Samtaler fullført (%)"] == 1
+    assert produksjon["Referat godkjent"] == 7 and produksjon["Referat godkjent (%)"] == 1
     assert produksjon["Mål og tiltak"] == 14 and produksjon["Fullført"] == 3  # M-1, M-3, M-5
     assert departments["Salg"][:2] == ("< 5", "i «Andre»")
     assert departments["Lager"][:2] == ("< 5", "i «Andre»")

@@ -656,6 +656,25 @@ def test_invalid_dates_in_employees_and_goals(check):
     report = check(employees={"103": {"employment_start": "2021-13-01"}}, goals={"G-1": {"due": "30.06"}})
 
     assert where(report) == [("Ansatte", "I5", "invalid-date"), ("Mål", "F2", "invalid-date")]
+    # Employment start is used by no document: its unreadable value is ignored, with a warning
+    assert [(p.cell, p.severity) for p in report.issues] == [("I5", WARNING), ("F2", ERROR)]
+
+
+def test_an_unreadable_employment_start_does_not_stop_the_round(make_workbook, tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    path = make_workbook(employees={"103": {"employment_start": "i fjor"}})
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2026-12-01"})
+
+    shown = runner.invoke(cli, ["validate", "-w", str(path)])
+    invited = runner.invoke(cli, ["invite", "-w", str(path), "-o", str(tmp_path / "output")])
+
+    assert shown.exit_code == 0, shown.output
+    assert '"i fjor" is not a date; type it as 18.01.2027 or 2027-01-18; the value is ignored' in shown.output
+    assert invited.exit_code == 0, invited.output
+    assert (tmp_path / "output" / "2027-H1" / "employees").is_dir()
 
 
 @pytest.mark.parametrize("value", ["25:00", "09:75", "halv ti", 1.5])

@@ -27,7 +27,9 @@ def read_employees(sheet: DataSheet) -> list[Employee]:
                 job_title=sheet.text(record, "job_title", row),
                 manager_id=sheet.text(record, "manager_id", row),
                 language=sheet.choice(record, "language", row, "language", "invalid-language") or "",
-                employment_start=sheet.typed(record, "employment_start", row, parse_date, "invalid-date"),
+                employment_start=sheet.typed(
+                    record, "employment_start", row, parse_date, "invalid-date", ignored=True
+                ),
                 status=sheet.choice(record, "status", row, "employee_status", "invalid-status")
                 or ("active" if "status" not in record else ""),
             )

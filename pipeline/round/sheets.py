@@ -18,7 +18,7 @@ from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
 from pipeline import texts
 from pipeline.errors import WorkbookError
-from pipeline.model import ERROR, INFO, Phrase, Problem, Report, SheetInfo, phrase
+from pipeline.model import ERROR, INFO, WARNING, Phrase, Problem, Report, SheetInfo, phrase
 from pipeline.round import schema
 from pipeline.round.opening import OpenWorkbook, formulas_without_value
 from pipeline.round.values import Unreadable, clean_text, fold_word
@@ -307,8 +307,10 @@ class DataSheet:
         row: int,
         parse: Callable[[object], object],
         code: str,
+        ignored: bool = False,
     ) -> object | None:
-        """The field parsed by `parse`, or None (empty, or reported as `code`)."""
+        """The field parsed by `parse`, or None (empty, or reported as `code`). `ignored`: a column no
+        document uses, whose unreadable value is a warning that says it is ignored, not an error."""
         value = record.get(field)
         if value is None:
             return None
@@ -316,8 +318,12 @@ class DataSheet:
             return parse(value)
         except ValueError as exc:
             reason = str(exc)  # the first letter made a capital; the value quoted in it kept as typed
-            said = phrase(code, reason=exc.phrase) if isinstance(exc, Unreadable) else None
-            self.issue(ERROR, field, row, code, reason[:1].upper() + reason[1:] + ".", said)
+            key = "ignored-value" if ignored else code
+            said = phrase(key, reason=exc.phrase) if isinstance(exc, Unreadable) else None
+            end = "; the value is ignored (no document uses it)." if ignored else "."
+            self.issue(
+                WARNING if ignored else ERROR, field, row, code, reason[:1].upper() + reason[1:] + end, said
+            )
             return None
 
     def choice(self, record: dict[str, object], field: str, row: int, enum: str, code: str) -> str | None:
