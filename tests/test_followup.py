@@ -685,19 +685,25 @@ def test_leadership_summary_hides_small_groups_and_every_personal_detail(make_wo
     assert produksjon["Mål og tiltak"] == 14 and produksjon["Fullført"] == 3  # M-1, M-3, M-5
     assert departments["Salg"][:2] == ("< 5", "i «Andre»")
     assert departments["Lager"][:2] == ("< 5", "i «Andre»")
-    other = dict(zip(headers[1:], departments["Andre (grupper under 5)"], strict=True))
+    other = dict(zip(headers[1:], departments["Andre (skjulte grupper)"], strict=True))
     assert (other["Ansatte"], other["Samtaler holdt"], other["Referat godkjent"]) == (5, 3, 1)
     assert departments["Totalt"][:2] == (12, 10)  # employees, invited (ten were held)
     # Interviewers are numbered, never named. The second has 3 employees; pooled alone they could be
     # had as total minus the first, so the first joins "Other" too.
     interviewers = {r[0]: r[1:3] for r in wb["Samtaleledere"].iter_rows(min_row=5, values_only=True) if r[0]}
     assert interviewers == {
-        "Andre (grupper under 5)": (12, 10),
+        "Andre (skjulte grupper)": (12, 10),
         "Totalt": (12, 10),
-        "Samtaleleder 1": ("≥ 5", "i «Andre»"),
+        "Samtaleleder 1": ("≥ 5", "i «Andre»: skjult for å verne små grupper"),
         "Samtaleleder 2": ("< 5", "i «Andre»"),
     }
     assert isinstance(wb["Avdelinger"]._charts[0], BarChart)
+    # every interviewer group hidden: the sheet says so in one sentence and draws no chart
+    assert (
+        wb["Samtaleledere"]["A3"].value
+        == "Alle gruppene her er skjult for å verne små grupper; bare totalen vises."
+    )
+    assert wb["Samtaleledere"]._charts == []
 
     # Nothing personal anywhere: no name, no ID, no free text, in any cell or any part of the file.
     forbidden = {e.first_name for e in round_.employees} | {e.last_name for e in round_.employees}

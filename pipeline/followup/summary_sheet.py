@@ -9,6 +9,8 @@ no other can be recovered), its counts part of "Other".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
@@ -67,9 +69,9 @@ def write_summary_sheet(
             ws.cell(row=row, column=1).font = xlsx.BOLD_FONT
         if isinstance(figures, str):
             _hidden(ws.cell(row=row, column=2), figures)
-            _hidden(ws.cell(row=row, column=3), text["in_other"])
             if label in publication.tables["department"].groups:
                 group = publication.tables["department"].groups[label]
+                _hidden(ws.cell(row=row, column=3), hidden_reason(group, minimum, text))
                 _wellbeing_cells(ws, row, 2 + len(COUNTS), group, False, minimum)
             continue
         if figures is None:
@@ -110,15 +112,24 @@ def _department_lines(publication: Publication, text: dict) -> list[tuple[str, F
     return lines
 
 
+def hidden_reason(figures: Figures, minimum: int, text: Mapping[str, str]) -> str:
+    """Where a hidden group's figures are, and, for a group of N or more, why it is hidden."""
+    return text["in_other"] if figures.employees < minimum else text["in_other_protect"]
+
+
+HIDDEN_SCORE = "–"  # a hidden average or deviation: explained in the column's note
+
+
 def _wellbeing_cells(
     ws: Worksheet, row: int, column: int, figures: Figures, shown: bool, minimum: int
 ) -> None:
     """Average, standard deviation and answers, or "< N" for a group not shown."""
     if not shown:
-        # Hidden: "< N" for too few answers, "≥ N" for a group hidden so that no other can be recovered.
+        # Hidden: a mark no one reads as a score ("–") for the average and the deviation; the answers
+        # "< N" for too few, "≥ N" for a group hidden so that no other can be recovered (true counts).
         size = f"< {minimum}" if figures.wellbeing_count < minimum else f"≥ {minimum}"
-        for offset in range(3):
-            _hidden(ws.cell(row=row, column=column + offset), size)
+        for offset, shown_text in enumerate((HIDDEN_SCORE, HIDDEN_SCORE, size)):
+            _hidden(ws.cell(row=row, column=column + offset), shown_text)
         return
     _number(ws.cell(row=row, column=column), figures.wellbeing_mean, DECIMAL_FORMAT)
     _number(ws.cell(row=row, column=column + 1), figures.wellbeing_std, DECIMAL_FORMAT)
