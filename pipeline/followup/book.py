@@ -301,7 +301,7 @@ def _write_overview(
         ws.append(row)
     last = header_row + len(lines)
     xlsx.add_table(ws, TABLES["overview"], header_row, last, headers)
-    if department_rows[1] >= department_rows[0]:
+    if department_rows[1] > department_rows[0]:  # a chart of one department's bars compares nothing
         rates = [
             (3 + i, headers[2 + i]) for i, (key, *_) in enumerate(FIGURE_COLUMNS) if key.endswith("_rate")
         ]
