@@ -1478,3 +1478,32 @@ def test_approval_of_minutes_made_from_an_earlier_form_is_refused_and_a_new_read
     assert item.status == "rejected"
     assert "earlier version of the meeting-notes form" in item.messages[0]
     assert register(output)["conversations"][ERLEND]["approval"] is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda xml: xml[: len(xml) // 2],  # cut in half
+        lambda xml: b"",  # empty
+        lambda xml: xml.replace(b"<w:body>", b"<w:body>\xff\xfe", 1),  # bytes that are not UTF-8
+    ],
+    ids=["cut", "empty", "not-utf8"],
+)
+def test_one_damaged_form_is_rejected_and_the_good_ones_beside_it_are_collected(sample, tmp_path, damage):
+    notes = tmp_path / "notes"
+    sample.fill(EMILY, notes / "emily.docx", EMILY_ANSWERS)
+    sample.fill(ERLEND, tmp_path / "erlend.docx", ERLEND_ANSWERS)
+    with (
+        zipfile.ZipFile(tmp_path / "erlend.docx") as good,
+        zipfile.ZipFile(notes / "erlend.docx", "w") as bad,
+    ):
+        for item in good.infolist():
+            data = good.read(item.filename)
+            bad.writestr(item, damage(data) if item.filename == "word/document.xml" else data)
+
+    result = sample.collect(notes, tmp_path / "output")
+
+    assert statuses(result) == {"emily.docx": "accepted", "erlend.docx": "rejected"}
+    problem = by_name(result)["erlend.docx"].problems[0]
+    assert problem.code == "file-damaged" and "word/document.xml" in problem.message
+    assert EMILY in register(tmp_path / "output")["conversations"]

@@ -142,7 +142,11 @@ def collect_forms(
         for item, written in zip(pending, written_all, strict=True):
             _record_minutes(item, written, ledgers, register, result)
         for outcome, word in approvals:
-            apply_approval(round_, register, outcome, word)
+            try:
+                apply_approval(round_, register, outcome, word)
+            except Refused as exc:  # one damaged file never stops the batch
+                outcome.status = REJECTED
+                outcome.note(exc.code, str(exc), ERROR)
         register.save()
         for ledger in ledgers:
             ledger.save()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from pipeline.forms.fields import GROUP_COLUMNS, LANGS, NS, PLACEHOLDERS, Field, W, bookmark_name
-from pipeline.forms.intake import safe_parser
+from pipeline.forms.intake import Refused, safe_parser
 
 _P, _T, _BR, _CR, _TAB, _TC, _SDT = (f"{{{W}}}{n}" for n in ("p", "t", "br", "cr", "tab", "tc", "sdt"))
 _DEL, _MOVE_FROM, _R = f"{{{W}}}del", f"{{{W}}}moveFrom", f"{{{W}}}r"
@@ -233,8 +233,15 @@ def read_answers(
     else the layout: the cell under the field's label, or its row and column in a table of repeating
     rows. The whole cell is read (see `_read_region`); hint texts are removed by their text.
     `document_xml` must come from a parser that refuses DTDs (`intake`)."""
-    root = etree.fromstring(document_xml, safe_parser())
-    numbering = Numbering.parse(numbering_xml)
+    try:
+        root = etree.fromstring(document_xml, safe_parser())
+        numbering = Numbering.parse(numbering_xml)
+    except etree.XMLSyntaxError as exc:  # cut off, empty, not UTF-8, a text node beyond lxml's limit
+        raise Refused(
+            f"its text (word/document.xml) is damaged ({exc.msg}); open it in Word, save it again and "
+            "collect again",
+            "file-damaged",
+        ) from None
     by_tag: dict[str, etree._Element] = {}
     by_alias: dict[str, etree._Element] = {}
     bookmarks: dict[str, etree._Element] = {}
