@@ -300,7 +300,7 @@ def test_returned_copies_are_collected_from_a_folder_once_and_an_old_one_merges_
         patch.setenv("APPRAISAL_TODAY", TODAY.isoformat())
         shown = runner.invoke(cli, args)
         assert shown.exit_code == 0, shown.output
-        assert "merged 1 manager's copy: 1 change(s) taken, 0 conflict(s)" in shown.output
+        assert "merged 1 manager's copy: 1 change(s) taken, 0 new row(s), 0 conflict(s)" in shown.output
         hr = table(output / ROUND / "follow-up.xlsx", GOALS)
         # the old copy's G-1 comment was what it was given: not a change, so the newer one stays
         assert hr["G-1"]["Kommentar"] == "Kommentar fra mappen" and hr["G-2"]["Fremdrift (%)"] == 40

@@ -161,7 +161,7 @@ def print_status(result: FollowUpResult) -> None:
     if merged:
         click.echo(
             f"merged {merged} manager's cop{'y' if merged == 1 else 'ies'}: {result.counts.get('copy_edits', 0)} "
-            f"change(s) taken, {len(result.conflicts)} conflict(s)"
+            f"change(s) taken, {result.counts.get('copy_new_rows', 0)} new row(s), {len(result.conflicts)} conflict(s)"
         )
 
 
