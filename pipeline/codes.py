@@ -52,6 +52,7 @@ WORKBOOK_CODES = frozenset(
         "invalid-progress",
         "merged-cells",
         "formula-without-value",
+        "excel-error",
         "unknown-sheet",
         "unknown-column",
     )

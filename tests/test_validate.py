@@ -207,6 +207,28 @@ def test_formulas_with_a_cached_value_are_read_as_their_value(make_workbook):
     assert round_.employee("102").job_title == "Snekker"
 
 
+def test_excel_error_values_are_errors_never_defaults(make_workbook):
+    def errors(workbook):
+        workbook["Samtaleplan"]["E4"] = "#REF!"  # Per's location: would give the default room
+        workbook["Samtaleplan"]["D5"] = "#N/A"  # Anne's duration: would give the default duration
+        workbook["Mål"]["I2"] = "=1/0"  # G-1's progress: a formula whose cached result is an error
+        workbook["Ansatte"]["Z3"] = "#NAME?"  # not a data column: not read, not reported
+
+    path = make_workbook(edit=errors)
+    excel_saved(path, {"I2": ("e", "#DIV/0!")})
+
+    _, report = check_workbook(path, today=TODAY)
+
+    assert where(report) == [
+        ("Samtaleplan", "E4", "excel-error"),
+        ("Samtaleplan", "D5", "excel-error"),
+        ("Mål", "I2", "excel-error"),
+    ]
+    assert [i.message for i in report.issues][-1] == (
+        "The cell shows the Excel error #DIV/0!, not a value; type the value itself."
+    )
+
+
 def test_uncalculated_formulas_next_to_calculated_ones(make_workbook):
     def formulas(workbook):
         workbook["Ansatte"]["G3"] = "=99+1"

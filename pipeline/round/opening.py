@@ -125,31 +125,41 @@ def _looks_like_text(head: bytes) -> bool:
     return True
 
 
-def formulas_without_value(workbook: OpenWorkbook, sheet: str) -> list[str]:
-    """Cells (`C7`) of a sheet holding a formula with no calculated value.
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb"\br=\"([A-Z]+\d+)\"")
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
-    calamine reads such a cell as empty; the sheet's XML says it is a formula nobody calculated
-    (typically a file written by a script and never opened in Excel).
-    """
+
+def cells_without_value(workbook: OpenWorkbook, sheet: str) -> tuple[list[str], dict[str, str]]:
+    """Cells of a sheet that calamine reads as empty although they are not: those (`C7`) holding a
+    formula with no calculated value (a file written by a script and never opened in Excel), and
+    those holding an Excel error value (`#REF!`, `#N/A`, a formula whose result is `#DIV/0!`), by cell.
+
+    One pass over the sheet's XML, cell by cell, so that the time grows with the sheet's size."""
     member = workbook.sheet_paths.get(sheet)
     if member is None:
-        return []
+        return [], {}
     try:
         data = workbook.archive.read(member)
     except (KeyError, OSError, zipfile.BadZipFile):
-        return []
-    found: list[str] = []
-    for match in re.finditer(rb"<(?:\w+:)?f[\s>/]", data):
-        start = max(data.rfind(b"<c ", 0, match.start()), data.rfind(b":c ", 0, match.start()))
-        end = data.find(b"c>", match.end())
-        if start < 0 or end < 0:
+        return [], {}
+    uncalculated: list[str] = []
+    errors: dict[str, str] = {}
+    for match in _CELL.finditer(data):
+        attributes, inner = match[1], match[2] or b""
+        is_error = b't="e"' in attributes
+        has_formula = _FORMULA.search(inner) is not None
+        if not is_error and not has_formula:
             continue
-        element = data[start:end]
-        if re.search(rb"<(?:\w+:)?v>[^<]", element):
+        ref = _REF.search(attributes)
+        if ref is None:
             continue
-        if re.search(rb"^[^>]*\bt=\"str\"", element) and re.search(rb"<(?:\w+:)?v\s*/?>", element):
-            continue  # Excel's cached empty-string result (=IF(...;"";...)) is written as <v/>
-        ref = re.search(rb"\br=\"([A-Z]+\d+)\"", element)
-        if ref:
-            found.append(ref[1].decode())
-    return found
+        value = _VALUE.search(inner)
+        if is_error:
+            errors[ref[1].decode()] = (value[1].decode("utf-8", "replace") if value else "") or "#VALUE!"
+        elif value is None or not value[1]:
+            if b't="str"' in attributes and re.search(rb"<(?:\w+:)?v\s*/?>", inner):
+                continue  # Excel's cached empty-string result (=IF(...;"";...)) is written as <v/>
+            uncalculated.append(ref[1].decode())
+    return uncalculated, errors

@@ -20,7 +20,7 @@ from pipeline import texts
 from pipeline.errors import WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Phrase, Problem, Report, SheetInfo, phrase
 from pipeline.round import schema
-from pipeline.round.opening import OpenWorkbook, formulas_without_value
+from pipeline.round.opening import OpenWorkbook, cells_without_value
 from pipeline.round.values import Unreadable, clean_text, fold_word
 
 HEADER_SEARCH_ROWS = 10
@@ -46,6 +46,8 @@ class SheetTable:
     merged: list = dataclasses.field(default_factory=list)
     # cells (`C7`) holding a formula with no calculated value
     uncalculated: list[str] = dataclasses.field(default_factory=list)
+    # cells holding an Excel error value (`#REF!`), which calamine reads as empty: cell -> the error
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def trim_cells(rows: list[list[object]]) -> list[list[object]]:
@@ -119,8 +121,8 @@ def _read_sheet(workbook: OpenWorkbook, title: str, data: bool) -> SheetTable:
         merged = list(sheet.merged_cell_ranges or [])
     except Exception:  # merges are advisory; a reader that cannot list them still reads the values
         merged = []
-    uncalculated = formulas_without_value(workbook, title) if data else []
-    return SheetTable(title, trim_cells(rows), merged, uncalculated)
+    uncalculated, errors = cells_without_value(workbook, title) if data else ([], {})
+    return SheetTable(title, trim_cells(rows), merged, uncalculated, errors)
 
 
 def _sheet_language(name: str, kind: str) -> str:
@@ -227,22 +229,23 @@ class DataSheet:
                     phrase=phrase("merged-cells", span=span),
                 )
             )
-        for ref in table.uncalculated:
+        # cells calamine reads as empty although they are not: each reported once, as what it holds
+        unreadable = [
+            (ref, "excel-error", f"The cell shows the Excel error {error}, not a value; type the value itself.",
+             phrase("excel-error", error=error))
+            for ref, error in table.errors.items()
+        ] + [
+            (ref, "formula-without-value", "This cell holds a formula that was never calculated; open the "
+             "workbook in Excel and save it, or type the value.", phrase("formula-without-value"))
+            for ref in table.uncalculated
+        ]  # fmt: skip
+        for ref, code, message, said in unreadable:
             column, row = _split_ref(ref)
             if row <= self.header_row or column - 1 not in data_columns:
                 continue
             self.uncalculated.add(ref)
             self.report.add(
-                Problem(
-                    ERROR,
-                    self.name,
-                    ref,
-                    self._header_at(column - 1),
-                    "formula-without-value",
-                    "This cell holds a formula that was never calculated; open the workbook in "
-                    "Excel and save it, or type the value.",
-                    phrase=phrase("formula-without-value"),
-                )
+                Problem(ERROR, self.name, ref, self._header_at(column - 1), code, message, phrase=said)
             )
 
     def _header_at(self, position: int) -> str | None:
