@@ -229,6 +229,19 @@ def test_excel_error_values_are_errors_never_defaults(make_workbook):
     )
 
 
+def test_a_round_setting_that_is_a_formula_or_an_error_is_no_default(check):
+    def settings(workbook):
+        workbook["Runde"]["B7"] = "=TODAY()"  # invitation_date, never calculated
+        workbook["Runde"]["B5"] = "#REF!"  # period_start
+
+    report = check(edit=settings)
+
+    assert where(report, "formula-without-value", "excel-error") == [
+        ("Runde", "B5", "excel-error"),
+        ("Runde", "B7", "formula-without-value"),
+    ]
+
+
 def test_uncalculated_formulas_next_to_calculated_ones(make_workbook):
     def formulas(workbook):
         workbook["Ansatte"]["G3"] = "=99+1"

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.model import ERROR, WARNING, Phrase, Problem, Report, Settings, phrase
 from pipeline.round import schema
-from pipeline.round.sheets import SheetTable
+from pipeline.round.sheets import SheetTable, unreadable_cells
 from pipeline.round.values import Unreadable, clean_text, fold_word, parse_date, parse_hours, parse_int
 
 ROUND_ID = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -27,11 +27,16 @@ def read_settings(table: SheetTable | None, report: Report) -> Settings:
         return Settings(round_id="")
     values, rows = _given_settings(table, report)
     settings: dict[str, object] = {}
+    unreadable = {ref: (code, message, said) for ref, code, message, said in unreadable_cells(table)}
     for setting in schema.SETTINGS:
         raw = values.get(setting.key)
         if isinstance(raw, str):
             raw = raw.strip() or None
         cell = f"B{rows[setting.key]}" if setting.key in rows else None
+        if cell in unreadable:  # read as empty, but it is not: never a default in its place
+            code, message, said = unreadable[cell]
+            report.add(Problem(ERROR, table.name, cell, setting.key, code, message, phrase=said))
+            continue
         if raw is None:
             if setting.required:
                 report.add(

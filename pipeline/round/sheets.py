@@ -110,8 +110,23 @@ def locate_sheets(workbook: OpenWorkbook, report: Report) -> dict[str, SheetTabl
     return found
 
 
+def unreadable_cells(table: SheetTable) -> list[tuple[str, str, str, Phrase]]:
+    """The cells calamine reads as empty although they are not, each as (cell, code, message, phrase):
+    an Excel error value, or a formula never calculated."""
+    return [
+        (ref, "excel-error", f"The cell shows the Excel error {error}, not a value; type the value itself.",
+         phrase("excel-error", error=error))
+        for ref, error in table.errors.items()
+    ] + [
+        (ref, "formula-without-value", "This cell holds a formula that was never calculated; open the "
+         "workbook in Excel and save it, or type the value.", phrase("formula-without-value"))
+        for ref in table.uncalculated
+    ]  # fmt: skip
+
+
 def _read_sheet(workbook: OpenWorkbook, title: str, data: bool) -> SheetTable:
-    """A sheet's rows from A1, its merged ranges and (for a data sheet) its uncalculated formulas."""
+    """A sheet's rows from A1, its merged ranges, and its cells with an uncalculated formula or an
+    Excel error value."""
     try:
         sheet = workbook.book.get_sheet_by_name(title)
         rows = sheet.to_python(skip_empty_area=False)
@@ -121,7 +136,7 @@ def _read_sheet(workbook: OpenWorkbook, title: str, data: bool) -> SheetTable:
         merged = list(sheet.merged_cell_ranges or [])
     except Exception:  # merges are advisory; a reader that cannot list them still reads the values
         merged = []
-    uncalculated, errors = cells_without_value(workbook, title) if data else ([], {})
+    uncalculated, errors = cells_without_value(workbook, title)  # the Round sheet's values too
     return SheetTable(title, trim_cells(rows), merged, uncalculated, errors)
 
 
@@ -229,17 +244,7 @@ class DataSheet:
                     phrase=phrase("merged-cells", span=span),
                 )
             )
-        # cells calamine reads as empty although they are not: each reported once, as what it holds
-        unreadable = [
-            (ref, "excel-error", f"The cell shows the Excel error {error}, not a value; type the value itself.",
-             phrase("excel-error", error=error))
-            for ref, error in table.errors.items()
-        ] + [
-            (ref, "formula-without-value", "This cell holds a formula that was never calculated; open the "
-             "workbook in Excel and save it, or type the value.", phrase("formula-without-value"))
-            for ref in table.uncalculated
-        ]  # fmt: skip
-        for ref, code, message, said in unreadable:
+        for ref, code, message, said in unreadable_cells(table):
             column, row = _split_ref(ref)
             if row <= self.header_row or column - 1 not in data_columns:
                 continue
