@@ -297,6 +297,16 @@ def test_invalid_setting(check):
     assert where(report) == [("Runde", "B8", "invalid-setting"), ("Runde", "B12", "invalid-setting")]
 
 
+@pytest.mark.parametrize("size", [0, 1, 2])
+def test_a_smallest_group_that_protects_no_one_is_refused(check, size):
+    report = check(round={"min_group_size": size})
+
+    assert [(i.sheet, i.column, i.code) for i in report.errors] == [
+        ("Runde", "min_group_size", "invalid-setting")
+    ]
+    assert f"{size} protects no one" in report.errors[0].message
+
+
 def test_unknown_setting_is_a_warning_with_a_hint(check):
     report = check(round={"invitation_dato": dt.date(2026, 12, 1)})
 

@@ -128,6 +128,9 @@ def _given_settings(table: SheetTable, report: Report) -> tuple[dict[str, object
     return values, rows
 
 
+MIN_GROUP_FLOOR = 3  # the smallest min_group_size that hides anyone: see _parse_setting
+
+
 def _parse_setting(setting: schema.Setting, raw: object) -> object:
     kind = setting.kind
     if kind == "round_id":
@@ -145,6 +148,15 @@ def _parse_setting(setting: schema.Setting, raw: object) -> object:
         number = parse_int(raw)
         if number < 0:
             raise Unreadable(f"{number} must not be negative", "negative", number=number)
+        if setting.key == "min_group_size" and number < MIN_GROUP_FLOOR:
+            # a group of 1 is one person's figures, and in a group of 2 each can work out the other's
+            raise Unreadable(
+                f"{number} protects no one: a group that small shows one person's figures; use "
+                f"{MIN_GROUP_FLOOR} or more (5 is usual)",
+                "group-too-small",
+                number=number,
+                floor=MIN_GROUP_FLOOR,
+            )
         if setting.key == "default_duration_minutes" and not 5 <= number <= 480:
             raise Unreadable(
                 f"{number} minutes is not a plausible meeting length; use 5 to 480",
