@@ -307,6 +307,13 @@ def test_a_smallest_group_that_protects_no_one_is_refused(check, size):
     assert f"{size} protects no one" in report.errors[0].message
 
 
+def test_a_yes_no_round_id_is_refused(check):
+    report = check(round={"round_id": True})
+
+    assert [(i.column, i.code) for i in report.errors] == [("round_id", "invalid-setting")]
+    assert "TRUE is a yes/no value, not a round ID" in report.errors[0].message
+
+
 def test_unknown_setting_is_a_warning_with_a_hint(check):
     report = check(round={"invitation_dato": dt.date(2026, 12, 1)})
 

@@ -609,7 +609,13 @@ def _bad_files(make_workbook):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "this is not xml")
     padding = b"\0" * 512
+    with_macros = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real)) as source, zipfile.ZipFile(with_macros, "w") as archive:
+        for item in source.infolist():
+            archive.writestr(item, source.read(item.filename))
+        archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macros")
     return {
+        "macros.xlsx": (with_macros.getvalue(), "contains macros"),
         "empty.xlsx": (b"", "the file is empty"),
         "csv.xlsx": ("Ansattnr;Fornavn;Språk\n100;Kari;nb\n".encode(), "text (a CSV file?)"),
         "old.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + padding, "Excel 97-2003 (.xls)"),
@@ -624,7 +630,7 @@ def _bad_files(make_workbook):
     }
 
 
-BAD_FILES = ["empty", "csv", "old", "locked", "truncated", "notes", "broken", "image"]
+BAD_FILES = ["empty", "csv", "old", "locked", "truncated", "notes", "broken", "image", "macros"]
 
 
 @pytest.mark.parametrize("name", BAD_FILES)

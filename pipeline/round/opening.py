@@ -78,6 +78,12 @@ def open_workbook(path: Path) -> OpenWorkbook:
             raise WorkbookError(
                 f"{path}: this zip file is not an Excel workbook. Save it from Excel as .xlsx."
             )
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            archive.close()
+            raise WorkbookError(
+                f"{path}: the workbook contains macros (a macro-enabled .xlsm); the tool reads only plain "
+                "workbooks. Save it from Excel as .xlsx (Excel Workbook) and try again."
+            )
         unpacked = sum(member.file_size for member in archive.infolist())
         if unpacked > MAX_UNPACKED_BYTES:
             archive.close()

@@ -134,6 +134,13 @@ MIN_GROUP_FLOOR = 3  # the smallest min_group_size that hides anyone: see _parse
 def _parse_setting(setting: schema.Setting, raw: object) -> object:
     kind = setting.kind
     if kind == "round_id":
+        if isinstance(raw, bool):  # TRUE/FALSE typed or formatted as yes/no: not a name for a round
+            text = clean_text(raw)
+            raise Unreadable(
+                f"{text} is a yes/no value, not a round ID; type one such as 2027-H1",
+                "round-id-not-text",
+                text=text,
+            )
         text = clean_text(raw)
         if not ROUND_ID.match(text):
             raise Unreadable(
