@@ -314,6 +314,16 @@ def test_a_yes_no_round_id_is_refused(check):
     assert "TRUE is a yes/no value, not a round ID" in report.errors[0].message
 
 
+def test_merged_cells_in_the_round_sheet_are_refused(check):
+    def merge(workbook):
+        workbook["Runde"].merge_cells("B5:B6")  # period_start and period_end share one value
+
+    report = check(edit=merge)
+
+    assert where(report, "merged-cells") == [("Runde", "B5", "merged-cells")]
+    assert [i.severity for i in report.issues if i.code == "merged-cells"] == [ERROR]
+
+
 def test_unknown_setting_is_a_warning_with_a_hint(check):
     report = check(round={"invitation_dato": dt.date(2026, 12, 1)})
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.model import ERROR, WARNING, Phrase, Problem, Report, Settings, phrase
 from pipeline.round import schema
-from pipeline.round.sheets import SheetTable, unreadable_cells
+from pipeline.round.sheets import SheetTable, merged_problem, unreadable_cells
 from pipeline.round.values import Unreadable, clean_text, fold_word, parse_date, parse_hours, parse_int
 
 ROUND_ID = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -27,6 +27,9 @@ def read_settings(table: SheetTable | None, report: Report) -> Settings:
         return Settings(round_id="")
     values, rows = _given_settings(table, report)
     settings: dict[str, object] = {}
+    for (r1, c1), (r2, c2) in table.merged:
+        if r2 > r1 and c1 <= 1:  # keys or values merged over rows: the rows below read as empty
+            report.add(merged_problem(table.name, ((r1, c1), (r2, c2)), None))
     unreadable = {ref: (code, message, said) for ref, code, message, said in unreadable_cells(table)}
     for setting in schema.SETTINGS:
         raw = values.get(setting.key)

@@ -110,6 +110,22 @@ def locate_sheets(workbook: OpenWorkbook, report: Report) -> dict[str, SheetTabl
     return found
 
 
+def merged_problem(sheet: str, merged: tuple, column: str | None) -> Problem:
+    """Merged cells where each row needs its own value, reported at their first cell."""
+    (r1, c1), (r2, c2) = merged
+    first = f"{get_column_letter(c1 + 1)}{r1 + 1}"
+    span = f"{first}:{get_column_letter(c2 + 1)}{r2 + 1}"
+    return Problem(
+        ERROR,
+        sheet,
+        first,
+        column,
+        "merged-cells",
+        f"Cells {span} are merged; unmerge them so each row has its own value.",
+        phrase=phrase("merged-cells", span=span),
+    )
+
+
 def unreadable_cells(table: SheetTable) -> list[tuple[str, str, str, Phrase]]:
     """The cells calamine reads as empty although they are not, each as (cell, code, message, phrase):
     an Excel error value, or a formula never calculated."""
@@ -231,19 +247,7 @@ class DataSheet:
         for (r1, c1), (r2, c2) in table.merged:
             if r2 + 1 <= self.header_row or not any(c1 <= p <= c2 for p in data_columns):
                 continue
-            first = f"{get_column_letter(c1 + 1)}{r1 + 1}"
-            span = f"{first}:{get_column_letter(c2 + 1)}{r2 + 1}"
-            self.report.add(
-                Problem(
-                    ERROR,
-                    self.name,
-                    first,
-                    self._header_at(c1),
-                    "merged-cells",
-                    f"Cells {span} are merged; unmerge them so each row has its own value.",
-                    phrase=phrase("merged-cells", span=span),
-                )
-            )
+            self.report.add(merged_problem(self.name, ((r1, c1), (r2, c2)), self._header_at(c1)))
         for ref, code, message, said in unreadable_cells(table):
             column, row = _split_ref(ref)
             if row <= self.header_row or column - 1 not in data_columns:
