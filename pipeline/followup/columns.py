@@ -183,6 +183,9 @@ class Notes:
                 "extra_columns",
                 "extra_sheets",
                 "texts_cut",
+                "copies_merged",
+                "copy_edits",
+                "copy_new_rows",
             ),
             0,
         )

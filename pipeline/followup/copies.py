@@ -26,9 +26,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import texts
 from pipeline.errors import OutputError
 from pipeline.followup import history
 from pipeline.followup.columns import (
+    COLUMNS,
     EDITABLE,
     BookColumn,
     ExistingFile,
@@ -37,6 +39,7 @@ from pipeline.followup.columns import (
     Row,
     cell_text,
     from_json,
+    sheet_name,
     show_value,
     to_json,
 )
@@ -51,7 +54,7 @@ from pipeline.followup.managers import (
     Taken,
 )
 from pipeline.followup.reading import read_existing
-from pipeline.followup.record import lock_file, sha
+from pipeline.followup.record import lock_file
 from pipeline.followup.sources import Sources
 from pipeline.round import schema
 from pipeline.round.values import fold_word
@@ -102,7 +105,11 @@ def take_copies(
     merging = Merging(sources.round_.settings.round_id, sources, index, today, notes, taken, merged)
     for manager_id in sorted(taken.copies.entries):
         path = taken.copies.path(manager_id)
-        if path is None or not path.exists() or sha(path) == taken.copies.last_run(manager_id).get("file"):
+        if (
+            path is None
+            or not path.exists()
+            or taken.sha_of(path) == taken.copies.last_run(manager_id).get("file")
+        ):
             continue
         if (lock := lock_file(path)) is not None:
             taken.held.add(manager_id)
@@ -161,7 +168,7 @@ def _merge_returned(path: Path, merging: Merging) -> None:
         return
     entry = taken.copies.entries.get(manager_id, {})
     written = {run.get("file") for run in entry.get("runs", [])}
-    if sha(path) in {*entry.get("merged", []), *written}:
+    if taken.sha_of(path) in {*entry.get("merged", []), *written}:
         return  # merged before, or a copy as the tool wrote it (nothing to take)
     _merge_file(path, manager_id, merging, existing)
 
@@ -230,10 +237,9 @@ def _merge_file(path: Path, manager_id: str, merging: Merging, existing: Existin
         if sheet is not None:
             _merge_sheet(kind, sheet, base, (manager_id, label, path, sheet.title), merging)
     taken.returned[manager_id] = Returned.of(existing)
-    taken.merged_files.append(path)
     entry = taken.copies.entry(manager_id)
-    entry["merged"] = [*entry.get("merged", [])[-(KEPT_MERGED - 1) :], sha(path)]
-    notes.counts["copies_merged"] = notes.counts.get("copies_merged", 0) + 1
+    entry["merged"] = [*entry.get("merged", [])[-(KEPT_MERGED - 1) :], taken.sha_of(path)]
+    notes.counts["copies_merged"] += 1
 
 
 def _merge_sheet(
@@ -336,7 +342,7 @@ def _new_item(row: Row, manager_id: str, path: Path, merging: Merging) -> str | 
     )
     merging.merged["goals"].append(new)
     merging.index["goals"][goal_id] = new
-    notes.counts["copy_new_rows"] = notes.counts.get("copy_new_rows", 0) + 1
+    notes.counts["copy_new_rows"] += 1
     merging.taken.changes.append(
         history.change(manager_id, "goals", goal_id, "created", None, description, path)
     )
@@ -385,7 +391,6 @@ def _merge_cell(
             "file": str(path),
         }
         taken.conflicts.append(conflict)
-        notes.counts["copy_conflicts"] = notes.counts.get("copy_conflicts", 0) + 1
         notes.warn(
             "follow-up-conflict",
             f"{title} {target.key}, {header}: changed both in HR's follow-up (“{show_value(column, hr, notes.lang)}”, kept) "
@@ -403,7 +408,7 @@ def _merge_cell(
     target.values[column.key] = mine
     target.edited.add(column.key)
     target.edited_on = today
-    notes.counts["copy_edits"] = notes.counts.get("copy_edits", 0) + 1
+    notes.counts["copy_edits"] += 1
     taken.changes.append(history.change(manager_id, kind, target.key, column.key, hr, mine, path))
 
 
@@ -426,9 +431,6 @@ def conflicts_sheet(
     there has been none)."""
     if not conflicts:
         return None
-    from pipeline import texts
-    from pipeline.followup.columns import COLUMNS, sheet_name
-
     names = texts.section(lang, "book.conflict_columns")
     grid: list[list[object]] = [
         [names[k] for k in ("on", "sheet", "id", "column", "hr", "manager", "who", "file")]

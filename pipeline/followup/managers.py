@@ -30,12 +30,13 @@ from pipeline.followup.book import build_follow_up_workbook
 from pipeline.followup.columns import EDITABLE, GENERATED_SOURCES, ExistingFile, Notes, Row, to_json
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
 from pipeline.followup.history import who
-from pipeline.followup.record import backup, lock_file, sha
+from pipeline.followup.reading import read_existing
+from pipeline.followup.record import backup, content_digest, lock_file, sha
 from pipeline.followup.sources import Sources
 from pipeline.model import Employee, Settings
 from pipeline.store import layout
 from pipeline.store.batch import parallel_map
-from pipeline.store.ledger import atomic_write, input_digest
+from pipeline.store.ledger import atomic_write
 from pipeline.store.state import State
 
 MANAGER_PROPERTY = "AppraisalManager"  # the interviewer's ID, in every copy's custom properties
@@ -128,19 +129,24 @@ class Taken:
     held: set[str] = field(default_factory=set)  # managers whose copy must not be replaced now
     conflicts: list[dict] = field(default_factory=list)  # this run's conflicts
     changes: list[dict] = field(default_factory=list)  # this run's changes taken from copies
-    merged_files: list[Path] = field(default_factory=list)
+    hashes: dict[Path, str | None] = field(default_factory=dict)  # copies' files as found this run
+
+    def sha_of(self, path: Path) -> str | None:
+        """A copy's hash as found at the start of this run (each file read once)."""
+        if path not in self.hashes:
+            self.hashes[path] = sha(path)
+        return self.hashes[path]
 
 
 @dataclass
 class CopiesResult:
     """What `write_copies` did: files written, copies left as they were (unchanged), and those not
-    rewritten (open, or edited but not merged)."""
+    rewritten (open, or edited but not merged). An edited copy replaced is in its folder's history/."""
 
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     seconds: float = 0.0  # the time the copies took (for `make bench`)
     kept: list[Path] = field(default_factory=list)
-    backups: list[Path] = field(default_factory=list)
 
 
 def owners(sources: Sources, merged: dict[str, list[Row]]) -> dict[str, dict[str, list[Row]]]:
@@ -227,8 +233,8 @@ def write_copies(
         for lang in ("nb", "en")
     }
 
-    def write_one(index: int) -> tuple[str | None, str | None]:
-        """Build and write one copy (in a worker process when there are many): its backup and hash."""
+    def write_one(index: int) -> str | None:
+        """Build and write one copy (in a worker process when there are many): its hash."""
         plan = plans[index]
         owner = (plan.person.name, {MANAGER_PROPERTY: plan.manager_id, ROUND_PROPERTY: settings.round_id})
         names = {plan.manager_id: plan.person.name}
@@ -243,19 +249,17 @@ def write_copies(
             plan.run["token"],
             owner,
         )
-        kept = None
-        if plan.path.exists() and sha(plan.path) != _previous_file(taken.copies, plan.manager_id, plan.run):
-            kept = str(backup(plan.path, plan.path.parent))
+        found = taken.sha_of(plan.path) if plan.path.exists() else None
+        if found is not None and found != _previous_file(taken.copies, plan.manager_id, plan.run):
+            backup(plan.path, plan.path.parent)  # edited (and merged) since it was written: kept
         atomic_write(plan.path, workbook.save)
-        return kept, sha(plan.path)
+        return sha(plan.path)
 
-    for plan, (kept, digest) in zip(
+    for plan, digest in zip(
         plans, parallel_map(write_one, len(plans), workers, chunk=8, at_least=16), strict=True
     ):
         plan.run["file"] = digest
         result.written.append(plan.path)
-        if kept:
-            result.backups.append(Path(kept))
     if plans:
         taken.copies.save()
     result.seconds = time.perf_counter() - started
@@ -284,8 +288,8 @@ def _plan(
     extra = taken.returned.get(manager_id) or _extras_as_written(path, last, notes)
     rows = _copy_rows(own, sources, moved, extra, lang)
     headers = extra.extra_headers if extra else {}
-    content = _content(lang, today, rows, headers)
-    if last.get("content") == content and path.exists() and sha(path) == last.get("file"):
+    content = content_digest(lang, today, rows, headers, [])
+    if last.get("content") == content and path.exists() and taken.sha_of(path) == last.get("file"):
         return None
     run = {
         "token": secrets.token_hex(8),
@@ -311,8 +315,6 @@ def _extras_as_written(path: Path, last: dict, notes: Notes) -> Returned | None:
     there were any)."""
     if not last.get("extra_columns") or not path.exists() or lock_file(path) is not None:
         return None
-    from pipeline.followup.reading import read_existing  # only for copies with added columns
-
     try:
         return Returned.of(read_existing(path, Notes(notes.lang)))
     except OutputError:  # the copy is then written without the added columns' values
@@ -344,15 +346,6 @@ def _copy_rows(
 
 def _copied(row: Row, extras: dict[str, dict]) -> Row:
     return Row(row.key, dict(row.values), row.source, extras=dict(extras.get(row.key, {})))
-
-
-def _content(lang: str, today: dt.date, rows: dict[str, list[Row]], headers: dict[str, list[str]]) -> str:
-    """A hash of everything a copy shows."""
-    shown = [
-        [(r.key, r.source, r.values, {h: e.value for h, e in r.extras.items()}) for r in rows[kind]]
-        for kind in ("conversations", "goals")
-    ]
-    return input_digest(lang, today, shown, headers)
 
 
 def _written(rows: dict[str, list[Row]]) -> dict[str, dict]:

@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 from pipeline.errors import OutputError
-from pipeline.followup.columns import Notes
-from pipeline.store.ledger import atomic_write
+from pipeline.followup.columns import Notes, Row
+from pipeline.store.ledger import atomic_write, input_digest
 from pipeline.store.state import DATABASE, STATE_DIR, State
 
 FOLLOW_UP_FILE = "follow-up.xlsx"
@@ -19,12 +19,12 @@ HISTORY_DIR = "history"
 STATE_FILE = "follow-up-state"  # the state database's record of the follow-up workbook's runs
 
 
-def read_state(root: Path, notes: Notes | None, name: str = STATE_FILE) -> dict:
-    """The record of the last runs (`{"runs": [...]}`) of a round's follow-up workbook (or of another
-    document `name`); an empty record, with a warning, when it cannot be read."""
+def read_state(root: Path, notes: Notes | None) -> dict:
+    """The record of the last runs (`{"runs": [...]}`) of a round's follow-up workbook; an empty
+    record, with a warning, when it cannot be read."""
     try:
         state = State(root.parent)
-        data = state.document(root.name, name)
+        data = state.document(root.name, STATE_FILE)
         if data is None:
             return {"version": 1, "runs": []}
         if not isinstance(data.get("runs"), list):
@@ -40,9 +40,9 @@ def read_state(root: Path, notes: Notes | None, name: str = STATE_FILE) -> dict:
         return {"version": 1, "runs": []}
 
 
-def write_state(root: Path, state: dict, name: str = STATE_FILE) -> None:
+def write_state(root: Path, state: dict) -> None:
     """Keep the record of the runs (one transaction)."""
-    State(root.parent).put_document(root.name, name, state)
+    State(root.parent).put_document(root.name, STATE_FILE, state)
 
 
 def baseline(state: dict, token: str | None) -> dict:
@@ -100,3 +100,19 @@ def backup(path: Path, folder: Path) -> Path:
         n += 1
     atomic_write(target, lambda temporary: shutil.copyfile(path, temporary))
     return target
+
+
+def content_digest(
+    lang: str,
+    today: dt.date,
+    rows: dict[str, list[Row]],
+    extra_headers: dict[str, list[str]],
+    others: list,
+) -> str:
+    """A hash of everything a follow-up workbook (HR's, or a manager's copy) will show: its rows, the
+    columns and sheets people added, the language and the day."""
+    shown = [
+        [(r.key, r.source, r.values, {h: e.value for h, e in r.extras.items()}) for r in rows[k]]
+        for k in rows
+    ]
+    return input_digest(lang, today, shown, extra_headers, others)

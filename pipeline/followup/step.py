@@ -50,6 +50,7 @@ from pipeline.followup.record import (
     FOLLOW_UP_FILE,
     backup,
     baseline,
+    content_digest,
     file_stamp,
     read_state,
     refuse_if_open,
@@ -91,7 +92,8 @@ class FollowUpResult:
     understood, texts cut to Excel's limit, rows restored or kept, columns and sheets carried over).
     counts: conversations, goals (rows written), new_rows, edits_kept, conflicts, restored_rows,
     removed_rows (kept, marked), hand_rows (added by a person, kept), unmatched_rows (no or duplicate
-    ID, kept), extra_columns, extra_sheets, texts_cut.
+    ID, kept), extra_columns, extra_sheets, texts_cut; from the managers' copies: copies_merged, copy_edits
+    (cells taken), copy_new_rows (rows they added). conflicts: this run's conflicts with a copy.
     frames: the figures' DataFrames (None when nothing changed and they were not computed);
     figures: the round's totals (as on the Overview's Total row).
     previous: the round compared with in the leadership summary, or None; previous_round: its ID.
@@ -176,7 +178,7 @@ def write_follow_up(
         frames = result.frames = FigureFrames(*facts)
         previous = result.previous = find_previous_round(output, root, merged["goals"], notes)
 
-        content = _content_digest(lang, today, merged, extra_headers, others)
+        content = content_digest(lang, today, merged, extra_headers, others)
         summary = input_digest(settings, today, facts, previous)
         last = state["runs"][-1] if state["runs"] else {}
         same_follow_up = (
@@ -302,17 +304,6 @@ def _all_conflicts(root: Path, taken: Taken) -> list[dict]:
     """The round's conflicts: those recorded on earlier runs, and this run's."""
     recorded = recorded_conflicts(root)
     return [*recorded, *(c for c in taken.conflicts if c not in recorded)]
-
-
-def _content_digest(
-    lang: str, today: dt.date, merged: dict[str, list[Row]], extra_headers: dict[str, list[str]], others: list
-) -> str:
-    """A hash of everything the follow-up workbook will show."""
-    rows = [
-        [(r.key, r.source, r.values, {h: e.value for h, e in r.extras.items()}) for r in merged[k]]
-        for k in merged
-    ]
-    return input_digest(lang, today, rows, extra_headers, others)
 
 
 def _merge_sheets(
