@@ -15,12 +15,11 @@ employee who is not in the new round's Employees sheet is not carried.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import OutputError
-from pipeline.followup.columns import COUNTED_GOAL_SOURCES, Row, cell_text, to_json
+from pipeline.followup.columns import COUNTED_GOAL_SOURCES, Row, cell_text, iso_date, to_json
 from pipeline.model import Goal, Round
 from pipeline.store import layout
 from pipeline.store.state import State
@@ -114,11 +113,6 @@ def _previous_snapshot(round_: Round, output: Path) -> tuple[str, dict] | None:
 
 
 def _goal(item: dict, previous: str) -> Goal:
-    due = item.get("due")
-    try:
-        day = dt.date.fromisoformat(due) if isinstance(due, str) else None
-    except ValueError:
-        day = None
     progress = item.get("progress")
     return Goal(
         row=0,
@@ -127,7 +121,7 @@ def _goal(item: dict, previous: str) -> Goal:
         type=item.get("type") if item.get("type") in ("goal", "action") else "goal",
         description=cell_text(item.get("description")),
         measure=cell_text(item.get("measure")),
-        due=day,
+        due=iso_date(item.get("due")),
         responsible=cell_text(item.get("responsible")),
         status=item["status"] if item.get("status") in ("not_started", "in_progress") else "not_started",
         progress=progress if isinstance(progress, int) else None,
