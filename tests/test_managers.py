@@ -188,6 +188,11 @@ def test_changed_on_both_sides_is_a_conflict_and_hrs_value_stays(make_workbook, 
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:7] == ("Dato", "Ark", "ID", "Kolonne", "HRs verdi (beholdt)", "Lederens verdi", "Leder")
     assert rows[1][1:7] == (GOALS, "G-2", "Status", "pågår", "avbrutt", "Ola Hansen")
+    assert sheet["A2"].is_date and "FollowUpConflicts" in sheet.tables  # a real date, a real table
+    assert sheet.column_dimensions["A"].width >= 12  # wide enough that the date prints, not "###"
+    # the Overview's note wraps over the printed page (merged across its columns), not cut at its edge
+    overview = openpyxl.load_workbook(output / OLA)["Oversikt"]
+    assert any(str(r).startswith("A2:") for r in overview.merged_cells.ranges)
     assert table(output / OLA, GOALS)["G-2"]["Status"] == "pågår"  # the copy now shows HR's value
 
     again = write_follow_up(round_, output, today=TODAY, fresh=True)  # listed once, and kept listed

@@ -152,13 +152,13 @@ def _write_data_sheet(
     xlsx.add_table(ws, TABLES[kind], HEADER_ROW, last, headers)
 
 
-def _write_sheet_note(ws: Worksheet, cells: xlsx.Cells, note: str) -> None:
-    """The line above a table, wrapped over the columns of the first printed page, so that it prints
-    whole (a text running over empty cells is cut at the page's edge)."""
+def _write_sheet_note(ws: Worksheet, cells: xlsx.Cells, note: str, row: int = 1) -> None:
+    """The line above a table (the sheet's next row, `row`), wrapped over the columns of the first
+    printed page, so that it prints whole (a text running over empty cells is cut at the page's edge)."""
     width, span = xlsx.printed_width(ws)
-    ws.merged_cells.add(CellRange(min_col=1, max_col=max(1, span), min_row=1, max_row=1))
+    ws.merged_cells.add(CellRange(min_col=1, max_col=max(1, span), min_row=row, max_row=row))
     if height := xlsx.row_height(xlsx.line_count(note, width)):
-        ws.row_dimensions[1].height = height
+        ws.row_dimensions[row].height = height
     ws.append([cells.text(note, "note-wrap")])
 
 
@@ -285,7 +285,7 @@ def _write_overview(
         if owner is not None
         else text["overview_note"].format(date=day)
     )
-    ws.append([cells.text(note, "note")])
+    _write_sheet_note(ws, cells, note, row=2)
     notes = figure_notes(lang)
     ws.append(
         [
@@ -318,15 +318,19 @@ def build_follow_up_workbook(
     today: dt.date,
     token: str,
     owner: tuple[str, dict[str, str]] | None = None,
+    conflicts: tuple[str, list[list[object]]] | None = None,
 ) -> openpyxl.Workbook:
     """The follow-up workbook (write-only: save it once): Overview, Conversations, Goals and actions,
     then the sheets people added, with the run token as a custom document property. `owner`: for a
-    manager's own copy, their name (for the Overview's note) and the properties that say whose it is."""
+    manager's own copy, their name (for the Overview's note) and the properties that say whose it is.
+    `conflicts`: the Conflicts sheet (its name, then a header row and a row per conflict), or None."""
     lang, round_id = heading.lang, heading.round_id
     wb = openpyxl.Workbook(write_only=True)
     _write_overview(wb, frames, interviewer_names, heading, today, owner[0] if owner else None)
     for kind in ("conversations", "goals"):
         _write_data_sheet(wb, kind, rows[kind], extra_headers.get(kind, []), heading, today)
+    if conflicts is not None:
+        _write_conflicts(wb, conflicts, heading)
     taken = {ws.title.casefold() for ws in wb.worksheets}
     for title, grid in other_sheets:
         name, n = title, 2
@@ -344,6 +348,31 @@ def build_follow_up_workbook(
     wb.properties.creator = "appraisal"
     wb.properties.title = f"{texts.get(lang, 'book.title')} – {round_id}"
     return wb
+
+
+def _write_conflicts(
+    wb: openpyxl.Workbook, conflicts: tuple[str, list[list[object]]], heading: xlsx.Heading
+) -> None:
+    """The Conflicts sheet: a header row and a row per conflict, wide enough to read, printed whole."""
+    title, (headers, *rows) = conflicts
+    ws = wb.create_sheet(title)
+    widths = [xlsx.header_width(str(h)) for h in headers]
+    for values in rows:
+        for index, value in enumerate(values):
+            if isinstance(value, str):
+                widths[index] = max(widths[index], min(40, xlsx.text_width(value) + 2))
+    widths[0] = max(widths[0], 12)  # a date
+    xlsx.set_widths(ws, widths)
+    if height := xlsx.header_height([str(h) for h in headers], widths):
+        ws.row_dimensions[1].height = height
+    xlsx.set_up_printing(ws, "1:1", heading)
+    cells = _cells(ws, heading.lang)
+    ws.append([cells.header(str(h)) for h in headers])
+    for values in rows:
+        ws.append(
+            [cells.value(v, "date") if isinstance(v, dt.date) else cells.text(str(v), "long") for v in values]
+        )
+    xlsx.add_table(ws, "FollowUpConflicts", 1, max(2, len(rows) + 1), [str(h) for h in headers])
 
 
 def _other_cell(cells: xlsx.Cells, value: object, lang: str) -> object:

@@ -173,12 +173,11 @@ def write_follow_up(
             round_, root, follow_up, zone, today, notes, collect_dir
         )
         conflicts = conflicts_sheet(_all_conflicts(root, taken), sources, lang)
-        others = [*others, conflicts] if conflicts else others
         facts = figure_facts(merged, sources, lang)
         frames = result.frames = FigureFrames(*facts)
         previous = result.previous = find_previous_round(output, root, merged["goals"], notes)
 
-        content = content_digest(lang, today, merged, extra_headers, others)
+        content = content_digest(lang, today, merged, extra_headers, [*others, conflicts])
         summary = input_digest(settings, today, facts, previous)
         last = state["runs"][-1] if state["runs"] else {}
         same_follow_up = (
@@ -198,6 +197,7 @@ def write_follow_up(
                 workbook = build_follow_up_workbook(
                     merged, extra_headers, others, frames, _interviewer_names(sources, facts, lang),
                     xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title), today, token,
+                    conflicts=conflicts,
                 )  # fmt: skip
                 if follow_up.exists():
                     result.backup = backup(follow_up, root)
