@@ -108,7 +108,8 @@ def test_wellbeing_of_too_few_consenting_employees_is_not_shown(make_workbook, o
         register[employee_id]["wellbeing"] = {"score": 5}
     write_register(output, register)
 
-    rows = summary_rows(write_follow_up(round_, output, today=TODAY).leadership)
+    result = write_follow_up(round_, output, today=TODAY)
+    rows = summary_rows(result.leadership)
 
     for label in ("Produksjon", "Totalt"):
         values = rows[label]
@@ -117,6 +118,10 @@ def test_wellbeing_of_too_few_consenting_employees_is_not_shown(make_workbook, o
             "–",
             "< 5",
         )
+    # and the summary's key figures beside the previous round: the hidden average reads as no score
+    summary = openpyxl.load_workbook(result.leadership).worksheets[0]
+    key_figures = {r[0]: r[1] for r in summary.iter_rows(values_only=True) if r[0] == "Trivsel, snitt (1–5)"}
+    assert key_figures == {"Trivsel, snitt (1–5)": "–"}
 
 
 def chart_texts(ws) -> list[str]:

@@ -31,7 +31,7 @@ from pipeline.followup.figures import (
 )
 from pipeline.followup.frames import FigureFrames
 from pipeline.followup.privacy import Publication, Table, plan_publication
-from pipeline.followup.summary_sheet import hidden_reason, write_summary_sheet
+from pipeline.followup.summary_sheet import write_summary_sheet
 from pipeline.model import Settings
 
 RIGHT = Alignment(horizontal="right")
@@ -134,7 +134,7 @@ def _group_sheet(
         row += 1
         xlsx.put_text(ws.cell(row=row, column=1), label(key))
         put_hidden(ws.cell(row=row, column=2), publication.size_text(table.groups[key]))
-        put_hidden(ws.cell(row=row, column=3), hidden_reason(table.groups[key], minimum, text))
+        put_hidden(ws.cell(row=row, column=3), text["in_other"])
     xlsx.add_table(ws, table_name, header_row, row, headers)
     _finish(ws, headers)
     if not table.shown:

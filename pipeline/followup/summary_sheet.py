@@ -9,8 +9,6 @@ no other can be recovered), its counts part of "Other".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
@@ -69,9 +67,9 @@ def write_summary_sheet(
             ws.cell(row=row, column=1).font = xlsx.BOLD_FONT
         if isinstance(figures, str):
             _hidden(ws.cell(row=row, column=2), figures)
+            _hidden(ws.cell(row=row, column=3), text["in_other"])
             if label in publication.tables["department"].groups:
                 group = publication.tables["department"].groups[label]
-                _hidden(ws.cell(row=row, column=3), hidden_reason(group, minimum, text))
                 _wellbeing_cells(ws, row, 2 + len(COUNTS), group, False, minimum)
             continue
         if figures is None:
@@ -110,11 +108,6 @@ def _department_lines(publication: Publication, text: dict) -> list[tuple[str, F
         for key in sorted(table.hidden, key=str.casefold)
     ]
     return lines
-
-
-def hidden_reason(figures: Figures, minimum: int, text: Mapping[str, str]) -> str:
-    """Where a hidden group's figures are, and, for a group of N or more, why it is hidden."""
-    return text["in_other"] if figures.employees < minimum else text["in_other_protect"]
 
 
 HIDDEN_SCORE = "–"  # a hidden average or deviation: explained in the column's note
@@ -166,10 +159,12 @@ def _comparison(
         for column, figures, shown in ((2, publication.total, now_shown), (3, before, then_shown)):
             if column == 3 and previous is None:
                 continue
+            # a hidden score or rate shows "–": "< 5" there would read as a value under 5
+            mark = HIDDEN_SCORE if kind is not None else f"< {minimum}"
             if figures is None or not shown:
-                _hidden(ws.cell(row=row, column=column), f"< {minimum}" if figures is not None else "")
+                _hidden(ws.cell(row=row, column=column), mark if figures is not None else "")
             elif name == "wellbeing_mean" and figures.wellbeing_count < minimum:
-                _hidden(ws.cell(row=row, column=column), f"< {minimum}")
+                _hidden(ws.cell(row=row, column=column), HIDDEN_SCORE)
             else:
                 _number(ws.cell(row=row, column=column), getattr(figures, name), kind or xlsx.INTEGER_FORMAT)
         if name in RATES:
