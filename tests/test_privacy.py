@@ -10,7 +10,7 @@ import random
 
 from pipeline.followup.figures import ConversationFact, GoalFact
 from pipeline.followup.frames import FigureFrames
-from pipeline.followup.privacy import plan_publication
+from pipeline.followup.privacy import Publication, Table, plan_publication
 
 N = 5
 
@@ -24,9 +24,12 @@ def people(*groups: tuple[str, str, int], score: int | None = None) -> list[Conv
     ]
 
 
-def published_sets(facts: list[ConversationFact], minimum: int) -> list[frozenset[int]]:
-    """Every set of employees whose figures are published: each shown group, each "Other", the total."""
-    plan = plan_publication(FigureFrames(facts, []), minimum)
+def published_sets(
+    facts: list[ConversationFact], minimum: int, plan: Publication | None = None
+) -> list[frozenset[int]]:
+    """Every set of employees whose figures are published: each shown group, each "Other", the total
+    (of `plan`, else of the plan made for `facts`)."""
+    plan = plan or plan_publication(FigureFrames(facts, []), minimum)
     if plan.too_small:
         return []  # a round of fewer than N shows no figures at all
     sets = [frozenset(range(len(facts)))]
@@ -40,14 +43,24 @@ def published_sets(facts: list[ConversationFact], minimum: int) -> list[frozense
     return sets
 
 
-def leaks(facts: list[ConversationFact], minimum: int) -> list[tuple[int, int]]:
+def leaks(
+    facts: list[ConversationFact], minimum: int, plan: Publication | None = None
+) -> list[tuple[int, int]]:
     """(size of the larger set, size of the difference) of every published pair one of which holds the
-    other and whose difference is 1 to N-1 employees."""
+    other and whose difference is 1 to N-1 employees; (0, size) of a published set of 1 to N-1."""
     found = []
-    for a, b in itertools.permutations(published_sets(facts, minimum), 2):
+    published = published_sets(facts, minimum, plan)
+    for a, b in itertools.permutations(published, 2):
         if a < b and 0 < len(b - a) < minimum:
             found.append((len(b), len(b - a)))
-    return found
+    return found + [(0, len(a)) for a in published if 0 < len(a) < minimum]
+
+
+def random_groups(rng: random.Random) -> list[tuple[str, str, int]]:
+    return [
+        (f"D{rng.randrange(5)}", f"I{rng.randrange(7)}", rng.randrange(1, 12))
+        for _ in range(rng.randrange(1, 10))
+    ]
 
 
 def test_a_small_group_is_not_the_total_minus_the_shown_groups():
@@ -79,10 +92,7 @@ def test_a_group_that_is_all_but_a_few_of_the_round_is_hidden():
 def test_no_published_pair_ever_reveals_a_small_group():
     rng = random.Random(11)
     for _ in range(300):
-        groups = [
-            (f"D{rng.randrange(5)}", f"I{rng.randrange(7)}", rng.randrange(1, 9))
-            for _ in range(rng.randrange(1, 9))
-        ]
+        groups = random_groups(rng)
         facts = people(*groups)
         minimum = rng.choice([3, 5, 7])
         assert not leaks(facts, minimum), groups
@@ -91,6 +101,37 @@ def test_no_published_pair_ever_reveals_a_small_group():
             assert all(table.groups[k].employees >= minimum for k in table.shown)
             other = table.other()
             assert other is None or other.employees == 0 or other.employees >= minimum
+
+
+def test_the_side_hidden_is_the_one_that_leaves_more_groups_shown():
+    # I2 (2) is small, so I3 (5) joins it in the pool. D4 (11) minus I6 (9) would be I2's 2: hiding I6
+    # shows D0, D4 and I3 (the pool, I6 + I2, is D4 again, which gives nothing away); hiding D4 would
+    # pool both departments and leave one group shown.
+    facts = people(("D0", "I3", 5), ("D4", "I6", 9), ("D4", "I2", 2))
+    plan = plan_publication(FigureFrames(facts, []), N)
+    assert plan.tables["department"].shown == ["D0", "D4"]
+    assert plan.tables["interviewer_id"].shown == ["I3"]
+    assert not leaks(facts, N)
+
+
+def test_no_group_is_hidden_that_could_be_shown():
+    """A local minimum: showing any group of N or more that is hidden (to protect another) would give a
+    small group away, by the independent count of published sets."""
+    rng = random.Random(23)
+    for _ in range(150):
+        groups = random_groups(rng)
+        facts = people(*groups)
+        minimum = rng.choice([3, 5, 7])
+        plan = plan_publication(FigureFrames(facts, []), minimum)
+        if plan.too_small:
+            continue
+        assert not leaks(facts, minimum, plan), groups
+        for grouping, table in plan.tables.items():
+            for key in [k for k in table.hidden if table.groups[k].employees >= minimum]:
+                tables = {g: Table(t.groups, set(t.hidden)) for g, t in plan.tables.items()}
+                tables[grouping].hidden.discard(key)
+                shown = Publication(minimum, plan.total, tables, set(), False)
+                assert leaks(facts, minimum, shown), (groups, minimum, grouping, key)
 
 
 def test_wellbeing_is_shown_only_for_groups_of_enough_consenting_employees():
