@@ -22,6 +22,7 @@ from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -349,6 +350,7 @@ class Cells:
         self.define("header", font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
         self.define("header+edit", font=HEADER_FONT, fill=EDITABLE_HEADER_FILL, alignment=HEADER_ALIGNMENT)
         self.define("note", font=NOTE_FONT)
+        self.define("note-wrap", font=NOTE_FONT, alignment=WRAP_TOP)
         self.define("bold", font=BOLD_FONT)
 
     def define(self, name: str, **attributes: object) -> None:
@@ -414,3 +416,14 @@ def fit_on_one_page(ws: Worksheet, rows: int) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if rows <= ONE_PAGE_ROWS else 0
+
+
+def write_wrapped_note(ws: Worksheet, cells: Cells, note: str, row: int = 1) -> None:
+    """The line above a table (the write-only sheet's next row, `row`), wrapped over the columns of the
+    first printed page, so that it prints whole (a text running over empty cells is cut at the page's
+    edge). The sheet's widths and printing are set up first."""
+    width, span = printed_width(ws)
+    ws.merged_cells.add(CellRange(min_col=1, max_col=max(1, span), min_row=row, max_row=row))
+    if height := row_height(line_count(note, width)):
+        ws.row_dimensions[row].height = height
+    ws.append([cells.text(note, "note-wrap")])

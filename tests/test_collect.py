@@ -1077,6 +1077,7 @@ def test_the_command_exits_0_when_every_file_was_handled(sample, tmp_path):
         "",
         *summary_lines(accepted=1, incomplete=1, skipped=1),
         "Minutes written for 1 conversation, each filed in 3 places.",
+        f"Report for HR to forward: {tmp_path / 'output' / '2027-H1' / 'collect-report.xlsx'}",
     ]
 
 
@@ -1091,9 +1092,10 @@ def test_the_command_exits_1_when_a_file_is_rejected_or_in_conflict(sample, tmp_
     lines = result.output.splitlines()
     assert "rejected   tom.docx" in lines
     assert lines[lines.index("rejected   tom.docx") + 1] == "           - the file is empty"
-    assert lines[-len(SUMMARY_LABELS) - 1 :] == [
+    assert lines[-len(SUMMARY_LABELS) - 2 :] == [
         *summary_lines(accepted=1, rejected=1),
         "Minutes written for 1 conversation, each filed in 3 places.",
+        f"Report for HR to forward: {tmp_path / 'output' / '2027-H1' / 'collect-report.xlsx'}",
     ]
 
     sample.fill(ERLEND, notes / "a.docx", ERLEND_ANSWERS)
@@ -1106,9 +1108,10 @@ def test_the_command_exits_1_when_a_file_is_rejected_or_in_conflict(sample, tmp_
     lines = result.output.splitlines()
     assert "conflict   a.docx [1009]" in lines and "conflict   b.docx [1009]" in lines
     assert "unchanged  åse.docx [1003]: already collected" in lines
-    assert lines[-len(SUMMARY_LABELS) - 1 :] == [
+    assert lines[-len(SUMMARY_LABELS) - 2 :] == [
         *summary_lines(unchanged=1, conflict=2),
         "No minutes written.",
+        f"Report for HR to forward: {tmp_path / 'output' / '2027-H1' / 'collect-report.xlsx'}",
     ]
 
 

@@ -44,7 +44,7 @@ def workbooks(tmp_path_factory) -> dict[str, Path]:
         )
     books = {
         name: work / "output" / ROUND / f"{name}.xlsx"
-        for name in ("follow-up", "leadership-summary", "validation-report")
+        for name in ("follow-up", "leadership-summary", "validation-report", "collect-report")
     }
     books["starter"] = next((work / "new").rglob("*.xlsx"))
     books["starter-en"] = next((work / "new-en").rglob("*.xlsx"))
@@ -67,7 +67,8 @@ def _expected(value: object) -> tuple[str, object]:
 
 
 @pytest.mark.parametrize(
-    "name", ["follow-up", "leadership-summary", "validation-report", "starter", "starter-en"]
+    "name",
+    ["follow-up", "leadership-summary", "validation-report", "collect-report", "starter", "starter-en"],
 )
 def test_sheetjs_reads_every_cell_as_openpyxl_does(workbooks, name):
     path = workbooks[name]

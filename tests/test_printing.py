@@ -19,7 +19,13 @@ ROUND = "2027-H1"
 # that a layout change that makes them grow is seen. Wide sheets print across pages (the follow-up's
 # Goals and actions sheet is 16 columns), and the validation report prints the workbook it checked.
 # The leadership summary: its one-page Summary, then two pages per group sheet and the comparison.
-PAGE_BOUNDS = {"follow-up": 20, "leadership-summary": 7, "validation-report": 15, "starter": 10}
+PAGE_BOUNDS = {
+    "follow-up": 20,
+    "leadership-summary": 7,
+    "validation-report": 15,
+    "starter": 10,
+    "collect-report": 1,  # nine rows: every column on one landscape page
+}
 
 
 def _appraisal(*args: str, cwd: Path) -> None:
@@ -37,7 +43,7 @@ def printed(tmp_path_factory) -> dict[str, tuple[Path, Printed]]:
     _appraisal("init", str(work / "new"), cwd=work)
     books = {
         name: work / "output" / ROUND / f"{name}.xlsx"
-        for name in ("follow-up", "leadership-summary", "validation-report")
+        for name in ("follow-up", "leadership-summary", "validation-report", "collect-report")
     }
     books["starter"] = next((work / "new").rglob("*.xlsx"))
     pdfs = print_to_pdf(list(books.values()), work / "pdf")

@@ -140,6 +140,12 @@ def print_collected(result: CollectResult, folder: Path) -> None:
         )
     else:
         click.echo("No minutes written.")
+    if result.report is not None:
+        click.echo(f"Report for HR to forward: {result.report}")
+    if result.report_backup is not None:
+        click.echo(f"The report had been edited; that copy is kept as {result.report_backup}")
+    if result.report_note:
+        click.secho(f"Warning: {result.report_note}", fg="yellow")
 
 
 def print_status(result: FollowUpResult) -> None:

@@ -54,7 +54,8 @@ def apply_approval(round_: Round, register: Register, outcome: FileResult, word:
     problems: list[tuple[str, str, str]] = []
     employee = round_.employee(employee_id)
     lang = document_language(employee, round_.settings) if employee else round_.settings.language
-    title = {f.key: f"“{f.title(lang)}”" for f in APPROVAL_FIELDS}  # as the minutes show the field
+    outcome.titles = {f.key: f.title(lang) for f in APPROVAL_FIELDS}  # as the minutes show the field
+    title = {key: f"“{text}”" for key, text in outcome.titles.items()}
     if approved is None:
         problems.append(
             (

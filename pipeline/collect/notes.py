@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline import clock
 from pipeline.forms import answers, fields, reading
@@ -50,6 +50,7 @@ class Reading:
     wellbeing: Wellbeing | None  # a score 1-5, only with the employee's consent
     problems: list[Problem]
     missing_required: list[Problem]  # one per required field that is empty or cannot be read
+    titles: dict[str, str] = field(default_factory=dict)  # field key -> its title on the form
 
     @property
     def content(self) -> str:
@@ -163,6 +164,7 @@ def read_notes(
         wellbeing=wellbeing,
         problems=list(problems),
         missing_required=list(missing),
+        titles=titles,
     )
 
 

@@ -61,6 +61,8 @@ class FileResult:
     employee_id: str = ""
     problems: list[Problem] = field(default_factory=list)
     read: str = ""  # what was read, in a few words
+    kind: str = ""  # meeting_notes or minutes, once the file is identified
+    titles: dict[str, str] = field(default_factory=dict)  # field key -> its title on the form
 
     def note(
         self,
@@ -96,6 +98,9 @@ class CollectResult:
     files: list[FileResult] = field(default_factory=list)
     minutes_written: list[str] = field(default_factory=list)  # every file written: 3 per conversation
     conversations_written: int = 0  # the conversations whose minutes were written
+    report: Path | None = None  # collect-report.xlsx, when it was written
+    report_backup: Path | None = None  # the report a person had edited, kept before it was replaced
+    report_note: str = ""  # why the report was not written
 
     @property
     def places(self) -> int:

@@ -23,6 +23,7 @@ from pipeline import clock
 from pipeline.collect.approvals import apply_approval
 from pipeline.collect.minutes import MinutesJob, minutes_context, minutes_paths, write_minutes
 from pipeline.collect.notes import Reading, read_notes
+from pipeline.collect.report import write_collect_report
 from pipeline.collect.results import (
     ACCEPTED,
     CONFLICT,
@@ -71,11 +72,13 @@ def _read_file(
     try:
         word = open_word_file(path)
         kind = _identify(word, round_, by_id, interviewer_of)
-        outcome.employee_id = word.properties["AppraisalEmployeeID"]
+        outcome.employee_id, outcome.kind = word.properties["AppraisalEmployeeID"], kind
         if kind == "minutes":
             return outcome, word
         lang = document_language(by_id[outcome.employee_id], round_.settings)
-        return outcome, read_notes(word, round_, lang, meetings.get(outcome.employee_id), today)
+        notes = read_notes(word, round_, lang, meetings.get(outcome.employee_id), today)
+        outcome.titles = notes.titles
+        return outcome, notes
     except Refused as exc:
         outcome.note(exc.code, str(exc), ERROR)
         return outcome, None
@@ -150,6 +153,7 @@ def collect_forms(
         register.save()
         for ledger in ledgers:
             ledger.save()
+        write_collect_report(round_, root, folder, result, interviewer_of, today)
     return result
 
 

@@ -14,7 +14,6 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.formula.translate import Translator
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -69,7 +68,6 @@ def _cells(ws: Worksheet, lang: str) -> xlsx.Cells:
     cells.define("percent", number_format=xlsx.PERCENT_FORMAT)
     cells.define("id", number_format=xlsx.TEXT_FORMAT)
     cells.define("long", alignment=xlsx.WRAP_TOP)
-    cells.define("note-wrap", font=xlsx.NOTE_FONT, alignment=xlsx.WRAP_TOP)
     cells.define("title", font=xlsx.TITLE_FONT)
     # a data row's cells: at the top of a row grown for wrapped text; numbers centred, so that a
     # figure never runs into the text beside it ("100 Innført fra april")
@@ -130,7 +128,7 @@ def _write_data_sheet(
     _sheet_rules(ws, kind, columns, lang, max(last, HEADER_ROW + 1) + 1000)
 
     cells = _cells(ws, lang)
-    _write_sheet_note(ws, cells, text[f"{kind}_note"].format(date=_date_text(today, lang)))
+    xlsx.write_wrapped_note(ws, cells, text[f"{kind}_note"].format(date=_date_text(today, lang)))
     editable = [c.editable for c in columns] + [False] * len(extra_headers)
     ws.append(
         [
@@ -150,16 +148,6 @@ def _write_data_sheet(
             line.append(None if extra is None else _extra_cell(cells, extra, index, number, lang))
         ws.append(line)
     xlsx.add_table(ws, TABLES[kind], HEADER_ROW, last, headers)
-
-
-def _write_sheet_note(ws: Worksheet, cells: xlsx.Cells, note: str, row: int = 1) -> None:
-    """The line above a table (the sheet's next row, `row`), wrapped over the columns of the first
-    printed page, so that it prints whole (a text running over empty cells is cut at the page's edge)."""
-    width, span = xlsx.printed_width(ws)
-    ws.merged_cells.add(CellRange(min_col=1, max_col=max(1, span), min_row=row, max_row=row))
-    if height := xlsx.row_height(xlsx.line_count(note, width)):
-        ws.row_dimensions[row].height = height
-    ws.append([cells.text(note, "note-wrap")])
 
 
 def _extra_cell(cells: xlsx.Cells, extra: Extra, column: int, row: int, lang: str) -> object:
@@ -285,7 +273,7 @@ def _write_overview(
         if owner is not None
         else text["overview_note"].format(date=day)
     )
-    _write_sheet_note(ws, cells, note, row=2)
+    xlsx.write_wrapped_note(ws, cells, note, row=2)
     notes = figure_notes(lang)
     ws.append(
         [

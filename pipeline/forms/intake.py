@@ -54,6 +54,11 @@ def safe_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
+def is_system_file(path: Path) -> bool:
+    """Word's lock file, or a file the operating system leaves in folders: nothing anyone sent."""
+    return path.name.startswith(("~$", "._")) or path.name in SKIPPED_NAMES
+
+
 def skip_reason(path: Path) -> str | None:
     """Why a file in the collect folder is not even looked at, or None when it should be."""
     name = path.name
