@@ -54,7 +54,7 @@ A4_SHORT, A4_LONG = Cm(21.0), Cm(29.7)
 FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # core properties: reproducible, not personal
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-LANG_TAG = {"nb": "nb-NO", "en": "en-GB"}
+LANG_TAG = {"nb": "nb-NO", "en": "en-GB", "nn": "nn-NO"}
 
 # A Jinja tag: `{{ ... }}` or `{% ... %}`. Text is split on these so that each tag is a run of its own.
 JINJA_TAG = re.compile(r"({{.*?}}|{%.*?%})")
@@ -557,6 +557,249 @@ MINUTES_TEXT: dict[str, dict[str, object]] = {
             "you do not agree with, write it under Comment."
         ),
     },
+}
+
+# Nynorsk (the 2012 norm, moderate forms: medarbeidar, leiar, ikkje, kva, korleis, førebu). Every word is
+# spell-checked with Debian's nynorsk dictionary by tests/test_templates.py, as the texts are.
+TEXT["nn"] = {
+    "invitation_title": "Invitasjon – mal",
+    "overview_title": "Samtaleoversikt – mal",
+    "heading": "Invitasjon til medarbeidarsamtale",
+    "greeting": "Hei {{ employee.first_name }},",
+    "purpose": (
+        "Eg vil med dette invitere deg til medarbeidarsamtale. Det er ein strukturert samtale mellom "
+        "oss to om arbeidet ditt, resultata frå perioden som har gått, måla framover og utviklinga "
+        "di, der vi gir kvarandre tilbakemeldingar og blir samde om konkrete mål og tiltak for neste "
+        "periode. For at vi skal få mest mogleg ut av samtalen, førebur vi oss begge på førehand."
+    ),
+    "details_heading": "Tid og stad",
+    "details": [
+        ("Tidspunkt", "{{ meeting.when }}"),
+        ("Lengd", "{{ meeting.duration }}"),
+        ("Stad", "{{ meeting.location }}"),
+        (
+            "Samtaleleiar",
+            "{{ interviewer.name }}{% if interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+        ),
+    ],
+    "note_label": "Merknad: ",
+    "agenda_heading": "Agenda for samtalen",
+    "preparation_heading": "Slik førebur du deg",
+    "preparation_intro": "Set gjerne av litt tid før samtalen til å tenkje gjennom dette:",
+    "preparation_form": "Du får òg eit førebuingsskjema som du kan bruke til notata dine før vi møtest.",
+    "practical_heading": "Praktisk informasjon",
+    "calendar": (
+        "Vedlagt finn du ein kalenderinvitasjon (.ics-fil). Opne henne for å leggje samtalen inn i "
+        "kalenderen din."
+    ),
+    "hr_named": (
+        "Har du spørsmål, eller treng du å flytte samtalen, kan du ta kontakt med "
+        "{{ round.hr_contact_name }} i HR"
+        "{% if round.hr_contact_email %} på {{ round.hr_contact_email }}{% endif %}."
+    ),
+    "hr_unnamed": (
+        "Har du spørsmål, eller treng du å flytte samtalen, kan du ta kontakt med HR"
+        "{% if round.hr_contact_email %} på {{ round.hr_contact_email }}{% endif %}."
+    ),
+    "looking_forward": "Eg ser fram til ein god samtale med deg.",
+    "closing": "Med venleg helsing",
+    "page": ("Side ", " av "),
+    "overview_heading": "Samtaleoversikt",
+    "overview_meta": [
+        (
+            "Samtaleleiar: ",
+            "{{ interviewer.name }}{% if interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+        ),
+        ("Periode: ", "{{ round.period_start }} – {{ round.period_end }}"),
+        ("Tal på samtalar: ", "{{ meeting_count }}"),
+    ],
+    "columns": ["Dato", "Tid", "Medarbeidar", "Stilling og avdeling", "Stad", "Skjema innan", "Merknad"],
+    "employee_id": "Tilsettnr. {{ m.employee.id }}",
+    "checklist_heading": "Sjekkliste for samtaleleiaren",
+    "checklist": [
+        (
+            "Planlegg og informer: ",
+            "Kontroller at alle har fått invitasjonen, og at romma er reserverte.",
+        ),
+        (
+            "Førebu deg: ",
+            "Les gjennom måla og tiltaka frå førre periode og førebuingsskjemaet for kvar "
+            "medarbeidar. Bestem kva tilbakemeldingar du vil gi, og kva du vil spørje om.",
+        ),
+        (
+            "Gjennomfør samtalen: ",
+            "Sørg for eit roleg rom utan forstyrringar. Start med føremålet, lytt, gi balanserte "
+            "tilbakemeldingar, bli samde om konkrete mål og tiltak, og oppsummer til slutt.",
+        ),
+        (
+            "Skriv referat: ",
+            "Fyll ut samtaleskjemaet og lever det innan fristen. Medarbeidaren godkjenner referatet "
+            "før det blir arkivert i personalmappa.",
+        ),
+        (
+            "Følg opp: ",
+            "Støtt medarbeidaren gjennom perioden, følg med på framdrifta i mål og tiltak, og juster "
+            "ved behov.{% if round.follow_up_date %} Neste oppfølging: {{ round.follow_up_date }}."
+            "{% endif %}",
+        ),
+    ],
+}
+FORM_TEXT["nn"] = {
+    "titles": {
+        "employee_preparation": "Førebuingsskjema – mal",
+        "manager_preparation": "Førebuing for leiar – mal",
+        "meeting_notes": "Samtaleskjema – mal",
+        "minutes": "Referat – mal",
+    },
+    "headings": {
+        "employee_preparation": "Førebuing til medarbeidarsamtalen",
+        "manager_preparation": "Leiaren si førebuing til medarbeidarsamtalen",
+        "meeting_notes": "Samtaleskjema – medarbeidarsamtale",
+        "minutes": "Referat frå medarbeidarsamtale",
+    },
+    "page_header": {
+        "employee_preparation": "Førebuingsskjema – {{ employee.name }}",
+        "manager_preparation": "Førebuing for leiar – {{ employee.name }}",
+        "meeting_notes": "Samtaleskjema – {{ employee.name }}",
+        "minutes": "Referat – {{ employee.name }}",
+    },
+    "details": [
+        ("Medarbeidar", "{{ employee.name }}"),
+        ("Stilling", "{{ employee.job_title }}"),
+        ("Avdeling", "{{ employee.department }}"),
+        (
+            "Samtaleleiar",
+            "{{ interviewer.name }}{% if interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+        ),
+        ("Tidspunkt", "{{ meeting.when }}{% if meeting.end %}–{{ meeting.end }}{% endif %}"),
+        ("Stad", "{{ meeting.location }}"),
+    ],
+    "header": [
+        ("Runde", "{{ round.id }}{% if round.title %} – {{ round.title }}{% endif %}"),
+        ("Medarbeidar", "{{ employee.name }} (tilsettnr. {{ employee.id }})"),
+        ("Stilling", "{{ employee.job_title }}"),
+        ("Avdeling", "{{ employee.department }}"),
+        (
+            "Samtaleleiar",
+            "{{ interviewer.name }}{% if interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+        ),
+        ("Planlagt tidspunkt", "{{ meeting.when }}"),
+        ("Stad", "{{ meeting.location }}"),
+    ],
+    "header_alias": "Samtaleinformasjon",
+    "fill_in": (
+        "Klikk i eit felt, og skriv svaret ditt i staden for hjelpeteksten. La felta og tabellane "
+        "stå som dei er, så kan svara lesast inn att."
+    ),
+    "employee_intro": (
+        "Dette skjemaet er til di eiga førebuing til medarbeidarsamtalen med "
+        "{{ interviewer.name }}. Tenk gjennom perioden som har gått og den som kjem, og skriv "
+        "stikkord under kvart spørsmål. Ta med skjemaet til samtalen; du bestemmer sjølv kva du vil dele."
+    ),
+    "manager_intro": (
+        "Dette er arbeidsnotatet ditt til samtalen med {{ employee.name }}. Gå gjennom måla og "
+        "tiltaka frå førre periode, og noter kva tilbakemeldingar du vil gi, kva du vil spørje om, "
+        "og kva mål og kva utvikling du vil foreslå. Gi konkrete døme, både på det som går "
+        "bra og på det som kan bli betre."
+    ),
+    "employee_goals_heading": "Måla og tiltaka dine frå førre periode",
+    "goals_heading": "Mål og tiltak frå førre periode",
+    "goal_columns": ["Type", "Skildring", "Suksesskriterium", "Frist", "Status", "Framdrift"],
+    "no_goals": "Det er ikkje registrert mål eller tiltak frå tidlegare samtalar.",
+    "employee_questions_heading": "Spørsmål til førebuing",
+    "manager_questions_heading": "Tilbakemeldingar, spørsmål og forslag",
+    "guidance_heading": "Slik gjennomfører du samtalen",
+    "guidance": [
+        ("Innleiing: ", "Fortel kva samtalen skal vere til, og gå kort gjennom agendaen."),
+        (
+            "Lytt: ",
+            "La medarbeidaren fortelje først om arbeidet, resultata og ønska sine, og noter "
+            "synet til medarbeidaren.",
+        ),
+        (
+            "Gi balanserte tilbakemeldingar: ",
+            "Både på det som går bra og på det som kan bli betre, med konkrete døme.",
+        ),
+        (
+            "Bli samde om mål og tiltak: ",
+            "Gå gjennom måla og tiltaka frå førre periode, og avtal nye, konkrete mål og tiltak "
+            "med suksesskriterium, frist og ansvarleg.",
+        ),
+        (
+            "Oppsummer: ",
+            "Gå gjennom hovudpunkta og det som er avtalt, og set dato for neste oppfølging.",
+        ),
+    ],
+    "deadline": (
+        "{% if minutes_due %}Lever det utfylte skjemaet innan {{ minutes_due }}. {% endif %}"
+        "Referatet blir laga frå skjemaet og sendt til medarbeidaren for godkjenning."
+    ),
+    "conversation_heading": "Om samtalen",
+    "review_heading": "Mål og tiltak frå førre periode",
+    "review_intro": (
+        "Set ny status for kvart mål og tiltak (ikkje starta, pågår, fullført eller avbrote), og skriv "
+        "ein kort kommentar."
+    ),
+    "review_columns": ["Mål eller tiltak", "Status no"],
+    "talk_heading": "Samtalen",
+    "wellbeing_heading": "Trivsel, samarbeid og karriere",
+    "score_intro": (
+        "Medarbeidaren kan, om han eller ho ønskjer det, gi trivselen ein karakter frå 1 til 5. Talet "
+        "blir berre brukt når medarbeidaren svarer ja: utan namn, og berre i tal for grupper."
+    ),
+    "new_goals_heading": "Nye mål",
+    "new_goals_intro": "Konkrete mål for neste periode: kva, korleis det blir målt, og innan når.",
+    "new_actions_heading": "Nye tiltak",
+    "new_actions_intro": "Det som skal gjerast for å nå måla eller for utviklinga til medarbeidaren.",
+    "summary_heading": "Oppsummering og oppfølging",
+}
+MINUTES_TEXT["nn"] = {
+    "details": [
+        ("Runde", "{{ round.id }}{% if round.title %} – {{ round.title }}{% endif %}"),
+        ("Medarbeidar", "{{ employee.name }} (tilsettnr. {{ employee.id }})"),
+        ("Stilling", "{{ employee.job_title }}"),
+        ("Avdeling", "{{ employee.department }}"),
+        (
+            "Samtaleleiar",
+            "{{ interviewer_name }}{% if interviewer_name == interviewer.name and "
+            "interviewer.job_title %}, {{ interviewer.job_title }}{% endif %}",
+        ),
+        ("Samtalen vart halden", "{{ held_on }}"),
+    ],
+    "intro": (
+        "Dette referatet er skrive av samtaleleiaren etter medarbeidarsamtalen, og blir sendt til "
+        "medarbeidaren for godkjenning. Når det er godkjent, blir det arkivert i personalmappa."
+    ),
+    "talk_heading": "Samtalen",
+    "sections": [
+        ("employee_view", "Synet til medarbeidaren"),
+        ("strengths", "Styrkar"),
+        ("improvements", "Forbetringsområde"),
+        ("development", "Utvikling og kompetansebehov"),
+        ("wellbeing", "Trivsel, arbeidsmiljø og arbeidsbelastning"),
+        ("cooperation", "Samarbeidet med leiaren"),
+        ("career", "Kompetanse- og karriereønske"),
+    ],
+    "score": "Trivsel (1–5): ",
+    "score_consent": " – kan brukast utan namn i tal for leiinga",
+    "not_noted": "Ikkje notert.",
+    "review_heading": "Mål og tiltak frå førre periode",
+    "no_reviews": "Ingen mål eller tiltak frå førre periode vart gått gjennom.",
+    "review_columns": ["Mål eller tiltak", "Status før → no", "Kommentar"],
+    "new_goals_heading": "Nye mål",
+    "new_goals_columns": ["ID", "Mål", "Suksesskriterium", "Frist"],
+    "no_new_goals": "Det vart ikkje avtalt nye mål.",
+    "new_actions_heading": "Nye tiltak",
+    "new_actions_columns": ["ID", "Tiltak", "Ansvarleg", "Frist"],
+    "no_new_actions": "Det vart ikkje avtalt nye tiltak.",
+    "summary_heading": "Oppsummering",
+    "follow_up": "Neste oppfølging: ",
+    "approval_heading": "Godkjenning",
+    "approval": (
+        "Les gjennom referatet, og godkjenn det innan {{ approval_due }}: fyll ut felta nedanfor, "
+        "lagre dokumentet (som .docx) og send det tilbake til {{ approval_return_to }}. "
+        "Er det noko du ikkje er samd i, skriv det under Kommentar."
+    ),
 }
 
 # Column widths in cm, each adding up to the portrait text width (21.0 - 2 * 2.5 = 16.0).

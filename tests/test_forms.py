@@ -39,6 +39,7 @@ PREFILLED = ("held_on", "interviewer_name")
 # Independent of the code under test: how each language writes a status and a date.
 STATUS = {
     "nb": {"not_started": "ikke startet", "in_progress": "pågår", "done": "fullført", "cancelled": "avbrutt"},
+    "nn": {"not_started": "ikkje starta", "in_progress": "pågår", "done": "fullført", "cancelled": "avbrote"},
     "en": {
         "not_started": "not started",
         "in_progress": "in progress",
@@ -46,10 +47,15 @@ STATUS = {
         "cancelled": "cancelled",
     },
 }
-TYPE = {"nb": {"goal": "Mål", "action": "Tiltak"}, "en": {"goal": "Goal", "action": "Action"}}
-DATE_FORMAT = {"nb": "%d.%m.%Y", "en": "%d/%m/%Y"}
+TYPE = {
+    "nb": {"goal": "Mål", "action": "Tiltak"},
+    "nn": {"goal": "Mål", "action": "Tiltak"},
+    "en": {"goal": "Goal", "action": "Action"},
+}
+DATE_FORMAT = {"nb": "%d.%m.%Y", "nn": "%d.%m.%Y", "en": "%d/%m/%Y"}
 GOAL_HEADERS = {
     "nb": ["Type", "Beskrivelse", "Suksesskriterium", "Frist", "Status", "Fremdrift"],
+    "nn": ["Type", "Skildring", "Suksesskriterium", "Frist", "Status", "Framdrift"],
     "en": ["Type", "Description", "Success measure", "Due", "Status", "Progress"],
 }
 
@@ -166,11 +172,13 @@ def test_every_active_scheduled_employee_gets_three_forms(generated):
         ("manager_preparation", "en"): "managers/{m}/{e}/manager-preparation.docx",
         ("meeting_notes", "nb"): "managers/{m}/{e}/samtaleskjema.docx",
         ("meeting_notes", "en"): "managers/{m}/{e}/meeting-notes-form.docx",
+        ("employee_preparation", "nn"): "employees/{e}/forebuingsskjema.docx",
+        ("manager_preparation", "nn"): "managers/{m}/{e}/forebuing-leiar.docx",
+        ("meeting_notes", "nn"): "managers/{m}/{e}/samtaleskjema.docx",
     }
     employees = {e.id: e for e in generated.round_.employees}
     for form in generated.forms:
-        lang = "en" if form.lang == "en" else "nb"
-        expected_path = names[(form.kind, lang)].format(
+        expected_path = names[(form.kind, form.lang)].format(
             e=f"{form.employee_id}-{employees[form.employee_id].name}",
             m=f"{form.interviewer_id}-{employees[form.interviewer_id].name}",
         )
@@ -189,6 +197,15 @@ TITLES = {
         "wellbeing_consent": "Trivsel – samtykke",
         "prep.tasks": "Arbeidsoppgaver og resultater",
     },
+    "nn": {
+        "summary": "Oppsummering",
+        "held_on": "Samtalen vart halden",
+        "goal.1.text": "Mål 1",
+        "goal.1.due": "Mål 1 – frist",
+        "action.2.owner": "Tiltak 2 – ansvarleg",
+        "wellbeing_consent": "Trivsel – samtykke",
+        "prep.tasks": "Arbeidsoppgåver og resultat",
+    },
     "en": {
         "summary": "Summary",
         "held_on": "Date held",
@@ -201,13 +218,14 @@ TITLES = {
 }
 REVIEW_TITLES = {
     "nb": ("Tidligere mål/tiltak {n} – ny status", "Tidligere mål/tiltak {n} – kommentar"),
+    "nn": ("Tidlegare mål/tiltak {n} – ny status", "Tidlegare mål/tiltak {n} – kommentar"),
     "en": ("Earlier goal/action {n} – new status", "Earlier goal/action {n} – comment"),
 }
 
 
 def test_every_key_is_a_tag_once_with_a_human_title_inside_its_bookmark(generated):
     for form in generated.forms:
-        lang = "en" if form.lang == "en" else "nb"
+        lang = form.lang
         xml = document_xml(form.path)
         root = etree.fromstring(xml)
         text = xml.decode("utf-8")
@@ -259,7 +277,7 @@ def test_each_answer_sits_alone_in_a_cell_under_its_label_or_in_a_row_of_its_own
 
 def test_empty_answers_show_their_placeholder_and_the_meeting_is_prefilled(generated):
     for form in generated.forms:
-        lang = "en" if form.lang == "en" else "nb"
+        lang = form.lang
         fields = {f.key: f for f in form.fields}
         for sdt in field_controls(etree.fromstring(document_xml(form.path))):
             key = sdt_value(sdt, "tag")
@@ -326,7 +344,7 @@ def goal_table_rows(path: Path, lang: str) -> list[list[str]] | None:
 def test_preparation_forms_list_exactly_the_employees_goals_from_the_workbook(generated):
     goals = generated.round_.goals
     for form in (f for f in generated.forms if f.kind != "meeting_notes"):
-        lang = "en" if form.lang == "en" else "nb"
+        lang = form.lang
         own = [g for g in goals if g.employee_id == form.employee_id]
         expected = [
             [
@@ -345,7 +363,7 @@ def test_preparation_forms_list_exactly_the_employees_goals_from_the_workbook(ge
             assert rows == expected, form.path
         else:
             assert rows is None
-            assert {"nb": "ikke registrert mål", "en": "No goals"}[lang] in text
+            assert {"nb": "ikke registrert mål", "nn": "ikkje registrert mål", "en": "No goals"}[lang] in text
         others = {g.description for g in goals if g.employee_id != form.employee_id}
         body = part(form.path, "word/document.xml").decode("utf-8")
         assert not [d for d in others if d in body], form.path
@@ -362,7 +380,7 @@ def test_the_meeting_notes_review_each_goal_of_the_employee(generated):
             if key.startswith("review.") and key.endswith(".status"):
                 row = next(sdt.iterancestors(f"{{{W}}}tr"))
                 rows.append((key, "".join(t.text or "" for t in row.find("w:tc", NS).iter(f"{{{W}}}t"))))
-        lang = "en" if form.lang == "en" else "nb"
+        lang = form.lang
         assert rows == [
             (fields.review_key(g.id, "status"), TYPE[lang][g.type] + g.description) for g in own
         ], form.path

@@ -42,7 +42,7 @@ def test_project_template_in_the_round_language_serves_other_languages(tmp_path)
     assert templates.path("invitation", "nn") == own
     # No overview in the project: the bundled one, in the reader's language when there is one.
     assert templates.path("overview", "en") == bundled_templates() / "en" / "overview.docx"
-    assert templates.path("overview", "nn") == bundled_templates() / "nb" / "overview.docx"
+    assert templates.path("overview", "nn") == bundled_templates() / "nn" / "overview.docx"
     assert templates.get("invitation", "en") is templates.get("invitation", "nb")
 
 
@@ -51,7 +51,7 @@ def test_without_a_project_folder_the_bundled_templates_are_used(tmp_path):
 
     assert templates.path("invitation", "en") == bundled_templates() / "en" / "invitation.docx"
     assert templates.path("invitation", "nb") == bundled_templates() / "nb" / "invitation.docx"
-    assert templates.path("invitation", "nn") == bundled_templates() / "nb" / "invitation.docx"
+    assert templates.path("invitation", "nn") == bundled_templates() / "nn" / "invitation.docx"
 
 
 def test_project_language_folder_wins_over_bundled_same_language(tmp_path):
@@ -120,12 +120,15 @@ def test_templates_check_on_the_defaults(runner, base_workbook, tmp_path, monkey
 
     result = runner.invoke(cli, ["templates", "check", "-w", str(base_workbook)])
 
-    assert result.output.splitlines()[:4] == [
+    assert result.output.splitlines()[:6] == [
         f"{bundled_templates() / 'nb' / 'invitation.docx'}: ok",
         f"{bundled_templates() / 'en' / 'invitation.docx'}: ok",
+        f"{bundled_templates() / 'nn' / 'invitation.docx'}: ok",
         f"{bundled_templates() / 'nb' / 'overview.docx'}: ok",
         f"{bundled_templates() / 'en' / 'overview.docx'}: ok",
+        f"{bundled_templates() / 'nn' / 'overview.docx'}: ok",
     ]
+    assert len(result.output.splitlines()) == 18  # six kinds in three languages
     assert [line for line in result.output.splitlines() if not line.endswith(": ok")] == []
     assert result.exit_code == 0
 

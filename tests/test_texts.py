@@ -1,5 +1,6 @@
-"""The message catalogues (`pipeline/texts`): both languages hold the same keys with the same fields,
-every key the code looks up is there, and no module keeps a table of labels per language of its own."""
+"""The message catalogues (`pipeline/texts`): bokmål, nynorsk and English hold the same keys with the same
+fields, the nynorsk is nynorsk (spelled as Debian's nynorsk dictionary knows it), every key the code
+looks up is there, and no module keeps a table of labels per language of its own."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import string
 from pathlib import Path
 
 import pytest
+from support import spelling
 
 from pipeline import texts
 from pipeline.collect.approvals import APPROVAL_FIELDS
@@ -20,7 +22,7 @@ from pipeline.round import schema, starter
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
-EVERY_LANGUAGE = (*texts.LANGUAGES, *texts.PARTIAL)
+EVERY_LANGUAGE = texts.LANGUAGES
 LOOKUPS = {"get": 1, "words": 1, "section": 1, "every": 0}  # function -> position of its key
 EXCEPTION = "not a label table"  # a comment on a dict's line, or the line before, that says why
 
@@ -45,27 +47,50 @@ def test_the_catalogue_files_are_the_languages():
     assert {p.stem for p in (PACKAGE / "texts").glob("*.toml")} == set(EVERY_LANGUAGE)
 
 
-def test_bokmal_and_english_hold_the_same_keys_with_the_same_fields():
-    nb, en = texts.catalogue("nb"), texts.catalogue("en")
-    assert sorted(set(nb) - set(en)) == []
-    assert sorted(set(en) - set(nb)) == []
+@pytest.mark.parametrize("lang", ["en", "nn"])
+def test_every_language_holds_the_keys_of_bokmal_with_the_same_fields(lang):
+    nb, other = texts.catalogue("nb"), texts.catalogue(lang)
+    assert sorted(set(nb) - set(other)) == []
+    assert sorted(set(other) - set(nb)) == []
     for key in nb:
-        assert type(nb[key]) is type(en[key]), key
+        assert type(nb[key]) is type(other[key]), key
         if isinstance(nb[key], tuple):
-            assert len(nb[key]) == len(en[key]), key
-        assert _fields(nb[key]) == _fields(en[key]), key
-        for value in (nb[key], en[key]):
+            assert len(nb[key]) == len(other[key]), key
+        assert _fields(nb[key]) == _fields(other[key]), key
+        for value in (nb[key], other[key]):
             assert all(item.strip() for item in ((value,) if isinstance(value, str) else value)), key
 
 
-@pytest.mark.parametrize("partial", sorted(texts.PARTIAL))
-def test_a_partial_catalogue_only_rewords_keys_of_the_language_it_reads(partial):
-    own = texts._file(partial)
-    base = texts.catalogue(texts.PARTIAL[partial])
-    assert own
-    for key, value in own.items():
-        assert key in base, key
-        assert type(value) is type(base[key]) and _fields(value) == _fields(base[key]), key
+def test_the_nynorsk_catalogue_is_spelled_as_nynorsk():
+    """Every word of nn.toml is in Debian's nynorsk dictionary (hunspell-no), or a compound of two
+    words it knows, or on the short list of names, terms and forms it lacks (support/spelling.py)."""
+    found = [
+        w for value in texts.catalogue("nn").values() for item in _items(value) for w in spelling.words(item)
+    ]
+    assert len(found) > 2000
+    assert sorted(spelling.unknown(found) - spelling.NYNORSK_TERMS) == []
+
+
+def test_the_nynorsk_catalogue_holds_no_bokmal_of_its_own():
+    """Bokmål words that nynorsk does not use are in no nynorsk text (the words of the issue, and more)."""
+    nn = {
+        w.lower()
+        for value in texts.catalogue("nn").values()
+        for item in _items(value)
+        for w in spelling.words(item)
+    }
+    assert not nn & spelling.BOKMAL_ONLY
+    nb = {
+        w.lower()
+        for value in texts.catalogue("nb").values()
+        for item in _items(value)
+        for w in spelling.words(item)
+    }
+    assert nb & spelling.BOKMAL_ONLY  # the list is of words bokmål does use
+
+
+def _items(value: texts.Text) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else value
 
 
 def test_lookups():
@@ -73,13 +98,13 @@ def test_lookups():
     assert (
         texts.get("en", "summary.few", n=5) == "The round has fewer than 5 employees; no figures are shown."
     )
-    assert texts.get("nn", "calendar.summary") == "Medarbeidarsamtale"  # nynorsk's own
-    assert texts.get("nn", "book.none") == "(ingen)"  # read from bokmål
+    assert texts.get("nn", "calendar.summary") == "Medarbeidarsamtale"
+    assert texts.get("nn", "workbook.values.goal_status.not_started") == "ikkje starta"
     assert texts.get("de", "book.none") == "(ingen)"  # any other language reads bokmål
     assert list(texts.section("en", "book.flags").items()) == [("yes", "yes"), ("no", "no")]
     assert texts.section("nn", "locale")["minutes"] == "minutt"
     assert texts.words("en", "invitation.agenda")[0] == "Introduction: the purpose of the conversation"
-    assert texts.every("book.sheets.overview") == ("Oversikt", "Overview")
+    assert texts.every("book.sheets.conversations") == ("Samtaler", "Conversations", "Samtalar")
     with pytest.raises(KeyError, match="no text 'book.nothing'"):
         texts.get("nb", "book.nothing")
     with pytest.raises(KeyError, match="no texts under 'book.nothing'"):

@@ -112,10 +112,10 @@ def cli(debug: bool) -> None:
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
 @click.option(
     "--lang",
-    type=click.Choice(["nb", "en"]),
+    type=click.Choice(["nb", "nn", "en"]),
     default="nb",
     show_default=True,
-    help="Language of the headers, the Instructions sheet and the drop-down values.",
+    help="Language of the headers, the Instructions sheet and the drop-down values (bokmål, nynorsk, English).",
 )
 @click.option("--example", is_flag=True, help="Fill the workbook with a small example organisation.")
 def init(directory: Path, lang: str, example: bool) -> None:

@@ -45,7 +45,7 @@ class DocumentKind:
     event: str = ""  # what writing it means for the employee, recorded in the state (`invited`, `prepared`)
 
     def file_name(self, lang: str, suffix: str) -> str:
-        """The file's name in a language (nynorsk and others read the bokmål name)."""
+        """The file's name in a language (any other language code reads the bokmål name)."""
         return texts.get(lang, f"kinds.{self.name}.file") + suffix
 
     def title(self, lang: str, whom: str) -> str:

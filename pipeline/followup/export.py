@@ -42,7 +42,7 @@ def export_figures(
     directory: Path, settings: Settings, frames: FigureFrames, previous: PreviousRound | None
 ) -> list[Path]:
     """Write the figures' CSV files into `directory` (made when missing); the files written."""
-    lang = "en" if settings.language == "en" else "nb"
+    lang = texts.language(settings.language)
     publication = plan_publication(frames, settings.min_group_size)
     rows = figure_rows(publication, previous, settings.round_id, lang)
     directory.mkdir(parents=True, exist_ok=True)

@@ -44,7 +44,7 @@ def build_leadership_workbook(
     """The anonymous summary: a one-page Summary sheet, a sheet per department and per interviewer
     group, and the comparison with the previous round. Only counts, rates, department names and labels,
     and only what `privacy.plan_publication` allows."""
-    lang = "en" if settings.language == "en" else "nb"
+    lang = texts.language(settings.language)
     text = texts.section(lang, "summary")
     publication = plan_publication(frames, settings.min_group_size)
     minimum, total = publication.minimum, publication.total

@@ -48,8 +48,8 @@ COPY_SOURCES = (*GENERATED_SOURCES, "hand")  # the rows a copy shows (not remove
 
 
 def copy_language(person: Employee, settings: Settings) -> str:
-    """The language a manager's copy is written in: theirs, else the round's (nynorsk reads bokmål)."""
-    return "en" if (person.language or settings.language) == "en" else "nb"
+    """The language a manager's copy is written in: theirs, else the round's."""
+    return texts.language(person.language or settings.language)
 
 
 def copy_path(root: Path, person: Employee, lang: str) -> Path:
@@ -230,7 +230,7 @@ def write_copies(
     taken.copies.save()
     heading = {
         lang: xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title)
-        for lang in ("nb", "en")
+        for lang in texts.LANGUAGES
     }
 
     def write_one(index: int) -> str | None:

@@ -23,7 +23,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import clock, xlsx
+from pipeline import clock, texts, xlsx
 from pipeline.errors import OutputError
 from pipeline.followup import history
 from pipeline.followup.book import build_follow_up_workbook
@@ -154,7 +154,7 @@ def write_follow_up(
     it), when the existing workbook cannot be read, or when another run holds the output folder.
     """
     settings = round_.settings
-    lang = "en" if settings.language == "en" else "nb"
+    lang = texts.language(settings.language)
     zone = round_zone(round_)
     today = today or clock.today(zone)
     folder = RoundOutput(output, settings.round_id)

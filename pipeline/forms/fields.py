@@ -30,7 +30,7 @@ from pipeline import texts
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 NEW_ROWS = 5  # rows for new goals and for new actions on the meeting-notes form
-LANGS = texts.LANGUAGES  # the languages forms are written in (nn reads the nb forms)
+LANGS = texts.LANGUAGES  # the languages forms are written in
 HINTED_KINDS = ("date", "status", "yesno")  # kinds with a hint of their own: `forms.hints.<kind>`
 
 

@@ -117,7 +117,9 @@ class _RecordingUndefined(jinja2.Undefined):
 
 
 def check_templates(
-    templates: TemplateSet, examples: dict[str, dict[str, object]], languages: tuple[str, ...] = ("nb", "en")
+    templates: TemplateSet,
+    examples: dict[str, dict[str, object]],
+    languages: tuple[str, ...] = ("nb", "en", "nn"),
 ) -> tuple[list[Path], list[TemplateProblem]]:
     """Compile each template found and render it with an example context.
 

@@ -2,7 +2,7 @@
 
 The file is shipped in the package and read with `tomllib` once; what it holds, and why, is said at its
 top. This module turns it into the values of the Round sheet and the rows of the data sheets in one
-language: texts given as `{ nb = ..., en = ... }` are picked for the language (nynorsk gets bokmål),
+language: texts given as `{ nb = ..., en = ... }` are picked for the language (nynorsk gets bokmål unless an `nn` text is given),
 e-mail addresses are made from the names, and a key left out is an empty cell.
 """
 
@@ -24,9 +24,10 @@ def _company() -> dict[str, object]:
 
 
 def _text(value: object, lang: str) -> object:
-    """A text given in bokmål and English, in `lang`; any other value as it is."""
+    """A text given in bokmål and English (and in nynorsk where it is), in `lang`, else in bokmål; any
+    other value as it is."""
     if isinstance(value, dict):
-        return value["en" if lang == "en" else "nb"]
+        return value.get(lang, value["nb"])
     return value
 
 

@@ -92,8 +92,20 @@ def _round_from_tables(path: str, tables: dict[str, SheetTable], report: Report)
 def _report_missing_sheets(tables: dict[str, SheetTable], report: Report) -> None:
     """A `missing-sheet` error for each sheet kind not there, named in the language of the sheets that are."""
     kinds = ("round", *(s.kind for s in schema.DATA_SHEETS))
-    english = {schema.normalise_header(schema.sheet_name(kind, "en")) for kind in kinds}
-    language = "en" if any(schema.normalise_header(t.name) in english for t in tables.values()) else "nb"
+    language = next(
+        (
+            lang
+            for lang in ("en", "nn")  # bokmål unless a sheet has the name only that language gives it
+            if any(
+                schema.normalise_header(t.name)
+                == schema.normalise_header(schema.sheet_name(kind, lang))
+                != schema.normalise_header(schema.sheet_name(kind, "nb"))
+                for t in tables.values()
+                for kind in kinds
+            )
+        ),
+        "nb",
+    )
     for kind in kinds:
         if kind not in tables:
             name, english = schema.sheet_name(kind, language), schema.sheet_name(kind, "en")

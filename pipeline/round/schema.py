@@ -33,7 +33,7 @@ class Column:
     sheet: str = ""  # the sheet's kind, filled in by its SheetSpec
 
     def title(self, lang: str) -> str:
-        """The header's words in `lang` (nynorsk reads bokmål)."""
+        """The header's words in `lang`."""
         return texts.get(lang, f"workbook.columns.{self.sheet}.{self.field}")
 
     def header(self, lang: str) -> str:
@@ -74,22 +74,23 @@ def sheet_name(kind: str, lang: str) -> str:
     return texts.get(lang, f"workbook.sheets.{kind}")
 
 
-# Allowed values: canonical value -> words a person may type for it (any case, nb or en).
+# Allowed values: canonical value -> words a person may type for it (any case, nb, nn or en), besides
+# the labels of every catalogue (`workbook.values`), which `enum_lookup` reads too.
 ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     "employee_status": {
         "active": ("active", "aktiv", "i arbeid"),
         "on_leave": ("on_leave", "on leave", "leave", "permisjon", "i permisjon"),
-        "left": ("left", "sluttet", "avsluttet", "former"),
+        "left": ("left", "sluttet", "slutta", "avsluttet", "avslutta", "former"),
     },
     "goal_type": {
         "goal": ("goal", "mål", "maal"),
         "action": ("action", "tiltak"),
     },
     "goal_status": {
-        "not_started": ("not_started", "not started", "ikke startet", "ikke påbegynt", "ny"),
-        "in_progress": ("in_progress", "in progress", "pågår", "paagaar", "påbegynt", "i gang"),
+        "not_started": ("not_started", "not started", "ikke startet", "ikke påbegynt", "ikkje starta", "ny"),
+        "in_progress": ("in_progress", "in progress", "pågår", "paagaar", "påbegynt", "påbyrja", "i gang"),
         "done": ("done", "completed", "fullført", "ferdig", "utført"),
-        "cancelled": ("cancelled", "canceled", "avbrutt", "kansellert", "utgår"),
+        "cancelled": ("cancelled", "canceled", "avbrutt", "avbrote", "avbroten", "kansellert", "utgår"),
     },
     # not a label table: the words read as each language code, whatever the workbook's language
     "language": {
@@ -241,6 +242,8 @@ def enum_lookup(enum: str) -> dict[str, str]:
     """
     lookup: dict[str, str] = {}
     for canonical, words in ENUMS[enum].items():
+        for lang in texts.LANGUAGES:  # a new workbook's labels, in every language, always read back
+            words = (*words, texts.catalogue(lang).get(f"workbook.values.{enum}.{canonical}") or canonical)
         for word in words:
             lookup[" ".join(word.casefold().replace("_", " ").split())] = canonical
     return lookup

@@ -157,8 +157,16 @@ def _read_sheet(workbook: OpenWorkbook, title: str, data: bool) -> SheetTable:
 
 
 def _sheet_language(name: str, kind: str) -> str:
-    english = schema.sheet_name(kind, "en")
-    return "en" if schema.normalise_header(name) == schema.normalise_header(english) else "nb"
+    """The language whose name for the sheet it has (bokmål when several give it that name)."""
+    folded = schema.normalise_header(name)
+    return next(
+        (
+            lang
+            for lang in texts.LANGUAGES
+            if schema.normalise_header(schema.sheet_name(kind, lang)) == folded
+        ),
+        "nb",
+    )
 
 
 def _find_header(rows: list[tuple], index: dict[str, str]) -> tuple[int, dict[str, int], dict[int, str]]:

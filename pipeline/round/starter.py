@@ -53,7 +53,7 @@ class InitResult:
 def build_starter_workbook(lang: str = "nb", example: bool = False) -> Workbook:
     """A new round workbook in `lang` (nb, nn or en), empty or filled with the example organisation.
 
-    Sheets in order: Instructions, Round, Employees, Schedule, Goals. nn gets bokmål texts and labels.
+    Sheets in order: Instructions, Round, Employees, Schedule, Goals, in that language.
     """
     base = _base_language(lang)
     wb = Workbook()
@@ -138,10 +138,10 @@ def init_project(
 
 
 def _base_language(lang: str) -> str:
-    """The language of texts and labels: nn is written in bokmål (its catalogue has no workbook texts)."""
+    """The language of texts and labels (each language has its own)."""
     if lang not in LANGUAGES:
         raise AppraisalError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
-    return "en" if lang == "en" else "nb"
+    return lang
 
 
 def _labels(enum: str, lang: str) -> Mapping[str, str]:

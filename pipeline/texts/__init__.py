@@ -1,8 +1,8 @@
 """Every label and sentence people read in the workbooks and documents, in each language.
 
-One message catalogue per language, shipped beside this module and read once: `nb.toml` (bokmål) and
-`en.toml` (English) are complete and hold the same keys; `nn.toml` (nynorsk) holds only what nynorsk
-writes differently and reads the rest from bokmål; any other language reads bokmål. A key is a dotted
+One message catalogue per language, shipped beside this module and read once: `nb.toml` (bokmål),
+`nn.toml` (nynorsk) and `en.toml` (English) are complete and hold the same keys; any other language
+code reads bokmål. A key is a dotted
 path grouped by where the text is used (`book.none`, `summary.few`, `forms.fields.summary.label`); a
 value is a text, which may have `str.format` fields (`{date}`), or a list of texts.
 
@@ -10,7 +10,7 @@ value is a text, which may have `str.format` fields (`{date}`), or a list of tex
     texts.get("en", "summary.few", n=5)     -> "The round has fewer than 5 employees; ..."
     texts.section("nb", "book.stages")      -> {"unscheduled": "ikke planlagt", ...}
     texts.words("en", "invitation.agenda")  -> ("Introduction: the purpose of the conversation", ...)
-    texts.every("book.sheets.overview")     -> ("Oversikt", "Overview"): what a reader recognises
+    texts.every("book.sheets.conversations") -> ("Samtaler", "Conversations", "Samtalar"): what a reader recognises
 
 The workbook's problem messages, as the validation report says them, are in `problems/<lang>.toml`
 beside the catalogues, read into them under `problems.` (`problems.unknown-manager`); `message` says
@@ -29,8 +29,7 @@ from types import MappingProxyType
 
 Text = str | tuple[str, ...]
 
-LANGUAGES = ("nb", "en")  # the complete catalogues: the languages workbooks and forms are written in
-PARTIAL = {"nn": "nb"}  # a catalogue of what differs, and the language it reads everything else from
+LANGUAGES = ("nb", "en", "nn")  # the catalogues: the languages workbooks and documents are written in
 DEFAULT = "nb"  # the catalogue of every other language code
 
 
@@ -53,22 +52,20 @@ def _file(name: str) -> Mapping[str, Text]:
     flat: dict[str, Text] = {}
     for source, prefix in ((f"{name}.toml", ""), (f"problems/{name}.toml", "problems.")):
         resource = files(__name__).joinpath(*source.split("/"))
-        if prefix and not resource.is_file():
-            continue  # a partial language may leave the problem messages to the language it reads
         data = tomllib.loads(resource.read_text(encoding="utf-8"))
         _flatten(data, prefix, flat, source)
     return MappingProxyType(flat)
 
 
+def language(code: str | None) -> str:
+    """The catalogue a language code is written in: its own (nb, nn, en), else bokmål."""
+    return code if code in LANGUAGES else DEFAULT
+
+
 @functools.cache
 def catalogue(lang: str) -> Mapping[str, Text]:
-    """Every text of a language by key: its own catalogue, a partial one over the language it reads
-    the rest from, or (any other code) the default's."""
-    if lang in LANGUAGES:
-        return _file(lang)
-    if lang in PARTIAL:
-        return MappingProxyType({**catalogue(PARTIAL[lang]), **_file(lang)})
-    return catalogue(DEFAULT)
+    """Every text of a language by key: its own catalogue, or (any other code) the default's."""
+    return _file(lang if lang in LANGUAGES else DEFAULT)
 
 
 def _value(lang: str, key: str) -> Text:
@@ -123,8 +120,7 @@ def _said(lang: str, value: object) -> object:
     if isinstance(getattr(value, "key", None), str) and isinstance(getattr(value, "args", None), tuple):
         return message(lang, value.key, value.args)  # type: ignore[attr-defined]
     if isinstance(value, Mapping):
-        own = lang if lang in LANGUAGES else PARTIAL.get(lang, DEFAULT)
-        return value[own] if own in value else value[DEFAULT]
+        return value.get(lang, value[DEFAULT])  # nynorsk reads a value given only in bokmål
     return value
 
 
