@@ -18,10 +18,9 @@ from dataclasses import dataclass
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
-from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
@@ -272,6 +271,15 @@ def set_up_printing(
         item.size = 11  # printed at 8 pt or more on a sheet fitted to its page (at 80 % or more)
 
 
+def page_characters(ws: Worksheet) -> float:
+    """How many characters of column width one printed page of the sheet holds, as `set_up_printing`
+    sets it up (whether or not it has yet): the whole sheet when it is fitted to the page's width."""
+    width = sheet_width(ws)
+    orientation = "portrait" if width <= PAGE_WIDTH["portrait"] else "landscape"
+    page = PAGE_WIDTH[orientation]
+    return max(page, width) if width * SMALLEST_SCALE <= page else page
+
+
 def printed_width(ws: Worksheet) -> tuple[float, int]:
     """How wide the first printed page of a sheet set up by `set_up_printing` is, in characters of
     column width, and how many columns it holds (all of them when the sheet is fitted to the page)."""
@@ -307,35 +315,6 @@ def _header_text(text: str) -> str:
     return cell_safe_text(text).replace("&", "&&")[:80]
 
 
-def bar_chart(
-    ws: Worksheet,
-    title: str,
-    categories: tuple[int, int, int],
-    series: list[tuple[int, str]],
-    anchor: str,
-) -> None:
-    """A clustered column chart of percentages: `categories` is (column, first row, last row) of the
-    labels, `series` the (column, name) of each value column over the same rows."""
-    column, first, last = categories
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "clustered"
-    chart.title = title
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 1
-    chart.y_axis.numFmt = PERCENT_FORMAT
-    # openpyxl marks axes as deleted unless told otherwise, and newer Excel honours that.
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    for value_column, name in series:
-        values = Reference(ws, min_col=value_column, min_row=first, max_row=last)
-        chart.series.append(Series(values, title=name))
-    chart.set_categories(Reference(ws, min_col=column, min_row=first, max_row=last))
-    chart.height = 8
-    chart.width = max(12, min(30, 6 + 2.2 * (last - first + 1)))
-    ws.add_chart(chart, anchor)
-
-
 class Cells:
     """Cells for a write-only sheet (rows are streamed, which is what makes 10,000 employees quick).
 
@@ -351,6 +330,7 @@ class Cells:
         self.define("header+edit", font=HEADER_FONT, fill=EDITABLE_HEADER_FILL, alignment=HEADER_ALIGNMENT)
         self.define("note", font=NOTE_FONT)
         self.define("note-wrap", font=NOTE_FONT, alignment=WRAP_TOP)
+        self.define("title-wrap", font=TITLE_FONT, alignment=WRAP_TOP)
         self.define("bold", font=BOLD_FONT)
 
     def define(self, name: str, **attributes: object) -> None:
@@ -418,12 +398,19 @@ def fit_on_one_page(ws: Worksheet, rows: int) -> None:
     ws.page_setup.fitToHeight = 1 if rows <= ONE_PAGE_ROWS else 0
 
 
-def write_wrapped_note(ws: Worksheet, cells: Cells, note: str, row: int = 1) -> None:
-    """The line above a table (the write-only sheet's next row, `row`), wrapped over the columns of the
-    first printed page, so that it prints whole (a text running over empty cells is cut at the page's
-    edge). The sheet's widths and printing are set up first."""
+def write_wrapped_note(
+    ws: Worksheet, cells: Cells, note: str, row: int = 1, look: str = "note-wrap", size: float = 11
+) -> None:
+    """A line above a table (the write-only sheet's next row, `row`; `size`: its font's size), wrapped
+    so that it prints whole on every page it is on (a text running over empty cells is cut at the
+    page's edge): over the columns of the first printed page, or, on a sheet printed across pages with
+    its title columns repeated, over those. The sheet's widths and printing are set up first."""
     width, span = printed_width(ws)
+    if ws.print_title_cols and not ws.sheet_properties.pageSetUpPr.fitToPage:
+        first, last = (column_index_from_string(c.strip("$")) for c in ws.print_title_cols.split(":"))
+        span, width = last, sum(column_widths(ws)[first - 1 : last])
     ws.merged_cells.add(CellRange(min_col=1, max_col=max(1, span), min_row=row, max_row=row))
-    if height := row_height(line_count(note, width)):
-        ws.row_dimensions[row].height = height
-    ws.append([cells.text(note, "note-wrap")])
+    lines = line_count(note, width * 11 / size)
+    if lines > 1 or size != 11:
+        ws.row_dimensions[row].height = LINE_HEIGHT * size / 11 * lines + 2
+    ws.append([cells.text(note, look)])

@@ -668,6 +668,16 @@ def all_cells(path: Path) -> list[object]:
     ]
 
 
+def table_rows(ws) -> list[tuple]:
+    """A leadership sheet's rows from row 5 that show and have a first cell (a chart's values are in
+    hidden rows)."""
+    return [
+        tuple(c.value for c in row)
+        for row in ws.iter_rows(min_row=5)
+        if row[0].value and not ws.row_dimensions[row[0].row].hidden
+    ]
+
+
 def test_leadership_summary_hides_small_groups_and_every_personal_detail(make_workbook, output):
     round_ = company(make_workbook)
     conversations = company_register(output)
@@ -677,7 +687,7 @@ def test_leadership_summary_hides_small_groups_and_every_personal_detail(make_wo
 
     wb = openpyxl.load_workbook(result.leadership)
     assert wb.sheetnames == ["Oversikt", "Avdelinger", "Samtaleledere", "Sammenligning"]
-    departments = {r[0]: r[1:] for r in wb["Avdelinger"].iter_rows(min_row=5, values_only=True) if r[0]}
+    departments = {r[0]: r[1:] for r in table_rows(wb["Avdelinger"])}
     headers = [c.value for c in wb["Avdelinger"][4]]
     produksjon = dict(zip(headers[1:], departments["Produksjon"], strict=True))
     assert produksjon["Ansatte"] == 7 and produksjon["Samtaler holdt"] == 7
@@ -690,7 +700,7 @@ def test_leadership_summary_hides_small_groups_and_every_personal_detail(make_wo
     assert departments["Totalt"][:2] == (12, 10)  # employees, invited (ten were held)
     # Interviewers are numbered, never named. The second has 3 employees; pooled alone they could be
     # had as total minus the first, so the first joins "Other" too.
-    interviewers = {r[0]: r[1:3] for r in wb["Samtaleledere"].iter_rows(min_row=5, values_only=True) if r[0]}
+    interviewers = {r[0]: r[1:3] for r in table_rows(wb["Samtaleledere"])}
     assert interviewers == {
         "Andre (skjulte grupper)": (12, 10),
         "Totalt": (12, 10),
@@ -770,7 +780,7 @@ def test_the_previous_round_is_shown_beside_this_one(make_workbook, output):
     assert result.previous_round == "2026-H1"
     ws = openpyxl.load_workbook(result.leadership)["Sammenligning"]
     assert [c.value for c in ws[4]] == ["Nøkkeltall", "Denne runden (2027-H1)", "Forrige runde (2026-H1)"]
-    rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    rows = {r[0]: r[1:] for r in table_rows(ws)}
     assert rows["Ansatte"] == (5, 5)
     assert rows["Samtaler holdt"] == (2, 2)
     assert rows["Referat godkjent"] == (1, 1)
@@ -779,7 +789,7 @@ def test_the_previous_round_is_shown_beside_this_one(make_workbook, output):
     assert ws._charts
     # The Summary page has the same comparison, last round's goals done, and a chart of both rounds.
     summary = openpyxl.load_workbook(result.leadership)["Oversikt"]
-    lines = {r[0]: r[1:3] for r in summary.iter_rows(min_row=5, values_only=True) if r[0]}
+    lines = {r[0]: r[1:3] for r in table_rows(summary)}
     assert lines["Nøkkeltall"] == ("Denne runden (2027-H1)", "Forrige runde (2026-H1)")
     assert lines["Samtaler holdt"] == (2, 2) and lines["Referat godkjent"] == (1, 1)
     assert lines["Mål og tiltak fra forrige runde: fullført"][0] == 1

@@ -259,3 +259,17 @@ def test_the_csv_export_never_hands_excel_a_formula(tmp_path):
     assert {row["value"] for row in rows if row["measure"] == "employees" and row["grouping"] == "total"} == {
         "24"
     }
+
+
+def test_a_chart_of_many_groups_shows_the_largest_and_pools_the_rest():
+    from pipeline.charts import MAX_BARS
+    from pipeline.followup.figures import Figures, chart_bars
+
+    groups = {f"G{n:02d}": Figures(employees=n, approved=n // 2) for n in range(1, 31)}
+    bars = chart_bars("Fullført", {"conversation_rate": "Referat godkjent (%)"}, groups, "Øvrige grupper")
+    labels = [label for label, _ in bars.groups]
+    assert len(labels) == MAX_BARS and labels[:2] == ["G30", "G29"] and labels[-1] == "Øvrige grupper"
+    rest = range(1, 31 - (MAX_BARS - 1))  # the 11 smallest, pooled
+    assert bars.groups[-1][1] == (sum(n // 2 for n in rest) / sum(rest),)
+    few = chart_bars("Fullført", {"conversation_rate": "x"}, dict(list(groups.items())[:5]), "Øvrige grupper")
+    assert [label for label, _ in few.groups] == ["G01", "G02", "G03", "G04", "G05"]  # in the table's order

@@ -103,6 +103,54 @@ def test_every_sheet_has_a_page_header_and_footer(printed, name):
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
 
 
+def phrase_pages(pdf: Printed, phrase: str, points: float) -> tuple[list[int], list[int]]:
+    """The pages where `phrase`, in words of `points` or larger, prints whole; and those where it
+    begins but is cut (a chart or a title clipped at a page's edge)."""
+    wanted = phrase.split()
+    whole, cut = [], []
+    for page in sorted({w.page for w in pdf.words}):
+        words = [w.text for w in pdf.words if w.page == page and w.points >= points]
+        for i, word in enumerate(words):
+            if word != wanted[0]:
+                continue
+            found = words[i : i + len(wanted)]
+            j = next((j for j, (a, b) in enumerate(zip(found, wanted, strict=False)) if a != b), len(found))
+            if j == len(wanted):
+                whole.append(page)
+            elif j == len(found) or wanted[j].startswith(found[j]):  # it stops, or a word is cut short
+                cut.append(page)
+    return whole, cut
+
+
+CHART_POINTS = 16  # a chart's title prints at 18 pt; nothing else in the workbooks is as large
+TITLE_POINTS = 13.5  # a sheet's title prints at 14 pt
+
+
+def test_every_chart_prints_whole_on_a_page_of_its_own(printed):
+    """The follow-up's chart and the summary's department chart each print once, whole, with their
+    bars' labels beside them; no chart is cut by a page break or repeated clipped on another page."""
+    departments = ["Drift", "utvikling", "marked", "administrasjon"]  # the sample's, on the bars' axis
+    for name in ("follow-up", "leadership-summary"):
+        _, pdf = printed[name]
+        whole, cut = phrase_pages(pdf, "Fullført per avdeling", CHART_POINTS)
+        assert len(whole) == 1 and cut == [], (name, whole, cut)
+        labels = {w.text for w in pdf.words if w.page == whole[0] and w.points < 11}
+        assert set(departments) <= labels, (name, labels)
+    _, summary = printed["leadership-summary"]
+    # every interviewer group of the sample is hidden: a sentence says so, and there is no chart
+    assert phrase_pages(summary, "Fullført per samtaleleder", CHART_POINTS) == ([], [])
+
+
+def test_every_sheet_title_prints_whole_on_every_page_it_is_on(printed):
+    for name, title in (
+        ("follow-up", "Oppfølging – Medarbeidersamtaler våren 2027"),
+        ("leadership-summary", "Ledelsesoppsummering – Medarbeidersamtaler våren 2027"),
+    ):
+        _, pdf = printed[name]
+        whole, cut = phrase_pages(pdf, title, TITLE_POINTS)
+        assert whole and cut == [], (name, whole, cut)
+
+
 def test_a_round_of_1000_employees_prints_readably_within_a_bound(tmp_path):
     """The follow-up workbook and the leadership summary of a 1,000-employee round (3 goals or actions
     each, on average) print every row, across pages where wide, at 8 pt or more, within a bound."""
@@ -121,6 +169,18 @@ def test_a_round_of_1000_employees_prints_readably_within_a_bound(tmp_path):
     for pdf in pdfs.values():
         assert min(w.points for w in pdf.words) >= 7.9
         assert not [f for f in pdf.fonts if "serif" in f.lower() and "sans" not in f.lower()]
+    # Every chart prints once, whole; the one of 125 interviewer groups shows 20 bars (labels at 8 pt
+    # or more): the hidden groups' pool ("Andre"), the 18 largest groups and the rest ("Øvrige grupper").
+    for pdf, chart in (
+        (pdfs[book], "avdeling"),
+        (pdfs[summary], "avdeling"),
+        (pdfs[summary], "samtaleleder"),
+    ):
+        whole, cut = phrase_pages(pdf, f"Fullført per {chart}", CHART_POINTS)
+        assert len(whole) == 1 and cut == [], (chart, whole, cut)
+    (page,) = phrase_pages(pdfs[summary], "Fullført per samtaleleder", CHART_POINTS)[0]
+    labels = [w.text for w in pdfs[summary].words if w.page == page]  # rotated: cut into pieces
+    assert labels.count("Sam") == 18 and "Øv" in labels and "An" in labels
 
 
 def test_the_validation_report_prints_each_message_beside_its_cell(printed):

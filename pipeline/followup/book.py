@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import texts, xlsx
+from pipeline import charts, texts, xlsx
 from pipeline.followup.columns import (
     COLUMNS,
     HEADER_ROW,
@@ -32,7 +32,15 @@ from pipeline.followup.columns import (
     source_labels,
     stage_labels,
 )
-from pipeline.followup.figures import FIGURE_COLUMNS, Figures, figure_headers, figure_notes, figure_values
+from pipeline.followup.figures import (
+    FIGURE_COLUMNS,
+    Figures,
+    chart_bars,
+    figure_headers,
+    figure_notes,
+    figure_values,
+    rate_headers,
+)
 from pipeline.followup.frames import FigureFrames
 from pipeline.round import schema
 from pipeline.round.values import fold_word
@@ -266,7 +274,8 @@ def _write_overview(
     ws.freeze_panes = f"C{header_row + 1}"
     xlsx.set_up_printing(ws, f"{header_row}:{header_row}", heading, title_columns="A:B")
     cells = _cells(ws, lang)
-    ws.append([cells.text(text["overview_title"].format(round=heading.title or heading.round_id), "title")])
+    title = text["overview_title"].format(round=heading.title or heading.round_id)
+    xlsx.write_wrapped_note(ws, cells, title, row=1, look="title-wrap", size=14)
     day = _date_text(today, lang)
     note = (
         text["manager_note"].format(name=owner, date=day)
@@ -290,10 +299,12 @@ def _write_overview(
     last = header_row + len(lines)
     xlsx.add_table(ws, TABLES["overview"], header_row, last, headers)
     if department_rows[1] > department_rows[0]:  # a chart of one department's bars compares nothing
-        rates = [
-            (3 + i, headers[2 + i]) for i, (key, *_) in enumerate(FIGURE_COLUMNS) if key.endswith("_rate")
-        ]
-        xlsx.bar_chart(ws, text["chart"], (2, *department_rows), rates, f"A{last + 3}")
+        groups = {name: figures for grouping, name, figures in lines if grouping == text["department"]}
+        bars = chart_bars(text["chart"], rate_headers(lang), groups, texts.get(lang, "xlsx.chart_rest"))
+        ws.append([])
+        # beside the title columns, which repeat on the pages of a sheet printed across pages
+        column = 1 if ws.sheet_properties.pageSetUpPr.fitToPage else 3
+        charts.chart_on_its_own_page(ws, bars, last + 2, column)
 
 
 def build_follow_up_workbook(

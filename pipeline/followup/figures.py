@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 
 from pipeline import texts
+from pipeline.charts import MAX_BARS, Bars
 from pipeline.model import Stage
 
 STAGES = tuple(stage.value for stage in Stage)
@@ -141,6 +142,30 @@ def figure_notes(lang: str) -> Mapping[str, str]:
 def figure_values(figures: Figures) -> list[object]:
     """The figure columns' values of one group (rates as fractions, None when undefined)."""
     return [getattr(figures, name) for name, _ in FIGURE_COLUMNS]
+
+
+def rate_headers(lang: str) -> dict[str, str]:
+    """The rate columns' names and headers: what the charts show."""
+    headers = dict(zip((name for name, _ in FIGURE_COLUMNS), figure_headers(lang), strict=True))
+    return {name: headers[name] for name, kind in FIGURE_COLUMNS if kind == "percent"}
+
+
+def chart_bars(title: str, series: dict[str, str], groups: dict[str, Figures], other: str) -> Bars:
+    """The bars of a chart of rates (`series`: figure name -> its header): one per group, or, for more
+    groups than a page shows readably, the largest (by employees) and one bar `other` pooling the rest."""
+    order = list(groups)
+    if len(order) > MAX_BARS:
+        order = sorted(order, key=lambda key: (-groups[key].employees, key))[: MAX_BARS - 1]
+        rest = Figures()
+        for key in set(groups) - set(order):
+            rest.merge(groups[key])
+        groups = {**{key: groups[key] for key in order}, other: rest}
+        order.append(other)
+    return Bars(
+        title,
+        tuple(series.values()),
+        tuple((key, tuple(getattr(groups[key], name) for name in series)) for key in order),
+    )
 
 
 # -- privacy -----------------------------------------------------------------------------------------

@@ -16,11 +16,12 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import texts, xlsx
+from pipeline import charts, texts, xlsx
 from pipeline.followup.figures import (
     FIGURE_COLUMNS,
     Figures,
     PreviousRound,
+    chart_bars,
     comparison_values,
     figure_header,
     figure_headers,
@@ -28,6 +29,7 @@ from pipeline.followup.figures import (
     figure_values,
     interviewer_labels,
     previous_shown,
+    rate_headers,
 )
 from pipeline.followup.frames import FigureFrames
 from pipeline.followup.privacy import Publication, Table, plan_publication
@@ -142,10 +144,11 @@ def _group_sheet(
         xlsx.write_note(ws, 3, text["all_hidden"])
         return
     if chart_last > header_row:
-        rates = [
-            (2 + i, headers[1 + i]) for i, (name, _) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
-        ]
-        xlsx.bar_chart(ws, chart_title, (1, header_row + 1, chart_last), rates, f"A{row + 3}")
+        groups = {label(key): table.groups[key] for key in sorted(table.shown, key=label)}
+        if other is not None:
+            groups[text["other"].format(n=minimum)] = other
+        bars = chart_bars(chart_title, rate_headers(lang), groups, texts.get(lang, "xlsx.chart_rest"))
+        charts.chart_on_its_own_page(ws, bars, row + 2)
 
 
 def _write_figure_cells(ws: Worksheet, row: int, figures: Figures) -> None:
@@ -206,22 +209,19 @@ def _comparison_sheet(
         if previous is not None:
             put_figure(ws, row, 3, then, FIGURE_KINDS[name])
     xlsx.add_table(ws, "LeadershipComparison", header_row, row, headers)
-    if previous is not None:
-        visible = total.employees >= minimum and previous_shown(previous, minimum)
-        _previous_goals_table(ws, row + 2, previous, visible, lang)
-        if visible:
-            rate_rows = [
-                header_row + 1 + i for i, (name, _) in enumerate(FIGURE_COLUMNS) if name.endswith("_rate")
-            ]
-            xlsx.bar_chart(
-                ws,
-                text["chart_comparison"],
-                (1, rate_rows[0], rate_rows[-1]),
-                [(2, headers[1]), (3, headers[2])],
-                f"E{header_row}",
-            )
     xlsx.set_widths(ws, [34, 22, 22])
     ws.freeze_panes = f"A{header_row + 1}"
+    if previous is not None:
+        visible = total.employees >= minimum and previous_shown(previous, minimum)
+        last = _previous_goals_table(ws, row + 2, previous, visible, lang)
+        if visible:
+            rates = rate_headers(lang)
+            groups = tuple(
+                (rates[name], (now, then)) for name, now, then in comparison_values(total, previous, minimum)
+                if name in rates
+            )  # fmt: skip
+            bars = charts.Bars(text["chart_comparison"], tuple(headers[1:3]), groups)
+            charts.chart_on_its_own_page(ws, bars, last + 2)
 
 
 def _previous_goals_table(ws: Worksheet, row: int, previous: PreviousRound, visible: bool, lang: str) -> int:

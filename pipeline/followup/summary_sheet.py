@@ -13,7 +13,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import texts, xlsx
+from pipeline import charts, texts, xlsx
 from pipeline.followup.figures import Figures, PreviousRound, figure_header, previous_shown
 from pipeline.followup.privacy import Publication
 
@@ -184,7 +184,7 @@ def _comparison(
         xlsx.write_note(ws, row, text["no_previous"])
     if now_shown and rate_rows:
         series = [(2, headers[1])] + ([(3, headers[2])] if then_shown else [])
-        xlsx.bar_chart(ws, text["chart_comparison"], (1, rate_rows[0], rate_rows[-1]), series, f"E{top}")
+        charts.bar_chart(ws, text["chart_comparison"], (1, rate_rows[0], rate_rows[-1]), series, f"E{top}")
     return row
 
 
