@@ -1510,3 +1510,44 @@ def test_one_damaged_form_is_rejected_and_the_good_ones_beside_it_are_collected(
     problem = by_name(result)["erlend.docx"].problems[0]
     assert problem.code == "file-damaged" and "word/document.xml" in problem.message
     assert EMILY in register(tmp_path / "output")["conversations"]
+
+
+def test_hr_sees_each_problem_named_by_the_fields_title_and_the_closing_count_of_conversations(
+    sample, tmp_path
+):
+    """The exact lines of `collect` for forms with an empty required field, a bad date, an unreadable
+    review status, a score without consent and one new goal and one new action: fields named by their
+    titles on the form, counts in agreement, the closing line counting conversations; `--json` keeps
+    the fields' keys."""
+    notes = tmp_path / "notes"
+    answers = {**ERLEND_ANSWERS, "goal.1.due": "snart", "review.2026-H1-1009-G2.status": "kanskje",
+               "wellbeing_score": "4", "goal.2.text": "", "goal.2.measure": "", "goal.2.due": ""}  # fmt: skip
+    sample.fill(ERLEND, notes / "erlend.docx", answers)
+    sample.fill(ASE, notes / "åse.docx", {**ASE_ANSWERS, "summary": ""})
+
+    result = run_collect(notes, tmp_path / "output")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = lines.index("accepted   erlend.docx [1009]: Erlend Bråten: 2 reviewed, 1 new goal, 1 new action")
+    assert lines[start:] == [
+        "accepted   erlend.docx [1009]: Erlend Bråten: 2 reviewed, 1 new goal, 1 new action",
+        '           - “Tidligere mål/tiltak 2 – ny status”: "kanskje" is not a status; kept as text',
+        '           - “Mål 1 – frist”: "snart" is not a date; kept as text',
+        '           - “Trivsel på en skala fra 1 til 5 (valgfritt)”: given without the employee\'s "yes" to '
+        "its use; neither stored nor counted",
+        "incomplete åse.docx [1003]",
+        "           - required: “Oppsummering” is empty",
+        "",
+        *summary_lines(accepted=1, incomplete=1),
+        "Minutes written for 1 conversation, each filed in 3 places.",  # one accepted form
+        f"Report for HR to forward: {tmp_path / 'output' / '2027-H1' / 'collect-report.xlsx'}",
+    ]
+
+    as_json = CliRunner(env={"APPRAISAL_TODAY": COLLECTED_ON.isoformat()}).invoke(
+        cli, ["collect", str(notes), "-w", str(SAMPLE), "-o", str(tmp_path / "json-output"), "--json"]
+    )
+    fields_by_code = {(p["code"], p.get("field")) for p in json.loads(as_json.stdout)}
+    assert {("required-answer", "summary"), ("not-a-date", "goal.1.due"),
+            ("not-a-status", "review.2026-H1-1009-G2.status"),
+            ("score-without-consent", "wellbeing_score")} <= fields_by_code  # fmt: skip
