@@ -153,6 +153,7 @@ def test_a_nynorsk_round_from_init_writes_and_reads_back_nynorsk(tmp_path, monke
     book = openpyxl.load_workbook(workbook)
     assert book.sheetnames == ["Rettleiing", "Runde", "Tilsette", "Samtaleplan", "Mål"]
     assert "ikkje starta" in {c.value for c in book["Mål"]["H"]}
+    assert "Sal og marknad" in {c.value for c in book["Tilsette"]["E"]}  # the example, in nynorsk
     round_, report = check_workbook(workbook, today=dt.date(2026, 12, 1))
     assert not report.errors and round_.settings.language == "nn"
     assert {g.status for g in round_.goals} == {"not_started", "in_progress", "done", "cancelled"}

@@ -2,7 +2,7 @@
 
 The file is shipped in the package and read with `tomllib` once; what it holds, and why, is said at its
 top. This module turns it into the values of the Round sheet and the rows of the data sheets in one
-language: texts given as `{ nb = ..., en = ... }` are picked for the language (nynorsk gets bokmål unless an `nn` text is given),
+language: texts given as `{ nb = ..., en = ... }` are picked for the language (bokmål where no `nn` text is given),
 e-mail addresses are made from the names, and a key left out is an empty cell.
 """
 
