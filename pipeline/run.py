@@ -3,8 +3,8 @@ collect (when there are returned forms), status.
 
 `run_round` yields each stage's result as soon as the stage is done, so that a caller can show it
 before the next stage starts; it prints nothing. Nothing after validation runs while the workbook has
-errors. `render_step` and `collect_step` run one stage on its own, as `appraisal invite`, `prepare`
-and `collect` do (they validate first themselves).
+errors. `render_step`, `collect_step` and `status_step` run one stage on its own, as `appraisal
+invite`, `prepare`, `collect` and `status` do (they validate first themselves).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pipeline.collect.step import collect_forms
 from pipeline.documents.invite import render_invitations
 from pipeline.documents.prepare import render_forms
 from pipeline.followup.carry import CarryOver, carry_over
+from pipeline.followup.plans import write_plans
 from pipeline.followup.step import FollowUpResult, write_follow_up
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
@@ -118,6 +119,34 @@ def _render(
     )
 
 
+def status_step(
+    round_: Round,
+    output: Path,
+    *,
+    templates_dir: Path | None = None,
+    templates: TemplateSet | None = None,
+    fresh: bool = False,
+    collect_dir: Path | None = None,
+    pdf: bool = False,
+    workers: int | None = None,
+) -> FollowUpResult:
+    """The status stage of a validated round: the follow-up workbook, the leadership summary and the
+    managers' copies (`write_follow_up`), then each employee's plan (`write_plans`) from the goals and
+    actions as the merge left them (when nothing changed since the last run, the plans are as they were)."""
+    result = write_follow_up(round_, output, fresh=fresh, collect_dir=collect_dir)
+    if result.goal_rows is not None and result.today is not None:
+        result.plans = write_plans(
+            round_,
+            output,
+            templates or _templates(round_, templates_dir),
+            result.goal_rows,
+            result.today,
+            workers=workers or default_workers(),
+            pdf=pdf,
+        )
+    return result
+
+
 def run_round(
     workbook: Path,
     output: Path,
@@ -160,4 +189,4 @@ def run_round(
         start("collect", notes)
         yield Stage("collect", collect_forms(round_, notes, output, templates, workers=workers), notes)
     start("status")
-    yield Stage("status", write_follow_up(round_, output))
+    yield Stage("status", status_step(round_, output, templates=templates, pdf=pdf, workers=workers))

@@ -44,6 +44,7 @@ SMALL_SIZE = Pt(9)
 ACCENT = RGBColor(0x1F, 0x38, 0x64)  # dark blue for letterhead and headings
 MUTED = RGBColor(0x59, 0x59, 0x59)  # grey for secondary lines
 PLACEHOLDER_COLOR = RGBColor(0x80, 0x80, 0x80)  # Word's own grey for placeholder text
+OVERDUE_COLOR = RGBColor(0xC0, 0x00, 0x00)  # dark red, as the follow-up workbook marks what is overdue
 TAG_COLOR = RGBColor(0x8C, 0x8C, 0x8C)  # grey for paragraphs that hold only a template tag
 BORDER_COLOR = "BFBFBF"
 HEADER_FILL = "DCE3EE"
@@ -559,6 +560,64 @@ MINUTES_TEXT: dict[str, dict[str, object]] = {
     },
 }
 
+# Texts of each employee's plan (step 5): their goals and actions as they stand in the follow-up.
+PLAN_TEXT: dict[str, dict[str, object]] = {
+    "nb": {
+        "title": "Mine mål og tiltak – mal",
+        "page_header": "Mine mål og tiltak – {{ employee.name }}",
+        "heading": "Mine mål og tiltak",
+        "as_of": "Oppdatert {{ as_of }}",
+        "intro": (
+            "Her er målene og tiltakene dine fra medarbeidersamtalen, og de som fortsatt er åpne fra "
+            "tidligere samtaler, slik de står i oppfølgingen nå. Er noe ikke riktig, si fra til lederen din."
+        ),
+        "changed": "Det som er endret siden forrige versjon, står i kolonnen Endring.",
+        "columns": [
+            "Mål eller tiltak",
+            "Suksesskriterium / ansvarlig",
+            "Frist",
+            "Status",
+            "Kommentar",
+            "Endring",
+        ],
+        "none": "Du har ingen mål eller tiltak registrert.",
+    },
+    "nn": {
+        "title": "Mine mål og tiltak – mal",
+        "page_header": "Mine mål og tiltak – {{ employee.name }}",
+        "heading": "Mine mål og tiltak",
+        "as_of": "Oppdatert {{ as_of }}",
+        "intro": (
+            "Her er måla og tiltaka dine frå medarbeidarsamtalen, og dei som framleis er opne frå "
+            "tidlegare samtalar, slik dei står i oppfølginga no. Er noko ikkje rett, sei frå til leiaren din."
+        ),
+        "changed": "Det som er endra sidan førre versjon, står i kolonnen Endring.",
+        "columns": [
+            "Mål eller tiltak",
+            "Suksesskriterium / ansvarleg",
+            "Frist",
+            "Status",
+            "Kommentar",
+            "Endring",
+        ],
+        "none": "Du har ingen mål eller tiltak registrerte.",
+    },
+    "en": {
+        "title": "My goals and actions – template",
+        "page_header": "My goals and actions – {{ employee.name }}",
+        "heading": "My goals and actions",
+        "as_of": "Updated {{ as_of }}",
+        "intro": (
+            "These are your goals and actions from your appraisal conversation, and those still open from "
+            "earlier conversations, as they stand in the follow-up now. If anything is not right, tell "
+            "your manager."
+        ),
+        "changed": "What changed since the previous version is in the Change column.",
+        "columns": ["Goal or action", "Success measure / responsible", "Due", "Status", "Comment", "Change"],
+        "none": "You have no goals or actions on record.",
+    },
+}
+
 # Nynorsk (the 2012 norm, moderate forms: medarbeidar, leiar, ikkje, kva, korleis, førebu). Every word is
 # spell-checked with Debian's nynorsk dictionary by tests/test_templates.py, as the texts are.
 TEXT["nn"] = {
@@ -810,6 +869,7 @@ NEW_ACTION_WIDTHS = (0.7, 7.3, 4.8, 3.2)
 MINUTES_REVIEW_WIDTHS = (6.0, 3.6, 6.4)
 MINUTES_GOAL_WIDTHS = (3.2, 6.0, 4.4, 2.4)
 MINUTES_ACTION_WIDTHS = (3.2, 6.8, 3.6, 2.4)
+PLAN_WIDTHS = (4.6, 3.0, 2.0, 2.2, 2.6, 1.6)  # goal, measure/responsible, due, status, comment, change
 ANSWER_WIDTH = (16.0,)
 # Minimum heights of answer cells in cm: room to write by hand on a printed form, too.
 TEXT_HEIGHT = 3.0
@@ -1278,6 +1338,17 @@ def header_row(row, titles: Iterable[str]) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
 
 
+def loop_table(
+    doc: Document, widths: Iterable[float], columns: Iterable[str], item: str, items: str
+) -> list[_Cell]:
+    """A table of a header row and one row per `item` in `items`: the cells of its repeated row."""
+    table = new_table(doc, 4, widths)
+    header, loop_start, data, loop_end = table.rows
+    header_row(header, columns)
+    loop_rows(loop_start, loop_end, item, items)
+    return data.cells
+
+
 def loop_rows(start_row, end_row, item: str, items: str) -> None:
     """The two rows docxtpl replaces by `{%tr for ... %}` and `{%tr endfor %}` (merged, so Word users
     see one grey line each)."""
@@ -1385,11 +1456,9 @@ def goals_table(doc: Document, lang: str, heading: str) -> None:
     t = FORM_TEXT[lang]
     para(doc, heading, style="Heading 2", before=Pt(14))
     tag(doc, "{%p if goals %}")
-    table = new_table(doc, 4, GOALS_WIDTHS)
-    header, loop_start, data, loop_end = table.rows
-    header_row(header, t["goal_columns"])
-    loop_rows(loop_start, loop_end, "g", "goals")
-    kind, description, measure, due, status, progress = data.cells
+    kind, description, measure, due, status, progress = loop_table(
+        doc, GOALS_WIDTHS, t["goal_columns"], "g", "goals"
+    )
     cell_text(kind, "{{ g.type }}", size=TABLE_SIZE, bold=True)
     cell_text(description, "{{ g.description }}", size=TABLE_SIZE)
     write(description.paragraphs[0], "{% if g.comment %}")  # the earlier comment, when there is one
@@ -1561,11 +1630,7 @@ def build_minutes(lang: str) -> Document:
     tag(doc, "{%p if not reviews %}")
     para(doc, str(t["no_reviews"]), color=MUTED)
     tag(doc, "{%p else %}")
-    table = new_table(doc, 4, MINUTES_REVIEW_WIDTHS)
-    header, loop_start, data, loop_end = table.rows
-    header_row(header, t["review_columns"])
-    loop_rows(loop_start, loop_end, "r", "reviews")
-    goal, status, comment = data.cells
+    goal, status, comment = loop_table(doc, MINUTES_REVIEW_WIDTHS, t["review_columns"], "r", "reviews")
     cell_text(goal, "{{ r.type }}", size=SMALL_SIZE, bold=True, color=MUTED)
     line_break(goal.paragraphs[0])
     cell_text(goal, "{{ r.description }}", size=TABLE_SIZE)
@@ -1631,6 +1696,44 @@ def build_minutes(lang: str) -> Document:
     return doc
 
 
+def build_plan(lang: str) -> Document:
+    """Each employee's own plan (step 5): their goals and actions as they stand in the follow-up, what
+    is overdue, and what changed since the previous version."""
+    t = PLAN_TEXT[lang]
+    doc = new_document(lang, str(t["title"]), landscape=False)
+    page_number_footer(doc, lang)
+    write(doc.sections[0].header.paragraphs[0], str(t["page_header"]))
+    para(doc, "{{ round.organisation }}", after=Pt(2), bold=True, size=Pt(10), color=MUTED)
+    para(doc, str(t["heading"]), style="Heading 1", after=Pt(2))
+    tag(doc, "{%p if round.title %}")
+    para(doc, "{{ round.title }}", after=Pt(0), size=Pt(12), color=MUTED)
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ employee.name }}", before=Pt(8), after=Pt(0), bold=True)
+    para(doc, str(t["as_of"]), after=Pt(8), size=Pt(10), color=MUTED)
+    para(doc, str(t["intro"]))
+    tag(doc, "{%p if changed %}")
+    para(doc, str(t["changed"]), size=Pt(10), color=MUTED)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if items %}")
+    goal, detail, due, status, comment, change = loop_table(doc, PLAN_WIDTHS, t["columns"], "i", "items")
+    cell_text(goal, "{{ i.type }}", size=SMALL_SIZE, bold=True, color=MUTED)
+    line_break(goal.paragraphs[0])
+    cell_text(goal, "{{ i.description }}", size=TABLE_SIZE)
+    cell_text(detail, "{{ i.detail }}", size=TABLE_SIZE)
+    cell_text(due, "{{ i.due }}", size=TABLE_SIZE)
+    write(due.paragraphs[0], "{% if i.overdue %}")
+    line_break(due.paragraphs[0])
+    cell_text(due, "{{ i.overdue }}", size=TABLE_SIZE, bold=True, color=OVERDUE_COLOR)
+    write(due.paragraphs[0], "{% endif %}")
+    cell_text(status, "{{ i.status }}", size=TABLE_SIZE)
+    cell_text(comment, "{{ i.comment }}", size=TABLE_SIZE)
+    cell_text(change, "{{ i.change }}", size=TABLE_SIZE, bold=True, color=ACCENT)
+    tag(doc, "{%p else %}")
+    para(doc, str(t["none"]), color=MUTED)
+    tag(doc, "{%p endif %}")
+    return doc
+
+
 def _check_keys(kind: str, written: list[str]) -> None:
     """Every fixed field of the form once, in the order pipeline.forms lists them (review rows aside)."""
     expected = [f.key for f in field_defs.form_fields(kind)]
@@ -1690,6 +1793,7 @@ BUILDERS = {
     "manager_preparation.docx": build_manager_preparation,
     "meeting_notes.docx": build_meeting_notes,
     "minutes.docx": build_minutes,
+    "plan.docx": build_plan,
 }
 
 

@@ -45,6 +45,7 @@ def test_each_step_writes_its_kinds():
     assert kinds_of(Step.INVITE) == ("invitation", "overview")
     assert kinds_of(Step.PREPARE) == ("employee_preparation", "manager_preparation", "meeting_notes")
     assert kinds_of(Step.COLLECT) == ("minutes",)
+    assert kinds_of(Step.STATUS) == ("plan",)
 
 
 def test_the_code_digest_covers_every_source_and_data_file_of_the_package(tmp_path):

@@ -308,12 +308,22 @@ def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | No
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Merge the managers' follow-up copies returned in this folder (by e-mail, say).",
 )
+@templates_option
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each new or changed employee's plan.")
 def status(
-    workbook: Path, output: Path, as_json: bool, export_dir: Path | None, collect_dir: Path | None
+    workbook: Path,
+    output: Path,
+    as_json: bool,
+    export_dir: Path | None,
+    collect_dir: Path | None,
+    templates_dir: Path | None,
+    pdf: bool,
 ) -> None:
     """Step 5: write OUTPUT/<round>/follow-up.xlsx (every conversation, goal and action, with the edits
     people made kept), OUTPUT/<round>/leadership-summary.xlsx (figures only, no names) and each
-    interviewer's own copy, OUTPUT/<round>/managers/<id>-<name>/oppfolging.xlsx, with only their people.
+    interviewer's own copy, OUTPUT/<round>/managers/<id>-<name>/oppfolging.xlsx, with only their people;
+    then each employee's plan, OUTPUT/<round>/employees/<id>-<name>/mine-mal-og-tiltak.docx: their goals
+    and actions as they stand now, what changed marked (`--pdf`: and a PDF of each new or changed plan).
 
     The managers' edits in their copies (left in their folders, or returned into the folder given to
     `--collect`) are merged three ways into HR's workbook first: a change on one side is taken, a
@@ -325,10 +335,17 @@ def status(
     measure (round, grouping, group, measure, value, suppressed), hidden where the summary hides them.
     """
     from pipeline.followup.export import export_figures
-    from pipeline.followup.step import write_follow_up
+    from pipeline.run import status_step
 
     round_ = _validated_round(workbook, as_json, output)
-    result = write_follow_up(round_, output, fresh=export_dir is not None, collect_dir=collect_dir)
+    result = status_step(
+        round_,
+        output,
+        templates_dir=templates_dir,
+        fresh=export_dir is not None,
+        collect_dir=collect_dir,
+        pdf=pdf,
+    )
     exported = []
     if export_dir is not None and result.frames is not None:
         exported = export_figures(export_dir, round_.settings, result.frames, result.previous)

@@ -16,6 +16,7 @@ from pipeline.codes import SHAPE_CODES
 from pipeline.collect import results
 from pipeline.model import ERROR, INFO, WARNING, Report, Round
 from pipeline.round.report import issue_line, report_groups, summary_line
+from pipeline.store.ledger import FAILED, KEPT, UNCHANGED, UPDATED, WRITTEN
 
 if TYPE_CHECKING:  # the stages' modules load when a command runs, not for `--help`
     from pipeline.collect.results import CollectResult
@@ -162,6 +163,14 @@ def print_status(result: FollowUpResult) -> None:
         click.echo(
             f"managers' copies: {len(copies.written)} written, {copies.unchanged} unchanged"
             + (f", {len(copies.kept)} left as they are (see the warnings)" if copies.kept else "")
+        )
+    if result.plans is not None:
+        plans = result.plans
+        changed = plans.count(WRITTEN) + plans.count(UPDATED)
+        click.echo(
+            f"employees' plans: {changed} written, {plans.count(UNCHANGED)} unchanged"
+            + (f", {plans.count(KEPT)} kept because edited" if plans.count(KEPT) else "")
+            + (f", {plans.count(FAILED)} failed" if plans.count(FAILED) else "")
         )
     merged = result.counts.get("copies_merged", 0)
     if merged:

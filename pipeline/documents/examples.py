@@ -7,13 +7,18 @@ from pathlib import Path
 from pipeline.collect.minutes import example_minutes_context
 from pipeline.documents.contexts import example_document_contexts as document_examples
 from pipeline.errors import AppraisalError
+from pipeline.followup.plans import example_plan_context
 from pipeline.model import Round
 from pipeline.round.reader import read_round, read_round_from_rows
 
 
 def contexts_of(round_: Round) -> dict[str, dict[str, object]]:
     """Example contexts for every template kind of a round."""
-    return {**document_examples(round_), "minutes": example_minutes_context(round_)}
+    return {
+        **document_examples(round_),
+        "minutes": example_minutes_context(round_),
+        "plan": example_plan_context(round_),
+    }
 
 
 def example_contexts(workbook: Path | None) -> dict[str, dict[str, object]]:

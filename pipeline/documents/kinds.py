@@ -31,6 +31,7 @@ class Step(StrEnum):
     INVITE = "invite"
     PREPARE = "prepare"
     COLLECT = "collect"
+    STATUS = "status"
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,11 @@ KINDS: dict[str, DocumentKind] = {
             "minutes",
             Step.COLLECT,
             "minutes",
+        ),
+        DocumentKind(
+            "plan",
+            Step.STATUS,
+            "an employee's plan of goals and actions",
         ),
     )
 }

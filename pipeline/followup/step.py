@@ -69,7 +69,7 @@ from pipeline.followup.sources import (
     round_zone,
 )
 from pipeline.model import Problem, Round
-from pipeline.store.batch import default_workers
+from pipeline.store.batch import BatchResult, default_workers
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import atomic_write, input_digest
 from pipeline.store.state import State
@@ -109,6 +109,9 @@ class FollowUpResult:
     previous: PreviousRound | None = None
     copies: CopiesResult = field(default_factory=CopiesResult)
     conflicts: list[dict] = field(default_factory=list)
+    today: dt.date | None = None  # the day overdue flags were measured against
+    goal_rows: list[Row] | None = None  # the goals and actions after the merge (None when nothing changed)
+    plans: BatchResult | None = None  # the employees' plans (`plans.write_plans`), when they were looked at
 
     @property
     def figures(self) -> Figures:
@@ -160,7 +163,7 @@ def write_follow_up(
     folder = RoundOutput(output, settings.round_id)
     root = folder.root
     follow_up, leadership = root / FOLLOW_UP_FILE, root / LEADERSHIP_FILE
-    result = FollowUpResult(follow_up, leadership)
+    result = FollowUpResult(follow_up, leadership, today=today)
     for path in (follow_up, leadership):
         refuse_if_open(path)
     notes = Notes(lang)
@@ -174,6 +177,7 @@ def write_follow_up(
         )
         conflicts = conflicts_sheet(_all_conflicts(root, taken), sources, lang)
         facts = figure_facts(merged, sources, lang)
+        result.goal_rows = merged["goals"]
         frames = result.frames = FigureFrames(*facts)
         previous = result.previous = find_previous_round(output, root, merged["goals"], notes)
 
@@ -210,8 +214,7 @@ def write_follow_up(
         _write_managers_copies(root, sources, merged, frames, today, notes, taken, result)
         if not notes.warnings:  # a run with something to say is not skipped next time
             _remember_quick(root, quick, follow_up, leadership)
-    result.problems = notes.problems
-    result.counts = notes.counts
+    result.problems, result.counts = notes.problems, notes.counts
     return result
 
 
