@@ -205,3 +205,56 @@ def test_a_plan_is_valid_and_converts_with_libreoffice(demo, employee_id, tmp_pa
     assert audit(plan) == []
     (printed,) = print_to_pdf([plan], tmp_path).values()
     assert 1 <= printed.pages <= 2
+
+
+def test_nynorsk_english_and_who_gets_no_plan(make_workbook, tmp_path):
+    """A nynorsk reader's plan is nynorsk, an English reader's English; someone who has left gets none,
+    and so does someone whose every item was finished before the round."""
+    from pipeline.render.templates import TemplateSet
+    from pipeline.round.reader import read_round
+    from pipeline.run import status_step
+
+    goal = {"type": "goal", "measure": "Målt", "due": None, "responsible": None, "progress": None,
+            "comment": None, "agreed_in_round": "2026-H1"}  # fmt: skip
+    workbook = make_workbook(
+        employees={
+            "102": {"language": "nn"},
+            "105": {
+                "first_name": "Tor",
+                "last_name": "Lund",
+                "email": "tor@fjordtre.no",
+                "department": "Salg",
+                "job_title": "Selger",
+                "manager_id": "100",
+                "language": "nb",
+                "status": "left",
+            },
+        },  # fmt: skip
+        goals={
+            "G-3": {
+                **goal,
+                "employee_id": "105",
+                "description": "Åpent mål for en som har sluttet",
+                "status": "in_progress",
+            },
+            "G-4": {**goal, "employee_id": "104", "description": "Fullført i fjor", "status": "done"},
+            "G-5": {**goal, "employee_id": "101", "description": "Avbrutt i fjor", "status": "cancelled"},
+        },
+    )
+    round_, report = read_round(workbook)
+    assert not report.errors, report.to_list()
+    output = tmp_path / "output"
+
+    result = status_step(round_, output, templates=TemplateSet(None, "nb"), workers=1)
+
+    found = plans(output)
+    assert sorted(found) == ["102", "103"] and result.plans is not None
+    nynorsk = "\n".join(p.text for p in docx.Document(str(found["102"])).paragraphs)
+    assert "Her er måla og tiltaka dine frå medarbeidarsamtalen" in nynorsk
+    assert [r["status"] for r in rows(found["102"])] == ["pågår (50 %)"]
+    english = "\n".join(p.text for p in docx.Document(str(found["103"])).paragraphs)
+    assert "My goals and actions" in english and found["103"].name == "my-goals-and-actions.docx"
+    assert [(r["type"], r["status"], r["due"]) for r in rows(found["103"])] == [
+        ("Action", "not started", "01/03/2027")
+    ]
+    assert audit(found["102"]) == []

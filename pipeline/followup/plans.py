@@ -162,7 +162,8 @@ def plan_context(round_: Round, employee: Employee, version: dict, lang: str) ->
                 "description": item["description"],
                 "detail": item["measure"] or item["responsible"],
                 "due": _date(str(item["due"]), lang) or words["no_due"],
-                "status": statuses.get(status, status) + (f" ({progress} %)" if progress is not None else ""),
+                "status": statuses.get(status, status)
+                + (f" ({progress} %)" if progress is not None and status == "in_progress" else ""),
                 "comment": item["comment"],
                 "overdue": words["overdue"] if item["overdue"] else "",
                 "change": _change(item, before.get(str(item["id"])), compare, lang) if compare else "",
