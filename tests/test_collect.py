@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -761,7 +763,97 @@ def not_a_zip(form: Path, folder: Path, monkeypatch) -> Path:
     return target
 
 
+def _replace_part(form: Path, target: Path, name: str, write) -> Path:
+    """A copy of `form` with the part `name` written by `write(stream)` (streamed: never whole in memory)."""
+    with zipfile.ZipFile(form) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename == name:
+                replaced = zipfile.ZipInfo(name, date_time=info.date_time)
+                replaced.compress_type = zipfile.ZIP_DEFLATED
+                with new.open(replaced, "w") as part:
+                    write(part)
+            else:
+                new.writestr(info, old.read(info.filename))
+    return target
+
+
+def lying_sizes(form: Path, folder: Path, monkeypatch) -> Path:
+    """The body unpacks to 300 MB of zeros, while the zip's headers say it is as small as it is packed
+    (so the header checks pass): a 300 KB file that unpacked whole would fill the memory."""
+    target = _replace_part(form, folder / "lyver.docx", "word/document.xml",
+                           lambda part: [part.write(bytes(1 << 20)) for _ in range(300)])  # fmt: skip
+    data = bytearray(target.read_bytes())
+    # (signature, where the packed size is, where the unpacked size is, where the name's length is,
+    # where the name begins) in a local header and in the central directory
+    for signature, packed, unpacked, length_at, name_at in ((b"PK\x03\x04", 18, 22, 26, 30),
+                                                            (b"PK\x01\x02", 20, 24, 28, 46)):  # fmt: skip
+        start = data.find(signature)
+        while start != -1:
+            length = int.from_bytes(data[start + length_at : start + length_at + 2], "little")
+            if data[start + name_at : start + name_at + length] == b"word/document.xml":
+                data[start + unpacked : start + unpacked + 4] = data[start + packed : start + packed + 4]
+            start = data.find(signature, start + 4)
+    target.write_bytes(bytes(data))
+    return target
+
+
+def huge_body(form: Path, folder: Path, monkeypatch) -> Path:
+    """A body of 20 MB of text that does not compress (inside the file's size limit and the header
+    checks), which a parser would take seconds and gigabytes over."""
+    import base64
+
+    with zipfile.ZipFile(form) as old:
+        body = old.read("word/document.xml")
+    filler = base64.b64encode(random_bytes(15 << 20))
+    head, tail = body.split(b"</w:body>", 1)
+    return _replace_part(
+        form, folder / "stor.docx", "word/document.xml",
+        lambda part: part.write(head + b"<w:p><w:r><w:t>" + filler + b"</w:t></w:r></w:p></w:body>" + tail),
+    )  # fmt: skip
+
+
+def random_bytes(n: int) -> bytes:
+    import random
+
+    return random.Random(7).randbytes(n)
+
+
+def many_goals(form: Path, folder: Path, monkeypatch) -> Path:
+    ids = json.dumps([f"2026-H1-1009-G{n}" for n in range(100_000)])
+    return set_properties(form, folder / "mange-mal.docx", AppraisalGoals=ids)
+
+
+def many_properties(form: Path, folder: Path, monkeypatch) -> Path:
+    with zipfile.ZipFile(form) as old:
+        custom = old.read("docProps/custom.xml")
+    extra = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{n}" name="X{n}">'
+        f'<vt:lpwstr xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">x</vt:lpwstr></property>'
+        for n in range(100, 20_100)
+    ).encode()
+    custom = custom.replace(b"</Properties>", extra + b"</Properties>")
+    return _replace_part(
+        form, folder / "egenskaper.docx", "docProps/custom.xml", lambda part: part.write(custom)
+    )
+
+
 BAD_FILES = {
+    "lying sizes": (
+        lying_sizes,
+        re.escape("the document is damaged or incomplete; save it again in Word and send it again"),
+    ),
+    "huge body": (
+        huge_body,
+        re.escape("its part word/document.xml unpacks to more than 16 MB; a form is far smaller"),
+    ),
+    "many goals": (
+        many_goals,
+        re.escape("the form lists 100000 earlier goals to review; a form has at most 200"),
+    ),
+    "many properties": (
+        many_properties,
+        r"the document carries 20\d{3} custom properties; a form has a few \(limit 200\)",
+    ),
     "too big": (too_big, r"the file is \d+ MB; a filled form is far smaller \(limit \d+ MB\)"),
     "too many members": (
         many_members,
@@ -1551,3 +1643,28 @@ def test_hr_sees_each_problem_named_by_the_fields_title_and_the_closing_count_of
     assert {("required-answer", "summary"), ("not-a-date", "goal.1.due"),
             ("not-a-status", "review.2026-H1-1009-G2.status"),
             ("score-without-consent", "wellbeing_score")} <= fields_by_code  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["lying sizes", "huge body", "many goals", "many properties"])
+def test_a_hostile_file_is_refused_in_bounded_memory(sample, tmp_path, monkeypatch, kind):
+    """`collect` over one hostile file, in a process of its own: refused, with the process's peak memory
+    under 300 MB (README, "Bad files"). Its time is said in the README, not asserted."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    BAD_FILES[kind][0](sample.fill(ERLEND, tmp_path / "erlend.docx", ERLEND_ANSWERS), notes, monkeypatch)
+    env = {**os.environ, "APPRAISAL_TODAY": COLLECTED_ON.isoformat(), "PYTHONPATH": str(ROOT)}
+    script = (
+        "import resource, sys\n"
+        "from pipeline.cli import cli\n"
+        "try:\n"
+        "    cli.main(sys.argv[1:], standalone_mode=False)\n"
+        "finally:\n"
+        "    print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "collect", str(notes), "-w", str(SAMPLE), "-o", str(tmp_path / "out")],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert "rejected" in done.stdout, done.stdout + done.stderr
+    peak_mb = int(done.stdout.split("peak ")[-1]) / 1024
+    assert peak_mb < 300, peak_mb

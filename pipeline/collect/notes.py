@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pipeline import clock
 from pipeline.forms import answers, fields, reading
-from pipeline.forms.intake import WordFile
+from pipeline.forms.intake import Refused, WordFile
 from pipeline.model import ERROR, WARNING, Meeting, Problem, Round, Settings, Severity, problem
 from pipeline.register import AgreedItem, Review, Wellbeing
 from pipeline.render import locale
@@ -30,6 +30,7 @@ V2_KEYS = frozenset(f.key for f in (*fields.NOTES_CONVERSATION[4:], *fields.NOTE
 
 
 HELD_ON_DRIFT_DAYS = 30  # a date held further than this from the planned date is worth a look
+MAX_FORM_GOALS = 200  # earlier goals a form may list for review (an employee has a handful)
 
 
 @dataclass
@@ -337,8 +338,14 @@ def _read_wellbeing(
 
 
 def _goal_ids(props: dict[str, str]) -> list[str]:
+    """The earlier goals the form lists for review (in its properties); refused past MAX_FORM_GOALS."""
     try:
         ids = json.loads(props.get("AppraisalGoals", "[]"))
     except ValueError:
         return []
+    if isinstance(ids, list) and len(ids) > MAX_FORM_GOALS:
+        raise Refused(
+            f"the form lists {len(ids)} earlier goals to review; a form has at most {MAX_FORM_GOALS}",
+            "file-too-large",
+        )
     return [str(i) for i in ids] if isinstance(ids, list) else []

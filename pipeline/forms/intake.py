@@ -23,6 +23,13 @@ MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_MEMBERS = 2000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200  # per member; deflated XML is rarely above 20
+# A part that is parsed (the document body, its numbering, the properties) may unpack to this much: a
+# form's body is well under 1 MB even with pages of text. Counted as it is unpacked, never taken from
+# the zip's headers, and read a chunk at a time, so that a part that lies about its size is stopped
+# at the limit and a zip bomb never fills the memory.
+MAX_PART_BYTES = 16 * 1024 * 1024
+CHUNK = 1 << 20
+MAX_PROPERTIES = 200  # custom document properties: a form carries seven
 MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
 SKIPPED_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -136,16 +143,16 @@ def open_word_file(path: Path) -> WordFile:
             "the document contains macros; save it as a plain .docx and send it again", "file-with-macros"
         )
     try:
-        content_types = archive.read("[Content_Types].xml")
+        content_types = read_part(archive, "[Content_Types].xml")
         if MACRO_TYPE.encode() in content_types:
             raise Refused(
                 "a macro-enabled document (.docm); save it as a plain .docx and send it again",
                 "file-with-macros",
             )
-        document_xml = archive.read("word/document.xml")
-        custom = archive.read("docProps/custom.xml") if "docProps/custom.xml" in names else b""
-        numbering = archive.read("word/numbering.xml") if "word/numbering.xml" in names else b""
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error):
+        document_xml = read_part(archive, "word/document.xml")
+        custom = read_part(archive, "docProps/custom.xml") if "docProps/custom.xml" in names else b""
+        numbering = read_part(archive, "word/numbering.xml") if "word/numbering.xml" in names else b""
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError):
         raise Refused(
             "the document is damaged or incomplete; save it again in Word and send it again",
             "file-damaged",
@@ -159,6 +166,22 @@ def open_word_file(path: Path) -> WordFile:
     if b"<!DOCTYPE" in numbering[:4096] or b"<!ENTITY" in numbering:
         numbering = b""  # never parsed with a DTD; lists then read with bullets
     return WordFile(path, document_xml, read_custom_properties(custom), raw, numbering)
+
+
+def read_part(archive: zipfile.ZipFile, name: str, limit: int = MAX_PART_BYTES) -> bytes:
+    """A part of the zip, unpacked a chunk at a time and refused past `limit` bytes (whatever its
+    headers say it holds)."""
+    chunks, size = [], 0
+    with archive.open(name) as part:
+        while chunk := part.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise Refused(
+                    f"its part {name} unpacks to more than {limit // (1024 * 1024)} MB; a form is far smaller",
+                    "file-too-large",
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
@@ -194,8 +217,14 @@ def read_custom_properties(data: bytes) -> dict[str, str]:
     if not data:
         return {}
     root = parse_xml(data, "document properties")
+    found = root.findall(f"{{{CUSTOM_NS}}}property")
+    if len(found) > MAX_PROPERTIES:
+        raise Refused(
+            f"the document carries {len(found)} custom properties; a form has a few (limit {MAX_PROPERTIES})",
+            "file-too-large",
+        )
     properties = {}
-    for prop in root.findall(f"{{{CUSTOM_NS}}}property"):
+    for prop in found:
         name = prop.get("name", "")
         value = "".join(child.text or "" for child in prop)
         properties[name] = value
