@@ -154,8 +154,10 @@ def test_an_edited_report_is_kept_first_and_an_open_one_is_left_as_it_is(forms, 
     forms.fill(ASE, notes / "åse.docx", {**ASE_ANSWERS, "summary": ""})
     run_collect(notes, output)
     report = output / ROUND / "collect-report.xlsx"
+    written = report.stat().st_mtime_ns, report.read_bytes()
     run_collect(notes, output)
-    assert not (output / ROUND / "history").exists()  # not edited: simply rewritten
+    assert not (output / ROUND / "history").exists()  # not edited
+    assert (report.stat().st_mtime_ns, report.read_bytes()) == written  # and the same: not written again
 
     book = openpyxl.load_workbook(report)
     book.active["J5"] = "Sendt til Bjørn 3. februar"

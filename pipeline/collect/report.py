@@ -28,7 +28,7 @@ from pipeline.errors import OutputError
 from pipeline.followup.record import backup, lock_file, sha
 from pipeline.forms.intake import is_system_file
 from pipeline.model import Round
-from pipeline.store.ledger import atomic_write
+from pipeline.store.ledger import atomic_write, input_digest
 from pipeline.store.state import State
 
 REPORT_FILE = "collect-report.xlsx"
@@ -71,16 +71,24 @@ def write_collect_report(
         state.put_document(root.name, STATE_NAME, record)
         return
     current = sha(path)
+    rows = _rows(round_, files, round_.settings.language)
+    content = input_digest(
+        rows, round_.settings.language, round_.settings.title, round_.settings.organisation
+    )
+    if current is not None and current == record.get("sha") and content == record.get("content"):
+        result.report = path  # the same report as the one there, untouched: not written again
+        state.put_document(root.name, STATE_NAME, record)
+        return
     if current is not None and current != record.get("sha"):
         result.report_backup = backup(path, root)  # a person edited it since: keep their copy
-    workbook = _workbook(round_, files)
+    workbook = _workbook(round_, rows)
     try:
         atomic_write(path, workbook.save)
     except (OSError, OutputError) as exc:  # the minutes are written: say so, and go on
         result.report_note = f"{path} could not be written ({getattr(exc, 'strerror', None) or exc})"
         state.put_document(root.name, STATE_NAME, record)
         return
-    record["sha"] = sha(path)
+    record["sha"], record["content"] = sha(path), content
     state.put_document(root.name, STATE_NAME, record)
     result.report = path
 
@@ -165,7 +173,7 @@ def _said(lang: str, part: str, code: str) -> str:
     return texts.catalogue(lang).get(f"collect_report.{part}.{code}", code if part == "problems" else "")
 
 
-def _workbook(round_: Round, files: dict[str, dict]) -> openpyxl.Workbook:
+def _workbook(round_: Round, rows: list[list[object]]) -> openpyxl.Workbook:
     settings = round_.settings
     lang = settings.language
     workbook = openpyxl.Workbook(write_only=True)
@@ -186,7 +194,6 @@ def _workbook(round_: Round, files: dict[str, dict]) -> openpyxl.Workbook:
     if height := xlsx.header_height(headers, widths):
         ws.row_dimensions[FIRST_ROW].height = height
     ws.append([cells.header(h) for h in headers])
-    rows = _rows(round_, files, lang)
     for number, values in enumerate(rows, start=FIRST_ROW + 1):
         lines = max(xlsx.line_count(v, w) for v, w in zip(values, widths, strict=True) if isinstance(v, str))
         if height := xlsx.row_height(lines):
