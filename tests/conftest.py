@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -366,6 +367,20 @@ def make_workbook(tmp_path: Path) -> WorkbookFactory:
 def base_workbook(make_workbook: WorkbookFactory) -> Path:
     """The valid base round, written once for the test."""
     return make_workbook("round.xlsx")
+
+
+@pytest.fixture(autouse=True)
+def the_umask_is_put_back():
+    """The command line sets the process's umask (APPRAISAL_FILE_MODE); a test that runs it in-process
+    leaves the next test the umask it found."""
+    from pipeline.store import ledger
+
+    mask = os.umask(0)
+    os.umask(mask)
+    kept = ledger._UMASK
+    yield
+    os.umask(mask)
+    ledger._UMASK = kept
 
 
 @pytest.fixture(autouse=True)

@@ -346,8 +346,10 @@ def test_a_killed_holder_leaves_the_folder_free_and_its_temporaries_are_cleared(
     assert (root / ".appraisal" / "run").read_text().startswith("ended cleanly")
 
 
-def test_files_are_written_with_normal_permissions_not_a_temporary_files_private_ones(tmp_path):
-    mask = os.umask(0)
-    os.umask(mask)
+def test_files_are_written_with_the_chosen_file_mode_not_a_temporary_files_private_one(tmp_path):
+    from pipeline.store.ledger import apply_file_mode
+
+    apply_file_mode("group")  # the conftest puts the umask back after the test
     atomic_write_bytes(tmp_path / "new" / "brev.docx", b"x")
-    assert (tmp_path / "new" / "brev.docx").stat().st_mode & 0o777 == 0o666 & ~mask != 0o600
+    assert (tmp_path / "new" / "brev.docx").stat().st_mode & 0o777 == 0o660
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o770

@@ -7,6 +7,7 @@ the only one that knows click.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from pipeline import __version__
 from pipeline.cli import show
 from pipeline.errors import AppraisalError
 from pipeline.model import Round
+from pipeline.store.ledger import apply_file_mode
 
 DEFAULT_WORKBOOK = Path("input/round.xlsx")
 DEFAULT_OUTPUT = Path("output")
@@ -106,6 +108,7 @@ def cli(debug: bool) -> None:
 
     Start with `appraisal init DIR --example`, then `appraisal validate` in DIR.
     """
+    apply_file_mode(os.environ.get("APPRAISAL_FILE_MODE"))  # owner-only files unless told otherwise
 
 
 @cli.command()

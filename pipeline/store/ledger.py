@@ -50,6 +50,20 @@ _TEMPORARY_SUFFIX = ".tmp"
 # Temporary files get normal permissions (mkstemp makes them private): what the process's umask allows.
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+# Who may read what the tool writes (`APPRAISAL_FILE_MODE`, set by the command line for its process):
+# personnel files are for their owner, so files are 0600 and folders 0700 by default; `group` makes
+# them 0660 and 0770, for a shared drive whose group is HR.
+FILE_MODES = {"private": 0o077, "group": 0o007}
+
+
+def apply_file_mode(name: str | None) -> None:
+    """Set the process's umask for the files and folders it makes: `private` (the default) or `group`."""
+    global _UMASK
+    mask = FILE_MODES.get((name or "private").strip().lower())
+    if mask is None:
+        raise OutputError(f"APPRAISAL_FILE_MODE={name!r} is not a file mode: use private or group.")
+    os.umask(mask)
+    _UMASK = mask
 
 
 def open_temporary_beside(path: Path) -> tuple[int, Path]:

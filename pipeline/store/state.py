@@ -119,6 +119,10 @@ class State:
         self.output = output
         self.path = output / STATE_DIR / DATABASE
         self.mode = journal_mode(output if output.exists() else output.parent)
+        if not self.path.exists():  # made here, so that it gets the process's file mode (SQLite: 0644)
+            with contextlib.suppress(OSError):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o666))
         with self._connect() as db:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
