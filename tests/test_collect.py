@@ -1668,3 +1668,31 @@ def test_a_hostile_file_is_refused_in_bounded_memory(sample, tmp_path, monkeypat
     assert "rejected" in done.stdout, done.stdout + done.stderr
     peak_mb = int(done.stdout.split("peak ")[-1]) / 1024
     assert peak_mb < 300, peak_mb
+
+
+def test_what_is_not_a_file_gets_a_line_and_is_never_opened(sample, tmp_path):
+    """A pipe, a folder and a link named like a Word document are each skipped with a line of their own
+    (a pipe opened would wait for ever; a link may point anywhere), while the forms beside them and
+    inside such a folder are collected."""
+    notes = tmp_path / "notes"
+    sample.fill(EMILY, notes / "emily.docx", EMILY_ANSWERS)
+    sample.fill(ERLEND, notes / "mappe.docx" / "erlend.docx", ERLEND_ANSWERS)
+    os.mkfifo(notes / "rør.docx")
+    (notes / "lenke.docx").symlink_to(notes / "emily.docx")
+    (notes / "sløyfe").symlink_to(notes)  # a link to a folder: not followed
+
+    result = sample.collect(notes, tmp_path / "output")
+
+    assert statuses(result) == {
+        "emily.docx": "accepted",
+        "erlend.docx": "accepted",
+        "mappe.docx": "skipped",
+        "rør.docx": "skipped",
+        "lenke.docx": "skipped",
+        "sløyfe": "skipped",
+    }
+    assert by_name(result)["rør.docx"].messages == ["not a file (a pipe or a device)"]
+    assert by_name(result)["mappe.docx"].messages == ["a folder named like a Word document"]
+    assert by_name(result)["lenke.docx"].messages == [
+        "a link, not a file: copy the document itself into the folder"
+    ]

@@ -40,7 +40,7 @@ from pipeline.documents.contexts import (
     document_language,
 )
 from pipeline.documents.kinds import KINDS, Step, written_by
-from pipeline.forms.intake import Refused, WordFile, open_word_file, skip_reason
+from pipeline.forms.intake import Refused, WordFile, open_word_file, returned_files, skip_reason
 from pipeline.model import ERROR, INFO, WARNING, Employee, Goal, Meeting, Round
 from pipeline.register import Conversation, Register, now_stamp
 from pipeline.render.templates import TemplateSet
@@ -99,7 +99,7 @@ def collect_forms(
     result = CollectResult()
     round_output = RoundOutput(output, round_.settings.round_id)
     root = round_output.root
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not _inside_output(p, output))
+    files = returned_files(folder, lambda path: _inside_output(path, output))
     by_id = {e.id: e for e in round_.employees if e.id}
     interviewer_of = _interviewers(round_)
     meetings = _meetings(round_)
@@ -158,9 +158,9 @@ def collect_forms(
 
 
 def _inside_output(path: Path, output: Path) -> bool:
-    try:
-        path.resolve().relative_to(output.resolve())
-    except ValueError:
+    try:  # a link is where it is, not where it points (which may loop)
+        (path.absolute() if path.is_symlink() else path.resolve()).relative_to(output.resolve())
+    except (ValueError, OSError, RuntimeError):
         return False
     return True
 

@@ -9,9 +9,12 @@ refused, and the parser resolves no entities and fetches nothing. Old `.doc` fil
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,8 +69,33 @@ def is_system_file(path: Path) -> bool:
     return path.name.startswith(("~$", "._")) or path.name in SKIPPED_NAMES
 
 
+WORD_SUFFIXES = (".docx", ".docm", ".doc", ".dotx", ".dotm")
+
+
+def returned_files(folder: Path, leave_out: Callable[[Path], bool]) -> list[Path]:
+    """Every entry of a collect folder that is looked at, sorted: its files, in any sub-folder, and
+    what is not a file but has a file's place (a link, a pipe, a folder named like a Word file), so
+    that each gets a line. Links are never followed, into folders or to files."""
+    found = []
+    for top, folders, names in os.walk(folder, followlinks=False):
+        base = Path(top)
+        found += [base / n for n in folders if (base / n).is_symlink() or n.lower().endswith(WORD_SUFFIXES)]
+        found += [base / n for n in names]
+    return sorted(p for p in found if not leave_out(p))
+
+
 def skip_reason(path: Path) -> str | None:
     """Why a file in the collect folder is not even looked at, or None when it should be."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return f"cannot be looked at ({exc.strerror})"
+    if stat.S_ISLNK(mode):
+        return "a link, not a file: copy the document itself into the folder"
+    if stat.S_ISDIR(mode):
+        return "a folder named like a Word document"
+    if not stat.S_ISREG(mode):
+        return "not a file (a pipe or a device)"
     name = path.name
     if name.startswith("~$"):
         return "Word's lock file (the document is open somewhere)"
