@@ -1696,3 +1696,21 @@ def test_what_is_not_a_file_gets_a_line_and_is_never_opened(sample, tmp_path):
     assert by_name(result)["lenke.docx"].messages == [
         "a link, not a file: copy the document itself into the folder"
     ]
+
+
+def test_temporaries_a_killed_collect_left_in_the_personnel_folder_are_cleared(sample, tmp_path):
+    """A collect killed while filing minutes leaves a temporary file in output/personnel/, outside the
+    round's folder: the next collect, which holds the output folder too, clears it."""
+    notes, output = tmp_path / "notes", tmp_path / "output"
+    sample.fill(EMILY, notes / "emily.docx", EMILY_ANSWERS)
+    sample.collect(notes, output)
+    leftover = output / "personnel" / EMILY / f".{ROUND}-minutes.docx.k1ll3d_x.tmp"
+    leftover.write_bytes(b"half a document")
+    (output / ".appraisal" / "run").write_text(
+        "pid 4242, started 2027-02-01 10:00:00"
+    )  # killed: no clean end
+
+    sample.collect(notes, output)
+
+    assert not leftover.exists()
+    assert [p.name for p in (output / "personnel" / EMILY).iterdir()] == [f"{ROUND}-minutes.docx"]

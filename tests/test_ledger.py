@@ -353,3 +353,46 @@ def test_files_are_written_with_the_chosen_file_mode_not_a_temporary_files_priva
     atomic_write_bytes(tmp_path / "new" / "brev.docx", b"x")
     assert (tmp_path / "new" / "brev.docx").stat().st_mode & 0o777 == 0o660
     assert (tmp_path / "new").stat().st_mode & 0o777 == 0o770
+
+
+def test_a_killed_runs_workers_end_with_it(tmp_path):
+    """Kill the process running a parallel map: its worker processes end too, instead of running on."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "from pipeline.store.batch import parallel_map\n"
+        "folder = Path(sys.argv[1])\n"
+        "def task(i):\n"
+        "    (folder / str(os.getpid())).touch()\n"
+        "    time.sleep(60)\n"
+        "parallel_map(task, 4, 2, chunk=1, at_least=1)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)], cwd=Path(__file__).resolve().parents[1]
+    )
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    workers = [int(p.name) for p in tmp_path.iterdir()]
+    assert len(workers) == 2
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 30  # a bound to wait for, not a speed asserted
+    while (
+        any(Path(f"/proc/{pid}").exists() and "Z" not in _state(pid) for pid in workers)
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.1)
+    assert [pid for pid in workers if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)] == []
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"

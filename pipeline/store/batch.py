@@ -9,11 +9,14 @@ worker inherits them compiled.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import hashlib
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -156,10 +159,22 @@ class BatchResult:
 
 
 _WORKER_TASK: list[Callable[[int], object]] = []  # set in each worker process only, by `_start_worker`
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 
-def _start_worker(task: Callable[[int], object]) -> None:
+def _start_worker(task: Callable[[int], object], parent: int) -> None:
     _WORKER_TASK[:] = [task]
+    _end_with_parent(parent)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Have the kernel end this worker when the process that started it dies (Linux: a killed run's
+    workers would otherwise run on, writing files nobody waits for); exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _run_in_worker(indices: range) -> list[object]:
@@ -186,7 +201,7 @@ def parallel_map(
     results: list[T] = []
     if workers > 1 and count >= at_least and _can_fork():
         context = multiprocessing.get_context("fork")
-        with context.Pool(processes=workers, initializer=_start_worker, initargs=(task,)) as pool:
+        with context.Pool(processes=workers, initializer=_start_worker, initargs=(task, os.getpid())) as pool:
             parts = pool.imap(_run_in_worker, chunks)
             for indices, part in zip(chunks, parts, strict=True):
                 results.extend(part)  # type: ignore[arg-type]
