@@ -63,6 +63,7 @@ from pipeline.register import Approval, Register
 from pipeline.render.templates import TemplateSet
 from pipeline.round.reader import read_round
 from pipeline.store import batch, layout
+from pipeline.store.ledger import Ledger
 from pipeline.store.ole import OLE_MAGIC
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1714,3 +1715,61 @@ def test_temporaries_a_killed_collect_left_in_the_personnel_folder_are_cleared(s
 
     assert not leftover.exists()
     assert [p.name for p in (output / "personnel" / EMILY).iterdir()] == [f"{ROUND}-minutes.docx"]
+
+
+def test_two_rounds_collected_at_once_into_one_output_folder_lose_nothing(sample, tmp_path):
+    """Issue 15, item 5: two `collect`s of two rounds, run at the same moment on one output folder,
+    share its personnel folder and its ledger; both rounds' minutes are filed and recorded, and a later
+    collect claims no personnel copy was edited."""
+    book = openpyxl.load_workbook(SAMPLE)
+    settings = book["Runde"]
+    row = next(r for r in range(1, settings.max_row + 1) if settings.cell(r, 1).value == "round_id")
+    settings.cell(row, 2).value = "2027-H2"
+    second = tmp_path / "h2" / "round.xlsx"
+    second.parent.mkdir()
+    book.save(second)
+    output = tmp_path / "output"
+    round_h2, report = read_round(second)
+    assert not report.errors and round_h2.settings.round_id == "2027-H2"
+    made = render_forms(round_h2, tmp_path / "h2-forms", sample.templates, only={ERLEND, EMILY}, workers=1)
+    h2_forms = {o.employee_id: layout.round_folder(tmp_path / "h2-forms", "2027-H2") / o.path
+                for o in made.outcomes if o.kind == "meeting_notes"}  # fmt: skip
+    for employee_id, answers in ((ERLEND, ERLEND_ANSWERS), (EMILY, EMILY_ANSWERS)):
+        sample.fill(employee_id, tmp_path / "h1" / f"{employee_id}.docx", answers)
+        fill_form(h2_forms[employee_id], tmp_path / "h2-notes" / f"{employee_id}.docx", answers)
+
+    env = {**os.environ, "APPRAISAL_TODAY": COLLECTED_ON.isoformat(), "PYTHONPATH": str(ROOT)}
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "--wait",
+                "240",
+                "collect",
+                str(notes),
+                "-w",
+                str(workbook),
+                "-o",
+                str(output),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        for notes, workbook in ((tmp_path / "h1", SAMPLE), (tmp_path / "h2-notes", second))
+    ]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+
+    for employee_id in (ERLEND, EMILY):
+        filed = sorted(p.name for p in (output / "personnel" / employee_id).iterdir())
+        assert filed == ["2027-H1-minutes.docx", "2027-H2-minutes.docx"], filed
+    recorded = set(Ledger.personnel(output).entries)
+    assert {f"{e}/{r}-minutes.docx" for e in (ERLEND, EMILY) for r in ("2027-H1", "2027-H2")} <= {
+        path.removeprefix("personnel/") for path in recorded
+    }, recorded
+    again = run_collect(tmp_path / "h1", output)
+    assert "edited since" not in again.output and again.exit_code == 0, again.output

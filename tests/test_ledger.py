@@ -250,7 +250,9 @@ def test_invite_refuses_while_another_run_holds_the_folder(base_workbook, tmp_pa
     assert result.stderr.startswith(
         f"Error: {root}: another appraisal run is writing here (pid {os.getpid()}, "
     )
-    assert result.stderr.rstrip().endswith("Wait for it to finish and run again.")
+    assert result.stderr.rstrip().endswith(
+        "Wait for it to finish and run again, or give `appraisal --wait SECONDS ...` to wait for it."
+    )
     assert "Traceback" not in result.output
     assert list(root.rglob("*.docx")) == []
 

@@ -19,7 +19,7 @@ from pipeline import __version__
 from pipeline.cli import show
 from pipeline.errors import AppraisalError
 from pipeline.model import Round
-from pipeline.store.ledger import apply_file_mode
+from pipeline.store.ledger import set_up_process
 
 DEFAULT_WORKBOOK = Path("input/round.xlsx")
 DEFAULT_OUTPUT = Path("output")
@@ -103,12 +103,12 @@ class AppraisalGroup(click.Group):
 @click.group(cls=AppraisalGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="appraisal")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
-def cli(debug: bool) -> None:
+@click.option("--wait", type=click.FloatRange(min=0), default=0, help="Wait up to SECONDS for another run.")
+def cli(debug: bool, wait: float) -> None:
     """Run a yearly appraisal round (medarbeidersamtale) from one Excel workbook.
 
-    Start with `appraisal init DIR --example`, then `appraisal validate` in DIR.
-    """
-    apply_file_mode(os.environ.get("APPRAISAL_FILE_MODE"))  # owner-only files unless told otherwise
+    Start with `appraisal init DIR --example`, then `appraisal validate` in DIR."""
+    set_up_process(os.environ.get("APPRAISAL_FILE_MODE"), wait)  # owner-only files unless told otherwise
 
 
 @cli.command()

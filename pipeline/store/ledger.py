@@ -56,6 +56,22 @@ os.umask(_UMASK)
 FILE_MODES = {"private": 0o077, "group": 0o007}
 
 
+# How long a run waits for another one holding the folder it writes in (`appraisal --wait SECONDS`); 0:
+# refuse at once, saying who holds it.
+_LOCK_WAIT = [0.0]
+
+
+def set_lock_wait(seconds: float) -> None:
+    """Wait up to `seconds` for a folder another run holds (0: refuse at once)."""
+    _LOCK_WAIT[0] = max(0.0, seconds)
+
+
+def set_up_process(file_mode: str | None, wait: float) -> None:
+    """What the command line sets for its process: the file mode and how long to wait for a lock."""
+    apply_file_mode(file_mode)
+    set_lock_wait(wait)
+
+
 def apply_file_mode(name: str | None) -> None:
     """Set the process's umask for the files and folders it makes: `private` (the default) or `group`."""
     global _UMASK
@@ -344,13 +360,15 @@ def output_lock(folder: Path, written_in: Path | None = None) -> Iterator[None]:
     state = folder / LEDGER_DIR
     state.mkdir(parents=True, exist_ok=True)
     status = state / "run"
-    lock = FileLock(state / "lock", timeout=0)
+    lock = FileLock(state / "lock", timeout=_LOCK_WAIT[0])
     try:
         lock.acquire()
     except Timeout:
         holder = _read_status(status) or "unknown"
+        waited = f" (waited {_LOCK_WAIT[0]:g} s)" if _LOCK_WAIT[0] else ""
         raise OutputError(
-            f"{folder}: another appraisal run is writing here ({holder}). Wait for it to finish and run again."
+            f"{folder}: another appraisal run is writing here ({holder}){waited}. Wait for it to finish and "
+            "run again, or give `appraisal --wait SECONDS ...` to wait for it."
         ) from None
     except OSError as exc:
         raise OutputError(f"{folder}: cannot lock the output folder ({exc.strerror}).") from None
