@@ -33,14 +33,15 @@ class Bars:
     groups: tuple[tuple[str, tuple[float | None, ...]], ...]
 
 
-def chart_on_its_own_page(ws: Worksheet, bars: Bars, row: int, column: int = 1) -> int:
+def chart_on_its_own_page(ws: Worksheet, bars: Bars, row: int, column: int = 1) -> None:
     """A clustered column chart of percentages that prints whole: its values written in hidden rows
     from `row` (the sheet's next row: a write-only sheet appends them), a page break after them, and
-    the chart on the new page, as wide as the page allows from `column` on. The row after the chart."""
+    the chart on the new page, as wide as the page allows from `column` on."""
     first = row
+    cells = xlsx.Cells(ws) if isinstance(ws, WriteOnlyWorksheet) else None
     for label, values in bars.groups:
         ws.row_dimensions[row].hidden = True
-        _put_row(ws, row, column, [label, *values])
+        _put_row(ws, cells, row, column, [label, *values])
         row += 1
     last = row - 1
     series = [(column + offset, name) for offset, name in enumerate(bars.series, start=1)]
@@ -51,7 +52,6 @@ def chart_on_its_own_page(ws: Worksheet, bars: Bars, row: int, column: int = 1) 
     chart.height = CHART_HEIGHT_CM
     ws.row_breaks.append(Break(id=last))  # the chart starts a page of its own, a row below its top
     ws.add_chart(chart, f"{get_column_letter(column)}{last + 2}")
-    return last + 2 + int(CHART_HEIGHT_CM / 0.53)
 
 
 def bar_chart(
@@ -92,11 +92,12 @@ def _percent_chart(
     return chart
 
 
-def _put_row(ws: Worksheet, row: int, column: int, values: list[object]) -> None:
-    if isinstance(ws, WriteOnlyWorksheet):
-        ws.append(
-            [None] * (column - 1) + [xlsx.cell_safe_text(v) if isinstance(v, str) else v for v in values]
-        )
+def _put_row(ws: Worksheet, cells: xlsx.Cells | None, row: int, column: int, values: list[object]) -> None:
+    """A row of a label and figures; the label (a department's name from the workbook) is a text cell,
+    never a formula. `cells`: a write-only sheet's, which only appends."""
+    if cells is not None:
+        texts = [cells.text(xlsx.cell_safe_text(v)) if isinstance(v, str) else v for v in values]
+        ws.append([None] * (column - 1) + texts)
         return
     for offset, value in enumerate(values):
         cell = ws.cell(row=row, column=column + offset)

@@ -587,6 +587,22 @@ def test_text_from_people_is_always_text(make_workbook, output):
     assert again.counts["edits_kept"] == 0 and again.counts["texts_cut"] == 1
 
 
+def test_a_department_named_like_a_formula_is_text_in_the_charts_values_too(make_workbook, output):
+    """The Overview's chart takes its labels from hidden rows below the table: a department's name
+    from the workbook is a text cell there as everywhere, never a formula."""
+    base_sources(output)
+    round_ = round_from(
+        make_workbook, employees={"104": {"department": '=HYPERLINK("x")'}}, edit=typed_as_text
+    )
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    ws = openpyxl.load_workbook(result.follow_up)["Oversikt"]
+    found = [c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("x")']
+    assert len(found) >= 2 and any(ws.row_dimensions[c.row].hidden for c in found)  # the table, the chart
+    assert {c.data_type for c in found} == {"s"}
+
+
 # -- the leadership summary --------------------------------------------------------------------------
 
 
