@@ -61,71 +61,79 @@ def write_collect_report(
     record = state.document(root.name, STATE_NAME)
     if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
         record = {"version": 1, "files": {}, "sha": None}
-    files: dict[str, dict] = record["files"]
-    for outcome in result.files:
-        _remember(files, outcome, folder, interviewer_of, today)
+    _remember(record["files"], result.files, folder, interviewer_of, today)
+    try:
+        _write(round_, root, record, result)
+    finally:  # what was collected is recorded, whether the report could be written or not
+        state.put_document(root.name, STATE_NAME, record)
+
+
+def _write(round_: Round, root: Path, record: dict, result: CollectResult) -> None:
+    """Write the report from the record, unless it is open, or as recorded and untouched."""
     path = root / REPORT_FILE
     lock = lock_file(path)
     if lock is not None:
         result.report_note = f"{path} is open ({lock} exists): not rewritten; close it and collect again"
-        state.put_document(root.name, STATE_NAME, record)
         return
     current = sha(path)
-    rows = _rows(round_, files, round_.settings.language)
-    content = input_digest(
-        rows, round_.settings.language, round_.settings.title, round_.settings.organisation
-    )
+    rows = _rows(round_, record["files"], round_.settings.language)
+    settings = round_.settings
+    content = input_digest(rows, settings.language, settings.title, settings.organisation)
     if current is not None and current == record.get("sha") and content == record.get("content"):
         result.report = path  # the same report as the one there, untouched: not written again
-        state.put_document(root.name, STATE_NAME, record)
         return
     if current is not None and current != record.get("sha"):
         result.report_backup = backup(path, root)  # a person edited it since: keep their copy
-    workbook = _workbook(round_, rows)
     try:
-        atomic_write(path, workbook.save)
+        atomic_write(path, _workbook(round_, rows).save)
     except (OSError, OutputError) as exc:  # the minutes are written: say so, and go on
         result.report_note = f"{path} could not be written ({getattr(exc, 'strerror', None) or exc})"
-        state.put_document(root.name, STATE_NAME, record)
         return
     record["sha"], record["content"] = sha(path), content
-    state.put_document(root.name, STATE_NAME, record)
     result.report = path
 
 
 def _remember(
-    files: dict[str, dict], outcome: FileResult, folder: Path, interviewer_of: dict[str, str], today: dt.date
+    files: dict[str, dict],
+    outcomes: list[FileResult],
+    folder: Path,
+    interviewer_of: dict[str, str],
+    today: dt.date,
 ) -> None:
-    """Record one file's latest outcome, and mark the forms it replaces."""
-    if outcome.status == SKIPPED and is_system_file(outcome.path):
-        return  # Word's lock files, .DS_Store: nothing anyone sent
-    key = str(outcome.path.resolve())
-    if outcome.status == UNCHANGED and key in files:
-        return  # the same file again: what it was found to hold still stands
-    try:
-        shown = outcome.path.relative_to(folder).as_posix()
-    except ValueError:
-        shown = outcome.path.name
-    files[key] = {
-        "file": shown,
-        "status": str(outcome.status),
-        "kind": outcome.kind,
-        "employee_id": outcome.employee_id,
-        "interviewer_id": interviewer_of.get(outcome.employee_id, ""),
-        "collected": today.isoformat(),
-        "problems": [
-            {"code": p.code, "field": p.field or "", "title": outcome.titles.get(p.field or "", "")}
-            for p in outcome.problems
-        ],
-    }
-    if outcome.status in (ACCEPTED, REPLACED) and outcome.kind == "meeting_notes":
-        for other_key, other in files.items():
-            if (
-                other_key != key
-                and other.get("kind") == "meeting_notes"
-                and other.get("employee_id") == outcome.employee_id
-            ):
-                other["replaced_by"] = shown
+    """Record each file's latest outcome, and mark the meeting-notes forms of earlier collects that a
+    form accepted now for the same employee replaces."""
+    earlier = set(files)
+    accepted: dict[str, str] = {}  # employee ID -> the file accepted for them in this collect
+    for outcome in outcomes:
+        if outcome.status == SKIPPED and is_system_file(outcome.path):
+            continue  # Word's lock files, .DS_Store: nothing anyone sent
+        key = str(outcome.path.resolve())
+        if outcome.status == UNCHANGED and key in files:
+            continue  # the same file again: what it was found to hold still stands
+        try:
+            shown = outcome.path.relative_to(folder).as_posix()
+        except ValueError:
+            shown = outcome.path.name
+        files[key] = {
+            "file": shown,
+            "status": str(outcome.status),
+            "kind": outcome.kind,
+            "employee_id": outcome.employee_id,
+            "interviewer_id": interviewer_of.get(outcome.employee_id, ""),
+            "collected": today.isoformat(),
+            "problems": [
+                {"code": p.code, "field": p.field or "", "title": outcome.titles.get(p.field or "", "")}
+                for p in outcome.problems
+            ],
+        }
+        if outcome.status in (ACCEPTED, REPLACED) and outcome.kind == "meeting_notes":
+            accepted[outcome.employee_id] = key
+    if accepted:  # one pass over the record, not one per accepted form
+        for key in earlier:
+            entry = files[key]
+            newer = accepted.get(entry.get("employee_id", ""))
+            if newer is not None and newer != key and entry.get("kind") == "meeting_notes":
+                entry["replaced_by"] = files[newer]["file"]
 
 
 def _rows(round_: Round, files: dict[str, dict], lang: str) -> list[list[object]]:
@@ -137,7 +145,7 @@ def _rows(round_: Round, files: dict[str, dict], lang: str) -> list[list[object]
         interviewer = round_.employee(entry.get("interviewer_id", ""))
         interviewer_name = interviewer.name if interviewer else ""
         outcome = texts.get(lang, f"collect_report.outcomes.{entry['status']}")
-        problems = entry.get("problems") or [None]
+        problems = entry.get("problems") or [{}]
         if entry.get("replaced_by"):
             outcome = texts.get(lang, "collect_report.outcomes.superseded")
             problems = [
@@ -149,15 +157,15 @@ def _rows(round_: Round, files: dict[str, dict], lang: str) -> list[list[object]
             ]
         collected = dt.date.fromisoformat(entry["collected"])
         for found in problems:
-            code = (found or {}).get("code", "")
-            problem = (found or {}).get("text") or (_said(lang, "problems", code) if code else "")
+            code = found.get("code", "")
+            problem = found.get("text") or (_said(lang, "problems", code) if code else "")
             row = [
                 interviewer_name or unknown,
                 employee.name if employee else "",
                 entry.get("employee_id", ""),
                 entry["file"],
                 outcome,
-                (found or {}).get("title", ""),
+                found.get("title", ""),
                 problem,
                 _said(lang, "todo", code) if code else "",
                 collected,
