@@ -30,7 +30,7 @@ from pipeline.documents.contexts import (
     type_labels,
 )
 from pipeline.documents.kinds import KINDS, Step, written_by
-from pipeline.followup.columns import Row
+from pipeline.followup.columns import COUNTED_GOAL_SOURCES, Row
 from pipeline.model import Employee, Round
 from pipeline.render import locale
 from pipeline.render.templates import TemplateSet
@@ -43,8 +43,6 @@ from pipeline.store.state import State
 KIND = "plan"
 STATE_NAME = "employee-plans"
 FINISHED = ("done", "cancelled")
-LISTED_SOURCES = ("workbook", "minutes", "hand")  # not rows removed from their source, nor without an ID
-COMPARED = ("status", "due")  # what a mark says changed (besides an item being new)
 
 
 def plan_items(round_: Round, goal_rows: list[Row]) -> dict[str, list[dict[str, object]]]:
@@ -57,7 +55,7 @@ def plan_items(round_: Round, goal_rows: list[Row]) -> dict[str, list[dict[str, 
         values = row.values
         employee_id = str(values.get("employee_id") or "")
         goal_id = str(values.get("goal_id") or row.key)
-        if row.source not in LISTED_SOURCES or not employee_id:
+        if row.source not in COUNTED_GOAL_SOURCES or not employee_id:  # not removed, nor without an ID
             continue
         if str(values.get("agreed_in") or "") != round_id and at_start.get(goal_id) in FINISHED:
             continue  # done or cancelled before this round
@@ -148,7 +146,7 @@ def plan_context(round_: Round, employee: Employee, version: dict, lang: str) ->
     """Everything the plan template may use: the round, the employee, the date it is current as of, and
     its items, each with its words in `lang`, an overdue word and what changed."""
     before = {item["id"]: item for item in version.get("before") or []}
-    compare = version.get("before") is not None
+    compare = version.get("before") is not None  # the first version marks nothing
     words = texts.section(lang, "plan")
     statuses, types = status_labels(lang), type_labels(lang)
     rows = []
@@ -166,7 +164,7 @@ def plan_context(round_: Round, employee: Employee, version: dict, lang: str) ->
                 + (f" ({progress} %)" if progress is not None and status == "in_progress" else ""),
                 "comment": item["comment"],
                 "overdue": words["overdue"] if item["overdue"] else "",
-                "change": _change(item, before.get(str(item["id"])), compare, lang) if compare else "",
+                "change": _change(item, before.get(str(item["id"])), lang) if compare else "",
             }
         )
     return {
@@ -178,7 +176,7 @@ def plan_context(round_: Round, employee: Employee, version: dict, lang: str) ->
     }
 
 
-def _change(item: dict, before: dict | None, compare: bool, lang: str) -> str:
+def _change(item: dict, before: dict | None, lang: str) -> str:
     """What changed in an item since the previous version, in words ("" for nothing)."""
     words = texts.section(lang, "plan")
     if before is None:
