@@ -150,7 +150,7 @@ class _Rules:
         """How many groups are shown once `choice` is hidden and the rules are settled."""
 
         def shown(choice: tuple[str, str]) -> int:
-            trial = {g: Table(t.groups, set(t.hidden)) for g, t in tables.items()}
+            trial = _copy(tables)
             trial[choice[0]].hidden.add(choice[1])
             self.settle(trial)
             return sum(len(t.shown) for t in trial.values())
@@ -159,7 +159,7 @@ class _Rules:
 
     def safe(self, tables: dict[str, Table]) -> bool:
         """True when no rule would hide anything more."""
-        trial = {g: Table(t.groups, set(t.hidden)) for g, t in tables.items()}
+        trial = _copy(tables)
         if any(_fill_pool(t, self.minimum, self.everyone) for t in trial.values()):
             return False
         return not _leaking_pairs(self.codes, trial, self.minimum)
@@ -208,6 +208,11 @@ def _fill_pool_by(groups: dict[str, Figures], hidden: set[str], minimum: int, si
         hidden.add(shown[0])
         changed = True
     return changed
+
+
+def _copy(tables: dict[str, Table]) -> dict[str, Table]:
+    """The tables with hidden sets of their own, to try a rule on."""
+    return {g: Table(t.groups, set(t.hidden)) for g, t in tables.items()}
 
 
 def _leaking_pairs(
