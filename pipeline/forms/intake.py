@@ -35,6 +35,7 @@ CHUNK = 1 << 20
 MAX_PROPERTIES = 200  # custom document properties: a form carries seven
 MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
 SKIPPED_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
+WORD_SUFFIXES = (".docx", ".docm", ".doc", ".dotx", ".dotm")  # what is looked at as a Word document
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 
@@ -69,9 +70,6 @@ def is_system_file(path: Path) -> bool:
     return path.name.startswith(("~$", "._")) or path.name in SKIPPED_NAMES
 
 
-WORD_SUFFIXES = (".docx", ".docm", ".doc", ".dotx", ".dotm")
-
-
 def returned_files(folder: Path, leave_out: Callable[[Path], bool]) -> list[Path]:
     """Every entry of a collect folder that is looked at, sorted: its files, in any sub-folder, and
     what is not a file but has a file's place (a link, a pipe, a folder named like a Word file), so
@@ -102,7 +100,7 @@ def skip_reason(path: Path) -> str | None:
     if name in SKIPPED_NAMES or name.startswith("._"):
         return "a system file"
     suffix = path.suffix.lower()
-    if suffix in (".docx", ".docm", ".doc", ".dotx", ".dotm"):
+    if suffix in WORD_SUFFIXES:
         return None
     return f"not a Word document ({suffix or 'no extension'})"
 
