@@ -20,7 +20,7 @@ from pipeline.round import schema
 from pipeline.round.opening import open_workbook
 from pipeline.round.records import read_employees, read_goals, read_meetings
 from pipeline.round.settings import read_settings
-from pipeline.round.sheets import DataSheet, SheetTable, locate_sheets, trim_cells
+from pipeline.round.sheets import DataSheet, SheetTable, locate_sheets, sheet_language, trim_cells
 
 
 def read_round(path: Path | str) -> tuple[Round, Report]:
@@ -92,20 +92,8 @@ def _round_from_tables(path: str, tables: dict[str, SheetTable], report: Report)
 def _report_missing_sheets(tables: dict[str, SheetTable], report: Report) -> None:
     """A `missing-sheet` error for each sheet kind not there, named in the language of the sheets that are."""
     kinds = ("round", *(s.kind for s in schema.DATA_SHEETS))
-    language = next(
-        (
-            lang
-            for lang in ("en", "nn")  # bokmål unless a sheet has the name only that language gives it
-            if any(
-                schema.normalise_header(t.name)
-                == schema.normalise_header(schema.sheet_name(kind, lang))
-                != schema.normalise_header(schema.sheet_name(kind, "nb"))
-                for t in tables.values()
-                for kind in kinds
-            )
-        ),
-        "nb",
-    )
+    named = (sheet_language(table.name, kind) for kind, table in tables.items())
+    language = next((lang for lang in named if lang != "nb"), "nb")  # bokmål unless a name says otherwise
     for kind in kinds:
         if kind not in tables:
             name, english = schema.sheet_name(kind, language), schema.sheet_name(kind, "en")

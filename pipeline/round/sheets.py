@@ -156,7 +156,7 @@ def _read_sheet(workbook: OpenWorkbook, title: str, data: bool) -> SheetTable:
     return SheetTable(title, trim_cells(rows), merged, uncalculated, errors)
 
 
-def _sheet_language(name: str, kind: str) -> str:
+def sheet_language(name: str, kind: str) -> str:
     """The language whose name for the sheet it has (bokmål when several give it that name)."""
     folded = schema.normalise_header(name)
     return next(
@@ -205,7 +205,7 @@ class DataSheet:
         self.report = report
         self.name = table.name
         self.all_rows = table.rows
-        self.lang = _sheet_language(table.name, spec.kind)
+        self.lang = sheet_language(table.name, spec.kind)
         top = [row[:MAX_HEADER_COLUMNS] for row in self.all_rows[:HEADER_SEARCH_ROWS]]
         header_row, self.positions, extra = _find_header(top, schema.header_index(spec))
         self.header_row = header_row or 1
