@@ -133,17 +133,18 @@ def status_step(
     """The status stage of a validated round: the follow-up workbook, the leadership summary and the
     managers' copies (`write_follow_up`), then each employee's plan (`write_plans`) from the goals and
     actions as the merge left them (when nothing changed since the last run, the plans are as they were)."""
-    result = write_follow_up(round_, output, fresh=fresh, collect_dir=collect_dir)
-    if result.goal_rows is not None and result.today is not None:
-        result.plans = write_plans(
-            round_,
-            output,
-            templates or _templates(round_, templates_dir),
-            result.goal_rows,
-            result.today,
-            workers=workers or default_workers(),
-            pdf=pdf,
-        )
+    with RoundOutput.for_round(round_, output).hold():  # the follow-up and the plans as one
+        result = write_follow_up(round_, output, fresh=fresh, collect_dir=collect_dir)
+        if result.goal_rows is not None and result.today is not None:
+            result.plans = write_plans(
+                round_,
+                output,
+                templates or _templates(round_, templates_dir),
+                result.goal_rows,
+                result.today,
+                workers=workers or default_workers(),
+                pdf=pdf,
+            )
     return result
 
 
@@ -170,10 +171,34 @@ def run_round(
             on_start(name, source)
 
     round_, report = check_workbook(workbook)
-    report_path = None
-    if round_.settings.round_id:
-        report_path = RoundOutput(output, round_.settings.round_id).root / "validation-report.xlsx"
-        write_report_workbook(workbook, report, report_path, round_.settings.language)
+    if not round_.settings.round_id:  # no round, no folder to hold or write in: the report says why
+        yield Stage("validate", Validation(round_, report, None))
+        return
+    folder = RoundOutput(output, round_.settings.round_id)  # the steps record the round, not a failed check
+    # One hold for the whole run, of the round and of what it writes outside it (the personnel folders):
+    # a second run waits or refuses before anything is written, never half-way (each step's own hold
+    # inside this one just goes on).
+    with folder.hold(personnel=True):
+        yield from _stages(
+            round_, report, folder, workbook, templates_dir, notes_dir, pdf, workers, progress, start
+        )
+
+
+def _stages(
+    round_: Round,
+    report: Report,
+    folder: RoundOutput,
+    workbook: Path,
+    templates_dir: Path | None,
+    notes_dir: Path | None,
+    pdf: bool,
+    workers: int | None,
+    progress: Progress | None,
+    start: Callable[..., None],
+) -> Iterator[Stage]:
+    output = folder.output
+    report_path = folder.root / "validation-report.xlsx"
+    write_report_workbook(workbook, report, report_path, round_.settings.language)
     if report.errors:
         yield Stage("validate", Validation(round_, report, report_path))
         return

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.locks import held_elsewhere
 
 from pipeline.cli import cli
 from pipeline.documents.invite import render_invitations
@@ -228,14 +229,33 @@ def test_runs_are_logged(tmp_path):
 
 
 def test_lock_refuses_a_second_holder_and_is_released_after(tmp_path):
-    with output_lock(tmp_path / "round"):
+    with held_elsewhere(tmp_path / "round") as holder:
         with pytest.raises(OutputError) as caught, output_lock(tmp_path / "round"):
             pass
         assert str(caught.value).startswith(
-            f"{tmp_path / 'round'}: another appraisal run is writing here (pid "
+            f"{tmp_path / 'round'}: another appraisal run is writing here (pid {holder.pid}, "
         )
 
     with output_lock(tmp_path / "round"):  # free again
+        pass
+
+
+def test_the_lock_is_reentrant_within_one_process_and_released_by_the_outermost(tmp_path):
+    """`run` holds its round for every step; each step's own hold inside it just goes on."""
+    status = tmp_path / "round" / ".appraisal" / "run"
+    with output_lock(tmp_path / "round"):
+        with output_lock(tmp_path / "round"):
+            pass
+        assert status.read_text().startswith(f"pid {os.getpid()}, started")  # still held
+        holder = subprocess.run(
+            [sys.executable, "-c", f"from pathlib import Path\nfrom pipeline.store.ledger import output_lock\n"
+             f"with output_lock(Path({str(tmp_path / 'round')!r})): pass"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert holder.returncode == 1 and "another appraisal run is writing here" in holder.stderr
+    assert status.read_text().startswith("ended cleanly")
+
+    with held_elsewhere(tmp_path / "round"):  # released: another process can take it
         pass
 
 
@@ -243,12 +263,12 @@ def test_invite_refuses_while_another_run_holds_the_folder(base_workbook, tmp_pa
     output = tmp_path / "out"
     root = output / "2027-H1"
 
-    with output_lock(root):
+    with held_elsewhere(root) as holder:
         result = CliRunner().invoke(cli, ["invite", "-w", str(base_workbook), "-o", str(output), "-j", "1"])
 
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        f"Error: {root}: another appraisal run is writing here (pid {os.getpid()}, "
+        f"Error: {root}: another appraisal run is writing here (pid {holder.pid}, "
     )
     assert result.stderr.rstrip().endswith(
         "Wait for it to finish and run again, or give `appraisal --wait SECONDS ...` to wait for it."
@@ -259,37 +279,14 @@ def test_invite_refuses_while_another_run_holds_the_folder(base_workbook, tmp_pa
 
 def test_render_refuses_while_a_child_process_holds_the_folder(base_workbook, tmp_path):
     root = tmp_path / "out" / "2027-H1"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sys
-                from pathlib import Path
-                from pipeline.store.ledger import output_lock
-                with output_lock(Path({str(root)!r})):
-                    print("locked", flush=True)
-                    sys.stdin.readline()
-                """
-            ),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline() == "locked\n"
-        round_, _ = check_workbook(base_workbook)
-
+    round_, _ = check_workbook(base_workbook)
+    with held_elsewhere(root) as holder:
         with pytest.raises(OutputError) as caught:
             render_invitations(round_, tmp_path / "out", TemplateSet(None, "nb"))
 
         assert str(caught.value).startswith(
             f"{root}: another appraisal run is writing here (pid {holder.pid}, "
         )
-    finally:
-        holder.communicate("done\n", timeout=30)
     assert list(root.rglob("*.docx")) == []
 
     result = render_invitations(

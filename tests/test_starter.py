@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.errors import AppraisalError
+from pipeline.install import Installation, read_installation
 from pipeline.round import example as example_company
 from pipeline.round import schema, starter
 from pipeline.round.reader import read_round, read_round_from_rows
@@ -250,9 +251,12 @@ def test_init_creates_the_workbook_and_copies_the_templates(tmp_path: Path) -> N
             project / "templates" / "README.txt",
             project / "templates" / "en" / "invitation.docx",
             project / "templates" / "nb" / "invitation.docx",
+            project / "appraisal.toml",
         ],
         skipped=[],
     )
+    assert read_installation(project / "appraisal.toml") == Installation(project / "appraisal.toml")
+    assert "# retention_years = 5" in (project / "appraisal.toml").read_text()
     assert (project / "templates" / "nb" / "invitation.docx").read_bytes() == b"nb invitation"
     assert not (project / "templates" / "nb" / "~$vitation.docx").exists()
     assert not (project / "templates" / ".DS_Store").exists()
@@ -282,11 +286,14 @@ def test_init_never_overwrites_an_existing_file(tmp_path: Path) -> None:
     assert result.created == [
         project / "templates" / "README.txt",
         project / "templates" / "en" / "invitation.docx",
+        project / "appraisal.toml",
     ]
 
+    (project / "appraisal.toml").write_text("retention_years = 3\n")
     again = init_project(project, "nb", templates=source)
     assert again.created == []
-    assert len(again.skipped) == 4
+    assert len(again.skipped) == 5
+    assert (project / "appraisal.toml").read_text() == "retention_years = 3\n"
     assert [p for p in project.rglob("*") if p.name.endswith(".tmp")] == []
 
 
@@ -295,7 +302,10 @@ def test_init_with_the_bundled_templates(tmp_path: Path) -> None:
     assert result.created[0] == tmp_path / "input" / "round.xlsx"
     assert result.skipped == []
     assert all(p.is_file() for p in result.created)
-    assert all(p.parent == tmp_path / "input" or tmp_path / "templates" in p.parents for p in result.created)
+    assert all(
+        p.parent == tmp_path / "input" or tmp_path / "templates" in p.parents or p.name == "appraisal.toml"
+        for p in result.created
+    )
     settings = read_settings(load_workbook(tmp_path / "input" / "round.xlsx")["Runde"])
     assert settings["round_id"] is None
 

@@ -122,7 +122,7 @@ def cli(debug: bool, wait: float) -> None:
 )
 @click.option("--example", is_flag=True, help="Fill the workbook with a small example organisation.")
 def init(directory: Path, lang: str, example: bool) -> None:
-    """Create DIRECTORY/input/round.xlsx, ready to fill in, and DIRECTORY/templates/.
+    """Create DIRECTORY/input/round.xlsx, ready to fill in, DIRECTORY/templates/ and DIRECTORY/appraisal.toml.
 
     Existing files are never overwritten.
     """
@@ -360,52 +360,6 @@ def status(
             click.echo(f"{'written':<9} {path}")
 
 
-@cli.command("export-state")
-@workbook_option
-@output_option
-@click.option("--round", "round_id", help="The round to export (default: the workbook's round).")
-@click.argument("destination", required=False, type=click.Path(path_type=Path, dir_okay=False))
-def export_state(workbook: Path, output: Path, round_id: str | None, destination: Path | None) -> None:
-    """Write the round's register (every collected conversation: answers, goals and actions, reviews,
-    approval) as JSON to DESTINATION, or to standard output.
-
-    The register lives in OUTPUT/.appraisal/state.sqlite; this is the way to read it without SQLite.
-    """
-    from pipeline.register import export_register
-
-    if round_id is None:
-        from pipeline.round.reader import read_round
-
-        round_id = read_round(workbook)[0].settings.round_id
-        if not round_id:
-            raise click.UsageError("the workbook names no round; give --round")
-    text = export_register(output, round_id, destination)
-    click.echo(text if destination is None else f"written   {destination}")
-
-
-@cli.command("history")
-@workbook_option
-@output_option
-@click.argument("goal_id")
-def history_command(workbook: Path, output: Path, goal_id: str) -> None:
-    """Print every recorded change of the goal or action GOAL_ID, in every round of OUTPUT: when, in
-    which round, by whom (HR, the sources, or the manager whose copy it came from), the column, and
-    the value before and after. Exit 1 when no change of it is recorded.
-    """
-    from pipeline.followup.history import goal_history
-
-    names: dict[str, str] = {}
-    if workbook.exists():
-        from pipeline.round.reader import read_round
-
-        names = {e.id: e.name for e in read_round(workbook)[0].employees}
-    lines = goal_history(output, goal_id, "en", names)
-    if not lines:
-        click.echo(f"No change of {goal_id} is recorded in {output}.", err=True)
-        sys.exit(1)
-    show.print_history(goal_id, lines)
-
-
 @cli.group()
 def templates() -> None:
     """Work with the document templates."""
@@ -490,6 +444,10 @@ def run(
         bars.stop()
     if not ok:
         sys.exit(1)
+
+
+# the commands on the output folder's records: export-state, history, purge
+from pipeline.cli import records  # noqa: E402, F401  (they register themselves on `cli`)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,6 +5,7 @@ results, and the exit codes are the commands' (`pipeline.cli`).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # the stages' modules load when a command runs, not for `--he
     from pipeline.collect.results import CollectResult
     from pipeline.followup.carry import CarryOver
     from pipeline.followup.step import FollowUpResult
+    from pipeline.retention.purge import PersonnelCopy, RoundPurge
     from pipeline.run import Stage, Validation
     from pipeline.store.batch import BatchResult
 
@@ -285,3 +287,61 @@ def print_history(goal_id: str, lines: list) -> None:
         before = f"“{line.before}”" if line.before else "(empty)"
         after = f"“{line.after}”" if line.after else "(empty)"
         click.echo(f"{at}  {line.round_id}  {line.by:<{width}}  {line.column}: {before} → {after}")
+
+
+# -- purge ------------------------------------------------------------------------------------------------
+
+
+def print_rounds_chosen(older_than: str, cutoff: dt.date, ended: list[str], unknown: list[str]) -> None:
+    """Which rounds `--older-than` chose, and those it could not judge."""
+    chosen = ", ".join(ended) if ended else "none"
+    click.echo(f"Rounds whose period ended {older_than} ago or more (on or before {cutoff}): {chosen}.")
+    if unknown:
+        click.echo(
+            f"End not recorded, so not chosen (give --round to remove them): {', '.join(unknown)}. Their end "
+            "is recorded the next time any step runs them."
+        )
+
+
+def print_round_purge(plan: RoundPurge, output: Path, removed: bool) -> None:
+    """What a round's purge removed (or would remove), kept and left to HR."""
+    ended = f" (ended {plan.ends_on})" if plan.ends_on else ""
+    click.echo(f"\nRound {plan.round_id}{ended}")
+    if not plan.anything:
+        click.echo("  nothing left to remove: purged before")
+        return
+    verb = "removed" if removed else "remove "
+    rows = plan.rows
+    click.echo(f"  {verb}  {plan.folder}{'/' if plan.files else ''}: {plan.files} files, {_size(plan.size)}")
+    click.echo(
+        f"  {verb}  its records: {rows.get('files', 0)} files in the ledger, {rows.get('conversations', 0)} "
+        f"conversations, {rows.get('events', 0)} events, {rows.get('records', 0)} other records"
+    )
+    click.echo(f"  kept     {plan.personnel_kept} personnel copies of the minutes, in {output / 'personnel'}")
+    click.echo(f"  kept     {plan.carried_kept} open goals and actions, for the next round to carry over")
+    for path in plan.open_files:
+        click.echo(f"  open     {path}: close it first; nothing is removed while a file of the round is open")
+    if plan.returned_forms:
+        click.echo("  returned forms collect read, in your own folders (not touched: delete them when done):")
+        for path in plan.returned_forms:
+            click.echo(f"           {path}")
+
+
+def print_personnel_purge(
+    due: list[PersonnelCopy], output: Path, years: int, today: dt.date, removed: bool
+) -> None:
+    """The personnel copies past their retention, deleted (or to delete)."""
+    click.echo(
+        f"\nPersonnel copies past their retention of {years} years on {today}, in {output / 'personnel'}: {len(due)}"
+    )
+    verb = "deleted" if removed else "delete "
+    for copy in due:
+        click.echo(f"  {verb}  {copy.path} (due {copy.due})")
+
+
+def _size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""

@@ -97,7 +97,7 @@ def collect_forms(
     `today` is the day the minutes are made (default: today), from which deadlines may count."""
     today = today or clock.today()
     result = CollectResult()
-    round_output = RoundOutput(output, round_.settings.round_id)
+    round_output = RoundOutput.for_round(round_, output)
     root = round_output.root
     files = returned_files(folder, lambda path: _inside_output(path, output))
     by_id = {e.id: e for e in round_.employees if e.id}

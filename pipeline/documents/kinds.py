@@ -158,7 +158,7 @@ def run_document_step(
     only = options.get("only")
     fingerprint = None if only is not None else step_fingerprint(round_, templates, kinds_of(step))
     result = run_batch(
-        RoundOutput(output, round_.settings.round_id),
+        RoundOutput.for_round(round_, output),
         step.value,
         make_jobs,
         workers=options.get("workers", 1),

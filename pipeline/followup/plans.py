@@ -88,7 +88,7 @@ def write_plans(
     pdf: bool = False,
 ) -> BatchResult:
     """Write (or leave as they are) the plans of every employee with a goal or action."""
-    folder = RoundOutput(output, round_.settings.round_id)
+    folder = RoundOutput.for_round(round_, output)
     state = State(output)
     record = state.document(round_.settings.round_id, STATE_NAME)
     known: dict[str, dict] = record if isinstance(record, dict) else {}

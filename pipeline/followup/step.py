@@ -160,7 +160,7 @@ def write_follow_up(
     lang = texts.language(settings.language)
     zone = round_zone(round_)
     today = today or clock.today(zone)
-    folder = RoundOutput(output, settings.round_id)
+    folder = RoundOutput.for_round(round_, output)
     root = folder.root
     follow_up, leadership = root / FOLLOW_UP_FILE, root / LEADERSHIP_FILE
     result = FollowUpResult(follow_up, leadership, today=today)

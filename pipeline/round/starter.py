@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import texts, xlsx
+from pipeline import install, texts, xlsx
 from pipeline.errors import AppraisalError, OutputError
 from pipeline.render.locale import LANGUAGES
 from pipeline.round import example as example_company
@@ -107,7 +107,8 @@ def init_project(
     *,
     templates: Traversable | Path | None = None,
 ) -> InitResult:
-    """Lay out a new project in `directory`: `input/round.xlsx` and a copy of the default templates.
+    """Lay out a new project in `directory`: `input/round.xlsx`, a copy of the default templates and
+    `appraisal.toml` (the installation's settings, each explained and commented out).
 
     `templates` is the folder copied to `directory/templates/` with its sub-folders (default: the
     templates bundled in `pipeline/default_templates/`; nothing when there are none). An existing file is
@@ -131,6 +132,11 @@ def init_project(
                 result.skipped.append(dest)
                 continue
             _record(result, dest, _publish_new(_copy_to_temp(item, dest), dest))
+    config = directory / install.CONFIG_FILE  # the installation's settings, explained and commented out
+    if config.exists():
+        result.skipped.append(config)
+    else:
+        _record(result, config, _publish_new(_copy_to_temp(install.STARTER.encode(), config), config))
     return result
 
 
@@ -411,11 +417,12 @@ def _save_to_temp(wb: Workbook, path: Path) -> Path:
     return tmp
 
 
-def _copy_to_temp(source: Traversable | Path, dest: Path) -> Path:
+def _copy_to_temp(source: Traversable | Path | bytes, dest: Path) -> Path:
+    """A temporary file beside `dest` holding `source` (a file's, or these, bytes)."""
     try:
         tmp = _new_temp_file(dest)
         try:
-            tmp.write_bytes(source.read_bytes())
+            tmp.write_bytes(source if isinstance(source, bytes) else source.read_bytes())
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

@@ -15,11 +15,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.model import Round
 from pipeline.store import layout
 from pipeline.store.ledger import Ledger, output_lock
+from pipeline.store.state import State
+
+# The state record of what retention needs to know of a round once its folder is gone (`purge`): when
+# it ended, and who had left the company by then (their personnel copies count from their leaving).
+ROUND_RECORD = "round"
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,20 @@ class RoundOutput:
 
     output: Path
     round_id: str
+    # what a step that holds the round records of it for retention (`for_round`); not part of its identity
+    record: dict[str, object] | None = field(default=None, compare=False)
+
+    @classmethod
+    def for_round(cls, round_: Round, output: Path) -> RoundOutput:
+        """The folder of `round_`, which notes the round's end and leavers in the state when held."""
+        ends = round_.settings.period_end or max((m.date for m in round_.meetings if m.date), default=None)
+        left = sorted({e.id for e in round_.employees if e.id and e.status == "left"})
+        record = {
+            "round_id": round_.settings.round_id,
+            "ends_on": ends.isoformat() if ends else None,
+            "left": left,
+        }
+        return cls(output, round_.settings.round_id, record)
 
     @property
     def root(self) -> Path:
@@ -55,4 +75,8 @@ class RoundOutput:
             stack.enter_context(output_lock(self.root))
             if personnel:
                 stack.enter_context(output_lock(self.output, written_in=self.personnel))
+            if self.record is not None:
+                state = State(self.output)
+                if state.document(self.root.name, ROUND_RECORD) != self.record:
+                    state.put_document(self.root.name, ROUND_RECORD, self.record)
             yield

@@ -350,17 +350,53 @@ def remove_stale_temporaries(folder: Path) -> None:
                     os.unlink(os.path.join(directory, name))
 
 
+# The folders this process holds, with how many holders each (outermost first): `run` holds its round for
+# every step, and each step's own hold inside it is then only counted.
+_HELD: dict[Path, int] = {}
+
+
 @contextlib.contextmanager
 def output_lock(folder: Path, written_in: Path | None = None) -> Iterator[None]:
-    """Hold the output folder for this run; a second run at the same time refuses with a clear message.
+    """Hold the output folder for this run; a second run at the same time refuses with a clear message
+    (or waits up to `appraisal --wait SECONDS`).
 
     The lock is `filelock`'s (an OS lock on `.appraisal/lock`, released by the OS when a run is killed);
     `.appraisal/run` says who holds it, and whether the last run ended cleanly. After a run that did
-    not, its temporary files are removed from `written_in` (default: the whole folder)."""
+    not, its temporary files are removed from `written_in` (default: the whole folder). Within one
+    process the lock is re-entrant: a step held inside `run`'s hold of the same folder just goes on."""
+    key = folder.resolve()
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
     state = folder / LEDGER_DIR
     state.mkdir(parents=True, exist_ok=True)
     status = state / "run"
-    lock = FileLock(state / "lock", timeout=_LOCK_WAIT[0])
+    lock = _acquire(folder, FileLock(state / "lock", timeout=_LOCK_WAIT[0]), status)
+    _HELD[key] = 1
+    try:
+        ended_cleanly = _read_status(status).startswith(CLEAN_END)
+        atomic_write_bytes(
+            status, f"pid {os.getpid()}, started {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode()
+        )
+        if not ended_cleanly:  # only a run that was killed leaves temporaries: no need to walk 50,000 files
+            remove_stale_temporaries(written_in or folder)
+        try:
+            yield
+        except GeneratorExit:  # a caller that stopped reading `run`'s stages: nothing was left half-done
+            _mark_clean_end(status)
+            raise
+        _mark_clean_end(status)
+    finally:
+        del _HELD[key]
+        lock.release()
+
+
+def _acquire(folder: Path, lock: FileLock, status: Path) -> FileLock:
+    """`lock`, taken; else the error that says who holds it."""
     try:
         lock.acquire()
     except Timeout:
@@ -372,17 +408,13 @@ def output_lock(folder: Path, written_in: Path | None = None) -> Iterator[None]:
         ) from None
     except OSError as exc:
         raise OutputError(f"{folder}: cannot lock the output folder ({exc.strerror}).") from None
-    try:
-        ended_cleanly = _read_status(status).startswith(CLEAN_END)
-        atomic_write_bytes(
-            status, f"pid {os.getpid()}, started {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode()
-        )
-        if not ended_cleanly:  # only a run that was killed leaves temporaries: no need to walk 50,000 files
-            remove_stale_temporaries(written_in or folder)
-        yield
-        atomic_write_bytes(status, f"{CLEAN_END} {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode())
-    finally:
-        lock.release()
+    return lock
+
+
+def _mark_clean_end(status: Path) -> None:
+    if not status.parent.is_dir():  # the folder was removed while held (`purge`): nothing to mark
+        return
+    atomic_write_bytes(status, f"{CLEAN_END} {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode())
 
 
 def _read_status(status: Path) -> str:

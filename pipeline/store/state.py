@@ -278,6 +278,46 @@ class State:
             row = db.execute("SELECT counter FROM changes WHERE scope = ?", (scope,)).fetchone()
         return int(row[0]) if row else 0
 
+    # -- retention -------------------------------------------------------------------------------------
+
+    def round_counts(self, scope: str, round_id: str) -> dict[str, int]:
+        """How many rows a round has: its ledger's files, conversations, events and other records."""
+        with self._connect(write=False) as db:
+            return {
+                "files": db.execute("SELECT COUNT(*) FROM files WHERE scope = ?", (scope,)).fetchone()[0],
+                "conversations": db.execute(
+                    "SELECT COUNT(*) FROM conversations WHERE round_id = ?", (round_id,)
+                ).fetchone()[0],
+                "events": db.execute(
+                    "SELECT COUNT(*) FROM events WHERE round_id = ?", (round_id,)
+                ).fetchone()[0],
+                "records": db.execute("SELECT COUNT(*) FROM documents WHERE scope = ?", (scope,)).fetchone()[
+                    0
+                ],
+            }
+
+    def forget_round(self, scope: str, round_id: str, keep: dict[str, object]) -> None:
+        """Delete every row of a round, in one transaction, but the records in `keep` (name -> value),
+        which are written as given."""
+        with self._connect() as db:
+            for table in ("files", "steps", "documents", "changes"):
+                db.execute(f"DELETE FROM {table} WHERE scope = ?", (scope,))
+            for table in ("conversations", "events"):
+                db.execute(f"DELETE FROM {table} WHERE round_id = ?", (round_id,))
+            db.executemany(
+                "INSERT INTO documents VALUES (?, ?, ?)",
+                [
+                    (scope, k, json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+                    for k, v in keep.items()
+                ],
+            )
+
+    def forget_files(self, scope: str, paths: list[str]) -> None:
+        """Delete these files' rows from a scope's ledger, in one transaction."""
+        with self._connect() as db:
+            db.executemany("DELETE FROM files WHERE scope = ? AND path = ?", [(scope, p) for p in paths])
+            self._changed(db, scope)
+
     # -- inside a transaction --------------------------------------------------------------------------
 
     @staticmethod

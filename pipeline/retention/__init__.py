@@ -1,0 +1,1 @@
+"""Retention (SPEC §7 `purge`): removing a round's folder and state, and personnel copies past due."""
