@@ -85,10 +85,12 @@ def collect_step(
     *,
     templates_dir: Path | None = None,
     workers: int | None = None,
+    pdf: bool = False,
 ) -> CollectResult:
-    """The collect stage of a validated round: every returned form under `folder`."""
+    """The collect stage of a validated round: every returned form under `folder` (`pdf`: with the
+    personnel copies also as PDF/A-2)."""
     templates = _templates(round_, templates_dir)
-    return collect_forms(round_, folder, output, templates, workers=workers or default_workers())
+    return collect_forms(round_, folder, output, templates, workers=workers or default_workers(), pdf=pdf)
 
 
 def _templates(round_: Round, templates_dir: Path | None) -> TemplateSet:
@@ -212,6 +214,8 @@ def _stages(
     notes = notes_dir if notes_dir is not None else workbook.parent / "notes"
     if notes.is_dir():
         start("collect", notes)
-        yield Stage("collect", collect_forms(round_, notes, output, templates, workers=workers), notes)
+        yield Stage(
+            "collect", collect_forms(round_, notes, output, templates, workers=workers, pdf=pdf), notes
+        )
     start("status")
     yield Stage("status", status_step(round_, output, templates=templates, pdf=pdf, workers=workers))

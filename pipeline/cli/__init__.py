@@ -274,7 +274,10 @@ def _generate(
 @click.option(
     "--json", "as_json", is_flag=True, help="Print every file's outcome and problems as a JSON list."
 )
-def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | None, as_json: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also keep each personnel copy as PDF/A-2 (needs LibreOffice).")
+def collect(
+    folder: Path, workbook: Path, output: Path, templates_dir: Path | None, as_json: bool, pdf: bool
+) -> None:
     """Step 4: read every filled-in meeting-notes form (.docx) under FOLDER, write the minutes, file them
     in each employee's folder and personnel folder, and record goals, actions and approvals.
 
@@ -286,7 +289,7 @@ def collect(folder: Path, workbook: Path, output: Path, templates_dir: Path | No
     from pipeline.run import collect_step
 
     round_ = _validated_round(workbook, as_json, output)
-    result = collect_step(round_, folder, output, templates_dir=templates_dir)
+    result = collect_step(round_, folder, output, templates_dir=templates_dir, pdf=pdf)
     if as_json:
         show.echo_json(result.to_list())
     else:

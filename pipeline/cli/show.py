@@ -149,6 +149,17 @@ def print_collected(result: CollectResult, folder: Path) -> None:
         click.echo(f"The report had been edited; that copy is kept as {result.report_backup}")
     if result.report_note:
         click.secho(f"Warning: {result.report_note}", fg="yellow")
+    if result.archived:
+        click.echo(
+            f"Archive copies (PDF/A-2) written: {len(result.archived)}, in {result.archived[0].parents[1]}"
+        )
+    for copy in result.archive_failed:
+        click.secho(
+            f"Warning: {copy}: LibreOffice could not write it as PDF/A-2; collect with --pdf again",
+            fg="yellow",
+        )
+    if result.archive_note:
+        click.secho(f"Warning: no PDF/A-2 copies written: {result.archive_note}", fg="yellow")
 
 
 def print_status(result: FollowUpResult) -> None:

@@ -101,6 +101,9 @@ class CollectResult:
     report: Path | None = None  # collect-report.xlsx, when it was written
     report_backup: Path | None = None  # the report a person had edited, kept before it was replaced
     report_note: str = ""  # why the report was not written
+    archived: list[Path] = field(default_factory=list)  # PDF/A-2 personnel copies written (`--pdf`)
+    archive_failed: list[Path] = field(default_factory=list)  # personnel copies LibreOffice did not convert
+    archive_note: str = ""  # why no PDF/A was written (LibreOffice is not installed)
 
     @property
     def places(self) -> int:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline import clock
 from pipeline.collect.approvals import apply_approval
+from pipeline.collect.archive import archive_personnel_copies
 from pipeline.collect.minutes import MinutesJob, minutes_context, minutes_paths, write_minutes
 from pipeline.collect.notes import Reading, read_notes
 from pipeline.collect.report import write_collect_report
@@ -40,6 +41,7 @@ from pipeline.documents.contexts import (
     document_language,
 )
 from pipeline.documents.kinds import KINDS, Step, written_by
+from pipeline.errors import AppraisalError
 from pipeline.forms.intake import Refused, WordFile, open_word_file, returned_files, skip_reason
 from pipeline.model import ERROR, INFO, WARNING, Employee, Goal, Meeting, Round
 from pipeline.register import Conversation, Register, now_stamp
@@ -92,9 +94,11 @@ def collect_forms(
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
     today: dt.date | None = None,
+    pdf: bool = False,
 ) -> CollectResult:
     """Step 4: read every .docx under `folder`, write minutes for complete forms, update the register.
-    `today` is the day the minutes are made (default: today), from which deadlines may count."""
+    `today` is the day the minutes are made (default: today), from which deadlines may count. `pdf`:
+    also write each personnel copy as PDF/A-2 (`collect.archive`)."""
     today = today or clock.today()
     result = CollectResult()
     round_output = RoundOutput.for_round(round_, output)
@@ -154,6 +158,12 @@ def collect_forms(
         for ledger in ledgers:
             ledger.save()
         write_collect_report(round_, root, folder, result, interviewer_of, today)
+        if pdf:  # the forms are collected and recorded by now: a missing LibreOffice only costs the PDFs
+            try:
+                archived = archive_personnel_copies(output, round_.settings.round_id)
+                result.archived, result.archive_failed = archived
+            except AppraisalError as exc:
+                result.archive_note = str(exc)
     return result
 
 
