@@ -29,7 +29,7 @@ test: $(STAMP) $(if $(NPM),$(SHEETJS))
 
 # the property tests with many examples (make test runs a few)
 test-long: $(STAMP)
-	$(BIN)/python -m pytest --hypothesis-profile=long tests/test_merge_property.py
+	$(BIN)/python -m pytest --hypothesis-profile=long tests/test_merge_property.py tests/test_bad_workbooks.py
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -295,6 +295,24 @@ def bench_collect(path: Path, output: Path, forms: int) -> dict[str, float]:
     return figures
 
 
+def bench_formulas(path: Path) -> tuple[int, float, float]:
+    """The round at `path` with a formula (never calculated, as a script writes it) in two extra columns
+    of every employee row: (formula cells, validate seconds, validate seconds of the plain round).
+    Validation's time must grow with the sheet's size, not its square (issue 15: 20,000 formula cells
+    took 8.8 s, 40,000 took 33 s)."""
+    book = openpyxl.load_workbook(path)
+    sheet = book[sheet_name(EMPLOYEES.kind, "nb")]
+    last = sheet.max_column
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, last + 1, f"=A{row}")
+        sheet.cell(row, last + 2, f'=LEN(B{row})&"x"')
+    with_formulas = path.with_name(f"{path.stem}-formulas.xlsx")
+    book.save(with_formulas)
+    seconds, _, _ = bench_validate(with_formulas, repeat=2)
+    plain, _, _ = bench_validate(path, repeat=2)
+    return 2 * (sheet.max_row - 1), seconds, plain
+
+
 def main() -> None:
     """Build rounds of each size and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -315,14 +333,26 @@ def main() -> None:
             build_round(path, size)
             built = time.perf_counter() - started
             seconds, errors, _ = bench_validate(path)
+            formulas = bench_formulas(path)
             figures = bench_documents(path, Path(tmp) / f"out-{size}", args.docxtpl_sample)
             whole = bench_round(path, Path(tmp) / f"round-out-{size}")
             collected = bench_collect(path, Path(tmp) / f"round-out-{size}", args.collect_forms)
-            rows.append((size, built, seconds, errors, figures, whole, collected))
+            rows.append((size, built, seconds, errors, figures, whole, collected, formulas))
         print("Reading and validating the round workbook")
         print(f"{'employees':>10} {'build s':>8} {'validate s':>11} {'errors':>7}")
         for size, built, seconds, errors, *_ in rows:
             print(f"{size:>10} {built:>8.2f} {seconds:>11.2f} {errors:>7}")
+        print("\nValidation with uncalculated formulas (two per employee row): linear, not quadratic")
+        print(f"{'employees':>10} {'formulas':>9} {'validate s':>11} {'plain s':>8} {'s per 10k cells':>16}")
+        for size, *_, (cells, with_formulas, plain) in rows:
+            print(
+                f"{size:>10} {cells:>9} {with_formulas:>11.2f} {plain:>8.2f} {with_formulas / cells * 1e4:>16.2f}"
+            )
+        if len(rows) > 1:
+            (c1, t1, _), (c2, t2, _) = rows[0][-1], rows[-1][-1]
+            print(
+                f"time ratio {t2 / t1:.1f} for {c2 / c1:.1f}x the cells (linear: about the same; quadratic: its square)"
+            )
         print("\nDocuments (invite: letter + .ics per employee, overview per interviewer)")
         print(
             f"{'employees':>10} {'files':>7} {'invite s':>9} {'files/s':>8} {'engine 1p/s':>12} {'docxtpl/s':>10} "
@@ -341,7 +371,7 @@ def main() -> None:
             f"{'employees':>10} {'validate':>9} {'invite':>7} {'prepare':>8} {'status':>7} {'copies':>7} "
             f"{'copies s':>9} {'total s':>8} {'re-run s':>9} {'re-run %':>9}"
         )
-        for size, *_, w, _ in rows:
+        for size, *_, w, _, _ in rows:
             print(
                 f"{size:>10} {w['first_validate']:>9.1f} {w['first_invite']:>7.1f} {w['first_prepare']:>8.1f} "
                 f"{w['first_status']:>7.1f} {w['first_copies']:>7.0f} {w['first_copies_s']:>9.1f} "
@@ -350,7 +380,7 @@ def main() -> None:
             )
         print("\nCollect (filled meeting-notes forms -> minutes, register)")
         print(f"{'employees':>10} {'forms':>6} {'collect s':>10} {'forms/s':>8} {'again s':>8}")
-        for size, *_, c in rows:
+        for size, *_, c, _ in rows:
             print(
                 f"{size:>10} {c['forms']:>6.0f} {c['first_s']:>10.2f} {c['forms'] / c['first_s']:>8.0f} "
                 f"{c['again_s']:>8.2f}"

@@ -916,6 +916,31 @@ def test_an_untrusted_file_is_rejected_with_its_own_message_and_the_rest_go_on(
     assert list(register(tmp_path / "output")["conversations"]) == [EMILY]
 
 
+def test_every_hostile_class_in_one_folder_beside_good_forms_stops_nothing(sample, tmp_path, monkeypatch):
+    """Issue 15: one folder holding a file of each hostile class (but the size limit, which the test
+    lowers for its own file), a pipe and a link, between good forms: one collect gives every file its
+    line, rejects or skips each hostile one, and collects every good one."""
+    notes = tmp_path / "notes"
+    good = [
+        sample.fill(EMILY, notes / "emily.docx", EMILY_ANSWERS),
+        sample.fill(ERLEND, notes / "zz" / "erlend.docx", ERLEND_ANSWERS),
+    ]
+    base = sample.fill(ERLEND, tmp_path / "erlend.docx", ERLEND_ANSWERS)
+    bad = [make(base, notes, monkeypatch) for kind, (make, _) in BAD_FILES.items() if kind != "too big"]
+    os.mkfifo(notes / "rør.docx")
+    (notes / "lenke.docx").symlink_to(good[0])
+    assert len({p.name for p in bad}) == len(bad) == len(BAD_FILES) - 1
+
+    result = sample.collect(notes, tmp_path / "output")
+
+    found = statuses(result)
+    assert {p.name: found[p.name] for p in good} == {"emily.docx": "accepted", "erlend.docx": "accepted"}
+    assert {found[p.name] for p in bad} == {"rejected"}
+    assert found["rør.docx"] == found["lenke.docx"] == "skipped"
+    assert len(result.files) == len(good) + len(bad) + 2
+    assert sorted(register(tmp_path / "output")["conversations"]) == sorted([EMILY, ERLEND])
+
+
 def test_other_files_are_skipped_with_a_note(sample, tmp_path):
     notes = tmp_path / "notes"
     sample.fill(EMILY, notes / "emily.docx", EMILY_ANSWERS)

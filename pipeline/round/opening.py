@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from defusedxml import ElementTree as ET
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from python_calamine import CalamineWorkbook
 
 from pipeline.errors import WorkbookError
@@ -169,3 +170,54 @@ def cells_without_value(workbook: OpenWorkbook, sheet: str) -> tuple[list[str], 
                 continue  # Excel's cached empty-string result (=IF(...;"";...)) is written as <v/>
             uncalculated.append(ref[1].decode())
     return uncalculated, errors
+
+
+# Excel's serial day numbers start at 0 (31.12.1899); a number below this in a cell formatted as a date
+# is before the year 1 and no date at all, and calamine stops reading the sheet on it (a Rust panic,
+# which also prints Rust's own report): such cells are found first and named instead.
+_FIRST_DAY = -693593
+_NEGATIVE = re.compile(rb"<(?:\w+:)?v>\s*-")
+_STYLE = re.compile(rb'\bs="(\d+)"')
+
+
+def impossible_dates(workbook: OpenWorkbook, sheet: str) -> list[tuple[str, str]]:
+    """The cells (`F2`, value) of a sheet formatted as a date and holding a number far before any date.
+    A sheet with no negative number (nearly all) costs one search of its XML."""
+    member = workbook.sheet_paths.get(sheet)
+    try:
+        data = workbook.archive.read(member) if member else b""
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    if not _NEGATIVE.search(data):
+        return []
+    date_styles = _date_styles(workbook.archive)
+    found = []
+    for match in _CELL.finditer(data):
+        attributes, inner = match[1], match[2] or b""
+        value, ref, style = _VALUE.search(inner), _REF.search(attributes), _STYLE.search(attributes)
+        if value is None or ref is None or style is None or int(style[1]) not in date_styles:
+            continue
+        try:
+            number = float(value[1])
+        except ValueError:
+            continue
+        if number < _FIRST_DAY:
+            found.append((ref[1].decode(), value[1].decode()))
+    return found
+
+
+def _date_styles(archive: zipfile.ZipFile) -> set[int]:
+    """The indexes of the workbook's cell formats that show a number as a date or time."""
+    try:
+        styles = ET.fromstring(archive.read("xl/styles.xml"))
+    except Exception:  # no styles, or unreadable ones: calamine reads numbers as numbers then
+        return set()
+    codes = {int(f.get("numFmtId", -1)): f.get("formatCode", "") for f in styles.iter(f"{{{MAIN_NS}}}numFmt")}
+    formats = next(styles.iter(f"{{{MAIN_NS}}}cellXfs"), None)
+    found = set()
+    for index, xf in enumerate(formats if formats is not None else []):
+        number_format = int(xf.get("numFmtId", 0) or 0)
+        code = codes.get(number_format) or BUILTIN_FORMATS.get(number_format, "")
+        if is_date_format(code):
+            found.add(index)
+    return found

@@ -20,7 +20,7 @@ from pipeline import texts
 from pipeline.errors import WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Phrase, Problem, Report, SheetInfo, phrase
 from pipeline.round import schema
-from pipeline.round.opening import OpenWorkbook, cells_without_value
+from pipeline.round.opening import OpenWorkbook, cells_without_value, impossible_dates
 from pipeline.round.values import Unreadable, clean_text, fold_word
 
 HEADER_SEARCH_ROWS = 10
@@ -143,10 +143,19 @@ def unreadable_cells(table: SheetTable) -> list[tuple[str, str, str, Phrase]]:
 def _read_sheet(workbook: OpenWorkbook, title: str, data: bool) -> SheetTable:
     """A sheet's rows from A1, its merged ranges, and its cells with an uncalculated formula or an
     Excel error value."""
+    impossible = impossible_dates(workbook, title)
+    if impossible:
+        raise WorkbookError(_impossible_message(workbook, title, impossible))
     try:
         sheet = workbook.book.get_sheet_by_name(title)
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:
+        raise WorkbookError(f'{workbook.path}: sheet "{title}" cannot be read ({exc}).') from exc
+    except (
+        BaseException
+    ) as exc:  # calamine's Rust code panics (PanicException is no Exception) on some values
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+            raise
         raise WorkbookError(f'{workbook.path}: sheet "{title}" cannot be read ({exc}).') from exc
     try:
         merged = list(sheet.merged_cell_ranges or [])
@@ -154,6 +163,14 @@ def _read_sheet(workbook: OpenWorkbook, title: str, data: bool) -> SheetTable:
         merged = []
     uncalculated, errors = cells_without_value(workbook, title)  # the Round sheet's values too
     return SheetTable(title, trim_cells(rows), merged, uncalculated, errors)
+
+
+def _impossible_message(workbook: OpenWorkbook, title: str, cells: list[tuple[str, str]]) -> str:
+    shown = ", ".join(f"{ref} ({value})" for ref, value in cells[:5])
+    return (
+        f'{workbook.path}: sheet "{title}" cannot be read: {shown} holds a number far before any date in a '
+        "cell formatted as a date; type the date, or clear the cell."
+    )
 
 
 def sheet_language(name: str, kind: str) -> str:
