@@ -173,3 +173,42 @@ def test_an_edited_report_is_kept_first_and_an_open_one_is_left_as_it_is(forms, 
     result = run_collect(notes, output)
     assert report.read_bytes() == before
     assert "is open" in result.output and "not rewritten" in result.output
+
+
+@pytest.mark.parametrize("killed_at", ["register", "ledger"])
+def test_a_collect_killed_before_its_register_is_saved_loses_no_problem_from_the_report(
+    forms, tmp_path, killed_at
+):
+    """Found by the kill test: a collect killed after saving the register but before its record of the
+    files made the next collect find the forms "already collected", and the report lost their problems.
+    The record (and the ledgers) are now saved first: killed before the register, the next collect
+    reads the forms again and reports what they hold."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from test_collect import COLLECTED_ON, ROOT, SAMPLE
+
+    notes, output = tmp_path / "notes", tmp_path / "output"
+    forms.fill(ERLEND, notes / "erlend.docx", {**ERLEND_ANSWERS, "goal.2.due": "snart"})
+    target = {"register": "pipeline.register.Register.save", "ledger": "pipeline.store.ledger.Ledger.save"}
+    module, cls, method = target[killed_at].rsplit(".", 2)
+    script = (
+        "import os, signal, sys, importlib\n"
+        f"owner = getattr(importlib.import_module({module!r}), {cls!r})\n"
+        f"setattr(owner, {method!r}, lambda self: os.kill(os.getpid(), signal.SIGKILL))\n"
+        "from pipeline.cli import main\n"
+        f"main(['collect', {str(notes)!r}, '-w', {str(SAMPLE)!r}, '-o', {str(output)!r}])\n"
+    )
+    env = {**os.environ, "APPRAISAL_TODAY": COLLECTED_ON.isoformat(), "PYTHONPATH": str(ROOT)}
+    killed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+
+    again = run_collect(notes, output)
+
+    assert again.exit_code == 0, again.output
+    assert "accepted   erlend.docx" in again.output
+    rows = [r for r in report_rows(output) if r["Ansattnr."] == ERLEND]
+    assert {r["Utfall"] for r in rows} == {said("outcomes", "accepted")}
+    assert any(r["Problem"] == said("problems", "not-a-date") for r in rows), rows

@@ -47,25 +47,32 @@ COLUMNS = (  # key, width in characters: together one landscape A4 page at 80 % 
 FIRST_ROW = 4  # the header row: a title and a note above it
 
 
-def write_collect_report(
-    round_: Round,
+def remember_collected(
     root: Path,
     folder: Path,
     result: CollectResult,
     interviewer_of: dict[str, str],
     today: dt.date,
-) -> None:
-    """Take this collect's outcomes into the round's record and write the report from all of it
-    (into `result.report`; `result.report_backup`, `result.report_note` say what else happened)."""
+) -> dict:
+    """Take this collect's outcomes into the round's record, and store it: before the register, so that
+    a collect killed in between accepts the forms again next time (and records them again), instead of
+    finding them "already collected" and the record without their problems. Returns the record."""
     state = State(root.parent)
     record = state.document(root.name, STATE_NAME)
     if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
         record = {"version": 1, "files": {}, "sha": None}
     _remember(record["files"], result.files, folder, interviewer_of, today)
-    try:
-        _write(round_, root, record, result)
-    finally:  # what was collected is recorded, whether the report could be written or not
-        state.put_document(root.name, STATE_NAME, record)
+    state.put_document(root.name, STATE_NAME, record)
+    return record
+
+
+def write_collect_report(round_: Round, root: Path, result: CollectResult, record: dict) -> None:
+    """Write the report from the round's record (`remember_collected`) into `result.report`;
+    `result.report_backup`, `result.report_note` say what else happened."""
+    before = (record.get("sha"), record.get("content"))
+    _write(round_, root, record, result)
+    if (record.get("sha"), record.get("content")) != before:  # the report written now: remember its hash
+        State(root.parent).put_document(root.name, STATE_NAME, record)
 
 
 def _write(round_: Round, root: Path, record: dict, result: CollectResult) -> None:

@@ -24,7 +24,7 @@ from pipeline.collect.approvals import apply_approval
 from pipeline.collect.archive import archive_personnel_copies
 from pipeline.collect.minutes import MinutesJob, minutes_context, minutes_paths, write_minutes
 from pipeline.collect.notes import Reading, read_notes
-from pipeline.collect.report import write_collect_report
+from pipeline.collect.report import remember_collected, write_collect_report
 from pipeline.collect.results import (
     ACCEPTED,
     CONFLICT,
@@ -154,17 +154,30 @@ def collect_forms(
             except Refused as exc:  # one damaged file never stops the batch
                 outcome.status = REJECTED
                 outcome.note(exc.code, str(exc), ERROR)
-        register.save()
-        for ledger in ledgers:
-            ledger.save()
-        write_collect_report(round_, root, folder, result, interviewer_of, today)
-        if pdf:  # the forms are collected and recorded by now: a missing LibreOffice only costs the PDFs
-            try:
-                archived = archive_personnel_copies(output, round_.settings.round_id)
-                result.archived, result.archive_failed = archived
-            except AppraisalError as exc:
-                result.archive_note = str(exc)
+        record = remember_collected(root, folder, result, interviewer_of, today)
+        _save(register, ledgers)
+        write_collect_report(round_, root, result, record)
+        if pdf:
+            _archive(output, round_.settings.round_id, result)
     return result
+
+
+def _save(register: Register, ledgers: tuple[Ledger, Ledger]) -> None:
+    """The ledgers, then the register that says the forms are collected. What was read is recorded
+    before (`remember_collected`): a collect killed in between reads the same forms again next time,
+    finds its files as written, and records what they held; nothing is "already collected" early."""
+    for ledger in ledgers:
+        ledger.save()
+    register.save()
+
+
+def _archive(output: Path, round_id: str, result: CollectResult) -> None:
+    """The personnel copies as PDF/A-2. The forms are collected and recorded by now: a missing
+    LibreOffice only costs the PDFs, and says so."""
+    try:
+        result.archived, result.archive_failed = archive_personnel_copies(output, round_id)
+    except AppraisalError as exc:
+        result.archive_note = str(exc)
 
 
 def _inside_output(path: Path, output: Path) -> bool:
