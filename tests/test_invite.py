@@ -212,7 +212,7 @@ def test_each_overview_lists_exactly_the_interviewers_own_meetings_in_time_order
     assert [p.name for p in folders] == [f"{i}-{people[i].name}" for i in sorted(expected)]
     for folder in folders:
         interviewer_id = folder.name.split("-")[0]
-        [overview] = list(folder.iterdir())
+        [overview] = list(folder.glob("*.docx"))  # beside it: the calendar of the same meetings
         assert overview.name == "samtaleoversikt.docx"  # every interviewer in the sample writes Norwegian
         own = sorted(expected[interviewer_id], key=lambda m: (m.date, m.start))
         listed = [line for line in paragraphs(overview) if line in names]
@@ -378,8 +378,9 @@ def test_rerun_rewrites_nothing(base_workbook, tmp_path):
 
     again = invite(base_workbook, tmp_path / "out")
 
-    assert first.counts == {"written": 12, "updated": 0, "unchanged": 0, "kept": 0, "failed": 0}
-    assert again.counts == {"written": 0, "updated": 0, "unchanged": 12, "kept": 0, "failed": 0}
+    # 5 letters, 5 invitations, 2 overviews and 2 interviewers' calendars
+    assert first.counts == {"written": 14, "updated": 0, "unchanged": 0, "kept": 0, "failed": 0}
+    assert again.counts == {"written": 0, "updated": 0, "unchanged": 14, "kept": 0, "failed": 0}
     assert tree_mtimes(root) == mtimes
     assert tree_bytes(root) == before
 
@@ -400,6 +401,7 @@ def test_a_moved_meeting_updates_exactly_its_documents(make_workbook, tmp_path):
         "employees/102-Per Berg/invitasjon.docx": "updated",
         "employees/102-Per Berg/invitasjon.ics": "updated",
         "managers/101-Ola Hansen/samtaleoversikt.docx": "updated",
+        "managers/101-Ola Hansen/samtalekalender.ics": "updated",
     }
     after = tree_bytes(root)
     assert {p for p in after if after[p] != before.get(p)} == set(changed)
@@ -456,7 +458,7 @@ def test_an_edited_letter_is_kept_and_the_new_version_written_beside_it(runner, 
         "",
         "  written                   0",
         "  updated                   0",
-        "  unchanged                11",
+        "  unchanged                13",
         "  kept because edited       1",
         "  failed                    0",
         f"Output: {root}",
@@ -499,7 +501,7 @@ def test_a_run_interrupted_halfway_leaves_whole_files_and_the_next_run_completes
     result = invite(base_workbook, tmp_path / "out")
 
     assert {p: s for p, s in statuses(result).items() if s == "unchanged"} == dict.fromkeys(done, "unchanged")
-    assert result.counts == {"written": 7, "updated": 0, "unchanged": 5, "kept": 0, "failed": 0}
+    assert result.counts == {"written": 9, "updated": 0, "unchanged": 5, "kept": 0, "failed": 0}
 
 
 def test_a_lost_record_makes_identical_files_unchanged_not_kept(base_workbook, tmp_path):
@@ -516,7 +518,7 @@ def test_a_lost_record_makes_identical_files_unchanged_not_kept(base_workbook, t
 
     result = invite(base_workbook, tmp_path / "out")
 
-    assert result.counts == {"written": 0, "updated": 0, "unchanged": 12, "kept": 0, "failed": 0}
+    assert result.counts == {"written": 0, "updated": 0, "unchanged": 14, "kept": 0, "failed": 0}
     assert tree_mtimes(root) == mtimes
     assert not list(root.rglob("* (new).*"))
     assert read_ics(root / "employees" / "102-Per Berg" / "invitasjon.ics").decoded("DTSTAMP") == dt.datetime(
@@ -562,7 +564,7 @@ def test_a_process_killed_while_writing_leaves_no_half_document(base_workbook, t
 
     result = invite(base_workbook, output)
 
-    assert result.counts == {"written": 9, "updated": 0, "unchanged": 3, "kept": 0, "failed": 0}
+    assert result.counts == {"written": 11, "updated": 0, "unchanged": 3, "kept": 0, "failed": 0}
     assert list(root.rglob("*.tmp")) == []  # the killed run's temporary file is cleared away
     for outcome in result.outcomes:
         if outcome.path.endswith(".docx"):
@@ -589,6 +591,7 @@ def test_only_writes_those_employees_and_their_interviewers_overviews(runner, tm
         "employees/1004-Tone Bakken/invitasjon.ics",
         "employees/1005-Øyvind Lie/invitasjon.docx",
         "employees/1005-Øyvind Lie/invitasjon.ics",
+        "managers/1002-Bjørn Kristiansen/samtalekalender.ics",
         "managers/1002-Bjørn Kristiansen/samtaleoversikt.docx",
     ]
     # The overview still lists all of Bjørn's meetings, not only the two re-sent.
@@ -599,7 +602,7 @@ def test_only_writes_those_employees_and_their_interviewers_overviews(runner, tm
         "Øyvind Lie",
         "Hans Jørgen Dahl",
     ]
-    assert "  written                   5" in result.output.splitlines()
+    assert "  written                   6" in result.output.splitlines()
 
 
 def test_only_with_an_unknown_id_is_a_usage_error(runner, tmp_path):
@@ -727,13 +730,13 @@ def test_workers_produce_the_same_files_as_one_process(runner, make_workbook, tm
     assert two.exit_code == 0, two.output
     files_one = tree_bytes(tmp_path / "one" / "2027-H1")
     files_two = tree_bytes(tmp_path / "two" / "2027-H1")
-    assert len(files_one) == 2 * 115 + 12
+    assert len(files_one) == 2 * 115 + 2 * 12  # letters and invitations; overviews and calendars
     assert len(files_one) >= batch.PARALLEL_FROM  # large enough for the worker processes to be used
     assert without_dtstamp(files_two) == without_dtstamp(files_one)
-    assert "  written                 242" in two.output.splitlines()
+    assert "  written                 254" in two.output.splitlines()
 
     again = runner.invoke(cli, ["invite", "-w", str(path), "-o", str(tmp_path / "two"), "--jobs", "2"])
-    assert "  unchanged               242" in again.output.splitlines()
+    assert "  unchanged               254" in again.output.splitlines()
 
 
 # -- PDF through LibreOffice -------------------------------------------------------------------------

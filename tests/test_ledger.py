@@ -292,7 +292,7 @@ def test_render_refuses_while_a_child_process_holds_the_folder(base_workbook, tm
     result = render_invitations(
         round_, tmp_path / "out", TemplateSet(None, "nb")
     )  # released with the process
-    assert result.count(WRITTEN) == 12
+    assert result.count(WRITTEN) == 14
 
 
 def test_taking_the_lock_clears_temporaries_a_killed_run_left(tmp_path):

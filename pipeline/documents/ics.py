@@ -141,7 +141,7 @@ def build_invitation_ics(
         )
     zone = _zone(settings)
 
-    head, timezone = _calendar_frame(settings.timezone, settings.round_id, start.year, end.year)
+    head, timezone = _calendar_frame(settings.timezone, settings.round_id, start.year, end.year, "REQUEST")
 
     event = Event()
     event.add("uid", meeting_uid(settings.round_id, employee.id))
@@ -183,13 +183,15 @@ def build_invitation_ics(
 
 
 @functools.lru_cache(maxsize=64)
-def _calendar_frame(tzid: str, round_id: str, first_year: int, last_year: int) -> tuple[bytes, bytes]:
-    """The VCALENDAR header lines and the serialised VTIMEZONE covering the meeting's years."""
+def _calendar_frame(
+    tzid: str, round_id: str, first_year: int, last_year: int, method: str
+) -> tuple[bytes, bytes]:
+    """The VCALENDAR header lines (with `method`) and the serialised VTIMEZONE covering the years."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", method)
     lines = calendar.to_ical()
     head = lines[: lines.index(b"END:VCALENDAR")]
     try:
@@ -201,3 +203,73 @@ def _calendar_frame(tzid: str, round_id: str, first_year: int, last_year: int) -
     except ValueError as exc:
         raise AppraisalError(f"Unknown time zone {tzid!r} for round {round_id}") from exc
     return head, timezone.to_ical()
+
+
+# -- an interviewer's calendar, and cancellations -------------------------------------------------------
+#
+# Both are built from an event's facts: a plain dict (it is kept in the ledger, to cancel the meeting
+# later even when its row is gone from the workbook): uid, sequence, stamp (ISO, UTC), start and end
+# (ISO, local to the round's time zone), summary, location, status (CONFIRMED | CANCELLED), organizer and
+# attendee ([name, e-mail] or None).
+
+
+def event_facts(
+    settings: Settings,
+    employee: Employee,
+    meeting: Meeting,
+    interviewer: Employee | None,
+    *,
+    sequence: int,
+    stamp: str,
+    summary: str,
+) -> dict[str, object]:
+    """The facts of an employee's meeting, as its invitation has them (the same UID and SEQUENCE)."""
+    start, end = meeting.starts_at, meeting.ends_at
+    return {
+        "uid": meeting_uid(settings.round_id, employee.id),
+        "sequence": sequence,
+        "stamp": stamp,
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "summary": summary,
+        "location": meeting.location or settings.default_location,
+        "status": "CONFIRMED",
+        "organizer": [interviewer.name, interviewer.email] if interviewer and interviewer.email else None,
+        "attendee": [employee.name, employee.email] if employee.email else None,
+    }
+
+
+def build_calendar(settings: Settings, events: list[dict[str, object]], method: str) -> bytes:
+    """A calendar of events from their facts (`event_facts`): `PUBLISH` for an interviewer's calendar of
+    all their meetings, `CANCEL` for a cancelled invitation. The same facts give the same bytes."""
+    zone = _zone(settings)
+    years = [dt.datetime.fromisoformat(str(e["start"])).year for e in events if e.get("start")]
+    if not years:
+        years = [int(str(e["stamp"])[:4]) for e in events] or [dt.date.today().year]
+    head, timezone = _calendar_frame(settings.timezone, settings.round_id, min(years), max(years), method)
+    return head + timezone + b"".join(_event(e, zone).to_ical() for e in events) + b"END:VCALENDAR\r\n"
+
+
+def _event(facts: dict[str, object], zone: ZoneInfo) -> Event:
+    event = Event()
+    event.add("uid", facts["uid"])
+    event.add("sequence", int(facts["sequence"]))  # type: ignore[call-overload]
+    event.add("dtstamp", _utc(dt.datetime.fromisoformat(str(facts["stamp"]))))
+    for name in ("start", "end"):
+        if facts.get(name):
+            event.add(f"dt{name}", dt.datetime.fromisoformat(str(facts[name])).replace(tzinfo=zone))
+    for name in ("summary", "location"):
+        if facts.get(name):
+            event.add(name, facts[name])
+    for role in ("organizer", "attendee"):
+        person = facts.get(role)
+        if isinstance(person, list) and len(person) == 2 and person[1]:
+            address = vCalAddress(f"mailto:{person[1]}")
+            if person[0]:
+                address.params["CN"] = person[0]
+            if role == "attendee":
+                address.params["ROLE"] = "REQ-PARTICIPANT"
+            event.add(role, address)
+    event.add("status", facts.get("status") or "CONFIRMED")
+    event.add("transp", "OPAQUE" if facts.get("status") != "CANCELLED" else "TRANSPARENT")
+    return event

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Unpack
 
 from pipeline.documents import ics
+from pipeline.documents.calendars import cancellation_jobs, interviewer_calendar_jobs, interviewer_summary
 from pipeline.documents.contexts import (
     Invitation,
     document_language,
@@ -73,6 +74,10 @@ def invitation_jobs(
             ledger.entries.get(relative_ics), fingerprint, now, ledger.root / relative_ics
         )
         args = (settings, employee, meeting, interviewer)
+        facts = ics.event_facts(
+            settings, employee, meeting, interviewer, sequence=sequence, stamp=stamp,
+            summary=ics.default_summary(interviewer, lang),
+        )  # fmt: skip
         jobs.append(
             Job(
                 relative=relative_ics,
@@ -91,7 +96,16 @@ def invitation_jobs(
                 ),
                 build=_build_ics,
                 args=(*args, sequence, stamp, lang),
-                extra={"fingerprint": fingerprint, "sequence": sequence, "stamp": stamp},
+                extra={
+                    "fingerprint": fingerprint,
+                    "sequence": sequence,
+                    "stamp": stamp,
+                    "event": facts,  # to cancel the meeting, and for the interviewer's calendar
+                    "interviewer_id": interviewer_id,
+                    "interviewer_summary": interviewer_summary(
+                        employee.name, document_language(interviewer, settings)
+                    ),
+                },
             )
         )
     return jobs
@@ -204,12 +218,17 @@ def render_invitations(
     def make_jobs(ledger: Ledger) -> list[Job]:
         invitations = plan_invitations(round_, only)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        stamp = now.isoformat(timespec="seconds")
         jobs = invitation_jobs(round_, templates, ledger, invitations, now)
         if only is None:
-            return jobs + overview_jobs(round_, templates, invitations)
-        # The overview covers all of an interviewer's meetings, so it is rebuilt from the whole round.
+            cancelled = cancellation_jobs(round_, ledger, {i.employee.id for i in invitations}, stamp)
+            calendars = interviewer_calendar_jobs(round_, ledger, jobs + cancelled, stamp)
+            return jobs + cancelled + overview_jobs(round_, templates, invitations) + calendars
+        # An interviewer's overview and calendar cover all their meetings: rebuilt from the whole round.
         affected = {i.interviewer.id for i in invitations if i.interviewer}
         everyone = plan_invitations(round_)
-        return jobs + [j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected]
+        overviews = [j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected]
+        whole = invitation_jobs(round_, templates, ledger, everyone, now)
+        return jobs + overviews + interviewer_calendar_jobs(round_, ledger, whole, stamp, affected)
 
     return run_document_step(Step.INVITE, round_, output, templates, make_jobs, options)

@@ -75,6 +75,12 @@ KINDS: dict[str, DocumentKind] = {
             "a schedule overview",
         ),
         DocumentKind(
+            "manager_calendar",
+            Step.INVITE,
+            "an interviewer's calendar",
+            template=False,
+        ),
+        DocumentKind(
             "employee_preparation",
             Step.PREPARE,
             "an employee's preparation form",
