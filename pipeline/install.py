@@ -1,5 +1,5 @@
 """The installation's settings: `appraisal.toml`, what belongs to the installation rather than a round
-(SPEC §2): how long personnel copies are kept, and (later) how mail is sent.
+(SPEC §2): how long personnel copies are kept, and how e-mail is sent.
 
 The file is looked for in the current folder (the project folder `appraisal init` made, where the
 commands are run), unless `APPRAISAL_CONFIG` names another. It is optional: with no file, every setting
@@ -8,6 +8,14 @@ has its default, and a command that needs a setting without a default says which
     # appraisal.toml
     retention_years = 5     # personnel copies of the minutes are due for deletion this long after
                             # their round ended, or after the employee left when that was later
+    [smtp]                  # how `appraisal send` delivers the outbox
+    host = "smtp.example.no"
+    port = 587
+    security = "starttls"   # starttls | ssl | none
+    user = "hr@example.no"
+    password_env = "APPRAISAL_SMTP_PASSWORD"   # the variable holding the password: never the password
+    from = "hr@example.no"  # the envelope sender (the messages are From the round's HR contact)
+    per_minute = 60         # at most this many messages a minute
 """
 
 from __future__ import annotations
@@ -21,7 +29,9 @@ from pipeline.errors import AppraisalError
 
 CONFIG_FILE = "appraisal.toml"
 CONFIG_SETTING = "APPRAISAL_CONFIG"
-KNOWN = ("retention_years",)
+KNOWN = ("retention_years", "smtp")
+SMTP_KEYS = ("host", "port", "security", "user", "password_env", "from", "per_minute", "ca_file")
+SECURITY = ("starttls", "ssl", "none")
 MAX_RETENTION_YEARS = 100
 
 STARTER = """\
@@ -34,6 +44,18 @@ STARTER = """\
 # Datatilsynet asks employers to have deletion routines for personnel files; agree the number with
 # whoever owns yours. There is no default: purge --personnel refuses until it is set.
 # retention_years = 5
+
+# How `appraisal send` delivers the e-mails in the outbox. Until this is set, send only lists them.
+# The password is never written here: password_env names the environment variable that holds it.
+# [smtp]
+# host = "smtp.example.no"
+# port = 587
+# security = "starttls"       # starttls (port 587), ssl (port 465) or none (a relay inside the network)
+# user = "hr@example.no"
+# password_env = "APPRAISAL_SMTP_PASSWORD"
+# from = "hr@example.no"      # the envelope sender; the messages are From the round's HR contact
+# per_minute = 60             # at most this many messages a minute
+# ca_file = "/path/to/ca.pem" # only for a server whose certificate your system does not trust
 """
 
 
@@ -42,11 +64,38 @@ class ConfigError(AppraisalError):
 
 
 @dataclass(frozen=True)
+class Smtp:
+    """The `[smtp]` section: where and how `send` delivers."""
+
+    host: str
+    port: int
+    security: str = "starttls"
+    user: str = ""
+    password_env: str = ""
+    sender: str = ""  # the envelope sender (`from`)
+    per_minute: int = 0  # 0: no limit
+    ca_file: str = ""
+
+    def password(self) -> str:
+        """The password from the environment variable `password_env` ("" without one)."""
+        if not self.password_env:
+            return ""
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ConfigError(
+                f"[smtp] password_env = {self.password_env!r}: that environment variable is not set; set it to "
+                "the SMTP password before sending."
+            )
+        return value
+
+
+@dataclass(frozen=True)
 class Installation:
     """The settings of `appraisal.toml` (`path`: the file they were read from, None when there is none)."""
 
     path: Path | None = None
     retention_years: int | None = None
+    smtp: Smtp | None = None
 
 
 def config_path() -> Path:
@@ -76,4 +125,43 @@ def read_installation(path: Path | None = None) -> Installation:
         raise ConfigError(
             f"{path}: retention_years = {years!r} is not a whole number of years from 1 to {MAX_RETENTION_YEARS}."
         )
-    return Installation(path=path, retention_years=years)
+    return Installation(path=path, retention_years=years, smtp=_smtp(path, data.get("smtp")))
+
+
+def _smtp(path: Path, section: object) -> Smtp | None:
+    """The `[smtp]` section, checked key by key; None when there is none."""
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: smtp must be a section, [smtp], with its keys on the lines below it.")
+    unknown = sorted(set(section) - set(SMTP_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"{path}: [smtp] has no setting {unknown[0]!r}; the settings are: {', '.join(SMTP_KEYS)}."
+        )
+    texts = {k: section.get(k, "") for k in ("host", "security", "user", "password_env", "from", "ca_file")}
+    for key, value in texts.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: [smtp] {key} = {value!r} must be text, in quotes.")
+    if not texts["host"]:
+        raise ConfigError(f'{path}: [smtp] needs host = "..." (the SMTP server\'s name).')
+    security = texts["security"] or "starttls"
+    if security not in SECURITY:
+        raise ConfigError(f"{path}: [smtp] security = {security!r}: use one of {', '.join(SECURITY)}.")
+    numbers = {
+        "port": section.get("port", 465 if security == "ssl" else 587),
+        "per_minute": section.get("per_minute", 0),
+    }
+    for key, value in numbers.items():
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < 0
+            or (key == "port" and not 0 < value < 65536)
+        ):
+            raise ConfigError(f"{path}: [smtp] {key} = {value!r} is not a valid whole number.")
+    return Smtp(
+        host=texts["host"], port=numbers["port"], security=security, user=texts["user"],
+        password_env=texts["password_env"], sender=texts["from"], per_minute=numbers["per_minute"],
+        ca_file=texts["ca_file"],
+    )  # fmt: skip

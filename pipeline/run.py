@@ -20,6 +20,7 @@ from pipeline.documents.prepare import render_forms
 from pipeline.followup.carry import CarryOver, carry_over
 from pipeline.followup.plans import write_plans
 from pipeline.followup.step import FollowUpResult, write_follow_up
+from pipeline.mail.outbox import queue_invitations
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.report import write_report_workbook
@@ -93,6 +94,15 @@ def collect_step(
     return collect_forms(round_, folder, output, templates, workers=workers or default_workers(), pdf=pdf)
 
 
+def email_step(
+    round_: Round, output: Path, *, templates_dir: Path | None = None, workers: int | None = None
+) -> BatchResult:
+    """Queue the invitation e-mails of a validated round in its outbox (after `invite`, and `prepare`
+    when its forms are to go along)."""
+    folder = resolve_template_folder(templates_dir)
+    return queue_invitations(round_, output, folder, workers=workers or default_workers())
+
+
 def _templates(round_: Round, templates_dir: Path | None) -> TemplateSet:
     """The round's templates: `templates_dir`, else ./templates, else the bundled ones."""
     return TemplateSet(resolve_template_folder(templates_dir), round_.settings.language)
@@ -160,8 +170,10 @@ def run_round(
     workers: int | None = None,
     progress: Progress | None = None,
     on_start: Callable[[str, Path | None], None] | None = None,
+    email: bool = False,
 ) -> Iterator[Stage]:
-    """Run every stage that applies, in order, yielding each as it finishes.
+    """Run every stage that applies, in order, yielding each as it finishes (`email`: after the forms,
+    the invitation e-mails are queued in the outbox, with the forms attached: stage `email`).
 
     The validation report is written to OUTPUT/<round>/validation-report.xlsx; when the workbook has
     errors, nothing else runs. Returned forms are collected from `notes_dir`, else from `notes/` beside
@@ -182,7 +194,7 @@ def run_round(
     # inside this one just goes on).
     with folder.hold(personnel=True):
         yield from _stages(
-            round_, report, folder, workbook, templates_dir, notes_dir, pdf, workers, progress, start
+            round_, report, folder, workbook, templates_dir, notes_dir, pdf, workers, progress, start, email
         )
 
 
@@ -197,6 +209,7 @@ def _stages(
     workers: int | None,
     progress: Progress | None,
     start: Callable[..., None],
+    email: bool = False,
 ) -> Iterator[Stage]:
     output = folder.output
     report_path = folder.root / "validation-report.xlsx"
@@ -211,6 +224,9 @@ def _stages(
     for name in RENDERERS:
         start(name)
         yield Stage(name, _render(name, round_, output, templates, None, pdf, workers, progress))
+    if email:
+        start("email")
+        yield Stage("email", email_step(round_, output, templates_dir=templates_dir, workers=workers))
     notes = notes_dir if notes_dir is not None else workbook.parent / "notes"
     if notes.is_dir():
         start("collect", notes)

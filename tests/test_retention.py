@@ -214,7 +214,10 @@ def test_a_leavers_copies_count_from_the_end_of_the_round_they_left_in(tmp_path)
     [
         ("retention_years = 0\n", "retention_years = 0 is not a whole number of years from 1 to 100."),
         ("retention_years = '5'\n", "retention_years = '5' is not a whole number of years"),
-        ("retention_year = 5\n", "unknown setting 'retention_year'; the settings are: retention_years."),
+        (
+            "retention_year = 5\n",
+            "unknown setting 'retention_year'; the settings are: retention_years, smtp.",
+        ),
         ("retention_years = \n", "is not valid TOML"),
     ],
 )

@@ -128,7 +128,7 @@ def test_templates_check_on_the_defaults(runner, base_workbook, tmp_path, monkey
         f"{bundled_templates() / 'en' / 'overview.docx'}: ok",
         f"{bundled_templates() / 'nn' / 'overview.docx'}: ok",
     ]
-    assert len(result.output.splitlines()) == 21  # seven kinds in three languages
+    assert len(result.output.splitlines()) == 24  # seven kinds of document and one e-mail, in three languages
     assert [line for line in result.output.splitlines() if not line.endswith(": ok")] == []
     assert result.exit_code == 0
 

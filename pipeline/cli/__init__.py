@@ -205,18 +205,38 @@ def _parse_only(only: str | None, round_: Round) -> set[str] | None:
     return wanted
 
 
+email_option = click.option(
+    "--email",
+    is_flag=True,
+    help="Also queue the e-mails in OUTPUT/<round>/outbox/ (`appraisal send` sends them).",
+)
+
+
 @cli.command()
 @generating_options
+@email_option
 def invite(
-    workbook: Path, output: Path, templates_dir: Path | None, only: str | None, pdf: bool, jobs: int | None
+    workbook: Path,
+    output: Path,
+    templates_dir: Path | None,
+    only: str | None,
+    pdf: bool,
+    jobs: int | None,
+    email: bool,
 ) -> None:
     """Step 1: invitation letters and calendar invitations (.ics) per employee, and a schedule overview
-    per interviewer, into OUTPUT/<round>/employees/ and OUTPUT/<round>/managers/.
+    and a calendar of all their meetings per interviewer, into OUTPUT/<round>/employees/ and
+    OUTPUT/<round>/managers/. `--email` also queues each employee's invitation e-mail in the outbox.
 
     Validates first and refuses while errors remain. Unchanged documents are not rewritten; a document
     someone edited is kept, and the new version is written beside it.
     """
-    _generate("invite", workbook, output, templates_dir, only, pdf, jobs)
+    round_ = _generate("invite", workbook, output, templates_dir, only, pdf, jobs)
+    if email:
+        from pipeline.run import email_step
+
+        result = email_step(round_, output, templates_dir=templates_dir, workers=jobs)
+        show.print_queued(result, round_, output)
 
 
 @cli.command()
@@ -240,9 +260,9 @@ def _generate(
     only: str | None,
     pdf: bool,
     jobs: int | None,
-) -> None:
+) -> Round:
     """One generating step (`invite` or `prepare`) with a progress bar and its summary; exit 1 when a
-    document failed."""
+    document failed. Returns the round."""
     from pipeline.run import render_step
 
     round_ = _validated_round(workbook, output=output)
@@ -264,6 +284,7 @@ def _generate(
     show.print_generated(result, round_, output)
     if result.failed:
         sys.exit(1)
+    return round_
 
 
 @cli.command()
@@ -372,11 +393,13 @@ def templates() -> None:
 @templates_option
 @workbook_option
 def templates_check(templates_dir: Path | None, workbook: Path) -> None:
-    """List, per template, Jinja syntax errors (with the line) and variables the documents do not provide.
+    """List, per template (documents and e-mails), Jinja syntax errors (with the line) and variables the
+    documents do not provide.
 
     Uses the round workbook for example values when it exists, else built-in examples.
     """
     from pipeline.documents.examples import example_contexts
+    from pipeline.mail.templates import check_email_templates
     from pipeline.render.templates import (
         TemplateSet,
         check_templates,
@@ -385,7 +408,11 @@ def templates_check(templates_dir: Path | None, workbook: Path) -> None:
     )
 
     folder = resolve_template_folder(templates_dir)
-    checked, problems = check_templates(TemplateSet(folder), example_contexts(workbook))
+    examples = example_contexts(workbook)
+    checked, problems = check_templates(TemplateSet(folder), examples)
+    mails = {"invitation_email": {**examples["invitation"], "preparation_form": True}}
+    more, more_problems = check_email_templates(folder, mails, ("nb", "en", "nn"))
+    checked, problems = checked + more, problems + more_problems
     show.print_template_check(problems_by_template(checked, problems))
     if problems:
         sys.exit(1)
@@ -403,6 +430,7 @@ def templates_check(templates_dir: Path | None, workbook: Path) -> None:
 )
 @pdf_option
 @jobs_option
+@email_option
 def run(
     workbook: Path,
     output: Path,
@@ -410,6 +438,7 @@ def run(
     notes_dir: Path | None,
     pdf: bool,
     jobs: int | None,
+    email: bool,
 ) -> None:
     """Run every step of the round that applies, in order: validate, invite, prepare, collect (when there
     are returned forms), status (the follow-up workbook and the leadership summary).
@@ -430,6 +459,7 @@ def run(
         workers=jobs,
         progress=bars,
         on_start=show.announce_stage,
+        email=email,
     )
     try:
         for stage in stages:
@@ -449,8 +479,8 @@ def run(
         sys.exit(1)
 
 
-# the commands on the output folder's records: export-state, history, purge
-from pipeline.cli import records  # noqa: E402, F401  (they register themselves on `cli`)
+# the commands on the output folder's records (export-state, history, purge) and `send`
+from pipeline.cli import delivery, records  # noqa: E402, F401  (they register themselves on `cli`)
 
 
 def main(argv: list[str] | None = None) -> None:

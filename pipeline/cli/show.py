@@ -32,6 +32,7 @@ STEP_LABELS = {"invite": "Writing invitations", "prepare": "Writing forms"}
 STAGE_TITLES = {
     "invite": "Step 1: invitations",
     "prepare": "Steps 2-3: preparation and meeting-notes forms",
+    "email": "E-mails: the invitations, queued in the outbox",
     "collect": "Step 4: collecting returned forms from {source}",
     "status": "Step 5: follow-up",
 }
@@ -120,6 +121,22 @@ def print_generated(result: BatchResult, round_: Round, output: Path) -> None:
     click.echo("")
     echo_counts(rows)
     click.echo(f"Output: {root}")
+
+
+def print_queued(result: BatchResult, round_: Round, output: Path) -> None:
+    """The e-mails queued in the outbox: how many are new, changed or as they were, and what next."""
+    from pipeline.store.folder import RoundOutput
+    from pipeline.store.ledger import FAILED, UNCHANGED, UPDATED, WRITTEN
+
+    outbox = RoundOutput(output, round_.settings.round_id).root / "outbox"
+    for outcome in result.outcomes:
+        if outcome.status == FAILED:
+            click.secho(f"failed   {outcome.message}", fg="red", err=True)
+    new, changed = result.count(WRITTEN), result.count(UPDATED)
+    click.echo(
+        f"\nE-mails queued in {outbox}: {new} new, {changed} changed, {result.count(UNCHANGED)} as before. "
+        "`appraisal send` lists them; `appraisal send --yes` sends them."
+    )
 
 
 def print_collected(result: CollectResult, folder: Path) -> None:
@@ -241,6 +258,8 @@ def print_stage(stage: Stage, round_: Round, output: Path) -> None:
     """A finished stage after validation, as its own command shows it."""
     if stage.name in ("invite", "prepare"):
         print_generated(stage.result, round_, output)
+    elif stage.name == "email":
+        print_queued(stage.result, round_, output)
     elif stage.name == "collect":
         print_collected(stage.result, stage.source)
     else:

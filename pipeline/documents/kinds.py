@@ -32,6 +32,7 @@ class Step(StrEnum):
     PREPARE = "prepare"
     COLLECT = "collect"
     STATUS = "status"
+    MAIL = "mail"  # the outbox: e-mails queued by `invite --email` and the other steps' --email
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,12 @@ KINDS: dict[str, DocumentKind] = {
             "plan",
             Step.STATUS,
             "an employee's plan of goals and actions",
+        ),
+        DocumentKind(
+            "invitation_email",
+            Step.MAIL,
+            "an invitation e-mail",
+            template=False,
         ),
     )
 }

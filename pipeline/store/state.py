@@ -7,7 +7,9 @@ It holds, per round (a *scope*; the empty scope is the output folder itself, for
 * `conversations`: the register of collected conversations, one row per employee;
 * `events`: what happened to each employee in the round, and when it first did: `invited`,
   `prepared`, `collected`, `approved` (the follow-up workbook's stages come from here);
-* `documents`: small JSON records of a step's own (the follow-up workbook's runs, its input stamps).
+* `documents`: small JSON records of a step's own (the follow-up workbook's runs, its input stamps);
+* `deliveries`: what `send` did with each message of the outbox, per recipient (sending, sent, failed,
+  rehearsed), when, and the server's words.
 
 Every write is one transaction, so a run that is killed, or two runs at once, never leave a record
 half-written or lose another run's rows (each writes only the rows it changed). On a local disk the
@@ -66,6 +68,9 @@ CREATE TABLE IF NOT EXISTS conversations (
 CREATE TABLE IF NOT EXISTS documents (
     scope TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (scope, name));
 CREATE TABLE IF NOT EXISTS changes (scope TEXT PRIMARY KEY, counter INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (
+    round_id TEXT NOT NULL, message_id TEXT NOT NULL, recipient TEXT NOT NULL, status TEXT NOT NULL,
+    at TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (round_id, message_id, recipient));
 CREATE TABLE IF NOT EXISTS events (
     round_id TEXT NOT NULL, employee_id TEXT NOT NULL, event TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (round_id, employee_id, event));
@@ -277,6 +282,27 @@ class State:
         with self._connect(write=False) as db:
             row = db.execute("SELECT counter FROM changes WHERE scope = ?", (scope,)).fetchone()
         return int(row[0]) if row else 0
+
+    # -- deliveries ------------------------------------------------------------------------------------
+
+    def deliveries(self, round_id: str) -> dict[tuple[str, str], tuple[str, str, str]]:
+        """(Message-ID, recipient) -> (status, when, the server's words) of a round's messages."""
+        with self._connect(write=False) as db:
+            rows = db.execute(
+                "SELECT message_id, recipient, status, at, detail FROM deliveries WHERE round_id = ?",
+                (round_id,),
+            ).fetchall()
+        return {(m, r): (status, at, detail) for m, r, status, at, detail in rows}
+
+    def put_delivery(
+        self, round_id: str, message_id: str, recipient: str, status: str, at: str, detail: str = ""
+    ) -> None:
+        """Record what became of one message for one recipient (one transaction, committed on return)."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?, ?)",
+                (round_id, message_id, recipient, status, at, detail),
+            )
 
     # -- retention -------------------------------------------------------------------------------------
 
