@@ -20,7 +20,7 @@ from pipeline.documents.prepare import render_forms
 from pipeline.followup.carry import CarryOver, carry_over
 from pipeline.followup.plans import write_plans
 from pipeline.followup.step import FollowUpResult, write_follow_up
-from pipeline.mail.outbox import queue_invitations
+from pipeline.mail.outbox import queue_interviewer_mails, queue_invitations, queue_minutes_mails
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.report import write_report_workbook
@@ -95,12 +95,21 @@ def collect_step(
 
 
 def email_step(
-    round_: Round, output: Path, *, templates_dir: Path | None = None, workers: int | None = None
+    which: str, round_: Round, output: Path, *, templates_dir: Path | None = None, workers: int | None = None
 ) -> BatchResult:
-    """Queue the invitation e-mails of a validated round in its outbox (after `invite`, and `prepare`
-    when its forms are to go along)."""
+    """Queue e-mails of a validated round in its outbox (`mail.outbox`): `invite` the invitations;
+    `prepare` the invitations (with their forms now) and each interviewer's e-mail; `collect` the
+    minutes for approval."""
     folder = resolve_template_folder(templates_dir)
-    return queue_invitations(round_, output, folder, workers=workers or default_workers())
+    queues = {
+        "invite": (queue_invitations,),
+        "prepare": (queue_invitations, queue_interviewer_mails),
+        "collect": (queue_minutes_mails,),
+    }[which]
+    result = BatchResult()
+    for queue in queues:
+        result.outcomes += queue(round_, output, folder, workers=workers or default_workers()).outcomes
+    return result
 
 
 def _templates(round_: Round, templates_dir: Path | None) -> TemplateSet:
@@ -226,12 +235,19 @@ def _stages(
         yield Stage(name, _render(name, round_, output, templates, None, pdf, workers, progress))
     if email:
         start("email")
-        yield Stage("email", email_step(round_, output, templates_dir=templates_dir, workers=workers))
+        yield Stage(
+            "email", email_step("prepare", round_, output, templates_dir=templates_dir, workers=workers)
+        )
     notes = notes_dir if notes_dir is not None else workbook.parent / "notes"
     if notes.is_dir():
         start("collect", notes)
         yield Stage(
             "collect", collect_forms(round_, notes, output, templates, workers=workers, pdf=pdf), notes
         )
+        if email:
+            start("email")
+            yield Stage(
+                "email", email_step("collect", round_, output, templates_dir=templates_dir, workers=workers)
+            )
     start("status")
     yield Stage("status", status_step(round_, output, templates=templates, pdf=pdf, workers=workers))

@@ -185,3 +185,20 @@ def test_a_nynorsk_round_from_init_writes_and_reads_back_nynorsk(tmp_path, monke
     again = openpyxl.load_workbook(root / "follow-up.xlsx")["Mål og tiltak"]
     row = next(r for r in again.iter_rows(min_row=header + 1, values_only=True) if r[0] == goal_id)
     assert row[column - 1] == "avbrote"
+
+
+def test_every_nynorsk_email_template_is_spelled_as_nynorsk():
+    """The e-mails' templates (text, Jinja) in nynorsk: the same ones as in bokmål, no bokmål word, every
+    word in the nynorsk dictionary (the variables left out)."""
+    import re
+
+    folder = bundled_templates() / "nn"
+    assert sorted(p.name for p in folder.glob("*.txt")) == sorted(
+        p.name for p in (folder.parent / "nb").glob("*.txt")
+    )
+    for path in folder.glob("*.txt"):
+        text = re.sub(r"\{[{%].*?[%}]\}", " ", path.read_text(encoding="utf-8")).replace("Subject:", "")
+        found = {w.lower() for w in spelling.words(text)}
+        assert len(found) > 20, path.name
+        assert not found & spelling.BOKMAL_ONLY, (path.name, sorted(found & spelling.BOKMAL_ONLY))
+        assert sorted(spelling.unknown(found) - {w.lower() for w in spelling.NYNORSK_TERMS}) == [], path.name

@@ -334,3 +334,55 @@ def test_templates_check_covers_the_email_templates(tmp_path, monkeypatch):
         "  the first line must be the subject, as `Subject: ...`",
         "  unknown variable: nme (not a key of this dict)",
     ]
+
+
+def test_prepare_email_queues_one_email_per_interviewer_with_overview_calendar_and_a_zip_of_their_forms(
+    base_workbook, tmp_path, monkeypatch
+):
+    import io
+    import zipfile
+
+    monkeypatch.setenv("APPRAISAL_TODAY", "2027-01-02")
+    output = tmp_path / "output"
+    for step in (["invite"], ["prepare", "--email"]):
+        result = CliRunner().invoke(cli, [*step, "-w", str(base_workbook), "-o", str(output), "-j", "1"])
+        assert result.exit_code == 0, result.output
+    assert "E-mails queued in " in result.output and ": 7 new, 0 changed, 0 as before." in result.output
+
+    [ola] = [p for p in outbox(output) if p.name == "samtaler.eml" and "101-" in str(p)]
+    message = email.message_from_bytes(ola.read_bytes(), policy=policy.default)
+    assert message["To"] == "Ola Hansen <ola@fjordtre.no>"
+    assert message["Subject"] == "Dine medarbeidersamtaler: 3 samtaler"
+    files = {p.get_filename(): p for p in message.iter_attachments()}
+    assert sorted(files) == ["samtalekalender.ics", "samtaleoversikt.docx", "skjemaer.zip"]
+    assert files["samtalekalender.ics"].get_content_type() == "text/calendar"
+    names = zipfile.ZipFile(io.BytesIO(files["skjemaer.zip"].get_content())).namelist()
+    assert len(names) == 6 and {n.split("/")[0] for n in names} == {
+        "100-Kari Nordmann",
+        "102-Per Berg",
+        "103-Anne Lie",
+    }
+    invitations = [p for p in outbox(output) if p.stem in ("invitasjon", "invitation")]
+    assert len(invitations) == 5  # with the preparation form attached, now that it is made
+    again = CliRunner().invoke(
+        cli, ["prepare", "--email", "-w", str(base_workbook), "-o", str(output), "-j", "1"]
+    )
+    assert ": 0 new, 0 changed, 7 as before." in again.output, again.output
+
+
+def test_run_email_on_the_sample_queues_invitations_interviewers_and_minutes(tmp_path, monkeypatch):
+    monkeypatch.setenv("APPRAISAL_TODAY", "2027-02-01")
+    output = tmp_path / "output"
+
+    result = CliRunner().invoke(
+        cli, ["run", "--email", "-w", str(ROOT / "input" / "round.xlsx"), "-o", str(output)]
+    )
+
+    assert result.exit_code == 0, result.output
+    kinds = Counter(p.stem for p in outbox(output))
+    assert kinds["samtaler"] + kinds["samtalar"] == 6 and kinds["referat"] + kinds["minutes"] == 4, kinds
+    [minutes] = [p for p in outbox(output) if p.stem == "referat" and "1009-" in str(p)]
+    message = email.message_from_bytes(minutes.read_bytes(), policy=policy.default)
+    assert message["Subject"].startswith("Referat fra medarbeidersamtalen ")
+    assert "send det tilbake innen " in message.get_body(("plain",)).get_content()
+    assert [p.get_filename() for p in message.iter_attachments()] == ["referat.docx"]

@@ -231,25 +231,28 @@ def invite(
     Validates first and refuses while errors remain. Unchanged documents are not rewritten; a document
     someone edited is kept, and the new version is written beside it.
     """
-    round_ = _generate("invite", workbook, output, templates_dir, only, pdf, jobs)
-    if email:
-        from pipeline.run import email_step
-
-        result = email_step(round_, output, templates_dir=templates_dir, workers=jobs)
-        show.print_queued(result, round_, output)
+    _generate("invite", workbook, output, templates_dir, only, pdf, jobs, email)
 
 
 @cli.command()
 @generating_options
+@email_option
 def prepare(
-    workbook: Path, output: Path, templates_dir: Path | None, only: str | None, pdf: bool, jobs: int | None
+    workbook: Path,
+    output: Path,
+    templates_dir: Path | None,
+    only: str | None,
+    pdf: bool,
+    jobs: int | None,
+    email: bool,
 ) -> None:
     """Steps 2-3: per employee, their preparation form (in their folder), and for their interviewer a
     preparation form and the meeting-notes form to fill in (in OUTPUT/<round>/managers/<interviewer>/).
+    `--email` queues the invitations with their forms, and each interviewer's one e-mail.
 
     Validates first and refuses while errors remain. Same re-run rules as `invite`.
     """
-    _generate("prepare", workbook, output, templates_dir, only, pdf, jobs)
+    _generate("prepare", workbook, output, templates_dir, only, pdf, jobs, email)
 
 
 def _generate(
@@ -260,9 +263,10 @@ def _generate(
     only: str | None,
     pdf: bool,
     jobs: int | None,
-) -> Round:
-    """One generating step (`invite` or `prepare`) with a progress bar and its summary; exit 1 when a
-    document failed. Returns the round."""
+    email: bool = False,
+) -> None:
+    """One generating step (`invite` or `prepare`) with a progress bar and its summary, then (`email`)
+    its e-mails queued; exit 1 when a document failed."""
     from pipeline.run import render_step
 
     round_ = _validated_round(workbook, output=output)
@@ -284,7 +288,11 @@ def _generate(
     show.print_generated(result, round_, output)
     if result.failed:
         sys.exit(1)
-    return round_
+    if email:
+        from pipeline.run import email_step
+
+        queued = email_step(step, round_, output, templates_dir=templates_dir, workers=jobs)
+        show.print_queued(queued, round_, output)
 
 
 @cli.command()
@@ -296,8 +304,15 @@ def _generate(
     "--json", "as_json", is_flag=True, help="Print every file's outcome and problems as a JSON list."
 )
 @click.option("--pdf", is_flag=True, help="Also keep each personnel copy as PDF/A-2 (needs LibreOffice).")
+@email_option
 def collect(
-    folder: Path, workbook: Path, output: Path, templates_dir: Path | None, as_json: bool, pdf: bool
+    folder: Path,
+    workbook: Path,
+    output: Path,
+    templates_dir: Path | None,
+    as_json: bool,
+    pdf: bool,
+    email: bool,
 ) -> None:
     """Step 4: read every filled-in meeting-notes form (.docx) under FOLDER, write the minutes, file them
     in each employee's folder and personnel folder, and record goals, actions and approvals.
@@ -315,6 +330,12 @@ def collect(
         show.echo_json(result.to_list())
     else:
         show.print_collected(result, folder)
+    if email:
+        from pipeline.run import email_step
+
+        queued = email_step("collect", round_, output, templates_dir=templates_dir)
+        if not as_json:
+            show.print_queued(queued, round_, output)
     if result.failed:
         sys.exit(1)
 
@@ -384,40 +405,6 @@ def status(
             click.echo(f"{'written':<9} {path}")
 
 
-@cli.group()
-def templates() -> None:
-    """Work with the document templates."""
-
-
-@templates.command("check")
-@templates_option
-@workbook_option
-def templates_check(templates_dir: Path | None, workbook: Path) -> None:
-    """List, per template (documents and e-mails), Jinja syntax errors (with the line) and variables the
-    documents do not provide.
-
-    Uses the round workbook for example values when it exists, else built-in examples.
-    """
-    from pipeline.documents.examples import example_contexts
-    from pipeline.mail.templates import check_email_templates
-    from pipeline.render.templates import (
-        TemplateSet,
-        check_templates,
-        problems_by_template,
-        resolve_template_folder,
-    )
-
-    folder = resolve_template_folder(templates_dir)
-    examples = example_contexts(workbook)
-    checked, problems = check_templates(TemplateSet(folder), examples)
-    mails = {"invitation_email": {**examples["invitation"], "preparation_form": True}}
-    more, more_problems = check_email_templates(folder, mails, ("nb", "en", "nn"))
-    checked, problems = checked + more, problems + more_problems
-    show.print_template_check(problems_by_template(checked, problems))
-    if problems:
-        sys.exit(1)
-
-
 @cli.command()
 @workbook_option
 @output_option
@@ -479,8 +466,8 @@ def run(
         sys.exit(1)
 
 
-# the commands on the output folder's records (export-state, history, purge) and `send`
-from pipeline.cli import delivery, records  # noqa: E402, F401  (they register themselves on `cli`)
+# the commands on the output folder's records (export-state, history, purge), `send`, `templates check`
+from pipeline.cli import delivery, records, templates  # noqa: E402, F401  (they register themselves on `cli`)
 
 
 def main(argv: list[str] | None = None) -> None:

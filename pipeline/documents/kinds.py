@@ -116,6 +116,18 @@ KINDS: dict[str, DocumentKind] = {
             "an invitation e-mail",
             template=False,
         ),
+        DocumentKind(
+            "interviewer_email",
+            Step.MAIL,
+            "an interviewer's e-mail",
+            template=False,
+        ),
+        DocumentKind(
+            "minutes_email",
+            Step.MAIL,
+            "an e-mail with minutes",
+            template=False,
+        ),
     )
 }
 

@@ -1,25 +1,45 @@
-"""The round's outbox: one `.eml` per recipient and kind in `output/<round>/outbox/`, written like every
-other output (atomically, recorded in the ledger, a new version only when its content changed, a file
-someone edited kept). `appraisal send` delivers them; until then they are drafts (`X-Unsent: 1`) that HR
-can open in Outlook and send by hand.
+"""The round's outbox: one `.eml` per recipient and kind in `output/<round>/outbox/<id>-<name>/`, written
+like every other output (atomically, recorded in the ledger, a new version only when its content
+changed, a file someone edited kept). `appraisal send` delivers them; until then they are drafts
+(`X-Unsent: 1`) that HR can open in Outlook and send by hand. Every message is From the round's HR
+contact, in its reader's language, from an editable template (`mail.templates`).
 
-`invite --email` (and `run --email`) queues each employee's invitation: the letter (its PDF when made,
-else the .docx), the calendar invitation as a `text/calendar; method=REQUEST` part (shown as a meeting
-with accept and decline), and the preparation form when `prepare` has made it.
+* `invite --email`: each employee's invitation: the letter (its PDF when made, else the .docx), the
+  calendar invitation as a `text/calendar; method=REQUEST` part (shown as a meeting with accept and
+  decline), and the preparation form when `prepare` has made it. Reply-To the interviewer.
+* `prepare --email`: the same (now with the form), and each interviewer's one e-mail: their schedule
+  overview, their calendar file and a zip of their forms, not one e-mail per employee.
+* `collect --email`: each employee's minutes, to read and approve by the deadline.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
+import io
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.documents.contexts import invitation_context, plan_invitations
+from pipeline import texts
+from pipeline.documents.contexts import (
+    _conversation_context,
+    document_language,
+    invitation_context,
+    overview_context,
+    plan_invitations,
+)
+from pipeline.documents.deadlines import approval_due
 from pipeline.documents.kinds import KINDS, Step, written_by
 from pipeline.errors import AppraisalError
 from pipeline.mail.message import Attachment, Draft, build_message, draft_seed
 from pipeline.mail.templates import email_template_path, load_email_template
-from pipeline.model import Round
+from pipeline.model import Employee, Round
+from pipeline.register import Register
+from pipeline.render import locale
 from pipeline.store import layout
 from pipeline.store.batch import BatchResult, Job, code_digest, run_batch
 from pipeline.store.folder import RoundOutput
@@ -28,18 +48,125 @@ from pipeline.store.state import State
 
 OUTBOX = "outbox"
 WORD = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+MAIL_KINDS = ("invitation_email", "interviewer_email", "minutes_email")  # each also names its template
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that the same forms give the same zip
 
 
-def outbox_path(person_folder: str, kind: str, lang: str) -> str:
-    """`outbox/<id>-<name>/<kind's file name>.eml`, relative to the round's folder."""
-    return f"{OUTBOX}/{person_folder}/{KINDS[kind].file_name(lang, '.eml')}"
+@dataclass(frozen=True)
+class Letter:
+    """One e-mail to queue: to whom, about what (the template's variables), with what attached."""
+
+    person: Employee  # the recipient
+    lang: str
+    context: dict[str, object]
+    attachments: tuple[Attachment, ...]
+    reply_to: Employee | None = None
+    calendar: bytes | None = None
 
 
-def queue_invitations(
-    round_: Round, output: Path, templates_folder: Path | None, workers: int = 1
+def queue_invitations(round_: Round, output: Path, templates: Path | None, workers: int = 1) -> BatchResult:
+    """Each invited employee's invitation e-mail, once their letter and calendar invitation exist."""
+
+    def letters(made: dict[tuple[str, str], Path]) -> list[Letter]:
+        found = []
+        for invitation in plan_invitations(round_):
+            employee, lang = invitation.employee, invitation.lang
+            letter, calendar = made.get(("invitation", employee.id)), made.get(("calendar", employee.id))
+            if letter is None or calendar is None:
+                continue  # not invited yet: nothing to send
+            form = made.get(("employee_preparation", employee.id))
+            context = invitation_context(round_, employee, invitation.meeting, invitation.interviewer, lang)
+            attached = (_attachment(letter),) + ((_attachment(form),) if form else ())
+            found.append(
+                Letter(
+                    employee,
+                    lang,
+                    {**context, "preparation_form": form is not None},
+                    attached,
+                    invitation.interviewer,
+                    calendar.read_bytes(),
+                )  # fmt: skip
+            )
+        return found
+
+    return _queue(round_, output, templates, "invitation_email", letters, workers)
+
+
+def queue_interviewer_mails(
+    round_: Round, output: Path, templates: Path | None, workers: int = 1
 ) -> BatchResult:
-    """Write (or leave as they are) the invitation e-mail of every invited employee whose letter and
-    calendar invitation exist, from the round's HR contact, Reply-To the interviewer."""
+    """Each interviewer's one e-mail, once their overview exists: the overview, their calendar and a zip
+    of the preparation and meeting-notes forms of their people."""
+
+    def letters(made: dict[tuple[str, str], Path]) -> list[Letter]:
+        theirs: dict[str, list] = defaultdict(list)
+        for invitation in plan_invitations(round_):
+            if invitation.interviewer is not None:
+                theirs[invitation.interviewer.id].append(invitation)
+        found = []
+        for interviewer_id, invitations in sorted(theirs.items()):
+            interviewer = invitations[0].interviewer
+            overview = made.get(("overview", interviewer_id))
+            if overview is None:
+                continue
+            lang = document_language(interviewer, round_.settings)
+            forms = [
+                made[(kind, i.employee.id)]
+                for i in invitations
+                for kind in ("manager_preparation", "meeting_notes")
+                if (kind, i.employee.id) in made
+            ]
+            attached = [_attachment(overview)]
+            calendar = made.get(("manager_calendar", interviewer_id))
+            if calendar is not None:
+                attached.append(Attachment(calendar.name, calendar.read_bytes(), "text", "calendar"))
+            if forms:
+                name = texts.get(lang, "mail.forms_zip") + ".zip"
+                attached.append(Attachment(name, _zip(forms, made_root(forms[0])), "application", "zip"))
+            pairs = [(i.employee, i.meeting) for i in invitations]
+            context = {**overview_context(round_, interviewer, pairs, lang), "form_count": str(len(forms))}
+            found.append(Letter(interviewer, lang, context, tuple(attached)))
+        return found
+
+    return _queue(round_, output, templates, "interviewer_email", letters, workers)
+
+
+def queue_minutes_mails(round_: Round, output: Path, templates: Path | None, workers: int = 1) -> BatchResult:
+    """Each employee's minutes, once made, to read and approve by their deadline."""
+    settings = round_.settings
+    by_id = {e.id: e for e in round_.employees if e.id}
+    meetings = {i.employee.id: i for i in plan_invitations(round_)}
+
+    def letters(made: dict[tuple[str, str], Path]) -> list[Letter]:
+        register = Register(layout.round_folder(output, settings.round_id)).conversations
+        found = []
+        for employee_id, conversation in sorted(register.items()):
+            employee, minutes = by_id.get(employee_id), made.get(("minutes", employee_id))
+            invitation = meetings.get(employee_id)
+            if employee is None or minutes is None or invitation is None or not conversation.minutes_made_on:
+                continue
+            lang = document_language(employee, settings)
+            held = _day(conversation.held_on) or invitation.meeting.date
+            due = approval_due(held, _day(conversation.minutes_made_on), settings)
+            context = {
+                **_conversation_context(round_, employee, invitation.meeting, invitation.interviewer, lang),
+                "approval_due": locale.medium_date(due, lang),
+            }
+            found.append(Letter(employee, lang, context, (_attachment(minutes),), invitation.interviewer))
+        return found
+
+    return _queue(round_, output, templates, "minutes_email", letters, workers)
+
+
+def _queue(
+    round_: Round,
+    output: Path,
+    templates: Path | None,
+    kind: str,
+    letters: Callable[[dict[tuple[str, str], Path]], list[Letter]],
+    workers: int,
+) -> BatchResult:
+    """Write (or leave as they are) the e-mails of one kind: a job per letter with an address."""
     settings = round_.settings
     if not settings.hr_contact_email:
         raise AppraisalError(
@@ -47,67 +174,85 @@ def queue_invitations(
             "contact); fill it in, or leave out --email."
         )
     folder = RoundOutput.for_round(round_, output)
-    root = folder.root
 
     def make_jobs(ledger: Ledger) -> list[Job]:
-        documents = folder.ledger(written_by(Step.INVITE) + written_by(Step.PREPARE)).entries
-        made = {(e.kind, e.employee_id): path for path, e in documents.items()}
         jobs = []
-        compiled: dict[Path, object] = {}
-        for invitation in plan_invitations(round_):
-            employee, lang = invitation.employee, invitation.lang
-            letter, calendar = made.get(("invitation", employee.id)), made.get(("calendar", employee.id))
-            if not employee.email or letter is None or calendar is None or not (root / calendar).is_file():
-                continue  # not invited yet (or no address): nothing to send
-            path = email_template_path(templates_folder, "invitation_email", lang, settings.language)
-            template = compiled.setdefault(path, load_email_template(path))
-            form = made.get(("employee_preparation", employee.id))
-            attachments = [_attachment(root / letter)]
-            if form is not None and (root / form).is_file():
-                attachments.append(_attachment(root / form))
-            context = {
-                **invitation_context(round_, employee, invitation.meeting, invitation.interviewer, lang),
-                "preparation_form": form is not None,
-            }
-            subject, body = template.render(context)  # type: ignore[attr-defined]
-            interviewer = invitation.interviewer
+        for letter in letters(_documents(folder)):
+            person = letter.person
+            if not person.email:
+                continue
+            path = email_template_path(templates, kind, letter.lang, settings.language)
+            template = _template(path, path.stat().st_mtime_ns)
+            subject, body = template.render(letter.context)
+            reply = letter.reply_to
             draft = Draft(
                 sender=(settings.hr_contact_name, settings.hr_contact_email),
-                recipient=(employee.name, employee.email),
-                reply_to=(interviewer.name, interviewer.email) if interviewer and interviewer.email else None,
+                recipient=(person.name, person.email),
+                reply_to=(reply.name, reply.email) if reply is not None and reply.email else None,
                 subject=subject,
                 body=body,
-                language=lang,
-                calendar=(root / calendar).read_bytes(),
-                attachments=tuple(attachments),
-                reference=f"{settings.round_id}/invitation/{employee.id}",
+                language=letter.lang,
+                calendar=letter.calendar,
+                attachments=letter.attachments,
+                reference=f"{settings.round_id}/{kind}/{person.id}",
             )
             jobs.append(
                 Job(
-                    relative=outbox_path(layout.person_folder(employee), "invitation_email", lang),
-                    kind="invitation_email",
-                    employee_id=employee.id,
-                    input_hash=input_digest(code_digest(), template.digest, draft_seed(draft)),  # type: ignore[attr-defined]
+                    relative=f"{OUTBOX}/{layout.person_folder(person)}/{KINDS[kind].file_name(letter.lang, '.eml')}",
+                    kind=kind,
+                    employee_id=person.id,
+                    input_hash=input_digest(code_digest(), template.digest, draft_seed(draft)),
                     build=build_message,
                     args=(draft,),
-                    extra={"to": employee.email},
+                    extra={"to": person.email},
                 )
             )
         return jobs
 
-    version = State(output).version(root.name)  # any document written since changes what is attached
-    fingerprint = input_digest(code_digest(), version, _template_digests(templates_folder, round_))
+    version = State(output).version(folder.root.name)  # a document written since changes what is attached
+    fingerprint = input_digest(code_digest(), kind, version, _template_digests(templates, round_, kind))
     return run_batch(
-        folder,
-        "email-invitations",
-        make_jobs,
-        workers=workers,
-        fingerprint=fingerprint,
-        kinds=("invitation_email",),
+        folder, f"email-{kind}", make_jobs, workers=workers, fingerprint=fingerprint, kinds=(kind,)
     )
 
 
-@functools.lru_cache(maxsize=256)
+def _documents(folder: RoundOutput) -> dict[tuple[str, str], Path]:
+    """(kind, person ID) -> the file, of every document the round's steps made that is there; for the
+    minutes, the employee's own copy."""
+    root = folder.root
+    kinds = written_by(Step.INVITE) + written_by(Step.PREPARE) + written_by(Step.COLLECT)
+    made: dict[tuple[str, str], Path] = {}
+    for relative, entry in sorted(folder.ledger(kinds).entries.items()):
+        if entry.kind == "minutes" and not relative.startswith("employees/"):
+            continue
+        if (root / relative).is_file():
+            made[(entry.kind, entry.employee_id)] = root / relative
+    return made
+
+
+def made_root(path: Path) -> Path:
+    """The interviewer's folder a form is in (managers/<interviewer>/<employee>/form.docx)."""
+    return path.parent.parent
+
+
+def _zip(paths: list[Path], base: Path) -> bytes:
+    """The files as one zip, named by their place under `base`, with fixed dates: the same files give
+    the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(paths):
+            info = zipfile.ZipInfo(path.relative_to(base).as_posix(), _ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=64)
+def _template(path: Path, mtime_ns: int):  # noqa: ANN202 - an EmailTemplate
+    return load_email_template(path)
+
+
+@functools.lru_cache(maxsize=4096)
 def _attachment_cached(path: str, size: int, mtime_ns: int) -> Attachment:
     data = Path(path).read_bytes()
     maintype, subtype = ("application", "pdf") if path.endswith(".pdf") else WORD
@@ -122,11 +267,15 @@ def _attachment(document: Path) -> Attachment:
     return _attachment_cached(str(chosen), stat.st_size, stat.st_mtime_ns)
 
 
-def _template_digests(folder: Path | None, round_: Round) -> list[str]:
-    languages = sorted(
-        {e.language or round_.settings.language for e in round_.employees} | {round_.settings.language}
-    )
-    paths = {
-        email_template_path(folder, "invitation_email", lang, round_.settings.language) for lang in languages
-    }
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+
+
+def _template_digests(folder: Path | None, round_: Round, kind: str) -> list[str]:
+    settings = round_.settings
+    languages = sorted({e.language or settings.language for e in round_.employees} | {settings.language})
+    paths = {email_template_path(folder, kind, lang, settings.language) for lang in languages}
     return sorted(hashlib.sha256(path.read_bytes()).hexdigest() for path in paths)

@@ -36,6 +36,8 @@ NYNORSK_TERMS = frozenset(
         "samtaleskjemaet", "førebuingsskjemaet", "agendaen", "halden", "tøm", "oppsummer", "nedtrekkslista",
         "Éi", "éi",  # "éi rad": the numeral, stressed
         "Tilsettnr", "tilsettnr",  # the column header, as bokmål's Ansattnr
+        "LibreOffice", "zip",  # a program and a file type, in the interviewers' e-mail
+        "skjemaa",  # skjema's plural definite (eit skjema, skjemaa), which the dictionary lacks
     )
 )  # fmt: skip
 
