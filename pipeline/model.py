@@ -201,6 +201,8 @@ class Settings:
     timezone: str = "Europe/Oslo"
     min_group_size: int = 5
     previous_round: str = ""  # the round whose open goals carry over (default: the one before, by name)
+    reminder_days_before: int = 3  # `remind`: the preparation form, from this many days before the meeting
+    reminder_interval_days: int = 7  # `remind --email`: never the same reminder again within this many days
     rows: dict[str, int] = field(default_factory=dict, compare=False)  # key -> row on the Round sheet
 
 

@@ -1,4 +1,4 @@
-"""`appraisal send`: the round's outbox delivered over SMTP (`pipeline.mail.send`)."""
+"""`appraisal send` (the round's outbox delivered over SMTP, `pipeline.mail.send`) and `appraisal remind`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli import cli, output_option, workbook_option
+from pipeline.cli import cli, email_option, output_option, show, templates_option, workbook_option
 
 
 @cli.command()
@@ -106,3 +106,39 @@ def _workbook_round(workbook: Path) -> str:
     if not round_id:
         raise click.UsageError("the workbook names no round; give --round")
     return round_id
+
+
+@cli.command()
+@workbook_option
+@output_option
+@templates_option
+@email_option
+def remind(workbook: Path, output: Path, templates_dir: Path | None, email: bool) -> None:
+    """List what is due or overdue in the round, and for whom: preparation before a meeting, meeting-notes
+    forms and approvals past their deadline, goals and actions past their due date.
+
+    --email queues one reminder per person in the outbox (`appraisal send` sends them), never of the
+    same thing twice within the Round sheet's reminder_interval_days.
+    """
+    from pipeline import clock
+    from pipeline.cli import _validated_round
+    from pipeline.followup.sources import round_zone
+    from pipeline.mail.outbox import queue_reminders
+    from pipeline.mail.remind import find_reminders, not_reminded_lately, remember_reminded
+    from pipeline.render.templates import resolve_template_folder
+    from pipeline.store.batch import default_workers
+
+    round_ = _validated_round(workbook, output=output)
+    today = clock.today(round_zone(round_))
+    reminders = find_reminders(round_, output, today)
+    show.print_reminders(reminders, today)
+    if email:
+        due = not_reminded_lately(reminders, output, round_, today)
+        folder = resolve_template_folder(templates_dir)
+        queued = queue_reminders(round_, output, folder, due, today, workers=default_workers())
+        remember_reminded(due, output, round_, today)
+        if len(due) < len(reminders):
+            click.echo(
+                f"{len(reminders) - len(due)} reminded of within the last reminder_interval_days: left out."
+            )
+        show.print_queued(queued, round_, output)

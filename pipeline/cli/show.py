@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the stages' modules load when a command runs, not for `--he
     from pipeline.collect.results import CollectResult
     from pipeline.followup.carry import CarryOver
     from pipeline.followup.step import FollowUpResult
+    from pipeline.mail.remind import Reminder
     from pipeline.retention.purge import PersonnelCopy, RoundPurge
     from pipeline.run import Stage, Validation
     from pipeline.store.batch import BatchResult
@@ -375,3 +376,33 @@ def _size(size: int) -> str:
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
         size /= 1024
     return ""
+
+
+# -- remind ------------------------------------------------------------------------------------------------
+
+REMINDER_WHAT = {
+    "preparation": "prepare for the meeting",
+    "minutes": "meeting-notes form due",
+    "approval": "approval of the minutes due",
+    "goal": "goal or action past due",
+}
+
+
+def print_reminders(reminders: list[Reminder], today: dt.date) -> None:
+    """What is due or overdue, per person to remind, as a table."""
+    if not reminders:
+        click.echo(f"Nothing is due or overdue on {today}.")
+        return
+    width = max(len(r.to.name) for r in reminders)
+    click.echo(f"{'to':<{width}}  {'what':<28} {'about':<24} {'due':<10} {'days late':>9}")
+    for r in reminders:
+        about = r.about.name + (f": {r.goal}" if r.goal else "")
+        about = about if len(about) <= 24 else about[:23] + "…"
+        late = r.days_overdue(today)
+        click.echo(
+            f"{r.to.name:<{width}}  {REMINDER_WHAT[r.what]:<28} {about:<24} {r.due.isoformat():<10} {late or '':>9}"
+        )
+    people = len({r.to.id for r in reminders})
+    click.echo(
+        f"\n{len(reminders)} things due or overdue, for {people} people. `appraisal remind --email` queues their reminders."
+    )

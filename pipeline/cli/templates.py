@@ -38,6 +38,20 @@ def templates_check(templates_dir: Path | None, workbook: Path) -> None:
         "invitation_email": {**examples["invitation"], "preparation_form": True},
         "interviewer_email": {**examples["overview"], "form_count": "4"},
         "minutes_email": {**examples["invitation"], "approval_due": "15. februar 2027"},
+        "reminder_email": {
+            "person": examples["invitation"]["employee"],
+            "round": examples["invitation"]["round"],
+            "items": [
+                {
+                    "what": what,
+                    "about": "Kari Nordmann",
+                    "due": "15. februar 2027",
+                    "days_overdue": "3",
+                    "goal": "Mål",
+                }
+                for what in ("preparation", "minutes", "approval", "goal")
+            ],
+        },
     }
     more, more_problems = check_email_templates(folder, mails, ("nb", "en", "nn"))
     checked, problems = checked + more, problems + more_problems

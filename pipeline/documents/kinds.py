@@ -128,6 +128,12 @@ KINDS: dict[str, DocumentKind] = {
             "an e-mail with minutes",
             template=False,
         ),
+        DocumentKind(
+            "reminder_email",
+            Step.MAIL,
+            "a reminder e-mail",
+            template=False,
+        ),
     )
 }
 

@@ -10,6 +10,7 @@ contact, in its reader's language, from an editable template (`mail.templates`).
 * `prepare --email`: the same (now with the form), and each interviewer's one e-mail: their schedule
   overview, their calendar file and a zip of their forms, not one e-mail per employee.
 * `collect --email`: each employee's minutes, to read and approve by the deadline.
+* `remind --email`: one reminder per person of everything due for them (`mail.remind`).
 """
 
 from __future__ import annotations
@@ -30,12 +31,15 @@ from pipeline.documents.contexts import (
     document_language,
     invitation_context,
     overview_context,
+    person_context,
     plan_invitations,
+    round_context,
 )
 from pipeline.documents.deadlines import approval_due
 from pipeline.documents.kinds import KINDS, Step, written_by
 from pipeline.errors import AppraisalError
 from pipeline.mail.message import Attachment, Draft, build_message, draft_seed
+from pipeline.mail.remind import Reminder
 from pipeline.mail.templates import email_template_path, load_email_template
 from pipeline.model import Employee, Round
 from pipeline.register import Register
@@ -158,6 +162,50 @@ def queue_minutes_mails(round_: Round, output: Path, templates: Path | None, wor
     return _queue(round_, output, templates, "minutes_email", letters, workers)
 
 
+def queue_reminders(
+    round_: Round,
+    output: Path,
+    templates: Path | None,
+    reminders: list[Reminder],
+    today: dt.date,
+    workers: int = 1,
+) -> BatchResult:
+    """One reminder e-mail per person, of everything in `reminders` that is theirs."""
+    settings = round_.settings
+    theirs: dict[str, list[Reminder]] = defaultdict(list)
+    for reminder in reminders:
+        theirs[reminder.to.id].append(reminder)
+
+    def letters(made: dict[tuple[str, str], Path]) -> list[Letter]:
+        found = []
+        for items in theirs.values():
+            person = items[0].to
+            lang = document_language(person, settings)
+            listed = [
+                {
+                    "what": r.what,
+                    "about": r.about.name,
+                    "due": locale.medium_date(r.due, lang),
+                    "days_overdue": str(r.days_overdue(today)),
+                    "goal": r.goal,
+                }
+                for r in items
+            ]
+            context = {
+                "person": person_context(person),
+                "round": round_context(settings, lang),
+                "items": listed,
+            }
+            found.append(Letter(person, lang, context, ()))
+        return found
+
+    salt = [(r.to.id, r.key, r.due.isoformat()) for r in reminders]
+    # a file per day of reminding: a later reminder never replaces one that may not have been sent yet
+    return _queue(
+        round_, output, templates, "reminder_email", letters, workers, salt, f" {today.isoformat()}"
+    )
+
+
 def _queue(
     round_: Round,
     output: Path,
@@ -165,6 +213,8 @@ def _queue(
     kind: str,
     letters: Callable[[dict[tuple[str, str], Path]], list[Letter]],
     workers: int,
+    salt: object = None,
+    suffix: str = "",
 ) -> BatchResult:
     """Write (or leave as they are) the e-mails of one kind: a job per letter with an address."""
     settings = round_.settings
@@ -198,7 +248,7 @@ def _queue(
             )
             jobs.append(
                 Job(
-                    relative=f"{OUTBOX}/{layout.person_folder(person)}/{KINDS[kind].file_name(letter.lang, '.eml')}",
+                    relative=f"{OUTBOX}/{layout.person_folder(person)}/{KINDS[kind].file_name(letter.lang, suffix + '.eml')}",
                     kind=kind,
                     employee_id=person.id,
                     input_hash=input_digest(code_digest(), template.digest, draft_seed(draft)),
@@ -210,7 +260,7 @@ def _queue(
         return jobs
 
     version = State(output).version(folder.root.name)  # a document written since changes what is attached
-    fingerprint = input_digest(code_digest(), kind, version, _template_digests(templates, round_, kind))
+    fingerprint = input_digest(code_digest(), kind, version, _template_digests(templates, round_, kind), salt)
     return run_batch(
         folder, f"email-{kind}", make_jobs, workers=workers, fingerprint=fingerprint, kinds=(kind,)
     )

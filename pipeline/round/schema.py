@@ -201,6 +201,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("timezone", "timezone", "Europe/Oslo"),
     Setting("min_group_size", "int", 5),
     Setting("previous_round", "text", ""),
+    Setting("reminder_days_before", "int", 3),
+    Setting("reminder_interval_days", "int", 7),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 
