@@ -183,3 +183,18 @@ def test_a_number_far_before_any_date_in_a_date_cell_is_named_not_a_rust_panic(m
     )
     _, report = check_workbook(in_text)
     assert report.issues  # read as a number, and reported as a bad employee ID
+
+
+def test_a_number_too_large_for_excel_is_shown_as_excel_shows_it(make_workbook):
+    """Found by the generator: the largest float in a date cell was read as `inf` and shown as "inf is
+    not a date". It is shown as Excel shows it, #NUM!, and a huge number with Excel's 15 digits."""
+    from pipeline.round.values import clean_text
+
+    assert clean_text(float("inf")) == "#NUM!"
+    assert clean_text(1.7976931348623157e308) == "1.79769313486232e+308"
+    assert clean_text(1e14) == "100000000000000"
+    _, report = check_workbook(
+        make_workbook(edit=lambda book: book["Mål"].cell(2, 6, 1.7976931348623157e308))
+    )
+    [problem] = [p for p in report.issues if p.cell == "F2"]
+    assert problem.message.startswith(("#NUM! is not a date", "1.79769313486232e+308 is not a date")), problem

@@ -113,3 +113,21 @@ def test_email_queues_one_reminder_per_person_and_never_the_same_twice_within_th
 
     later = remind(SAMPLE, output, "2027-03-08", "--email")  # a week on: reminded again, in new files
     assert later.exit_code == 0 and len(list(outbox.rglob("* 2027-03-08.eml"))) == len(made), later.output
+
+
+def test_the_follow_up_shows_when_each_conversation_was_last_reminded_of(output):
+    import openpyxl
+
+    assert remind(SAMPLE, output, "2027-03-01", "--email").exit_code == 0
+    status = CliRunner(env={"APPRAISAL_TODAY": "2027-03-01"}).invoke(
+        cli, ["status", "-w", str(SAMPLE), "-o", str(output)]
+    )
+    assert status.exit_code == 0, status.output
+
+    sheet = openpyxl.load_workbook(output / "2027-H1" / "follow-up.xlsx")["Samtaler"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = next(r for r in rows if "Sist påminnet" in r)
+    column = header.index("Sist påminnet")
+    reminded = {r[0]: r[column] for r in rows[rows.index(header) + 1 :] if r[0]}
+    assert reminded["1009"] == dt.datetime(2027, 3, 1)  # Erlend: his approval is late
+    assert reminded["1001"] is None  # Ingrid: held no meeting of her own, nothing to remind of

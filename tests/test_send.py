@@ -386,3 +386,27 @@ def test_run_email_on_the_sample_queues_invitations_interviewers_and_minutes(tmp
     assert message["Subject"].startswith("Referat fra medarbeidersamtalen ")
     assert "send det tilbake innen " in message.get_body(("plain",)).get_content()
     assert [p.get_filename() for p in message.iter_attachments()] == ["referat.docx"]
+
+
+def test_the_follow_up_shows_an_address_the_server_refused(queued, server, tmp_path):
+    import openpyxl
+
+    workbook, output = queued
+    controller, mailbox = server
+    mailbox.refuse = {"per@fjordtre.no"}
+    assert (
+        send(workbook, output, write_config(tmp_path / "appraisal.toml", controller.port), "--yes").exit_code
+        == 1
+    )
+
+    status = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"}).invoke(
+        cli, ["status", "-w", str(workbook), "-o", str(output)]
+    )
+
+    assert status.exit_code == 0, status.output
+    sheet = openpyxl.load_workbook(output / ROUND / "follow-up.xlsx")["Samtaler"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = next(r for r in rows if "E-post avvist" in r)
+    refused = {r[0]: r[header.index("E-post avvist")] for r in rows[rows.index(header) + 1 :] if r[0]}
+    assert refused["102"] == "550 5.1.1 No such user here"
+    assert refused["101"] is None

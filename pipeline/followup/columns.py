@@ -55,6 +55,8 @@ CONVERSATION_COLUMNS = (
     BookColumn("follow_up_held", "date", editable=True),
     BookColumn("next_follow_up", "date"),
     BookColumn("remark", "text"),
+    BookColumn("last_reminded", "date"),
+    BookColumn("email_refused", "text"),
     BookColumn("source", "source"),
 )
 

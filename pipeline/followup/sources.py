@@ -32,6 +32,10 @@ from pipeline.followup.columns import (
 from pipeline.followup.figures import ConversationFact, GoalFact
 from pipeline.model import Employee, Meeting, Round, Stage
 from pipeline.register import Approval, Conversation, Register, Review
+from pipeline.store.state import State
+
+REMINDER_RECORD = "reminders"  # `remind --email`: "<to>/<what>:<about>" -> the day it was queued
+REFUSED = "failed"  # a delivery `send` recorded as refused for good by the server (mail.send.FAILED)
 
 
 def local_date(stamp: object, zone: dt.tzinfo) -> dt.date | None:
@@ -81,6 +85,10 @@ class Sources:
     zone: dt.tzinfo
     meetings: dict[str, Meeting] = field(default_factory=dict)
     interviewer_of: dict[str, str] = field(default_factory=dict)
+    reminded: dict[str, dt.date] = field(default_factory=dict)  # employee -> last reminder queued about them
+    refused: dict[str, str] = field(
+        default_factory=dict
+    )  # employee -> the server's words refusing their address
 
     def __post_init__(self) -> None:
         for meeting in self.round_.meetings:
@@ -102,6 +110,26 @@ class Sources:
         """An interviewer's name (their ID when not in the workbook, "(none)" for no one)."""
         person = self.employee(interviewer_id) if interviewer_id else None
         return person.name if person else interviewer_id or texts.get(lang, "book.none")
+
+
+def mail_facts(root: Path, round_: Round) -> tuple[dict[str, dt.date], dict[str, str]]:
+    """Per employee: the last day a reminder about their conversation was queued (to them or to their
+    interviewer, `remind --email`), and the server's words when it refused their address (`send`)."""
+    state = State(root.parent)
+    record = state.document(root.name, REMINDER_RECORD)
+    reminded: dict[str, dt.date] = {}
+    for key, day in record.items() if isinstance(record, dict) else ():
+        what, _, about = key.partition("/")[2].partition(":")
+        when = iso_date(day)
+        if what in ("preparation", "minutes", "approval") and when is not None:
+            reminded[about] = max(reminded.get(about, when), when)
+    by_address = {e.email.lower(): e.id for e in round_.employees if e.email}
+    refused = {
+        by_address[recipient.lower()]: detail
+        for (_, recipient), (status, _, detail) in sorted(state.deliveries(round_.settings.round_id).items())
+        if status == REFUSED and recipient.lower() in by_address
+    }
+    return reminded, refused
 
 
 def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
@@ -140,6 +168,8 @@ def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
             "minutes_received": minutes_received,
             "next_follow_up": iso_date(conversation.follow_up_date) or sources.round_.settings.follow_up_date,
             "remark": remark,
+            "last_reminded": sources.reminded.get(employee.id),
+            "email_refused": notes.fit(sources.refused.get(employee.id, ""), where),
             "approved_on": approved_on,
             "follow_up_held": None,
         }

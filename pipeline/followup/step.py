@@ -65,6 +65,7 @@ from pipeline.followup.sources import (
     goal_overdue,
     goal_rows,
     ledger_stages,
+    mail_facts,
     read_register,
     round_zone,
 )
@@ -281,7 +282,10 @@ def _merge_inputs(
         )
     base = baseline(state, existing.token if existing else None)
     invited, prepared = ledger_stages(root, notes)
-    sources = Sources(round_, read_register(root), invited, prepared, zone)
+    reminded, refused = mail_facts(root, round_)
+    sources = Sources(
+        round_, read_register(root), invited, prepared, zone, reminded=reminded, refused=refused
+    )
     merged, extra_headers = _merge_sheets(sources, existing, base, today, notes)
     taken = take_copies(root, sources, merged, collect_dir, today, notes)
     history.mark_changed_by(
@@ -397,6 +401,7 @@ def _quick_fingerprint(round_: Round, output: Path, root: Path, today: dt.date) 
         others,
         copies,
         today,
+        mail_facts(root, round_),  # reminders queued and addresses refused since
     )
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from pipeline.documents.contexts import plan_invitations
 from pipeline.documents.deadlines import approval_due, notes_due
 from pipeline.followup.carry import FINISHED, SNAPSHOT
+from pipeline.followup.sources import REMINDER_RECORD
 from pipeline.model import Employee, Round
 from pipeline.register import Register
 from pipeline.store import layout
@@ -29,7 +30,6 @@ from pipeline.store.state import State
 
 PREPARATION, MINUTES, APPROVAL, GOAL = "preparation", "minutes", "approval", "goal"
 WHAT = (PREPARATION, MINUTES, APPROVAL, GOAL)  # in the order a reminder lists them
-STATE_NAME = "reminders"  # the state record: what was reminded, and when
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,9 @@ def not_reminded_lately(
     reminders: list[Reminder], output: Path, round_: Round, today: dt.date
 ) -> list[Reminder]:
     """Those not reminded of within the round's `reminder_interval_days`."""
-    record = State(output).document(layout.round_folder(output, round_.settings.round_id).name, STATE_NAME)
+    record = State(output).document(
+        layout.round_folder(output, round_.settings.round_id).name, REMINDER_RECORD
+    )
     last = record if isinstance(record, dict) else {}
     interval = dt.timedelta(days=round_.settings.reminder_interval_days)
     return [r for r in reminders if (_day(last.get(f"{r.to.id}/{r.key}")) or dt.date.min) + interval <= today]
@@ -110,10 +112,10 @@ def remember_reminded(reminders: list[Reminder], output: Path, round_: Round, to
     """Note that these were reminded of today."""
     state = State(output)
     scope = layout.round_folder(output, round_.settings.round_id).name
-    record = state.document(scope, STATE_NAME)
+    record = state.document(scope, REMINDER_RECORD)
     last = dict(record) if isinstance(record, dict) else {}
     last.update({f"{r.to.id}/{r.key}": today.isoformat() for r in reminders})
-    state.put_document(scope, STATE_NAME, last)
+    state.put_document(scope, REMINDER_RECORD, last)
 
 
 def _day(value: object) -> dt.date | None:

@@ -37,13 +37,15 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 from pipeline.errors import AppraisalError
+from pipeline.followup.sources import REFUSED
 from pipeline.install import Smtp
 from pipeline.mail.outbox import OUTBOX
 from pipeline.store import layout
 from pipeline.store.folder import RoundOutput
 from pipeline.store.state import State
 
-SENDING, SENT, FAILED, REHEARSED = "sending", "sent", "failed", "rehearsed"
+SENDING, SENT, REHEARSED = "sending", "sent", "rehearsed"
+FAILED = REFUSED  # refused for good: the follow-up shows the server's words
 QUEUED = "queued"  # answered "not now" (4xx): to be sent again
 NEW_VERSION = " (new)"  # a draft HR edited keeps its name; the tool's new version went beside it
 

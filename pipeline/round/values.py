@@ -8,6 +8,7 @@ a catalogue phrase for the validation report). Empty cells are the caller's busi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from openpyxl.utils.datetime import from_excel
@@ -37,8 +38,13 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "#NUM!"  # what Excel shows for a number it cannot hold
+        if abs(value) >= 1e15:
+            return f"{value:.15g}"  # as Excel shows it: 15 significant digits, not 300 of them
+        if value.is_integer():
+            return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):
