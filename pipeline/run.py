@@ -20,7 +20,12 @@ from pipeline.documents.prepare import render_forms
 from pipeline.followup.carry import CarryOver, carry_over
 from pipeline.followup.plans import write_plans
 from pipeline.followup.step import FollowUpResult, write_follow_up
-from pipeline.mail.outbox import queue_interviewer_mails, queue_invitations, queue_minutes_mails
+from pipeline.mail.outbox import (
+    queue_cancellations,
+    queue_interviewer_mails,
+    queue_invitations,
+    queue_minutes_mails,
+)
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.report import write_report_workbook
@@ -102,8 +107,8 @@ def email_step(
     minutes for approval."""
     folder = resolve_template_folder(templates_dir)
     queues = {
-        "invite": (queue_invitations,),
-        "prepare": (queue_invitations, queue_interviewer_mails),
+        "invite": (queue_invitations, queue_cancellations),
+        "prepare": (queue_invitations, queue_cancellations, queue_interviewer_mails),
         "collect": (queue_minutes_mails,),
     }[which]
     result = BatchResult()

@@ -410,3 +410,33 @@ def test_the_follow_up_shows_an_address_the_server_refused(queued, server, tmp_p
     refused = {r[0]: r[header.index("E-post avvist")] for r in rows[rows.index(header) + 1 :] if r[0]}
     assert refused["102"] == "550 5.1.1 No such user here"
     assert refused["101"] is None
+
+
+def test_a_cancelled_meeting_gets_a_cancellation_sent_after_its_invitation(
+    base_workbook, make_workbook, server, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("APPRAISAL_TODAY", "2027-01-02")
+    controller, mailbox = server
+    output = tmp_path / "output"
+    assert (
+        CliRunner().invoke(cli, ["invite", "--email", "-w", str(base_workbook), "-o", str(output)]).exit_code
+        == 0
+    )
+    without = make_workbook(schedule={"103": None})
+
+    result = CliRunner().invoke(cli, ["invite", "--email", "-w", str(without), "-o", str(output)])
+
+    assert result.exit_code == 0, result.output
+    [cancellation] = [p for p in outbox(output) if p.stem in ("avlysning", "cancellation")]
+    message = email.message_from_bytes(cancellation.read_bytes(), policy=policy.default)
+    assert message["To"] == "Anne Lie <anne@fjordtre.no>"
+    assert message["Subject"].startswith(
+        "Cancelled: appraisal conversation Tuesday 19 January 2027"
+    )  # Anne reads English
+    [calendar] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert calendar.get_param("method") == "CANCEL" and "STATUS:CANCELLED" in calendar.get_content()
+
+    config = write_config(tmp_path / "appraisal.toml", controller.port)
+    assert send(without, output, config, "--yes").exit_code == 0
+    to_anne = [m for to, m in mailbox.received if to == ["anne@fjordtre.no"]]
+    assert [m["Subject"].strip().split(" ")[0] for m in to_anne] == ["Invitation", "Cancelled:"]

@@ -36,6 +36,7 @@ def templates_check(templates_dir: Path | None, workbook: Path) -> None:
     checked, problems = check_templates(TemplateSet(folder), examples)
     mails = {
         "invitation_email": {**examples["invitation"], "preparation_form": True},
+        "cancellation_email": examples["invitation"],
         "interviewer_email": {**examples["overview"], "form_count": "4"},
         "minutes_email": {**examples["invitation"], "approval_due": "15. februar 2027"},
         "reminder_email": {

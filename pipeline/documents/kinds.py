@@ -117,6 +117,12 @@ KINDS: dict[str, DocumentKind] = {
             template=False,
         ),
         DocumentKind(
+            "cancellation_email",
+            Step.MAIL,
+            "a cancellation e-mail",
+            template=False,
+        ),
+        DocumentKind(
             "interviewer_email",
             Step.MAIL,
             "an interviewer's e-mail",

@@ -40,7 +40,8 @@ class Draft:
     subject: str
     body: str  # plain text; the HTML part is made from it
     language: str
-    calendar: bytes | None = None  # an iTIP REQUEST, shown as a meeting invitation
+    calendar: bytes | None = None  # an iTIP REQUEST (shown as a meeting invitation) or CANCEL
+    calendar_method: str = "REQUEST"
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     reference: str = ""  # what the message is about (round, kind, person): part of its Message-ID
 
@@ -75,7 +76,7 @@ def build_message(draft: Draft) -> bytes:
     if draft.calendar is not None:  # the third alternative: what calendar programs show as a meeting
         message.add_alternative(
             draft.calendar.decode("utf-8"), subtype="calendar", charset="utf-8", cte="quoted-printable",
-            params={"method": "REQUEST"},
+            params={"method": draft.calendar_method},
         )  # fmt: skip
     for attachment in draft.attachments:
         message.add_attachment(
@@ -102,7 +103,7 @@ def draft_seed(draft: Draft) -> str:
     """A hash of everything the message holds: its boundaries and Message-ID come from it."""
     digest = hashlib.sha256()
     for piece in (*draft.sender, *draft.recipient, *(draft.reply_to or ("", "")), draft.subject, draft.body,
-                  draft.language, draft.reference):  # fmt: skip
+                  draft.language, draft.reference, draft.calendar_method):  # fmt: skip
         digest.update(piece.encode("utf-8") + b"\0")
     digest.update(draft.calendar or b"")
     for attachment in draft.attachments:

@@ -7,6 +7,7 @@ contact, in its reader's language, from an editable template (`mail.templates`).
 * `invite --email`: each employee's invitation: the letter (its PDF when made, else the .docx), the
   calendar invitation as a `text/calendar; method=REQUEST` part (shown as a meeting with accept and
   decline), and the preparation form when `prepare` has made it. Reply-To the interviewer.
+  A meeting cancelled since gets its cancellation (`text/calendar; method=CANCEL`).
 * `prepare --email`: the same (now with the form), and each interviewer's one e-mail: their schedule
   overview, their calendar file and a zip of their forms, not one e-mail per employee.
 * `collect --email`: each employee's minutes, to read and approve by the deadline.
@@ -52,7 +53,13 @@ from pipeline.store.state import State
 
 OUTBOX = "outbox"
 WORD = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
-MAIL_KINDS = ("invitation_email", "interviewer_email", "minutes_email")  # each also names its template
+MAIL_KINDS = (
+    "invitation_email",
+    "cancellation_email",
+    "interviewer_email",
+    "minutes_email",
+    "reminder_email",
+)  # each also names its template
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that the same forms give the same zip
 
 
@@ -66,6 +73,7 @@ class Letter:
     attachments: tuple[Attachment, ...]
     reply_to: Employee | None = None
     calendar: bytes | None = None
+    calendar_method: str = "REQUEST"
 
 
 def queue_invitations(round_: Round, output: Path, templates: Path | None, workers: int = 1) -> BatchResult:
@@ -94,6 +102,40 @@ def queue_invitations(round_: Round, output: Path, templates: Path | None, worke
         return found
 
     return _queue(round_, output, templates, "invitation_email", letters, workers)
+
+
+def queue_cancellations(round_: Round, output: Path, templates: Path | None, workers: int = 1) -> BatchResult:
+    """Each employee whose invitation was cancelled (`documents.calendars`): the cancellation, with its
+    `text/calendar; method=CANCEL` part, which takes the meeting out of their calendar."""
+    folder = RoundOutput(output, round_.settings.round_id)
+    settings = round_.settings
+
+    def letters(made: dict[tuple[str, str], Path]) -> list[Letter]:
+        found = []
+        for relative, entry in sorted(folder.ledger(("calendar",)).entries.items()):
+            employee = round_.employee(entry.employee_id)
+            facts = entry.extra.get("event")
+            cancelled = isinstance(facts, dict) and facts.get("status") == "CANCELLED"
+            if not cancelled or employee is None or not (folder.root / relative).is_file():
+                continue
+            lang = document_language(employee, settings)
+            start = (
+                dt.datetime.fromisoformat(str(facts["start"]))
+                if isinstance(facts, dict) and facts.get("start")
+                else None
+            )
+            organizer = facts.get("organizer") if isinstance(facts, dict) else None
+            context = {
+                "employee": person_context(employee),
+                "interviewer": {"name": organizer[0] if isinstance(organizer, list) and organizer else ""},
+                "meeting": {"when": locale.date_and_time(start.date(), start.time(), lang) if start else ""},
+                "round": round_context(settings, lang),
+            }
+            calendar = (folder.root / relative).read_bytes()
+            found.append(Letter(employee, lang, context, (), None, calendar, "CANCEL"))
+        return found
+
+    return _queue(round_, output, templates, "cancellation_email", letters, workers)
 
 
 def queue_interviewer_mails(
@@ -243,6 +285,7 @@ def _queue(
                 body=body,
                 language=letter.lang,
                 calendar=letter.calendar,
+                calendar_method=letter.calendar_method,
                 attachments=letter.attachments,
                 reference=f"{settings.round_id}/{kind}/{person.id}",
             )

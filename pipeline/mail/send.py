@@ -87,7 +87,8 @@ def outbox_messages(
     records = State(output).deliveries(round_id)
     result = SendResult()
     messages = []
-    for path in sorted((root / OUTBOX).rglob("*.eml")):
+    # in the order they were queued: an invitation goes before the cancellation of the same meeting
+    for path in sorted((root / OUTBOX).rglob("*.eml"), key=_queued_order):
         if path.stem.endswith(NEW_VERSION):
             result.edited_beside.append(path)
             continue
@@ -109,6 +110,13 @@ def outbox_messages(
         messages.append(message)
     result.queued = messages
     return messages, result
+
+
+def _queued_order(path: Path) -> tuple[int, str]:
+    try:
+        return path.stat().st_mtime_ns, str(path)
+    except OSError:
+        return 0, str(path)
 
 
 def _read_message(path: Path) -> Message:

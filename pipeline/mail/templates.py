@@ -19,7 +19,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from pipeline.render.engine import TemplateError
 from pipeline.render.templates import TemplateProblem, _recording_undefined, bundled_templates
 
-EMAIL_TEMPLATES = ("invitation_email", "interviewer_email", "minutes_email", "reminder_email")
+EMAIL_TEMPLATES = (
+    "invitation_email",
+    "cancellation_email",
+    "interviewer_email",
+    "minutes_email",
+    "reminder_email",
+)
 SUBJECT = "Subject:"
 
 
