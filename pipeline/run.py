@@ -19,6 +19,7 @@ from pipeline.documents.invite import render_invitations
 from pipeline.documents.prepare import render_forms
 from pipeline.followup.carry import CarryOver, carry_over
 from pipeline.followup.plans import write_plans
+from pipeline.followup.record import file_stamp, sha
 from pipeline.followup.step import FollowUpResult, write_follow_up
 from pipeline.mail.outbox import (
     queue_cancellations,
@@ -30,8 +31,10 @@ from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.report import write_report_workbook
 from pipeline.round.rules import check_workbook
-from pipeline.store.batch import BatchResult, default_workers
+from pipeline.store.batch import BatchResult, code_digest, default_workers
 from pipeline.store.folder import RoundOutput
+from pipeline.store.ledger import input_digest
+from pipeline.store.state import State
 
 # A stage's progress: given the stage's name, the callbacks (on_total(n), advance(n)) it reports to.
 Progress = Callable[[str], tuple[Callable[[int], None] | None, Callable[[int], None] | None]]
@@ -212,6 +215,26 @@ def run_round(
         )
 
 
+REPORT_RECORD = "validation-report"  # the state record of the last report `run` wrote: its inputs and file
+
+
+def _write_report_once(workbook: Path, report: Report, path: Path, lang: str, folder: RoundOutput) -> None:
+    """The validation report, unless the one there was written from the same workbook, problems, language
+    and code and is as it was written: copying a large workbook to annotate it is most of an unchanged
+    re-run's time (issue 16)."""
+    if report.errors:  # nothing else is written, not even the state: the report alone, every time
+        write_report_workbook(workbook, report, path, lang)
+        return
+    problems = [(p.severity, p.sheet, p.cell, p.column, p.code, p.message) for p in report.issues]
+    key = input_digest(code_digest(), sha(workbook), problems, lang)
+    state = State(folder.output)
+    record = state.document(folder.root.name, REPORT_RECORD)
+    if isinstance(record, dict) and record.get("key") == key and record.get("stamp") == file_stamp(path):
+        return
+    write_report_workbook(workbook, report, path, lang)
+    state.put_document(folder.root.name, REPORT_RECORD, {"key": key, "stamp": file_stamp(path)})
+
+
 def _stages(
     round_: Round,
     report: Report,
@@ -227,7 +250,7 @@ def _stages(
 ) -> Iterator[Stage]:
     output = folder.output
     report_path = folder.root / "validation-report.xlsx"
-    write_report_workbook(workbook, report, report_path, round_.settings.language)
+    _write_report_once(workbook, report, report_path, round_.settings.language, folder)
     if report.errors:
         yield Stage("validate", Validation(round_, report, report_path))
         return
