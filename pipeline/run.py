@@ -48,6 +48,7 @@ class Validation:
     report: Report
     report_path: Path | None  # None when the workbook names no round (no folder to put it in)
     carried: CarryOver = CarryOver()  # the open goals taken from the previous round
+    report_unchanged: bool = False  # the report there was made from the same workbook and problems
 
 
 @dataclass(frozen=True)
@@ -218,21 +219,22 @@ def run_round(
 REPORT_RECORD = "validation-report"  # the state record of the last report `run` wrote: its inputs and file
 
 
-def _write_report_once(workbook: Path, report: Report, path: Path, lang: str, folder: RoundOutput) -> None:
+def _write_report_once(workbook: Path, report: Report, path: Path, lang: str, folder: RoundOutput) -> bool:
     """The validation report, unless the one there was written from the same workbook, problems, language
     and code and is as it was written: copying a large workbook to annotate it is most of an unchanged
-    re-run's time (issue 16)."""
+    re-run's time (issue 16). True when it was left as it was."""
     if report.errors:  # nothing else is written, not even the state: the report alone, every time
         write_report_workbook(workbook, report, path, lang)
-        return
+        return False
     problems = [(p.severity, p.sheet, p.cell, p.column, p.code, p.message) for p in report.issues]
     key = input_digest(code_digest(), sha(workbook), problems, lang)
     state = State(folder.output)
     record = state.document(folder.root.name, REPORT_RECORD)
     if isinstance(record, dict) and record.get("key") == key and record.get("stamp") == file_stamp(path):
-        return
+        return True
     write_report_workbook(workbook, report, path, lang)
     state.put_document(folder.root.name, REPORT_RECORD, {"key": key, "stamp": file_stamp(path)})
+    return False
 
 
 def _stages(
@@ -250,12 +252,12 @@ def _stages(
 ) -> Iterator[Stage]:
     output = folder.output
     report_path = folder.root / "validation-report.xlsx"
-    _write_report_once(workbook, report, report_path, round_.settings.language, folder)
+    unchanged = _write_report_once(workbook, report, report_path, round_.settings.language, folder)
     if report.errors:
         yield Stage("validate", Validation(round_, report, report_path))
         return
     round_, carried = carry_over(round_, output)
-    yield Stage("validate", Validation(round_, report, report_path, carried))
+    yield Stage("validate", Validation(round_, report, report_path, carried, unchanged))
     workers = workers or default_workers()
     templates = _templates(round_, templates_dir)
     for name in RENDERERS:

@@ -19,13 +19,17 @@ def test_an_unchanged_rerun_does_not_write_the_validation_report_again(
     report = output / "2027-H1" / "validation-report.xlsx"
     runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
 
+    said = []
+
     def run(workbook):
         result = runner.invoke(cli, ["run", "-w", str(workbook), "-o", str(output), "-j", "1"])
         assert result.exit_code == 0, result.output
+        said.append(next(line for line in result.output.splitlines() if line.startswith("Report")))
         return report.stat().st_mtime_ns
 
     first = run(base_workbook)
     assert run(base_workbook) == first  # nothing changed: left as it was
+    assert said == [f"Report written to {report}", f"Report (unchanged): {report}"]
 
     changed = make_workbook(schedule={"102": {"start": __import__("datetime").time(14, 0)}})
     shutil.copyfile(changed, base_workbook)

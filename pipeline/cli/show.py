@@ -229,7 +229,8 @@ def print_validation(validation: Validation, workbook: Path) -> None:
     carried over from the previous round."""
     print_report(validation.round, validation.report, workbook)
     if validation.report_path is not None:
-        click.echo(f"Report written to {validation.report_path}")
+        said = "Report (unchanged):" if validation.report_unchanged else "Report written to"
+        click.echo(f"{said} {validation.report_path}")
     print_carried(validation.carried)
 
 

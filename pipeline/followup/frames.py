@@ -9,10 +9,12 @@ read their figures from one `FigureFrames`, so that they cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pipeline.followup.figures import STAGE_RANK, ConversationFact, Figures, GoalFact
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The stages counted cumulatively: an employee whose meeting was held was also invited and prepared.
 COUNTED_STAGES = ("invited", "prepared", "held", "minutes", "approved")
@@ -25,6 +27,8 @@ class FigureFrames:
     """The two DataFrames of a round and the figures made from them by group-by."""
 
     def __init__(self, conversations: Sequence[ConversationFact], goals: Sequence[GoalFact]):
+        import pandas as pd  # only when figures are made: an unchanged run never loads it
+
         rank = pd.Series([STAGE_RANK.get(f.stage, 0) for f in conversations], dtype="int64")
         score = pd.Series([f.wellbeing for f in conversations], dtype="float64")
         frame = pd.DataFrame(

@@ -22,12 +22,15 @@ The rule (also in the README):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from pipeline.followup.figures import Figures
 from pipeline.followup.frames import GROUPINGS, FigureFrames
+
+if TYPE_CHECKING:
+    pass
 
 OTHER = "\x00other"  # the pool's key in the cross-table check (no department is called that)
 # How many leaking pairs of a round are decided by trying both sides; past that (a round shaped so
@@ -83,6 +86,8 @@ class Publication:
 def plan_publication(frames: FigureFrames, minimum: int) -> Publication:
     """Decide which groups of every table are hidden so that no hidden figure can be recovered, and
     hide no more than that protects."""
+    import pandas as pd  # only when figures are made: an unchanged run never loads it
+
     minimum = max(1, minimum)
     total = frames.total()
     tables = {g: Table(frames.by(g)) for g in GROUPINGS}

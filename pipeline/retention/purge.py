@@ -24,8 +24,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pipeline import clock
 from pipeline.collect.report import STATE_NAME as COLLECT_RECORD
@@ -35,6 +34,9 @@ from pipeline.store import layout
 from pipeline.store.folder import ROUND_RECORD, RoundOutput
 from pipeline.store.ledger import LEDGER_DIR, output_lock
 from pipeline.store.state import State
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PURGING = ".purging-"  # a round folder being removed: renamed to `.purging-<round>-<pid>` first
 PERSONNEL = "personnel"
@@ -76,6 +78,8 @@ class PersonnelCopy:
 
 def parse_duration(text: str) -> pd.DateOffset:
     """`5y`, `18 months`, `6w`, `400d` as an offset; AppraisalError otherwise."""
+    import pandas as pd  # loaded only when it is used: the other commands never load it
+
     found = DURATION.match(text)
     if not found:
         raise AppraisalError(
@@ -86,6 +90,8 @@ def parse_duration(text: str) -> pd.DateOffset:
 
 def add_offset(day: dt.date, offset: pd.DateOffset, sign: int = 1) -> dt.date:
     """`day` plus (or, `sign` -1, minus) `offset`, in calendar terms (29 February + 1 year: 28 February)."""
+    import pandas as pd  # loaded only when it is used: the other commands never load it
+
     stamp = pd.Timestamp(day)
     return (stamp + offset if sign > 0 else stamp - offset).date()
 
@@ -223,6 +229,8 @@ def personnel_copies(output: Path, years: int) -> list[PersonnelCopy]:
     """Every personnel copy of minutes in `output/personnel/`, with the day its retention of `years`
     ends: that long after its round ended, or after the end of the round in which the employee is
     first marked as left, when that is later. A copy whose round's end is not recorded has no due day."""
+    import pandas as pd  # loaded only when it is used: the other commands never load it
+
     records = round_records(output)
     left_at: dict[str, dt.date] = {}
     for record in records.values():
