@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	APPRAISAL_TODAY=2027-02-01 $(BIN)/appraisal run -w input/round.xlsx -o output
+	APPRAISAL_TODAY=2027-02-01 $(BIN)/appraisal run --email -w input/round.xlsx -o output
 
 # SheetJS for the independent-reader test, when npm is there (.ci/run installs Node.js and npm)
 NPM := $(shell command -v npm 2>/dev/null)
