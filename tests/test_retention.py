@@ -255,3 +255,20 @@ def test_a_purge_killed_at_any_moment_is_finished_by_the_next(output):
     assert state_rows(output) == {"files": 0, "conversations": 0, "events": 0, "records": 2}
     kept = State(output).document(ROUND, SNAPSHOT)["goals"]
     assert kept == [g for g in snapshot["goals"] if g["status"] not in ("done", "cancelled")]
+
+
+def test_purge_refuses_what_is_not_a_round_the_tool_made(output):
+    """A slip such as `--round personnel` must never remove every personnel copy, nor a folder someone
+    else put in the output folder."""
+    (output / "notater").mkdir()
+    (output / "notater" / "mine.docx").write_bytes(b"HR's own")
+    before = tree(output)
+
+    for name in ("personnel", "notater"):
+        result = purge(output, "--round", name, "--yes")
+        assert result.exit_code == 1, (name, result.output)
+        assert "not a round's folder made by appraisal" in result.stderr, result.stderr
+        assert "nothing was removed" in result.stderr
+    state = purge(output, "--round", ".appraisal", "--yes")  # names another folder (_.appraisal): none
+    assert state.exit_code == 1 and "has no round '.appraisal'" in state.stderr
+    assert tree(output) == before and (output / ".appraisal" / "state.sqlite").is_file()

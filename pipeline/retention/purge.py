@@ -188,6 +188,14 @@ def purge_round(output: Path, round_id: str, *, apply: bool) -> RoundPurge:
     """Plan the purge of `round_id` and, with `apply`, do it: under the round's lock and the output
     folder's (no step of any round runs meanwhile). Refuses while a file of the round is open."""
     folder = layout.round_folder(output, round_id)
+    if (
+        folder.name == PERSONNEL
+        or folder.name.startswith(".")
+        or (folder.is_dir() and not (folder / LEDGER_DIR).is_dir())
+    ):  # `--round personnel` must never remove every personnel copy; nor a folder the tool did not make
+        raise OutputError(
+            f"{folder}: not a round's folder made by appraisal (it has no {LEDGER_DIR}/); nothing was removed."
+        )
     # the round's lock lives in its folder: with no folder (only state left), the output folder's lock
     hold = RoundOutput(output, round_id).hold(personnel=True) if folder.is_dir() else output_lock(output)
     with hold:
