@@ -440,3 +440,19 @@ def test_a_cancelled_meeting_gets_a_cancellation_sent_after_its_invitation(
     assert send(without, output, config, "--yes").exit_code == 0
     to_anne = [m for to, m in mailbox.received if to == ["anne@fjordtre.no"]]
     assert [m["Subject"].strip().split(" ")[0] for m in to_anne] == ["Invitation", "Cancelled:"]
+
+
+def test_a_damaged_file_in_the_outbox_is_named_and_the_rest_are_sent(queued, server, tmp_path):
+    workbook, output = queued
+    controller, mailbox = server
+    broken = output / ROUND / "outbox" / "100-Kari Nordmann" / "notat.eml"
+    broken.write_bytes(b"This is not an e-mail the tool queued\r\n")
+    config = write_config(tmp_path / "appraisal.toml", controller.port)
+
+    result = send(workbook, output, config, "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert (
+        f"not sent  {broken}: not an e-mail the tool queued (it has no Message-ID or no To)." in result.output
+    )
+    assert len(mailbox.received) == 5

@@ -66,6 +66,8 @@ def send(
         click.secho(
             f"failed    {message.path} to {', '.join(message.recipients)}: {message.detail}", fg="red"
         )
+    for path, why in result.unreadable:
+        click.secho(f"not sent  {path}: {why}", fg="yellow")
     _uncertain(result.uncertain)
     verb = "rehearsed" if to_self else "sent"
     click.echo(f"\n{len(result.sent)} {verb}, {len(result.failed)} failed, {result.already} sent before.")
@@ -83,6 +85,8 @@ def _list(queued, found, to_self: str | None, resend_uncertain: bool) -> None:  
         _uncertain(found.uncertain)
     for message in found.failed:
         click.echo(f"failed    {message.path}: {message.detail} (fix the address; a new version is queued)")
+    for path, why in found.unreadable:
+        click.echo(f"not sent  {path}: {why}")
     for path in found.edited_beside:
         click.echo(
             f"not sent  {path}: the tool's new version of a draft someone edited; the edited one is sent"

@@ -76,6 +76,7 @@ class SendResult:
     uncertain: list[Message] = field(default_factory=list)
     already: int = 0  # sent by an earlier run
     edited_beside: list[Path] = field(default_factory=list)  # the tool's new versions of drafts HR edited
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # not sent, and why: the rest go on
 
 
 def outbox_messages(
@@ -92,7 +93,11 @@ def outbox_messages(
         if path.stem.endswith(NEW_VERSION):
             result.edited_beside.append(path)
             continue
-        message = _read_message(path)
+        try:
+            message = _read_message(path)
+        except AppraisalError as exc:  # one damaged file never stops the others
+            result.unreadable.append((path, str(exc).removeprefix(f"{path}: ")))
+            continue
         recipients = [to_self] if to_self else message.recipients
         states = [records.get((message.message_id, r)) for r in recipients]
         done = [s for s in states if s is not None]
