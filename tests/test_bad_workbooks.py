@@ -31,7 +31,8 @@ from pipeline.errors import WorkbookError
 from pipeline.round.rules import check_workbook
 
 # a few hundred in `make test`; in `make test-long` (its profile runs the property tests 150 times) more
-EXAMPLES = 300 if settings.default.max_examples < 100 else 3000
+LONG = settings.default.max_examples >= 100  # the `long` profile of `make test-long`
+EXAMPLES = 3000 if LONG else 300  # fixed draws in `make test` (as its profile), new ones in test-long
 SHEETS = ["Runde", "Ansatte", "Samtaleplan", "Mål"]
 ODD_TEXT = [
     "#REF!", "#N/A", "#NAME?", "#DIV/0!", "#VALUE!", "#NULL!", "#NUM!", "=NOW()", "=TODAY()", "=1/0",
@@ -129,7 +130,9 @@ def _build(edits) -> Path | None:
         return None  # openpyxl itself refuses to write this (a value out of its range): no file to check
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=LONG is False
+)
 @given(st.lists(EDITS, min_size=1, max_size=8))
 def test_a_generated_bad_workbook_gets_a_report_never_a_traceback(edits):
     path = _build(edits)
@@ -154,7 +157,12 @@ def test_a_generated_bad_workbook_gets_a_report_never_a_traceback(edits):
     path.unlink()
 
 
-@settings(max_examples=max(EXAMPLES // 10, 4), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=max(EXAMPLES // 10, 4),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=LONG is False,
+)
 @given(st.lists(EDITS, min_size=1, max_size=8))
 def test_validate_on_a_generated_bad_workbook_exits_0_or_1_without_a_traceback(edits):
     path = _build(edits)
