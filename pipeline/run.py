@@ -14,19 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.collect.results import CollectResult
-from pipeline.collect.step import collect_forms
 from pipeline.documents.invite import render_invitations
 from pipeline.documents.prepare import render_forms
 from pipeline.followup.carry import CarryOver, carry_over
 from pipeline.followup.plans import write_plans
 from pipeline.followup.record import file_stamp, sha
 from pipeline.followup.step import FollowUpResult, write_follow_up
-from pipeline.mail.outbox import (
-    queue_cancellations,
-    queue_interviewer_mails,
-    queue_invitations,
-    queue_minutes_mails,
-)
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.report import write_report_workbook
@@ -99,6 +92,8 @@ def collect_step(
 ) -> CollectResult:
     """The collect stage of a validated round: every returned form under `folder` (`pdf`: with the
     personnel copies also as PDF/A-2)."""
+    from pipeline.collect.step import collect_forms  # loaded when there is something to collect
+
     templates = _templates(round_, templates_dir)
     return collect_forms(round_, folder, output, templates, workers=workers or default_workers(), pdf=pdf)
 
@@ -109,6 +104,13 @@ def email_step(
     """Queue e-mails of a validated round in its outbox (`mail.outbox`): `invite` the invitations;
     `prepare` the invitations (with their forms now) and each interviewer's e-mail; `collect` the
     minutes for approval."""
+    from pipeline.mail.outbox import (  # loaded only with --email
+        queue_cancellations,
+        queue_interviewer_mails,
+        queue_invitations,
+        queue_minutes_mails,
+    )
+
     folder = resolve_template_folder(templates_dir)
     queues = {
         "invite": (queue_invitations, queue_cancellations),
@@ -270,6 +272,8 @@ def _stages(
         )
     notes = notes_dir if notes_dir is not None else workbook.parent / "notes"
     if notes.is_dir():
+        from pipeline.collect.step import collect_forms  # loaded when there is something to collect
+
         start("collect", notes)
         yield Stage(
             "collect", collect_forms(round_, notes, output, templates, workers=workers, pdf=pdf), notes
