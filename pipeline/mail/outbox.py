@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import io
 import zipfile
 from collections import defaultdict
@@ -53,13 +52,6 @@ from pipeline.store.state import State
 
 OUTBOX = "outbox"
 WORD = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
-MAIL_KINDS = (
-    "invitation_email",
-    "cancellation_email",
-    "interviewer_email",
-    "minutes_email",
-    "reminder_email",
-)  # each also names its template
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that the same forms give the same zip
 
 
@@ -368,7 +360,8 @@ def _day(text: str | None) -> dt.date | None:
 
 
 def _template_digests(folder: Path | None, round_: Round, kind: str) -> list[str]:
+    """The digests of the templates of `kind` in every language the round's people read."""
     settings = round_.settings
     languages = sorted({e.language or settings.language for e in round_.employees} | {settings.language})
     paths = {email_template_path(folder, kind, lang, settings.language) for lang in languages}
-    return sorted(hashlib.sha256(path.read_bytes()).hexdigest() for path in paths)
+    return sorted(_template(path, path.stat().st_mtime_ns).digest for path in paths)

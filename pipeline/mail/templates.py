@@ -17,7 +17,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline.render.engine import TemplateError
-from pipeline.render.templates import TemplateProblem, _recording_undefined, bundled_templates
+from pipeline.render.templates import TemplateProblem, _recording_undefined, find_template
 
 EMAIL_TEMPLATES = (
     "invitation_email",
@@ -50,19 +50,8 @@ class EmailTemplate:
 
 
 def email_template_path(folder: Path | None, name: str, lang: str, fallback: str = "nb") -> Path:
-    """The project's template in `lang`, else in the round's language; then the shipped one likewise."""
-    candidates = [
-        base / language / f"{name}.txt"
-        for base in (folder, bundled_templates())
-        if base is not None
-        for language in dict.fromkeys((lang, fallback, "nb"))
-    ]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise TemplateError(
-        f"no e-mail template {name} ({lang}); looked in: {', '.join(map(str, candidates[:2]))}"
-    )
+    """The e-mail template `name` in `lang`, found as the documents' templates are (`find_template`)."""
+    return find_template(folder, f"{name}.txt", lang, fallback, f"e-mail template {name}")
 
 
 def load_email_template(

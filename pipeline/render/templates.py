@@ -27,19 +27,9 @@ class TemplateSet:
     by_kind: dict[tuple[str, str], CompiledTemplate] = field(default_factory=dict)
 
     def path(self, kind: str, lang: str) -> Path:
-        """The template for a kind and language: the project's in that language, else in the round's
-        language; then the bundled default in that language, else in the round's."""
-        candidates = []
-        for base in (self.folder, bundled_templates()):
-            if base is None:
-                continue
-            for language in dict.fromkeys((lang, self.fallback_language, "nb")):
-                candidates.append(base / language / f"{kind}.docx")
-        for candidate in candidates:
-            if candidate.is_file():
-                return candidate
-        raise TemplateError(
-            f"no template for {kind} ({lang}); looked in: {', '.join(map(str, candidates[:2]))}"
+        """The template for a kind and language (`find_template`)."""
+        return find_template(
+            self.folder, f"{kind}.docx", lang, self.fallback_language, f"template for {kind}"
         )
 
     def get(self, kind: str, lang: str) -> CompiledTemplate:
@@ -53,6 +43,22 @@ class TemplateSet:
             template = self.compiled[path] = CompiledTemplate.load(path, kind)
         self.by_kind[(kind, lang)] = template
         return template
+
+
+def find_template(folder: Path | None, name: str, lang: str, fallback: str, what: str) -> Path:
+    """The template file `name` (a document's `.docx`, an e-mail's `.txt`): the project's in `lang`, else
+    in the round's language (`fallback`); then the bundled default in that language, else in the
+    round's. TemplateError saying `what` is missing when there is none."""
+    candidates = [
+        base / language / name
+        for base in (folder, bundled_templates())
+        if base is not None
+        for language in dict.fromkeys((lang, fallback, "nb"))
+    ]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise TemplateError(f"no {what} ({lang}); looked in: {', '.join(map(str, candidates[:2]))}")
 
 
 def resolve_template_folder(option: Path | None) -> Path | None:
