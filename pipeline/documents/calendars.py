@@ -43,8 +43,7 @@ def cancellation_jobs(round_: Round, ledger: Ledger, invited: set[str], now: str
                 "sequence": int(entry.extra.get("sequence", 0)),  # type: ignore[call-overload]
                 "stamp": str(entry.extra.get("stamp") or now),
             }
-        if facts.get("status") != CANCELLED:
-            facts = {**facts, "status": CANCELLED, "sequence": int(facts["sequence"]) + 1, "stamp": now}
+        facts = cancelled(facts, now)
         jobs.append(
             Job(
                 relative=path,
@@ -89,9 +88,7 @@ def interviewer_calendar_jobs(
         earlier = before.extra.get("events") if before is not None else None
         for uid, old in (earlier if isinstance(earlier, dict) else {}).items():
             if uid not in events:  # no longer this interviewer's meeting: cancelled in their calendar
-                cancelled = old.get("status") == CANCELLED
-                events[uid] = old if cancelled else {**old, "status": CANCELLED, "sequence": old["sequence"] + 1,
-                                                     "stamp": now}  # fmt: skip
+                events[uid] = cancelled(old, now)
         interviewer = round_.employee(interviewer_id)
         lang = (
             document_language(interviewer, round_.settings) if interviewer else str(before.extra.get("lang"))
@@ -116,6 +113,14 @@ def interviewer_calendar_jobs(
             )
         )
     return jobs
+
+
+def cancelled(facts: dict, now: str) -> dict:
+    """An event's facts as cancelled: its SEQUENCE raised and stamped `now` once; as they are when they
+    already say so (the same bytes on later runs)."""
+    if facts.get("status") == CANCELLED:
+        return facts
+    return {**facts, "status": CANCELLED, "sequence": int(facts["sequence"]) + 1, "stamp": now}
 
 
 def interviewer_summary(employee_name: str, lang: str) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import texts
+from pipeline.documents.calendars import CANCELLED
 from pipeline.documents.contexts import (
     _conversation_context,
     document_language,
@@ -35,11 +36,10 @@ from pipeline.documents.contexts import (
     plan_invitations,
     round_context,
 )
-from pipeline.documents.deadlines import approval_due
 from pipeline.documents.kinds import KINDS, Step, written_by
 from pipeline.errors import AppraisalError
 from pipeline.mail.message import Attachment, Draft, build_message, draft_seed
-from pipeline.mail.remind import Reminder
+from pipeline.mail.remind import Reminder, approval_due_of
 from pipeline.mail.templates import email_template_path, load_email_template
 from pipeline.model import Employee, Round
 from pipeline.register import Register
@@ -107,7 +107,7 @@ def queue_cancellations(round_: Round, output: Path, templates: Path | None, wor
         for relative, entry in sorted(folder.ledger(("calendar",)).entries.items()):
             employee = round_.employee(entry.employee_id)
             facts = entry.extra.get("event")
-            cancelled = isinstance(facts, dict) and facts.get("status") == "CANCELLED"
+            cancelled = isinstance(facts, dict) and facts.get("status") == CANCELLED
             if not cancelled or employee is None or not (folder.root / relative).is_file():
                 continue
             lang = document_language(employee, settings)
@@ -184,8 +184,7 @@ def queue_minutes_mails(round_: Round, output: Path, templates: Path | None, wor
             if employee is None or minutes is None or invitation is None or not conversation.minutes_made_on:
                 continue
             lang = document_language(employee, settings)
-            held = _day(conversation.held_on) or invitation.meeting.date
-            due = approval_due(held, _day(conversation.minutes_made_on), settings)
+            due = approval_due_of(conversation, invitation.meeting.date, settings)
             context = {
                 **_conversation_context(round_, employee, invitation.meeting, invitation.interviewer, lang),
                 "approval_due": locale.medium_date(due, lang),
@@ -350,13 +349,6 @@ def _attachment(document: Path) -> Attachment:
     chosen = pdf if pdf.is_file() else document
     stat = chosen.stat()
     return _attachment_cached(str(chosen), stat.st_size, stat.st_mtime_ns)
-
-
-def _day(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(text)) if text else None
-    except ValueError:
-        return None
 
 
 def _template_digests(folder: Path | None, round_: Round, kind: str) -> list[str]:

@@ -22,9 +22,10 @@ from pathlib import Path
 from pipeline.documents.contexts import plan_invitations
 from pipeline.documents.deadlines import approval_due, notes_due
 from pipeline.followup.carry import FINISHED, SNAPSHOT
+from pipeline.followup.columns import iso_date
 from pipeline.followup.sources import REMINDER_RECORD
-from pipeline.model import Employee, Round
-from pipeline.register import Register
+from pipeline.model import Employee, Round, Settings
+from pipeline.register import Conversation, Register
 from pipeline.store import layout
 from pipeline.store.state import State
 
@@ -46,6 +47,21 @@ class Reminder:
     def days_overdue(self, today: dt.date) -> int:
         """Days past the due date (0 when not yet due)."""
         return max(0, (today - self.due).days)
+
+    @property
+    def record_key(self) -> str:
+        """Its key in the state's record of what was reminded (`<to>/<what>:<about>`), which the
+        follow-up reads (`followup.sources.mail_facts`)."""
+        return f"{self.to.id}/{self.key}"
+
+
+def approval_due_of(
+    conversation: Conversation, planned: dt.date | None, settings: Settings
+) -> dt.date | None:
+    """When a collected conversation's approval is due: from the day it was held (else the planned day)
+    and the day its minutes were made (`documents.deadlines.approval_due`)."""
+    held = iso_date(conversation.held_on) or planned
+    return approval_due(held, iso_date(conversation.minutes_made_on), settings)
 
 
 def find_reminders(round_: Round, output: Path, today: dt.date) -> list[Reminder]:
@@ -69,8 +85,7 @@ def find_reminders(round_: Round, output: Path, today: dt.date) -> list[Reminder
                 found.append(Reminder(interviewer, MINUTES, employee, due, f"{MINUTES}:{employee.id}"))
         if conversation is not None and conversation.minutes_made_on:
             approved = conversation.approval is not None and conversation.approval.approved is not None
-            held = _day(conversation.held_on) or day
-            due = approval_due(held, _day(conversation.minutes_made_on), settings)
+            due = approval_due_of(conversation, day, settings)
             if not approved and due is not None and due < today:
                 found.append(Reminder(employee, APPROVAL, employee, due, f"{APPROVAL}:{employee.id}"))
     found += _goals(round_, State(output).document(root.name, SNAPSHOT), interviewer_of, today)
@@ -86,7 +101,7 @@ def _goals(
     for item in goals:
         if not isinstance(item, dict) or item.get("status") in FINISHED:
             continue
-        due = _day(item.get("due"))
+        due = iso_date(item.get("due"))
         employee = round_.employee(str(item.get("employee_id") or ""))
         interviewer = interviewer_of.get(employee.id) if employee else None
         if due is None or due >= today or employee is None or interviewer is None:
@@ -105,7 +120,7 @@ def not_reminded_lately(
     )
     last = record if isinstance(record, dict) else {}
     interval = dt.timedelta(days=round_.settings.reminder_interval_days)
-    return [r for r in reminders if (_day(last.get(f"{r.to.id}/{r.key}")) or dt.date.min) + interval <= today]
+    return [r for r in reminders if (iso_date(last.get(r.record_key)) or dt.date.min) + interval <= today]
 
 
 def remember_reminded(reminders: list[Reminder], output: Path, round_: Round, today: dt.date) -> None:
@@ -114,14 +129,5 @@ def remember_reminded(reminders: list[Reminder], output: Path, round_: Round, to
     scope = layout.round_folder(output, round_.settings.round_id).name
     record = state.document(scope, REMINDER_RECORD)
     last = dict(record) if isinstance(record, dict) else {}
-    last.update({f"{r.to.id}/{r.key}": today.isoformat() for r in reminders})
+    last.update({r.record_key: today.isoformat() for r in reminders})
     state.put_document(scope, REMINDER_RECORD, last)
-
-
-def _day(value: object) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None

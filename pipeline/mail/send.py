@@ -44,7 +44,7 @@ from pipeline.store import layout
 from pipeline.store.folder import RoundOutput
 from pipeline.store.state import State
 
-SENDING, SENT, REHEARSED = "sending", "sent", "rehearsed"
+SENDING, SENT, REHEARSED, REHEARSING = "sending", "sent", "rehearsed", "rehearsing"
 FAILED = REFUSED  # refused for good: the follow-up shows the server's words
 QUEUED = "queued"  # answered "not now" (4xx): to be sent again
 NEW_VERSION = " (new)"  # a draft HR edited keeps its name; the tool's new version went beside it
@@ -108,7 +108,7 @@ def outbox_messages(
             if message.status == FAILED:
                 result.failed.append(message)
             continue
-        if any(s[0] == (SENDING if not to_self else "rehearsing") for s in done):
+        if any(s[0] == (REHEARSING if to_self else SENDING) for s in done):
             message.status = SENDING
             result.uncertain.append(message)
             continue
@@ -155,7 +155,7 @@ def send_outbox(
         if not queued:
             return result
         state = State(output)
-        sending = "rehearsing" if to_self else SENDING
+        sending = REHEARSING if to_self else SENDING
         done = REHEARSED if to_self else SENT
         with _connection(smtp) as connection:
             for number, message in enumerate(queued):
@@ -169,13 +169,12 @@ def send_outbox(
 
                     code, reply = _transaction(connection, smtp.sender or smtp.user, recipient, data, mark)
                     words = f"{code} {reply}"
-                    if code in (250, 251):
-                        state.put_delivery(round_id, message.message_id, recipient, done, _now(), words)
-                    elif 500 <= code < 600:
-                        state.put_delivery(round_id, message.message_id, recipient, FAILED, _now(), words)
+                    # accepted; refused for good (5xx); or "not now": this and the rest stay queued
+                    status = done if code in (250, 251) else FAILED if 500 <= code < 600 else QUEUED
+                    state.put_delivery(round_id, message.message_id, recipient, status, _now(), words)
+                    if status == FAILED:
                         message.status, message.detail = FAILED, words
-                    else:  # temporary: stop here, with this and the rest still queued
-                        state.put_delivery(round_id, message.message_id, recipient, QUEUED, _now(), words)
+                    elif status == QUEUED:
                         raise SendError(
                             f"the server answered {words} for {message.path.name}; sending stopped with "
                             f"{len(result.sent)} sent. Run `appraisal send --yes` again to go on."

@@ -30,6 +30,7 @@ from pipeline import clock
 from pipeline.collect.report import STATE_NAME as COLLECT_RECORD
 from pipeline.errors import AppraisalError, OutputError
 from pipeline.followup.carry import FINISHED, SNAPSHOT
+from pipeline.followup.columns import iso_date
 from pipeline.store import layout
 from pipeline.store.folder import ROUND_RECORD, RoundOutput
 from pipeline.store.ledger import LEDGER_DIR, output_lock
@@ -103,10 +104,7 @@ def round_records(output: Path) -> dict[str, dict]:
 
 def ended_on(record: dict | None) -> dt.date | None:
     """The end a round record gives, or None."""
-    try:
-        return dt.date.fromisoformat(str((record or {}).get("ends_on")))
-    except ValueError:
-        return None
+    return iso_date((record or {}).get("ends_on"))
 
 
 def rounds_ended_before(output: Path, cutoff: dt.date) -> tuple[list[str], list[str]]:
