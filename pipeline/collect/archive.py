@@ -14,15 +14,13 @@ from pathlib import Path
 from pipeline.store import layout
 from pipeline.store.batch import convert_to_pdf
 
-PERSONNEL = "personnel"
-
 
 def archive_personnel_copies(output: Path, round_id: str) -> tuple[list[Path], list[Path]]:
     """Write the PDF/A-2 of each of the round's personnel copies whose PDF is missing or older than
     the copy; returns (written, failed) PDFs and copies."""
-    name = f"{layout.safe_name(round_id)}-minutes.docx"
+    name = layout.personnel_copy(round_id)
     due = []
-    for copy in sorted((output / PERSONNEL).glob(f"*/{name}")):
+    for copy in sorted((output / layout.PERSONNEL).glob(f"*/{name}")):
         pdf = copy.with_suffix(".pdf")
         try:
             if pdf.stat().st_mtime_ns >= copy.stat().st_mtime_ns:

@@ -137,7 +137,7 @@ def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, st
     return (
         f"minutes/{layout.person_folder(employee)}.docx",
         f"{layout.employee_dir(employee)}/{KINDS['minutes'].file_name(lang, '.docx')}",
-        f"personnel/{layout.safe_name(employee.id)}/{layout.safe_name(round_.settings.round_id)}-minutes.docx",
+        f"{layout.PERSONNEL}/{layout.safe_name(employee.id)}/{layout.personnel_copy(round_.settings.round_id)}",
     )
 
 

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 PURGING = ".purging-"  # a round folder being removed: renamed to `.purging-<round>-<pid>` first
-PERSONNEL = "personnel"
 DURATION = re.compile(r"^\s*(\d{1,4})\s*(y|years?|m|months?|w|weeks?|d|days?)\s*$", re.IGNORECASE)
 _UNITS = {"y": "years", "m": "months", "w": "weeks", "d": "days"}
 
@@ -128,7 +127,10 @@ def _round_folders(output: Path) -> list[Path]:
         return [
             d
             for d in output.iterdir()
-            if d.is_dir() and not d.name.startswith(".") and d.name != PERSONNEL and (d / LEDGER_DIR).is_dir()
+            if d.is_dir()
+            and not d.name.startswith(".")
+            and d.name != layout.PERSONNEL
+            and (d / LEDGER_DIR).is_dir()
         ]
     except OSError:
         return []
@@ -151,7 +153,9 @@ def plan_round(output: Path, round_id: str) -> RoundPurge:
     plan.rows = state.round_counts(folder.name, round_id)
     kept = (state.document(folder.name, n) is not None for n in (ROUND_RECORD, SNAPSHOT))
     plan.rows["records"] -= sum(kept)  # those stay
-    plan.personnel_kept = len(list((output / PERSONNEL).glob(f"*/{folder.name}-minutes.*")))
+    plan.personnel_kept = len(
+        list((output / layout.PERSONNEL).glob(f"*/{layout.personnel_copy(round_id, '.*')}"))
+    )
     plan.carried_kept = len(_open_goals(state.document(folder.name, SNAPSHOT)))
     record = state.document(folder.name, COLLECT_RECORD)
     files = record.get("files") if isinstance(record, dict) else None
@@ -187,7 +191,7 @@ def purge_round(output: Path, round_id: str, *, apply: bool) -> RoundPurge:
     folder's (no step of any round runs meanwhile). Refuses while a file of the round is open."""
     folder = layout.round_folder(output, round_id)
     if (
-        folder.name == PERSONNEL
+        folder.name == layout.PERSONNEL
         or folder.name.startswith(".")
         or (folder.is_dir() and not (folder / LEDGER_DIR).is_dir())
     ):  # `--round personnel` must never remove every personnel copy; nor a folder the tool did not make
@@ -246,8 +250,8 @@ def personnel_copies(output: Path, years: int) -> list[PersonnelCopy]:
                 left_at[str(employee_id)] = end
     offset = pd.DateOffset(years=years)
     copies = []
-    for path in sorted((output / PERSONNEL).glob("*/*-minutes.*")):
-        scope = path.name.split("-minutes.")[0]
+    for path in sorted((output / layout.PERSONNEL).glob(f"*/*{layout.PERSONNEL_COPY}.*")):
+        scope = path.name.split(f"{layout.PERSONNEL_COPY}.")[0]
         employee_id = path.parent.name
         record = records.get(scope)
         end = ended_on(record)
@@ -261,7 +265,7 @@ def personnel_copies(output: Path, years: int) -> list[PersonnelCopy]:
 def purge_personnel(output: Path, years: int, today: dt.date, *, apply: bool) -> list[PersonnelCopy]:
     """The personnel copies past their retention on `today` (and, with `apply`, deleted, with their
     ledger rows, and their employee's folder when it is left empty), under the output folder's lock."""
-    with output_lock(output, written_in=output / PERSONNEL):
+    with output_lock(output, written_in=output / layout.PERSONNEL):
         due = [c for c in personnel_copies(output, years) if c.due is not None and c.due <= today]
         if apply and due:
             for copy in due:

@@ -57,7 +57,7 @@ class RoundOutput:
     @property
     def personnel(self) -> Path:
         """The personnel folders beside the rounds."""
-        return self.output / "personnel"
+        return self.output / layout.PERSONNEL
 
     def ledger(self, kinds: tuple[str, ...] | None = None) -> Ledger:
         """The round's ledger (of `kinds` only, when given)."""

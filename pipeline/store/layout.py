@@ -47,3 +47,12 @@ def employee_dir(employee: Employee) -> str:
 def manager_dir(interviewer: Employee | None) -> str:
     """The interviewer's folder, relative to the round's folder."""
     return f"managers/{person_folder(interviewer)}"
+
+
+PERSONNEL = "personnel"  # output/personnel/<employee id>/: the personnel folders every round files into
+PERSONNEL_COPY = "-minutes"  # a round's copy there: <round>-minutes.docx (and its PDF/A, .pdf)
+
+
+def personnel_copy(round_id: str, suffix: str = ".docx") -> str:
+    """The file name of a round's minutes in a personnel folder: `2027-H1-minutes.docx`."""
+    return f"{safe_name(round_id)}{PERSONNEL_COPY}{suffix}"
