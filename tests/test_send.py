@@ -6,6 +6,7 @@ refused login, a refused address, a rehearsal, and a send killed at random momen
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import os
 import random
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from email import policy
 from pathlib import Path
 
@@ -71,14 +73,23 @@ def _authenticator(server, session, envelope, mechanism, auth_data):  # noqa: AN
     return AuthResult(success=ok, handled=False)
 
 
+@contextlib.contextmanager
+def serving(**options: object) -> Iterator[tuple[Controller, Mailbox]]:
+    """An SMTP server (aiosmtpd, with `options`) on a free local port, and its mailbox, while the block runs."""
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), **options)
+    controller.start()
+    try:
+        yield controller, mailbox
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def server():
     """A plain SMTP server on a free local port, and its mailbox."""
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, mailbox
-    controller.stop()
+    with serving() as running:
+        yield running
 
 
 def write_config(path: Path, port: int, **extra: object) -> Path:
@@ -197,7 +208,7 @@ def test_an_address_the_server_refuses_is_failed_with_its_words_and_the_rest_go(
     assert "550 5.1.1 No such user here" in listed.output and "0 to send" in listed.output
 
 
-def test_starttls_with_a_self_signed_certificate(queued, tmp_path):
+def test_starttls_with_a_self_signed_certificate(queued, tmp_path, monkeypatch):
     import ssl
 
     workbook, output = queued
@@ -209,47 +220,37 @@ def test_starttls_with_a_self_signed_certificate(queued, tmp_path):
     )  # fmt: skip
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    mailbox = Mailbox()
-    controller = Controller(
-        mailbox, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True,
-        authenticator=_authenticator, auth_required=True,
-    )  # fmt: skip
-    controller.start()
-    try:
-        os.environ["TEST_SMTP_PASSWORD"] = "secret"
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", "secret")
+    options = {
+        "tls_context": context,
+        "require_starttls": True,
+        "authenticator": _authenticator,
+        "auth_required": True,
+    }
+    with serving(**options) as (controller, mailbox):
+        untrusted = write_config(tmp_path / "untrusted.toml", controller.port, security="starttls")
+        refused = send(workbook, output, untrusted, "--yes")  # the certificate is not one the system trusts
         config = write_config(
             tmp_path / "appraisal.toml", controller.port, security="starttls", user="hr",
             password_env="TEST_SMTP_PASSWORD", ca_file=str(cert),
         )  # fmt: skip
         result = send(workbook, output, config, "--yes")
-        untrusted = write_config(tmp_path / "untrusted.toml", controller.port, security="starttls")
-        refused = send(workbook, output, untrusted, "--yes", "--resend-uncertain")
-    finally:
-        os.environ.pop("TEST_SMTP_PASSWORD", None)
-        controller.stop()
 
+    assert refused.exit_code == 1 and "cannot connect to send (" in refused.stderr, refused.output
+    assert "nothing was sent." in refused.stderr
     assert result.exit_code == 0, result.output
     assert len(mailbox.received) == 5
-    assert refused.exit_code == 0 and "0 sent, 0 failed, 5 sent before." in refused.output
 
 
-def test_a_refused_login_says_so_and_sends_nothing(queued, tmp_path):
+def test_a_refused_login_says_so_and_sends_nothing(queued, tmp_path, monkeypatch):
     workbook, output = queued
-    mailbox = Mailbox()
-    controller = Controller(
-        mailbox, hostname="127.0.0.1", port=free_port(), authenticator=_authenticator, auth_required=True,
-        auth_require_tls=False,
-    )  # fmt: skip
-    controller.start()
-    try:
-        os.environ["TEST_SMTP_PASSWORD"] = "wrong"
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", "wrong")
+    options = {"authenticator": _authenticator, "auth_required": True, "auth_require_tls": False}
+    with serving(**options) as (controller, mailbox):
         config = write_config(
             tmp_path / "appraisal.toml", controller.port, user="hr", password_env="TEST_SMTP_PASSWORD"
         )
         result = send(workbook, output, config, "--yes")
-    finally:
-        os.environ.pop("TEST_SMTP_PASSWORD", None)
-        controller.stop()
 
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: 127.0.0.1: the server refused the login of 'hr' (535 ")
