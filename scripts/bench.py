@@ -259,6 +259,15 @@ def bench_round(path: Path, output: Path) -> dict[str, float]:
     return figures
 
 
+def document_sizes(output: Path) -> dict[str, tuple[int, float, int]]:
+    """Per document name (samtaleskjema.docx, invitasjon.docx, ...): how many, mean and largest bytes."""
+    sizes: dict[str, list[int]] = {}
+    for document in output.rglob("*.docx"):
+        if ".appraisal" not in document.parts:
+            sizes.setdefault(document.name, []).append(document.stat().st_size)
+    return {name: (len(s), sum(s) / len(s), max(s)) for name, s in sorted(sizes.items()) if len(s) > 1}
+
+
 def bench_collect(path: Path, output: Path, forms: int) -> dict[str, float]:
     """Fill `forms` meeting-notes forms and time collecting them (first time, and again unchanged)."""
     from support.formfill import fill_form
@@ -378,6 +387,12 @@ def main() -> None:
                 f"{w['first_total']:>8.1f} {w['again_total']:>9.1f} "
                 f"{100 * w['again_total'] / w['first_total']:>8.0f}%"
             )
+        print(
+            "\nDocument sizes (packed), largest round; target: the meeting-notes form (samtaleskjema) <= 15 KB"
+        )
+        print(f"{'document':>28} {'count':>7} {'mean KB':>8} {'largest KB':>11}")
+        for name, (count, mean, largest) in document_sizes(Path(tmp) / f"round-out-{rows[-1][0]}").items():
+            print(f"{name:>28} {count:>7} {mean / 1024:>8.1f} {largest / 1024:>11.1f}")
         print("\nCollect (filled meeting-notes forms -> minutes, register)")
         print(f"{'employees':>10} {'forms':>6} {'collect s':>10} {'forms/s':>8} {'again s':>8}")
         for size, *_, c, _ in rows:

@@ -18,6 +18,7 @@ from pathlib import Path
 import docx
 import pytest
 from lxml import etree
+from support import printing
 from support.formfill import fill_form
 from support.helpers import W, custom_properties, part, type_in_libreoffice
 from support.wordlike import edit_document, type_paragraphs
@@ -456,22 +457,8 @@ def soffice() -> str:
 
 def convert(files: list[Path], to: str, outdir: Path, profile: Path) -> None:
     """One LibreOffice call converting every file."""
-    subprocess.run(
-        [
-            soffice(),
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            to,
-            "--outdir",
-            str(outdir),
-            *map(str, files),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    soffice()
+    printing.convert(files, to, outdir, profile)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from pipeline.errors import AppraisalError
+from pipeline.render import pruning
 
 JINJA_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 # Comments and metadata of the template; and Word 2010's stylesWithEffects.xml, which is only a copy of
@@ -202,8 +203,9 @@ class CompiledTemplate:
             raise TemplateError(f"{path}: cannot be read as a Word document ({exc}).") from exc
         template = cls(path=path, kind=kind, digest=hashlib.sha256(raw).hexdigest())
         patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no state of the instance
+        pruning.prune_package(contents)
         for name in names:
-            if name.endswith("/") or DROPPED_PARTS.match(name):
+            if name.endswith("/") or DROPPED_PARTS.match(name) or pruning.PRUNED_PARTS.match(name):
                 continue
             data = contents[name]
             if name == "[Content_Types].xml":
@@ -212,8 +214,10 @@ class CompiledTemplate:
                 data = _package_rels(data)
             elif name == "word/_rels/document.xml.rels":
                 data = _drop_comment_rels(data)
+            elif name == "word/settings.xml":
+                data = pruning.strip_revision_ids(data.decode("utf-8")).encode("utf-8")
             if JINJA_PARTS.match(name):
-                text = _strip_comments(data.decode("utf-8"))
+                text = pruning.strip_revision_ids(_strip_comments(data.decode("utf-8")))
                 patched = patcher.patch_xml(text)
                 if "{{" in patched or "{%" in patched or "{#" in patched:
                     source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched).replace(
@@ -227,7 +231,7 @@ class CompiledTemplate:
                     template.parts.append((name, compiled))
                     continue
                 data = text.encode("utf-8")
-            template.parts.append((name, _pack(name, data)))
+            template.parts.append((name, _pack(name, data, 9)))  # packed once: the smallest is worth it
         return template
 
     def render(self, context: Mapping[str, object], properties: Mapping[str, str], title: str = "") -> bytes:
@@ -315,6 +319,7 @@ def _content_types(data: bytes) -> bytes:
         "",
         text,
     )
+    text = pruning.PRUNED_TYPES.sub("", text)
     custom = (
         '<Override PartName="/docProps/custom.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>'
@@ -344,7 +349,7 @@ def _drop_comment_rels(data: bytes) -> bytes:
     text = data.decode("utf-8")
     for kind in DROPPED_RELS:
         text = re.sub(rf'<Relationship[^>]*Target="{kind}\.xml"[^>]*/>', "", text)
-    return text.encode("utf-8")
+    return pruning.drop_pruned_rels(text).encode("utf-8")
 
 
 APP_XML = (

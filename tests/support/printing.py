@@ -48,27 +48,34 @@ class Printed:
         return min(self.words, key=lambda w: w.points, default=None)
 
 
-def print_to_pdf(documents: list[Path], folder: Path) -> dict[Path, Printed]:
-    """Convert `documents` to PDF in one LibreOffice call and read each back."""
+def convert(documents: list[Path], to: str, folder: Path, profile: Path | None = None) -> None:
+    """Convert `documents` (to "pdf", "docx", ...) into `folder` in one LibreOffice call, with a user
+    profile of its own (`profile`, else a temporary one)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is needed (installed by .ci/run)"
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="appraisal-print-") as profile:
+    with tempfile.TemporaryDirectory(prefix="appraisal-print-") as temporary:
         subprocess.run(
             [
                 soffice,
-                f"-env:UserInstallation={Path(profile).as_uri()}",
+                f"-env:UserInstallation={(profile or Path(temporary)).as_uri()}",
                 "--headless",
+                "--norestore",
                 "--convert-to",
-                "pdf",
+                to,
                 "--outdir",
                 str(folder),
                 *map(str, documents),
             ],
             check=True,
             capture_output=True,
-            timeout=300,
+            timeout=600,
         )
+
+
+def print_to_pdf(documents: list[Path], folder: Path) -> dict[Path, Printed]:
+    """Convert `documents` to PDF in one LibreOffice call and read each back."""
+    convert(documents, "pdf", folder)
     return {document: read_pdf(folder / f"{document.stem}.pdf") for document in documents}
 
 
