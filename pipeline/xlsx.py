@@ -201,7 +201,15 @@ def line_count(text: object, width: float) -> int:
         return 1
     room = max(6, int(width) - 2)  # a little on the safe side of what a column holds
     paragraphs = str(text).split("\n")
-    return max(1, sum(max(1, len(textwrap.wrap(p, width=room, break_long_words=True))) for p in paragraphs))
+    return max(1, sum(_wrapped_lines(p, room) for p in paragraphs))
+
+
+def _wrapped_lines(paragraph: str, room: int) -> int:
+    """The lines one paragraph wraps to (at least one). A paragraph that fits is one line without
+    asking textwrap (a tab may widen it, so those ask): most cells are short, and there are many."""
+    if len(paragraph) <= room and "\t" not in paragraph:
+        return 1
+    return max(1, len(textwrap.wrap(paragraph, width=room, break_long_words=True)))
 
 
 def row_height(lines: int) -> float | None:

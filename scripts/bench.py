@@ -259,6 +259,51 @@ def bench_round(path: Path, output: Path) -> dict[str, float]:
     return figures
 
 
+def _appraisal_run(path: Path, output: Path) -> tuple[float, float]:
+    """`appraisal run` as people run it, in a process of its own: (seconds, peak MB of it and its
+    workers, the largest of them)."""
+    import os
+    import subprocess
+
+    environment = {**os.environ, "APPRAISAL_TODAY": "2026-12-01"}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run", "-w", str(path), "-o", str(output)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"appraisal run failed: {process.stderr.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _files(output: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file() and ".appraisal" not in p.parts}
+
+
+def bench_run(path: Path, output: Path) -> dict[str, float]:
+    """`appraisal run` on a new round, again with nothing changed, and again after one meeting moved
+    (how many files it rewrote)."""
+    figures: dict[str, float] = {}
+    figures["first_s"], figures["first_mb"] = _appraisal_run(path, output)
+    figures["again_s"], figures["again_mb"] = _appraisal_run(path, output)
+    before = _files(output)
+    moved = path.with_name(f"{path.stem}-moved.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book[sheet_name(SCHEDULE.kind, "nb")]
+    cell = sheet.cell(2, 3)  # the first meeting's start: half past, in a free hour of that day
+    cell.value = dt.time(11, 30) if cell.value.hour < 12 else dt.time(16, 0)
+    book.save(moved)
+    figures["moved_s"], _ = _appraisal_run(moved, output)
+    after = _files(output)
+    figures["moved_files"] = sum(1 for p, mtime in after.items() if before.get(p) != mtime)
+    figures["files"] = len(after)
+    return figures
+
+
 def document_sizes(output: Path) -> dict[str, tuple[int, float, int]]:
     """Per document name (samtaleskjema.docx, invitasjon.docx, ...): how many, mean and largest bytes."""
     sizes: dict[str, list[int]] = {}
@@ -395,6 +440,7 @@ def main() -> None:
             figures = bench_documents(path, Path(tmp) / f"out-{size}", args.docxtpl_sample)
             whole = bench_round(path, Path(tmp) / f"round-out-{size}")
             collected = bench_collect(path, Path(tmp) / f"round-out-{size}", args.collect_forms)
+            whole["run"] = bench_run(path, Path(tmp) / f"run-out-{size}")
             rows.append((size, built, seconds, errors, figures, whole, collected, formulas))
         print("Reading and validating the round workbook")
         print(f"{'employees':>10} {'build s':>8} {'validate s':>11} {'errors':>7}")
@@ -435,6 +481,21 @@ def main() -> None:
                 f"{w['first_status']:>7.1f} {w['first_copies']:>7.0f} {w['first_copies_s']:>9.1f} "
                 f"{w['first_total']:>8.1f} {w['again_total']:>9.1f} "
                 f"{100 * w['again_total'] / w['first_total']:>8.0f}%"
+            )
+        print(
+            "\n`appraisal run` (a process of its own, as people run it): first, again with nothing changed,"
+        )
+        print("and after one meeting moved (the files it rewrote, of all the round's files)")
+        print(
+            f"{'employees':>10} {'first s':>8} {'peak MB':>8} {'again s':>8} {'again %':>8} {'moved s':>8} "
+            f"{'rewritten':>10} {'of files':>9}"
+        )
+        for size, *_, w, _, _ in rows:
+            r = w["run"]
+            print(
+                f"{size:>10} {r['first_s']:>8.1f} {r['first_mb']:>8.0f} {r['again_s']:>8.2f} "
+                f"{100 * r['again_s'] / r['first_s']:>7.1f}% {r['moved_s']:>8.2f} {r['moved_files']:>10.0f} "
+                f"{r['files']:>9.0f}"
             )
         print(
             "\nDocument sizes (packed), largest round; target: the meeting-notes form (samtaleskjema) <= 15 KB"

@@ -28,6 +28,7 @@ from pipeline import texts, xlsx
 from pipeline.errors import OutputError
 from pipeline.followup.book import build_follow_up_workbook
 from pipeline.followup.columns import EDITABLE, GENERATED_SOURCES, ExistingFile, Notes, Row, to_json
+from pipeline.followup.figures import Figures
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
 from pipeline.followup.history import who
 from pipeline.followup.reading import read_existing
@@ -300,7 +301,7 @@ def _plan(
         "extra_columns": bool(any(headers.values())),
         **_written(rows),
     }
-    empty = InterviewerFigures(manager_id, {}, FigureFrames([], []).total())
+    empty = InterviewerFigures(manager_id, {}, Figures())  # (no pandas frame for nothing: 14 ms a copy)
     return Plan(manager_id, person, lang, path, rows, headers, empty, run)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -201,12 +202,18 @@ def parallel_map(
     results: list[T] = []
     if workers > 1 and count >= at_least and _can_fork():
         context = multiprocessing.get_context("fork")
-        with context.Pool(processes=workers, initializer=_start_worker, initargs=(task, os.getpid())) as pool:
-            parts = pool.imap(_run_in_worker, chunks)
-            for indices, part in zip(chunks, parts, strict=True):
-                results.extend(part)  # type: ignore[arg-type]
-                if progress:
-                    progress(len(indices))
+        gc.freeze()  # the workers' collector leaves what they inherit alone (no copy-on-write of it all)
+        try:
+            with context.Pool(
+                processes=workers, initializer=_start_worker, initargs=(task, os.getpid())
+            ) as pool:
+                parts = pool.imap(_run_in_worker, chunks)
+                for indices, part in zip(chunks, parts, strict=True):
+                    results.extend(part)  # type: ignore[arg-type]
+                    if progress:
+                        progress(len(indices))
+        finally:
+            gc.unfreeze()
     else:
         for indices in chunks:
             results.extend(task(i) for i in indices)
