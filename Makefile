@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-long bench lint sample clean
+.PHONY: demo test test-long bench bench-large lint sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ test-long: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+bench-large: $(STAMP)
+	$(BIN)/python scripts/bench_large.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests scripts

@@ -19,7 +19,7 @@ from pipeline.documents.prepare import render_forms
 from pipeline.followup.carry import CarryOver, carry_over
 from pipeline.followup.plans import write_plans
 from pipeline.followup.record import file_stamp, sha
-from pipeline.followup.step import FollowUpResult, write_follow_up
+from pipeline.followup.step import FollowUpResult, remember_quick, write_follow_up
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.report import write_report_workbook
@@ -177,6 +177,8 @@ def status_step(
                 workers=workers or default_workers(),
                 pdf=pdf,
             )
+            if not result.plans.failed:  # the plans' own writes are not a change for the next run
+                remember_quick(RoundOutput.for_round(round_, output).root, result)
     return result
 
 

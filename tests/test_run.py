@@ -38,3 +38,45 @@ def test_an_unchanged_rerun_does_not_write_the_validation_report_again(
 
     report.unlink()
     assert run(base_workbook) and report.is_file()  # gone: written again
+
+
+def test_the_run_after_a_first_run_finds_the_follow_up_unchanged_without_reading_it(
+    base_workbook, tmp_path, monkeypatch
+):
+    """Issue 16: the first run writes the managers' copies and the employees' plans after it has taken
+    the stamps of what it reads; the quick check it remembers counts its own writes, so the next run
+    with nothing changed does not read and merge the follow-up again. A manager's copy edited since
+    (or any other input) still makes the next run read everything."""
+    import pipeline.followup.step as step
+
+    output = tmp_path / "output"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+    merges = []
+    real_merge = step._merge_inputs
+
+    def counting(*args, **kwargs):
+        merges.append(1)
+        return real_merge(*args, **kwargs)
+
+    monkeypatch.setattr(step, "_merge_inputs", counting)
+
+    def run() -> int:
+        merges.clear()
+        result = runner.invoke(cli, ["run", "-w", str(base_workbook), "-o", str(output), "-j", "1"])
+        assert result.exit_code == 0, result.output
+        return len(merges)
+
+    assert run() == 1
+    copies = sorted((output / "2027-H1" / "managers").glob("*/oppf*.xlsx"))
+    plans = [p for p in (output / "2027-H1" / "employees").rglob("*.docx") if "mal" in p.name]
+    assert copies and plans  # the run wrote both after it took the stamps of its inputs
+    assert run() == 0  # nothing changed: not even the follow-up is read
+    assert run() == 0
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(copies[0])
+    sheet = book.worksheets[1]
+    sheet.cell(sheet.max_row, sheet.max_column).value = "endret av leder"
+    book.save(copies[0])
+    assert run() == 1  # a manager's edit is read (and merged)

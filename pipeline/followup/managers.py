@@ -32,7 +32,7 @@ from pipeline.followup.figures import Figures
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
 from pipeline.followup.history import who
 from pipeline.followup.reading import read_existing
-from pipeline.followup.record import backup, content_digest, lock_file, sha
+from pipeline.followup.record import backup, content_digest, file_stamp, lock_file, sha
 from pipeline.followup.sources import Sources
 from pipeline.model import Employee, Settings
 from pipeline.store import layout
@@ -148,6 +148,7 @@ class CopiesResult:
     unchanged: int = 0
     seconds: float = 0.0  # the time the copies took (for `make bench`)
     kept: list[Path] = field(default_factory=list)
+    stamps: dict[str, list[int] | None] = field(default_factory=dict)  # each copy written: its stamp then
 
 
 def owners(sources: Sources, merged: dict[str, list[Row]]) -> dict[str, dict[str, list[Row]]]:
@@ -234,8 +235,8 @@ def write_copies(
         for lang in texts.LANGUAGES
     }
 
-    def write_one(index: int) -> str | None:
-        """Build and write one copy (in a worker process when there are many): its hash."""
+    def write_one(index: int) -> tuple[str | None, list[int] | None]:
+        """Build and write one copy (in a worker process when there are many): its hash and stamp."""
         plan = plans[index]
         owner = (plan.person.name, {MANAGER_PROPERTY: plan.manager_id, ROUND_PROPERTY: settings.round_id})
         names = {plan.manager_id: plan.person.name}
@@ -254,13 +255,14 @@ def write_copies(
         if found is not None and found != _previous_file(taken.copies, plan.manager_id, plan.run):
             backup(plan.path, plan.path.parent)  # edited (and merged) since it was written: kept
         atomic_write(plan.path, workbook.save)
-        return sha(plan.path)
+        return sha(plan.path), file_stamp(plan.path)
 
-    for plan, digest in zip(
+    for plan, (digest, stamp) in zip(
         plans, parallel_map(write_one, len(plans), workers, chunk=8, at_least=16), strict=True
     ):
         plan.run["file"] = digest
         result.written.append(plan.path)
+        result.stamps[str(plan.path)] = stamp
     if plans:
         taken.copies.save()
     result.seconds = time.perf_counter() - started

@@ -113,6 +113,7 @@ class FollowUpResult:
     today: dt.date | None = None  # the day overdue flags were measured against
     goal_rows: list[Row] | None = None  # the goals and actions after the merge (None when nothing changed)
     plans: BatchResult | None = None  # the employees' plans (`plans.write_plans`), when they were looked at
+    quick: dict | None = None  # the inputs remembered for the next run's quick check (`remember_quick`)
 
     @property
     def figures(self) -> Figures:
@@ -169,7 +170,7 @@ def write_follow_up(
         refuse_if_open(path)
     notes = Notes(lang)
     with folder.hold():
-        quick = _quick_fingerprint(round_, output, root, today)
+        quick = _quick_inputs(round_, output, root, today)
         if not fresh and collect_dir is None and _quick_unchanged(root, quick, follow_up, leadership):
             result.unchanged = True
             return result
@@ -214,7 +215,9 @@ def write_follow_up(
             write_state(root, state)
         _write_managers_copies(root, sources, merged, frames, today, notes, taken, result)
         if not notes.warnings:  # a run with something to say is not skipped next time
-            _remember_quick(root, quick, follow_up, leadership)
+            quick["copies"] = dict(sorted({**quick["copies"], **result.copies.stamps}.items()))
+            result.quick = quick
+            remember_quick(root, result)
     result.problems, result.counts = notes.problems, notes.counts
     return result
 
@@ -382,42 +385,55 @@ def _baselines(merged: dict[str, list[Row]]) -> dict[str, dict]:
 QUICK_FILE = "status-inputs"
 
 
-def _quick_fingerprint(round_: Round, output: Path, root: Path, today: dt.date) -> str:
-    """A cheap hash of every input of this step: workbook, register, ledger, other rounds, code, day."""
+def _quick_inputs(round_: Round, output: Path, root: Path, today: dt.date) -> dict:
+    """Cheap stamps of every input of this step: workbook, register, ledger, other rounds, code, day."""
     from pipeline.store.batch import code_digest
 
     state = State(output)
     others = sorted((str(p), file_stamp(p)) for p in output.glob("*/follow-up.xlsx") if p.parent != root)
     # the managers' copies, and the lock files beside them: an edited copy is merged on the next run
-    copies = sorted(
-        (str(p), file_stamp(p))
-        for p in (root / "managers").glob("*/*")
+    copies = {
+        str(p): file_stamp(p)
+        for p in sorted((root / "managers").glob("*/*"))
         if p.name in COPY_NAMES or p.name.startswith(("~$", ".~lock."))
-    )
-    return input_digest(
-        code_digest(),
-        sha(Path(round_.path)),
-        {scope: state.version(scope) for scope in (root.name, *state.rounds())},
-        others,
-        copies,
-        today,
-        mail_facts(root, round_),  # reminders queued and addresses refused since
-    )
+    }
+    return {
+        "code": code_digest(),
+        "workbook": sha(Path(round_.path)),
+        "versions": {scope: state.version(scope) for scope in (root.name, *state.rounds())},
+        "others": others,
+        "copies": copies,
+        "today": today,
+        "mail": mail_facts(root, round_),  # reminders queued and addresses refused since
+    }
 
 
-def _quick_unchanged(root: Path, quick: str, follow_up: Path, leadership: Path) -> bool:
+def _quick_unchanged(root: Path, quick: dict, follow_up: Path, leadership: Path) -> bool:
     """True when nothing this step reads changed and both files are exactly as it last wrote them."""
     try:
         last = State(root.parent).document(root.name, QUICK_FILE)
     except OutputError:
         return False
     return last == {
-        "inputs": quick,
+        "inputs": input_digest(*quick.values()),
         "follow_up": file_stamp(follow_up),
         "leadership": file_stamp(leadership),
     }
 
 
-def _remember_quick(root: Path, quick: str, follow_up: Path, leadership: Path) -> None:
-    record = {"inputs": quick, "follow_up": file_stamp(follow_up), "leadership": file_stamp(leadership)}
+def remember_quick(root: Path, result: FollowUpResult) -> None:
+    """Remember this step's inputs as its own writes left them, so that the next run with nothing
+    changed is quick: the copies with the stamps they got as they were written (`result.quick`), and
+    the round's own change counter as it is now. Called again after the employees' plans (which count
+    as a change), under the same hold of the round's folder, so no other step wrote in between; the
+    other rounds' counters stay as they were read at the start."""
+    quick = result.quick
+    if quick is None:
+        return
+    quick["versions"] = {**quick["versions"], root.name: State(root.parent).version(root.name)}
+    record = {
+        "inputs": input_digest(*quick.values()),
+        "follow_up": file_stamp(result.follow_up),
+        "leadership": file_stamp(result.leadership),
+    }
     State(root.parent).put_document(root.name, QUICK_FILE, record)
