@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -768,6 +769,65 @@ def test_pdf_of_the_letter_and_the_overview(runner, base_workbook, tmp_path):
     overview_text = pdf_text(overview)
     for name in ("Anne Lie", "Per Berg", "Kari Nordmann"):
         assert name in overview_text
+
+
+def _letters(folder: Path, count: int) -> list[Path]:
+    from support.helpers import make_docx
+
+    first = make_docx(folder / "folder-0" / "letter.docx", "Brev nummer 000")
+    letters = [first]
+    for n in range(1, count):  # the same small letter with its own number, quicker than python-docx
+        target = folder / f"folder-{n}" / "letter.docx"
+        target.parent.mkdir()
+        with zipfile.ZipFile(first) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "word/document.xml":
+                    data = data.replace(b"Brev nummer 000", f"Brev nummer {n:03d}".encode())
+                copy.writestr(item, data)
+        letters.append(target)
+    return letters
+
+
+def _numbers(pdfs: list[Path]) -> list[str]:
+    return [
+        re.search(
+            r"Brev nummer (\d+)",
+            subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True).stdout,
+        )[1]
+        for p in pdfs
+    ]
+
+
+def test_more_documents_than_one_libreoffice_call_converts_are_all_converted(tmp_path):
+    """LibreOffice 7.4 converts the first 246 files of one call and silently drops the rest: `--pdf`
+    gives it at most 200 a call, one call after the other on one worker."""
+    letters = _letters(tmp_path, 260)
+
+    converted, failed = batch.convert_to_pdf(letters, workers=1)
+
+    assert failed == []
+    assert converted == [d.with_suffix(".pdf") for d in letters]
+    assert _numbers(converted[195:205] + converted[-3:]) == [
+        f"{n:03d}" for n in (*range(195, 205), 257, 258, 259)
+    ]
+
+
+def test_documents_are_shared_between_libreoffice_processes_and_each_pdf_is_its_own(tmp_path):
+    """One LibreOffice per worker converts its share (at least 20 documents each): every PDF lands
+    beside its own document, two documents of one name do not meet, the order is kept, and a document
+    LibreOffice cannot read is named as failed while the rest are converted."""
+    letters = _letters(tmp_path, 41)
+    broken = tmp_path / "broken" / "letter.docx"
+    broken.parent.mkdir()
+    broken.write_bytes(b"PK\x03\x04 not a document")
+    documents = [*letters[:7], broken, *letters[7:]]
+
+    converted, failed = batch.convert_to_pdf(documents, workers=2)
+
+    assert failed == [broken]
+    assert converted == [d.with_suffix(".pdf") for d in letters]
+    assert _numbers(converted) == [f"{n:03d}" for n in range(41)]
 
 
 def test_durations_are_written_as_each_language_writes_them():
