@@ -215,9 +215,7 @@ def write_follow_up(
             write_state(root, state)
         _write_managers_copies(root, sources, merged, frames, today, notes, taken, result)
         if not notes.warnings:  # a run with something to say is not skipped next time
-            quick["copies"] = dict(sorted({**quick["copies"], **result.copies.stamps}.items()))
-            result.quick = quick
-            remember_quick(root, result)
+            remember_quick(root, result, quick)
     result.problems, result.counts = notes.problems, notes.counts
     return result
 
@@ -421,12 +419,16 @@ def _quick_unchanged(root: Path, quick: dict, follow_up: Path, leadership: Path)
     }
 
 
-def remember_quick(root: Path, result: FollowUpResult) -> None:
-    """Remember this step's inputs as its own writes left them, so that the next run with nothing
-    changed is quick: the copies with the stamps they got as they were written (`result.quick`), and
-    the round's own change counter as it is now. Called again after the employees' plans (which count
-    as a change), under the same hold of the round's folder, so no other step wrote in between; the
-    other rounds' counters stay as they were read at the start."""
+def remember_quick(root: Path, result: FollowUpResult, inputs: dict | None = None) -> None:
+    """Remember this step's inputs (`inputs`, as read at its start) as its own writes left them, so
+    that the next run with nothing changed is quick: the copies with the stamps they got as they were
+    written, and the round's own change counter as it is now. Called again after the employees' plans
+    (which count as a change; `inputs` then None: those kept in `result.quick`), under the same hold
+    of the round's folder, so no other step wrote in between; the other rounds' counters stay as they
+    were read at the start."""
+    if inputs is not None:
+        copies = dict(sorted({**inputs["copies"], **result.copies.stamps}.items()))
+        result.quick = {**inputs, "copies": copies}
     quick = result.quick
     if quick is None:
         return

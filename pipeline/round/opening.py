@@ -143,7 +143,8 @@ def cells_without_value(workbook: OpenWorkbook, sheet: str) -> tuple[list[str], 
     formula with no calculated value (a file written by a script and never opened in Excel), and
     those holding an Excel error value (`#REF!`, `#N/A`, a formula whose result is `#DIV/0!`), by cell.
 
-    One pass over the sheet's XML, cell by cell, so that the time grows with the sheet's size."""
+    One pass over the sheet's XML, cell by cell, so that the time grows with the sheet's size; a sheet
+    with neither a formula nor an error value costs two searches of it."""
     member = workbook.sheet_paths.get(sheet)
     if member is None:
         return [], {}
@@ -153,6 +154,8 @@ def cells_without_value(workbook: OpenWorkbook, sheet: str) -> tuple[list[str], 
         return [], {}
     uncalculated: list[str] = []
     errors: dict[str, str] = {}
+    if b't="e"' not in data and not _FORMULA.search(data):
+        return uncalculated, errors  # no formula and no error value in the sheet (nearly all): one search
     for match in _CELL.finditer(data):
         attributes, inner = match[1], match[2] or b""
         is_error = b't="e"' in attributes
