@@ -114,18 +114,27 @@ def build_round(path: Path, employees: int, seed: int = 7) -> None:
         )
     days = _working_days(dt.date(2027, 1, 18), 200)
     by_manager: dict[str, int] = {}
+    busy: dict[str, set[tuple[int, int]]] = {}  # person -> (day, hour) they are in a meeting
     sheet = workbook.create_sheet(SCHEDULE.name("nb"))
     sheet.append([c.header("nb") for c in SCHEDULE.columns])
     for identifier in ids[1:]:
         manager = manager_of[identifier]
         slot = by_manager.get(manager, 0)
         by_manager[manager] = slot + 1
-        # A manager's own meeting (held by their manager) is in the afternoon, their reports' in the morning:
-        # no interviewer is in two meetings at once.
-        day = days[(int(manager) % 150) + slot // 3]
+        # A manager's own meeting (held by their manager) is in the afternoon, their reports' in the morning;
+        # a manager who holds meetings with managers may still be wanted twice in one hour: the meeting then
+        # goes to the next hour both are free (08-15), or the next day. No one is in two meetings at once.
         is_manager = int(identifier) - 100000 <= (employees - 2) // span
-        start = dt.time((13 if is_manager else 8) + slot % 3, 0)
-        text_row(sheet, [identifier, day, start, None, f"Rom {manager}", None, "Ta med ideer & innspill"])
+        day, hour = (int(manager) % 150) + slot // 3, (13 if is_manager else 8) + slot % 3
+        taken = busy.setdefault(manager, set()) | busy.setdefault(identifier, set())
+        while (day, hour) in taken:
+            day, hour = (day, hour + 1) if hour < 15 else (day + 1, 8)
+        busy[manager].add((day, hour))
+        busy[identifier].add((day, hour))
+        start = dt.time(hour, 0)
+        text_row(
+            sheet, [identifier, days[day], start, None, f"Rom {manager}", None, "Ta med ideer & innspill"]
+        )
     sheet = workbook.create_sheet(GOALS.name("nb"))
     sheet.append([c.header("nb") for c in GOALS.columns])
     statuses = ["ikke startet", "pågår", "fullført", "avbrutt"]
