@@ -987,6 +987,44 @@ def test_collecting_the_same_forms_again_changes_nothing(sample, tmp_path):
     assert tree_bytes(output) == files
 
 
+def test_forms_collected_before_are_not_read_again_and_a_second_form_is_still_a_conflict(
+    sample, tmp_path, monkeypatch
+):
+    """Issue 16: a run over a folder of forms collected before parsed every one of them each time. A
+    form with the very bytes collected for its employee is now checked and identified, not read; a
+    second, different form for that employee is read, and the two are a conflict as before."""
+    import pipeline.collect.step as step
+
+    notes, output = tmp_path / "notes", tmp_path / "output"
+    sample.fill(ERLEND, notes / "erlend.docx", ERLEND_ANSWERS)
+    sample.fill(EMILY, notes / "emily.docx", EMILY_ANSWERS)
+    sample.collect(notes, output)
+    read: list[str] = []
+    real = step.read_notes
+
+    def reading(word, *args, **kwargs):
+        read.append(word.path.name)
+        return real(word, *args, **kwargs)
+
+    monkeypatch.setattr(step, "read_notes", reading)
+
+    again = sample.collect(notes, output)
+
+    assert read == []
+    assert statuses(again) == {"erlend.docx": "unchanged", "emily.docx": "unchanged"}
+    assert {item.read for item in again.files} == {"already collected"}
+
+    sample.fill(ERLEND, notes / "erlend v2.docx", {**ERLEND_ANSWERS, "summary": "Ny oppsummering."})
+    third = sample.collect(notes, output)
+
+    assert read == ["erlend v2.docx"]
+    assert statuses(third) == {
+        "erlend.docx": "conflict",
+        "erlend v2.docx": "conflict",
+        "emily.docx": "unchanged",
+    }
+
+
 def test_a_file_collected_before_is_not_applied_again_by_a_version_that_reads_it_differently(
     sample, tmp_path
 ):

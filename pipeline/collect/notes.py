@@ -66,6 +66,41 @@ class Reading:
         )
 
 
+@dataclass
+class KnownReading(Reading):
+    """A meeting-notes form whose very bytes were collected before for its employee: not read again
+    (a run over a folder of forms collected long ago would parse every one each time). What it held is
+    the register's (`known_content`); it counts as that content against the other forms of the batch,
+    so a second, different form for the employee is still a conflict."""
+
+    known_content: str = ""
+
+    @property
+    def content(self) -> str:
+        return self.known_content
+
+    @classmethod
+    def of(cls, word: WordFile, sha256: str, content: str) -> KnownReading:
+        props = word.properties
+        return cls(
+            employee_id=props.get("AppraisalEmployeeID", ""),
+            interviewer_id=props.get("AppraisalInterviewerID", ""),
+            sha256=sha256,
+            source=str(word.path),
+            answers={},
+            found_by={},
+            held_on=None,
+            follow_up_date=None,
+            follow_up_text="",
+            reviews=[],
+            goals=[],
+            wellbeing=None,
+            problems=[],
+            missing_required=[],
+            known_content=content,
+        )
+
+
 class _Problems(list):
     """A form's problems in the order found, each once. A field is named in a message by the title the
     person sees on the form ("“Mål 2 – frist”"), in the form's language; its key stays in `field`."""

@@ -15,6 +15,7 @@ version of an earlier reading)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from pipeline import clock
 from pipeline.collect.approvals import apply_approval
 from pipeline.collect.archive import archive_personnel_copies
 from pipeline.collect.minutes import MinutesJob, minutes_context, minutes_paths, write_minutes
-from pipeline.collect.notes import Reading, read_notes
+from pipeline.collect.notes import KnownReading, Reading, read_notes
 from pipeline.collect.report import remember_collected, write_collect_report
 from pipeline.collect.results import (
     ACCEPTED,
@@ -62,9 +63,12 @@ def _read_file(
     interviewer_of: dict[str, str],
     meetings: dict[str, Meeting],
     today: dt.date,
+    collected: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[FileResult, Reading | WordFile | None]:
     """Check, identify and read one returned file: the outcome so far, and the reading of a
-    meeting-notes form or the returned minutes."""
+    meeting-notes form or the returned minutes. A form whose bytes are those collected before for its
+    employee (`collected`: employee ID -> the file's SHA-256 and the content read from it) is checked
+    and identified, not read again (`KnownReading`)."""
     reason = skip_reason(path)
     if reason:
         skipped = FileResult(path, SKIPPED)
@@ -77,6 +81,9 @@ def _read_file(
         outcome.employee_id, outcome.kind = word.properties["AppraisalEmployeeID"], kind
         if kind == "minutes":
             return outcome, word
+        known = (collected or {}).get(outcome.employee_id)
+        if known is not None and known[0] == (sha256 := hashlib.sha256(word.raw).hexdigest()):
+            return outcome, KnownReading.of(word, sha256, known[1])
         lang = document_language(by_id[outcome.employee_id], round_.settings)
         notes = read_notes(word, round_, lang, meetings.get(outcome.employee_id), today)
         outcome.titles = notes.titles
@@ -115,8 +122,9 @@ def collect_forms(
         ledgers = (round_output.ledger(written_by(Step.COLLECT)), round_output.personnel_ledger())
         readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
         approvals: list[tuple[FileResult, WordFile]] = []
+        collected = {e: (c.sha256, c.content) for e, c in register.conversations.items() if c.sha256}
         read = parallel_map(
-            lambda i: _read_file(files[i], round_, by_id, interviewer_of, meetings, today),
+            lambda i: _read_file(files[i], round_, by_id, interviewer_of, meetings, today, collected),
             len(files),
             workers,
             chunk=32,
