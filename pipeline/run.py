@@ -177,7 +177,7 @@ def status_step(
                 workers=workers or default_workers(),
                 pdf=pdf,
             )
-            if not result.plans.failed:  # the plans' own writes are not a change for the next run
+            if not result.plans.failed:  # remembered only now: the plans are part of the step
                 remember_quick(RoundOutput.for_round(round_, output).root, result)
     return result
 

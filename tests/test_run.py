@@ -80,3 +80,30 @@ def test_the_run_after_a_first_run_finds_the_follow_up_unchanged_without_reading
     sheet.cell(sheet.max_row, sheet.max_column).value = "endret av leder"
     book.save(copies[0])
     assert run() == 1  # a manager's edit is read (and merged)
+
+
+def test_a_run_stopped_before_the_plans_are_written_writes_them_the_next_time(
+    base_workbook, tmp_path, monkeypatch
+):
+    """Found by the random kills: the follow-up step remembered its inputs before the employees' plans
+    were written, so a run killed in between left the next run finding the step unchanged, and the
+    plans never came. The inputs are remembered once the plans are written."""
+    import pipeline.run as run_module
+
+    output = tmp_path / "output"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+    real = run_module.write_plans
+
+    def killed(*args, **kwargs):
+        raise RuntimeError("killed before the plans were written")
+
+    monkeypatch.setattr(run_module, "write_plans", killed)
+    stopped = runner.invoke(cli, ["run", "-w", str(base_workbook), "-o", str(output), "-j", "1"])
+    assert stopped.exit_code != 0 and "Step 5" in stopped.output  # stopped in the follow-up step
+    assert not [p for p in (output / "2027-H1" / "employees").rglob("*.docx") if "mal" in p.name]
+
+    monkeypatch.setattr(run_module, "write_plans", real)
+    finished = runner.invoke(cli, ["run", "-w", str(base_workbook), "-o", str(output), "-j", "1"])
+
+    assert finished.exit_code == 0, finished.output
+    assert [p for p in (output / "2027-H1" / "employees").rglob("*.docx") if "mal" in p.name]

@@ -215,7 +215,7 @@ def write_follow_up(
             write_state(root, state)
         _write_managers_copies(root, sources, merged, frames, today, notes, taken, result)
         if not notes.warnings:  # a run with something to say is not skipped next time
-            remember_quick(root, result, quick)
+            result.quick = _as_written(quick, result.copies.stamps)
     result.problems, result.counts = notes.problems, notes.counts
     return result
 
@@ -419,16 +419,18 @@ def _quick_unchanged(root: Path, quick: dict, follow_up: Path, leadership: Path)
     }
 
 
-def remember_quick(root: Path, result: FollowUpResult, inputs: dict | None = None) -> None:
-    """Remember this step's inputs (`inputs`, as read at its start) as its own writes left them, so
-    that the next run with nothing changed is quick: the copies with the stamps they got as they were
-    written, and the round's own change counter as it is now. Called again after the employees' plans
-    (which count as a change; `inputs` then None: those kept in `result.quick`), under the same hold
-    of the round's folder, so no other step wrote in between; the other rounds' counters stay as they
-    were read at the start."""
-    if inputs is not None:
-        copies = dict(sorted({**inputs["copies"], **result.copies.stamps}.items()))
-        result.quick = {**inputs, "copies": copies}
+def _as_written(inputs: dict, stamps: dict[str, list[int] | None]) -> dict:
+    """The step's inputs with the managers' copies it wrote as it wrote them (`stamps`)."""
+    return {**inputs, "copies": dict(sorted({**inputs["copies"], **stamps}.items()))}
+
+
+def remember_quick(root: Path, result: FollowUpResult) -> None:
+    """Remember the step's inputs (`result.quick`: as read at its start, with the managers' copies as
+    it wrote them) so that the next run with nothing changed is quick; with the round's own change
+    counter as it is now. Called once the employees' plans are written too (`run.status_step`), under
+    the same hold of the round's folder, so that no other step wrote in between: a run killed before
+    the plans are written leaves nothing remembered, and the next run writes them. The other rounds'
+    counters stay as they were read at the start."""
     quick = result.quick
     if quick is None:
         return
