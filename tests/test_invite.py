@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -773,20 +772,21 @@ def test_pdf_of_the_letter_and_the_overview(runner, base_workbook, tmp_path):
 
 def _letters(folder: Path, count: int) -> list[Path]:
     from support.helpers import make_docx
+    from support.wordlike import edit_document
 
     first = make_docx(folder / "folder-0" / "letter.docx", "Brev nummer 000")
-    letters = [first]
-    for n in range(1, count):  # the same small letter with its own number, quicker than python-docx
-        target = folder / f"folder-{n}" / "letter.docx"
-        target.parent.mkdir()
-        with zipfile.ZipFile(first) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
-            for item in source.infolist():
-                data = source.read(item.filename)
-                if item.filename == "word/document.xml":
-                    data = data.replace(b"Brev nummer 000", f"Brev nummer {n:03d}".encode())
-                copy.writestr(item, data)
-        letters.append(target)
-    return letters
+
+    def numbered(n: int):
+        def edit(root: etree._Element) -> None:
+            text = next(t for t in root.iter(f"{{{W}}}t") if t.text == "Brev nummer 000")
+            text.text = f"Brev nummer {n:03d}"
+
+        return edit
+
+    # the same small letter with its own number, quicker than python-docx
+    return [first] + [
+        edit_document(first, folder / f"folder-{n}" / "letter.docx", numbered(n)) for n in range(1, count)
+    ]
 
 
 def _numbers(pdfs: list[Path]) -> list[str]:

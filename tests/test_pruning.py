@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from lxml import etree
 from support.formfill import fill_form
 from support.helpers import W, custom_properties, docx_text, make_docx, part, part_names
 from support.printing import convert
+from support.wordlike import edit_document, edit_part
 
 from pipeline.documents.examples import example_contexts
 from pipeline.documents.kinds import TEMPLATE_KINDS
@@ -43,7 +43,6 @@ def unpruned(monkeypatch: pytest.MonkeyPatch) -> None:
     """Load templates as they were before pruning."""
     monkeypatch.setattr(pruning, "prune_package", lambda contents: None)
     monkeypatch.setattr(pruning, "strip_revision_ids", lambda xml: xml)
-    monkeypatch.setattr(pruning, "PRUNED_PARTS", re.compile("^$"))
 
 
 def test_the_bundled_templates_carry_every_style_as_a_word_saved_template_would():
@@ -139,19 +138,20 @@ def test_a_pruned_form_reads_back_every_field(tmp_path):
 
 def word_saved(source: Path, target: Path) -> Path:
     """The template as Word saves it: revision IDs on every paragraph and run, and in the settings."""
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
-        for item in original.infolist():
-            data = original.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = re.sub(rb"<w:(p|r)( |>)", rb'<w:\1 w:rsidR="00AB12CD" w:rsidRPr="00EF3456"\2', data)
-            if item.filename == "word/settings.xml":
-                ids = b"".join(b'<w:rsid w:val="00%06X"/>' % n for n in range(500))
-                data = data.replace(
-                    b"</w:settings>",
-                    b'<w:rsids><w:rsidRoot w:val="00AB12CD"/>' + ids + b"</w:rsids></w:settings>",
-                )
-            copy.writestr(item, data)
-    return target
+
+    def mark_runs(root: etree._Element) -> None:
+        for element in root.iter(f"{{{W}}}p", f"{{{W}}}r"):
+            element.set(f"{{{W}}}rsidR", "00AB12CD")
+            element.set(f"{{{W}}}rsidRPr", "00EF3456")
+
+    def list_revisions(root: etree._Element) -> None:
+        revisions = etree.SubElement(root, f"{{{W}}}rsids")
+        etree.SubElement(revisions, f"{{{W}}}rsidRoot").set(f"{{{W}}}val", "00AB12CD")
+        for n in range(500):
+            etree.SubElement(revisions, f"{{{W}}}rsid").set(f"{{{W}}}val", f"00{n:06X}")
+
+    edit_part(source, target, "word/document.xml", mark_runs)
+    return edit_part(target, target, "word/settings.xml", list_revisions)
 
 
 def test_a_template_re_saved_in_word_is_pruned_too(tmp_path, examples):
@@ -175,12 +175,14 @@ def test_a_template_re_saved_in_word_is_pruned_too(tmp_path, examples):
 def test_a_style_named_by_the_template_language_keeps_every_style(tmp_path):
     """Pruning cannot know which style a Jinja expression names, so it keeps them all."""
     source = make_docx(tmp_path / "t.docx", "Hei {{ name }}")
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(tmp_path / "styled.docx", "w") as copy:
-        for item in original.infolist():
-            data = original.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"<w:p>", b'<w:p><w:pPr><w:pStyle w:val="{{ style }}"/></w:pPr>', 1)
-            copy.writestr(item, data)
+
+    def style_by_name(root: etree._Element) -> None:
+        paragraph = next(root.iter(f"{{{W}}}p"))
+        properties = etree.Element(f"{{{W}}}pPr")
+        etree.SubElement(properties, f"{{{W}}}pStyle").set(f"{{{W}}}val", "{{ style }}")
+        paragraph.insert(0, properties)
+
+    edit_document(source, tmp_path / "styled.docx", style_by_name)
     document = render(
         tmp_path / "styled.docx", "invitation", {"name": "Kari", "style": "Heading2"}, tmp_path / "out.docx"
     )

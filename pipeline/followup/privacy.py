@@ -22,15 +22,11 @@ The rule (also in the README):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pipeline.followup.figures import Figures
 from pipeline.followup.frames import GROUPINGS, FigureFrames
-
-if TYPE_CHECKING:
-    pass
 
 OTHER = "\x00other"  # the pool's key in the cross-table check (no department is called that)
 # How many leaking pairs of a round are decided by trying both sides; past that (a round shaped so

@@ -34,12 +34,13 @@ from pipeline.errors import AppraisalError
 from pipeline.render import pruning
 
 JINJA_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
-# Comments and metadata of the template; and Word 2010's stylesWithEffects.xml, which is only a copy of
+# Comments and metadata of the template; Word 2010's stylesWithEffects.xml, which is only a copy of
 # styles.xml for older Word and, when stale (python-docx's default template brings one), makes Word
-# offer to repair the document.
+# offer to repair the document; webSettings.xml (settings for "save as web page") and python-docx's
+# empty bibliography (customXml/), which serve nothing.
 DROPPED_PARTS = re.compile(
-    r"^(word/(comments\w*|people|stylesWithEffects)\.xml|docProps/(core|app|custom)\.xml"
-    r"|docProps/thumbnail\.\w+)$"
+    r"^(word/(comments\w*|people|stylesWithEffects|webSettings)\.xml|docProps/(core|app|custom)\.xml"
+    r"|docProps/thumbnail\.\w+|customXml/.*)$"
 )
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
@@ -49,7 +50,7 @@ CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadat
 APP_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
 THUMB_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 COMMENT_TYPES = ("comments", "commentsExtended", "commentsIds", "commentsExtensible", "people")
-DROPPED_RELS = (*COMMENT_TYPES, "stylesWithEffects")
+DROPPED_RELS = (*COMMENT_TYPES, "stylesWithEffects", "webSettings", "customXml")  # the end of their Type
 _BOOKMARK_ID = re.compile(r'<w:bookmark(Start|End)\b([^>]*?)\bw:id="([^"]*)"')
 DEFLATE_LEVEL = 6
 
@@ -205,7 +206,7 @@ class CompiledTemplate:
         patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml uses no state of the instance
         pruning.prune_package(contents)
         for name in names:
-            if name.endswith("/") or DROPPED_PARTS.match(name) or pruning.PRUNED_PARTS.match(name):
+            if name.endswith("/") or DROPPED_PARTS.match(name):
                 continue
             data = contents[name]
             if name == "[Content_Types].xml":
@@ -213,7 +214,7 @@ class CompiledTemplate:
             elif name == "_rels/.rels":
                 data = _package_rels(data)
             elif name == "word/_rels/document.xml.rels":
-                data = _drop_comment_rels(data)
+                data = _drop_rels(data)
             elif name == "word/settings.xml":
                 data = pruning.strip_revision_ids(data.decode("utf-8")).encode("utf-8")
             if JINJA_PARTS.match(name):
@@ -314,12 +315,11 @@ def _strip_comments(xml: str) -> str:
 def _content_types(data: bytes) -> bytes:
     text = data.decode("utf-8")
     text = re.sub(
-        r'<Override[^>]*PartName="/(?:word/(?:comments\w*|people|stylesWithEffects)\.xml'
-        r'|docProps/(?:custom|thumbnail)[^"]*)"[^>]*/>',
+        r'<Override[^>]*PartName="/(?:word/(?:comments\w*|people|stylesWithEffects|webSettings)\.xml'
+        r'|docProps/(?:custom|thumbnail)[^"]*|customXml/[^"]*)"[^>]*/>',
         "",
         text,
     )
-    text = pruning.PRUNED_TYPES.sub("", text)
     custom = (
         '<Override PartName="/docProps/custom.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>'
@@ -345,11 +345,12 @@ def _package_rels(data: bytes) -> bytes:
     return text.replace("</Relationships>", added + "</Relationships>").encode("utf-8")
 
 
-def _drop_comment_rels(data: bytes) -> bytes:
+def _drop_rels(data: bytes) -> bytes:
+    """The document's relationships without those to the dropped parts (found by their Type)."""
     text = data.decode("utf-8")
     for kind in DROPPED_RELS:
-        text = re.sub(rf'<Relationship[^>]*Target="{kind}\.xml"[^>]*/>', "", text)
-    return pruning.drop_pruned_rels(text).encode("utf-8")
+        text = re.sub(rf'<Relationship[^>]*Type="[^"]*/{kind}"[^>]*/>', "", text)
+    return text.encode("utf-8")
 
 
 APP_XML = (

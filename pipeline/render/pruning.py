@@ -12,8 +12,8 @@ with them. At load, therefore:
   know their built-in styles without them, and a person who applies one in Word gets it as before.
 * `numbering.xml` keeps only the lists some part uses, and Word's revision IDs (`w:rsid`) go from
   every part.
-* `word/webSettings.xml` (browser settings for "save as web page") and python-docx's empty
-  bibliography (`customXml/`) go with their relationships and content types.
+
+(The parts that serve nothing at all, such as webSettings.xml, the engine drops with the comments.)
 
 A style referred to in a way pruning cannot see (a name computed by a Jinja expression) keeps every
 style: pruning then leaves `styles.xml` as it is. Nothing the reader sees changes; the tests compare
@@ -29,21 +29,17 @@ import re
 
 from lxml import etree
 
+from pipeline.forms.intake import safe_parser
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REFERENCE = re.compile(
     r"<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink|clickAndTypeStyle|defaultTableStyle)\b"
     r'[^>]*?\bw:val="([^"]*)"'
 )
 _STYLE_LINKS = (f"{{{W}}}basedOn", f"{{{W}}}link", f"{{{W}}}next")
-PRUNED_PARTS = re.compile(r"^(word/webSettings\.xml|customXml/.*)$")
-PRUNED_RELS = ("webSettings", "customXml")  # relationship types (the last part of Type) that go
-PRUNED_TYPES = re.compile(r'<Override[^>]*PartName="/(?:word/webSettings\.xml|customXml/[^"]*)"[^>]*/>')
-
-
 _NUM_ID = re.compile(r'<w:numId\b[^>]*?\bw:val="([^"]*)"')
 _RSID = re.compile(r' w:rsid\w*="[^"]*"')
 _RSIDS = re.compile(r"<w:rsids>.*?</w:rsids>", re.S)
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def prune_package(contents: dict[str, bytes]) -> None:
@@ -66,8 +62,8 @@ def prune_package(contents: dict[str, bytes]) -> None:
     if any("{" in value or "%" in value for value in style_refs | num_refs):
         return
     try:
-        styles = etree.fromstring(styles_xml, _PARSER)
-        numbering = etree.fromstring(numbering_xml, _PARSER) if numbering_xml is not None else None
+        styles = etree.fromstring(styles_xml, safe_parser())
+        numbering = etree.fromstring(numbering_xml, safe_parser()) if numbering_xml is not None else None
     except etree.XMLSyntaxError:
         return  # the document will say what is wrong with it; pruning does not
     by_style = {style.get(f"{{{W}}}styleId"): style for style in styles.iter(f"{{{W}}}style")}
@@ -80,6 +76,7 @@ def prune_package(contents: dict[str, bytes]) -> None:
     for sid, style in by_style.items():
         if ("style", sid) not in kept:
             style.getparent().remove(style)
+            continue
         for rsid in style.findall(f"{{{W}}}rsid"):  # Word's revision ID of the style (strip_revision_ids)
             style.remove(rsid)
     for latent in styles.findall(f"{{{W}}}latentStyles"):
@@ -135,10 +132,3 @@ def strip_revision_ids(xml: str) -> str:
     they only serve Word's compare and merge of two versions of one file, and a Word-saved template
     has thousands."""
     return _RSIDS.sub("", _RSID.sub("", xml)) if "rsid" in xml else xml
-
-
-def drop_pruned_rels(rels_xml: str) -> str:
-    """The document's relationships without those to the pruned parts."""
-    for kind in PRUNED_RELS:
-        rels_xml = re.sub(rf'<Relationship[^>]*Type="[^"]*/{kind}"[^>]*/>', "", rels_xml)
-    return rels_xml

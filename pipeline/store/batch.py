@@ -197,8 +197,9 @@ def parallel_map(
 
     The task (any closure) reaches the workers by fork, not by pickling (a forked pool's initializer
     arguments are inherited): only ranges of indices travel to them, and only results come back. Fewer
-    items, one worker, or no fork: done in this process. Nothing in this process is changed, so two
-    maps may run at once (two rounds in one process)."""
+    items, one worker, or no fork: done in this process. Nothing in this process is changed but the
+    collector, frozen while the pool runs so that the workers leave what they inherit alone (two maps
+    at once, two rounds in one process, only thaw it early: it costs memory, not correctness)."""
     chunks = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
     results: list[T] = []
     if workers > 1 and count >= at_least and _can_fork():

@@ -169,7 +169,7 @@ def delete_control(root: etree._Element, key: str, typed: str, *, keep_text: boo
 
 def edit_document(source: Path, destination: Path, edit: Callable[[etree._Element], None]) -> Path:
     """Copy a .docx with its word/document.xml changed by `edit`."""
-    return _rewrite(source, destination, "word/document.xml", edit)
+    return edit_part(source, destination, "word/document.xml", edit)
 
 
 def set_properties(source: Path, destination: Path, **changes: str) -> Path:
@@ -181,10 +181,11 @@ def set_properties(source: Path, destination: Path, **changes: str) -> Path:
                 value = prop.find(f"{{{VT}}}lpwstr")
                 value.text = changes[prop.get("name")]
 
-    return _rewrite(source, destination, "docProps/custom.xml", edit)
+    return edit_part(source, destination, "docProps/custom.xml", edit)
 
 
-def _rewrite(source: Path, destination: Path, name: str, edit: Callable[[etree._Element], None]) -> Path:
+def edit_part(source: Path, destination: Path, name: str, edit: Callable[[etree._Element], None]) -> Path:
+    """Copy a .docx with its part `name` (an XML part) changed by `edit`."""
     with zipfile.ZipFile(source) as archive:
         parts = [(info, archive.read(info.filename)) for info in archive.infolist()]
     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -279,4 +280,4 @@ def add_numbering(source: Path, destination: Path, fmt: str, num_id: str = "90")
         num.append(w("abstractNumId", val=num_id))
         root.append(num)
 
-    return _rewrite(source, destination, "word/numbering.xml", edit)
+    return edit_part(source, destination, "word/numbering.xml", edit)
