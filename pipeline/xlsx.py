@@ -255,7 +255,7 @@ def set_up_printing(
     """A4 with a page header and footer, the title rows repeated on every page. A sheet that fits a
     portrait page prints portrait; a wider one landscape, fitted to the page's width when that keeps
     the text at 8 pt or more, else across pages with `title_columns` repeated."""
-    orientation, fits = _page_layout(sheet_width(ws))
+    orientation, fits = page_layout(sheet_width(ws))
     ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = fits
@@ -277,7 +277,7 @@ def set_up_printing(
         item.size = 11  # printed at 8 pt or more on a sheet fitted to its page (at 80 % or more)
 
 
-def _page_layout(width: float) -> tuple[str, bool]:
+def page_layout(width: float) -> tuple[str, bool]:
     """How a sheet `width` characters wide prints: its orientation, and whether it is fitted to the
     page's width (only when that keeps the text at 8 pt or more)."""
     orientation = "portrait" if width <= PAGE_WIDTH["portrait"] else "landscape"
@@ -288,7 +288,7 @@ def page_characters(ws: Worksheet) -> float:
     """How many characters of column width one printed page of the sheet holds, as `set_up_printing`
     sets it up (whether or not it has yet): the whole sheet when it is fitted to the page's width."""
     width = sheet_width(ws)
-    orientation, fits = _page_layout(width)
+    orientation, fits = page_layout(width)
     return max(PAGE_WIDTH[orientation], width) if fits else PAGE_WIDTH[orientation]
 
 

@@ -17,7 +17,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from pipeline import texts, xlsx
 from pipeline.errors import OutputError, WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Problem, Report
-from pipeline.round import schema
+from pipeline.round import annotate, schema
 from pipeline.store.ledger import atomic_write
 
 FILLS = {
@@ -75,37 +75,94 @@ def severity_word(severity: str, lang: str) -> str:
 
 
 def write_report_workbook(source: Path, report: Report, destination: Path, lang: str = "en") -> None:
-    """Write a copy of the workbook with problem cells filled and commented, and an Issues sheet first."""
+    """Write a copy of the workbook with problem cells filled and commented, and an Issues sheet first.
+
+    The copy is made part by part (`annotate`), keeping everything else in the workbook as it is; a
+    workbook that way does not handle is copied through openpyxl instead, to the same report."""
     if destination.resolve() == source.resolve():
         raise OutputError(
             f"{destination}: the report would overwrite the workbook itself; choose another name."
         )
     if destination.suffix.lower() != ".xlsx":
         raise OutputError(f"{destination}: the report must be an .xlsx file.")
+    heading = xlsx.Heading(source.name, "", lang)  # the workbook checked, on every page
+    marks = {
+        where: annotate.Mark(FILLS[severity].fgColor.rgb, text)
+        for where, (severity, text) in _marks(report, lang).items()
+    }
+    try:
+        annotate.write_annotated(source, destination, marks, _issues_sheet(report, lang), heading)
+        return
+    except annotate.Unhandled:
+        pass  # the same report, more slowly
+    _write_through_openpyxl(source, report, destination, lang, heading)
+
+
+def _marks(report: Report, lang: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(sheet, cell): the worst severity of its problems and the comment that says them all."""
+    by_cell: dict[tuple[str, str], list[Problem]] = {}
+    for issue in report.issues:
+        if issue.sheet and issue.cell:
+            by_cell.setdefault((issue.sheet, issue.cell), []).append(issue)
+    marks = {}
+    for where, issues in by_cell.items():
+        worst = min(issues, key=lambda i: SEVERITY_RANK.get(i.severity, 3))
+        text = "\n".join(
+            f"{severity_word(i.severity, lang)}: {localised_message(i, lang)} [{i.code}]" for i in issues
+        )
+        marks[where] = (worst.severity if worst.severity in FILLS else INFO, text[:30000])
+    return marks
+
+
+def _issue_values(issue: Problem, lang: str) -> dict[str, str]:
+    return {
+        "sheet": issue.sheet or "",
+        "cell": issue.cell or "",
+        "message": localised_message(issue, lang),
+        "column": issue.column or "",
+        "severity": severity_word(issue.severity, lang),
+        "code": issue.code,
+    }
+
+
+def _issues_sheet(report: Report, lang: str) -> annotate.IssuesSheet:
+    names = [name for name, _ in ISSUE_COLUMNS]
+    sheet = annotate.IssuesSheet(
+        title=schema.sheet_name("issues", lang),
+        headers=[texts.get(lang, f"problems.report.{name}") for name in names],
+        widths=[width for _, width in ISSUE_COLUMNS],
+        link_column=names.index("cell"),
+        severity_column=names.index("severity"),
+        wrapped_column=names.index("message"),
+    )
+    for issue in report.issues:
+        values = _issue_values(issue, lang)
+        sheet.rows.append([values[name] for name in names])
+        sheet.links.append((issue.sheet, issue.cell) if issue.sheet and issue.cell else None)
+        sheet.fills.append(FILLS.get(issue.severity, FILLS[INFO]).fgColor.rgb)
+    return sheet
+
+
+def _write_through_openpyxl(
+    source: Path, report: Report, destination: Path, lang: str, heading: xlsx.Heading
+) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(source)
     except Exception as exc:
         raise WorkbookError(f"{source}: cannot be opened to write the report ({exc}).") from exc
-    by_cell: dict[tuple[str, str], list[Problem]] = {}
-    for issue in report.issues:
-        if issue.sheet and issue.cell and issue.sheet in workbook.sheetnames:
-            by_cell.setdefault((issue.sheet, issue.cell), []).append(issue)
-    for (sheet, cell), issues in by_cell.items():
+    for (sheet, cell), (severity, text) in _marks(report, lang).items():
+        if sheet not in workbook.sheetnames:
+            continue
         target = workbook[sheet][cell]
         if type(target).__name__ == "MergedCell":
             continue
-        worst = min(issues, key=lambda i: SEVERITY_RANK.get(i.severity, 3))
-        target.fill = FILLS.get(worst.severity, FILLS[INFO])
-        text = "\n".join(
-            f"{severity_word(i.severity, lang)}: {localised_message(i, lang)} [{i.code}]" for i in issues
-        )
-        comment = Comment(text[:30000], "appraisal")
+        target.fill = FILLS[severity]
+        comment = Comment(text, "appraisal")
         comment.width, comment.height = 320, 40 + 18 * max(1, len(text) // 45)
         target.comment = comment
     _add_issues_sheet(workbook, report, lang)
-    heading = xlsx.Heading(source.name, "", lang)  # the workbook checked, on every page
     for ws in workbook.worksheets:
         xlsx.set_up_printing(ws, "1:1", heading, title_columns="A:A")
     atomic_write(destination, workbook.save)
@@ -120,14 +177,7 @@ def _add_issues_sheet(workbook: openpyxl.Workbook, report: Report, lang: str) ->
     sheet.append([texts.get(lang, f"problems.report.{name}") for name in names])
     top = Alignment(vertical="top")
     for issue in report.issues:
-        values = {
-            "sheet": issue.sheet or "",
-            "cell": issue.cell or "",
-            "message": localised_message(issue, lang),
-            "column": issue.column or "",
-            "severity": severity_word(issue.severity, lang),
-            "code": issue.code,
-        }
+        values = _issue_values(issue, lang)
         sheet.append([None] * len(values))
         row = sheet.max_row
         for index, name in enumerate(names, 1):
