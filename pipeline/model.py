@@ -203,6 +203,11 @@ class Settings:
     previous_round: str = ""  # the round whose open goals carry over (default: the one before, by name)
     reminder_days_before: int = 3  # `remind`: the preparation form, from this many days before the meeting
     reminder_interval_days: int = 7  # `remind --email`: never the same reminder again within this many days
+    schedule_buffer_minutes: int = 15  # `schedule`: free time kept after each meeting it places
+    schedule_max_per_day: int = (
+        6  # `schedule`: the most meetings it gives one interviewer a day (0: no limit)
+    )
+    schedule_preferred_time: dt.time = dt.time(9, 0)  # `schedule`: the start it tries first each day
     rows: dict[str, int] = field(default_factory=dict, compare=False)  # key -> row on the Round sheet
 
 

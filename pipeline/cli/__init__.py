@@ -467,7 +467,7 @@ def run(
 
 
 # the commands on the output folder's records (export-state, history, purge), `send`, `templates check`
-from pipeline.cli import delivery, records, templates  # noqa: E402, F401  (they register themselves on `cli`)
+from pipeline.cli import delivery, planning, records, templates  # noqa: E402, F401  (they register themselves on `cli`)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -71,13 +71,32 @@ class Styles:
         etree.SubElement(font, q("name"), val=xlsx.FONT_NAME)
         return self._add("fonts", ("font", bold, link), font)
 
-    def marked(self, base: int, argb: str) -> int:
-        """The cell format `base` with the fill `argb`: a problem cell keeps its own look otherwise."""
+    def marked(self, base: int, argb: str, number_format: str | None = None) -> int:
+        """The cell format `base` with the fill `argb` (and `number_format`, when given): a marked cell
+        keeps its own look otherwise."""
         formats = self.lists["cellXfs"]
         element = copy.deepcopy(formats[base] if 0 <= base < len(formats) else formats[0])
         element.set("fillId", str(self.fill(argb)))
         element.set("applyFill", "1")
-        return self._add("cellXfs", ("marked", base, argb), element)
+        if number_format:
+            element.set("numFmtId", str(self.number_format(number_format)))
+            element.set("applyNumberFormat", "1")
+        return self._add("cellXfs", ("marked", base, argb, number_format), element)
+
+    def number_format(self, code: str) -> int:
+        """The ID of the number format `code` (`DD.MM.YYYY`), added when the workbook has none such."""
+        formats = self.root.find(q("numFmts"))
+        if formats is None:
+            formats = etree.Element(q("numFmts"))
+            self.root.insert(0, formats)  # the first element of a styles part
+        ids = [163]
+        for found in formats.iterfind(q("numFmt")):
+            if found.get("formatCode") == code:
+                return int(found.get("numFmtId", "0"))
+            ids.append(int(found.get("numFmtId", "0")))
+        etree.SubElement(formats, q("numFmt"), numFmtId=str(max(ids) + 1), formatCode=code)
+        formats.set("count", str(len(formats)))
+        return max(ids) + 1
 
     def look(self, font: int = 0, fill: int = 0, wrap: bool = False, vertical: str = "top") -> int:
         """A cell format of the Issues sheet."""

@@ -172,7 +172,7 @@ class Setting:
     `workbook.settings.<key>`."""
 
     key: str
-    kind: str  # text | round_id | date | int | language | email | hours | timezone
+    kind: str  # text | round_id | date | int | language | email | hours | timezone | time
     default: object
     required: bool = False
 
@@ -203,6 +203,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("previous_round", "text", ""),
     Setting("reminder_days_before", "int", 3),
     Setting("reminder_interval_days", "int", 7),
+    Setting("schedule_buffer_minutes", "int", 15),
+    Setting("schedule_max_per_day", "int", 6),
+    Setting("schedule_preferred_time", "time", "09:00"),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 

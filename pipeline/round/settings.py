@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.model import ERROR, WARNING, Phrase, Problem, Report, Settings, phrase
 from pipeline.round import schema
 from pipeline.round.sheets import SheetTable, merged_problem, unreadable_cells
-from pipeline.round.values import Unreadable, clean_text, fold_word, parse_date, parse_hours, parse_int
+from pipeline.round.values import (
+    Unreadable,
+    clean_text,
+    fold_word,
+    parse_date,
+    parse_hours,
+    parse_int,
+    parse_time,
+)
 
 ROUND_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_SETTING_ROWS = 500
@@ -182,6 +190,8 @@ def _parse_setting(setting: schema.Setting, raw: object) -> object:
         return value
     if kind == "hours":
         return parse_hours(raw)
+    if kind == "time":
+        return parse_time(raw)
     if kind == "timezone":
         text = clean_text(raw)
         try:

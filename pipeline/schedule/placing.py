@@ -1,0 +1,257 @@
+"""Placing the meetings nobody has planned yet (`appraisal schedule`, SPEC §7; issue 14).
+
+Every active employee without a row on the Schedule sheet gets a meeting with their manager:
+* of the round's default length, on a weekday of the round's period that is no Norwegian public
+  holiday and is at least `notice_days` after the invitation date;
+* within working hours, and at a start on the quarter hour;
+* where neither the manager nor the employee has another meeting (the employee may hold meetings of
+  their own), with `schedule_buffer_minutes` kept free around the manager's meetings;
+* in the manager's usual room (the one most of the meetings they hold are in), else the round's default
+  place, never while that room is booked (video and phone meetings book no room);
+* at most `schedule_max_per_day` meetings a day for one manager, counting those already planned.
+
+What it optimises: each manager's meetings as early in the period as that allows, a day filled before
+the next is begun, so each manager finishes as early as possible on the fewest days; within a day, the
+start nearest `schedule_preferred_time` first. Managers are taken in ID order and their employees in ID
+order, so the same workbook always gives the same plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import holidays
+
+from pipeline.model import Employee, Round
+from pipeline.round.checks.meetings import VIRTUAL_LOCATION
+
+STEP = 15  # minutes between the starts tried
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A meeting the plan proposes (times local to the round)."""
+
+    employee_id: str
+    interviewer_id: str
+    day: dt.date
+    start: dt.time
+    minutes: int
+    location: str  # "" when the round's default place applies
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """An employee the plan could not place, and why (a sentence for HR)."""
+
+    employee_id: str
+    reason: str
+
+
+@dataclass
+class Plan:
+    """What `place_meetings` proposes: the meetings, who could not be placed, and on what basis."""
+
+    invitation_date: dt.date
+    invitation_date_given: bool  # False: today was used, since the Round sheet gives none
+    first_day: dt.date | None
+    placed: list[Placed] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
+
+
+def working_days(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The weekdays from `first` to `last` that are no public holiday in Norway."""
+    if last < first:
+        return []
+    public = holidays.country_holidays("NO", years=range(first.year, last.year + 1), include_sundays=False)
+    days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in days if day.weekday() < 5 and day not in public]
+
+
+def _minutes(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+class Calendar:
+    """Who and which room is busy when, in minutes of each day."""
+
+    def __init__(self) -> None:
+        self.busy: dict[tuple[str, dt.date], list[tuple[int, int]]] = defaultdict(list)
+
+    def book(self, who: str, day: dt.date, start: int, end: int) -> None:
+        self.busy[(who, day)].append((start, end))
+
+    def free(self, who: str, day: dt.date, start: int, end: int) -> bool:
+        return all(end <= s or e <= start for s, e in self.busy.get((who, day), ()))
+
+
+def room_key(location: str) -> str | None:
+    """The room a place books (as validation compares them), or None for a video or phone meeting."""
+    if not location or VIRTUAL_LOCATION.search(location):
+        return None
+    return "room:" + " ".join(location.casefold().split())
+
+
+class Placer:
+    """The state of one plan being made: the calendar so far and each manager's meetings a day."""
+
+    def __init__(self, round_: Round, days: list[dt.date]):
+        settings = round_.settings
+        self.round, self.days = round_, days
+        self.length = settings.default_duration_minutes
+        self.buffer = settings.schedule_buffer_minutes
+        self.most = settings.schedule_max_per_day
+        opens, closes = (_minutes(t) for t in settings.working_hours)
+        preferred = _minutes(settings.schedule_preferred_time)
+        starts = range(opens + (-opens) % STEP, closes - self.length + 1, STEP)
+        self.starts = sorted(starts, key=lambda s: (abs(s - preferred), s))
+        self.calendar = Calendar()
+        self.held: Counter[tuple[str, dt.date]] = Counter()
+        rooms: dict[str, Counter[str]] = defaultdict(Counter)
+        for meeting in round_.meetings:
+            if meeting.starts_at is None or meeting.ends_at is None:
+                continue
+            day, start = meeting.starts_at.date(), _minutes(meeting.starts_at.time())
+            end = start + meeting.duration_minutes
+            interviewer = round_.interviewer_id(meeting)
+            self.calendar.book(meeting.employee_id, day, start, end)
+            if interviewer:
+                self.calendar.book(interviewer, day, start, end)
+                self.held[(interviewer, day)] += 1
+                if meeting.location:
+                    rooms[interviewer][meeting.location] += 1
+            room = room_key(meeting.location or settings.default_location)
+            if room:
+                self.calendar.book(room, day, start, end)
+        # the room each manager usually holds their meetings in: the most used, then the first by name
+        self.rooms = {who: min(used, key=lambda r: (-used[r], r)) for who, used in rooms.items()}
+
+    def place(self, employee: Employee, interviewer: str) -> Placed | None:
+        """The first free time for one meeting, booked; None when there is none."""
+        location = self.rooms.get(interviewer, "")
+        room = room_key(location or self.round.settings.default_location)
+        for day in self.days:
+            if self.most and self.held[(interviewer, day)] >= self.most:
+                continue
+            for start in self.starts:
+                end = start + self.length
+                if (
+                    self.calendar.free(interviewer, day, start - self.buffer, end + self.buffer)
+                    and self.calendar.free(employee.id, day, start, end)
+                    and (room is None or self.calendar.free(room, day, start, end))
+                ):
+                    self.calendar.book(interviewer, day, start, end)
+                    self.calendar.book(employee.id, day, start, end)
+                    if room:
+                        self.calendar.book(room, day, start, end)
+                    self.held[(interviewer, day)] += 1
+                    return Placed(
+                        employee.id, interviewer, day, dt.time(start // 60, start % 60), self.length, location
+                    )
+        return None
+
+    def capacity(self, interviewer: str) -> int:
+        """How many more meetings the manager could hold in the period, by their own calendar alone."""
+        total = 0
+        for day in self.days:
+            room = self.most - self.held[(interviewer, day)] if self.most else len(self.starts)
+            taken: list[tuple[int, int]] = []
+            for start in sorted(self.starts):
+                if room <= 0:
+                    break
+                end = start + self.length
+                if self.calendar.free(interviewer, day, start - self.buffer, end + self.buffer) and all(
+                    end + self.buffer <= s or e + self.buffer <= start for s, e in taken
+                ):
+                    taken.append((start, end))
+                    room -= 1
+            total += len(taken)
+        return total
+
+
+def place_meetings(round_: Round, today: dt.date) -> Plan:
+    """Propose a meeting for every active employee with no row on the Schedule sheet (see the module's
+    docstring); `today` is the invitation date when the Round sheet gives none."""
+    settings = round_.settings
+    invited = settings.invitation_date or today
+    plan = Plan(invited, settings.invitation_date is not None, None)
+    if settings.period_start is None or settings.period_end is None:
+        raise ScheduleError("the Round sheet needs period_start and period_end to place meetings in")
+    first = max(settings.period_start, invited + dt.timedelta(days=settings.notice_days))
+    days = working_days(first, settings.period_end)
+    plan.first_day = days[0] if days else None
+    planned = {meeting.employee_id for meeting in round_.meetings}
+    waiting: dict[str, list[Employee]] = defaultdict(list)
+    for employee in sorted(round_.employees, key=lambda e: e.id):
+        if not employee.active or employee.id in planned:
+            continue
+        reason = _no_manager(round_, employee)
+        if reason:
+            plan.unplaced.append(Unplaced(employee.id, reason))
+        else:
+            waiting[employee.manager_id].append(employee)
+    placer = Placer(round_, days)
+    for interviewer in sorted(waiting):
+        capacity = placer.capacity(interviewer)
+        left = []
+        for employee in waiting[interviewer]:
+            placed = placer.place(employee, interviewer)
+            if placed is None:
+                left.append(employee)
+            else:
+                plan.placed.append(placed)
+        for employee in left:
+            plan.unplaced.append(
+                Unplaced(
+                    employee.id,
+                    _why(round_, employee, interviewer, capacity, len(waiting[interviewer]), days, first),
+                )
+            )
+    plan.unplaced.sort(key=lambda u: u.employee_id)
+    return plan
+
+
+class ScheduleError(ValueError):
+    """The round cannot be planned at all (no period)."""
+
+
+def _who(round_: Round, person_id: str) -> str:
+    person = round_.employee(person_id)
+    return f"{person.name} ({person_id})" if person and person.name else person_id
+
+
+def _no_manager(round_: Round, employee: Employee) -> str | None:
+    """Why the employee has nobody to hold the meeting, or None."""
+    who = _who(round_, employee.id)
+    if not employee.manager_id:
+        return f"{who}: no manager to hold the meeting; add a Manager ID, or a Schedule row naming the interviewer."
+    manager = round_.employee(employee.manager_id)
+    if manager is None:
+        return f"{who}: the manager {employee.manager_id} is not on the Employees sheet."
+    if not manager.active:
+        return f"{who}: the manager {_who(round_, manager.id)} is not active ({manager.status})."
+    return None
+
+
+def _why(
+    round_: Round,
+    employee: Employee,
+    interviewer: str,
+    capacity: int,
+    needed: int,
+    days: list[dt.date],
+    first: dt.date,
+) -> str:
+    """Why an employee was left without a meeting."""
+    who, manager = _who(round_, employee.id), _who(round_, interviewer)
+    settings = round_.settings
+    if not days:
+        return (
+            f"{who}: no working day from {first:%d.%m.%Y} (the invitation date and {settings.notice_days} days' "
+            f"notice) to the end of the period {settings.period_end:%d.%m.%Y}."
+        )
+    if capacity < needed:
+        return f"{who}: the manager {manager} has {capacity} free slots for {needed} employees in the period."
+    return f"{who}: no time in the period when both they and the manager {manager} are free, in a free room."
