@@ -64,8 +64,9 @@ def _working_days(start: dt.date, count: int) -> list[dt.date]:
     return days
 
 
-def build_round(path: Path, employees: int, seed: int = 7) -> None:
-    """Write a valid round workbook with `employees` people, one meeting each, two goals for most."""
+def build_round(path: Path, employees: int, seed: int = 7, span: int = 8, meetings: bool = True) -> None:
+    """Write a valid round workbook with `employees` people, `span` to a manager, one meeting each (none
+    with `meetings` False: for `appraisal schedule` to plan), two goals for most."""
     rng = random.Random(seed)
     people = _fake_people(employees, seed)
     workbook = openpyxl.Workbook(write_only=True)
@@ -91,7 +92,6 @@ def build_round(path: Path, employees: int, seed: int = 7) -> None:
     ):
         settings.append([key, value])
     ids = [f"{100000 + i}" for i in range(employees)]
-    span = 8  # people per manager
     manager_of = {ids[i]: (ids[(i - 1) // span] if i else "") for i in range(employees)}
     sheet = workbook.create_sheet(EMPLOYEES.name("nb"))
     sheet.append([c.header("nb") for c in EMPLOYEES.columns])
@@ -117,7 +117,7 @@ def build_round(path: Path, employees: int, seed: int = 7) -> None:
     busy: dict[str, set[tuple[int, int]]] = {}  # person -> (day, hour) they are in a meeting
     sheet = workbook.create_sheet(SCHEDULE.name("nb"))
     sheet.append([c.header("nb") for c in SCHEDULE.columns])
-    for identifier in ids[1:]:
+    for identifier in ids[1:] if meetings else []:
         manager = manager_of[identifier]
         slot = by_manager.get(manager, 0)
         by_manager[manager] = slot + 1
@@ -165,6 +165,32 @@ def _peak_mb() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return own, children
+
+
+def bench_schedule(folder: Path, employees: int) -> dict[str, float]:
+    """`appraisal schedule`'s work on a round with no meeting planned, one manager to 12 employees: the
+    placing, the planned copy, and that the copy validates."""
+    from pipeline.round.rules import check_workbook
+    from pipeline.schedule.placing import place_meetings
+    from pipeline.schedule.planned import write_planned
+
+    path = folder / f"unplanned-{employees}.xlsx"
+    build_round(path, employees, span=12, meetings=False)
+    round_, _ = check_workbook(path)
+    started = time.perf_counter()
+    plan = place_meetings(round_, dt.date(2026, 12, 1))
+    placed = time.perf_counter()
+    write_planned(path, round_, plan.placed, folder / f"planned-{employees}.xlsx")
+    written = time.perf_counter()
+    _, report = check_workbook(folder / f"planned-{employees}.xlsx")
+    return {
+        "interviewers": len({p.interviewer_id for p in plan.placed}),
+        "placed": len(plan.placed),
+        "unplaced": len(plan.unplaced),
+        "place_s": placed - started,
+        "write_s": written - placed,
+        "errors": len(report.errors),
+    }
 
 
 def bench_validate(path: Path, repeat: int = 3) -> tuple[float, int, int]:
@@ -450,11 +476,23 @@ def main() -> None:
             whole = bench_round(path, Path(tmp) / f"round-out-{size}")
             collected = bench_collect(path, Path(tmp) / f"round-out-{size}", args.collect_forms)
             whole["run"] = bench_run(path, Path(tmp) / f"run-out-{size}")
+            whole["schedule"] = bench_schedule(Path(tmp), size)
             rows.append((size, built, seconds, errors, figures, whole, collected, formulas))
         print("Reading and validating the round workbook")
         print(f"{'employees':>10} {'build s':>8} {'validate s':>11} {'errors':>7}")
         for size, built, seconds, errors, *_ in rows:
             print(f"{size:>10} {built:>8.2f} {seconds:>11.2f} {errors:>7}")
+        print("\n`appraisal schedule` on the round with no meeting planned (one manager to 12 employees)")
+        print(
+            f"{'employees':>10} {'managers':>9} {'placed':>7} {'not placed':>11} {'place s':>8} {'copy s':>7} "
+            f"{'errors':>7}"
+        )
+        for size, *_, w, _, _ in rows:
+            c = w["schedule"]
+            print(
+                f"{size:>10} {c['interviewers']:>9.0f} {c['placed']:>7.0f} {c['unplaced']:>11.0f} "
+                f"{c['place_s']:>8.2f} {c['write_s']:>7.2f} {c['errors']:>7.0f}"
+            )
         print("\nValidation with uncalculated formulas (two per employee row): linear, not quadratic")
         print(f"{'employees':>10} {'formulas':>9} {'validate s':>11} {'plain s':>8} {'s per 10k cells':>16}")
         for size, *_, (cells, with_formulas, plain) in rows:

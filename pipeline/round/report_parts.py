@@ -74,6 +74,9 @@ class Styles:
     def marked(self, base: int, argb: str, number_format: str | None = None) -> int:
         """The cell format `base` with the fill `argb` (and `number_format`, when given): a marked cell
         keeps its own look otherwise."""
+        key = ("marked", base, argb, number_format)
+        if key in self.made:  # asked for once per cell: the look is made once
+            return self.made[key]
         formats = self.lists["cellXfs"]
         element = copy.deepcopy(formats[base] if 0 <= base < len(formats) else formats[0])
         element.set("fillId", str(self.fill(argb)))
@@ -81,7 +84,7 @@ class Styles:
         if number_format:
             element.set("numFmtId", str(self.number_format(number_format)))
             element.set("applyNumberFormat", "1")
-        return self._add("cellXfs", ("marked", base, argb, number_format), element)
+        return self._add("cellXfs", key, element)
 
     def number_format(self, code: str) -> int:
         """The ID of the number format `code` (`DD.MM.YYYY`), added when the workbook has none such."""

@@ -106,7 +106,8 @@ class Placer:
         opens, closes = (_minutes(t) for t in settings.working_hours)
         preferred = _minutes(settings.schedule_preferred_time)
         starts = range(opens + (-opens) % STEP, closes - self.length + 1, STEP)
-        self.starts = sorted(starts, key=lambda s: (abs(s - preferred), s))
+        self.starts = sorted(starts, key=lambda s: (abs(s - preferred), s))  # the order they are tried in
+        self.in_order = sorted(starts)
         self.calendar = Calendar()
         self.held: Counter[tuple[str, dt.date]] = Counter()
         rooms: dict[str, Counter[str]] = defaultdict(Counter)
@@ -158,7 +159,7 @@ class Placer:
         for day in self.days:
             room = self.most - self.held[(interviewer, day)] if self.most else len(self.starts)
             taken: list[tuple[int, int]] = []
-            for start in sorted(self.starts):
+            for start in self.in_order:
                 if room <= 0:
                     break
                 end = start + self.length
@@ -194,7 +195,6 @@ def place_meetings(round_: Round, today: dt.date) -> Plan:
             waiting[employee.manager_id].append(employee)
     placer = Placer(round_, days)
     for interviewer in sorted(waiting):
-        capacity = placer.capacity(interviewer)
         left = []
         for employee in waiting[interviewer]:
             placed = placer.place(employee, interviewer)
@@ -202,6 +202,8 @@ def place_meetings(round_: Round, today: dt.date) -> Plan:
                 left.append(employee)
             else:
                 plan.placed.append(placed)
+        # the slots the manager had: those just taken, and those still free by their own calendar
+        capacity = len(waiting[interviewer]) - len(left) + placer.capacity(interviewer) if left else 0
         for employee in left:
             plan.unplaced.append(
                 Unplaced(
