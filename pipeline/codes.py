@@ -34,6 +34,7 @@ WORKBOOK_CODES = frozenset(
         "unknown-interviewer",
         "self-interview",
         "interviewer-not-active",
+        "availability-order",
         "invalid-date",
         "invalid-time",
         "invalid-duration",

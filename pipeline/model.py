@@ -266,6 +266,18 @@ class Meeting:
 
 
 @dataclass(frozen=True)
+class Availability:
+    """One row of the optional Availability sheet: when an interviewer is free to hold conversations."""
+
+    row: int
+    interviewer_id: str
+    date: dt.date | None
+    start: dt.time | None
+    end: dt.time | None
+    location: str = ""
+
+
+@dataclass(frozen=True)
 class Goal:
     """One goal or action from an earlier round (Goals sheet)."""
 
@@ -293,6 +305,7 @@ class Round:
     meetings: tuple[Meeting, ...]
     goals: tuple[Goal, ...]
     sheets: dict[str, SheetInfo]  # kind -> where it sits; missing sheets are absent
+    availability: tuple[Availability, ...] = ()  # the optional Availability sheet
 
     def employee(self, employee_id: str) -> Employee | None:
         """The employee with that ID, or None."""

@@ -151,7 +151,7 @@ def test_a_nynorsk_round_from_init_writes_and_reads_back_nynorsk(tmp_path, monke
     assert runner.invoke(cli, ["init", "--lang", "nn", "--example", str(tmp_path)]).exit_code == 0
     workbook, output = tmp_path / "input" / "round.xlsx", tmp_path / "output"
     book = openpyxl.load_workbook(workbook)
-    assert book.sheetnames == ["Rettleiing", "Runde", "Tilsette", "Samtaleplan", "Mål"]
+    assert book.sheetnames == ["Rettleiing", "Runde", "Tilsette", "Samtaleplan", "Mål", "Tilgjenge"]
     assert "ikkje starta" in {c.value for c in book["Mål"]["H"]}
     assert "Sal og marknad" in {c.value for c in book["Tilsette"]["E"]}  # the example, in nynorsk
     round_, report = check_workbook(workbook, today=dt.date(2026, 12, 1))

@@ -22,8 +22,8 @@ ROUND = "2027-H1"
 PAGE_BOUNDS = {
     "follow-up": 20,
     "leadership-summary": 7,
-    "validation-report": 15,
-    "starter": 10,
+    "validation-report": 16,  # the Availability sheet: one page more
+    "starter": 11,  # the Availability sheet: one page more
     "collect-report": 1,  # nine rows: every column on one landscape page
 }
 

@@ -257,3 +257,75 @@ def test_the_copy_never_replaces_the_workbook_and_is_a_workbook(make_workbook, t
 
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {target}:")
+
+
+# -- the Availability sheet -----------------------------------------------------------------------
+
+AVAILABILITY_HEADERS = ["Samtaleleder", "Dato", "Fra", "Til", "Sted"]
+
+
+def test_an_interviewer_with_free_times_is_placed_only_in_them_and_where_they_say(make_workbook):
+    free = [AVAILABILITY_HEADERS, ["101", D19, dt.time(13, 0), dt.time(15, 30), "Møterom 7"]]
+    _, _, plan = plan_of(
+        make_workbook,
+        schedule={"102": None, "103": None, "104": None},
+        extra_sheets={"Tilgjengelighet": free},
+    )
+
+    assert placed(plan) == [
+        ("104", D18, dt.time(11, 15), "Møterom 1"),  # Kari has no free times given: working hours
+        ("102", D19, dt.time(13, 0), "Møterom 7"),
+        ("103", D19, dt.time(14, 15), "Møterom 7"),
+    ]
+
+
+def test_free_times_are_cut_to_working_hours_and_their_slots_counted(make_workbook):
+    free = [
+        AVAILABILITY_HEADERS,
+        ["101", D19, dt.time(7, 0), dt.time(9, 0), None],  # 08:00-09:00 is within working hours
+        ["101", dt.date(2027, 1, 23), dt.time(9, 0), dt.time(12, 0), None],  # a Saturday
+    ]
+    _, _, plan = plan_of(
+        make_workbook, schedule={"102": None, "103": None}, extra_sheets={"Tilgjengelighet": free}
+    )
+
+    assert placed(plan) == [("102", D19, dt.time(8, 0), "Møterom 1")]
+    assert [u.reason for u in plan.unplaced] == [
+        "Anne Lie (103): the manager Ola Hansen (101) has 1 free slots for 2 employees in the period."
+    ]
+
+
+def test_the_availability_sheet_is_validated_by_sheet_and_cell(make_workbook):
+    free = [
+        AVAILABILITY_HEADERS,
+        ["101", D19, dt.time(9, 0), dt.time(12, 0), "Møterom 7"],
+        ["109", D19, dt.time(9, 0), dt.time(12, 0), None],
+        ["102", D19, dt.time(12, 0), dt.time(9, 0), None],
+        ["103", "32.01.2027", "ni", dt.time(9, 0), None],
+    ]
+    path = make_workbook(
+        employees={"103": {"status": "sluttet"}},
+        schedule={"103": None},
+        extra_sheets={"Tilgjengelighet": free},
+    )
+
+    round_, report = check_workbook(path, today=TODAY)
+
+    found = [(p.sheet, p.cell, p.code, p.severity) for p in report.issues if p.sheet == "Tilgjengelighet"]
+    assert found == [
+        ("Tilgjengelighet", "A3", "unknown-interviewer", "error"),
+        ("Tilgjengelighet", "D4", "availability-order", "error"),
+        ("Tilgjengelighet", "A5", "interviewer-not-active", "warning"),
+        ("Tilgjengelighet", "B5", "invalid-date", "error"),
+        ("Tilgjengelighet", "C5", "invalid-time", "error"),
+    ]
+    assert [(a.interviewer_id, a.location) for a in round_.availability][:1] == [("101", "Møterom 7")]
+
+
+def test_init_writes_the_availability_sheet_with_its_headers(tmp_path):
+    result = CliRunner().invoke(cli, ["init", "--lang", "en", str(tmp_path)])
+
+    assert result.exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "input" / "round.xlsx")["Availability"]
+    assert [c.value for c in sheet[1]] == ["Interviewer ID*", "Date*", "From*", "To*", "Location"]
+    assert check_workbook(tmp_path / "input" / "round.xlsx", today=TODAY)[0].availability == ()

@@ -87,4 +87,8 @@ def example_rows(lang: str) -> dict[str, list[dict[str, object]]]:
     ]
     goal_fields = [c.field for c in schema.GOALS.columns]
     goals = [{name: _text(g.get(name), lang) for name in goal_fields} for g in company["goals"]]
-    return {"employees": employees, "schedule": schedule, "goals": goals}
+    availability_fields = [c.field for c in schema.AVAILABILITY.columns]
+    availability = [
+        {name: free.get(name) for name in availability_fields} for free in company["availability"]
+    ]
+    return {"employees": employees, "schedule": schedule, "goals": goals, "availability": availability}

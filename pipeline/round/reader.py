@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline.model import ERROR, Problem, Report, Round, SheetInfo, phrase
 from pipeline.round import schema
 from pipeline.round.opening import open_workbook
-from pipeline.round.records import read_employees, read_goals, read_meetings
+from pipeline.round.records import read_availability, read_employees, read_goals, read_meetings
 from pipeline.round.settings import read_settings
 from pipeline.round.sheets import DataSheet, SheetTable, locate_sheets, sheet_language, trim_cells
 
@@ -59,7 +59,7 @@ def _round_from_tables(path: str, tables: dict[str, SheetTable], report: Report)
     _report_missing_sheets(tables, report)
     settings = read_settings(tables.get("round"), report)
     sheets: dict[str, SheetInfo] = {}
-    records: dict[str, list] = {"employees": [], "schedule": [], "goals": []}
+    records: dict[str, list] = {"employees": [], "schedule": [], "goals": [], "availability": []}
     for spec in schema.DATA_SHEETS:
         if spec.kind not in tables:
             continue
@@ -69,6 +69,8 @@ def _round_from_tables(path: str, tables: dict[str, SheetTable], report: Report)
             records["employees"] = read_employees(sheet)
         elif spec.kind == "schedule":
             records["schedule"] = read_meetings(sheet, settings.default_duration_minutes)
+        elif spec.kind == "availability":
+            records["availability"] = read_availability(sheet)
         else:
             records["goals"] = read_goals(sheet)
     if "round" in tables:
@@ -86,6 +88,7 @@ def _round_from_tables(path: str, tables: dict[str, SheetTable], report: Report)
         meetings=tuple(records["schedule"]),
         goals=tuple(records["goals"]),
         sheets=sheets,
+        availability=tuple(records["availability"]),
     )
 
 
@@ -94,8 +97,9 @@ def _report_missing_sheets(tables: dict[str, SheetTable], report: Report) -> Non
     kinds = ("round", *(s.kind for s in schema.DATA_SHEETS))
     named = (sheet_language(table.name, kind) for kind, table in tables.items())
     language = next((lang for lang in named if lang != "nb"), "nb")  # bokmål unless a name says otherwise
+    optional = {s.kind for s in schema.DATA_SHEETS if s.optional}
     for kind in kinds:
-        if kind not in tables:
+        if kind not in tables and kind not in optional:
             name, english = schema.sheet_name(kind, language), schema.sheet_name(kind, "en")
             report.add(
                 Problem(

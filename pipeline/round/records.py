@@ -7,7 +7,7 @@ empty value in its place, so that one bad cell never hides the rest of the row.
 
 from __future__ import annotations
 
-from pipeline.model import ERROR, Employee, Goal, Meeting, phrase
+from pipeline.model import ERROR, Availability, Employee, Goal, Meeting, phrase
 from pipeline.round.sheets import DataSheet
 from pipeline.round.values import parse_date, parse_int, parse_percent, parse_time
 
@@ -108,3 +108,18 @@ def read_goals(sheet: DataSheet) -> list[Goal]:
             )
         )
     return goals
+
+
+def read_availability(sheet: DataSheet) -> list[Availability]:
+    """The optional Availability sheet's free times of interviewers (`appraisal schedule`)."""
+    return [
+        Availability(
+            row=row,
+            interviewer_id=sheet.text(record, "interviewer_id", row, required=True),
+            date=sheet.typed(record, "date", row, parse_date, "invalid-date"),
+            start=sheet.typed(record, "start", row, parse_time, "invalid-time"),
+            end=sheet.typed(record, "end", row, parse_time, "invalid-time"),
+            location=sheet.text(record, "location", row),
+        )
+        for row, record in sheet.rows()
+    ]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline import clock
 from pipeline.model import Problem, Report, Round
+from pipeline.round.checks.availability import check_availability
 from pipeline.round.checks.context import Context
 from pipeline.round.checks.goals import check_goals
 from pipeline.round.checks.meetings import check_meeting_people, check_meeting_times, check_overlaps
@@ -63,6 +64,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(check_overlaps, "interviewer-overlap", "person-overlap", "room-overlap"),
     _rule(check_goals, "duplicate-id", "id-collision", "unknown-employee", "invalid-progress"),
+    _rule(check_availability, "unknown-interviewer", "interviewer-not-active", "availability-order"),
 )
 
 

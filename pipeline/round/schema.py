@@ -52,6 +52,7 @@ class SheetSpec:
     kind: str
     columns: tuple[Column, ...]
     aliases: tuple[str, ...] = ()  # other names the reader accepts, in any language
+    optional: bool = False  # a workbook without the sheet is complete (no `missing-sheet`)
 
     def __post_init__(self) -> None:
         # Each column is told its sheet, which names its headers' texts.
@@ -161,7 +162,28 @@ GOALS = SheetSpec(
     aliases=("maal", "mål og tiltak", "goals and actions"),
 )
 
-DATA_SHEETS: tuple[SheetSpec, ...] = (EMPLOYEES, SCHEDULE, GOALS)
+# When interviewers are free to hold conversations (`appraisal schedule`); optional: an interviewer with
+# no rows is free in working hours.
+AVAILABILITY = SheetSpec(
+    "availability",
+    (
+        Column(
+            "interviewer_id",
+            True,
+            "id",
+            aliases=("interviewer", "samtaleleder ansattnr", "ansattnummer", "employee id"),
+            width=15,
+        ),
+        Column("date", True, "date", width=12),
+        Column("start", True, "time", aliases=("from", "fra", "start"), width=9),
+        Column("end", True, "time", aliases=("to", "til", "end", "slutt"), width=9),
+        Column("location", aliases=("room", "rom", "møterom"), width=20),
+    ),
+    aliases=("tilgjengelig", "ledig tid", "free time", "availability"),
+    optional=True,
+)
+
+DATA_SHEETS: tuple[SheetSpec, ...] = (EMPLOYEES, SCHEDULE, GOALS, AVAILABILITY)
 
 ROUND_SHEET_ALIASES = ("round", "runde", "settings", "innstillinger")
 

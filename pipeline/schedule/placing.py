@@ -6,8 +6,11 @@ Every active employee without a row on the Schedule sheet gets a meeting with th
 * within working hours, and at a start on the quarter hour;
 * where neither the manager nor the employee has another meeting (the employee may hold meetings of
   their own), with `schedule_buffer_minutes` kept free around the manager's meetings;
-* in the manager's usual room (the one most of the meetings they hold are in), else the round's default
-  place, never while that room is booked (video and phone meetings book no room);
+* when the optional Availability sheet gives the manager's free times, only within them, in the place
+  each gives;
+* else (or where a free time names no place) in the manager's usual room (the one most of the meetings
+  they hold are in), else the round's default place; never while that room is booked (video and phone
+  meetings book no room);
 * at most `schedule_max_per_day` meetings a day for one manager, counting those already planned.
 
 What it optimises: each manager's meetings as early in the period as that allows, a day filled before
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import holidays
@@ -103,7 +107,7 @@ class Placer:
         self.length = settings.default_duration_minutes
         self.buffer = settings.schedule_buffer_minutes
         self.most = settings.schedule_max_per_day
-        opens, closes = (_minutes(t) for t in settings.working_hours)
+        opens, closes = self.opens, self.closes = tuple(_minutes(t) for t in settings.working_hours)
         preferred = _minutes(settings.schedule_preferred_time)
         starts = range(opens + (-opens) % STEP, closes - self.length + 1, STEP)
         self.starts = sorted(starts, key=lambda s: (abs(s - preferred), s))  # the order they are tried in
@@ -128,18 +132,45 @@ class Placer:
                 self.calendar.book(room, day, start, end)
         # the room each manager usually holds their meetings in: the most used, then the first by name
         self.rooms = {who: min(used, key=lambda r: (-used[r], r)) for who, used in rooms.items()}
+        # the free times the Availability sheet gives (an interviewer it names is free only then)
+        self.windows: dict[str, dict[dt.date, list[tuple[int, int, str]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for free in round_.availability:
+            if free.interviewer_id and free.date and free.start and free.end and free.start < free.end:
+                window = (_minutes(free.start), _minutes(free.end), free.location)
+                self.windows[free.interviewer_id][free.date].append(window)
+        for by_day in self.windows.values():
+            for windows in by_day.values():
+                windows.sort()
+        self.windows = dict(self.windows)
+
+    def openings(self, interviewer: str) -> Iterator[tuple[dt.date, int, int, str]]:
+        """When and where the manager may hold meetings: each working day in working hours, or, when the
+        Availability sheet gives their free times, those within working days and hours; (day, from, to,
+        place), the place "" for their usual one."""
+        windows = self.windows.get(interviewer)
+        for day in self.days:
+            if windows is None:
+                yield day, self.opens, self.closes, ""
+                continue
+            for start, end, location in windows.get(day, ()):
+                if max(start, self.opens) < min(end, self.closes):
+                    yield day, max(start, self.opens), min(end, self.closes), location
 
     def place(self, employee: Employee, interviewer: str) -> Placed | None:
         """The first free time for one meeting, booked; None when there is none."""
-        location = self.rooms.get(interviewer, "")
-        room = room_key(location or self.round.settings.default_location)
-        for day in self.days:
+        for day, opens, closes, location in self.openings(interviewer):
             if self.most and self.held[(interviewer, day)] >= self.most:
                 continue
+            location = location or self.rooms.get(interviewer, "")
+            room = room_key(location or self.round.settings.default_location)
             for start in self.starts:
                 end = start + self.length
                 if (
-                    self.calendar.free(interviewer, day, start - self.buffer, end + self.buffer)
+                    opens <= start
+                    and end <= closes
+                    and self.calendar.free(interviewer, day, start - self.buffer, end + self.buffer)
                     and self.calendar.free(employee.id, day, start, end)
                     and (room is None or self.calendar.free(room, day, start, end))
                 ):
@@ -155,21 +186,18 @@ class Placer:
 
     def capacity(self, interviewer: str) -> int:
         """How many more meetings the manager could hold in the period, by their own calendar alone."""
-        total = 0
-        for day in self.days:
-            room = self.most - self.held[(interviewer, day)] if self.most else len(self.starts)
-            taken: list[tuple[int, int]] = []
+        taken: dict[dt.date, list[tuple[int, int]]] = defaultdict(list)
+        for day, opens, closes, _ in self.openings(interviewer):
+            most = self.most - self.held[(interviewer, day)] if self.most else len(self.starts)
             for start in self.in_order:
-                if room <= 0:
-                    break
                 end = start + self.length
+                if len(taken[day]) >= most or not (opens <= start and end <= closes):
+                    continue
                 if self.calendar.free(interviewer, day, start - self.buffer, end + self.buffer) and all(
-                    end + self.buffer <= s or e + self.buffer <= start for s, e in taken
+                    end + self.buffer <= s or e + self.buffer <= start for s, e in taken[day]
                 ):
-                    taken.append((start, end))
-                    room -= 1
-            total += len(taken)
-        return total
+                    taken[day].append((start, end))
+        return sum(len(times) for times in taken.values())
 
 
 def place_meetings(round_: Round, today: dt.date) -> Plan:
