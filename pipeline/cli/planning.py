@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli import _validated_round, cli, workbook_option
+from pipeline.model import Round
 
 
 @cli.command()
@@ -18,12 +19,20 @@ from pipeline.cli import _validated_round, cli, workbook_option
     type=click.Path(path_type=Path, dir_okay=False),
     help="The planned copy to write (default: <workbook>-planned.xlsx beside the workbook).",
 )
-def schedule(workbook: Path, out: Path | None) -> None:
+@click.option(
+    "--busy",
+    "busy_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A folder of calendars exported from Outlook or Google (.ics), one per interviewer: their busy times.",
+)
+def schedule(workbook: Path, out: Path | None, busy_dir: Path | None) -> None:
     """Propose a meeting for every active employee who has no row on the Schedule sheet, with their
     manager, in free working time of the round's period, and write them into a copy of the workbook.
 
     The new rows are marked green; the workbook itself is never changed. Review the copy, then use it
-    as the round's workbook. Who could not be placed is listed, with the reason.
+    as the round's workbook. Who could not be placed is listed, with the reason. With --busy, each
+    interviewer's exported calendar (named by their Employee ID, or holding their e-mail) adds their
+    busy times.
     """
     from pipeline import clock
     from pipeline.followup.sources import round_zone
@@ -35,8 +44,9 @@ def schedule(workbook: Path, out: Path | None) -> None:
     destination = out or planned_path(workbook)
     check_destination(workbook, destination)
     round_ = _validated_round(workbook)
+    busy = _read_busy(busy_dir, round_) if busy_dir else None
     try:
-        plan = place_meetings(round_, clock.today(round_zone(round_)))
+        plan = place_meetings(round_, clock.today(round_zone(round_)), busy)
     except ScheduleError as exc:
         click.echo(f"Error: {workbook}: {exc}.", err=True)
         sys.exit(1)
@@ -66,3 +76,23 @@ def schedule(workbook: Path, out: Path | None) -> None:
     click.echo(
         f"Planned copy written to {destination} (new rows marked green). Review it, then use it as the round's workbook."
     )
+
+
+def _read_busy(folder: Path, round_: Round) -> dict[str, list] | None:
+    """The calendars' busy times, saying which file went to whom and which could not be read."""
+    from pipeline.schedule.busy import read_busy
+
+    if round_.settings.period_start is None or round_.settings.period_end is None:
+        return None  # place_meetings says what is missing
+    busy = read_busy(folder, round_)
+    for path, person_id in busy.matched.items():
+        person = round_.employee(person_id)
+        who = f"{person.name} ({person_id})" if person and person.name else person_id
+        click.echo(
+            f"Busy times: {path} is {who}'s calendar ({len(busy.times[person_id])} busy times in the period)."
+        )
+    for path, reason in busy.skipped.items():
+        click.secho(f"Not read: {path}: {reason}.", fg="yellow")
+    if not busy.matched and not busy.skipped:
+        click.secho(f"No .ics files in {folder}.", fg="yellow")
+    return busy.times

@@ -5,7 +5,8 @@ Every active employee without a row on the Schedule sheet gets a meeting with th
   holiday and is at least `notice_days` after the invitation date;
 * within working hours, and at a start on the quarter hour;
 * where neither the manager nor the employee has another meeting (the employee may hold meetings of
-  their own), with `schedule_buffer_minutes` kept free around the manager's meetings;
+  their own) or, with `--busy`, is busy in their own calendar, with `schedule_buffer_minutes` kept free
+  around the manager's meetings;
 * when the optional Availability sheet gives the manager's free times, only within them, in the place
   each gives;
 * else (or where a free time names no place) in the manager's usual room (the one most of the meetings
@@ -32,6 +33,7 @@ from pipeline.model import Employee, Round
 from pipeline.round.checks.meetings import VIRTUAL_LOCATION
 
 STEP = 15  # minutes between the starts tried
+BusyTimes = dict[str, list[tuple[dt.date, int, int]]]  # person -> (day, from, to in minutes of the day)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def room_key(location: str) -> str | None:
 class Placer:
     """The state of one plan being made: the calendar so far and each manager's meetings a day."""
 
-    def __init__(self, round_: Round, days: list[dt.date]):
+    def __init__(self, round_: Round, days: list[dt.date], busy: BusyTimes | None = None):
         settings = round_.settings
         self.round, self.days = round_, days
         self.length = settings.default_duration_minutes
@@ -130,6 +132,9 @@ class Placer:
             room = room_key(meeting.location or settings.default_location)
             if room:
                 self.calendar.book(room, day, start, end)
+        for person, times in (busy or {}).items():  # what their own calendars say (`busy.py`)
+            for day, start, end in times:
+                self.calendar.book(person, day, start, end)
         # the room each manager usually holds their meetings in: the most used, then the first by name
         self.rooms = {who: min(used, key=lambda r: (-used[r], r)) for who, used in rooms.items()}
         # the free times the Availability sheet gives (an interviewer it names is free only then)
@@ -200,9 +205,10 @@ class Placer:
         return sum(len(times) for times in taken.values())
 
 
-def place_meetings(round_: Round, today: dt.date) -> Plan:
+def place_meetings(round_: Round, today: dt.date, busy: BusyTimes | None = None) -> Plan:
     """Propose a meeting for every active employee with no row on the Schedule sheet (see the module's
-    docstring); `today` is the invitation date when the Round sheet gives none."""
+    docstring); `today` is the invitation date when the Round sheet gives none; `busy`: more busy times
+    by person, from their calendars (`busy.read_busy`)."""
     settings = round_.settings
     invited = settings.invitation_date or today
     plan = Plan(invited, settings.invitation_date is not None, None)
@@ -221,7 +227,7 @@ def place_meetings(round_: Round, today: dt.date) -> Plan:
             plan.unplaced.append(Unplaced(employee.id, reason))
         else:
             waiting[employee.manager_id].append(employee)
-    placer = Placer(round_, days)
+    placer = Placer(round_, days, busy)
     for interviewer in sorted(waiting):
         left = []
         for employee in waiting[interviewer]:
