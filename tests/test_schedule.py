@@ -329,3 +329,72 @@ def test_init_writes_the_availability_sheet_with_its_headers(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "input" / "round.xlsx")["Availability"]
     assert [c.value for c in sheet[1]] == ["Interviewer ID*", "Date*", "From*", "To*", "Location"]
     assert check_workbook(tmp_path / "input" / "round.xlsx", today=TODAY)[0].availability == ()
+
+
+# -- the solver, when the greedy way leaves someone out ----------------------------------------------
+
+
+def test_when_the_greedy_way_leaves_someone_out_the_solver_places_more(make_workbook, tmp_path):
+    # one day; Kari and Ola share Møterom 1; Ola is free 09-10 only, Kari 09-12:30. Greedy gives Kari
+    # 09:00 first (Ola's own meeting), so Ola's one free hour has no room; the solver moves Kari's two
+    # meetings later and places Ola's Per at 09:00 too (the buffer is the manager's, after each meeting).
+    free = [
+        AVAILABILITY_HEADERS,
+        ["100", D19, dt.time(9, 0), dt.time(12, 30), "Møterom 1"],
+        ["101", D19, dt.time(9, 0), dt.time(10, 0), "Møterom 1"],
+    ]
+    path, round_, plan = plan_of(
+        make_workbook,
+        round={"period_start": D19, "period_end": D19},
+        schedule=dict.fromkeys(["100", "101", "102", "103", "104"]),
+        extra_sheets={"Tilgjengelighet": free},
+    )
+    greedy = place_meetings(round_, TODAY, solve=False)
+
+    assert [p.employee_id for p in greedy.placed] == ["101", "104"]
+    assert sorted(placed(plan)) == [
+        ("101", D19, dt.time(11, 15), "Møterom 1"),  # nearest 09:00 the two can be, after Per's
+        ("102", D19, dt.time(9, 0), "Møterom 1"),
+        ("104", D19, dt.time(10, 0), "Møterom 1"),
+    ]
+    assert [u.employee_id for u in plan.unplaced] == ["100", "103"]
+    write_planned(path, round_, plan.placed, tmp_path / "planned.xlsx")
+    assert check_workbook(tmp_path / "planned.xlsx", today=TODAY)[1].errors == []
+    assert place_meetings(round_, TODAY) == plan  # the solver too gives the same plan each time
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_plans_of_over_full_rounds_keep_every_rule(make_workbook, tmp_path_factory, seed):
+    import random
+
+    rng = random.Random(seed)
+    employees = {
+        f"1{n:02d}{m}": person(f"1{n:02d}{m}", manager=manager)
+        for n, manager in enumerate(["101", "104", "102"])
+        for m in range(rng.randint(2, 5))
+    }
+    free = [AVAILABILITY_HEADERS] + [
+        [
+            manager,
+            rng.choice([D18, D19]),
+            dt.time(rng.choice([8, 9, 11])),
+            dt.time(rng.choice([12, 14, 16])),
+            rng.choice(["Møterom 1", "Møterom 2", None]),
+        ]
+        for manager in ("100", "101", "102", "104")
+        for _ in range(rng.randint(0, 2))
+    ]
+    path, round_, plan = plan_of(
+        make_workbook,
+        round={"period_start": D18, "period_end": D19, "schedule_max_per_day": rng.choice([0, 2, 3])},
+        employees=employees,
+        schedule=dict.fromkeys(["100", "101", "102", "103", "104"]),
+        extra_sheets={"Tilgjengelighet": free},
+    )
+    destination = tmp_path_factory.mktemp("planned") / "planned.xlsx"
+
+    write_planned(path, round_, plan.placed, destination)
+
+    assert check_workbook(destination, today=TODAY)[1].errors == []
+    assert len(plan.placed) >= len(place_meetings(round_, TODAY, solve=False).placed)

@@ -55,3 +55,22 @@ def test_the_bench_runs_on_a_small_round():
     for table in ("Documents", "Whole round", "Collect"):
         assert table in run.stdout
     assert "      60      5" in run.stdout  # the collect row: 60 employees, 5 forms collected
+
+
+def test_the_solver_comparison_runs_and_the_solver_never_places_fewer():
+    """`scripts/compare_solver.py` keeps working, and on its over-full rounds greedy then CP-SAT places at
+    least as many as greedy alone (no timing asserted)."""
+    import re
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "compare_solver.py"), "--rounds", "4"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = [line.split() for line in run.stdout.splitlines() if re.match(r"\s+\d+\s+\d+\s+\d+", line)]
+    assert len(rows) == 4 and all(int(row[4]) >= int(row[2]) for row in rows)

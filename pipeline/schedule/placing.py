@@ -17,7 +17,9 @@ Every active employee without a row on the Schedule sheet gets a meeting with th
 What it optimises: each manager's meetings as early in the period as that allows, a day filled before
 the next is begun, so each manager finishes as early as possible on the fewest days; within a day, the
 start nearest `schedule_preferred_time` first. Managers are taken in ID order and their employees in ID
-order, so the same workbook always gives the same plan.
+order, so the same workbook always gives the same plan. When that greedy way leaves someone out (a
+period too full, rooms shared), OR-Tools CP-SAT looks for the plan that places the most people, and the
+earliest, nearest the preferred time, among those (`solver.py`); its plan is taken when it places more.
 """
 
 from __future__ import annotations
@@ -189,6 +191,17 @@ class Placer:
                     )
         return None
 
+    def book(self, meeting: Placed) -> None:
+        """Take a placed meeting's time in the manager's, the employee's and the room's calendars."""
+        start = meeting.start.hour * 60 + meeting.start.minute
+        end = start + meeting.minutes
+        self.calendar.book(meeting.interviewer_id, meeting.day, start, end)
+        self.calendar.book(meeting.employee_id, meeting.day, start, end)
+        room = room_key(meeting.location or self.round.settings.default_location)
+        if room:
+            self.calendar.book(room, meeting.day, start, end)
+        self.held[(meeting.interviewer_id, meeting.day)] += 1
+
     def capacity(self, interviewer: str) -> int:
         """How many more meetings the manager could hold in the period, by their own calendar alone."""
         taken: dict[dt.date, list[tuple[int, int]]] = defaultdict(list)
@@ -205,10 +218,11 @@ class Placer:
         return sum(len(times) for times in taken.values())
 
 
-def place_meetings(round_: Round, today: dt.date, busy: BusyTimes | None = None) -> Plan:
+def place_meetings(round_: Round, today: dt.date, busy: BusyTimes | None = None, solve: bool = True) -> Plan:
     """Propose a meeting for every active employee with no row on the Schedule sheet (see the module's
     docstring); `today` is the invitation date when the Round sheet gives none; `busy`: more busy times
-    by person, from their calendars (`busy.read_busy`)."""
+    by person, from their calendars (`busy.read_busy`). When the greedy way leaves someone out, the
+    solver (`solver.py`, unless `solve` is False) looks for a plan that places more."""
     settings = round_.settings
     invited = settings.invitation_date or today
     plan = Plan(invited, settings.invitation_date is not None, None)
@@ -228,15 +242,20 @@ def place_meetings(round_: Round, today: dt.date, busy: BusyTimes | None = None)
         else:
             waiting[employee.manager_id].append(employee)
     placer = Placer(round_, days, busy)
+    placed = {e.id: placer.place(e, i) for i in sorted(waiting) for e in waiting[i]}
+    if solve and None in placed.values():
+        from pipeline.schedule.solver import place_most  # OR-Tools, loaded only for an over-full round
+
+        better = place_most(round_, days, busy, waiting, placed)
+        if better is not None:
+            placed, placer = better, Placer(round_, days, busy)
+            for meeting in placed.values():
+                if meeting is not None:
+                    placer.book(meeting)
     for interviewer in sorted(waiting):
-        left = []
-        for employee in waiting[interviewer]:
-            placed = placer.place(employee, interviewer)
-            if placed is None:
-                left.append(employee)
-            else:
-                plan.placed.append(placed)
-        # the slots the manager had: those just taken, and those still free by their own calendar
+        left = [e for e in waiting[interviewer] if placed[e.id] is None]
+        plan.placed += [p for e in waiting[interviewer] if (p := placed[e.id]) is not None]
+        # the slots the manager had: those taken, and those still free by their own calendar
         capacity = len(waiting[interviewer]) - len(left) + placer.capacity(interviewer) if left else 0
         for employee in left:
             plan.unplaced.append(
