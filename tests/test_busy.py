@@ -187,7 +187,7 @@ def test_the_command_says_which_calendar_went_to_whom(make_workbook, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"Busy times: {folder / '101 Ola Hansen.ics'} is Ola Hansen (101)'s calendar" in result.output
     assert f"Not read: {folder / 'broken.ics'}:" in result.output
-    assert "Placed 1 meetings from 20.01.2027 to 20.01.2027." in result.output
+    assert "Placed 1 meeting from 20.01.2027 to 20.01.2027." in result.output
 
 
 @pytest.mark.parametrize(

@@ -131,9 +131,9 @@ def test_an_over_full_period_lists_every_one_not_placed_with_the_reason(make_wor
     reasons = {u.employee_id: u.reason for u in plan.unplaced}
     assert (
         reasons["103"]
-        == "Anne Lie (103): the manager Ola Hansen (101) has 1 free slots for 4 employees in the period."
+        == "Anne Lie (103): the manager Ola Hansen (101) has 1 free slot for 4 employees in the period."
     )
-    assert reasons["105"].startswith("Person105 Test (105): the manager Ola Hansen (101) has 1 free slots")
+    assert reasons["105"].startswith("Person105 Test (105): the manager Ola Hansen (101) has 1 free slot")
     assert reasons["107"].startswith("Person107 Test (107): no manager to hold the meeting")
 
 
@@ -218,7 +218,7 @@ def test_the_command_lists_who_it_could_not_place(make_workbook):
 
     assert result.exit_code == 0
     assert "Not placed: Person105 Test (105): no manager to hold the meeting" in result.output
-    assert "Placed 1 meetings" in result.output and "1 employees not placed (above)." in result.output
+    assert "Placed 1 meeting " in result.output and "1 employee not placed (above)." in result.output
 
 
 def test_a_table_on_the_schedule_sheet_grows_with_it(make_workbook, tmp_path):
@@ -291,7 +291,7 @@ def test_free_times_are_cut_to_working_hours_and_their_slots_counted(make_workbo
 
     assert placed(plan) == [("102", D19, dt.time(8, 0), "Møterom 1")]
     assert [u.reason for u in plan.unplaced] == [
-        "Anne Lie (103): the manager Ola Hansen (101) has 1 free slots for 2 employees in the period."
+        "Anne Lie (103): the manager Ola Hansen (101) has 1 free slot for 2 employees in the period."
     ]
 
 

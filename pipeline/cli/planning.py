@@ -64,8 +64,8 @@ def schedule(workbook: Path, out: Path | None, busy_dir: Path | None) -> None:
     write_planned(workbook, round_, plan.placed, destination)
     days = sorted({meeting.day for meeting in plan.placed})
     click.echo(
-        f"Placed {len(plan.placed)} meetings from {days[0]:%d.%m.%Y} to {days[-1]:%d.%m.%Y}"
-        + (f"; {len(plan.unplaced)} employees not placed (above)." if plan.unplaced else ".")
+        f"Placed {_count(len(plan.placed), 'meeting')} from {days[0]:%d.%m.%Y} to {days[-1]:%d.%m.%Y}"
+        + (f"; {_count(len(plan.unplaced), 'employee')} not placed (above)." if plan.unplaced else ".")
     )
     _, report = check_workbook(destination)
     if report.errors:  # never expected: the plan keeps every rule validation checks
@@ -96,3 +96,8 @@ def _read_busy(folder: Path, round_: Round) -> dict[str, list] | None:
     if not busy.matched and not busy.skipped:
         click.secho(f"No .ics files in {folder}.", fg="yellow")
     return busy.times
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 meeting`, `2 meetings`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -165,31 +165,33 @@ class Placer:
                 if max(start, self.opens) < min(end, self.closes):
                     yield day, max(start, self.opens), min(end, self.closes), location
 
-    def place(self, employee: Employee, interviewer: str) -> Placed | None:
-        """The first free time for one meeting, booked; None when there is none."""
+    def candidates(self, employee_id: str, interviewer: str, starts: list[int]) -> Iterator[Placed]:
+        """Every free time for the employee's meeting, day by day, each day's in the order of `starts`:
+        the manager free (with the buffer), the employee free, the room free, the day not yet full."""
         for day, opens, closes, location in self.openings(interviewer):
             if self.most and self.held[(interviewer, day)] >= self.most:
                 continue
             location = location or self.rooms.get(interviewer, "")
             room = room_key(location or self.round.settings.default_location)
-            for start in self.starts:
+            for start in starts:
                 end = start + self.length
                 if (
                     opens <= start
                     and end <= closes
                     and self.calendar.free(interviewer, day, start - self.buffer, end + self.buffer)
-                    and self.calendar.free(employee.id, day, start, end)
+                    and self.calendar.free(employee_id, day, start, end)
                     and (room is None or self.calendar.free(room, day, start, end))
                 ):
-                    self.calendar.book(interviewer, day, start, end)
-                    self.calendar.book(employee.id, day, start, end)
-                    if room:
-                        self.calendar.book(room, day, start, end)
-                    self.held[(interviewer, day)] += 1
-                    return Placed(
-                        employee.id, interviewer, day, dt.time(start // 60, start % 60), self.length, location
+                    yield Placed(
+                        employee_id, interviewer, day, dt.time(start // 60, start % 60), self.length, location
                     )
-        return None
+
+    def place(self, employee: Employee, interviewer: str) -> Placed | None:
+        """The first free time for one meeting (the preferred start first), booked; None when there is none."""
+        meeting = next(self.candidates(employee.id, interviewer, self.starts), None)
+        if meeting is not None:
+            self.book(meeting)
+        return meeting
 
     def book(self, meeting: Placed) -> None:
         """Take a placed meeting's time in the manager's, the employee's and the room's calendars."""
@@ -308,5 +310,6 @@ def _why(
             f"notice) to the end of the period {settings.period_end:%d.%m.%Y}."
         )
     if capacity < needed:
-        return f"{who}: the manager {manager} has {capacity} free slots for {needed} employees in the period."
+        slots = f"{capacity} free slot{'' if capacity == 1 else 's'}"
+        return f"{who}: the manager {manager} has {slots} for {needed} employees in the period."
     return f"{who}: no time in the period when both they and the manager {manager} are free, in a free room."

@@ -50,7 +50,7 @@ def place_most(
     ranked = [(manager, employee) for manager in sorted(waiting) for employee in waiting[manager]]
     day_number = {day: number for number, day in enumerate(days)}
     for rank, (manager, employee) in enumerate(ranked):
-        for meeting in _candidates(placer, employee, manager):
+        for meeting in placer.candidates(employee.id, manager, placer.in_order):
             count += 1
             if count > MOST_CANDIDATES:
                 return None
@@ -89,25 +89,3 @@ def place_most(
         plan[employee_id] = next((meeting for choice, meeting in choices if solver.Value(choice)), None)
     placed = sum(meeting is not None for meeting in plan.values())
     return plan if placed > sum(meeting is not None for meeting in greedy.values()) else None
-
-
-def _candidates(placer: Placer, employee: Employee, manager: str) -> list[Placed]:
-    """Every time the employee's meeting could have, as far as the calendars before this plan say."""
-    found = []
-    for day, opens, closes, location in placer.openings(manager):
-        if placer.most and placer.held[(manager, day)] >= placer.most:
-            continue
-        location = location or placer.rooms.get(manager, "")
-        room = room_key(location or placer.round.settings.default_location)
-        for start in placer.in_order:
-            end = start + placer.length
-            if (
-                opens <= start
-                and end <= closes
-                and placer.calendar.free(manager, day, start - placer.buffer, end + placer.buffer)
-                and placer.calendar.free(employee.id, day, start, end)
-                and (room is None or placer.calendar.free(room, day, start, end))
-            ):
-                time = dt.time(start // 60, start % 60)
-                found.append(Placed(employee.id, manager, day, time, placer.length, location))
-    return found
