@@ -517,7 +517,10 @@ def main() -> None:
                 f"{f['rerun_s']:>9.2f}"
             )
         print("\nWhole round (validate, invite, prepare, status), then again with nothing changed")
-        print("(status includes the managers' own follow-up copies: how many, and the seconds they took)")
+        print(
+            "(status includes the managers' own follow-up copies: how many, and the seconds they took, HR's "
+            "follow-up and leadership workbooks being built beside them)"
+        )
         print(
             f"{'employees':>10} {'validate':>9} {'invite':>7} {'prepare':>8} {'status':>7} {'copies':>7} "
             f"{'copies s':>9} {'total s':>8} {'re-run s':>9} {'re-run %':>9}"

@@ -21,8 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline import texts, xlsx
 from pipeline.errors import OutputError
@@ -39,6 +41,8 @@ from pipeline.store import layout
 from pipeline.store.batch import parallel_map
 from pipeline.store.ledger import atomic_write
 from pipeline.store.state import State
+
+T = TypeVar("T")
 
 MANAGER_PROPERTY = "AppraisalManager"  # the interviewer's ID, in every copy's custom properties
 ROUND_PROPERTY = "AppraisalRound"
@@ -197,11 +201,13 @@ def write_copies(
     notes: Notes,
     taken: Taken,
     workers: int = 1,
-) -> CopiesResult:
+    alongside: Callable[[], T] | None = None,
+) -> tuple[CopiesResult, T | None]:
     """Write each interviewer's copy whose content changed (see the module's docstring), with what the
     copies merged this run brought (`taken.returned`: their added columns), except those that must not
     be replaced now (`taken.held`: open, or edited but not merged). With `workers` > 1, many copies are
-    built in that many forked processes."""
+    built in that many forked processes. `alongside` is run first among them, as one more job (HR's
+    workbooks: a worker builds them while the others build copies); returned with the result."""
     started = time.perf_counter()
     result = CopiesResult()
     settings = sources.round_.settings
@@ -241,32 +247,28 @@ def write_copies(
         owner = (plan.person.name, {MANAGER_PROPERTY: plan.manager_id, ROUND_PROPERTY: settings.round_id})
         names = {plan.manager_id: plan.person.name}
         workbook = build_follow_up_workbook(
-            plan.rows,
-            plan.headers,
-            [],
-            plan.figures,
-            names,
-            heading[plan.lang],
-            today,
-            plan.run["token"],
-            owner,
-        )
+            plan.rows, plan.headers, [], plan.figures, names, heading[plan.lang], today, plan.run["token"], owner,
+        )  # fmt: skip
         found = taken.sha_of(plan.path) if plan.path.exists() else None
         if found is not None and found != _previous_file(taken.copies, plan.manager_id, plan.run):
             backup(plan.path, plan.path.parent)  # edited (and merged) since it was written: kept
         atomic_write(plan.path, workbook.save)
         return sha(plan.path), file_stamp(plan.path)
 
-    for plan, (digest, stamp) in zip(
-        plans, parallel_map(write_one, len(plans), workers, chunk=8, at_least=16), strict=True
-    ):
+    first = 0 if alongside is None else 1
+
+    def job(index: int) -> object:
+        return alongside() if index < first else write_one(index - first)  # type: ignore[misc]
+
+    done = parallel_map(job, first + len(plans), workers, chunk=8, at_least=16)
+    for plan, (digest, stamp) in zip(plans, done[first:], strict=True):  # type: ignore[misc]
         plan.run["file"] = digest
         result.written.append(plan.path)
         result.stamps[str(plan.path)] = stamp
     if plans:
         taken.copies.save()
     result.seconds = time.perf_counter() - started
-    return result
+    return result, done[0] if first else None  # type: ignore[return-value]
 
 
 def _plan(

@@ -19,9 +19,12 @@ the facts of `figures.py`), what of them may be shown `privacy.py`, the anonymou
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from pipeline import clock, texts, xlsx
 from pipeline.errors import OutputError
@@ -74,6 +77,10 @@ from pipeline.store.batch import BatchResult, default_workers
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import atomic_write, input_digest
 from pipeline.store.state import State
+
+T = TypeVar("T")
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 LEADERSHIP_FILE = "leadership-summary.xlsx"
 KEPT_RUNS = 3  # baselines kept, so that a restored copy of one of the last files still merges exactly
@@ -199,25 +206,47 @@ def write_follow_up(
             # The record goes first: should the run stop before the workbook is replaced, the old file
             # still carries its own token, whose record is kept.
             write_state(root, state)
-            if not same_follow_up:
-                workbook = build_follow_up_workbook(
-                    merged, extra_headers, others, frames, _interviewer_names(sources, facts, lang),
-                    xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title), today, token,
-                    conflicts=conflicts,
-                )  # fmt: skip
-                if follow_up.exists():
-                    result.backup = backup(follow_up, root)
-                atomic_write(follow_up, workbook.save)
-            run["file"] = sha(follow_up)
-            summary_book = build_leadership_workbook(settings, today, frames, previous)
-            atomic_write(leadership, summary_book.save)
-            run["leadership"] = sha(leadership)
+            build = None if same_follow_up else functools.partial(
+                build_follow_up_workbook, merged, extra_headers, others, frames,
+                _interviewer_names(sources, facts, lang),
+                xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title), today, token,
+                conflicts=conflicts,
+            )  # fmt: skip
+            summarise = functools.partial(build_leadership_workbook, settings, today, frames, previous)
+            result.backup, run["file"], run["leadership"] = _write_managers_copies(
+                root, sources, merged, frames, today, notes, taken, result,
+                _workbooks_job(root, follow_up, leadership, build, summarise),
+            )  # fmt: skip
             write_state(root, state)
-        _write_managers_copies(root, sources, merged, frames, today, notes, taken, result)
+        else:
+            _write_managers_copies(root, sources, merged, frames, today, notes, taken, result)
         if not notes.warnings:  # a run with something to say is not skipped next time
             result.quick = _as_written(quick, result.copies.stamps)
     result.problems, result.counts = notes.problems, notes.counts
     return result
+
+
+def _workbooks_job(
+    root: Path,
+    follow_up: Path,
+    leadership: Path,
+    build: Callable[[], Workbook] | None,
+    summarise: Callable[[], Workbook],
+) -> Callable[[], tuple[Path | None, str, str]]:
+    """HR's follow-up (built by `build`; None: unchanged, left as it is) and the leadership summary, as
+    one job run beside the managers' copies, in a worker of its own when there are many copies (issue 16:
+    the copies no longer wait for them). The job returns the follow-up's backup, if any, and both hashes."""
+
+    def job() -> tuple[Path | None, str, str]:
+        kept = None
+        if build is not None:
+            workbook = build()
+            kept = backup(follow_up, root) if follow_up.exists() else None
+            atomic_write(follow_up, workbook.save)
+        atomic_write(leadership, summarise().save)
+        return kept, sha(follow_up), sha(leadership)
+
+    return job
 
 
 def _run_record(
@@ -245,12 +274,17 @@ def _write_managers_copies(
     notes: Notes,
     taken: Taken,
     result: FollowUpResult,
-) -> None:
-    """Each interviewer's copy, with the merged values; then the record of what the copies brought."""
-    result.copies = write_copies(root, sources, merged, frames, today, notes, taken, default_workers())
+    alongside: Callable[[], T] | None = None,
+) -> T | None:
+    """Each interviewer's copy, with the merged values; then the record of what the copies brought.
+    `alongside` (HR's workbooks) is run with the copies, and what it returns is returned."""
+    result.copies, done = write_copies(
+        root, sources, merged, frames, today, notes, taken, default_workers(), alongside
+    )
     remember(root, taken, notes.changes)
     snapshot_goals(root, sources.round_.settings.round_id, merged["goals"])
     result.conflicts = taken.conflicts
+    return done
 
 
 def _interviewer_names(
