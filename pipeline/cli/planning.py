@@ -81,15 +81,14 @@ def schedule(workbook: Path, out: Path | None, busy_dir: Path | None) -> None:
 def _read_busy(folder: Path, round_: Round) -> dict[str, list] | None:
     """The calendars' busy times, saying which file went to whom and which could not be read."""
     from pipeline.schedule.busy import read_busy
+    from pipeline.schedule.placing import who_is
 
     if round_.settings.period_start is None or round_.settings.period_end is None:
         return None  # place_meetings says what is missing
     busy = read_busy(folder, round_)
     for path, person_id in busy.matched.items():
-        person = round_.employee(person_id)
-        who = f"{person.name} ({person_id})" if person and person.name else person_id
         click.echo(
-            f"Busy times: {path} is {who}'s calendar ({len(busy.times[person_id])} busy times in the period)."
+            f"Busy times: {path} is {who_is(round_, person_id)}'s calendar ({len(busy.times[person_id])} busy times in the period)."
         )
     for path, reason in busy.skipped.items():
         click.secho(f"Not read: {path}: {reason}.", fg="yellow")

@@ -13,6 +13,7 @@ reference, no styles part, strict OOXML, an encoding other than UTF-8.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from bisect import bisect_left, insort
@@ -171,11 +172,13 @@ class Book:
             title += " (appraisal)"
         return title
 
+    @functools.cached_property
     def tables(self) -> list[etree._Element]:
+        """The package's table parts (their names and IDs are the workbook's to keep unique)."""
         return [self.package.xml(n) for n in self.package.names if re.match(r"xl/tables/[^/]+\.xml$", n)]
 
     def free_table_name(self, name: str) -> str:
-        taken = {t.get("displayName", "").lower() for t in self.tables()} | {
+        taken = {t.get("displayName", "").lower() for t in self.tables} | {
             d.get("name", "").lower() for d in self.root.iterfind(f"{q('definedNames')}/{q('definedName')}")
         }
         base, n = name, 1
@@ -185,7 +188,7 @@ class Book:
         return name
 
     def next_table_id(self) -> int:
-        return 1 + max([int(t.get("id", "0")) for t in self.tables() if t.get("id", "").isdigit()] or [0])
+        return 1 + max([int(t.get("id", "0")) for t in self.tables if t.get("id", "").isdigit()] or [0])
 
     def print_titles(self, sheet: str, columns: bool) -> None:
         quoted = "'" + sheet.replace("'", "''") + "'"

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import holidays
 
 from pipeline.model import Employee, Round
-from pipeline.round.checks.meetings import VIRTUAL_LOCATION
+from pipeline.round.checks.meetings import room_of
 
 STEP = 15  # minutes between the starts tried
 BusyTimes = dict[str, list[tuple[dt.date, int, int]]]  # person -> (day, from, to in minutes of the day)
@@ -95,11 +95,10 @@ class Calendar:
         return all(end <= s or e <= start for s, e in self.busy.get((who, day), ()))
 
 
-def room_key(location: str) -> str | None:
-    """The room a place books (as validation compares them), or None for a video or phone meeting."""
-    if not location or VIRTUAL_LOCATION.search(location):
-        return None
-    return "room:" + " ".join(location.casefold().split())
+def room_key(location: str, default_location: str) -> str | None:
+    """The room a meeting books in the calendar (`room_of`, as validation compares rooms), or None."""
+    room = room_of(location, default_location)
+    return None if room is None else "room:" + room
 
 
 class Placer:
@@ -131,7 +130,7 @@ class Placer:
                 self.held[(interviewer, day)] += 1
                 if meeting.location:
                     rooms[interviewer][meeting.location] += 1
-            room = room_key(meeting.location or settings.default_location)
+            room = room_key(meeting.location, settings.default_location)
             if room:
                 self.calendar.book(room, day, start, end)
         for person, times in (busy or {}).items():  # what their own calendars say (`busy.py`)
@@ -172,7 +171,7 @@ class Placer:
             if self.most and self.held[(interviewer, day)] >= self.most:
                 continue
             location = location or self.rooms.get(interviewer, "")
-            room = room_key(location or self.round.settings.default_location)
+            room = room_key(location, self.round.settings.default_location)
             for start in starts:
                 end = start + self.length
                 if (
@@ -199,7 +198,7 @@ class Placer:
         end = start + meeting.minutes
         self.calendar.book(meeting.interviewer_id, meeting.day, start, end)
         self.calendar.book(meeting.employee_id, meeting.day, start, end)
-        room = room_key(meeting.location or self.round.settings.default_location)
+        room = room_key(meeting.location, self.round.settings.default_location)
         if room:
             self.calendar.book(room, meeting.day, start, end)
         self.held[(meeting.interviewer_id, meeting.day)] += 1
@@ -274,21 +273,22 @@ class ScheduleError(ValueError):
     """The round cannot be planned at all (no period)."""
 
 
-def _who(round_: Round, person_id: str) -> str:
+def who_is(round_: Round, person_id: str) -> str:
+    """`Kari Nordmann (1042)`, or the ID alone for someone not on the Employees sheet."""
     person = round_.employee(person_id)
     return f"{person.name} ({person_id})" if person and person.name else person_id
 
 
 def _no_manager(round_: Round, employee: Employee) -> str | None:
     """Why the employee has nobody to hold the meeting, or None."""
-    who = _who(round_, employee.id)
+    who = who_is(round_, employee.id)
     if not employee.manager_id:
         return f"{who}: no manager to hold the meeting; add a Manager ID, or a Schedule row naming the interviewer."
     manager = round_.employee(employee.manager_id)
     if manager is None:
         return f"{who}: the manager {employee.manager_id} is not on the Employees sheet."
     if not manager.active:
-        return f"{who}: the manager {_who(round_, manager.id)} is not active ({manager.status})."
+        return f"{who}: the manager {who_is(round_, manager.id)} is not active ({manager.status})."
     return None
 
 
@@ -302,7 +302,7 @@ def _why(
     first: dt.date,
 ) -> str:
     """Why an employee was left without a meeting."""
-    who, manager = _who(round_, employee.id), _who(round_, interviewer)
+    who, manager = who_is(round_, employee.id), who_is(round_, interviewer)
     settings = round_.settings
     if not days:
         return (

@@ -107,6 +107,7 @@ def _has_value(row: etree._Element) -> bool:
 
 def _column_looks(rows: Rows, columns: dict[str, int], header_row: int, last: int) -> dict[str, int]:
     """Each column's cell format, from its last data row above the new ones (none: the default)."""
+    field_of = {column: field for field, column in columns.items()}
     looks: dict[str, int] = {}
     for number in range(last, header_row, -1):
         row = rows.rows.get(number)
@@ -114,11 +115,9 @@ def _column_looks(rows: Rows, columns: dict[str, int], header_row: int, last: in
             continue
         for cell in row.iterfind(q("c")):
             found = _REF.match(cell.get("r", ""))
-            if found is None:
-                continue
-            for field, column in columns.items():
-                if field not in looks and column_index_from_string(found.group(1)) == column:
-                    looks[field] = int(cell.get("s") or 0)
+            field = field_of.get(column_index_from_string(found.group(1))) if found else None
+            if field is not None and field not in looks:
+                looks[field] = int(cell.get("s") or 0)
         if len(looks) == len(columns):
             break
     return looks
@@ -139,19 +138,26 @@ def _put(cell: etree._Element, value: object) -> None:
 def _grow(package: Package, part: str, root: etree._Element, header_row: int, last: int) -> None:
     """The sheet's range, and a table over its header row, made to reach the new last row."""
     dimension = root.find(q("dimension"))
-    if dimension is not None:
-        found = _REF.match(dimension.get("ref", ""))
-        if found and found.group(3) and int(found.group(4)) < last:
-            dimension.set("ref", f"{found.group(1)}{found.group(2)}:{found.group(3)}{last}")
+    grown = _reaching(dimension.get("ref", ""), last) if dimension is not None else None
+    if grown:
+        dimension.set("ref", grown[1])
     for kind, target in Relationships(package, part).targets().values():
         if not kind.endswith("/table"):
             continue
         table = package.xml(target)
-        found = _REF.match(table.get("ref", ""))
-        if found and found.group(3) and int(found.group(2)) == header_row and int(found.group(4)) < last:
-            ref = f"{found.group(1)}{found.group(2)}:{found.group(3)}{last}"
-            table.set("ref", ref)
+        grown = _reaching(table.get("ref", ""), last)
+        if grown and grown[0] == header_row:
+            table.set("ref", grown[1])
             autofilter = table.find(q("autoFilter"))
             if autofilter is not None:
-                autofilter.set("ref", ref)
+                autofilter.set("ref", grown[1])
             package.put(target, table)
+
+
+def _reaching(ref: str, last: int) -> tuple[int, str] | None:
+    """A range (`A1:G6`) made to end at row `last`, with its first row; None when `ref` is no range or
+    already reaches that far."""
+    found = _REF.match(ref)
+    if not found or not found.group(3) or int(found.group(4)) >= last:
+        return None
+    return int(found.group(2)), f"{found.group(1)}{found.group(2)}:{found.group(3)}{last}"

@@ -62,7 +62,7 @@ def place_most(
                 occupying[(manager, meeting.day, t)].append(chosen)
             for t in range(start, end, STEP):  # the employee, who may hold meetings too
                 occupying[(employee.id, meeting.day, t)].append(chosen)
-            room = room_key(meeting.location or round_.settings.default_location)
+            room = room_key(meeting.location, round_.settings.default_location)
             for t in range(start, end, STEP) if room else ():
                 occupying[(room, meeting.day, t)].append(chosen)
             held[(manager, meeting.day)].append(chosen)

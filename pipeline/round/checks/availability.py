@@ -5,43 +5,20 @@ inside them.)"""
 from __future__ import annotations
 
 from pipeline.model import ERROR, WARNING, phrase
-from pipeline.round.checks.context import Context, describe
+from pipeline.round.checks.context import Context
+from pipeline.round.checks.meetings import inactive_interviewer, unknown_interviewer
 
 
 def check_availability(ctx: Context) -> None:
-    """Known and active interviewers, From before To."""
+    """Known and active interviewers (one on leave or gone is a warning here), From before To."""
     for free in ctx.round.availability:
-        if free.interviewer_id:
-            person = ctx.by_id.get(free.interviewer_id)
-            if person is None:
-                hint, said = ctx.suggest(free.interviewer_id)
-                sheet = ctx.sheet_name("employees")
-                ctx.add(
-                    ERROR,
-                    "availability",
-                    "interviewer_id",
-                    free.row,
-                    "unknown-interviewer",
-                    f"Interviewer ID {free.interviewer_id} is not in {sheet}{hint}",
-                    phrase("unknown-interviewer", id=free.interviewer_id, sheet=sheet, hint=said),
-                )
-            elif not person.active:
-                who = describe(person, free.interviewer_id)
-                ctx.add(
-                    WARNING,
-                    "availability",
-                    "interviewer_id",
-                    free.row,
-                    "interviewer-not-active",
-                    f"Interviewer {who} is not active ({person.status}); name another interviewer.",
-                    phrase(
-                        "interviewer-not-active",
-                        who=who,
-                        status=phrase(f"statuses.{person.status}")
-                        if person.status in ("on_leave", "left")
-                        else person.status,
-                    ),
-                )
+        person = ctx.by_id.get(free.interviewer_id) if free.interviewer_id else None
+        if free.interviewer_id and person is None:
+            unknown_interviewer(ctx, "availability", "interviewer_id", free.row, free.interviewer_id)
+        elif person is not None and not person.active:
+            inactive_interviewer(
+                ctx, WARNING, "availability", "interviewer_id", free.row, person, free.interviewer_id
+            )
         if free.start is not None and free.end is not None and free.end <= free.start:
             ctx.add(
                 ERROR,

@@ -16,6 +16,59 @@ from pipeline.round.checks.context import Context, describe
 VIRTUAL_LOCATION = re.compile(r"teams|zoom|meet|video|online|digital|telefon|phone|http|skype|webex", re.I)
 
 
+def room_of(location: str, default_location: str) -> str | None:
+    """The room a meeting books, as the overlap check compares rooms (and `schedule` books them): its
+    place, else the round's default place, folded for case and spaces; None for a video or phone
+    meeting, or one with no place."""
+    place = location or default_location
+    if not place or VIRTUAL_LOCATION.search(place):
+        return None
+    return " ".join(place.casefold().split())
+
+
+def unknown_interviewer(ctx: Context, kind: str, field_name: str, row: int, interviewer_id: str) -> None:
+    """`unknown-interviewer`: an interviewer ID (on the Schedule or Availability sheet) not in Employees."""
+    hint, said = ctx.suggest(interviewer_id)
+    sheet = ctx.sheet_name("employees")
+    ctx.add(
+        ERROR,
+        kind,
+        field_name,
+        row,
+        "unknown-interviewer",
+        f"Interviewer ID {interviewer_id} is not in {sheet}{hint}",
+        phrase("unknown-interviewer", id=interviewer_id, sheet=sheet, hint=said),
+    )
+
+
+def inactive_interviewer(
+    ctx: Context,
+    severity: str,
+    kind: str,
+    field_name: str,
+    row: int,
+    interviewer: Employee,
+    interviewer_id: str,
+) -> None:
+    """`interviewer-not-active`: an interviewer on leave or who has left."""
+    who = describe(interviewer, interviewer_id)
+    ctx.add(
+        severity,
+        kind,
+        field_name,
+        row,
+        "interviewer-not-active",
+        f"Interviewer {who} is not active ({interviewer.status}); name another interviewer.",
+        phrase(
+            "interviewer-not-active",
+            who=who,
+            status=phrase(f"statuses.{interviewer.status}")
+            if interviewer.status in ("on_leave", "left")
+            else interviewer.status,
+        ),
+    )
+
+
 def check_meeting_people(ctx: Context) -> None:
     """Each meeting for a known, active employee, once; with a known, active interviewer."""
     seen: dict[str, Meeting] = {}
@@ -116,17 +169,7 @@ def _check_interviewer(ctx: Context, meeting: Meeting, employee: Employee) -> No
     interviewer = ctx.by_id.get(interviewer_id)
     if interviewer is None:
         if meeting.interviewer_id:  # an unknown manager is already reported on the Employees sheet
-            hint, said = ctx.suggest(interviewer_id)
-            sheet = ctx.sheet_name("employees")
-            ctx.add(
-                ERROR,
-                "schedule",
-                field_name,
-                meeting.row,
-                "unknown-interviewer",
-                f"Interviewer ID {interviewer_id} is not in {sheet}{hint}",
-                phrase("unknown-interviewer", id=interviewer_id, sheet=sheet, hint=said),
-            )
+            unknown_interviewer(ctx, "schedule", field_name, meeting.row, interviewer_id)
     elif interviewer_id == employee.id:
         ctx.add(
             ERROR,
@@ -139,22 +182,7 @@ def _check_interviewer(ctx: Context, meeting: Meeting, employee: Employee) -> No
             phrase("self-interview", who=describe(employee, employee.id)),
         )
     elif not interviewer.active and meeting.interviewer_id:
-        ctx.add(
-            ERROR,
-            "schedule",
-            field_name,
-            meeting.row,
-            "interviewer-not-active",
-            f"Interviewer {describe(interviewer, interviewer_id)} is not active "
-            f"({interviewer.status}); name another interviewer.",
-            phrase(
-                "interviewer-not-active",
-                who=describe(interviewer, interviewer_id),
-                status=phrase(f"statuses.{interviewer.status}")
-                if interviewer.status in ("on_leave", "left")
-                else interviewer.status,
-            ),
-        )
+        inactive_interviewer(ctx, ERROR, "schedule", field_name, meeting.row, interviewer, interviewer_id)
 
 
 def check_meeting_times(ctx: Context) -> None:
@@ -278,9 +306,9 @@ def check_overlaps(ctx: Context) -> None:
         interviewer = ctx.interviewer_of(meeting)
         if interviewer:
             by_interviewer[interviewer].append(meeting)
-        location = meeting.location or default_location
-        if location and not VIRTUAL_LOCATION.search(location):
-            by_room[" ".join(location.casefold().split())].append(meeting)
+        room = room_of(meeting.location, default_location)
+        if room:
+            by_room[room].append(meeting)
     _check_interviewer_overlaps(ctx, by_interviewer)
     _check_person_overlaps(ctx, by_interviewer, own_meeting)
     _check_room_overlaps(ctx, by_room)
