@@ -292,19 +292,31 @@ def page_characters(ws: Worksheet) -> float:
     return max(PAGE_WIDTH[orientation], width) if fits else PAGE_WIDTH[orientation]
 
 
-def printed_width(ws: Worksheet) -> tuple[float, int]:
-    """How wide the first printed page of a sheet set up by `set_up_printing` is, in characters of
-    column width, and how many columns it holds (all of them when the sheet is fitted to the page)."""
-    widths = column_widths(ws)
-    if ws.sheet_properties.pageSetUpPr.fitToPage:
+def note_span(
+    widths: list[float], orientation: str, fits: bool, title_columns: str | None
+) -> tuple[float, int]:
+    """How wide a line above a table may be, in characters of column width, and over how many columns:
+    the first printed page of a sheet set up by `set_up_printing` (all of it when the sheet is fitted
+    to the page), or, on a sheet printed across pages with its title columns repeated, those."""
+    if title_columns and not fits:
+        first, last = (column_index_from_string(c.strip("$")) for c in title_columns.split(":"))
+        return sum(widths[first - 1 : last]), last
+    if fits:
         return sum(widths), len(widths)
-    page = PAGE_WIDTH[ws.page_setup.orientation or "portrait"]
+    page = PAGE_WIDTH[orientation or "portrait"]
     total, count = 0.0, 0
     for width in widths:
         if total + width > page and count:
             break
         total, count = total + width, count + 1
     return total, count
+
+
+def note_height(note: str, width: float, size: float = 11) -> float | None:
+    """The height of a row holding `note` wrapped over `width` characters in a font of `size` points
+    (None: one line of the default size)."""
+    lines = line_count(note, width * 11 / size)
+    return LINE_HEIGHT * size / 11 * lines + 2 if lines > 1 or size != 11 else None
 
 
 def column_widths(ws: Worksheet) -> list[float]:
@@ -417,12 +429,13 @@ def write_wrapped_note(
     so that it prints whole on every page it is on (a text running over empty cells is cut at the
     page's edge): over the columns of the first printed page, or, on a sheet printed across pages with
     its title columns repeated, over those. The sheet's widths and printing are set up first."""
-    width, span = printed_width(ws)
-    if ws.print_title_cols and not ws.sheet_properties.pageSetUpPr.fitToPage:
-        first, last = (column_index_from_string(c.strip("$")) for c in ws.print_title_cols.split(":"))
-        span, width = last, sum(column_widths(ws)[first - 1 : last])
+    width, span = note_span(
+        column_widths(ws),
+        ws.page_setup.orientation,
+        bool(ws.sheet_properties.pageSetUpPr.fitToPage),
+        ws.print_title_cols,
+    )
     ws.merged_cells.add(CellRange(min_col=1, max_col=max(1, span), min_row=row, max_row=row))
-    lines = line_count(note, width * 11 / size)
-    if lines > 1 or size != 11:
-        ws.row_dimensions[row].height = LINE_HEIGHT * size / 11 * lines + 2
+    if height := note_height(note, width, size):
+        ws.row_dimensions[row].height = height
     ws.append([cells.text(note, look)])

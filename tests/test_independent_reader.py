@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support.helpers import manager_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 READER = ROOT / "tests" / "js" / "read.js"
@@ -47,6 +48,7 @@ def workbooks(tmp_path_factory) -> dict[str, Path]:
         for name in ("follow-up", "leadership-summary", "validation-report", "collect-report")
     }
     books["starter"] = next((work / "new").rglob("*.xlsx"))
+    books["manager-copy"] = manager_copy(work / "output" / ROUND)
     books["starter-en"] = next((work / "new-en").rglob("*.xlsx"))
     return books
 
@@ -68,7 +70,15 @@ def _expected(value: object) -> tuple[str, object]:
 
 @pytest.mark.parametrize(
     "name",
-    ["follow-up", "leadership-summary", "validation-report", "collect-report", "starter", "starter-en"],
+    [
+        "follow-up",
+        "leadership-summary",
+        "validation-report",
+        "collect-report",
+        "starter",
+        "starter-en",
+        "manager-copy",
+    ],
 )
 def test_sheetjs_reads_every_cell_as_openpyxl_does(workbooks, name):
     path = workbooks[name]

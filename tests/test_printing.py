@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support.helpers import manager_copy
 from support.printing import Printed, print_to_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +26,7 @@ PAGE_BOUNDS = {
     "validation-report": 16,  # the Availability sheet: one page more
     "starter": 11,  # the Availability sheet: one page more
     "collect-report": 1,  # nine rows: every column on one landscape page
+    "manager-copy": 12,  # a manager's own follow-up, written as XML (followup/sheetxml.py)
 }
 
 
@@ -46,6 +48,7 @@ def printed(tmp_path_factory) -> dict[str, tuple[Path, Printed]]:
         for name in ("follow-up", "leadership-summary", "validation-report", "collect-report")
     }
     books["starter"] = next((work / "new").rglob("*.xlsx"))
+    books["manager-copy"] = manager_copy(work / "output" / ROUND)
     pdfs = print_to_pdf(list(books.values()), work / "pdf")
     return {name: (path, pdfs[path]) for name, path in books.items()}
 

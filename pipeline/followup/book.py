@@ -8,6 +8,7 @@ Every text is written as a text cell (`xlsx.put_text`); values arrive here alrea
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import openpyxl
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -18,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import charts, texts, xlsx
+from pipeline.charts import Bars
 from pipeline.followup.columns import (
     COLUMNS,
     HEADER_ROW,
@@ -46,6 +48,8 @@ from pipeline.round import schema
 from pipeline.round.values import fold_word
 
 TABLES = {"overview": "FollowUpOverview", "conversations": "Conversations", "goals": "GoalsAndActions"}
+DATA_FREEZE = f"B{HEADER_ROW + 1}"  # the data sheets' frozen panes: the header row and the first column
+OVERVIEW_FREEZE = f"C{HEADER_ROW + 2}"
 
 
 def _display(column: BookColumn, value: object, lang: str) -> object:
@@ -91,18 +95,35 @@ WRAPPED = ("long", "text")  # the kinds of column whose text wraps (and makes it
 WIDTH_CAPS = {"long": 60, "text": 40}
 
 
-def _write_data_sheet(
-    wb: openpyxl.Workbook,
-    kind: str,
-    rows: list[Row],
-    extra_headers: list[str],
-    heading: xlsx.Heading,
-    today: dt.date,
-) -> None:
-    """Conversations or Goals and actions: the instructions line, the table, the rules. The sheet is
-    streamed (write-only), so widths and rules are settled before the first row goes out."""
-    lang = heading.lang
-    ws = wb.create_sheet(sheet_name(kind, lang))
+@dataclass
+class DataLayout:
+    """What a data sheet shows and how it is laid out, settled before its first row is written (the
+    same for the openpyxl writer here and the XML writer of `sheetxml.py`)."""
+
+    columns: tuple[BookColumn, ...]
+    headers: list[str]
+    shown: list[list[object]]  # per row, the columns' values as the sheet shows them
+    widths: list[float]
+    note: str  # the instructions line above the table
+    last: int  # the table's last row
+    looks: list[str]
+    wrapped: list[tuple[int, float]]  # the wrapping columns: index and width
+
+    @property
+    def rules_end(self) -> int:
+        """The last row the drop-downs and highlighting reach (below the data, for rows people add)."""
+        return max(self.last, HEADER_ROW + 1) + 1000
+
+    def height(self, values: list[object]) -> float | None:
+        """A data row's height: its tallest wrapped text (None: one line)."""
+        return xlsx.row_height(max((xlsx.line_count(values[i], w) for i, w in self.wrapped), default=1))
+
+
+def data_layout(
+    kind: str, rows: list[Row], extra_headers: list[str], lang: str, today: dt.date
+) -> DataLayout:
+    """Conversations or Goals and actions: headers, shown values, widths (capped, never narrower than a
+    header's longest word), the instructions line."""
     columns = COLUMNS[kind]
     text = texts.section(lang, "book")
     headers = xlsx.unique_headers([c.header(lang) for c in columns] + extra_headers, text["extra_column"])
@@ -124,19 +145,45 @@ def _write_data_sheet(
     # capped, but never narrower than the header's longest word: headers wrap between words only
     caps = [max(cap, xlsx.header_width(h, wrap_at=0)) for cap, h in zip(caps, headers, strict=True)]
     widths = [min(w, cap) for w, cap in zip(widths, caps, strict=True)]
+    return DataLayout(
+        columns,
+        headers,
+        shown,
+        widths,
+        text[f"{kind}_note"].format(date=_date_text(today, lang)),
+        HEADER_ROW + len(rows),
+        [LOOKS.get(c.kind, "row") for c in columns],
+        [(i, widths[i]) for i, c in enumerate(columns) if c.kind in WRAPPED],
+    )
+
+
+def _write_data_sheet(
+    wb: openpyxl.Workbook,
+    kind: str,
+    rows: list[Row],
+    extra_headers: list[str],
+    heading: xlsx.Heading,
+    today: dt.date,
+) -> None:
+    """Conversations or Goals and actions: the instructions line, the table, the rules. The sheet is
+    streamed (write-only), so widths and rules are settled before the first row goes out."""
+    lang = heading.lang
+    ws = wb.create_sheet(sheet_name(kind, lang))
+    layout = data_layout(kind, rows, extra_headers, lang, today)
+    columns, headers, widths = layout.columns, layout.headers, layout.widths
+    text = texts.section(lang, "book")
     xlsx.set_widths(ws, widths)
     if height := xlsx.header_height(headers, widths):
         ws.row_dimensions[HEADER_ROW].height = height
     for index, column in enumerate(columns, start=1):
         if column.kind == "id":
             ws.column_dimensions[get_column_letter(index)].number_format = xlsx.TEXT_FORMAT
-    ws.freeze_panes = f"B{HEADER_ROW + 1}"
+    ws.freeze_panes = DATA_FREEZE
     xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}", heading, title_columns="A:B")
-    last = HEADER_ROW + len(rows)
-    _sheet_rules(ws, kind, columns, lang, max(last, HEADER_ROW + 1) + 1000)
+    _sheet_rules(ws, kind, columns, lang, layout.rules_end)
 
     cells = _cells(ws, lang)
-    xlsx.write_wrapped_note(ws, cells, text[f"{kind}_note"].format(date=_date_text(today, lang)))
+    xlsx.write_wrapped_note(ws, cells, layout.note)
     editable = [c.editable for c in columns] + [False] * len(extra_headers)
     ws.append(
         [
@@ -144,18 +191,15 @@ def _write_data_sheet(
             for header, is_editable in zip(headers, editable, strict=True)
         ]
     )
-    looks = [LOOKS.get(c.kind, "row") for c in columns]
-    wrapped = [(i, widths[i]) for i, c in enumerate(columns) if c.kind in WRAPPED]
-    for number, (row, values) in enumerate(zip(rows, shown, strict=True), start=HEADER_ROW + 1):
-        height = xlsx.row_height(max((xlsx.line_count(values[i], w) for i, w in wrapped), default=1))
-        if height:
+    for number, (row, values) in enumerate(zip(rows, layout.shown, strict=True), start=HEADER_ROW + 1):
+        if height := layout.height(values):
             ws.row_dimensions[number].height = height
-        line = [cells.value(value, look) for value, look in zip(values, looks, strict=True)]
+        line = [cells.value(value, look) for value, look in zip(values, layout.looks, strict=True)]
         for index, header in enumerate(extra_headers, start=len(columns) + 1):
             extra = row.extras.get(header)
             line.append(None if extra is None else _extra_cell(cells, extra, index, number, lang))
         ws.append(line)
-    xlsx.add_table(ws, TABLES[kind], HEADER_ROW, last, headers)
+    xlsx.add_table(ws, TABLES[kind], HEADER_ROW, layout.last, headers)
 
 
 def _extra_cell(cells: xlsx.Cells, extra: Extra, column: int, row: int, lang: str) -> object:
@@ -242,6 +286,65 @@ def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[BookColumn, ...], lang
             ws.conditional_formatting.add(cells, FormulaRule(formula=["TRUE"], fill=xlsx.EDITABLE_FILL))
 
 
+OVERVIEW_HEADER_ROW = HEADER_ROW + 1  # below the title and the note
+
+
+@dataclass
+class OverviewLayout:
+    """What the Overview shows: its headers, a line per department, per interviewer and the total
+    (grouping, name, figures), the widths, the title and the note above the table, and the chart's
+    bars (None when there is one department or none: a chart of one bar compares nothing)."""
+
+    headers: list[str]
+    lines: list[tuple[str, str, Figures]]
+    widths: list[float]
+    title: str
+    note: str
+    total: str  # the grouping of the total's line, shown in bold
+    bars: Bars | None
+
+    @property
+    def last(self) -> int:
+        """The table's last row."""
+        return OVERVIEW_HEADER_ROW + len(self.lines)
+
+
+def overview_layout(
+    frames: FigureFrames, names: dict[str, str], heading: xlsx.Heading, today: dt.date, owner: str | None
+) -> OverviewLayout:
+    """The Overview's content and widths (`owner`: the manager whose copy it is, or None for HR's)."""
+    lang = heading.lang
+    text = texts.section(lang, "book")
+    headers = [text["grouping"], text["group"], *figure_headers(lang)]
+    lines: list[tuple[str, str, Figures]] = []
+    by_department = frames.by("department")
+    for name in sorted(by_department, key=str.casefold):
+        lines.append((text["department"], name or text["none"], by_department[name]))
+    departments = len(lines)
+    by_interviewer = frames.by("interviewer_id")
+    for key in sorted(by_interviewer, key=lambda k: (names.get(k, k).casefold(), k)):
+        lines.append((text["interviewer"], names.get(key) or key or text["none"], by_interviewer[key]))
+    lines.append((text["total"], "", frames.total()))
+    widths: list[float] = [14, min(45, max([24, *(xlsx.text_width(name) + 2 for _, name, _ in lines)]))]
+    widths += [xlsx.header_width(h) for h in headers[2:]]
+    day = _date_text(today, lang)
+    bars = None
+    if departments > 1:
+        groups = {name: figures for grouping, name, figures in lines if grouping == text["department"]}
+        bars = chart_bars(text["chart"], rate_headers(lang), groups, texts.get(lang, "xlsx.chart_rest"))
+    return OverviewLayout(
+        headers,
+        lines,
+        widths,
+        text["overview_title"].format(round=heading.title or heading.round_id),
+        text["manager_note"].format(name=owner, date=day)
+        if owner is not None
+        else text["overview_note"].format(date=day),
+        text["total"],
+        bars,
+    )
+
+
 def _write_overview(
     wb: openpyxl.Workbook,
     frames: FigureFrames,
@@ -253,36 +356,18 @@ def _write_overview(
     """A title, then figures per department, per interviewer and in total, and a chart of completion
     by department."""
     lang = heading.lang
-    header_row = HEADER_ROW + 1  # below the title and the note
+    header_row = OVERVIEW_HEADER_ROW
     ws = wb.create_sheet(sheet_name("overview", lang))
-    text = texts.section(lang, "book")
-    headers = [text["grouping"], text["group"], *figure_headers(lang)]
-    lines: list[tuple[str, str, Figures]] = []
-    by_department = frames.by("department")
-    for name in sorted(by_department, key=str.casefold):
-        lines.append((text["department"], name or text["none"], by_department[name]))
-    department_rows = (header_row + 1, header_row + len(lines))
-    by_interviewer = frames.by("interviewer_id")
-    for key in sorted(by_interviewer, key=lambda k: (names.get(k, k).casefold(), k)):
-        lines.append((text["interviewer"], names.get(key) or key or text["none"], by_interviewer[key]))
-    lines.append((text["total"], "", frames.total()))
-    widths = [14, min(45, max([24, *(xlsx.text_width(name) + 2 for _, name, _ in lines)]))]
-    widths += [xlsx.header_width(h) for h in headers[2:]]
-    xlsx.set_widths(ws, widths)
-    if height := xlsx.header_height(headers, widths):
+    layout = overview_layout(frames, names, heading, today, owner)
+    headers = layout.headers
+    xlsx.set_widths(ws, layout.widths)
+    if height := xlsx.header_height(headers, layout.widths):
         ws.row_dimensions[header_row].height = height
-    ws.freeze_panes = f"C{header_row + 1}"
+    ws.freeze_panes = OVERVIEW_FREEZE
     xlsx.set_up_printing(ws, f"{header_row}:{header_row}", heading, title_columns="A:B")
     cells = _cells(ws, lang)
-    title = text["overview_title"].format(round=heading.title or heading.round_id)
-    xlsx.write_wrapped_note(ws, cells, title, row=1, look="title-wrap", size=14)
-    day = _date_text(today, lang)
-    note = (
-        text["manager_note"].format(name=owner, date=day)
-        if owner is not None
-        else text["overview_note"].format(date=day)
-    )
-    xlsx.write_wrapped_note(ws, cells, note, row=2)
+    xlsx.write_wrapped_note(ws, cells, layout.title, row=1, look="title-wrap", size=14)
+    xlsx.write_wrapped_note(ws, cells, layout.note, row=2)
     notes = figure_notes(lang)
     ws.append(
         [
@@ -290,21 +375,18 @@ def _write_overview(
             for h, name in zip(headers, ["", "", *(c[0] for c in FIGURE_COLUMNS)], strict=True)
         ]
     )
-    for grouping, name, figures in lines:
-        look = "bold" if grouping == text["total"] else "plain"
+    for grouping, name, figures in layout.lines:
+        look = "bold" if grouping == layout.total else "plain"
         row = [cells.text(grouping, look), cells.text(name, look) if name else None]
         for (_, kind), value in zip(FIGURE_COLUMNS, figure_values(figures), strict=True):
             row.append(cells.value(value, "percent" if kind == "percent" else "int"))
         ws.append(row)
-    last = header_row + len(lines)
-    xlsx.add_table(ws, TABLES["overview"], header_row, last, headers)
-    if department_rows[1] > department_rows[0]:  # a chart of one department's bars compares nothing
-        groups = {name: figures for grouping, name, figures in lines if grouping == text["department"]}
-        bars = chart_bars(text["chart"], rate_headers(lang), groups, texts.get(lang, "xlsx.chart_rest"))
+    xlsx.add_table(ws, TABLES["overview"], header_row, layout.last, headers)
+    if layout.bars is not None:
         ws.append([])
         # beside the title columns, which repeat on the pages of a sheet printed across pages
         column = 1 if ws.sheet_properties.pageSetUpPr.fitToPage else 3
-        charts.chart_on_its_own_page(ws, bars, last + 2, column)
+        charts.chart_on_its_own_page(ws, layout.bars, layout.last + 2, column)
 
 
 def build_follow_up_workbook(

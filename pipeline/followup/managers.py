@@ -28,6 +28,7 @@ from typing import TypeVar
 
 from pipeline import texts, xlsx
 from pipeline.errors import OutputError
+from pipeline.followup import sheetxml
 from pipeline.followup.book import build_follow_up_workbook
 from pipeline.followup.columns import EDITABLE, GENERATED_SOURCES, ExistingFile, Notes, Row, to_json
 from pipeline.followup.figures import Figures
@@ -39,7 +40,7 @@ from pipeline.followup.sources import Sources
 from pipeline.model import Employee, Settings
 from pipeline.store import layout
 from pipeline.store.batch import parallel_map
-from pipeline.store.ledger import atomic_write
+from pipeline.store.ledger import atomic_write, atomic_write_bytes
 from pipeline.store.state import State
 
 T = TypeVar("T")
@@ -246,13 +247,11 @@ def write_copies(
         plan = plans[index]
         owner = (plan.person.name, {MANAGER_PROPERTY: plan.manager_id, ROUND_PROPERTY: settings.round_id})
         names = {plan.manager_id: plan.person.name}
-        workbook = build_follow_up_workbook(
-            plan.rows, plan.headers, [], plan.figures, names, heading[plan.lang], today, plan.run["token"], owner,
-        )  # fmt: skip
+        made = (plan.rows, plan.headers, plan.figures, names, heading[plan.lang], today, plan.run["token"], owner)  # fmt: skip
         found = taken.sha_of(plan.path) if plan.path.exists() else None
         if found is not None and found != _previous_file(taken.copies, plan.manager_id, plan.run):
             backup(plan.path, plan.path.parent)  # edited (and merged) since it was written: kept
-        atomic_write(plan.path, workbook.save)
+        _write_copy(plan.path, made)
         return sha(plan.path), file_stamp(plan.path)
 
     first = 0 if alongside is None else 1
@@ -269,6 +268,18 @@ def write_copies(
         taken.copies.save()
     result.seconds = time.perf_counter() - started
     return result, done[0] if first else None  # type: ignore[return-value]
+
+
+def _write_copy(path: Path, made: tuple) -> None:
+    """One copy, written as XML (`sheetxml.py`), or through openpyxl when that writer does not make it."""
+    rows, headers, figures, names, heading, today, token, owner = made
+    try:
+        data = sheetxml.copy_bytes(rows, headers, figures, names, heading, today, token, owner)
+    except sheetxml.Unhandled:
+        workbook = build_follow_up_workbook(rows, headers, [], figures, names, heading, today, token, owner)
+        atomic_write(path, workbook.save)
+        return
+    atomic_write_bytes(path, data)
 
 
 def _plan(

@@ -1,0 +1,258 @@
+"""Managers' copies written straight as XML (followup/sheetxml.py, issue 16): each reads, in every cell,
+look, width, height, merge, rule, drop-down, table, print set-up and property, as the copy openpyxl
+makes from the same rows; what the writer does not make goes through openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline import xlsx
+from pipeline.followup import book, sheetxml, step
+from pipeline.followup.columns import RUN_PROPERTY, Extra, Row
+from pipeline.followup.figures import Figures
+from pipeline.followup.frames import InterviewerFigures
+from pipeline.followup.step import write_follow_up
+from pipeline.round.rules import check_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2027, 3, 1)
+OWNER = ("Ola Nordmann", {"AppraisalManager": "100", "AppraisalRound": "2027-H1"})
+
+
+def picture(path: Path) -> dict[str, object]:
+    """Everything a person sees in a workbook, as openpyxl reads it (the run's token left out)."""
+    wb = openpyxl.load_workbook(path)
+    seen: dict[str, object] = {
+        "sheets": wb.sheetnames,
+        "active": wb.active.title,
+        "properties": sorted((p.name, p.value) for p in wb.custom_doc_props if p.name != RUN_PROPERTY),
+        "core": (wb.properties.title, wb.properties.creator),
+    }
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None and not c.has_style and c.comment is None:
+                    continue
+                font, note = c.font, c.comment
+                cells[c.coordinate] = (
+                    c.value,
+                    c.data_type,
+                    (font.name, font.b, font.i, font.sz, font.color.rgb if font.color else None),
+                    (c.fill.fill_type, c.fill.fgColor.rgb),
+                    (c.alignment.wrap_text, c.alignment.vertical, c.alignment.horizontal),
+                    c.number_format,
+                    c.quotePrefix,
+                    (note.text, note.author, note.width, note.height) if note else None,
+                )
+        rules = [
+            (str(r.sqref), x.type, x.operator, tuple(x.formula), x.priority, x.dxf.fill.fgColor.rgb)
+            for r in ws.conditional_formatting
+            for x in r.rules
+        ]
+        seen[ws.title] = {
+            "cells": cells,
+            "widths": {k: (d.width, d.number_format) for k, d in ws.column_dimensions.items()},
+            "heights": {k: d.height for k, d in ws.row_dimensions.items() if d.height},
+            "merged": sorted(str(m) for m in ws.merged_cells.ranges),
+            "frozen": ws.freeze_panes,
+            "rules": sorted(rules),
+            "drop-downs": sorted(
+                (
+                    str(d.sqref),
+                    d.type,
+                    d.operator,
+                    d.formula1,
+                    d.formula2,
+                    d.error,
+                    d.errorStyle,
+                    d.allow_blank,
+                )
+                for d in ws.data_validations.dataValidation
+            ),
+            "tables": {
+                t.displayName: (
+                    t.ref,
+                    [c.name for c in t.tableColumns],
+                    t.tableStyleInfo.name,
+                    t.autoFilter.ref,
+                )
+                for t in ws.tables.values()
+            },
+            "printing": (
+                ws.page_setup.orientation,
+                ws.page_setup.paperSize,
+                ws.sheet_properties.pageSetUpPr.fitToPage,
+                ws.page_setup.fitToWidth,
+                ws.page_setup.fitToHeight,
+                ws.print_title_rows,
+                ws.print_title_cols,
+                (ws.oddHeader.left.text, ws.oddHeader.center.text, ws.oddHeader.right.text),
+                (ws.oddFooter.left.text, ws.oddFooter.right.text),
+                (ws.page_margins.left, ws.page_margins.top),
+            ),
+        }
+    return seen
+
+
+def conversation(key: str, **values: object) -> Row:
+    return Row(
+        key, {"employee_id": key, "name": f"Person {key}", "department": "Økonomi", **values}, "workbook"
+    )
+
+
+def goal(key: str, employee: str, **values: object) -> Row:
+    base = {"goal_id": key, "employee_id": employee, "name": f"Person {employee}", "type": "goal"}
+    return Row(key, {**base, "description": "Lære Python", "status": "in_progress", **values}, "minutes")
+
+
+TYPICAL = {
+    "conversations": [
+        conversation(
+            "101",
+            interviewer="Ola Nordmann",
+            stage="held",
+            meeting_date=dt.date(2027, 2, 3),
+            held_on=dt.date(2027, 2, 3),
+            minutes_overdue=3,
+            approved_on=dt.date(2027, 2, 10),
+        ),
+        conversation("102", name="  Per  ", remark="første linje\nandre linje " * 12, email_refused="ja"),
+    ],
+    "goals": [
+        goal(
+            "G1", "101", description="Bli tryggere på kundemøter " * 20, progress=50, due=dt.date(2027, 6, 1)
+        ),
+        goal("G2", "102", type="action", status="done", progress=100, overdue=True, last_updated=TODAY),
+    ],
+}
+# Text a person typed, as it arrives: formulas, error values, signs, spaces, a carriage return, markup.
+AWKWARD = {
+    "conversations": [
+        conversation("=1+1", name='=HYPERLINK("http://x")', department="#N/A", remark="+47 999 99 999"),
+        conversation("-3", name="@home", department="Kari & Ola <AS>", remark=" leading\r\ntrailing "),
+    ],
+    "goals": [
+        goal(
+            "G=1",
+            "=1+1",
+            description="-1",
+            measure="a\tb",
+            responsible="Ærlig Øystein Åsen 😀",
+            comment="#REF!",
+        ),
+    ],
+}
+# Wide enough to print landscape and across pages (the title columns then repeat)
+WIDE = {
+    "conversations": [conversation(str(n), remark="ord " * 40, name="N" * 38) for n in range(30)],
+    "goals": [goal(f"G{n}", str(n), description="ord " * 200, measure="mål " * 50) for n in range(30)],
+}
+NOTHING: dict[str, list[Row]] = {"conversations": [], "goals": []}
+CASES = {"typical": TYPICAL, "awkward": AWKWARD, "wide": WIDE, "nothing": NOTHING}
+
+
+def one_department(employees: int) -> InterviewerFigures:
+    figures = Figures(employees=employees, invited=employees, held=1, goals=3, done=1)
+    return InterviewerFigures("100", {"Økonomi": figures}, figures)
+
+
+def both_ways(tmp_path: Path, rows, lang: str = "nb", name: str = "copy"):
+    heading = xlsx.Heading("Storfjord & Co <AS>", "2027-H1", lang, "Medarbeidersamtaler 2027")
+    made = (
+        rows,
+        {},
+        one_department(len(rows["conversations"])),
+        {"100": OWNER[0]},
+        heading,
+        TODAY,
+        "t",
+        OWNER,
+    )
+    fast, slow = tmp_path / f"{name}-fast-{lang}.xlsx", tmp_path / f"{name}-slow-{lang}.xlsx"
+    fast.write_bytes(sheetxml.copy_bytes(*made))
+    rows, headers, figures, names, heading, today, token, owner = made
+    book.build_follow_up_workbook(rows, headers, [], figures, names, heading, today, token, owner).save(slow)
+    return fast, slow
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_a_copy_written_as_xml_reads_as_the_copy_openpyxl_makes(tmp_path, case, lang):
+    fast, slow = both_ways(tmp_path, CASES[case], lang)
+    seen = picture(fast)
+    assert seen == picture(slow)
+    wb = openpyxl.load_workbook(fast)
+    assert wb.custom_doc_props[RUN_PROPERTY].value == "t"
+    assert len(wb.worksheets) == 3 and all(ws.tables for ws in wb.worksheets)
+
+
+def test_a_copy_as_xml_prints_across_pages_and_keeps_typed_text_as_text(tmp_path):
+    """A copy's sheets are too wide for a page: landscape, across pages, the ID and name columns
+    repeated; text that looks like a formula, an error or a number stays text, quoted."""
+    seen = picture(both_ways(tmp_path, AWKWARD)[0])
+    for sheet in seen["sheets"]:
+        assert seen[sheet]["printing"][:3] == ("landscape", 9, False)
+        assert seen[sheet]["printing"][6] == "$A:$B"
+    talks = seen["Samtaler"]["cells"]
+    assert talks["B3"][:2] == ('=HYPERLINK("http://x")', "s") and talks["B3"][6] is True
+    assert talks["C3"][:2] == ("#N/A", "s") and talks["A4"][:2] == ("-3", "s")
+    assert talks["P4"][0] == " leading\r\ntrailing "  # as given (rows arrive cleaned), spaces kept
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["added column", "several departments", "control character"],
+)
+def test_a_copy_the_xml_writer_does_not_make_goes_to_openpyxl(change):
+    rows = {kind: [Row(r.key, dict(r.values), r.source) for r in TYPICAL[kind]] for kind in TYPICAL}
+    headers: dict[str, list[str]] = {}
+    figures = one_department(2)
+    if change == "added column":
+        headers = {"goals": ["Mine notater"]}
+        rows["goals"][0].extras["Mine notater"] = Extra("husk", 3)
+    elif change == "several departments":
+        figures = InterviewerFigures("100", {"A": Figures(employees=1), "B": Figures(employees=1)}, Figures())
+    else:
+        rows["goals"][0].values["comment"] = "bell\x07"
+    heading = xlsx.Heading("Storfjord", "2027-H1", "nb")
+    with pytest.raises(sheetxml.Unhandled):
+        sheetxml.copy_bytes(rows, headers, figures, {}, heading, TODAY, "t", OWNER)
+
+
+def test_a_rounds_copies_are_written_as_xml_and_read_as_openpyxls(tmp_path, monkeypatch):
+    """A round of 120 employees, its step 5 run twice: as it is, and with every copy through openpyxl.
+    Each copy reads the same; most are written as XML (a copy with a chart goes through openpyxl)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench import build_round
+
+    workbook = tmp_path / "round.xlsx"
+    build_round(workbook, 120)
+    round_, _ = check_workbook(workbook, today=dt.date(2026, 12, 1))
+    made = []
+    real = sheetxml.copy_bytes
+
+    def counted(*args, **kwargs):
+        data = real(*args, **kwargs)
+        made.append(args[-1][1]["AppraisalManager"])
+        return data
+
+    monkeypatch.setattr(sheetxml, "copy_bytes", counted)
+    monkeypatch.setattr(step, "default_workers", lambda: 1)  # in this process, so that it counts
+    fast = write_follow_up(round_, tmp_path / "fast", today=TODAY)
+
+    def refuse(*_args, **_kwargs):
+        raise sheetxml.Unhandled("through openpyxl, for the test")
+
+    monkeypatch.setattr(sheetxml, "copy_bytes", refuse)
+    slow = write_follow_up(round_, tmp_path / "slow", today=TODAY)
+    assert len(fast.copies.written) == len(slow.copies.written) >= 10
+    assert len(made) >= len(fast.copies.written) // 2
+    for path in fast.copies.written:
+        other = tmp_path / "slow" / path.relative_to(tmp_path / "fast")
+        assert picture(path) == picture(other), path
