@@ -4,8 +4,10 @@ makes from the same rows; what the writer does not make goes through openpyxl.""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +15,7 @@ import pytest
 
 from pipeline import xlsx
 from pipeline.followup import book, sheetxml, step
-from pipeline.followup.columns import RUN_PROPERTY, Extra, Row
+from pipeline.followup.columns import RUN_PROPERTY, Extra, Formula, Row
 from pipeline.followup.figures import Figures
 from pipeline.followup.frames import InterviewerFigures
 from pipeline.followup.step import write_follow_up
@@ -177,8 +179,21 @@ def both_ways(tmp_path: Path, rows, lang: str = "nb", name: str = "copy"):
     fast, slow = tmp_path / f"{name}-fast-{lang}.xlsx", tmp_path / f"{name}-slow-{lang}.xlsx"
     fast.write_bytes(sheetxml.copy_bytes(*made))
     rows, headers, figures, names, heading, today, token, owner = made
-    book.build_follow_up_workbook(rows, headers, [], figures, names, heading, today, token, owner).save(slow)
+    with through_openpyxl():
+        book.build_follow_up_workbook(rows, headers, [], figures, names, heading, today, token, owner).save(
+            slow
+        )
     return fast, slow
+
+
+@contextlib.contextmanager
+def through_openpyxl():
+    """Every cell through openpyxl's cell objects, as before rows were written as XML."""
+    book.RAW_ROWS = False
+    try:
+        yield
+    finally:
+        book.RAW_ROWS = True
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -250,9 +265,44 @@ def test_a_rounds_copies_are_written_as_xml_and_read_as_openpyxls(tmp_path, monk
         raise sheetxml.Unhandled("through openpyxl, for the test")
 
     monkeypatch.setattr(sheetxml, "copy_bytes", refuse)
+    monkeypatch.setattr(book, "RAW_ROWS", False)
     slow = write_follow_up(round_, tmp_path / "slow", today=TODAY)
     assert len(fast.copies.written) == len(slow.copies.written) >= 10
     assert len(made) >= len(fast.copies.written) // 2
     for path in fast.copies.written:
         other = tmp_path / "slow" / path.relative_to(tmp_path / "fast")
         assert picture(path) == picture(other), path
+
+
+def test_hrs_workbook_with_its_rows_as_xml_reads_as_through_openpyxl(tmp_path):
+    """HR's follow-up: rows written as XML among openpyxl's own (the Overview and its chart, the columns
+    and sheets HR added, their formulas moved with their rows, the Conflicts sheet) read the same."""
+    rows = {
+        kind: [Row(r.key, dict(r.values), r.source) for r in TYPICAL[kind] + AWKWARD[kind]]
+        for kind in TYPICAL
+    }
+    rows["goals"][0].extras = {"Sum": Extra(Formula("=K2*2"), 2), "Merknad": Extra("=ikke en formel", 7)}
+    rows["goals"][1].extras = {
+        "Dato": Extra(dt.date(2027, 1, 2), 3),
+        "Sum": Extra(Formula("=SUM(K$3:K4)"), 4),
+    }
+    rows["conversations"][1].extras = {"Tall": Extra(2.5, 9)}
+    headers = {"goals": ["Sum", "Merknad", "Dato"], "conversations": ["Tall"]}
+    others = [("HRs notater", [["Hvem", "Når"], ["=Kari", dt.date(2027, 2, 1)], [Formula("=1+1"), 3]])]
+    conflicts = ("Konflikter", [["Dato", "Ark"], [TODAY, "Mål og tiltak"]])
+    departments = {"A": Figures(employees=3, held=2), "B & C": Figures(employees=2, held=1)}
+    figures = InterviewerFigures("100", departments, Figures(employees=5, held=3))
+    heading = xlsx.Heading("Storfjord", "2027-H1", "nb", "Medarbeidersamtaler 2027")
+    made = (rows, headers, others, figures, {"100": "Ola"}, heading, TODAY, "t")
+    xml, cells = tmp_path / "xml.xlsx", tmp_path / "cells.xlsx"
+    book.build_follow_up_workbook(*made, conflicts=conflicts).save(xml)
+    with through_openpyxl():
+        book.build_follow_up_workbook(*made, conflicts=conflicts).save(cells)
+    seen = picture(xml)
+    assert seen == picture(cells)
+    goals = openpyxl.load_workbook(xml)["Mål og tiltak"]
+    formulas = [(c.coordinate, c.value) for row in goals.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == [("R3", "=K3*2"), ("R4", "=SUM(K$3:K4)")]  # moved with their rows
+    assert seen["Mål og tiltak"]["cells"]["S3"][:2] == ("=ikke en formel", "s")
+    with zipfile.ZipFile(xml) as archive:
+        assert "xl/charts/chart1.xml" in archive.namelist()

@@ -28,11 +28,8 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
 from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 from openpyxl.xml.functions import tostring
 
 from pipeline import xlsx
@@ -40,6 +37,7 @@ from pipeline.followup import book
 from pipeline.followup.columns import COLUMNS, HEADER_ROW, RUN_PROPERTY, Row, sheet_name
 from pipeline.followup.figures import FIGURE_COLUMNS, Figures, figure_values
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
+from pipeline.sheetrows import Looks, Rows, Unhandled
 
 KINDS = ("overview", "conversations", "goals")  # the sheets, in order: sheet1.xml, sheet2.xml, ...
 SHARED_PARTS = (
@@ -54,11 +52,6 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VALUE_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-_RETURN = {"\r": "&#13;"}  # kept, as openpyxl keeps it (a bare one would be read as a line end)
-
-
-class Unhandled(Exception):
-    """A copy this writer does not make; `book.build_follow_up_workbook` makes it."""
 
 
 @dataclass
@@ -81,8 +74,7 @@ class Kit:
     parts: dict[str, bytes]
     workbook_xml: str
     registry: openpyxl.Workbook
-    cells: xlsx.Cells
-    looks: dict[tuple, tuple[int, str]] = field(default_factory=dict)
+    looks: Looks
     frames: dict[tuple, Frame] = field(default_factory=dict)
     stylesheets: dict[tuple[int, int], bytes] = field(default_factory=dict)
 
@@ -105,36 +97,7 @@ class Kit:
             workbook_xml = archive.read("xl/workbook.xml").decode("utf-8")
         registry = openpyxl.Workbook(write_only=True)
         cells = book._cells(registry.create_sheet("looks"), heading.lang)
-        return cls(heading, parts, workbook_xml, registry, cells)
-
-    def look(self, value: object, look: str) -> tuple[int, str]:
-        """A cell's look number and data type for `value` in `look`, as `xlsx.Cells.value` makes it."""
-        key = (look, type(value), isinstance(value, str) and value.startswith(xlsx._RISKY_START))
-        found = self.looks.get(key)
-        if found is None:
-            cell = self.cells.value(value, look)
-            if not isinstance(cell, Cell):  # a bare value, which the sheet makes a cell of
-                cell = WriteOnlyCell(self.cells.ws, value=cell)
-            found = self.looks[key] = (cell.style_id if cell.has_style else 0, cell.data_type)
-        return found
-
-    def text_look(self, text: str, look: str) -> int:
-        """The look number of a text cell (`xlsx.Cells.text`), a quoted look for a risky text."""
-        quoted = text.startswith(xlsx._RISKY_START)
-        key = (look, "text", quoted)
-        found = self.looks.get(key)
-        if found is None:
-            found = self.looks[key] = (self.cells.text(text, look).style_id, "s")
-        return found[0]
-
-    def column_look(self) -> int:
-        """The look of a column of IDs (text format, for IDs people type in)."""
-        key = ("id-column", None, False)
-        if key not in self.looks:
-            cell = WriteOnlyCell(self.cells.ws)
-            cell.number_format = xlsx.TEXT_FORMAT
-            self.looks[key] = (cell.style_id, "")
-        return self.looks[key][0]
+        return cls(heading, parts, workbook_xml, registry, Looks(cells))
 
     def stylesheet(self) -> bytes:
         """The stylesheet with every look made so far (looks are only ever added)."""
@@ -185,40 +148,17 @@ def kit_for(heading: xlsx.Heading, today: dt.date) -> Kit:
 
 
 class Sheet:
-    """One sheet's XML being written: its rows, merged cells and row heights."""
+    """One sheet's XML being written: its rows and merged cells."""
 
     def __init__(self, kit: Kit):
         self.kit = kit
+        self.cells = Rows(kit.looks)
         self.rows: list[str] = []
         self.merged: list[str] = []
 
     def row(self, number: int, cells: list[str], height: float | None = None) -> None:
         """A row of cells (already XML)."""
-        size = f' ht="{height:.16g}" customHeight="1"' if height else ""
-        self.rows.append(f'<row r="{number}"{size}>{"".join(cells)}</row>')
-
-    def text(self, ref: str, text: str, look: str) -> str:
-        """A text cell (`xlsx.Cells.text`)."""
-        return _text_cell(ref, self.kit.text_look(text, look), text)
-
-    def value(self, ref: str, value: object, look: str) -> str:
-        """A cell for a typed value (`xlsx.Cells.value`), '' for none."""
-        if value is None or value == "":
-            return ""
-        style, kind = self.kit.look(value, look)
-        if kind == "s":
-            return _text_cell(ref, style, value)  # type: ignore[arg-type]
-        if kind == "d":
-            if getattr(value, "tzinfo", None) is not None:
-                raise Unhandled("a time with a time zone")
-            number = to_excel(value)
-        elif kind in ("n", "b"):
-            number = value
-        else:
-            raise Unhandled(f"a cell of type {kind}")
-        shown = "%.16g" % number  # noqa: UP031 (openpyxl's own format for numbers)
-        style_attribute = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{style_attribute} t="{"b" if kind == "b" else "n"}"><v>{shown}</v></c>'
+        self.rows.append(Rows.row(number, cells, height))
 
     def line_above(
         self, row: int, note: str, look: str, frame: Frame, widths: list[float], size: float = 11
@@ -227,11 +167,11 @@ class Sheet:
         title_columns = None if frame.fits else "A:B"
         width, span = xlsx.note_span(widths, frame.orientation, frame.fits, title_columns)
         self.merged.append(f"A{row}:{get_column_letter(max(1, span))}{row}")
-        self.row(row, [self.text(f"A{row}", note, look)], xlsx.note_height(note, width, size))
+        self.row(row, [self.cells.text(f"A{row}", note, look)], xlsx.note_height(note, width, size))
 
     def xml(self, frame: Frame, widths: list[float], id_columns: set[int]) -> bytes:
         """The sheet's XML."""
-        column_look = self.kit.column_look() if id_columns else 0
+        column_look = self.kit.looks.of_column(xlsx.TEXT_FORMAT) if id_columns else 0
         columns = "".join(
             f'<col width="{w:.16g}" customWidth="1"'
             + (f' style="{column_look}"' if i in id_columns else "")
@@ -247,14 +187,6 @@ class Sheet:
             f'<tableParts count="1"><tablePart xmlns:r="{RELATIONSHIPS}" r:id="rId1"/></tableParts>'
             "</worksheet>"
         ).encode()
-
-
-def _text_cell(ref: str, style: int, text: str) -> str:
-    if xlsx._ILLEGAL.search(text):
-        raise Unhandled("a character a workbook cannot hold")
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    style_attribute = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{style_attribute} t="inlineStr"><is><t{space}>{escape(text, _RETURN)}</t></is></c>'
 
 
 def _table(number: int, name: str, first: int, last: int, headers: list[str]) -> bytes:
@@ -281,20 +213,20 @@ def _overview(kit: Kit, frames: FigureFrames, names: dict[str, str], today: dt.d
     sheet.line_above(2, layout.note, "note-wrap", frame, layout.widths)
     header_row = book.OVERVIEW_HEADER_ROW
     cells = [
-        sheet.text(f"{get_column_letter(i)}{header_row}", h, "header")
+        sheet.cells.text(f"{get_column_letter(i)}{header_row}", h, "header")
         for i, h in enumerate(layout.headers, start=1)
     ]
     sheet.row(header_row, cells, xlsx.header_height(layout.headers, layout.widths))
     for number, (grouping, name, figures) in enumerate(layout.lines, start=header_row + 1):
         look = "bold" if grouping == layout.total else "plain"
-        line = [sheet.text(f"A{number}", grouping, look)]
+        line = [sheet.cells.text(f"A{number}", grouping, look)]
         if name:
-            line.append(sheet.text(f"B{number}", name, look))
+            line.append(sheet.cells.text(f"B{number}", name, look))
         for column, ((_, kind), value) in enumerate(
             zip(FIGURE_COLUMNS, figure_values(figures), strict=True), 3
         ):
             look = "percent" if kind == "percent" else "int"
-            line.append(sheet.value(f"{get_column_letter(column)}{number}", value, look))
+            line.append(sheet.cells.value(f"{get_column_letter(column)}{number}", value, look))
         sheet.row(number, line)
     table = _table(1, book.TABLES["overview"], header_row, layout.last, layout.headers)
     return sheet.xml(frame, layout.widths, set()), table, frame.titles
@@ -308,13 +240,13 @@ def _data_sheet(kit: Kit, number: int, kind: str, rows: list[Row], today: dt.dat
     sheet.line_above(1, layout.note, "note-wrap", frame, layout.widths)
     letters = [get_column_letter(i) for i in range(1, len(layout.headers) + 1)]
     headers = [
-        sheet.text(f"{letter}{HEADER_ROW}", h, "header+edit" if c.editable else "header")
+        sheet.cells.text(f"{letter}{HEADER_ROW}", h, "header+edit" if c.editable else "header")
         for letter, h, c in zip(letters, layout.headers, layout.columns, strict=True)
     ]
     sheet.row(HEADER_ROW, headers, xlsx.header_height(layout.headers, layout.widths))
     for line, values in enumerate(layout.shown, start=HEADER_ROW + 1):
         cells = [
-            sheet.value(f"{letter}{line}", value, look)
+            sheet.cells.value(f"{letter}{line}", value, look)
             for letter, value, look in zip(letters, values, layout.looks, strict=True)
         ]
         sheet.row(line, cells, layout.height(values))
