@@ -114,10 +114,11 @@ class Rows:
         return f'<c r="{ref}"{_style(style)} t="{"b" if kind == "b" else "n"}"><v>{shown}</v></c>'
 
     @staticmethod
-    def row(number: int, cells: list[str], height: float | None = None) -> str:
+    def row(number: int, cells: list[str], height: float | None = None, hidden: bool = False) -> str:
         """A row of cells (already XML), `height` points high (None: the default)."""
         size = f' ht="{height:.16g}" customHeight="1"' if height else ""
-        return f'<row r="{number}"{size}>{"".join(cells)}</row>'
+        hide = ' hidden="1"' if hidden else ""
+        return f'<row r="{number}"{size}{hide}>{"".join(cells)}</row>'
 
 
 def _style(style: int) -> str:

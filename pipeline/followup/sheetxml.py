@@ -30,9 +30,11 @@ from xml.sax.saxutils import escape, quoteattr
 import openpyxl
 from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.xml.functions import tostring
 
-from pipeline import xlsx
+from pipeline import charts, xlsx
+from pipeline.charts import Bars
 from pipeline.followup import book
 from pipeline.followup.columns import COLUMNS, HEADER_ROW, RUN_PROPERTY, Row, sheet_name
 from pipeline.followup.figures import FIGURE_COLUMNS, Figures, figure_values
@@ -66,38 +68,66 @@ class Frame:
     fits: bool
 
 
+CHART_PARTS = ("xl/drawings/drawing1.xml", "xl/charts/chart1.xml")  # made per copy with a chart
+# What a copy with a chart has otherwise: the chart's drawing listed, and the Overview's relationships
+CHART_SHARED = (
+    "[Content_Types].xml",
+    "xl/worksheets/_rels/sheet1.xml.rels",
+    "xl/drawings/_rels/drawing1.xml.rels",
+)
+
+
 @dataclass
 class Kit:
     """What every copy of one round and language shares (see the module's docstring)."""
 
     heading: xlsx.Heading
     parts: dict[str, bytes]
+    chart_parts: dict[str, bytes]  # instead of some of `parts`, in a copy with a chart
     workbook_xml: str
     registry: openpyxl.Workbook
     looks: Looks
     frames: dict[tuple, Frame] = field(default_factory=dict)
+    charts: dict[tuple, tuple[bytes, bytes]] = field(default_factory=dict)
     stylesheets: dict[tuple[int, int], bytes] = field(default_factory=dict)
 
     @classmethod
     def make(cls, heading: xlsx.Heading, today: dt.date) -> Kit:
-        """The kit, from a copy of no rows made through openpyxl."""
-        nothing = InterviewerFigures("", {}, Figures())
-        skeleton = book.build_follow_up_workbook(
-            {"conversations": [], "goals": []}, {}, [], nothing, {}, heading, today, ""
-        )
-        data = io.BytesIO()
-        skeleton.save(data)
-        with zipfile.ZipFile(data) as archive:
-            names = set(archive.namelist())
-            wanted = [*SHARED_PARTS, *(n for n in names if n.startswith(("xl/comments/", "xl/drawings/")))]
-            wanted += [f"xl/worksheets/_rels/sheet{n}.xml.rels" for n in range(1, len(KINDS) + 1)]
-            if any(name not in names for name in wanted) or any("chart" in name for name in names):
-                raise Unhandled("the copy of no rows is not made of the parts expected")
-            parts = {name: archive.read(name) for name in wanted}
-            workbook_xml = archive.read("xl/workbook.xml").decode("utf-8")
+        """The kit, from copies of no rows made through openpyxl: one of no department, one of two (and
+        so a chart)."""
+        parts = _skeleton(heading, today, {})
+        two = {"A": Figures(employees=1), "B": Figures(employees=1)}
+        with_chart = _skeleton(heading, today, two)
+        if any(name not in with_chart for name in CHART_SHARED + CHART_PARTS) or any(
+            "chart" in name for name in parts
+        ):
+            raise Unhandled("the copies of no rows are not made of the parts expected")
         registry = openpyxl.Workbook(write_only=True)
         cells = book._cells(registry.create_sheet("looks"), heading.lang)
-        return cls(heading, parts, workbook_xml, registry, Looks(cells))
+        workbook_xml = parts.pop("xl/workbook.xml").decode("utf-8")
+        chart_parts = {name: with_chart[name] for name in CHART_SHARED}
+        return cls(heading, parts, chart_parts, workbook_xml, registry, Looks(cells))
+
+    def chart(self, bars: Bars, widths: list[float], frame: Frame, row: int) -> tuple[bytes, bytes]:
+        """A chart's drawing and chart parts (`charts.chart_on_its_own_page`, its values from `row`), from
+        a sheet set up as the Overview is; what they hold depends only on the key here."""
+        column = 1 if frame.fits else 3
+        key = (column, row, len(bars.groups), sum(widths), sum(widths[: column - 1]), bars.title, bars.series)
+        if key not in self.charts:
+            wb = openpyxl.Workbook(write_only=True)
+            ws = wb.create_sheet(sheet_name("overview", self.heading.lang))
+            xlsx.set_widths(ws, widths)
+            header_row = book.OVERVIEW_HEADER_ROW
+            xlsx.set_up_printing(ws, f"{header_row}:{header_row}", self.heading, title_columns="A:B")
+            for _ in range(row - 1):
+                ws.append([])
+            charts.chart_on_its_own_page(ws, bars, row, column)
+            data = io.BytesIO()
+            wb.save(data)
+            with zipfile.ZipFile(data) as archive:
+                drawing, chart = (archive.read(name) for name in CHART_PARTS)
+            self.charts[key] = (drawing, chart)
+        return self.charts[key]
 
     def stylesheet(self) -> bytes:
         """The stylesheet with every look made so far (looks are only ever added)."""
@@ -136,6 +166,23 @@ class Kit:
         return found
 
 
+def _skeleton(heading: xlsx.Heading, today: dt.date, departments: dict[str, Figures]) -> dict[str, bytes]:
+    """The parts of a copy of no rows (`departments`: its Overview's) that every copy shares."""
+    figures = InterviewerFigures("", departments, Figures())
+    rows: dict[str, list[Row]] = {"conversations": [], "goals": []}
+    data = io.BytesIO()
+    book.build_follow_up_workbook(rows, {}, [], figures, {}, heading, today, "").save(data)
+    with zipfile.ZipFile(data) as archive:
+        names = set(archive.namelist())
+        wanted = [*SHARED_PARTS, "xl/workbook.xml", *(n for n in names if n.startswith("xl/comments/"))]
+        wanted += [n for n in names if n.startswith("xl/drawings/") and n.endswith((".vml", ".rels"))]
+        wanted += [f"xl/worksheets/_rels/sheet{n}.xml.rels" for n in range(1, len(KINDS) + 1)]
+        wanted += [name for name in CHART_PARTS if name in names]
+        if any(name not in names for name in wanted):
+            raise Unhandled("a copy of no rows is not made of the parts expected")
+        return {name: archive.read(name) for name in wanted}
+
+
 _KITS: dict[tuple[xlsx.Heading, dt.date], Kit] = {}
 
 
@@ -156,9 +203,9 @@ class Sheet:
         self.rows: list[str] = []
         self.merged: list[str] = []
 
-    def row(self, number: int, cells: list[str], height: float | None = None) -> None:
+    def row(self, number: int, cells: list[str], height: float | None = None, hidden: bool = False) -> None:
         """A row of cells (already XML)."""
-        self.rows.append(Rows.row(number, cells, height))
+        self.rows.append(Rows.row(number, cells, height, hidden))
 
     def line_above(
         self, row: int, note: str, look: str, frame: Frame, widths: list[float], size: float = 11
@@ -169,8 +216,11 @@ class Sheet:
         self.merged.append(f"A{row}:{get_column_letter(max(1, span))}{row}")
         self.row(row, [self.cells.text(f"A{row}", note, look)], xlsx.note_height(note, width, size))
 
-    def xml(self, frame: Frame, widths: list[float], id_columns: set[int]) -> bytes:
-        """The sheet's XML."""
+    def xml(
+        self, frame: Frame, widths: list[float], id_columns: set[int], drawing: str = "", table: str = "rId1"
+    ) -> bytes:
+        """The sheet's XML (`drawing`: its page break and chart's drawing; `table`: its table's
+        relationship)."""
         column_look = self.kit.looks.of_column(xlsx.TEXT_FORMAT) if id_columns else 0
         columns = "".join(
             f'<col width="{w:.16g}" customWidth="1"'
@@ -182,9 +232,9 @@ class Sheet:
         return (
             f'<worksheet xmlns="{MAIN}">{frame.top}<cols>{columns}</cols>'
             f"<sheetData>{''.join(self.rows)}</sheetData>"
-            f'<mergeCells count="{len(self.merged)}">{merged}</mergeCells>{frame.tail}'
+            f'<mergeCells count="{len(self.merged)}">{merged}</mergeCells>{frame.tail}{drawing}'
             f'<legacyDrawing xmlns:r="{RELATIONSHIPS}" r:id="anysvml"/>'
-            f'<tableParts count="1"><tablePart xmlns:r="{RELATIONSHIPS}" r:id="rId1"/></tableParts>'
+            f'<tableParts count="1"><tablePart xmlns:r="{RELATIONSHIPS}" r:id="{table}"/></tableParts>'
             "</worksheet>"
         ).encode()
 
@@ -203,10 +253,9 @@ def _table(number: int, name: str, first: int, last: int, headers: list[str]) ->
 
 
 def _overview(kit: Kit, frames: FigureFrames, names: dict[str, str], today: dt.date, owner: str) -> tuple:
-    """The Overview's XML, its table's part and its print titles."""
+    """The Overview's XML, its table's part, its print titles, and its chart's drawing and chart parts
+    (None without a chart)."""
     layout = book.overview_layout(frames, names, kit.heading, today, owner)
-    if layout.bars is not None:
-        raise Unhandled("a chart of several departments")
     frame = kit.frame("overview", layout.widths, 0)
     sheet = Sheet(kit)
     sheet.line_above(1, layout.title, "title-wrap", frame, layout.widths, size=14)
@@ -229,7 +278,26 @@ def _overview(kit: Kit, frames: FigureFrames, names: dict[str, str], today: dt.d
             line.append(sheet.cells.value(f"{get_column_letter(column)}{number}", value, look))
         sheet.row(number, line)
     table = _table(1, book.TABLES["overview"], header_row, layout.last, layout.headers)
-    return sheet.xml(frame, layout.widths, set()), table, frame.titles
+    if layout.bars is None:
+        return sheet.xml(frame, layout.widths, set()), table, frame.titles, None
+    drawing = _chart_rows(sheet, layout.bars, layout.last + 1, 1 if frame.fits else 3)
+    chart = kit.chart(layout.bars, layout.widths, frame, layout.last + 2)
+    return sheet.xml(frame, layout.widths, set(), drawing, "rId2"), table, frame.titles, chart
+
+
+def _chart_rows(sheet: Sheet, bars: Bars, empty: int, column: int) -> str:
+    """Below the Overview's table, an empty row, then the chart's values in hidden rows (as
+    `charts.chart_on_its_own_page` writes them); returns the page break after them and the drawing."""
+    sheet.row(empty, [])
+    row = empty
+    for row, (label, values) in enumerate(bars.groups, start=empty + 1):
+        line = [sheet.cells.text(f"{get_column_letter(column)}{row}", xlsx.cell_safe_text(label), "plain")]
+        for offset, value in enumerate(values, start=column + 1):
+            line.append(sheet.cells.value(f"{get_column_letter(offset)}{row}", value, "plain"))
+        sheet.row(row, line, hidden=True)
+    breaks = RowBreak()
+    breaks.append(Break(id=row))
+    return tostring(breaks.to_tree()).decode() + f'<drawing xmlns:r="{RELATIONSHIPS}" r:id="rId1"/>'
 
 
 def _data_sheet(kit: Kit, number: int, kind: str, rows: list[Row], today: dt.date) -> tuple:
@@ -270,7 +338,8 @@ def copy_bytes(
     if any(extra_headers.values()) or any(row.extras for kind in rows for row in rows[kind]):
         raise Unhandled("columns a manager added")
     kit = kit_for(heading, today)
-    made = [_overview(kit, frames, names, today, owner[0])]
+    *overview, chart = _overview(kit, frames, names, today, owner[0])
+    made = [tuple(overview)]
     made += [_data_sheet(kit, n, kind, rows[kind], today) for n, kind in enumerate(KINDS[1:], start=2)]
     titles = "".join(
         f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{escape(t)}</definedName>'
@@ -285,7 +354,12 @@ def copy_bytes(
     )
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, part in kit.parts.items():
+        parts = (
+            kit.parts
+            if chart is None
+            else {**kit.parts, **kit.chart_parts, **dict(zip(CHART_PARTS, chart, strict=True))}
+        )
+        for name, part in parts.items():
             archive.writestr(name, part)
         archive.writestr("docProps/custom.xml", f'<Properties xmlns="{PROPERTIES}">{properties}</Properties>')
         archive.writestr("xl/workbook.xml", workbook_xml)
