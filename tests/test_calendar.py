@@ -7,6 +7,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from pipeline.documents.ics import (
@@ -327,3 +329,84 @@ def test_ics_filename():
     assert ics_filename("nb") == "invitasjon.ics"
     assert ics_filename("nn") == "invitasjon.ics"
     assert ics_filename("en") == "invitation.ics"
+
+
+# -- the events are written by hand: icalendar's own bytes ------------------------------------------------
+
+
+def icalendar_event(event: dict, tzid: str, reminder: str | None, rsvp: bool) -> bytes:
+    """The event as icalendar's Event writes it (how ics.py wrote it before it wrote events itself)."""
+    from icalendar import Alarm, Event, vCalAddress
+
+    zone = ZoneInfo(tzid)
+    built = Event()
+    built.add("uid", event["uid"])
+    built.add("sequence", event["sequence"])
+    built.add("dtstamp", event["stamp"])
+    for name in ("start", "end"):
+        if event.get(name):
+            built.add(f"dt{name}", event[name].replace(tzinfo=zone))
+    for name in ("summary", "location", "description"):
+        if event.get(name):
+            built.add(name, event[name])
+    for role in ("organizer", "attendee"):
+        person = event.get(role)
+        if person and person[1]:
+            address = vCalAddress(f"mailto:{person[1]}")
+            if person[0]:
+                address.params["CN"] = person[0]
+            if role == "attendee":
+                address.params["ROLE"] = "REQ-PARTICIPANT"
+                if rsvp:
+                    address.params["PARTSTAT"] = "NEEDS-ACTION"
+                    address.params["RSVP"] = "TRUE"
+            built.add(role, address)
+    built.add("status", event["status"])
+    built.add("transp", "OPAQUE" if event["status"] != "CANCELLED" else "TRANSPARENT")
+    if reminder is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -dt.timedelta(minutes=15))
+        alarm.add("description", reminder)
+        built.add_component(alarm)
+    return built.to_ical()
+
+
+PEOPLE_TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=90)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    summary=PEOPLE_TEXT,
+    location=PEOPLE_TEXT,
+    description=st.one_of(PEOPLE_TEXT, st.text("\\^\"\r\n;,:' éøå😀", max_size=200)),
+    names=st.tuples(PEOPLE_TEXT, st.text("\"^' ,;:’\r\nÆx", max_size=40)),
+    emails=st.tuples(st.sampled_from(["", "kari@fjordtre.no"]), st.sampled_from(["", "o.l+a@x.no"])),
+    sequence=st.integers(0, 10_000),
+    cancelled=st.booleans(),
+    reminder=st.one_of(st.none(), PEOPLE_TEXT),
+    zone=st.sampled_from(
+        ["Europe/Oslo", "America/New_York", "Asia/Kolkata", "UTC", "Etc/UTC", "Arctic/Longyearbyen"]
+    ),
+)
+def test_an_event_written_by_hand_is_icalendars_byte_for_byte(
+    summary, location, description, names, emails, sequence, cancelled, reminder, zone
+):
+    from pipeline.documents.ics import _tzid, _vevent
+
+    event = {
+        "uid": meeting_uid("2027-H1", "1,0;0\\"),
+        "sequence": sequence,
+        "stamp": dt.datetime(2026, 12, 1, 8, 30, 5, tzinfo=dt.UTC),
+        "start": dt.datetime(2027, 3, 28, 1, 30),
+        "end": dt.datetime(2027, 3, 28, 3, 30),
+        "summary": summary,
+        "location": location,
+        "description": description,
+        "organizer": [names[0], emails[0]],
+        "attendee": [names[1], emails[1]],
+        "status": "CANCELLED" if cancelled else "CONFIRMED",
+    }
+    rsvp = reminder is not None
+    tzid = _tzid(ZoneInfo(zone))
+    assert _vevent(event, tzid, reminder, rsvp) == icalendar_event(event, zone, reminder, rsvp)
