@@ -337,7 +337,7 @@ def _tzid(zone: ZoneInfo) -> str:
 def _fold(line: str, limit: int = 75) -> str:
     """A content line folded as icalendar folds it: before a character that would bring a line to
     `limit` octets, never right after a backslash or caret (an escape stays whole)."""
-    if len(line) < limit // 4 or len(line.encode("utf-8")) < limit:
+    if len(line) < limit and (line.isascii() or len(line.encode("utf-8")) < limit):
         return line  # most lines: nothing to fold
     pieces: list[str] = []
     current: list[str] = []
