@@ -184,6 +184,12 @@ def test_each_step_records_what_happened_to_each_employee(tmp_path):
     assert events["invited"] == events["prepared"] == scheduled and len(scheduled) == 28
     assert events["collected"] == set(register.conversations) == {"1005", "1009", "1012", "1018"}
     assert "approved" not in events
+    # run again with nothing changed: the steps are skipped whole, and what happened is still known
+    again = CliRunner(env={"APPRAISAL_TODAY": "2027-02-01"}).invoke(
+        cli, ["run", "-w", str(ROOT / "input" / "round.xlsx"), "-o", str(output), "-j", "1"]
+    )
+    assert again.exit_code == 0 and "unchanged" in again.output
+    assert Register(output / "2027-H1").events() == events
 
 
 def test_a_migrated_folder_keeps_who_was_invited_prepared_and_collected(tmp_path):

@@ -205,5 +205,6 @@ def run_document_step(
         fingerprint=fingerprint,
         kinds=written_by(step),
     )
-    record_events(output, round_.settings.round_id, result)
+    if not result.unchanged:  # an unchanged step's events were recorded by the run that wrote it
+        record_events(output, round_.settings.round_id, result)
     return result

@@ -144,6 +144,7 @@ class BatchResult:
     outcomes: list[Outcome] = field(default_factory=list)
     pdf_written: list[str] = field(default_factory=list)
     pdf_failed: list[str] = field(default_factory=list)
+    unchanged: bool = False  # the whole step was as the last run left it: nothing planned or written
 
     def count(self, status: str) -> int:
         """How many outputs ended with that status."""
@@ -282,12 +283,13 @@ def run_batch(
     with folder.hold():
         ledger = folder.ledger(kinds)
         outcomes = None if pdf else ledger.unchanged_step(command, fingerprint)
+        unchanged = outcomes is not None
         if outcomes is None:
             jobs = make_jobs(ledger)
             if on_total:
                 on_total(len(jobs))
             outcomes = run_jobs(root, jobs, ledger.entries, workers, progress)
-        result = BatchResult(outcomes)
+        result = BatchResult(outcomes, unchanged=unchanged)
         ledger.record(result.outcomes)
         if not any(o.status == FAILED for o in result.outcomes):
             ledger.remember_step(command, fingerprint, result.outcomes)
