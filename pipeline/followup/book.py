@@ -8,7 +8,6 @@ Every text is written as a text cell (`xlsx.put_text`); values arrive here alrea
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import openpyxl
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -19,58 +18,33 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import charts, sheetrows, texts, xlsx
-from pipeline.charts import Bars
 from pipeline.followup.columns import (
-    COLUMNS,
     HEADER_ROW,
     RUN_PROPERTY,
     BookColumn,
     Extra,
     Formula,
     Row,
-    flag_label,
     sheet_name,
-    show_value,
-    source_labels,
-    stage_labels,
 )
 from pipeline.followup.figures import (
     FIGURE_COLUMNS,
-    Figures,
-    chart_bars,
-    figure_headers,
     figure_notes,
     figure_values,
-    rate_headers,
 )
 from pipeline.followup.frames import FigureFrames
+from pipeline.followup.layout import (
+    DATA_FREEZE,
+    OVERVIEW_FREEZE,
+    OVERVIEW_HEADER_ROW,
+    DataLayout,
+    data_layout,
+    overview_layout,
+)
 from pipeline.round import schema
 from pipeline.round.values import fold_word
 
 TABLES = {"overview": "FollowUpOverview", "conversations": "Conversations", "goals": "GoalsAndActions"}
-DATA_FREEZE = f"B{HEADER_ROW + 1}"  # the data sheets' frozen panes: the header row and the first column
-OVERVIEW_FREEZE = f"C{HEADER_ROW + 2}"
-
-
-def _display(column: BookColumn, value: object, lang: str) -> object:
-    """A canonical value as the sheet shows it (labels in the round's language)."""
-    if value is None:
-        return None
-    if column.kind == "status":
-        return schema.enum_labels("goal_status", lang).get(str(value), value)
-    if column.kind == "type":
-        return schema.enum_labels("goal_type", lang).get(str(value), value)
-    if column.kind == "stage":
-        return stage_labels(lang).get(str(value), value)
-    if column.kind == "source":
-        return source_labels(lang).get(str(value), value)
-    if column.kind == "flag" and isinstance(value, bool):
-        return flag_label(value, lang)
-    return value
-
-
-def _date_text(day: dt.date, lang: str) -> str:
-    return show_value(BookColumn("", "date"), day, lang)
 
 
 def _cells(ws: Worksheet, lang: str) -> xlsx.Cells:
@@ -87,74 +61,6 @@ def _cells(ws: Worksheet, lang: str) -> xlsx.Cells:
     cells.define("row-date", number_format=xlsx.date_format(lang), alignment=xlsx.TOP)
     cells.define("row-number", alignment=xlsx.CENTRE_TOP)
     return cells
-
-
-# IDs are written as plain text cells; their columns carry the text format, for IDs people type in.
-LOOKS = {"date": "row-date", "long": "long", "text": "long", "int": "row-number", "percent": "row-number"}
-WRAPPED = ("long", "text")  # the kinds of column whose text wraps (and makes its row taller)
-WIDTH_CAPS = {"long": 60, "text": 40}
-
-
-@dataclass
-class DataLayout:
-    """What a data sheet shows and how it is laid out, settled before its first row is written (the
-    same for the openpyxl writer here and the XML writer of `sheetxml.py`)."""
-
-    columns: tuple[BookColumn, ...]
-    headers: list[str]
-    shown: list[list[object]]  # per row, the columns' values as the sheet shows them
-    widths: list[float]
-    note: str  # the instructions line above the table
-    last: int  # the table's last row
-    looks: list[str]
-    wrapped: list[tuple[int, float]]  # the wrapping columns: index and width
-
-    @property
-    def rules_end(self) -> int:
-        """The last row the drop-downs and highlighting reach (below the data, for rows people add)."""
-        return max(self.last, HEADER_ROW + 1) + 1000
-
-    def height(self, values: list[object]) -> float | None:
-        """A data row's height: its tallest wrapped text (None: one line)."""
-        return xlsx.row_height(max((xlsx.line_count(values[i], w) for i, w in self.wrapped), default=1))
-
-
-def data_layout(
-    kind: str, rows: list[Row], extra_headers: list[str], lang: str, today: dt.date
-) -> DataLayout:
-    """Conversations or Goals and actions: headers, shown values, widths (capped, never narrower than a
-    header's longest word), the instructions line."""
-    columns = COLUMNS[kind]
-    text = texts.section(lang, "book")
-    headers = xlsx.unique_headers([c.header(lang) for c in columns] + extra_headers, text["extra_column"])
-    shown = [
-        [_display(c, row.source if c.key == "source" else row.values.get(c.key), lang) for c in columns]
-        for row in rows
-    ]
-    widths = [xlsx.header_width(h, wrap_at=18) for h in headers]
-    for values in shown:
-        for index, value in enumerate(values):
-            if value is not None and (width := xlsx.text_width(value) + 2) > widths[index]:
-                widths[index] = width
-    for index, header in enumerate(extra_headers, start=len(columns)):
-        for row in rows:
-            extra = row.extras.get(header)
-            if extra is not None:
-                widths[index] = max(widths[index], xlsx.text_width(extra.value) + 2)
-    caps = [WIDTH_CAPS.get(c.kind, 45) for c in columns] + [50] * len(extra_headers)
-    # capped, but never narrower than the header's longest word: headers wrap between words only
-    caps = [max(cap, xlsx.header_width(h, wrap_at=0)) for cap, h in zip(caps, headers, strict=True)]
-    widths = [min(w, cap) for w, cap in zip(widths, caps, strict=True)]
-    return DataLayout(
-        columns,
-        headers,
-        shown,
-        widths,
-        text[f"{kind}_note"].format(date=_date_text(today, lang)),
-        HEADER_ROW + len(rows),
-        [LOOKS.get(c.kind, "row") for c in columns],
-        [(i, widths[i]) for i, c in enumerate(columns) if c.kind in WRAPPED],
-    )
 
 
 def _write_data_sheet(
@@ -191,7 +97,7 @@ def _write_data_sheet(
             for header, is_editable in zip(headers, editable, strict=True)
         ]
     )
-    _write_rows(ws, cells, layout, rows, extra_headers, lang)
+    _write_rows(ws, cells, layout, rows, extra_headers)
     xlsx.add_table(ws, TABLES[kind], HEADER_ROW, layout.last, headers)
 
 
@@ -199,7 +105,7 @@ RAW_ROWS = True  # data rows written as XML (`sheetrows.py`); False: through ope
 
 
 def _write_rows(
-    ws: Worksheet, cells: xlsx.Cells, layout: DataLayout, rows: list[Row], extra_headers: list[str], lang: str
+    ws: Worksheet, cells: xlsx.Cells, layout: DataLayout, rows: list[Row], extra_headers: list[str]
 ) -> None:
     """A data sheet's rows, after its header: each written as XML into the sheet's stream (the same
     cells, for a tenth of what openpyxl's cell objects cost); a row that cannot be, through openpyxl."""
@@ -207,19 +113,12 @@ def _write_rows(
     if writer is not None:
         sheetrows.raw_rows(ws)
     columns = len(layout.columns)
-    letters = [get_column_letter(i) for i in range(1, columns + len(extra_headers) + 1)]
     for number, (row, values) in enumerate(zip(rows, layout.shown, strict=True), start=HEADER_ROW + 1):
         extras = [row.extras.get(header) for header in extra_headers]
         if writer is not None:
             try:
-                shown = zip(letters[:columns], values, layout.looks, strict=True)
-                xml = [writer.value(f"{c}{number}", v, k) for c, v, k in shown]
-                xml += [
-                    writer.cell(f"{letters[i]}{number}", _extra_cell(cells, extra, i + 1, number, lang))
-                    for i, extra in enumerate(extras, start=columns)
-                    if extra is not None
-                ]
-                ws.append((sheetrows.RawRow(writer.row(number, xml, layout.height(values))),))
+                xml = data_row_xml(writer, cells, layout, number, values, extras)
+                ws.append((sheetrows.RawRow(xml),))
                 continue
             except sheetrows.Unhandled:
                 pass  # this row through openpyxl, as it would have been
@@ -227,8 +126,28 @@ def _write_rows(
             ws.row_dimensions[number].height = height
         line = [cells.value(value, look) for value, look in zip(values, layout.looks, strict=True)]
         for index, extra in enumerate(extras, start=columns + 1):
-            line.append(None if extra is None else _extra_cell(cells, extra, index, number, lang))
+            line.append(None if extra is None else _extra_cell(cells, extra, index, number, layout.lang))
         ws.append(line)
+
+
+def data_row_xml(
+    writer: sheetrows.Rows,
+    cells: xlsx.Cells,
+    layout: DataLayout,
+    number: int,
+    values: list[object],
+    extras: list[Extra | None],
+) -> str:
+    """A data row as XML: its columns' values, then the cells of the columns people added."""
+    letters, columns = layout.letters, len(layout.columns)
+    shown = zip(letters[:columns], values, layout.looks, strict=True)
+    xml = [writer.value(f"{c}{number}", v, k) for c, v, k in shown]
+    xml += [
+        writer.cell(f"{letters[i]}{number}", _extra_cell(cells, extra, i + 1, number, layout.lang))
+        for i, extra in enumerate(extras, start=columns)
+        if extra is not None
+    ]
+    return writer.row(number, xml, layout.height(values))
 
 
 def _extra_cell(cells: xlsx.Cells, extra: Extra, column: int, row: int, lang: str) -> object:
@@ -313,65 +232,6 @@ def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[BookColumn, ...], lang
         if column.editable:
             cells = f"{letter[column.key]}{first}:{letter[column.key]}{last}"
             ws.conditional_formatting.add(cells, FormulaRule(formula=["TRUE"], fill=xlsx.EDITABLE_FILL))
-
-
-OVERVIEW_HEADER_ROW = HEADER_ROW + 1  # below the title and the note
-
-
-@dataclass
-class OverviewLayout:
-    """What the Overview shows: its headers, a line per department, per interviewer and the total
-    (grouping, name, figures), the widths, the title and the note above the table, and the chart's
-    bars (None when there is one department or none: a chart of one bar compares nothing)."""
-
-    headers: list[str]
-    lines: list[tuple[str, str, Figures]]
-    widths: list[float]
-    title: str
-    note: str
-    total: str  # the grouping of the total's line, shown in bold
-    bars: Bars | None
-
-    @property
-    def last(self) -> int:
-        """The table's last row."""
-        return OVERVIEW_HEADER_ROW + len(self.lines)
-
-
-def overview_layout(
-    frames: FigureFrames, names: dict[str, str], heading: xlsx.Heading, today: dt.date, owner: str | None
-) -> OverviewLayout:
-    """The Overview's content and widths (`owner`: the manager whose copy it is, or None for HR's)."""
-    lang = heading.lang
-    text = texts.section(lang, "book")
-    headers = [text["grouping"], text["group"], *figure_headers(lang)]
-    lines: list[tuple[str, str, Figures]] = []
-    by_department = frames.by("department")
-    for name in sorted(by_department, key=str.casefold):
-        lines.append((text["department"], name or text["none"], by_department[name]))
-    departments = len(lines)
-    by_interviewer = frames.by("interviewer_id")
-    for key in sorted(by_interviewer, key=lambda k: (names.get(k, k).casefold(), k)):
-        lines.append((text["interviewer"], names.get(key) or key or text["none"], by_interviewer[key]))
-    lines.append((text["total"], "", frames.total()))
-    widths: list[float] = [14, min(45, max([24, *(xlsx.text_width(name) + 2 for _, name, _ in lines)]))]
-    widths += [xlsx.header_width(h) for h in headers[2:]]
-    day = _date_text(today, lang)
-    bars = None
-    if departments > 1:
-        groups = {name: figures for grouping, name, figures in lines if grouping == text["department"]}
-        bars = chart_bars(text["chart"], rate_headers(lang), groups, texts.get(lang, "xlsx.chart_rest"))
-    return OverviewLayout(
-        headers,
-        lines,
-        widths,
-        text["overview_title"].format(round=heading.title or heading.round_id),
-        text["manager_note"].format(name=owner, date=day)
-        if owner is not None
-        else text["overview_note"].format(date=day),
-        text["total"],
-        bars,
-    )
 
 
 def _write_overview(

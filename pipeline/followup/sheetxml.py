@@ -1,8 +1,8 @@
 """Managers' copies written straight as the workbook's XML (issue 16): about ten times faster than
 building each through openpyxl, which at 10,000 employees is over a thousand workbooks a run.
 
-A copy is the follow-up workbook of `book.py` for one manager: the same layout (`book.data_layout`,
-`book.overview_layout`), the same cells, the same looks. What every copy of a round and language shares
+A copy is the follow-up workbook of `book.py` for one manager: the same layout (`layout.data_layout`,
+`layout.overview_layout`), the same cells, the same looks. What every copy of a round and language shares
 is made once per process (a `Kit`), through openpyxl itself:
 
 * the parts no row changes (header notes and their drawings, theme, package relationships), taken from
@@ -11,12 +11,13 @@ is made once per process (a `Kit`), through openpyxl itself:
   of a workbook kept for the purpose, whose stylesheet is then written (so a date in a column of text,
   a text that starts with `=`, get the look openpyxl would give them);
 * each sheet's frame (properties, frozen panes, drop-downs, highlighting, page set-up), from an empty
-  sheet set up by the same functions as the openpyxl copy, for each way a sheet can print.
+  sheet set up by the same functions as the openpyxl copy, for each way a sheet can print;
+* a chart's drawing and chart parts, from `charts.chart_on_its_own_page`, once per shape of chart.
 
-Only the rows, the column widths, the merged note cells, the tables' ranges, the print titles and the
-properties that say whose copy it is are written per copy. A copy this writer does not make (columns a
-manager added, a chart of several departments, a value of a kind it does not know) raises `Unhandled`,
-and `book.py` makes it through openpyxl, as before.
+Only the rows, the column widths, the merged note cells, the tables' ranges, the print titles, a chart's
+place and the properties that say whose copy it is are written per copy, with the columns a manager
+added. A copy with a value this writer cannot write (a character no workbook holds, a time with a time
+zone) raises `Unhandled`, and `book.py` makes it through openpyxl, as before.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ from pipeline.followup import book
 from pipeline.followup.columns import COLUMNS, HEADER_ROW, RUN_PROPERTY, Row, sheet_name
 from pipeline.followup.figures import FIGURE_COLUMNS, Figures, figure_values
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
+from pipeline.followup.layout import (
+    DATA_FREEZE,
+    OVERVIEW_FREEZE,
+    OVERVIEW_HEADER_ROW,
+    data_layout,
+    overview_layout,
+)
 from pipeline.sheetrows import Looks, Rows, Unhandled
 
 KINDS = ("overview", "conversations", "goals")  # the sheets, in order: sheet1.xml, sheet2.xml, ...
@@ -117,7 +125,7 @@ class Kit:
             wb = openpyxl.Workbook(write_only=True)
             ws = wb.create_sheet(sheet_name("overview", self.heading.lang))
             xlsx.set_widths(ws, widths)
-            header_row = book.OVERVIEW_HEADER_ROW
+            header_row = OVERVIEW_HEADER_ROW
             xlsx.set_up_printing(ws, f"{header_row}:{header_row}", self.heading, title_columns="A:B")
             for _ in range(row - 1):
                 ws.append([])
@@ -145,8 +153,8 @@ class Kit:
             return found
         ws = openpyxl.Workbook(write_only=True).create_sheet(sheet_name(kind, self.heading.lang))
         xlsx.set_widths(ws, widths)
-        header_row = book.OVERVIEW_HEADER_ROW if kind == "overview" else HEADER_ROW
-        ws.freeze_panes = book.OVERVIEW_FREEZE if kind == "overview" else book.DATA_FREEZE
+        header_row = OVERVIEW_HEADER_ROW if kind == "overview" else HEADER_ROW
+        ws.freeze_panes = OVERVIEW_FREEZE if kind == "overview" else DATA_FREEZE
         xlsx.set_up_printing(ws, f"{header_row}:{header_row}", self.heading, title_columns="A:B")
         if kind != "overview":
             book._sheet_rules(ws, kind, COLUMNS[kind], self.heading.lang, rules_end)
@@ -255,12 +263,12 @@ def _table(number: int, name: str, first: int, last: int, headers: list[str]) ->
 def _overview(kit: Kit, frames: FigureFrames, names: dict[str, str], today: dt.date, owner: str) -> tuple:
     """The Overview's XML, its table's part, its print titles, and its chart's drawing and chart parts
     (None without a chart)."""
-    layout = book.overview_layout(frames, names, kit.heading, today, owner)
+    layout = overview_layout(frames, names, kit.heading, today, owner)
     frame = kit.frame("overview", layout.widths, 0)
     sheet = Sheet(kit)
     sheet.line_above(1, layout.title, "title-wrap", frame, layout.widths, size=14)
     sheet.line_above(2, layout.note, "note-wrap", frame, layout.widths)
-    header_row = book.OVERVIEW_HEADER_ROW
+    header_row = OVERVIEW_HEADER_ROW
     cells = [
         sheet.cells.text(f"{get_column_letter(i)}{header_row}", h, "header")
         for i, h in enumerate(layout.headers, start=1)
@@ -300,24 +308,24 @@ def _chart_rows(sheet: Sheet, bars: Bars, empty: int, column: int) -> str:
     return tostring(breaks.to_tree()).decode() + f'<drawing xmlns:r="{RELATIONSHIPS}" r:id="rId1"/>'
 
 
-def _data_sheet(kit: Kit, number: int, kind: str, rows: list[Row], today: dt.date) -> tuple:
-    """Conversations or Goals and actions: the sheet's XML, its table's part and its print titles."""
-    layout = book.data_layout(kind, rows, [], kit.heading.lang, today)
+def _data_sheet(
+    kit: Kit, number: int, kind: str, rows: list[Row], extra_headers: list[str], today: dt.date
+) -> tuple:
+    """Conversations or Goals and actions (with the columns the manager added): the sheet's XML, its
+    table's part and its print titles."""
+    layout = data_layout(kind, rows, extra_headers, kit.heading.lang, today)
     frame = kit.frame(kind, layout.widths, layout.rules_end)
     sheet = Sheet(kit)
     sheet.line_above(1, layout.note, "note-wrap", frame, layout.widths)
-    letters = [get_column_letter(i) for i in range(1, len(layout.headers) + 1)]
+    editable = [c.editable for c in layout.columns] + [False] * len(extra_headers)
     headers = [
-        sheet.cells.text(f"{letter}{HEADER_ROW}", h, "header+edit" if c.editable else "header")
-        for letter, h, c in zip(letters, layout.headers, layout.columns, strict=True)
+        sheet.cells.text(f"{letter}{HEADER_ROW}", h, "header+edit" if edit else "header")
+        for letter, h, edit in zip(layout.letters, layout.headers, editable, strict=True)
     ]
     sheet.row(HEADER_ROW, headers, xlsx.header_height(layout.headers, layout.widths))
-    for line, values in enumerate(layout.shown, start=HEADER_ROW + 1):
-        cells = [
-            sheet.cells.value(f"{letter}{line}", value, look)
-            for letter, value, look in zip(letters, values, layout.looks, strict=True)
-        ]
-        sheet.row(line, cells, layout.height(values))
+    for line, (row, values) in enumerate(zip(rows, layout.shown, strict=True), start=HEADER_ROW + 1):
+        extras = [row.extras.get(header) for header in extra_headers]
+        sheet.rows.append(book.data_row_xml(sheet.cells, kit.looks.cells, layout, line, values, extras))
     ids = {i for i, c in enumerate(layout.columns, start=1) if c.kind == "id"}
     table = _table(number, book.TABLES[kind], HEADER_ROW, layout.last, layout.headers)
     return sheet.xml(frame, layout.widths, ids), table, frame.titles
@@ -335,12 +343,13 @@ def copy_bytes(
 ) -> bytes:
     """A manager's copy as `book.build_follow_up_workbook` makes it (same arguments), as the bytes of
     an .xlsx file; raises `Unhandled` for a copy it does not make."""
-    if any(extra_headers.values()) or any(row.extras for kind in rows for row in rows[kind]):
-        raise Unhandled("columns a manager added")
     kit = kit_for(heading, today)
     *overview, chart = _overview(kit, frames, names, today, owner[0])
     made = [tuple(overview)]
-    made += [_data_sheet(kit, n, kind, rows[kind], today) for n, kind in enumerate(KINDS[1:], start=2)]
+    made += [
+        _data_sheet(kit, n, kind, rows[kind], extra_headers.get(kind, []), today)
+        for n, kind in enumerate(KINDS[1:], start=2)
+    ]
     titles = "".join(
         f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{escape(t)}</definedName>'
         for i, (_, _, t) in enumerate(made)
