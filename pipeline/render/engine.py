@@ -13,6 +13,7 @@ the template (author, comments, revision); they carry custom document properties
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import struct
@@ -257,7 +258,7 @@ class CompiledTemplate:
                 xml = renumber_bookmarks(xml)
             members.append(_pack(name, xml.encode("utf-8")))
         members.append(_pack("docProps/core.xml", _core_xml(title)))
-        members.append(_pack("docProps/app.xml", APP_XML))
+        members.append(_app_member())
         members.append(_pack("docProps/custom.xml", custom_properties_xml(properties)))
         return _zip(members)
 
@@ -385,3 +386,9 @@ def custom_properties_xml(properties: Mapping[str, str]) -> bytes:
         'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
         f"{items}</Properties>"
     ).encode()
+
+
+@functools.cache
+def _app_member() -> _Member:
+    """`docProps/app.xml`, the same in every document: packed once."""
+    return _pack("docProps/app.xml", APP_XML)
