@@ -40,7 +40,7 @@ class Looks:
 
     def of(self, value: object, look: str) -> tuple[int, str]:
         """A value's look number and data type in `look`, as `xlsx.Cells.value` makes it."""
-        key = (look, type(value), isinstance(value, str) and value.startswith(xlsx._RISKY_START))
+        key = (look, type(value), isinstance(value, str) and value.startswith(xlsx.RISKY_START))
         found = self.found.get(key)
         if found is None:
             cell = self.cells.value(value, look)
@@ -51,7 +51,7 @@ class Looks:
 
     def of_text(self, text: str, look: str) -> int:
         """A text cell's look number (`xlsx.Cells.text`): quoted for a risky text."""
-        key = (look, "text", text.startswith(xlsx._RISKY_START))
+        key = (look, "text", text.startswith(xlsx.RISKY_START))
         found = self.found.get(key)
         if found is None:
             found = self.found[key] = (self.cells.text(text, look).style_id, "s")
@@ -127,7 +127,7 @@ def _style(style: int) -> str:
 
 def text_cell(ref: str, style: int, text: str) -> str:
     """A text cell, as openpyxl writes one (inline text; spaces at its ends kept)."""
-    if xlsx._ILLEGAL.search(text):
+    if xlsx.ILLEGAL.search(text):
         raise Unhandled("a character a workbook cannot hold")
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}"{_style(style)} t="inlineStr"><is><t{space}>{escape(text, _RETURN)}</t></is></c>'

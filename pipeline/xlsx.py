@@ -34,9 +34,9 @@ INTEGER_FORMAT = "0"
 TEXT_FORMAT = "@"
 
 # What a worksheet's XML cannot hold: C0 controls but tab/newline/return, lone surrogates, U+FFFE/FFFF.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Text a spreadsheet program would read as a formula or an error when a person edits the cell.
-_RISKY_START = ("=", "+", "-", "@", "#")
+RISKY_START = ("=", "+", "-", "@", "#")
 
 # Every font is named: a font with no name prints in the reader's default, a serif in LibreOffice.
 FONT_NAME = "Calibri"
@@ -67,7 +67,7 @@ HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
 
 def cell_safe_text(text: str) -> str:
     """Text as a cell can hold it: characters a workbook cannot store removed, line ends as `\\n`."""
-    return _ILLEGAL.sub("", text.replace("\r\n", "\n"))
+    return ILLEGAL.sub("", text.replace("\r\n", "\n"))
 
 
 def date_format(lang: str) -> str:
@@ -96,7 +96,7 @@ def put_text(cell: Cell, text: str) -> None:
     """
     cell.value = text
     cell.data_type = "s"
-    if text.startswith(_RISKY_START):
+    if text.startswith(RISKY_START):
         cell.quotePrefix = True
 
 
@@ -371,7 +371,7 @@ class Cells:
         """A text cell (already fitted): never a formula or an error value."""
         cell = WriteOnlyCell(self.ws, value=text)
         cell.data_type = "s"
-        cell._style = copy.copy(self._looks[f"{look}+quote" if text.startswith(_RISKY_START) else look])
+        cell._style = copy.copy(self._looks[f"{look}+quote" if text.startswith(RISKY_START) else look])
         return cell
 
     def value(self, value: object, look: str = "plain") -> object:
@@ -383,7 +383,7 @@ class Cells:
         if value is None or value == "":
             return None
         if look == "plain" and (
-            (isinstance(value, str) and not value.startswith(_RISKY_START))
+            (isinstance(value, str) and not value.startswith(RISKY_START))
             or (isinstance(value, int | float) and not isinstance(value, bool))
         ):
             return value

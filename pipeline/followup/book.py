@@ -47,7 +47,7 @@ from pipeline.round.values import fold_word
 TABLES = {"overview": "FollowUpOverview", "conversations": "Conversations", "goals": "GoalsAndActions"}
 
 
-def _cells(ws: Worksheet, lang: str) -> xlsx.Cells:
+def sheet_cells(ws: Worksheet, lang: str) -> xlsx.Cells:
     cells = xlsx.Cells(ws)
     cells.define("date", number_format=xlsx.date_format(lang))
     cells.define("int", number_format=xlsx.INTEGER_FORMAT)
@@ -86,9 +86,9 @@ def _write_data_sheet(
             ws.column_dimensions[get_column_letter(index)].number_format = xlsx.TEXT_FORMAT
     ws.freeze_panes = DATA_FREEZE
     xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}", heading, title_columns="A:B")
-    _sheet_rules(ws, kind, columns, lang, layout.rules_end)
+    sheet_rules(ws, kind, columns, lang, layout.rules_end)
 
-    cells = _cells(ws, lang)
+    cells = sheet_cells(ws, lang)
     xlsx.write_wrapped_note(ws, cells, layout.note)
     editable = [c.editable for c in columns] + [False] * len(extra_headers)
     ws.append(
@@ -166,7 +166,7 @@ def _extra_cell(cells: xlsx.Cells, extra: Extra, column: int, row: int, lang: st
     return cells.value(value, "date" if isinstance(value, dt.date) else "plain")
 
 
-def _sheet_rules(ws: Worksheet, kind: str, columns: tuple[BookColumn, ...], lang: str, last: int) -> None:
+def sheet_rules(ws: Worksheet, kind: str, columns: tuple[BookColumn, ...], lang: str, last: int) -> None:
     """Drop-downs on the editable columns, their shading, and the overdue highlighting (reaching below
     the data, for rows people add). The overdue rule comes first, so it wins where both apply."""
     first = HEADER_ROW + 1
@@ -254,7 +254,7 @@ def _write_overview(
         ws.row_dimensions[header_row].height = height
     ws.freeze_panes = OVERVIEW_FREEZE
     xlsx.set_up_printing(ws, f"{header_row}:{header_row}", heading, title_columns="A:B")
-    cells = _cells(ws, lang)
+    cells = sheet_cells(ws, lang)
     xlsx.write_wrapped_note(ws, cells, layout.title, row=1, look="title-wrap", size=14)
     xlsx.write_wrapped_note(ws, cells, layout.note, row=2)
     notes = figure_notes(lang)
@@ -309,7 +309,7 @@ def build_follow_up_workbook(
         taken.add(name.casefold())
         ws = wb.create_sheet(name)
         xlsx.set_up_printing(ws, None, heading)
-        cells = _cells(ws, lang)
+        cells = sheet_cells(ws, lang)
         for values in grid:
             ws.append([_other_cell(cells, value, lang) for value in values])
     wb.custom_doc_props.append(StringProperty(name=RUN_PROPERTY, value=token))
@@ -336,7 +336,7 @@ def _write_conflicts(
     if height := xlsx.header_height([str(h) for h in headers], widths):
         ws.row_dimensions[1].height = height
     xlsx.set_up_printing(ws, "1:1", heading)
-    cells = _cells(ws, heading.lang)
+    cells = sheet_cells(ws, heading.lang)
     ws.append([cells.header(str(h)) for h in headers])
     for values in rows:
         ws.append(

@@ -111,7 +111,7 @@ class Kit:
         ):
             raise Unhandled("the copies of no rows are not made of the parts expected")
         registry = openpyxl.Workbook(write_only=True)
-        cells = book._cells(registry.create_sheet("looks"), heading.lang)
+        cells = book.sheet_cells(registry.create_sheet("looks"), heading.lang)
         workbook_xml = parts.pop("xl/workbook.xml").decode("utf-8")
         chart_parts = {name: with_chart[name] for name in CHART_SHARED}
         return cls(heading, parts, chart_parts, workbook_xml, registry, Looks(cells))
@@ -157,7 +157,7 @@ class Kit:
         ws.freeze_panes = OVERVIEW_FREEZE if kind == "overview" else DATA_FREEZE
         xlsx.set_up_printing(ws, f"{header_row}:{header_row}", self.heading, title_columns="A:B")
         if kind != "overview":
-            book._sheet_rules(ws, kind, COLUMNS[kind], self.heading.lang, rules_end)
+            book.sheet_rules(ws, kind, COLUMNS[kind], self.heading.lang, rules_end)
         ws.sheet_format.outlineLevelCol = ws.column_dimensions.max_outline
         top = [ws.sheet_properties.to_tree(), ws.views.to_tree(), ws.sheet_format.to_tree()]
         tail = []
