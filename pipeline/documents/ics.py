@@ -138,19 +138,16 @@ def build_invitation_ics(
     head, timezone = _calendar_frame(settings.timezone, settings.round_id, start.year, end.year, "REQUEST")
     title = default_summary(interviewer, lang) if summary is None else summary
     text = default_description(settings, meeting, lang) if description is None else description
-    event = {
-        "uid": meeting_uid(settings.round_id, employee.id),
-        "sequence": sequence,
-        "stamp": _utc(stamp),
-        "start": start,
-        "end": end,
-        "summary": title,
-        "location": meeting.location or settings.default_location,
-        "description": text,
-        "organizer": [interviewer.name, interviewer.email] if interviewer and interviewer.email else None,
-        "attendee": [employee.name, employee.email] if employee.email else None,
-        "status": "CONFIRMED",
-    }
+    facts = event_facts(
+        settings,
+        employee,
+        meeting,
+        interviewer,
+        sequence=sequence,
+        stamp=_utc(stamp).isoformat(),
+        summary=title,
+    )
+    event = {**_event(facts), "description": text}
     reminder = texts.get(lang, "calendar.reminder", summary=title or default_summary(interviewer, lang))
     # The calendar frame and its VTIMEZONE are the same for every invitation of a round: serialised once.
     return head + timezone + _vevent(event, _tzid(zone), reminder, rsvp=True) + b"END:VCALENDAR\r\n"
@@ -244,12 +241,10 @@ def _event(facts: dict[str, object]) -> dict[str, object]:
 # icalendar's own, property for property (its order, TEXT escaping, RFC 6868 parameter quoting and
 # folding), which `tests/test_calendar.py` checks against icalendar on random names and texts.
 
-_CANONICAL = ("summary", "start", "end", "stamp", "uid", "sequence")  # icalendar's order, then A-Z
-
 
 def _vevent(event: dict[str, object], tzid: str, reminder: str | None = None, rsvp: bool = False) -> bytes:
     """A VEVENT from an event's facts (times as datetimes; `reminder`: a VALARM's text, or none)."""
-    lines = ["BEGIN:VEVENT"]
+    lines = ["BEGIN:VEVENT"]  # icalendar's order: SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then A-Z
     if event.get("summary"):
         lines.append("SUMMARY:" + _text(str(event["summary"])))
     zone, utc = (";TZID=" + _parameter(tzid), "") if tzid != "UTC" else ("", "Z")

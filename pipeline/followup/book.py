@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import charts, sheetrows, texts, xlsx
 from pipeline.followup.columns import (
+    COLUMNS,
     HEADER_ROW,
     RUN_PROPERTY,
     BookColumn,
@@ -63,6 +64,20 @@ def sheet_cells(ws: Worksheet, lang: str) -> xlsx.Cells:
     return cells
 
 
+def set_up_sheet(
+    ws: Worksheet, kind: str, widths: list[float], heading: xlsx.Heading, rules_end: int = 0
+) -> None:
+    """What a follow-up sheet is around its rows: widths, frozen panes, printing (which follows from the
+    widths) and, on a data sheet, its drop-downs and highlighting down to `rules_end`. The XML writer
+    (`sheetxml.py`) takes its sheets' frames from a sheet set up by this too."""
+    xlsx.set_widths(ws, widths)
+    header_row = OVERVIEW_HEADER_ROW if kind == "overview" else HEADER_ROW
+    ws.freeze_panes = OVERVIEW_FREEZE if kind == "overview" else DATA_FREEZE
+    xlsx.set_up_printing(ws, f"{header_row}:{header_row}", heading, title_columns="A:B")
+    if kind != "overview":
+        sheet_rules(ws, kind, COLUMNS[kind], heading.lang, rules_end)
+
+
 def _write_data_sheet(
     wb: openpyxl.Workbook,
     kind: str,
@@ -78,15 +93,12 @@ def _write_data_sheet(
     layout = data_layout(kind, rows, extra_headers, lang, today)
     columns, headers, widths = layout.columns, layout.headers, layout.widths
     text = texts.section(lang, "book")
-    xlsx.set_widths(ws, widths)
+    set_up_sheet(ws, kind, widths, heading, layout.rules_end)
     if height := xlsx.header_height(headers, widths):
         ws.row_dimensions[HEADER_ROW].height = height
     for index, column in enumerate(columns, start=1):
         if column.kind == "id":
             ws.column_dimensions[get_column_letter(index)].number_format = xlsx.TEXT_FORMAT
-    ws.freeze_panes = DATA_FREEZE
-    xlsx.set_up_printing(ws, f"{HEADER_ROW}:{HEADER_ROW}", heading, title_columns="A:B")
-    sheet_rules(ws, kind, columns, lang, layout.rules_end)
 
     cells = sheet_cells(ws, lang)
     xlsx.write_wrapped_note(ws, cells, layout.note)
@@ -249,11 +261,9 @@ def _write_overview(
     ws = wb.create_sheet(sheet_name("overview", lang))
     layout = overview_layout(frames, names, heading, today, owner)
     headers = layout.headers
-    xlsx.set_widths(ws, layout.widths)
+    set_up_sheet(ws, "overview", layout.widths, heading)
     if height := xlsx.header_height(headers, layout.widths):
         ws.row_dimensions[header_row].height = height
-    ws.freeze_panes = OVERVIEW_FREEZE
-    xlsx.set_up_printing(ws, f"{header_row}:{header_row}", heading, title_columns="A:B")
     cells = sheet_cells(ws, lang)
     xlsx.write_wrapped_note(ws, cells, layout.title, row=1, look="title-wrap", size=14)
     xlsx.write_wrapped_note(ws, cells, layout.note, row=2)

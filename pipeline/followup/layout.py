@@ -5,6 +5,7 @@ sheet and the Overview show, their widths and rows' heights (one layout for the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
@@ -71,7 +72,7 @@ class DataLayout:
     wrapped: list[tuple[int, float]]  # the wrapping columns: index and width
     lang: str
 
-    @property
+    @functools.cached_property
     def letters(self) -> list[str]:
         """Every column's letter, the added columns' too."""
         return [get_column_letter(i) for i in range(1, len(self.headers) + 1)]

@@ -37,12 +37,10 @@ from openpyxl.xml.functions import tostring
 from pipeline import charts, xlsx
 from pipeline.charts import Bars
 from pipeline.followup import book
-from pipeline.followup.columns import COLUMNS, HEADER_ROW, RUN_PROPERTY, Row, sheet_name
+from pipeline.followup.columns import HEADER_ROW, RUN_PROPERTY, Row, sheet_name
 from pipeline.followup.figures import FIGURE_COLUMNS, Figures, figure_values
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
 from pipeline.followup.layout import (
-    DATA_FREEZE,
-    OVERVIEW_FREEZE,
     OVERVIEW_HEADER_ROW,
     data_layout,
     overview_layout,
@@ -74,6 +72,7 @@ class Frame:
     titles: str
     orientation: str
     fits: bool
+    title_columns: str | None  # the columns repeated on each printed page, when it prints across pages
 
 
 CHART_PARTS = ("xl/drawings/drawing1.xml", "xl/charts/chart1.xml")  # made per copy with a chart
@@ -124,9 +123,7 @@ class Kit:
         if key not in self.charts:
             wb = openpyxl.Workbook(write_only=True)
             ws = wb.create_sheet(sheet_name("overview", self.heading.lang))
-            xlsx.set_widths(ws, widths)
-            header_row = OVERVIEW_HEADER_ROW
-            xlsx.set_up_printing(ws, f"{header_row}:{header_row}", self.heading, title_columns="A:B")
+            book.set_up_sheet(ws, "overview", widths, self.heading)
             for _ in range(row - 1):
                 ws.append([])
             charts.chart_on_its_own_page(ws, bars, row, column)
@@ -152,12 +149,7 @@ class Kit:
         if found is not None:
             return found
         ws = openpyxl.Workbook(write_only=True).create_sheet(sheet_name(kind, self.heading.lang))
-        xlsx.set_widths(ws, widths)
-        header_row = OVERVIEW_HEADER_ROW if kind == "overview" else HEADER_ROW
-        ws.freeze_panes = OVERVIEW_FREEZE if kind == "overview" else DATA_FREEZE
-        xlsx.set_up_printing(ws, f"{header_row}:{header_row}", self.heading, title_columns="A:B")
-        if kind != "overview":
-            book.sheet_rules(ws, kind, COLUMNS[kind], self.heading.lang, rules_end)
+        book.set_up_sheet(ws, kind, widths, self.heading, rules_end)
         ws.sheet_format.outlineLevelCol = ws.column_dimensions.max_outline
         top = [ws.sheet_properties.to_tree(), ws.views.to_tree(), ws.sheet_format.to_tree()]
         tail = []
@@ -170,7 +162,9 @@ class Kit:
         tail += [p.to_tree() for p in (ws.print_options, ws.page_margins, ws.page_setup) if p]
         tail += [ws.HeaderFooter.to_tree()] if ws.HeaderFooter else []
         text = lambda trees: "".join(tostring(t).decode("utf-8") for t in trees)  # noqa: E731
-        found = self.frames[key] = Frame(text(top), text(tail), ws.print_titles, orientation, fits)
+        found = self.frames[key] = Frame(
+            text(top), text(tail), ws.print_titles, orientation, fits, ws.print_title_cols
+        )
         return found
 
 
@@ -219,8 +213,7 @@ class Sheet:
         self, row: int, note: str, look: str, frame: Frame, widths: list[float], size: float = 11
     ) -> None:
         """A line above a table, merged over the columns it may span (`xlsx.write_wrapped_note`)."""
-        title_columns = None if frame.fits else "A:B"
-        width, span = xlsx.note_span(widths, frame.orientation, frame.fits, title_columns)
+        width, span = xlsx.note_span(widths, frame.orientation, frame.fits, frame.title_columns)
         self.merged.append(f"A{row}:{get_column_letter(max(1, span))}{row}")
         self.row(row, [self.cells.text(f"A{row}", note, look)], xlsx.note_height(note, width, size))
 
