@@ -22,8 +22,8 @@ from pipeline.followup.record import file_stamp, sha
 from pipeline.followup.step import FollowUpResult, remember_quick, write_follow_up
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
+from pipeline.round.remembered import check_workbook_remembered
 from pipeline.round.report import write_report_workbook
-from pipeline.round.rules import check_workbook
 from pipeline.store.batch import BatchResult, code_digest, default_workers
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import input_digest
@@ -206,7 +206,8 @@ def run_round(
         if on_start is not None:
             on_start(name, source)
 
-    round_, report = check_workbook(workbook)
+    checked = check_workbook_remembered(workbook, output)
+    round_, report = checked.round, checked.report
     if not round_.settings.round_id:  # no round, no folder to hold or write in: the report says why
         yield Stage("validate", Validation(round_, report, None))
         return
@@ -215,6 +216,7 @@ def run_round(
     # a second run waits or refuses before anything is written, never half-way (each step's own hold
     # inside this one just goes on).
     with folder.hold(personnel=True):
+        checked.keep()  # the output folder is there now
         yield from _stages(
             round_, report, folder, workbook, templates_dir, notes_dir, pdf, workers, progress, start, email
         )

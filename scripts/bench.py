@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import random
 import resource
 import shutil
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the
 
 from pipeline.round.rules import check_workbook  # noqa: E402
 from pipeline.round.schema import EMPLOYEES, GOALS, SCHEDULE, sheet_name  # noqa: E402
+from pipeline.store.ledger import COLLECT_AFTER  # noqa: E402
 
 DEPARTMENTS = [
     "Økonomi",
@@ -463,6 +465,7 @@ def main() -> None:
         help="letters rendered by the plain docxtpl loop (it is slow; its rate is per document)",
     )
     args = parser.parse_args()
+    gc.set_threshold(*COLLECT_AFTER)  # the steps timed in this process collect as `appraisal` does
     with tempfile.TemporaryDirectory() as tmp:
         rows = []
         for size in (int(s) for s in args.sizes.split(",")):

@@ -42,11 +42,11 @@ def test_an_output_folder_made_with_json_state_is_migrated_and_nothing_is_lost(t
         migrated.export()["conversations"] == register["conversations"] and len(migrated.conversations) == 4
     )
     round_ledger = Ledger(output / "2027-H1")
-    assert {path: vars(e) for path, e in round_ledger.entries.items()} == {
+    assert {path: e.record() for path, e in round_ledger.entries.items()} == {
         e["path"]: e for e in ledger["entries"]
     }
     assert round_ledger.steps == ledger["steps"]
-    assert {p: vars(e) for p, e in Ledger.personnel(output).entries.items()} == {
+    assert {p: e.record() for p, e in Ledger.personnel(output).entries.items()} == {
         e["path"]: e for e in personnel["entries"]
     }
     assert State(output).document("2027-H1", "follow-up-state") == follow_up

@@ -173,9 +173,15 @@ def _validated_round(workbook: Path, as_json: bool = False, output: Path | None 
     """Read and validate; print the problems and refuse (exit 1) while errors remain (as JSON, the
     workbook's problems, for a command run with `--json`). With `output`, the previous round's open
     goals and actions are carried over into the round (`followup/carry.py`), and that is said."""
+    from pipeline.round.remembered import check_workbook_remembered
     from pipeline.round.rules import check_workbook
 
-    round_, report = check_workbook(workbook)
+    if output is None:
+        round_, report = check_workbook(workbook)
+    else:
+        checked = check_workbook_remembered(workbook, output)
+        checked.keep()  # only into an output folder already there: a refused command makes none
+        round_, report = checked.round, checked.report
     if report.errors and as_json:
         show.echo_json(report.to_list())
         sys.exit(1)
