@@ -8,8 +8,6 @@ readably shows the largest and pools the rest (`MAX_BARS`; the groups are chosen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -17,20 +15,10 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import xlsx
+from pipeline.followup.figures import Bars
 
-# A chart of more groups than this is unreadable on a page: it shows the largest and pools the rest.
-MAX_BARS = 20
 CHART_HEIGHT_CM = 12.0  # fits a landscape A4 page below its repeated header row
 CM_PER_CHARACTER = 0.19  # a column width of one character, in cm (Calibri 11: 7 pixels at 96 dpi)
-
-
-@dataclass(frozen=True)
-class Bars:
-    """What a bar chart shows: per bar group, a label and one value per series (a fraction, or None)."""
-
-    title: str
-    series: tuple[str, ...]
-    groups: tuple[tuple[str, tuple[float | None, ...]], ...]
 
 
 def chart_on_its_own_page(ws: Worksheet, bars: Bars, row: int, column: int = 1) -> None:

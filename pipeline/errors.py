@@ -13,3 +13,7 @@ class WorkbookError(AppraisalError):
 
 class OutputError(AppraisalError):
     """An output file or folder cannot be written (exists, locked, no permission), or is not there."""
+
+
+class TemplateError(AppraisalError):
+    """A template cannot be read, compiled or rendered; the message names the template."""

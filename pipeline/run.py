@@ -23,7 +23,6 @@ from pipeline.followup.step import FollowUpResult, remember_quick, write_follow_
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.remembered import check_workbook_remembered
-from pipeline.round.report import write_report_workbook
 from pipeline.store.batch import BatchResult, code_digest, default_workers
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import input_digest
@@ -230,7 +229,7 @@ def _write_report_once(workbook: Path, report: Report, path: Path, lang: str, fo
     and code and is as it was written: copying a large workbook to annotate it is most of an unchanged
     re-run's time (issue 16). True when it was left as it was."""
     if report.errors:  # nothing else is written, not even the state: the report alone, every time
-        write_report_workbook(workbook, report, path, lang)
+        _write_report(workbook, report, path, lang)
         return False
     problems = [(p.severity, p.sheet, p.cell, p.column, p.code, p.message) for p in report.issues]
     key = input_digest(code_digest(), sha(workbook), problems, lang)
@@ -238,9 +237,15 @@ def _write_report_once(workbook: Path, report: Report, path: Path, lang: str, fo
     record = state.document(folder.root.name, REPORT_RECORD)
     if isinstance(record, dict) and record.get("key") == key and record.get("stamp") == file_stamp(path):
         return True
-    write_report_workbook(workbook, report, path, lang)
+    _write_report(workbook, report, path, lang)
     state.put_document(folder.root.name, REPORT_RECORD, {"key": key, "stamp": file_stamp(path)})
     return False
+
+
+def _write_report(workbook: Path, report: Report, path: Path, lang: str) -> None:
+    from pipeline.round.report import write_report_workbook  # openpyxl: loaded when a report is written
+
+    write_report_workbook(workbook, report, path, lang)
 
 
 def _stages(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 import textwrap
 import warnings
 from dataclasses import dataclass
@@ -27,16 +26,17 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import texts
+from pipeline.celltext import EXCEL_TEXT_LIMIT as EXCEL_TEXT_LIMIT
+from pipeline.celltext import ILLEGAL as ILLEGAL
+from pipeline.celltext import RISKY_START as RISKY_START
+from pipeline.celltext import cell_safe_text as cell_safe_text
+from pipeline.celltext import cut_marker as cut_marker
+from pipeline.celltext import fit_text as fit_text
 
-EXCEL_TEXT_LIMIT = 32_767
 PERCENT_FORMAT = "0%"
 INTEGER_FORMAT = "0"
 TEXT_FORMAT = "@"
 
-# What a worksheet's XML cannot hold: C0 controls but tab/newline/return, lone surrogates, U+FFFE/FFFF.
-ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# Text a spreadsheet program would read as a formula or an error when a person edits the cell.
-RISKY_START = ("=", "+", "-", "@", "#")
 
 # Every font is named: a font with no name prints in the reader's default, a serif in LibreOffice.
 FONT_NAME = "Calibri"
@@ -65,28 +65,9 @@ CENTRE_TOP = Alignment(horizontal="center", vertical="top")
 HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
 
 
-def cell_safe_text(text: str) -> str:
-    """Text as a cell can hold it: characters a workbook cannot store removed, line ends as `\\n`."""
-    return ILLEGAL.sub("", text.replace("\r\n", "\n"))
-
-
 def date_format(lang: str) -> str:
     """Excel's number format for a date in the language: `DD.MM.YYYY` / `YYYY-MM-DD`."""
     return texts.get(lang, "xlsx.date_format")
-
-
-def cut_marker(lang: str) -> str:
-    """What ends a text cut to a cell's limit: `… [forkortet]` / `… [cut]`."""
-    return texts.get(lang, "xlsx.cut_marker")
-
-
-def fit_text(text: str, lang: str) -> tuple[str, bool]:
-    """`cell_safe_text`, then cut to Excel's 32,767 characters with a visible marker; True when cut."""
-    text = cell_safe_text(text)
-    if len(text) <= EXCEL_TEXT_LIMIT:
-        return text, False
-    marker = cut_marker(lang)
-    return text[: EXCEL_TEXT_LIMIT - len(marker)] + marker, True
 
 
 def put_text(cell: Cell, text: str) -> None:

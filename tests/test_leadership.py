@@ -262,8 +262,7 @@ def test_the_csv_export_never_hands_excel_a_formula(tmp_path):
 
 
 def test_a_chart_of_many_groups_shows_the_largest_and_pools_the_rest():
-    from pipeline.charts import MAX_BARS
-    from pipeline.followup.figures import Figures, chart_bars
+    from pipeline.followup.figures import MAX_BARS, Figures, chart_bars
 
     groups = {f"G{n:02d}": Figures(employees=n, approved=n // 2) for n in range(1, 31)}
     bars = chart_bars("Fullført", {"conversation_rate": "Referat godkjent (%)"}, groups, "Øvrige grupper")

@@ -10,13 +10,13 @@ import pytest
 
 from pipeline.errors import OutputError, WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Problem, Report
-from pipeline.round.report import (
+from pipeline.round.report import write_report_workbook
+from pipeline.round.report_lines import (
     issue_line,
     localised_message,
     report_groups,
     severity_word,
     summary_line,
-    write_report_workbook,
 )
 from pipeline.round.rules import check_workbook
 

@@ -47,7 +47,7 @@ def test_the_run_after_a_first_run_finds_the_follow_up_unchanged_without_reading
     the stamps of what it reads; the quick check it remembers counts its own writes, so the next run
     with nothing changed does not read and merge the follow-up again. A manager's copy edited since
     (or any other input) still makes the next run read everything."""
-    import pipeline.followup.step as step
+    import pipeline.followup.rebuild as step  # the full run, after the quick check
 
     output = tmp_path / "output"
     runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})

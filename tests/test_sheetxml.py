@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from pipeline import xlsx
-from pipeline.followup import book, sheetxml, step
+from pipeline.followup import book, rebuild, sheetxml
 from pipeline.followup.columns import RUN_PROPERTY, Extra, Formula, Row
 from pipeline.followup.figures import Figures
 from pipeline.followup.frames import InterviewerFigures
@@ -312,7 +312,7 @@ def test_a_rounds_copies_are_written_as_xml_and_read_as_openpyxls(tmp_path, monk
         return data
 
     monkeypatch.setattr(sheetxml, "copy_bytes", counted)
-    monkeypatch.setattr(step, "default_workers", lambda: 1)  # in this process, so that it counts
+    monkeypatch.setattr(rebuild, "default_workers", lambda: 1)  # in this process, so that it counts
     fast = write_follow_up(round_, tmp_path / "fast", today=TODAY)
 
     def refuse(*_args, **_kwargs):

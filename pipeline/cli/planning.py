@@ -36,7 +36,7 @@ def schedule(workbook: Path, out: Path | None, busy_dir: Path | None) -> None:
     """
     from pipeline import clock
     from pipeline.followup.sources import round_zone
-    from pipeline.round.report import issue_line
+    from pipeline.round.report_lines import issue_line
     from pipeline.round.rules import check_workbook
     from pipeline.schedule.placing import ScheduleError, place_meetings
     from pipeline.schedule.planned import check_destination, planned_path, write_planned

@@ -16,7 +16,7 @@ import click
 from pipeline.codes import SHAPE_CODES
 from pipeline.collect import results
 from pipeline.model import ERROR, INFO, WARNING, Report, Round
-from pipeline.round.report import issue_line, report_groups, summary_line
+from pipeline.round.report_lines import issue_line, report_groups, summary_line
 from pipeline.store.ledger import FAILED, KEPT, UNCHANGED, UPDATED, WRITTEN
 
 if TYPE_CHECKING:  # the stages' modules load when a command runs, not for `--help`

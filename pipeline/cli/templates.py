@@ -24,12 +24,8 @@ def templates_check(templates_dir: Path | None, workbook: Path) -> None:
     """
     from pipeline.documents.examples import example_contexts
     from pipeline.mail.templates import check_email_templates
-    from pipeline.render.templates import (
-        TemplateSet,
-        check_templates,
-        problems_by_template,
-        resolve_template_folder,
-    )
+    from pipeline.render.checking import check_templates, problems_by_template
+    from pipeline.render.templates import TemplateSet, resolve_template_folder
 
     folder = resolve_template_folder(templates_dir)
     examples = example_contexts(workbook)

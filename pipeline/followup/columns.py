@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pipeline import texts, xlsx
+from pipeline import celltext, texts
 from pipeline.model import WARNING, Problem, problem
 from pipeline.round import schema
 from pipeline.round.values import clean_text, fold_word, parse_date, parse_percent
@@ -203,13 +203,13 @@ class Notes:
 
     def fit(self, text: str, where: str) -> str:
         """Text as a cell may hold it; a cut is counted and reported."""
-        fitted, cut = xlsx.fit_text(text, self.lang)
+        fitted, cut = celltext.fit_text(text, self.lang)
         if cut:
             self.counts["texts_cut"] += 1
             self.warn(
                 "text-cut",
                 f"{where}: the text has {len(text):,} characters, more than a cell holds; it was cut to "
-                f"{xlsx.EXCEL_TEXT_LIMIT:,} and ends with “{xlsx.cut_marker(self.lang)}”.",
+                f"{celltext.EXCEL_TEXT_LIMIT:,} and ends with “{celltext.cut_marker(self.lang)}”.",
             )
         return fitted
 
@@ -217,8 +217,8 @@ class Notes:
 def cell_text(value: object) -> str:
     """Any cell value as trimmed text (numbers without `.0`, dates as ISO), cleaned for a cell."""
     if isinstance(value, str):
-        return xlsx.cell_safe_text(value).strip()
-    return xlsx.cell_safe_text(clean_text(value))
+        return celltext.cell_safe_text(value).strip()
+    return celltext.cell_safe_text(clean_text(value))
 
 
 def typed_cell_value(column: BookColumn, raw: object) -> tuple[object, str | None]:

@@ -45,7 +45,6 @@ from pipeline.followup.columns import (
 )
 from pipeline.followup.history import CONFLICTS_RECORD, HISTORY_RECORD
 from pipeline.followup.managers import (
-    COPY_NAMES,
     COPY_SOURCES,
     MANAGER_PROPERTY,
     ROUND_PROPERTY,
@@ -54,7 +53,7 @@ from pipeline.followup.managers import (
     Taken,
 )
 from pipeline.followup.reading import read_existing
-from pipeline.followup.record import lock_file
+from pipeline.followup.record import COPY_NAMES, lock_file
 from pipeline.followup.sources import Sources
 from pipeline.round import schema
 from pipeline.round.values import fold_word

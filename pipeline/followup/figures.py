@@ -14,8 +14,20 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 
 from pipeline import texts
-from pipeline.charts import MAX_BARS, Bars
 from pipeline.model import Stage
+
+# A chart of more groups than this is unreadable on a page: it shows the largest and pools the rest.
+MAX_BARS = 20
+
+
+@dataclass(frozen=True)
+class Bars:
+    """What a bar chart shows: per bar group, a label and one value per series (a fraction, or None)."""
+
+    title: str
+    series: tuple[str, ...]
+    groups: tuple[tuple[str, tuple[float | None, ...]], ...]
+
 
 STAGES = tuple(stage.value for stage in Stage)
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 
 from pipeline import texts, xlsx
-from pipeline.charts import Bars
 from pipeline.followup.columns import (
     COLUMNS,
     HEADER_ROW,
@@ -22,7 +21,7 @@ from pipeline.followup.columns import (
     source_labels,
     stage_labels,
 )
-from pipeline.followup.figures import Figures, chart_bars, figure_headers, rate_headers
+from pipeline.followup.figures import Bars, Figures, chart_bars, figure_headers, rate_headers
 from pipeline.followup.frames import FigureFrames
 from pipeline.round import schema
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline import charts, texts, xlsx
 from pipeline.followup.figures import (
     FIGURE_COLUMNS,
+    Bars,
     Figures,
     PreviousRound,
     chart_bars,
@@ -220,7 +221,7 @@ def _comparison_sheet(
                 (rates[name], (now, then)) for name, now, then in comparison_values(total, previous, minimum)
                 if name in rates
             )  # fmt: skip
-            bars = charts.Bars(text["chart_comparison"], tuple(headers[1:3]), groups)
+            bars = Bars(text["chart_comparison"], tuple(headers[1:3]), groups)
             charts.chart_on_its_own_page(ws, bars, last + 2)
 
 

@@ -35,7 +35,14 @@ from pipeline.followup.figures import Figures
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
 from pipeline.followup.history import who
 from pipeline.followup.reading import read_existing
-from pipeline.followup.record import backup, content_digest, file_stamp, lock_file, sha
+from pipeline.followup.record import (
+    CopiesResult,
+    backup,
+    content_digest,
+    file_stamp,
+    lock_file,
+    sha,
+)
 from pipeline.followup.sources import Sources
 from pipeline.model import Employee, Settings
 from pipeline.store import layout
@@ -49,7 +56,6 @@ MANAGER_PROPERTY = "AppraisalManager"  # the interviewer's ID, in every copy's c
 ROUND_PROPERTY = "AppraisalRound"
 COPIES_RECORD = "manager-copies"  # the state database's record of what was written into each copy
 KEPT_RUNS = 5  # runs remembered per copy, so that an older copy sent back late still merges exactly
-COPY_NAMES = frozenset(texts.every("book.manager_file"))
 COPY_SOURCES = (*GENERATED_SOURCES, "hand")  # the rows a copy shows (not removed, not unmerged)
 
 
@@ -142,18 +148,6 @@ class Taken:
         if path not in self.hashes:
             self.hashes[path] = sha(path)
         return self.hashes[path]
-
-
-@dataclass
-class CopiesResult:
-    """What `write_copies` did: files written, copies left as they were (unchanged), and those not
-    rewritten (open, or edited but not merged). An edited copy replaced is in its folder's history/."""
-
-    written: list[Path] = field(default_factory=list)
-    unchanged: int = 0
-    seconds: float = 0.0  # the time the copies took (for `make bench`)
-    kept: list[Path] = field(default_factory=list)
-    stamps: dict[str, list[int] | None] = field(default_factory=dict)  # each copy written: its stamp then
 
 
 def owners(sources: Sources, merged: dict[str, list[Row]]) -> dict[str, dict[str, list[Row]]]:

@@ -7,12 +7,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import texts
 from pipeline.errors import OutputError
 from pipeline.followup.columns import Notes, Row
 from pipeline.store.ledger import atomic_write, input_digest
 from pipeline.store.state import DATABASE, STATE_DIR, State
+
+COPY_NAMES = frozenset(texts.every("book.manager_file"))
+
+
+@dataclass
+class CopiesResult:
+    """What `write_copies` did: files written, copies left as they were (unchanged), and those not
+    rewritten (open, or edited but not merged). An edited copy replaced is in its folder's history/."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    seconds: float = 0.0  # the time the copies took (for `make bench`)
+    kept: list[Path] = field(default_factory=list)
+    stamps: dict[str, list[int] | None] = field(default_factory=dict)  # each copy written: its stamp then
+
 
 FOLLOW_UP_FILE = "follow-up.xlsx"
 HISTORY_DIR = "history"

@@ -35,10 +35,9 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.xml.functions import tostring
 
 from pipeline import charts, xlsx
-from pipeline.charts import Bars
 from pipeline.followup import book
 from pipeline.followup.columns import HEADER_ROW, RUN_PROPERTY, Row, sheet_name
-from pipeline.followup.figures import FIGURE_COLUMNS, Figures, figure_values
+from pipeline.followup.figures import FIGURE_COLUMNS, Bars, Figures, figure_values
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
 from pipeline.followup.layout import (
     OVERVIEW_HEADER_ROW,

@@ -16,8 +16,9 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from pipeline.render.checking import TemplateProblem, _recording_undefined
 from pipeline.render.engine import TemplateError
-from pipeline.render.templates import TemplateProblem, _recording_undefined, find_template
+from pipeline.render.templates import find_template
 
 EMAIL_TEMPLATES = (
     "invitation_email",

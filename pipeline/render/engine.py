@@ -31,7 +31,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from pipeline.errors import AppraisalError
+from pipeline.errors import TemplateError
 from pipeline.render import pruning
 
 JINJA_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -54,10 +54,6 @@ COMMENT_TYPES = ("comments", "commentsExtended", "commentsIds", "commentsExtensi
 DROPPED_RELS = (*COMMENT_TYPES, "stylesWithEffects", "webSettings", "customXml")  # the end of their Type
 _BOOKMARK_ID = re.compile(r'<w:bookmark(Start|End)\b([^>]*?)\bw:id="([^"]*)"')
 DEFLATE_LEVEL = 6
-
-
-class TemplateError(AppraisalError):
-    """A template cannot be read, compiled or rendered; the message names the template."""
 
 
 def literal(value: object) -> Markup:

@@ -30,7 +30,6 @@ from pathlib import Path
 from pipeline import clock, model
 from pipeline.errors import AppraisalError
 from pipeline.model import Report, Round
-from pipeline.round.rules import check_workbook
 from pipeline.store.batch import code_digest
 from pipeline.store.ledger import atomic_write_bytes, input_digest
 from pipeline.store.state import STATE_DIR
@@ -76,19 +75,25 @@ def check_workbook_remembered(path: Path, output: Path, today: dt.date | None = 
     try:
         before = _digest(path)
     except OSError:  # missing, unreadable: the check says so in its own words
-        return Checked(*check_workbook(path, today))
+        return Checked(*_check(path, today))
     key = _key(path, before, today)
     record = _record_path(path, output)
     remembered = _load(record, key)
     if remembered is not None:
         return Checked(*remembered)
-    round_, report = check_workbook(path, today)
+    round_, report = _check(path, today)
     checked = Checked(round_, report)
     if not report.errors and round_.settings.round_id and _digest(path) == before:
         # made now, as the check found it (the caller may add to the report); not when the workbook
         # changed while it was read (then its bytes are not those of the key)
         checked.record, checked.data = record, _pack(key, (round_, report))
     return checked
+
+
+def _check(path: Path, today: dt.date) -> tuple[Round, Report]:
+    from pipeline.round.rules import check_workbook  # the reader and the rules, loaded only when they run
+
+    return check_workbook(path, today)
 
 
 def _digest(path: Path) -> str:

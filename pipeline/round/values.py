@@ -11,8 +11,6 @@ import datetime as dt
 import math
 import re
 
-from openpyxl.utils.datetime import from_excel
-
 from pipeline.model import Phrase, phrase
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
@@ -73,6 +71,8 @@ def parse_date(value: object) -> dt.date:
                 "number-not-a-date",
                 value=clean_text(value),
             )
+        from openpyxl.utils.datetime import from_excel  # loaded when a serial number is read (issue 16)
+
         result = from_excel(value)
         return result.date() if isinstance(result, dt.datetime) else result
     if isinstance(value, dt.time):

@@ -25,12 +25,11 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pipeline import __version__
 from pipeline.errors import AppraisalError
 from pipeline.model import Round, field_names
-from pipeline.render.engine import CompiledTemplate
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import (
     FAILED,
@@ -44,6 +43,9 @@ from pipeline.store.ledger import (
     input_digest,
     publish,
 )
+
+if TYPE_CHECKING:
+    from pipeline.render.engine import CompiledTemplate
 
 SOURCE_SUFFIXES = (".py", ".toml")  # the code, and the data it reads: wordings, the example company
 

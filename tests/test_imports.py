@@ -1,0 +1,66 @@
+"""A command loads what it uses (issue 16): `appraisal run` with nothing to do loads none of the
+libraries that make workbooks and documents, nor the rules; a run with something to make loads them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# what only making something needs: the workbooks, the documents, the figures, the checks
+MAKERS = (
+    "openpyxl",
+    "docxtpl",
+    "docx",
+    "jinja2",
+    "pandas",
+    "numpy",
+    "pipeline.round.rules",
+    "pipeline.round.report",
+    "pipeline.render.engine",
+    "pipeline.followup.rebuild",
+)
+RUN_AND_LIST = """
+import json, runpy, sys
+sys.argv = ["appraisal", *sys.argv[1:]]
+try:
+    runpy.run_module("pipeline", run_name="__main__")
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print(json.dumps([name for name in {makers!r} if name in sys.modules]))
+"""
+
+
+def _run(workbook: Path, output: Path) -> list[str]:
+    """`appraisal run` in a process of its own: the makers it loaded."""
+    environment = {**os.environ, "APPRAISAL_TODAY": "2027-01-02"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            RUN_AND_LIST.format(makers=MAKERS),
+            "run",
+            "-w",
+            str(workbook),
+            "-o",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+        timeout=300,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_run_with_nothing_to_do_loads_nothing_that_makes_files(base_workbook, tmp_path):
+    output = tmp_path / "output"
+
+    first = _run(base_workbook, output)
+    again = _run(base_workbook, output)
+
+    assert set(first) == set(MAKERS)  # the first run makes everything, with all of them
+    assert again == []
