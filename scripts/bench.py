@@ -456,7 +456,7 @@ def bench_formulas(path: Path) -> tuple[int, float, float]:
 def main() -> None:
     """Build rounds of each size and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated employee counts")
+    parser.add_argument("--sizes", default="1000,3000,10000", help="comma-separated employee counts")
     parser.add_argument("--collect-forms", type=int, default=2000, help="filled forms to collect")
     parser.add_argument(
         "--docxtpl-sample",

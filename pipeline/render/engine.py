@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -30,6 +31,7 @@ import jinja2.sandbox
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
+from zlib_ng import zlib_ng
 
 from pipeline.errors import TemplateError
 from pipeline.render import pruning
@@ -53,7 +55,10 @@ THUMB_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metada
 COMMENT_TYPES = ("comments", "commentsExtended", "commentsIds", "commentsExtensible", "people")
 DROPPED_RELS = (*COMMENT_TYPES, "stylesWithEffects", "webSettings", "customXml")  # the end of their Type
 _BOOKMARK_ID = re.compile(r'<w:bookmark(Start|End)\b([^>]*?)\bw:id="([^"]*)"')
-DEFLATE_LEVEL = 6
+# Each document's own parts are deflated by zlib-ng: the same deflate as zlib's, at level 5 as small as
+# zlib's level 6 and three times as fast (0.11 ms against 0.35 ms for a meeting-notes form's text; a
+# fifth of making a form was zlib's). The parts every document shares are packed once, by zlib at 9.
+DEFLATE_LEVEL = 5
 
 
 def literal(value: object) -> Markup:
@@ -116,8 +121,8 @@ class _Member:
     method: int = zipfile.ZIP_DEFLATED
 
 
-def _pack(name: str, raw: bytes, level: int = DEFLATE_LEVEL) -> _Member:
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+def _pack(name: str, raw: bytes, level: int = DEFLATE_LEVEL, deflate: ModuleType = zlib_ng) -> _Member:
+    compressor = deflate.compressobj(level, deflate.DEFLATED, -15)
     data = compressor.compress(raw) + compressor.flush()
     return _Member(name.encode("utf-8"), zlib.crc32(raw), len(raw), data)
 
@@ -229,7 +234,7 @@ class CompiledTemplate:
                     template.parts.append((name, compiled))
                     continue
                 data = text.encode("utf-8")
-            template.parts.append((name, _pack(name, data, 9)))  # packed once: the smallest is worth it
+            template.parts.append((name, _pack(name, data, 9, zlib)))  # packed once: the smallest is worth it
         return template
 
     def render(self, context: Mapping[str, object], properties: Mapping[str, str], title: str = "") -> bytes:
