@@ -17,6 +17,8 @@ MAKERS = (
     "jinja2",
     "pandas",
     "numpy",
+    "icalendar",
+    "babel",
     "pipeline.round.rules",
     "pipeline.round.report",
     "pipeline.render.engine",

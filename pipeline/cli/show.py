@@ -301,10 +301,10 @@ class Bars:
 
 def _progress(total_label: str):  # noqa: ANN202
     """A rich progress bar on a terminal; nothing when output is redirected."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     if not sys.stdout.isatty():
         return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(
         TextColumn(total_label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
     )

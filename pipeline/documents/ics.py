@@ -19,9 +19,6 @@ import re
 import urllib.parse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Timezone
-from icalendar.timezone.tzid import tzid_from_dt
-
 from pipeline import texts
 from pipeline.errors import AppraisalError
 from pipeline.model import Employee, Meeting, Settings
@@ -158,6 +155,8 @@ def _calendar_frame(
     tzid: str, round_id: str, first_year: int, last_year: int, method: str
 ) -> tuple[bytes, bytes]:
     """The VCALENDAR header lines (with `method`) and the serialised VTIMEZONE covering the years."""
+    from icalendar import Calendar, Timezone  # loaded when a calendar is written (issue 16)
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -326,6 +325,8 @@ def _datetime(moment: dt.datetime) -> str:
 
 def _tzid(zone: ZoneInfo) -> str:
     """The zone's TZID as icalendar names it ("UTC" for any zone equivalent to it)."""
+    from icalendar.timezone.tzid import tzid_from_dt
+
     return tzid_from_dt(dt.datetime(2000, 1, 1, tzinfo=zone)) or str(zone.key)
 
 

@@ -173,18 +173,22 @@ def bookmark_name(key: str) -> str:
     return "apr_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
-PLACEHOLDERS = frozenset(
-    hint
-    for f in (
-        *EMPLOYEE_PREPARATION,
-        *MANAGER_PREPARATION,
-        *NOTES_FIELDS,
-        *REVIEW_COLUMNS,
-        *GOAL_COLUMNS,
-        *ACTION_COLUMNS,
+@functools.cache
+def placeholders() -> frozenset[str]:
+    """Every hint text the forms' fields show, in every language (made when first asked: it reads every
+    language's catalogue, which a command with nothing to read need not load)."""
+    return frozenset(
+        hint
+        for f in (
+            *EMPLOYEE_PREPARATION,
+            *MANAGER_PREPARATION,
+            *NOTES_FIELDS,
+            *REVIEW_COLUMNS,
+            *GOAL_COLUMNS,
+            *ACTION_COLUMNS,
+        )
+        for hint in f.hints
     )
-    for hint in f.hints
-)
 
 
 # -- writing -----------------------------------------------------------------------------------------

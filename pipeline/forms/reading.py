@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from pipeline.forms.fields import GROUP_COLUMNS, LANGS, NS, PLACEHOLDERS, Field, W, bookmark_name
+from pipeline.forms.fields import GROUP_COLUMNS, LANGS, NS, Field, W, bookmark_name, placeholders
 from pipeline.forms.intake import Refused, safe_parser
 
 _P, _T, _BR, _CR, _TAB, _TC, _SDT = (f"{{{W}}}{n}" for n in ("p", "t", "br", "cr", "tab", "tc", "sdt"))
@@ -298,7 +298,7 @@ def read_answers(
 @functools.lru_cache(maxsize=64)
 def _every_hint(fields: tuple[Field, ...]) -> frozenset[str]:
     """Every hint the tool writes, with the hints of this form's fields (the same for a whole round)."""
-    return PLACEHOLDERS | {hint for f in fields for hint in f.hints}
+    return placeholders() | {hint for f in fields for hint in f.hints}
 
 
 def _by_title(by_alias: dict[str, etree._Element], field: Field) -> etree._Element | None:

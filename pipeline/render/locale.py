@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from babel.dates import format_date
-
 from pipeline import texts
 
 LANGUAGES = ("nb", "nn", "en")
@@ -26,7 +24,7 @@ def long_date(day: dt.date | None, lang: str) -> str:
     """`mandag 18. januar 2027` / `Monday 18 January 2027`; empty for no date."""
     if day is None:
         return ""
-    return format_date(day, texts.get(lang, "locale.long_date"), locale=babel_locale(lang))
+    return _format_date(day, texts.get(lang, "locale.long_date"), lang)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -34,7 +32,7 @@ def medium_date(day: dt.date | None, lang: str) -> str:
     """`18. januar 2027` / `18 January 2027`; empty for no date."""
     if day is None:
         return ""
-    return format_date(day, texts.get(lang, "locale.medium_date"), locale=babel_locale(lang))
+    return _format_date(day, texts.get(lang, "locale.medium_date"), lang)
 
 
 def short_date(day: dt.date | None, lang: str) -> str:
@@ -48,7 +46,7 @@ def weekday(day: dt.date | None, lang: str) -> str:
     """`mandag` / `Monday`."""
     if day is None:
         return ""
-    return format_date(day, "EEEE", locale=babel_locale(lang))
+    return _format_date(day, "EEEE", lang)
 
 
 def clock(time: dt.time | None, lang: str) -> str:
@@ -80,3 +78,9 @@ def duration(minutes: int, lang: str) -> str:
             minute=words["minute"] if rest == 1 else words["minutes"],
         )
     return f"{minutes} {words['minute'] if minutes == 1 else words['minutes']}"
+
+
+def _format_date(day: dt.date, pattern: str, lang: str) -> str:
+    from babel.dates import format_date  # loaded when a date is written (issue 16)
+
+    return format_date(day, pattern, locale=babel_locale(lang))
