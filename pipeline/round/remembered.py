@@ -59,7 +59,8 @@ class Checked:
         """Write the record of a new check, once the output folder is there: a check never makes the
         folder (a command refused after it leaves none). A record that cannot be written costs only the
         time it would have saved."""
-        if self.record is None or self.data is None or not self.record.parents[2].is_dir():
+        output = self.record.parents[2] if self.record is not None else None  # <output>/.appraisal/checked/
+        if output is None or self.data is None or not output.is_dir():
             return
         try:
             atomic_write_bytes(self.record, self.data)
