@@ -19,7 +19,8 @@ from pipeline.documents.prepare import render_forms
 from pipeline.followup.carry import CarryOver, carry_over
 from pipeline.followup.plans import write_plans
 from pipeline.followup.record import file_stamp, sha
-from pipeline.followup.step import FollowUpResult, remember_quick, write_follow_up
+from pipeline.followup.result import FollowUpResult
+from pipeline.followup.step import remember_quick, write_follow_up
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.remembered import check_workbook_remembered

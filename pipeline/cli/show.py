@@ -22,7 +22,7 @@ from pipeline.store.ledger import FAILED, KEPT, UNCHANGED, UPDATED, WRITTEN
 if TYPE_CHECKING:  # the stages' modules load when a command runs, not for `--help`
     from pipeline.collect.results import CollectResult
     from pipeline.followup.carry import CarryOver
-    from pipeline.followup.step import FollowUpResult
+    from pipeline.followup.result import FollowUpResult
     from pipeline.mail.remind import Reminder
     from pipeline.retention.purge import PersonnelCopy, RoundPurge
     from pipeline.run import Stage, Validation

@@ -60,7 +60,7 @@ from pipeline.store.ledger import atomic_write, input_digest
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-    from pipeline.followup.step import FollowUpResult
+    from pipeline.followup.result import FollowUpResult
 
 T = TypeVar("T")
 KEPT_RUNS = 3  # baselines kept, so that a restored copy of one of the last files still merges exactly
