@@ -131,7 +131,12 @@ def _quick_unchanged(root: Path, quick: dict, follow_up: Path, leadership: Path)
         last = State(root.parent).document(root.name, QUICK_FILE)
     except OutputError:
         return False
-    return last == {
+    return last == _quick_record(quick, follow_up, leadership)
+
+
+def _quick_record(quick: dict, follow_up: Path, leadership: Path) -> dict:
+    """What the quick check compares: a hash of the step's inputs, and both files' stamps."""
+    return {
         "inputs": input_digest(*quick.values()),
         "follow_up": file_stamp(follow_up),
         "leadership": file_stamp(leadership),
@@ -154,9 +159,5 @@ def remember_quick(root: Path, result: FollowUpResult) -> None:
     if quick is None:
         return
     quick["versions"] = {**quick["versions"], root.name: State(root.parent).version(root.name)}
-    record = {
-        "inputs": input_digest(*quick.values()),
-        "follow_up": file_stamp(result.follow_up),
-        "leadership": file_stamp(result.leadership),
-    }
+    record = _quick_record(quick, result.follow_up, result.leadership)
     State(root.parent).put_document(root.name, QUICK_FILE, record)

@@ -31,7 +31,7 @@ from pipeline import clock, model
 from pipeline.errors import AppraisalError
 from pipeline.model import Report, Round
 from pipeline.store.batch import code_digest
-from pipeline.store.ledger import atomic_write_bytes, input_digest
+from pipeline.store.ledger import atomic_write_bytes, digest, input_digest
 from pipeline.store.state import STATE_DIR
 
 FOLDER = "checked"  # in <output>/.appraisal/
@@ -98,7 +98,7 @@ def _check(path: Path, today: dt.date) -> tuple[Round, Report]:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return digest(Path(path).read_bytes())
 
 
 def _key(path: Path, workbook: str, today: dt.date) -> str:
@@ -132,7 +132,7 @@ def _load(record: Path, key: str) -> tuple[Round, Report] | None:
         data = record.read_bytes()
     except OSError:
         return None
-    head = MAGIC + key.encode("ascii") + b"\n"
+    head = _head(key)
     if not data.startswith(head):
         return None
     try:
@@ -154,4 +154,9 @@ def _pack(key: str, checked: tuple[Round, Report]) -> bytes | None:
         data = zlib.compress(pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL), 1)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    return MAGIC + key.encode("ascii") + b"\n" + data
+    return _head(key) + data
+
+
+def _head(key: str) -> bytes:
+    """A record's first bytes: what it is, and the key it was kept for."""
+    return MAGIC + key.encode("ascii") + b"\n"
