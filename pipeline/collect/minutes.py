@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from pipeline import clock, texts
@@ -25,9 +25,11 @@ from pipeline.register import AgreedItem, Review, Wellbeing
 from pipeline.render import locale
 from pipeline.render.engine import CompiledTemplate
 from pipeline.store import layout
+from pipeline.store.batch import code_digest
 from pipeline.store.ledger import (
     Ledger,
     Outcome,
+    input_digest,
     publish,
 )
 
@@ -151,25 +153,26 @@ class MinutesJob:
     reading: Reading
     previous: dict | None
     template: CompiledTemplate
-    context: dict[str, object]
+    context: Callable[[], dict[str, object]]  # made where the minutes are written (a worker process)
     properties: dict[str, str]
     title: str
     targets: list[tuple[int, str]]  # (0: the round's ledger, 1: the output folder's), relative path
-    digest: str
     made_on: dt.date  # the day the minutes are made: their approval deadline counts from it
 
 
 def write_minutes(item: MinutesJob, ledgers: tuple[Ledger, Ledger]) -> list[Outcome] | str:
     """Render one employee's minutes once and bring its three copies up to date."""
     try:
-        data = item.template.render(item.context, item.properties, item.title)
+        context = item.context()
+        digest = input_digest(code_digest(), item.template.digest, item.reading.content, context)
+        data = item.template.render(context, item.properties, item.title)
         return [
             publish(
                 ledgers[which].root,
                 relative,
                 "minutes",
                 item.employee.id,
-                item.digest,
+                digest,
                 lambda: data,
                 ledgers[which].entries.get(relative),
             )

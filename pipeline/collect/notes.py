@@ -4,6 +4,7 @@ answers as typed, the dates and statuses they mean, and every problem once."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ class Reading:
     missing_required: list[Problem]  # one per required field that is empty or cannot be read
     titles: dict[str, str] = field(default_factory=dict)  # field key -> its title on the form
 
-    @property
+    @functools.cached_property  # what was read is not changed afterwards
     def content(self) -> str:
         """A hash of what was read: the same answers saved again (by Word or LibreOffice) hash the same."""
         return input_digest(  # of the records as the register stores them, so that a hash stays the same

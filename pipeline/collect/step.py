@@ -15,6 +15,7 @@ version of an earlier reading)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
@@ -47,12 +48,11 @@ from pipeline.forms.intake import Refused, WordFile, open_word_file, returned_fi
 from pipeline.model import ERROR, INFO, WARNING, Employee, Goal, Meeting, Round
 from pipeline.register import Conversation, Register, now_stamp
 from pipeline.render.templates import TemplateSet
-from pipeline.store.batch import code_digest, document_properties, parallel_map
+from pipeline.store.batch import document_properties, parallel_map
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import (
     Ledger,
     Outcome,
-    input_digest,
 )
 
 
@@ -86,6 +86,7 @@ def _read_file(
             return outcome, KnownReading.of(word, sha256, known[1])
         lang = document_language(by_id[outcome.employee_id], round_.settings)
         notes = read_notes(word, round_, lang, meetings.get(outcome.employee_id), today)
+        notes.content  # noqa: B018 - hashed here, in the worker: it travels back with the reading
         outcome.titles = notes.titles
         return outcome, notes
     except Refused as exc:
@@ -316,7 +317,6 @@ def _apply_readings(
             )
         return None
     lang = document_language(employee, round_.settings)
-    context = minutes_context(round_, employee, interviewer, reading, goals, lang, meeting, today)
     template = templates.get("minutes", lang)
     properties = document_properties(round_, "minutes", employee.id, template.digest)
     properties["AppraisalSourceForm"] = reading.content
@@ -328,11 +328,12 @@ def _apply_readings(
         reading=reading,
         previous=previous,
         template=template,
-        context=context,
+        context=functools.partial(
+            minutes_context, round_, employee, interviewer, reading, goals, lang, meeting, today
+        ),
         properties=properties,
         title=KINDS["minutes"].title(lang, employee.name),
         targets=[(0, in_round), (0, in_folder), (1, personnel)],
-        digest=input_digest(code_digest(), template.digest, reading.content, context),
         made_on=today,
     )
 

@@ -50,6 +50,19 @@ class Field:
     column: int = 0  # 0-based column among the group's fields
     words: str = ""  # the key its words are under, when it is not `key`
 
+    def __post_init__(self) -> None:
+        # hashed once: a field keys the caches of its hints and titles, looked up for every form read
+        object.__setattr__(
+            self, "_hash", hash((self.key, self.kind, self.group, self.row, self.column, self.words))
+        )
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined]
+
+    def __reduce__(self) -> tuple[type[Field], tuple[str, str, str, int, int, str]]:
+        # made anew when unpickled: a string's hash differs from one process to the next
+        return Field, (self.key, self.kind, self.group, self.row, self.column, self.words)
+
     def _text(self, lang: str, part: str) -> str | None:
         return texts.catalogue(lang).get(f"forms.fields.{self.words or self.key}.{part}")
 
@@ -68,6 +81,9 @@ class Field:
 
     def title(self, lang: str) -> str:
         """The field's title as Word shows it on the control: a label unique in the form."""
+        return _title(self, lang)
+
+    def _make_title(self, lang: str) -> str:
         if self.group:
             # A row's name and number, and past a goal's or action's first column the column's label:
             # "Mål 2", "Mål 2 – frist", "Tidligere mål/tiltak 1 – ny status".
@@ -86,6 +102,11 @@ class Field:
 @functools.cache  # read for every field of every form collected: looked up once per field
 def _hints(field: Field) -> tuple[str, ...]:
     return tuple(field.placeholder(lang) for lang in LANGS)
+
+
+@functools.lru_cache(maxsize=32768)  # read for every field of every form collected
+def _title(field: Field, lang: str) -> str:
+    return field._make_title(lang)
 
 
 EMPLOYEE_PREPARATION = tuple(

@@ -245,21 +245,21 @@ def read_answers(
     by_tag: dict[str, etree._Element] = {}
     by_alias: dict[str, etree._Element] = {}
     bookmarks: dict[str, etree._Element] = {}
-    for node in root.iter(_SDT, _BM_START):
+    # a control's tag and title are children of its sdtPr: looked for directly, not control by control
+    for node in root.iter(_TAG, _ALIAS, _BM_START):
         if node.tag == _BM_START:
             name = node.get(_NAME, "")
             if name.startswith("apr_"):
                 bookmarks.setdefault(name, node)
             continue
-        properties = node.find(_SDT_PR)
-        if properties is None:
+        properties = node.getparent()
+        control = properties.getparent() if properties is not None and properties.tag == _SDT_PR else None
+        if control is None or control.tag != _SDT:
             continue
-        tag = properties.find(_TAG)
-        alias = properties.find(_ALIAS)
-        if tag is not None:
-            by_tag.setdefault(tag.get(_VAL, ""), node)
-        if alias is not None:
-            by_alias.setdefault(alias.get(_VAL, "").strip().casefold(), node)
+        if node.tag == _TAG:
+            by_tag.setdefault(node.get(_VAL, ""), control)
+        else:
+            by_alias.setdefault(node.get(_VAL, "").strip().casefold(), control)
     every_hint = _every_hint(tuple(fields))
     layout = _Layout(root)
     answers: dict[str, Answer] = {}

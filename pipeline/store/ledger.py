@@ -107,8 +107,9 @@ def open_temporary_beside(path: Path) -> tuple[int, Path]:
             continue
         except OSError as exc:
             raise OutputError(f"{path}: cannot create a temporary file beside it ({exc.strerror}).") from None
-        if hasattr(os, "fchmod"):
-            os.fchmod(handle, 0o666 & ~_UMASK)
+        mode = 0o666 & ~_UMASK
+        if hasattr(os, "fchmod") and mode != 0o600:  # mkstemp makes it 0600, as the private mode wants
+            os.fchmod(handle, mode)
         return handle, Path(name)
     raise OutputError(f"{path}: cannot create a temporary file beside it.")
 
