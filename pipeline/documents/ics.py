@@ -330,25 +330,28 @@ def _tzid(zone: ZoneInfo) -> str:
     return tzid_from_dt(dt.datetime(2000, 1, 1, tzinfo=zone)) or str(zone.key)
 
 
-def _fold(line: str, limit: int = 75) -> str:
+LINE_OCTETS = 75  # RFC 5545: a content line is folded before it reaches 75 octets
+
+
+def _fold(line: str) -> str:
     """A content line folded as icalendar folds it: before a character that would bring a line to
-    `limit` octets, never right after a backslash or caret (an escape stays whole)."""
-    if len(line) < limit and (line.isascii() or len(line.encode("utf-8")) < limit):
+    `LINE_OCTETS` octets, never right after a backslash or caret (an escape stays whole).
+
+    Cut in the UTF-8 bytes, a piece at a time (a character at a time was a tenth of writing the
+    invitations): at most `LINE_OCTETS - 1` octets, the cut moved back to the start of a character, and
+    back once more when the piece would end in a backslash or caret (one byte each in UTF-8)."""
+    if len(line) < LINE_OCTETS and (line.isascii() or len(line.encode("utf-8")) < LINE_OCTETS):
         return line  # most lines: nothing to fold
+    data = line.encode("utf-8")
     pieces: list[str] = []
-    current: list[str] = []
-    count = 0
-    for char in line:
-        size = len(char.encode("utf-8"))
-        if current and count + size >= limit:
-            if len(current) > 1 and current[-1] in "\\^":
-                carried = current.pop()
-                pieces.append("".join(current))
-                current, count = [carried], len(carried.encode("utf-8"))
-            else:
-                pieces.append("".join(current))
-                current, count = [], 0
-        current.append(char)
-        count += size
-    pieces.append("".join(current))
+    start, most = 0, LINE_OCTETS - 1
+    while len(data) - start > most:
+        end = start + most
+        while data[end] & 0xC0 == 0x80:  # inside a character: cut before it
+            end -= 1
+        if data[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(data[start:end].decode("utf-8"))
+        start = end
+    pieces.append(data[start:].decode("utf-8"))
     return "\r\n ".join(pieces)

@@ -23,6 +23,7 @@ from pipeline.store import layout
 from pipeline.store.batch import (
     BatchResult,
     Job,
+    SharedContext,
     document_properties,
     record_key,
 )
@@ -61,13 +62,14 @@ def form_jobs(round_: Round, templates: TemplateSet, invitations: list[Invitatio
             [record_key(g) for g in goals],
             lang,
         )
-        context = functools.partial(
-            form_context, round_, employee, invitation.meeting, interviewer, goals, lang
-        )
         manager_folder = (
             f"{layout.manager_dir(interviewer)}/{layout.person_folder(employee)}"
             if interviewer is not None
             else None
+        )
+        context = SharedContext(
+            functools.partial(form_context, round_, employee, invitation.meeting, interviewer, goals, lang),
+            uses=1 if manager_folder is None else 3,
         )
         for kind, folder in (
             ("employee_preparation", layout.employee_dir(employee)),

@@ -61,17 +61,24 @@ _BOOKMARK_ID = re.compile(r'<w:bookmark(Start|End)\b([^>]*?)\bw:id="([^"]*)"')
 DEFLATE_LEVEL = 5
 
 
+# what `literal` changes: markup characters, and control characters (breaks and tabs among them)
+_SPECIAL = re.compile('[\x00-\x1f&<>"\ufffe\uffff]')
+_markup = functools.partial(str.__new__, Markup)  # Markup(text) without its __new__ (made in Python)
+
+
 def literal(value: object) -> Markup:
     """A context value as WordprocessingML text: escaped, breaks and tabs as Word's, never `None`."""
     if value is None:
-        return Markup("")
+        return _markup("")
     text = value if isinstance(value, str) else str(value)
+    if _SPECIAL.search(text) is None:
+        return _markup(text)  # most values: a name, a date, a sentence
     if ILLEGAL_XML.search(text):
         text = ILLEGAL_XML.sub("", text)
     text = xml_escape(text, {'"': "&quot;"})
     if "\n" in text or "\r" in text or "\t" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", BREAK).replace("\t", TAB)
-    return Markup(text)
+    return _markup(text)
 
 
 MAX_PRODUCT = 100_000  # the longest text or list a template may make by multiplying (`'-' * 80` is fine)

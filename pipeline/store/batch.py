@@ -89,6 +89,34 @@ T = TypeVar("T")
 PARALLEL_FROM = 200  # fewer jobs than this are done in this process: starting workers costs more
 
 
+class SharedContext:
+    """One context for several documents (an employee's three forms): made when the first of them is
+    rendered and kept for the others, in whichever process renders them (a worker renders a run of
+    consecutive jobs, so the three are nearly always one worker's). Making a form's context three times
+    was a tenth of rendering the forms. A process keeps one such context at a time, and lets it go after
+    its `uses`: documents left unrendered (unchanged) never pile contexts up."""
+
+    _held: SharedContext | None = None  # the one this process keeps now
+
+    def __init__(self, make: Callable[[], dict], uses: int):
+        self._make, self._uses, self._left = make, uses, uses
+        self._value: dict | None = None
+
+    def __call__(self) -> dict:
+        if self._value is None:
+            held = SharedContext._held
+            if held is not None and held is not self:
+                held._value = None
+            self._value, self._left = self._make(), self._uses
+            SharedContext._held = self
+        value = self._value
+        self._left -= 1
+        if self._left <= 0:
+            self._value = None
+            SharedContext._held = None
+        return value
+
+
 @dataclass(frozen=True)
 class Job:
     """One output file to bring up to date."""
