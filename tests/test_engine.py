@@ -345,7 +345,7 @@ def test_every_kind_of_document_is_valid_and_word_would_not_repair_it(produced, 
 
 
 def test_bookmarks_repeated_by_a_template_loop_get_ids_of_their_own():
-    from pipeline.render.engine import renumber_bookmarks
+    from pipeline.render.bookmarks import renumber as renumber_bookmarks
 
     row = '<w:bookmarkStart w:id="1000" w:name="a"/><w:r/><w:bookmarkEnd w:id="1000"/>'
     xml = (
@@ -360,6 +360,61 @@ def test_bookmarks_repeated_by_a_template_loop_get_ids_of_their_own():
         '<w:bookmarkStart w:id="3" w:name="a"/><w:r/><w:bookmarkEnd w:id="3"/>'
         '<w:bookmarkEnd w:id="0"/><w:bookmarkEnd w:id="9"/>'  # an end without a start is left alone
     )
+
+
+ROW = '<w:bookmarkStart w:id="1000" w:name="a"/><w:r/><w:bookmarkEnd w:id="1000"/>'
+
+
+def _rendered(source: str, **context: object) -> tuple[str, str]:
+    """How a part's bookmarks are numbered, and the part rendered with `context`."""
+    from pipeline.render import bookmarks
+    from pipeline.render.engine import make_environment
+
+    plan = bookmarks.plan(source)
+    if plan.how == bookmarks.CALLS:
+        context = {**context, **bookmarks.Numbering(plan.first_free).names()}
+    xml = make_environment().from_string(plan.source).render(context)
+    return plan.how, bookmarks.renumber(xml) if plan.how == bookmarks.WHOLE else xml
+
+
+def test_only_the_bookmarks_a_loop_repeats_are_numbered_as_the_document_is_rendered():
+    source = '<w:bookmarkStart w:id="7" w:name="x"/>{% for g in goals %}' + ROW + "{% endfor %}"
+    how, xml = _rendered(source + '<w:bookmarkEnd w:id="7"/>', goals=[1, 2, 3])
+    assert how == "calls"
+    assert xml == (
+        '<w:bookmarkStart w:id="7" w:name="x"/>'  # outside the loop: as in the template
+        '<w:bookmarkStart w:id="1001" w:name="a"/><w:r/><w:bookmarkEnd w:id="1001"/>'
+        '<w:bookmarkStart w:id="1002" w:name="a"/><w:r/><w:bookmarkEnd w:id="1002"/>'
+        '<w:bookmarkStart w:id="1003" w:name="a"/><w:r/><w:bookmarkEnd w:id="1003"/>'
+        '<w:bookmarkEnd w:id="7"/>'
+    )
+    assert _rendered(source, goals=[]) == ("calls", '<w:bookmarkStart w:id="7" w:name="x"/>')
+
+
+@pytest.mark.parametrize(
+    ("source", "how", "count"),
+    [
+        ('<w:bookmarkStart w:id="1" w:name="a"/><w:bookmarkEnd w:id="1"/>', "none", 1),
+        # the same ID twice outside a loop (a template edited by hand): every bookmark renumbered
+        ('<w:bookmarkStart w:id="1" w:name="a"/><w:bookmarkStart w:id="1" w:name="b"/>', "whole", 2),
+        ('<w:bookmarkStart w:id="x" w:name="a"/><w:bookmarkEnd w:id="x"/>', "whole", 1),
+        # a bookmark that starts outside a loop and ends inside it
+        (
+            '<w:bookmarkStart w:id="1" w:name="a"/>{% for g in goals %}<w:bookmarkEnd w:id="1"/>{% endfor %}',
+            "whole",
+            1,
+        ),
+        ('{% set n = 2 %}<w:bookmarkStart w:id="1" w:name="a"/><w:bookmarkEnd w:id="1"/>', "none", 1),
+        # a comment's words are not the template's: its `endfor` closes nothing
+        ("{# {% endfor %} #}{% for g in goals %}" + ROW + "{% endfor %}", "calls", 2),
+    ],
+)
+def test_a_part_whose_bookmarks_may_repeat_gets_ids_of_its_own_whatever_the_template_does(source, how, count):
+    found, xml = _rendered(source, goals=[1, 2])
+    assert found == how
+    root = etree.fromstring(f'<w:body xmlns:w="{W}">{xml}</w:body>')
+    ids = [b.get(f"{{{W}}}id") for b in root.iter(f"{{{W}}}bookmarkStart")]
+    assert len(ids) == len(set(ids)) == count and all(i.isdigit() for i in ids), xml
 
 
 def test_a_stale_styles_with_effects_part_of_an_old_template_is_not_passed_on(tmp_path):
