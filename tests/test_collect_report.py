@@ -212,3 +212,30 @@ def test_a_collect_killed_before_its_register_is_saved_loses_no_problem_from_the
     rows = [r for r in report_rows(output) if r["Ansattnr."] == ERLEND]
     assert {r["Utfall"] for r in rows} == {said("outcomes", "accepted")}
     assert any(r["Problem"] == said("problems", "not-a-date") for r in rows), rows
+
+
+def test_the_report_written_as_xml_reads_as_the_report_openpyxl_makes(tmp_path, monkeypatch):
+    """Its rows are written as XML (`sheetrows.py`), a tenth of the cost of openpyxl's cells: cell for
+    cell, look for look, the same workbook."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from test_sheetxml import picture
+
+    from pipeline.collect import report
+
+    settings = SimpleNamespace(
+        language="nb", organisation="Fjordtre AS", round_id=ROUND, title="Samtaler 2027"
+    )
+    rows = [
+        ["Siri Dahl", "Erlend Moe", "1002", "notes/erlend.docx", "Godtatt", "", "", "", dt.date(2027, 2, 1)],
+        ["", "Åse Berg", "1003", "åse.docx", "Ufullstendig", "Oppsummering", "=SUM(A1)", "To\nlinjer", ""],
+        [" Siri ", "Tom", "#N/A", "tom\r\n.docx", "Avvist", "x" * 200, "1,5", "-3", dt.date(2026, 12, 31)],
+    ]
+    fast, slow = tmp_path / "fast.xlsx", tmp_path / "slow.xlsx"
+    report._workbook(SimpleNamespace(settings=settings), rows).save(fast)
+    monkeypatch.setattr(report, "RAW_ROWS", False)
+    report._workbook(SimpleNamespace(settings=settings), rows).save(slow)
+    seen = picture(fast)
+    assert seen == picture(slow)
+    assert seen[seen["sheets"][0]]["cells"]["G6"][:2] == ("=SUM(A1)", "s")  # typed text stays text

@@ -21,8 +21,9 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
-from pipeline import texts, xlsx
+from pipeline import sheetrows, texts, xlsx
 from pipeline.collect.results import ACCEPTED, REPLACED, SKIPPED, UNCHANGED, CollectResult, FileResult
 from pipeline.errors import OutputError
 from pipeline.followup.record import backup, lock_file, sha
@@ -209,13 +210,35 @@ def _workbook(round_: Round, rows: list[list[object]]) -> openpyxl.Workbook:
     if height := xlsx.header_height(headers, widths):
         ws.row_dimensions[FIRST_ROW].height = height
     ws.append([cells.header(h) for h in headers])
+    writer = sheetrows.Rows(sheetrows.Looks(cells)) if RAW_ROWS else None
+    if writer is not None:
+        sheetrows.raw_rows(ws)
+    letters = [get_column_letter(n) for n in range(1, len(COLUMNS) + 1)]
     for number, values in enumerate(rows, start=FIRST_ROW + 1):
         lines = max(xlsx.line_count(v, w) for v, w in zip(values, widths, strict=True) if isinstance(v, str))
-        if height := xlsx.row_height(lines):
+        height = xlsx.row_height(lines)
+        if writer is not None:
+            try:
+                line = [_raw_cell(writer, f"{x}{number}", v) for x, v in zip(letters, values, strict=True)]
+                ws.append((sheetrows.RawRow(writer.row(number, line, height)),))
+                continue
+            except sheetrows.Unhandled:
+                pass  # this row through openpyxl, as it would have been
+        if height:
             ws.row_dimensions[number].height = height
         ws.append([_cell(cells, v) for v in values])
     xlsx.add_table(ws, "CollectReport", FIRST_ROW, FIRST_ROW + len(rows), headers)
     return workbook
+
+
+RAW_ROWS = True  # rows written as XML (`sheetrows.py`): a tenth of openpyxl's cells; False: through them
+
+
+def _raw_cell(writer: sheetrows.Rows, ref: str, value: object) -> str:
+    """`_cell` as XML."""
+    if isinstance(value, dt.date):
+        return writer.value(ref, value, "date")
+    return writer.text(ref, xlsx.cell_safe_text(str(value)), "long") if value else ""
 
 
 def _cell(cells: xlsx.Cells, value: object) -> object:
