@@ -398,6 +398,11 @@ def test_only_the_bookmarks_a_loop_repeats_are_numbered_as_the_document_is_rende
         # the same ID twice outside a loop (a template edited by hand): every bookmark renumbered
         ('<w:bookmarkStart w:id="1" w:name="a"/><w:bookmarkStart w:id="1" w:name="b"/>', "whole", 2),
         ('<w:bookmarkStart w:id="x" w:name="a"/><w:bookmarkEnd w:id="x"/>', "whole", 1),
+        (
+            '<w:bookmarkStart w:id="2147483647" w:name="a"/>{% for g in goals %}' + ROW + "{% endfor %}",
+            "whole",
+            3,
+        ),
         # a bookmark that starts outside a loop and ends inside it
         (
             '<w:bookmarkStart w:id="1" w:name="a"/>{% for g in goals %}<w:bookmarkEnd w:id="1"/>{% endfor %}',

@@ -7,8 +7,9 @@ their IDs, which the template already makes unique; each inside one has its ID r
 source only, by a call that gives it a new ID as the document is rendered (`Numbering`). Renumbering
 every bookmark of every rendered form with a regular expression was a fifth of making the forms.
 
-A part whose bookmarks outside loops are not unique, or not numbers, or whose bookmark has its start
-and end on both sides of a loop's edge, is renumbered whole after rendering (`renumber`), as before.
+A part whose bookmarks outside loops are not unique, or not numbers (or very large ones), or whose
+bookmark has its start and end on both sides of a loop's edge, is renumbered whole after rendering
+(`renumber`), as before.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ _COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 START, END = "_appraisal_bookmark_start", "_appraisal_bookmark_end"  # the calls' names in the source
 
 NONE, CALLS, WHOLE = "none", "calls", "whole"  # how a part's bookmarks get their IDs
+MOST_ID = 1 << 30  # IDs above are renumbered whole: those after them must stay within Word's 32 bits
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def plan(source: str) -> Plan:
     ]
     inside = {m.group(3) for m, d in zip(marks, depth_at, strict=True) if d}
     outside = {m.group(3) for m, d in zip(marks, depth_at, strict=True) if not d}
-    numeric = all(m.group(3).isdigit() for m in marks)
+    numeric = all(m.group(3).isdigit() and int(m.group(3)) < MOST_ID for m in marks)
     if not numeric or len(set(ids_outside)) != len(ids_outside) or inside & outside:
         return Plan(source, WHOLE)
     if not inside:
