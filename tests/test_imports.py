@@ -23,6 +23,7 @@ MAKERS = (
     "pipeline.round.report",
     "pipeline.render.engine",
     "pipeline.followup.rebuild",
+    "xml.sax.saxutils",  # it loads urllib.request and http.client
 )
 RUN_AND_LIST = """
 import json, runpy, sys

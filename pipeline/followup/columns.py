@@ -5,6 +5,7 @@ read and shown, and the warnings gathered along a run. The sheet names, headers 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -271,7 +272,12 @@ def iso_date(text: object) -> dt.date | None:
     return None
 
 
-def _header_index() -> dict[str, dict[str, str]]:
+# The three look-ups below read every language's catalogue: made when first asked, so that a command
+# that reads no workbook (an unchanged `appraisal run`) does not load the catalogues (issue 16).
+
+
+@functools.cache
+def header_index() -> dict[str, dict[str, str]]:
     """Per data sheet: every accepted (normalised) header, in either language, -> column key."""
     index: dict[str, dict[str, str]] = {}
     for kind, columns in COLUMNS.items():
@@ -282,20 +288,20 @@ def _header_index() -> dict[str, dict[str, str]]:
     return index
 
 
-HEADERS = _header_index()
+@functools.cache
+def source_lookup() -> dict[str, str]:
+    """A source's label in any language, folded -> its key."""
+    return {fold_word(label): key for lang in texts.LANGUAGES for key, label in source_labels(lang).items()}
 
 
-SOURCE_LOOKUP = {
-    fold_word(label): key for lang in texts.LANGUAGES for key, label in source_labels(lang).items()
-}
-
-
-# the sheets made anew on every run, never carried over as sheets people added
-MADE_ANEW = {
-    schema.normalise_header(name)
-    for key in ("overview", "conflicts")
-    for name in texts.every(f"book.sheets.{key}")
-}
+@functools.cache
+def made_anew() -> frozenset[str]:
+    """The sheets made anew on every run (normalised titles), never carried over as sheets people added."""
+    return frozenset(
+        schema.normalise_header(name)
+        for key in ("overview", "conflicts")
+        for name in texts.every(f"book.sheets.{key}")
+    )
 
 
 def record_values(editable: list[BookColumn], record: dict | None, part: str) -> dict[str, object]:

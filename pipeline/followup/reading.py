@@ -17,11 +17,8 @@ from pipeline import texts, xlsx
 from pipeline.errors import OutputError, WorkbookError
 from pipeline.followup.columns import (
     COLUMNS,
-    HEADERS,
     KEY_COLUMN,
-    MADE_ANEW,
     RUN_PROPERTY,
-    SOURCE_LOOKUP,
     ExistingFile,
     Extra,
     FileSheet,
@@ -29,6 +26,9 @@ from pipeline.followup.columns import (
     Notes,
     Row,
     cell_text,
+    header_index,
+    made_anew,
+    source_lookup,
     typed_cell_value,
 )
 from pipeline.round import schema
@@ -65,7 +65,7 @@ def read_existing(path: Path, notes: Notes) -> ExistingFile:
             if found is not None and found[0] not in sheets:
                 kind, header_row, mapping = found
                 sheets[kind] = _read_sheet(title, kind, grid, header_row, mapping, notes)
-            elif schema.normalise_header(title) not in MADE_ANEW:
+            elif schema.normalise_header(title) not in made_anew():
                 others.append((title, grid))
         return ExistingFile(token, sheets, others, properties)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, ET.ParseError) as exc:
@@ -138,7 +138,7 @@ def _find_header(grid: list[list[object]]) -> tuple[str, int, dict[int, str]] | 
     """The data sheet kind, the header row (0-based) and column index -> key, from the first rows."""
     best: tuple[int, str, int, dict[int, str]] | None = None
     for number, row in enumerate(grid[:6]):
-        for kind, index in HEADERS.items():
+        for kind, index in header_index().items():
             mapping: dict[int, str] = {}
             for position, value in enumerate(row):
                 if isinstance(value, str) and not isinstance(value, Formula):
@@ -193,7 +193,7 @@ def _read_sheet(
             for position, header in zip(extra_positions, extra_headers, strict=True)
             if position < len(cells) and cells[position] is not None
         }
-        source = SOURCE_LOOKUP.get(fold_word(cell_text(values.pop("source", None))), "")
+        source = source_lookup().get(fold_word(cell_text(values.pop("source", None))), "")
         key = cell_text(cells[key_position] if key_position < len(cells) else None)
         sheet.rows.append(Row(key, values, source, extras, line=number))
     return sheet

@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass
-from xml.sax.saxutils import escape as xml_escape
 
 from pipeline import texts
 
@@ -213,6 +212,15 @@ def placeholders() -> frozenset[str]:
 
 
 # -- writing -----------------------------------------------------------------------------------------
+
+
+def xml_escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """`xml.sax.saxutils.escape`, whose module loads urllib and http.client (17 ms) on import: a command
+    that writes no form need not (issue 16)."""
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for character, entity in (entities or {}).items():
+        text = text.replace(character, entity)
+    return text
 
 
 def control_xml(
