@@ -262,3 +262,38 @@ def test_no_module_but_texts_keeps_labels_per_language():
                         ):
                             found.append((where, item.lineno))
     assert found == [], found
+
+
+def test_a_catalogue_parsed_once_is_taken_from_the_cache_and_parsed_anew_when_it_changed(
+    tmp_path, monkeypatch
+):
+    """The TOML files' parse is kept in the user's cache folder under the hash of their bytes (parsing
+    them took 26 ms of every command); a damaged cache, or one that cannot be written, is not used."""
+    import json
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    texts._file.cache_clear()
+    try:
+        parsed = dict(texts._file("en"))
+        (kept,) = (tmp_path / "appraisal").glob("texts-en-*.json")
+        assert json.loads(kept.read_text(encoding="utf-8"))["book.none"] == parsed["book.none"]
+        texts._file.cache_clear()
+        kept.write_text(json.dumps({**json.loads(kept.read_text(encoding="utf-8")), "book.none": "(cached)"}))
+        assert texts._file("en")["book.none"] == "(cached)"  # taken from the cache
+        assert isinstance(texts._file("en")["invitation.agenda"], tuple)  # lists come back as tuples
+        texts._file.cache_clear()
+        kept.write_text("{damaged")
+        assert dict(texts._file("en")) == parsed  # parsed again, and kept again
+        assert json.loads(kept.read_text(encoding="utf-8"))["book.none"] == parsed["book.none"]
+        texts._file.cache_clear()
+        # the parse of a catalogue as it was before (another hash): not used, and removed
+        kept.rename(stale := kept.with_name("texts-en-0123456789ab.json"))
+        stale.write_text(json.dumps({"book.none": "(stale)"}))
+        assert dict(texts._file("en")) == parsed
+        assert not stale.exists() and kept.exists()
+        texts._file.cache_clear()
+        (tmp_path / "a-file").write_text("")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file" / "below"))  # a cache that cannot be
+        assert dict(texts._file("en")) == parsed
+    finally:
+        texts._file.cache_clear()
