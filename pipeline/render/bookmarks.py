@@ -75,19 +75,19 @@ def plan(source: str) -> Plan:
 
 @dataclass
 class Numbering:
-    """The IDs of one rendering of a part: each repeated start gets the next free ID, and each end the ID
-    of the latest open start of its template ID (an end without one keeps its ID)."""
+    """The IDs of one rendering of a part: each start gets the next free ID, and each end the ID of the
+    latest open start of its template ID (an end without one keeps its ID)."""
 
     next_id: int
-    open_ids: dict[int, list[int]] = field(default_factory=dict)
+    open_ids: dict[object, list[int]] = field(default_factory=dict)
 
-    def start(self, old: int) -> int:
+    def start(self, old: object) -> int:
         new = self.next_id
         self.next_id += 1
         self.open_ids.setdefault(old, []).append(new)
         return new
 
-    def end(self, old: int) -> int:
+    def end(self, old: object) -> object:
         started = self.open_ids.get(old)
         return started.pop() if started else old
 
@@ -97,23 +97,13 @@ class Numbering:
 
 
 def renumber(xml: str) -> str:
-    """Give every bookmark in a rendered part an ID of its own, in document order. Each end takes the ID
-    given to the latest open start of the same old ID; an end without a start is left as it is."""
-    next_id = 0
-    open_ids: dict[str, list[int]] = {}
+    """Give every bookmark in a rendered part an ID of its own, in document order, as `Numbering` does
+    (counting from 0)."""
+    numbering = Numbering(0)
 
     def renumber_one(match: re.Match[str]) -> str:
-        nonlocal next_id
         before, kind, old, quote = match.groups()
-        if kind == "Start":
-            new = next_id
-            next_id += 1
-            open_ids.setdefault(old, []).append(new)
-        else:
-            started = open_ids.get(old)
-            if not started:
-                return match.group(0)
-            new = started.pop()
+        new = numbering.start(old) if kind == "Start" else numbering.end(old)
         return f"{before}{new}{quote}"
 
     return _BOOKMARK.sub(renumber_one, xml)

@@ -98,16 +98,16 @@ def _cached(name: str, digest: str) -> dict[str, Text] | None:
 
 
 def _keep(name: str, digest: str, flat: dict[str, Text]) -> None:
+    from pipeline.errors import OutputError
+    from pipeline.store.ledger import atomic_write_bytes  # only when a catalogue was parsed
+
     try:
         path = _cache_file(name, digest)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(flat, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
+        atomic_write_bytes(path, json.dumps(flat, ensure_ascii=False).encode("utf-8"))
         for stale in path.parent.glob(f"texts-{name}-*.json"):
             if stale != path:
                 stale.unlink(missing_ok=True)
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, OutputError):
         pass
 
 
