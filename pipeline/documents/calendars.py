@@ -66,15 +66,16 @@ def cancellation_jobs(round_: Round, ledger: Ledger, invited: set[str], now: str
 
 
 def interviewer_calendar_jobs(
-    round_: Round, ledger: Ledger, calendar_jobs: list[Job], now: str, only: set[str] | None = None
+    round_: Round, ledger: Ledger, calendars: list[dict], now: str, only: set[str] | None = None
 ) -> list[Job]:
-    """One calendar per interviewer (of `only` these interviewers, when given) from the employees'
-    calendar jobs of this run (invitations and cancellations) and what their last calendar held."""
+    """One calendar per interviewer (of `only` these interviewers, when given) from what the employees'
+    calendar files of this run hold (their ledger entries' `extra`: invitations and cancellations) and
+    what their last calendar held."""
     current: dict[str, dict[str, dict]] = defaultdict(dict)  # interviewer -> UID -> facts
-    for job in calendar_jobs:
-        facts, interviewer_id = job.extra.get("event"), job.extra.get("interviewer_id")
+    for extra in calendars:
+        facts, interviewer_id = extra.get("event"), extra.get("interviewer_id")
         if isinstance(facts, dict) and interviewer_id:
-            seen_as = job.extra.get("interviewer_summary") or facts.get("summary")
+            seen_as = extra.get("interviewer_summary") or facts.get("summary")
             current[str(interviewer_id)][str(facts["uid"])] = {**facts, "summary": seen_as}
     previous = {
         e.employee_id: (path, e) for path, e in ledger.entries.items() if e.kind == INTERVIEWER_CALENDAR

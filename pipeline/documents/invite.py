@@ -30,85 +30,110 @@ from pipeline.store.batch import (
     document_properties,
     record_key,
 )
+from pipeline.store.groups import JobGroups
 from pipeline.store.ledger import Entry, Ledger, input_digest
 
 
 def invitation_jobs(
     round_: Round, templates: TemplateSet, ledger: Ledger, invitations: list[Invitation], now: dt.datetime
-) -> list[Job]:
-    """The letter and the .ics of each invitation."""
-    jobs: list[Job] = []
+) -> tuple[JobGroups, list[dict[str, object]]]:
+    """The letter and the .ics of each invitation, made where they are done (`store.groups`), and what
+    each .ics holds (its ledger entry's `extra`), made here: the interviewers' calendars are made of it."""
+    settings_key = input_digest(asdict(round_.settings))
+    for lang in sorted({invitation.lang for invitation in invitations}):
+        templates.get("invitation", lang)  # compiled here, once, and inherited by the workers
+    calendars = [_calendar_facts(round_, ledger, invitation, now) for invitation in invitations]
+    jobs = JobGroups()
+    for invitation, facts in zip(invitations, calendars, strict=True):
+        jobs.add(
+            2, functools.partial(_letter_and_calendar, round_, templates, invitation, settings_key, facts)
+        )
+    return jobs, calendars
+
+
+def _letter_and_calendar(
+    round_: Round, templates: TemplateSet, invitation: Invitation, settings_key: str, facts: dict[str, object]
+) -> tuple[Job, Job]:
+    """An invitation's letter and .ics (`facts`: what `_calendar_facts` found for it)."""
+    employee, meeting, interviewer, lang = (
+        invitation.employee,
+        invitation.meeting,
+        invitation.interviewer,
+        invitation.lang,
+    )
+    folder = layout.employee_dir(employee)
+    template = templates.get("invitation", lang)
+    # The hash is taken from the records the context is made of (cheap), not from the context itself,
+    # so an unchanged round is recognised without building 10,000 contexts.
+    inputs = (settings_key, record_key(employee), record_key(meeting), record_key(interviewer), lang)
+    letter = Job.from_template(
+        f"{folder}/{KINDS['invitation'].file_name(lang, '.docx')}",
+        "invitation",
+        employee.id,
+        template,
+        inputs,
+        functools.partial(invitation_context, round_, employee, meeting, interviewer, lang),
+        document_properties(round_, "invitation", employee.id, template.digest),
+        KINDS["invitation"].title(lang, employee.name),
+    )
+    sequence, stamp = facts["sequence"], facts["stamp"]
+    calendar = Job(
+        relative=f"{folder}/{KINDS['calendar'].file_name(lang, '.ics')}",
+        kind="calendar",
+        employee_id=employee.id,
+        input_hash=input_digest(
+            code_digest(),
+            "ics",
+            settings_key,
+            _ics_person(employee),
+            _ics_person(interviewer),
+            _ics_meeting(meeting),
+            sequence,
+            stamp,
+            lang,
+        ),
+        build=_build_ics,
+        args=(round_.settings, employee, meeting, interviewer, sequence, stamp, lang),
+        extra=facts,
+    )
+    return letter, calendar
+
+
+def _calendar_facts(
+    round_: Round, ledger: Ledger, invitation: Invitation, now: dt.datetime
+) -> dict[str, object]:
+    """What an invitation's .ics holds, as its ledger entry keeps it: SEQUENCE and DTSTAMP from what the
+    ledger knows of the last one, the event's facts, and whose calendar it goes in."""
     settings = round_.settings
-    settings_key = input_digest(asdict(settings))
-    for invitation in invitations:
-        employee, meeting, interviewer, lang = (
-            invitation.employee,
-            invitation.meeting,
-            invitation.interviewer,
-            invitation.lang,
-        )
-        folder = layout.employee_dir(employee)
-        template = templates.get("invitation", lang)
-        properties = document_properties(round_, "invitation", employee.id, template.digest)
-        title = KINDS["invitation"].title(lang, employee.name)
-        # The hash is taken from the records the context is made of (cheap), not from the context itself,
-        # so an unchanged round is recognised without building 10,000 contexts.
-        inputs = (settings_key, record_key(employee), record_key(meeting), record_key(interviewer), lang)
-        jobs.append(
-            Job.from_template(
-                f"{folder}/{KINDS['invitation'].file_name(lang, '.docx')}",
-                "invitation",
-                employee.id,
-                template,
-                inputs,
-                functools.partial(invitation_context, round_, employee, meeting, interviewer, lang),
-                properties,
-                title,
-            )
-        )
-        relative_ics = f"{folder}/{KINDS['calendar'].file_name(lang, '.ics')}"
-        location = meeting.location or settings.default_location
-        interviewer_id = interviewer.id if interviewer else ""
-        fingerprint = ics.meeting_fingerprint(meeting, interviewer_id, location)
-        sequence, stamp = _sequence(
-            ledger.entries.get(relative_ics), fingerprint, now, ledger.root / relative_ics
-        )
-        args = (settings, employee, meeting, interviewer)
-        facts = ics.event_facts(
-            settings, employee, meeting, interviewer, sequence=sequence, stamp=stamp,
+    employee, meeting, interviewer, lang = (
+        invitation.employee,
+        invitation.meeting,
+        invitation.interviewer,
+        invitation.lang,
+    )
+    relative_ics = f"{layout.employee_dir(employee)}/{KINDS['calendar'].file_name(lang, '.ics')}"
+    location = meeting.location or settings.default_location
+    interviewer_id = interviewer.id if interviewer else ""
+    fingerprint = ics.meeting_fingerprint(meeting, interviewer_id, location)
+    sequence, stamp = _sequence(
+        ledger.entries.get(relative_ics), fingerprint, now, ledger.root / relative_ics
+    )
+    return {
+        "fingerprint": fingerprint,
+        "sequence": sequence,
+        "stamp": stamp,
+        "event": ics.event_facts(  # to cancel the meeting, and for the interviewer's calendar
+            settings,
+            employee,
+            meeting,
+            interviewer,
+            sequence=sequence,
+            stamp=stamp,
             summary=ics.default_summary(interviewer, lang),
-        )  # fmt: skip
-        jobs.append(
-            Job(
-                relative=relative_ics,
-                kind="calendar",
-                employee_id=employee.id,
-                input_hash=input_digest(
-                    code_digest(),
-                    "ics",
-                    settings_key,
-                    _ics_person(employee),
-                    _ics_person(interviewer),
-                    _ics_meeting(meeting),
-                    sequence,
-                    stamp,
-                    lang,
-                ),
-                build=_build_ics,
-                args=(*args, sequence, stamp, lang),
-                extra={
-                    "fingerprint": fingerprint,
-                    "sequence": sequence,
-                    "stamp": stamp,
-                    "event": facts,  # to cancel the meeting, and for the interviewer's calendar
-                    "interviewer_id": interviewer_id,
-                    "interviewer_summary": interviewer_summary(
-                        employee.name, document_language(interviewer, settings)
-                    ),
-                },
-            )
-        )
-    return jobs
+        ),  # fmt: skip
+        "interviewer_id": interviewer_id,
+        "interviewer_summary": interviewer_summary(employee.name, document_language(interviewer, settings)),
+    }
 
 
 def _ics_person(person: Employee | None) -> tuple[str, ...] | None:
@@ -215,20 +240,24 @@ def render_invitations(
 
     only = options.get("only")
 
-    def make_jobs(ledger: Ledger) -> list[Job]:
+    def make_jobs(ledger: Ledger) -> JobGroups:
         invitations = plan_invitations(round_, only)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         stamp = now.isoformat(timespec="seconds")
-        jobs = invitation_jobs(round_, templates, ledger, invitations, now)
+        jobs, own_calendars = invitation_jobs(round_, templates, ledger, invitations, now)
         if only is None:
             cancelled = cancellation_jobs(round_, ledger, {i.employee.id for i in invitations}, stamp)
-            calendars = interviewer_calendar_jobs(round_, ledger, jobs + cancelled, stamp)
-            return jobs + cancelled + overview_jobs(round_, templates, invitations) + calendars
+            jobs.extend(cancelled)
+            jobs.extend(overview_jobs(round_, templates, invitations))
+            calendars = own_calendars + [job.extra for job in cancelled]
+            jobs.extend(interviewer_calendar_jobs(round_, ledger, calendars, stamp))
+            return jobs
         # An interviewer's overview and calendar cover all their meetings: rebuilt from the whole round.
         affected = {i.interviewer.id for i in invitations if i.interviewer}
         everyone = plan_invitations(round_)
-        overviews = [j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected]
-        whole = invitation_jobs(round_, templates, ledger, everyone, now)
-        return jobs + overviews + interviewer_calendar_jobs(round_, ledger, whole, stamp, affected)
+        jobs.extend([j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected])
+        _, calendars = invitation_jobs(round_, templates, ledger, everyone, now)
+        jobs.extend(interviewer_calendar_jobs(round_, ledger, calendars, stamp, affected))
+        return jobs
 
     return run_document_step(Step.INVITE, round_, output, templates, make_jobs, options)

@@ -10,7 +10,7 @@ when one of them is missing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -184,7 +184,7 @@ def run_document_step(
     round_: Round,
     output: Path,
     templates: TemplateSet,
-    make_jobs: Callable[[Ledger], list[Job]],
+    make_jobs: Callable[[Ledger], Sequence[Job]],
     options: StepOptions,
 ) -> BatchResult:
     """Run a document-writing step in the round's folder: skipped whole when nothing it depends on

@@ -27,72 +27,88 @@ from pipeline.store.batch import (
     document_properties,
     record_key,
 )
+from pipeline.store.groups import JobGroups
 from pipeline.store.ledger import Ledger, input_digest
 
 FORM_VERSION = "2"  # the layout contract between writer and reader (docs/forms.md)
 
 
 def form_properties(
-    round_: Round, kind: str, invitation: Invitation, goals: list[Goal], template_digest: str
+    round_: Round, kind: str, invitation: Invitation, goal_ids: str, template_digest: str
 ) -> dict[str, str]:
-    """The identity a form carries, so a returned copy is recognised whatever its file name."""
+    """The identity a form carries, so a returned copy is recognised whatever its file name (`goal_ids`:
+    the JSON list of its goals' IDs)."""
     return {
         **document_properties(round_, kind, invitation.employee.id, template_digest),
         "AppraisalInterviewerID": invitation.interviewer.id if invitation.interviewer else "",
         "AppraisalFormVersion": FORM_VERSION,
-        "AppraisalGoals": json.dumps([g.id for g in goals], ensure_ascii=False),
+        "AppraisalGoals": goal_ids,
     }
 
 
-def form_jobs(round_: Round, templates: TemplateSet, invitations: list[Invitation]) -> list[Job]:
-    """The three forms of each invitation."""
+FORM_KINDS = ("employee_preparation", "manager_preparation", "meeting_notes")
+
+
+def form_jobs(round_: Round, templates: TemplateSet, invitations: list[Invitation]) -> JobGroups:
+    """The three forms of each invitation, made where they are rendered (`store.groups`)."""
     goals_by_employee: dict[str, list[Goal]] = defaultdict(list)
     for goal in round_.goals:
         goals_by_employee[goal.employee_id].append(goal)
+    for lang in sorted({invitation.lang for invitation in invitations}):
+        for kind in FORM_KINDS:
+            templates.get(kind, lang)  # compiled here, once, and inherited by the workers
     settings_key = input_digest(asdict(round_.settings))
-    jobs: list[Job] = []
+    jobs = JobGroups()
     for invitation in invitations:
-        employee, interviewer, lang = invitation.employee, invitation.interviewer, invitation.lang
-        goals = goals_by_employee.get(employee.id, [])
-        inputs = (
-            settings_key,
-            record_key(employee),
-            record_key(invitation.meeting),
-            record_key(interviewer),
-            [record_key(g) for g in goals],
-            lang,
-        )
-        manager_folder = (
-            f"{layout.manager_dir(interviewer)}/{layout.person_folder(employee)}"
-            if interviewer is not None
-            else None
-        )
-        context = SharedContext(
-            functools.partial(form_context, round_, employee, invitation.meeting, interviewer, goals, lang),
-            uses=1 if manager_folder is None else 3,
-        )
-        for kind, folder in (
-            ("employee_preparation", layout.employee_dir(employee)),
-            ("manager_preparation", manager_folder),
-            ("meeting_notes", manager_folder),
-        ):
-            if folder is None:
-                continue  # no interviewer: validation refuses this round, but never put forms in a stranger's folder
-            template = templates.get(kind, lang)
-            properties = form_properties(round_, kind, invitation, goals, template.digest)
-            title = KINDS[kind].title(lang, employee.name)
-            jobs.append(
-                Job.from_template(
-                    f"{folder}/{KINDS[kind].file_name(lang, '.docx')}",
-                    kind,
-                    employee.id,
-                    template,
-                    inputs,
-                    context,
-                    properties,
-                    title,
-                )
+        goals = goals_by_employee.get(invitation.employee.id, [])
+        make = functools.partial(_invitation_forms, round_, templates, invitation, goals, settings_key)
+        # no interviewer: validation refuses this round, but never put forms in a stranger's folder
+        jobs.add(1 if invitation.interviewer is None else len(FORM_KINDS), make)
+    return jobs
+
+
+def _invitation_forms(
+    round_: Round, templates: TemplateSet, invitation: Invitation, goals: list[Goal], settings_key: str
+) -> list[Job]:
+    """An invitation's forms: the employee's preparation form, and with an interviewer theirs and the
+    meeting notes. Their inputs are hashed once for the three."""
+    employee, interviewer, lang = invitation.employee, invitation.interviewer, invitation.lang
+    inputs = input_digest(
+        settings_key,
+        record_key(employee),
+        record_key(invitation.meeting),
+        record_key(interviewer),
+        [record_key(g) for g in goals],
+        lang,
+    )
+    manager_folder = (
+        f"{layout.manager_dir(interviewer)}/{layout.person_folder(employee)}"
+        if interviewer is not None
+        else None
+    )
+    context = SharedContext(
+        functools.partial(form_context, round_, employee, invitation.meeting, interviewer, goals, lang),
+        uses=1 if manager_folder is None else 3,
+    )
+    goal_ids = json.dumps([g.id for g in goals], ensure_ascii=False)
+    jobs: list[Job] = []
+    folders = (layout.employee_dir(employee), manager_folder, manager_folder)
+    for kind, folder in zip(FORM_KINDS, folders, strict=True):
+        if folder is None:
+            continue
+        template = templates.get(kind, lang)
+        jobs.append(
+            Job.from_template(
+                f"{folder}/{KINDS[kind].file_name(lang, '.docx')}",
+                kind,
+                employee.id,
+                template,
+                inputs,
+                context,
+                form_properties(round_, kind, invitation, goal_ids, template.digest),
+                KINDS[kind].title(lang, employee.name),
             )
+        )
     return jobs
 
 
@@ -106,7 +122,7 @@ def render_forms(
 
     only = options.get("only")
 
-    def make_jobs(ledger: Ledger) -> list[Job]:
+    def make_jobs(ledger: Ledger) -> JobGroups:
         return form_jobs(round_, templates, plan_invitations(round_, only))
 
     return run_document_step(Step.PREPARE, round_, output, templates, make_jobs, options)

@@ -37,6 +37,7 @@ from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
 from pipeline.store.batch import BatchResult, Job, document_properties, run_batch
 from pipeline.store.folder import RoundOutput
+from pipeline.store.groups import JobGroups
 from pipeline.store.ledger import FAILED, KEPT, Ledger
 from pipeline.store.state import State
 
@@ -95,14 +96,17 @@ def write_plans(
     versions: dict[str, dict] = {}
     items = plan_items(round_, goal_rows)
 
-    def make_jobs(ledger: Ledger) -> list[Job]:
-        jobs = []
+    def make_jobs(ledger: Ledger) -> JobGroups:
+        jobs = JobGroups()  # each plan's job made where it is rendered
         for employee in round_.employees:
             own = items.get(employee.id)
             if not own or employee.status == "left":
                 continue
             versions[employee.id] = version = _version(known.get(employee.id), own, today)
-            jobs.append(_job(round_, templates, employee, version))
+            templates.get(
+                KIND, document_language(employee, round_.settings)
+            )  # compiled here, for the workers
+            jobs.add(1, functools.partial(_job, round_, templates, employee, version))
         return jobs
 
     result = run_batch(
@@ -124,13 +128,13 @@ def _version(known: dict | None, items: list[dict[str, object]], today: dt.date)
     return {"items": items, "before": known.get("items") if known else None, "as_of": today.isoformat()}
 
 
-def _job(round_: Round, templates: TemplateSet, employee: Employee, version: dict) -> Job:
+def _job(round_: Round, templates: TemplateSet, employee: Employee, version: dict) -> tuple[Job]:
     lang = document_language(employee, round_.settings)
     template = templates.get(KIND, lang)
     properties = document_properties(round_, KIND, employee.id, template.digest)
     title = KINDS[KIND].title(lang, employee.name)
     context = functools.partial(plan_context, round_, employee, version, lang)
-    return Job.from_template(
+    job = Job.from_template(
         f"{layout.employee_dir(employee)}/{KINDS[KIND].file_name(lang, '.docx')}",
         KIND,
         employee.id,
@@ -140,6 +144,7 @@ def _job(round_: Round, templates: TemplateSet, employee: Employee, version: dic
         properties,
         title,
     )
+    return (job,)
 
 
 def plan_context(round_: Round, employee: Employee, version: dict, lang: str) -> dict[str, object]:

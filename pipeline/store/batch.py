@@ -22,7 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -276,7 +276,7 @@ def _publish_job(root: Path, job: Job, previous: Entry | None) -> Outcome:
 
 def run_jobs(
     root: Path,
-    jobs: list[Job],
+    jobs: Sequence[Job],
     entries: dict[str, Entry],
     workers: int,
     progress: Callable[[int], None] | None = None,
@@ -293,7 +293,7 @@ def run_jobs(
 def run_batch(
     folder: RoundOutput,
     command: str,
-    make_jobs: Callable[[Ledger], list[Job]],
+    make_jobs: Callable[[Ledger], Sequence[Job]],
     *,
     workers: int = 1,
     pdf: bool = False,
