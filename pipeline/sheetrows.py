@@ -13,6 +13,7 @@ manager's copy, and `raw_rows` lets a write-only openpyxl sheet take them among 
 from __future__ import annotations
 
 import math
+import re
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -23,6 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from pipeline import xlsx
 
 _RETURN = {"\r": "&#13;"}  # kept, as openpyxl keeps it (a bare one would be read as a line end)
+_CAREFUL = re.compile(f"[&<>\r]|{xlsx.ILLEGAL.pattern}")  # what a text cell escapes, or cannot hold
 
 
 class Unhandled(Exception):
@@ -127,10 +129,12 @@ def _style(style: int) -> str:
 
 def text_cell(ref: str, style: int, text: str) -> str:
     """A text cell, as openpyxl writes one (inline text; spaces at its ends kept)."""
-    if xlsx.ILLEGAL.search(text):
-        raise Unhandled("a character a workbook cannot hold")
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}"{_style(style)} t="inlineStr"><is><t{space}>{escape(text, _RETURN)}</t></is></c>'
+    if _CAREFUL.search(text) is not None:  # most texts have nothing to escape: passed on as they are
+        if xlsx.ILLEGAL.search(text):
+            raise Unhandled("a character a workbook cannot hold")
+        text = escape(text, _RETURN)
+    return f'<c r="{ref}"{_style(style)} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 class RawRow(str):

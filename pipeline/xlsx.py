@@ -168,7 +168,9 @@ def text_width(value: object) -> int:
     if isinstance(value, dt.date):
         return 10
     if isinstance(value, str):
-        return max((len(line) for line in value.split("\n")), default=0)
+        if "\n" not in value:  # most texts: one line
+            return len(value)
+        return max(len(line) for line in value.split("\n"))
     return len(str(value))
 
 
@@ -181,8 +183,10 @@ def line_count(text: object, width: float) -> int:
     if text is None:
         return 1
     room = max(6, int(width) - 2)  # a little on the safe side of what a column holds
-    paragraphs = str(text).split("\n")
-    return max(1, sum(_wrapped_lines(p, room) for p in paragraphs))
+    text = text if isinstance(text, str) else str(text)
+    if "\n" not in text:  # one paragraph, as most are
+        return _wrapped_lines(text, room)
+    return sum(_wrapped_lines(p, room) for p in text.split("\n"))
 
 
 def _wrapped_lines(paragraph: str, room: int) -> int:
