@@ -35,39 +35,81 @@ from pipeline.store.ledger import Entry, Ledger, input_digest
 
 
 def invitation_jobs(
-    round_: Round, templates: TemplateSet, ledger: Ledger, invitations: list[Invitation], now: dt.datetime
-) -> tuple[JobGroups, list[dict[str, object]]]:
-    """The letter and the .ics of each invitation, made where they are done (`store.groups`), and what
-    each .ics holds (its ledger entry's `extra`), made here: the interviewers' calendars are made of it."""
+    round_: Round, templates: TemplateSet, invitations: list[Invitation], calendars: list[dict[str, object]]
+) -> JobGroups:
+    """The letter and the .ics of each invitation, made where they are done (`store.groups`);
+    `calendars`: what each .ics holds (`calendar_facts`)."""
     settings_key = input_digest(asdict(round_.settings))
-    for lang in sorted({invitation.lang for invitation in invitations}):
-        templates.get("invitation", lang)  # compiled here, once, and inherited by the workers
-    calendars = [_calendar_facts(round_, ledger, invitation, now) for invitation in invitations]
+    templates.compile(("invitation",), (invitation.lang for invitation in invitations))
     jobs = JobGroups()
     for invitation, facts in zip(invitations, calendars, strict=True):
         jobs.add(
             2, functools.partial(_letter_and_calendar, round_, templates, invitation, settings_key, facts)
         )
-    return jobs, calendars
+    return jobs
+
+
+def calendar_facts(
+    round_: Round, ledger: Ledger, invitations: list[Invitation], now: dt.datetime
+) -> list[dict[str, object]]:
+    """What each invitation's .ics holds, as its ledger entry keeps it (`extra`): SEQUENCE and DTSTAMP
+    from what the ledger knows of the last one, the event's facts, and whose calendar it goes in. Made
+    here, not where the .ics is written: the interviewers' calendars are made of them."""
+    settings = round_.settings
+    facts = []
+    for invitation in invitations:
+        employee, meeting, interviewer, lang = _parts(invitation)
+        relative = _calendar_path(invitation)
+        interviewer_id = interviewer.id if interviewer else ""
+        fingerprint = ics.meeting_fingerprint(
+            meeting, interviewer_id, meeting.location or settings.default_location
+        )
+        sequence, stamp = _sequence(ledger.entries.get(relative), fingerprint, now, ledger.root / relative)
+        facts.append(
+            {
+                "fingerprint": fingerprint,
+                "sequence": sequence,
+                "stamp": stamp,
+                "event": ics.event_facts(  # to cancel the meeting, and for the interviewer's calendar
+                    settings,
+                    employee,
+                    meeting,
+                    interviewer,
+                    sequence=sequence,
+                    stamp=stamp,
+                    summary=ics.default_summary(interviewer, lang),
+                ),  # fmt: skip
+                "interviewer_id": interviewer_id,
+                "interviewer_summary": interviewer_summary(
+                    employee.name, document_language(interviewer, settings)
+                ),
+            }
+        )
+    return facts
+
+
+def _parts(invitation: Invitation) -> tuple[Employee, Meeting, Employee | None, str]:
+    return invitation.employee, invitation.meeting, invitation.interviewer, invitation.lang
+
+
+def _calendar_path(invitation: Invitation) -> str:
+    """Where an invitation's .ics goes, in the round's folder."""
+    return (
+        f"{layout.employee_dir(invitation.employee)}/{KINDS['calendar'].file_name(invitation.lang, '.ics')}"
+    )
 
 
 def _letter_and_calendar(
     round_: Round, templates: TemplateSet, invitation: Invitation, settings_key: str, facts: dict[str, object]
 ) -> tuple[Job, Job]:
-    """An invitation's letter and .ics (`facts`: what `_calendar_facts` found for it)."""
-    employee, meeting, interviewer, lang = (
-        invitation.employee,
-        invitation.meeting,
-        invitation.interviewer,
-        invitation.lang,
-    )
-    folder = layout.employee_dir(employee)
+    """An invitation's letter and .ics (`facts`: what `calendar_facts` found for it)."""
+    employee, meeting, interviewer, lang = _parts(invitation)
     template = templates.get("invitation", lang)
     # The hash is taken from the records the context is made of (cheap), not from the context itself,
     # so an unchanged round is recognised without building 10,000 contexts.
     inputs = (settings_key, record_key(employee), record_key(meeting), record_key(interviewer), lang)
     letter = Job.from_template(
-        f"{folder}/{KINDS['invitation'].file_name(lang, '.docx')}",
+        f"{layout.employee_dir(employee)}/{KINDS['invitation'].file_name(lang, '.docx')}",
         "invitation",
         employee.id,
         template,
@@ -78,7 +120,7 @@ def _letter_and_calendar(
     )
     sequence, stamp = facts["sequence"], facts["stamp"]
     calendar = Job(
-        relative=f"{folder}/{KINDS['calendar'].file_name(lang, '.ics')}",
+        relative=_calendar_path(invitation),
         kind="calendar",
         employee_id=employee.id,
         input_hash=input_digest(
@@ -97,43 +139,6 @@ def _letter_and_calendar(
         extra=facts,
     )
     return letter, calendar
-
-
-def _calendar_facts(
-    round_: Round, ledger: Ledger, invitation: Invitation, now: dt.datetime
-) -> dict[str, object]:
-    """What an invitation's .ics holds, as its ledger entry keeps it: SEQUENCE and DTSTAMP from what the
-    ledger knows of the last one, the event's facts, and whose calendar it goes in."""
-    settings = round_.settings
-    employee, meeting, interviewer, lang = (
-        invitation.employee,
-        invitation.meeting,
-        invitation.interviewer,
-        invitation.lang,
-    )
-    relative_ics = f"{layout.employee_dir(employee)}/{KINDS['calendar'].file_name(lang, '.ics')}"
-    location = meeting.location or settings.default_location
-    interviewer_id = interviewer.id if interviewer else ""
-    fingerprint = ics.meeting_fingerprint(meeting, interviewer_id, location)
-    sequence, stamp = _sequence(
-        ledger.entries.get(relative_ics), fingerprint, now, ledger.root / relative_ics
-    )
-    return {
-        "fingerprint": fingerprint,
-        "sequence": sequence,
-        "stamp": stamp,
-        "event": ics.event_facts(  # to cancel the meeting, and for the interviewer's calendar
-            settings,
-            employee,
-            meeting,
-            interviewer,
-            sequence=sequence,
-            stamp=stamp,
-            summary=ics.default_summary(interviewer, lang),
-        ),  # fmt: skip
-        "interviewer_id": interviewer_id,
-        "interviewer_summary": interviewer_summary(employee.name, document_language(interviewer, settings)),
-    }
 
 
 def _ics_person(person: Employee | None) -> tuple[str, ...] | None:
@@ -244,20 +249,21 @@ def render_invitations(
         invitations = plan_invitations(round_, only)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         stamp = now.isoformat(timespec="seconds")
-        jobs, own_calendars = invitation_jobs(round_, templates, ledger, invitations, now)
+        calendars = calendar_facts(round_, ledger, invitations, now)
+        jobs = invitation_jobs(round_, templates, invitations, calendars)
         if only is None:
             cancelled = cancellation_jobs(round_, ledger, {i.employee.id for i in invitations}, stamp)
             jobs.extend(cancelled)
             jobs.extend(overview_jobs(round_, templates, invitations))
-            calendars = own_calendars + [job.extra for job in cancelled]
-            jobs.extend(interviewer_calendar_jobs(round_, ledger, calendars, stamp))
+            every_calendar = calendars + [job.extra for job in cancelled]
+            jobs.extend(interviewer_calendar_jobs(round_, ledger, every_calendar, stamp))
             return jobs
         # An interviewer's overview and calendar cover all their meetings: rebuilt from the whole round.
         affected = {i.interviewer.id for i in invitations if i.interviewer}
         everyone = plan_invitations(round_)
         jobs.extend([j for j in overview_jobs(round_, templates, everyone) if j.employee_id in affected])
-        _, calendars = invitation_jobs(round_, templates, ledger, everyone, now)
-        jobs.extend(interviewer_calendar_jobs(round_, ledger, calendars, stamp, affected))
+        whole = calendar_facts(round_, ledger, everyone, now)
+        jobs.extend(interviewer_calendar_jobs(round_, ledger, whole, stamp, affected))
         return jobs
 
     return run_document_step(Step.INVITE, round_, output, templates, make_jobs, options)

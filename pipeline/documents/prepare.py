@@ -54,9 +54,7 @@ def form_jobs(round_: Round, templates: TemplateSet, invitations: list[Invitatio
     goals_by_employee: dict[str, list[Goal]] = defaultdict(list)
     for goal in round_.goals:
         goals_by_employee[goal.employee_id].append(goal)
-    for lang in sorted({invitation.lang for invitation in invitations}):
-        for kind in FORM_KINDS:
-            templates.get(kind, lang)  # compiled here, once, and inherited by the workers
+    templates.compile(FORM_KINDS, (invitation.lang for invitation in invitations))
     settings_key = input_digest(asdict(round_.settings))
     jobs = JobGroups()
     for invitation in invitations:

@@ -98,15 +98,15 @@ def write_plans(
 
     def make_jobs(ledger: Ledger) -> JobGroups:
         jobs = JobGroups()  # each plan's job made where it is rendered
+        planned = []
         for employee in round_.employees:
             own = items.get(employee.id)
             if not own or employee.status == "left":
                 continue
             versions[employee.id] = version = _version(known.get(employee.id), own, today)
-            templates.get(
-                KIND, document_language(employee, round_.settings)
-            )  # compiled here, for the workers
             jobs.add(1, functools.partial(_job, round_, templates, employee, version))
+            planned.append(employee)
+        templates.compile((KIND,), (document_language(e, round_.settings) for e in planned))
         return jobs
 
     result = run_batch(

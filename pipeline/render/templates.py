@@ -4,6 +4,7 @@ or Jinja, issue 16). Checking them is `render.checking`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -34,6 +35,14 @@ class TemplateSet:
         return find_template(
             self.folder, f"{kind}.docx", lang, self.fallback_language, f"template for {kind}"
         )
+
+    def compile(self, kinds: Iterable[str], langs: Iterable[str]) -> None:
+        """Compile these kinds in these languages now: before a step's workers are forked, so that each
+        inherits them compiled (a job made in a worker asks `get` for one already there), and a missing
+        or broken template is found here."""
+        for lang in sorted(set(langs)):
+            for kind in kinds:
+                self.get(kind, lang)
 
     def get(self, kind: str, lang: str) -> CompiledTemplate:
         """The compiled template for a kind and language."""
