@@ -106,13 +106,18 @@ class _Problems(list):
     """A form's problems in the order found, each once. A field is named in a message by the title the
     person sees on the form ("“Mål 2 – frist”"), in the form's language; its key stays in `field`."""
 
-    def __init__(self, titles: dict[str, str] | None = None):
+    def __init__(self, fields_: dict[str, fields.Field], lang: str):
         super().__init__()
-        self.titles = titles or {}
+        self.fields, self.lang = fields_, lang
+
+    def title(self, key: str) -> str:
+        """A field's title on the form (its key when it is not one of the form's fields)."""
+        field_ = self.fields.get(key)
+        return field_.title(self.lang) if field_ is not None else key
 
     def name(self, key: str) -> str:
         """A field as the message names it: its title on the form, quoted."""
-        return f"“{self.titles.get(key, key)}”"
+        return f"“{self.title(key)}”"
 
     def add(self, code: str, message: str, field: str | None = None, severity: Severity = WARNING) -> None:
         if all(p.message != message for p in self):
@@ -165,8 +170,7 @@ def read_notes(
         wanted = [f for f in wanted if f.key not in V2_KEYS]
     found = reading.read_answers(word.document_xml, wanted, lang, word.numbering_xml)
     answers_ = {key: answer.text for key, answer in found.items()}
-    titles = {f.key: f.title(lang) for f in wanted}
-    problems, missing = _Problems(titles), _Problems(titles)
+    problems, missing = _Problems(by_key := {f.key: f for f in wanted}, lang), _Problems(by_key, lang)
     _note_where_found(found, problems)
     planned = meeting.date if meeting is not None else None
     held_on = _read_held_on(
@@ -201,7 +205,8 @@ def read_notes(
         wellbeing=wellbeing,
         problems=list(problems),
         missing_required=list(missing),
-        titles=titles,
+        # the titles of the fields the problems name (the report shows them), not of every field
+        titles={p.field: problems.title(p.field) for p in (*problems, *missing) if p.field in by_key},
     )
 
 

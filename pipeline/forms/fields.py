@@ -94,13 +94,13 @@ class Field:
 
     @property
     def hints(self) -> tuple[str, ...]:
-        """The field's hint in every language the forms are written in."""
+        """The field's hint in every language the forms are written in, the longest first."""
         return _hints(self)
 
 
 @functools.cache  # read for every field of every form collected: looked up once per field
 def _hints(field: Field) -> tuple[str, ...]:
-    return tuple(field.placeholder(lang) for lang in LANGS)
+    return tuple(sorted((field.placeholder(lang) for lang in LANGS), key=len, reverse=True))
 
 
 @functools.lru_cache(maxsize=32768)  # read for every field of every form collected
