@@ -9,6 +9,7 @@ invite`, `prepare`, `collect` and `status` do (they validate first themselves).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ from pipeline.followup.result import FollowUpResult
 from pipeline.followup.step import remember_quick, write_follow_up
 from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
-from pipeline.round.remembered import check_workbook_remembered
+from pipeline.round.remembered import Checked, check_workbook_remembered
+from pipeline.store.aside import Aside
 from pipeline.store.batch import BatchResult, code_digest, default_workers
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import input_digest
@@ -216,31 +218,67 @@ def run_round(
     # a second run waits or refuses before anything is written, never half-way (each step's own hold
     # inside this one just goes on).
     with folder.hold(personnel=True):
-        checked.keep()  # the output folder is there now
-        yield from _stages(
-            round_, report, folder, workbook, templates_dir, notes_dir, pdf, workers, progress, start, email
-        )
+        options = _Options(workbook, templates_dir, notes_dir, pdf, workers, progress, start, email)
+        yield from _stages(checked, folder, options)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """How `run_round` was asked to run (its arguments, passed on to its stages)."""
+
+    workbook: Path
+    templates_dir: Path | None
+    notes_dir: Path | None
+    pdf: bool
+    workers: int | None
+    progress: Progress | None
+    start: Callable[..., None]
+    email: bool
 
 
 REPORT_RECORD = "validation-report"  # the state record of the last report `run` wrote: its inputs and file
 
 
-def _write_report_once(workbook: Path, report: Report, path: Path, lang: str, folder: RoundOutput) -> bool:
-    """The validation report, unless the one there was written from the same workbook, problems, language
-    and code and is as it was written: copying a large workbook to annotate it is most of an unchanged
-    re-run's time (issue 16). True when it was left as it was."""
-    if report.errors:  # nothing else is written, not even the state: the report alone, every time
-        _write_report(workbook, report, path, lang)
-        return False
-    problems = [(p.severity, p.sheet, p.cell, p.column, p.code, p.message) for p in report.issues]
-    key = input_digest(code_digest(), sha(workbook), problems, lang)
-    state = State(folder.output)
-    record = state.document(folder.root.name, REPORT_RECORD)
-    if isinstance(record, dict) and record.get("key") == key and record.get("stamp") == file_stamp(path):
-        return True
-    _write_report(workbook, report, path, lang)
-    state.put_document(folder.root.name, REPORT_RECORD, {"key": key, "stamp": file_stamp(path)})
-    return False
+class _KeptAside:
+    """The checked round kept (`remembered`) and the validation report written, beside the run
+    (`store.aside`): nothing after validation reads either. The report is left as it is when the one
+    there was written from the same workbook, problems, language and code and is as it was written:
+    copying a large workbook to annotate it is most of an unchanged re-run's time (issue 16)."""
+
+    def __init__(self, checked: Checked, workbook: Path, path: Path, folder: RoundOutput):
+        report, lang = checked.report, checked.round.settings.language
+        problems = [(p.severity, p.sheet, p.cell, p.column, p.code, p.message) for p in report.issues]
+        self.key = input_digest(code_digest(), sha(workbook), problems, lang)
+        self.state, self.scope = State(folder.output), folder.root.name
+        record = self.state.document(self.scope, REPORT_RECORD)
+        self.unchanged = (
+            isinstance(record, dict)
+            and record.get("key") == self.key
+            and record.get("stamp") == file_stamp(path)
+        )
+
+        def work() -> list[int] | None:
+            checked.keep()  # the output folder is there now
+            if self.unchanged:
+                return None
+            _write_report(workbook, report, path, lang)
+            return file_stamp(path)
+
+        # an unchanged re-run has nothing to do here, and starts no process for it
+        self.aside = None if self.unchanged and checked.key is None else Aside(work)
+
+    def finish(self, failed: bool = False) -> None:
+        """Wait for the work; record the report written (not when the run `failed`: then what went wrong
+        in the run is what is said, and the report is simply written again next time)."""
+        if self.aside is None:
+            return
+        if failed:
+            with contextlib.suppress(Exception):
+                self.aside.result()
+            return
+        stamp = self.aside.result()
+        if stamp is not None:
+            self.state.put_document(self.scope, REPORT_RECORD, {"key": self.key, "stamp": stamp})
 
 
 def _write_report(workbook: Path, report: Report, path: Path, lang: str) -> None:
@@ -249,38 +287,39 @@ def _write_report(workbook: Path, report: Report, path: Path, lang: str) -> None
     write_report_workbook(workbook, report, path, lang)
 
 
-def _stages(
-    round_: Round,
-    report: Report,
-    folder: RoundOutput,
-    workbook: Path,
-    templates_dir: Path | None,
-    notes_dir: Path | None,
-    pdf: bool,
-    workers: int | None,
-    progress: Progress | None,
-    start: Callable[..., None],
-    email: bool = False,
-) -> Iterator[Stage]:
-    output = folder.output
+def _stages(checked: Checked, folder: RoundOutput, options: _Options) -> Iterator[Stage]:
+    round_, report, workbook = checked.round, checked.report, options.workbook
     report_path = folder.root / "validation-report.xlsx"
-    unchanged = _write_report_once(workbook, report, report_path, round_.settings.language, folder)
-    if report.errors:
+    if report.errors:  # nothing else is written, not even the state: the report alone, every time
+        _write_report(workbook, report, report_path, round_.settings.language)
         yield Stage("validate", Validation(round_, report, report_path))
         return
-    round_, carried = carry_over(round_, output)
-    yield Stage("validate", Validation(round_, report, report_path, carried, unchanged))
-    workers = workers or default_workers()
+    kept = _KeptAside(checked, workbook, report_path, folder)
+    try:
+        round_, carried = carry_over(round_, folder.output)
+        yield Stage("validate", Validation(round_, report, report_path, carried, kept.unchanged))
+        yield from _steps(round_, folder, options)
+    except BaseException:
+        kept.finish(failed=True)
+        raise
+    kept.finish()
+
+
+def _steps(round_: Round, folder: RoundOutput, options: _Options) -> Iterator[Stage]:
+    """The steps after validation, in order."""
+    output, workbook, templates_dir, pdf = folder.output, options.workbook, options.templates_dir, options.pdf
+    start, email = options.start, options.email
+    workers = options.workers or default_workers()
     templates = _templates(round_, templates_dir)
     for name in RENDERERS:
         start(name)
-        yield Stage(name, _render(name, round_, output, templates, None, pdf, workers, progress))
+        yield Stage(name, _render(name, round_, output, templates, None, pdf, workers, options.progress))
     if email:
         start("email")
         yield Stage(
             "email", email_step("prepare", round_, output, templates_dir=templates_dir, workers=workers)
         )
-    notes = notes_dir if notes_dir is not None else workbook.parent / "notes"
+    notes = options.notes_dir if options.notes_dir is not None else workbook.parent / "notes"
     if notes.is_dir():
         from pipeline.collect.step import collect_forms  # loaded when there is something to collect
 

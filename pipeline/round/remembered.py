@@ -53,20 +53,24 @@ class Checked:
     round: Round
     report: Report
     record: Path | None = None
-    data: bytes | None = field(default=None, repr=False)
+    key: str | None = field(default=None, repr=False)  # a new check's, to keep it under
 
     def keep(self) -> None:
         """Write the record of a new check, once the output folder is there: a check never makes the
         folder (a command refused after it leaves none). A record that cannot be written costs only the
-        time it would have saved."""
+        time it would have saved. Call it before anything is added to the report: the record is of the
+        round and report as the check found them."""
         output = self.record.parents[2] if self.record is not None else None  # <output>/.appraisal/checked/
-        if output is None or self.data is None or not output.is_dir():
+        if output is None or self.key is None or not output.is_dir():
+            return
+        data = _pack(self.key, (self.round, self.report))
+        if data is None:
             return
         try:
-            atomic_write_bytes(self.record, self.data)
+            atomic_write_bytes(self.record, data)
         except (OSError, AppraisalError):
             return
-        self.data = None
+        self.key = None
 
 
 def check_workbook_remembered(path: Path, output: Path, today: dt.date | None = None) -> Checked:
@@ -85,9 +89,9 @@ def check_workbook_remembered(path: Path, output: Path, today: dt.date | None = 
     round_, report = _check(path, today)
     checked = Checked(round_, report)
     if not report.errors and round_.settings.round_id and _digest(path) == before:
-        # made now, as the check found it (the caller may add to the report); not when the workbook
-        # changed while it was read (then its bytes are not those of the key)
-        checked.record, checked.data = record, _pack(key, (round_, report))
+        # kept (`keep`) as the check found it; not when the workbook changed while it was read (then
+        # its bytes are not those of the key)
+        checked.record, checked.key = record, key
     return checked
 
 

@@ -197,10 +197,10 @@ PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 def _start_worker(task: Callable[[int], object], parent: int) -> None:
     _WORKER_TASK[:] = [task]
-    _end_with_parent(parent)
+    end_with_parent(parent)
 
 
-def _end_with_parent(parent: int) -> None:
+def end_with_parent(parent: int) -> None:
     """Have the kernel end this worker when the process that started it dies (Linux: a killed run's
     workers would otherwise run on, writing files nobody waits for); exit now if it already has."""
     if sys.platform.startswith("linux"):
@@ -233,7 +233,7 @@ def parallel_map(
     at once, two rounds in one process, only thaw it early: it costs memory, not correctness)."""
     chunks = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
     results: list[T] = []
-    if workers > 1 and count >= at_least and _can_fork():
+    if workers > 1 and count >= at_least and can_fork():
         context = multiprocessing.get_context("fork")
         gc.freeze()  # the workers' collector leaves what they inherit alone (no copy-on-write of it all)
         try:
@@ -358,7 +358,8 @@ def step_fingerprint(round_: Round, templates: object, kinds: tuple[str, ...], *
     return input_digest(code_digest(), workbook, digests, *extra)
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Whether this platform forks (workers and `aside` inherit what they need instead of pickling it)."""
     return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
 
 
