@@ -19,6 +19,8 @@ RISKY_START = ("=", "+", "-", "@", "#")
 
 def cell_safe_text(text: str) -> str:
     """Text as a cell can hold it: characters a workbook cannot store removed, line ends as `\\n`."""
+    if text.isprintable():  # holds no control, surrogate or non-character (most texts: a name, a date)
+        return text
     return ILLEGAL.sub("", text.replace("\r\n", "\n"))
 
 
