@@ -126,16 +126,20 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write bytes to `path` atomically."""
+def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
+    """Write bytes to `path` atomically; the file's stat as written (size and modification time are the
+    file's at `path`: a rename changes neither), so that a writer need not look the path up again."""
     handle, temporary = open_temporary_beside(path)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+            stream.flush()
+            written = os.fstat(handle)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return written
 
 
 def digest(data: bytes) -> str:
@@ -382,9 +386,7 @@ def _write(
     extra: dict[str, object],
     status: str,
 ) -> Outcome:
-    path = root / relative
-    atomic_write_bytes(path, data)
-    stat = path.stat()
+    stat = atomic_write_bytes(root / relative, data)
     entry = Entry(
         relative, kind, employee_id, input_hash, new_hash, stat.st_size, stat.st_mtime_ns, _json(extra)
     )
