@@ -13,11 +13,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pipeline.errors import OutputError
 from pipeline.store.batch import can_fork, end_with_parent
+
+if TYPE_CHECKING:  # a run with nothing to do starts no process aside, and loads nothing for one
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 
