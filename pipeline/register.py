@@ -19,8 +19,8 @@ from typing import Any, Self
 
 from pipeline.errors import OutputError
 from pipeline.model import field_names
+from pipeline.store.files import atomic_write_bytes
 from pipeline.store.folder import RoundOutput
-from pipeline.store.ledger import atomic_write_bytes
 from pipeline.store.state import State
 
 EXPORT_VERSION = 1

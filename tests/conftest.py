@@ -373,14 +373,14 @@ def base_workbook(make_workbook: WorkbookFactory) -> Path:
 def the_umask_is_put_back():
     """The command line sets the process's umask (APPRAISAL_FILE_MODE); a test that runs it in-process
     leaves the next test the umask it found."""
-    from pipeline.store import ledger
+    from pipeline.store import files
 
     mask = os.umask(0)
     os.umask(mask)
-    kept = ledger._UMASK
+    kept = files._UMASK
     yield
     os.umask(mask)
-    ledger._UMASK = kept
+    files._UMASK = kept
 
 
 @pytest.fixture(autouse=True)

@@ -472,19 +472,26 @@ def test_an_edited_letter_is_kept_and_the_new_version_written_beside_it(runner, 
 def test_a_run_interrupted_halfway_leaves_whole_files_and_the_next_run_completes(
     base_workbook, tmp_path, monkeypatch
 ):
-    real_replace = os.replace
+    real_replace, real_link = os.replace, os.link
     calls = {"n": 0}
 
-    def replace_then_interrupt(source, target):
-        calls["n"] += ".appraisal" not in Path(target).parts  # documents only, not the run's own state
-        if calls["n"] == 6:
-            raise KeyboardInterrupt  # Ctrl-C between writing a temporary file and moving it into place
-        real_replace(source, target)
+    def then_interrupt(real):
+        """A file's last step, naming it (a new file, `store.files`) or moving it into place."""
 
-    monkeypatch.setattr(os, "replace", replace_then_interrupt)
+        def step(source, target, **options):
+            calls["n"] += ".appraisal" not in Path(target).parts  # documents only, not the run's own state
+            if calls["n"] == 6:
+                raise KeyboardInterrupt  # Ctrl-C between writing a file and giving it its place
+            real(source, target, **options)
+
+        return step
+
+    monkeypatch.setattr(os, "replace", then_interrupt(real_replace))
+    monkeypatch.setattr(os, "link", then_interrupt(real_link))
     with pytest.raises(KeyboardInterrupt):
         invite(base_workbook, tmp_path / "out")
     monkeypatch.setattr(os, "replace", real_replace)
+    monkeypatch.setattr(os, "link", real_link)
 
     root = tmp_path / "out" / "2027-H1"
     assert [p for p in root.rglob("*") if p.name.endswith(".tmp")] == []
@@ -526,7 +533,10 @@ def test_a_lost_record_makes_identical_files_unchanged_not_kept(base_workbook, t
     )
 
 
-def test_a_process_killed_while_writing_leaves_no_half_document(base_workbook, tmp_path):
+@pytest.mark.parametrize("unnamed", [True, False], ids=["new-files-made-without-a-name", "temporary-files"])
+def test_a_process_killed_while_writing_leaves_no_half_document(base_workbook, tmp_path, unnamed):
+    """Killed when a document is whole but not yet in its place: a new file made without a name is
+    simply gone (the kernel frees it); a temporary file is left, and the next run clears it away."""
     output = tmp_path / "out"
     script = textwrap.dedent(
         f"""
@@ -535,16 +545,19 @@ def test_a_process_killed_while_writing_leaves_no_half_document(base_workbook, t
         from pipeline.documents.invite import render_invitations
         from pipeline.render.templates import TemplateSet
         from pipeline.round.rules import check_workbook
+        from pipeline.store import files
+        files._UNNAMED[0] = files._UNNAMED[0] and {unnamed!r}
 
-        real = os.replace
         calls = 0
-        def replace(source, target):
-            global calls
-            calls += ".appraisal" not in Path(target).parts  # documents only, not the run's own state
-            if calls == 4:  # the temporary file is complete, the rename has not happened
-                os.kill(os.getpid(), signal.SIGKILL)
-            real(source, target)
-        os.replace = replace
+        def killed_before(real):  # a file's last step: naming a new one, or moving one into place
+            def step(source, target, **options):
+                global calls
+                calls += ".appraisal" not in Path(target).parts  # documents only, not the run's own state
+                if calls == 4:  # the file is complete, it has not got its name or place
+                    os.kill(os.getpid(), signal.SIGKILL)
+                real(source, target, **options)
+            return step
+        os.replace, os.link = killed_before(os.replace), killed_before(os.link)
         round_, _ = check_workbook({str(base_workbook)!r})
         render_invitations(round_, Path({str(output)!r}), TemplateSet(None, "nb"))
         """
@@ -559,8 +572,11 @@ def test_a_process_killed_while_writing_leaves_no_half_document(base_workbook, t
     for path in documents:
         if path.suffix == ".docx":
             docx.Document(path)
-    [stale] = [p.relative_to(root).as_posix() for p in root.rglob("*.tmp")]
-    assert stale.startswith("employees/101-Ola Hansen/.invitasjon.ics.")
+    stale = [p.relative_to(root).as_posix() for p in root.rglob("*.tmp")]
+    if unnamed:
+        assert stale == []
+    else:
+        assert len(stale) == 1 and stale[0].startswith("employees/101-Ola Hansen/.invitasjon.ics.")
 
     result = invite(base_workbook, output)
 

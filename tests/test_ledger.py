@@ -18,14 +18,13 @@ from pipeline.documents.invite import render_invitations
 from pipeline.errors import OutputError
 from pipeline.render.templates import TemplateSet
 from pipeline.round.rules import check_workbook
+from pipeline.store.files import atomic_write, atomic_write_bytes
 from pipeline.store.ledger import (
     KEPT,
     UNCHANGED,
     UPDATED,
     WRITTEN,
     Ledger,
-    atomic_write,
-    atomic_write_bytes,
     beside_path,
     digest,
     output_lock,
@@ -74,6 +73,59 @@ def test_atomic_write_recreates_a_folder_removed_since_the_last_write(tmp_path):
     atomic_write_bytes(target, b"two")
 
     assert target.read_bytes() == b"two"
+
+
+@pytest.mark.parametrize("unnamed", [True, False], ids=["made-without-a-name", "temporary-file"])
+@pytest.mark.parametrize("mode", [("private", 0o600), ("group", 0o660)])
+def test_a_new_file_is_whole_under_its_name_with_its_mode_and_nothing_beside_it(
+    tmp_path, monkeypatch, unnamed, mode
+):
+    """A new file is made without a name and linked in once whole (O_TMPFILE, where the system has it),
+    or through a temporary file: either way it is there whole, with the file mode asked for, and its
+    stat as written is the file's."""
+    from pipeline.store import files
+
+    monkeypatch.setattr(files, "_UNNAMED", [unnamed and files._UNNAMED[0]])
+    files.apply_file_mode(mode[0])  # the conftest puts the umask back after the test
+    target = tmp_path / "round" / "employees" / "brev.docx"
+
+    written = atomic_write_bytes(target, b"a whole letter", new=True)
+
+    assert target.read_bytes() == b"a whole letter"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["brev.docx"]
+    assert target.stat().st_mode & 0o777 == mode[1]
+    assert (written.st_size, written.st_mtime_ns) == (target.stat().st_size, target.stat().st_mtime_ns)
+
+
+def test_a_file_said_to_be_new_that_is_there_after_all_is_replaced(tmp_path):
+    target = tmp_path / "brev.docx"
+    target.write_bytes(b"made meanwhile")
+
+    atomic_write_bytes(target, b"ours", new=True)
+
+    assert target.read_bytes() == b"ours"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brev.docx"]
+
+
+def test_a_new_file_is_made_without_a_name_where_the_file_system_can(tmp_path, monkeypatch):
+    """The fast way is taken where the system and file system allow it (Linux, a local disk), not
+    silently the other."""
+    from pipeline.store import files
+
+    monkeypatch.setattr(files, "_UNNAMED", [hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")])
+    try:
+        os.close(os.open(tmp_path, os.O_TMPFILE | os.O_WRONLY, 0o600))
+    except (AttributeError, OSError):
+        pytest.skip(
+            "this system or file system makes no unnamed files: the temporary file's way is tested above"
+        )
+    target = tmp_path / "brev.docx"
+
+    written = files._write_unnamed(target, b"a whole letter")
+
+    assert written is not None and target.read_bytes() == b"a whole letter"
+    assert files._write_unnamed(target, b"again") is None  # one is there now: the caller replaces it
+    assert target.read_bytes() == b"a whole letter"
 
 
 # -- publish -----------------------------------------------------------------------------------------
@@ -323,7 +375,8 @@ def test_a_killed_holder_leaves_the_folder_free_and_its_temporaries_are_cleared(
                 f"""
                 import os, sys
                 from pathlib import Path
-                from pipeline.store.ledger import open_temporary_beside, output_lock
+                from pipeline.store.ledger import output_lock
+                from pipeline.store.files import open_temporary_beside
                 with output_lock(Path({str(root)!r})):
                     handle, temporary = open_temporary_beside(Path({str(root)!r}) / "a" / "brev.docx")
                     print(temporary, flush=True)
@@ -346,7 +399,7 @@ def test_a_killed_holder_leaves_the_folder_free_and_its_temporaries_are_cleared(
 
 
 def test_files_are_written_with_the_chosen_file_mode_not_a_temporary_files_private_one(tmp_path):
-    from pipeline.store.ledger import apply_file_mode
+    from pipeline.store.files import apply_file_mode
 
     apply_file_mode("group")  # the conftest puts the umask back after the test
     atomic_write_bytes(tmp_path / "new" / "brev.docx", b"x")

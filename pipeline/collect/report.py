@@ -29,7 +29,8 @@ from pipeline.errors import OutputError
 from pipeline.followup.record import backup, lock_file, sha
 from pipeline.forms.intake import is_system_file
 from pipeline.model import Round
-from pipeline.store.ledger import atomic_write, input_digest
+from pipeline.store.files import atomic_write
+from pipeline.store.ledger import input_digest
 from pipeline.store.state import State
 
 REPORT_FILE = "collect-report.xlsx"

@@ -27,7 +27,7 @@ from pipeline.followup.figures import interviewer_labels as number_interviewers
 from pipeline.followup.frames import FigureFrames
 from pipeline.followup.privacy import Publication, plan_publication
 from pipeline.model import Settings
-from pipeline.store.ledger import atomic_write
+from pipeline.store.files import atomic_write
 
 FIGURES_FILE = "figures.csv"
 HEADER = ("round", "grouping", "group", "measure", "value", "suppressed")

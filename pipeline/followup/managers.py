@@ -47,7 +47,7 @@ from pipeline.followup.sources import Sources
 from pipeline.model import Employee, Settings
 from pipeline.store import layout
 from pipeline.store.batch import parallel_map
-from pipeline.store.ledger import atomic_write, atomic_write_bytes
+from pipeline.store.files import atomic_write, atomic_write_bytes
 from pipeline.store.state import State
 
 T = TypeVar("T")

@@ -55,7 +55,8 @@ from pipeline.followup.sources import (
 )
 from pipeline.model import Round
 from pipeline.store.batch import default_workers
-from pipeline.store.ledger import atomic_write, input_digest
+from pipeline.store.files import atomic_write
+from pipeline.store.ledger import input_digest
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

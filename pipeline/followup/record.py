@@ -13,7 +13,8 @@ from pathlib import Path
 from pipeline import texts
 from pipeline.errors import OutputError
 from pipeline.followup.columns import Notes, Row
-from pipeline.store.ledger import atomic_write, input_digest
+from pipeline.store.files import atomic_write
+from pipeline.store.ledger import input_digest
 from pipeline.store.state import DATABASE, STATE_DIR, State
 
 COPY_NAMES = frozenset(texts.every("book.manager_file"))

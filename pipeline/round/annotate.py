@@ -71,7 +71,7 @@ def write_annotated(
 ) -> None:
     """Write the annotated copy of `source` to `destination`, atomically: `marks` by (sheet, cell), the
     Issues sheet first, and every sheet printed with `heading`. Raises Unhandled."""
-    from pipeline.store.ledger import atomic_write
+    from pipeline.store.files import atomic_write
 
     try:
         with zipfile.ZipFile(source) as archive:

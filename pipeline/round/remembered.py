@@ -31,7 +31,8 @@ from pipeline import clock, model
 from pipeline.errors import AppraisalError
 from pipeline.model import Report, Round
 from pipeline.store.batch import code_digest
-from pipeline.store.ledger import atomic_write_bytes, digest, input_digest
+from pipeline.store.files import atomic_write_bytes
+from pipeline.store.ledger import digest, input_digest
 from pipeline.store.state import STATE_DIR
 
 FOLDER = "checked"  # in <output>/.appraisal/

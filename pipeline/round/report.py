@@ -18,7 +18,7 @@ from pipeline.errors import OutputError, WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Problem, Report
 from pipeline.round import annotate, schema
 from pipeline.round.report_lines import SEVERITY_RANK, localised_message, severity_word
-from pipeline.store.ledger import atomic_write
+from pipeline.store.files import atomic_write
 
 FILLS = {
     ERROR: PatternFill("solid", start_color="FFF4B6B6"),

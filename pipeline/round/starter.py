@@ -27,7 +27,7 @@ from pipeline.errors import AppraisalError, OutputError
 from pipeline.render.locale import LANGUAGES
 from pipeline.round import example as example_company
 from pipeline.round import schema
-from pipeline.store.ledger import atomic_write, open_temporary_beside
+from pipeline.store.files import atomic_write, open_temporary_beside
 
 # Drop-downs cover rows 2..LAST_DATA_ROW; number formats are set on whole columns (so they go further).
 LAST_DATA_ROW = 2000

@@ -24,7 +24,7 @@ from pipeline.round.annotate import Book, Rows
 from pipeline.round.package import Package, Relationships, Unhandled, q
 from pipeline.round.report_parts import Styles
 from pipeline.schedule.placing import Placed
-from pipeline.store.ledger import atomic_write
+from pipeline.store.files import atomic_write
 
 PROPOSED_FILL = "FFE2EFDA"  # light green: "proposed by appraisal schedule"
 _REF = re.compile(r"^([A-Z]{1,3})([0-9]+)(?::([A-Z]{1,3})([0-9]+))?$")

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,6 +27,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipeline.errors import OutputError
+from pipeline.store.files import apply_file_mode, atomic_write_bytes
 from pipeline.store.state import FILE_COLUMNS, STATE_DIR, State
 
 LEDGER_DIR = STATE_DIR  # the run's own files: lock, run status, runs.jsonl
@@ -45,16 +45,6 @@ class OutputStatus(StrEnum):
 
 
 WRITTEN, UPDATED, UNCHANGED, KEPT, FAILED = OutputStatus
-
-
-_TEMPORARY_SUFFIX = ".tmp"
-# Temporary files get normal permissions (mkstemp makes them private): what the process's umask allows.
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-# Who may read what the tool writes (`APPRAISAL_FILE_MODE`, set by the command line for its process):
-# personnel files are for their owner, so files are 0600 and folders 0700 by default; `group` makes
-# them 0660 and 0770, for a shared drive whose group is HR.
-FILE_MODES = {"private": 0o077, "group": 0o007}
 
 
 # How long a run waits for another one holding the folder it writes in (`appraisal --wait SECONDS`); 0:
@@ -80,66 +70,6 @@ def set_up_process(file_mode: str | None, wait: float) -> None:
     apply_file_mode(file_mode)
     set_lock_wait(wait)
     gc.set_threshold(*COLLECT_AFTER)
-
-
-def apply_file_mode(name: str | None) -> None:
-    """Set the process's umask for the files and folders it makes: `private` (the default) or `group`."""
-    global _UMASK
-    mask = FILE_MODES.get((name or "private").strip().lower())
-    if mask is None:
-        raise OutputError(f"APPRAISAL_FILE_MODE={name!r} is not a file mode: use private or group.")
-    os.umask(mask)
-    _UMASK = mask
-
-
-def open_temporary_beside(path: Path) -> tuple[int, Path]:
-    """Create a new temporary file beside `path` (its folder made when missing), open for writing.
-
-    `tempfile.mkstemp` picks a name no other process holds; the name starts with `.` and ends in `.tmp`,
-    so that a killed run's leftovers are recognised (`remove_stale_temporaries`)."""
-    for _attempt in range(2):
-        try:
-            handle, name = tempfile.mkstemp(
-                suffix=_TEMPORARY_SUFFIX, prefix=f".{path.name[:60]}.", dir=path.parent
-            )
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            continue
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot create a temporary file beside it ({exc.strerror}).") from None
-        mode = 0o666 & ~_UMASK
-        if hasattr(os, "fchmod") and mode != 0o600:  # mkstemp makes it 0600, as the private mode wants
-            os.fchmod(handle, mode)
-        return handle, Path(name)
-    raise OutputError(f"{path}: cannot create a temporary file beside it.")
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Have `write` fill a temporary file beside `path`, then move it into place in one step."""
-    handle, temporary = open_temporary_beside(path)
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
-    """Write bytes to `path` atomically; the file's stat as written (size and modification time are the
-    file's at `path`: a rename changes neither), so that a writer need not look the path up again."""
-    handle, temporary = open_temporary_beside(path)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            written = os.fstat(handle)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return written
 
 
 def digest(data: bytes) -> str:
@@ -386,7 +316,7 @@ def _write(
     extra: dict[str, object],
     status: str,
 ) -> Outcome:
-    stat = atomic_write_bytes(root / relative, data)
+    stat = atomic_write_bytes(root / relative, data, new=status == WRITTEN)  # WRITTEN: none was there
     entry = Entry(
         relative, kind, employee_id, input_hash, new_hash, stat.st_size, stat.st_mtime_ns, _json(extra)
     )

@@ -99,7 +99,7 @@ def _cached(name: str, digest: str) -> dict[str, Text] | None:
 
 def _keep(name: str, digest: str, flat: dict[str, Text]) -> None:
     from pipeline.errors import OutputError
-    from pipeline.store.ledger import atomic_write_bytes  # only when a catalogue was parsed
+    from pipeline.store.files import atomic_write_bytes  # only when a catalogue was parsed
 
     try:
         path = _cache_file(name, digest)
