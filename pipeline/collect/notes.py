@@ -170,7 +170,8 @@ def read_notes(
         wanted = [f for f in wanted if f.key not in V2_KEYS]
     found = reading.read_answers(word.document_xml, wanted, lang, word.numbering_xml)
     answers_ = {key: answer.text for key, answer in found.items()}
-    problems, missing = _Problems(by_key := {f.key: f for f in wanted}, lang), _Problems(by_key, lang)
+    by_key = {f.key: f for f in wanted}
+    problems, missing = _Problems(by_key, lang), _Problems(by_key, lang)
     _note_where_found(found, problems)
     planned = meeting.date if meeting is not None else None
     held_on = _read_held_on(

@@ -194,20 +194,10 @@ def _read_plain_cell(region: etree._Element) -> str | None:
         if node.tag != _T:
             return None
     # in document order, the texts inside the control come before any after it: all are inside when
-    # the last one is
-    if texts and not _within(texts[-1], nodes[1], region):
+    # the last one is (a control nested in it is not a plain cell either)
+    if texts and _ancestor(texts[-1], _SDT) is not nodes[1]:
         return None
     return "".join([node.text or "" for node in texts])
-
-
-def _within(node: etree._Element, ancestor: etree._Element, region: etree._Element) -> bool:
-    """Whether `ancestor` holds `node` (looked for no higher than `region`)."""
-    parent = node.getparent()
-    while parent is not None and parent is not region:
-        if parent is ancestor:
-            return True
-        parent = parent.getparent()
-    return False
 
 
 def _ancestry(node: etree._Element, region: etree._Element) -> tuple[bool, bool]:

@@ -78,15 +78,23 @@ def atomic_write_bytes(path: Path, data: bytes, new: bool = False) -> os.stat_re
             return written
     handle, temporary = open_temporary_beside(path)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            written = os.fstat(handle)
+        try:
+            written = _fill(handle, data)
+        finally:
+            os.close(handle)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return written
+
+
+def _fill(handle: int, data: bytes) -> os.stat_result:
+    """Write all of `data` to the open file; the file's stat as written."""
+    rest = memoryview(data)
+    while rest:
+        rest = rest[os.write(handle, rest) :]
+    return os.fstat(handle)
 
 
 # Linux's unnamed files, and linkat(2) to name them through /proc: until a file system refuses
@@ -103,19 +111,15 @@ def _write_unnamed(path: Path, data: bytes) -> os.stat_result | None:
     if handle is None:
         return None
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            written = os.fstat(handle)
-            folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-            try:  # linkat(2) with AT_SYMLINK_FOLLOW on /proc/self/fd: the documented way to name it
-                os.link(f"/proc/self/fd/{handle}", path.name, src_dir_fd=folder, dst_dir_fd=folder)
-            finally:
-                os.close(folder)
-    except FileExistsError:
+        written = _fill(handle, data)
+        # linkat(2) with AT_SYMLINK_FOLLOW on /proc/self/fd, the documented way to name such a file.
+        # Python asks linkat for it only when given a folder to start from; both paths are absolute,
+        # so the kernel ignores the one given.
+        os.link(f"/proc/self/fd/{handle}", path.absolute(), src_dir_fd=handle, dst_dir_fd=handle)
+    except OSError:  # one there after all, a full disk, no linking through /proc: said by the other way
         return None
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot be written ({exc.strerror}).") from None
+    finally:
+        os.close(handle)
     return written
 
 
