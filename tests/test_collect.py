@@ -1765,6 +1765,22 @@ def test_what_is_not_a_file_gets_a_line_and_is_never_opened(sample, tmp_path):
     ]
 
 
+def test_a_collect_folder_holding_the_output_folder_reads_only_the_returned_forms(sample, tmp_path):
+    """`appraisal collect .` in a folder that also holds the output folder: the tool's own files there
+    (blank forms, minutes) are never read as returned ones, also when the output folder is reached
+    through a link; a link to a form inside the output folder still gets its line."""
+    real_output = tmp_path / "somewhere" / "output"
+    shutil.copytree(sample.forms[EMILY].parent.parent.parent.parent, real_output / ROUND)
+    sample.fill(ERLEND, tmp_path / "notes" / "erlend.docx", ERLEND_ANSWERS)
+    (tmp_path / "output").symlink_to(real_output)
+    (tmp_path / "notes" / "skjema.docx").symlink_to(next(real_output.rglob("samtaleskjema.docx")))
+
+    result = sample.collect(tmp_path, tmp_path / "output")
+
+    assert statuses(result) == {"erlend.docx": "accepted", "skjema.docx": "skipped"}
+    assert sample.collect(tmp_path, real_output).count("unchanged") == 1  # named by its real place too
+
+
 def test_temporaries_a_killed_collect_left_in_the_personnel_folder_are_cleared(sample, tmp_path):
     """A collect killed while filing minutes leaves a temporary file in output/personnel/, outside the
     round's folder: the next collect, which holds the output folder too, clears it."""

@@ -14,7 +14,6 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,16 +69,30 @@ def is_system_file(path: Path) -> bool:
     return path.name.startswith(("~$", "._")) or path.name in SKIPPED_NAMES
 
 
-def returned_files(folder: Path, leave_out: Callable[[Path], bool]) -> list[Path]:
+def returned_files(folder: Path, output: Path) -> list[Path]:
     """Every entry of a collect folder that is looked at, sorted: its files, in any sub-folder, and
     what is not a file but has a file's place (a link, a pipe, a folder named like a Word file), so
-    that each gets a line. Links are never followed, into folders or to files."""
+    that each gets a line. Links are never followed, into folders or to files. Nothing inside
+    `output` is looked at (the tool's own blank forms, when the folder holds the output folder or a
+    link to it): each folder's real place is found once, and the output folder is not walked at all."""
     found = []
+    leave_out = Path(os.path.realpath(output))
     for top, folders, names in os.walk(folder, followlinks=False):
+        if Path(os.path.realpath(top)).is_relative_to(leave_out):
+            folders.clear()  # a link is where it is: one in a folder outside the output is looked at
+            continue
         base = Path(top)
-        found += [base / n for n in folders if (base / n).is_symlink() or n.lower().endswith(WORD_SUFFIXES)]
+        found += [base / n for n in folders if _looked_at(base / n, leave_out)]
         found += [base / n for n in names]
-    return sorted(p for p in found if not leave_out(p))
+    return sorted(found)
+
+
+def _looked_at(folder: Path, leave_out: Path) -> bool:
+    """Whether a sub-folder gets a line of its own: a link (never followed) that is not a way into the
+    output folder, or a folder named like a Word document."""
+    if folder.is_symlink():
+        return not Path(os.path.realpath(folder)).is_relative_to(leave_out)
+    return folder.name.lower().endswith(WORD_SUFFIXES)
 
 
 def skip_reason(path: Path) -> str | None:
