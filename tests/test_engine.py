@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -20,7 +23,7 @@ from support.helpers import (
     xml_text,
 )
 
-from pipeline.render.engine import CompiledTemplate, TemplateError, literal
+from pipeline.render.engine import CompiledTemplate, TemplateError, _JinjaPart, literal
 
 PROPERTIES = {
     "AppraisalRound": "2027-H1",
@@ -258,6 +261,70 @@ def test_sandbox_still_allows_a_modest_product(tmp_path):
     out = tmp_path / "rule-out.docx"
     out.write_bytes(CompiledTemplate.load(path, "invitation").render({}, PROPERTIES))
     assert "-" * 20 + "1024" in docx_text(out)
+
+
+# -- long texts of a template deflated once (issue 16) ----------------------------------------------------
+
+
+def _parts_without_shared_texts(template: CompiledTemplate) -> CompiledTemplate:
+    """The same template rendering every part as one text deflated whole: the reference."""
+    parts = [
+        (n, dataclasses.replace(p, shared={}) if isinstance(p, _JinjaPart) else p) for n, p in template.parts
+    ]
+    return dataclasses.replace(template, parts=parts)
+
+
+def _unpacked(document: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        assert archive.testzip() is None  # every part's checksum and length as given
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_long_texts_deflated_once_give_the_same_document(tmp_path):
+    """A long stretch of template text first, repeated by a loop, between values people typed, and
+    last in the part: the document holds the same text as one rendered and deflated whole."""
+    long = "Lang tekst som går igjen. " * 200
+    template = compile_docx(
+        tmp_path / "t.docx",
+        long,
+        "Hei {{ name }}",
+        "{% for item in items %}" + long + "{{ item }}{% endfor %}",
+        long,
+    )
+    assert any(isinstance(p, _JinjaPart) and p.shared for _, p in template.parts)
+    reference = _parts_without_shared_texts(template)
+    for context in ({"name": TRICKY, "items": ["én", TRICKY, ""]}, {"name": "", "items": []}):
+        packed = template.render(context, PROPERTIES, "T")
+        document = _unpacked(packed)
+        assert document == _unpacked(reference.render(context, PROPERTIES, "T"))
+        assert packed != reference.render(context, PROPERTIES, "T")  # the long texts' own bytes were used
+        assert docx_text_of(document).count(long.strip()) == 2 + len(context["items"])
+
+
+@pytest.mark.parametrize("lang", ("nb", "nn", "en"))
+def test_every_default_template_renders_the_same_with_its_long_texts_deflated_once(lang):
+    from pipeline.documents.examples import example_contexts
+    from pipeline.render.templates import TemplateSet
+
+    templates = TemplateSet(None, lang)
+    differ = []
+    for kind, context in example_contexts(None).items():
+        template = templates.get(kind, lang)
+        packed, whole = template.render(context, PROPERTIES), _parts_without_shared_texts(template).render(context, PROPERTIES)  # fmt: skip
+        assert _unpacked(packed) == _unpacked(whole), kind
+        differ += [kind] if packed != whole else []
+    assert {"meeting_notes", "employee_preparation", "manager_preparation"} <= set(differ)
+
+
+def test_a_template_error_inside_a_long_texts_part_names_the_template(tmp_path):
+    template = compile_docx(tmp_path / "t.docx", "x" * 5000, "{{ name + 1 }}")
+
+    with pytest.raises(TemplateError, match=r"t\.docx: TypeError in word/document\.xml"):
+        template.render({"name": "Kari"}, PROPERTIES)
+
+
+def docx_text_of(parts: dict[str, bytes]) -> str:
+    return xml_text(parts["word/document.xml"])
 
 
 # -- every document the tool writes is valid OOXML --------------------------------------------------------
