@@ -107,3 +107,27 @@ def test_a_run_stopped_before_the_plans_are_written_writes_them_the_next_time(
 
     assert finished.exit_code == 0, finished.output
     assert [p for p in (output / "2027-H1" / "employees").rglob("*.docx") if "mal" in p.name]
+
+
+def test_a_finished_stage_is_let_go_while_the_next_one_runs(base_workbook, tmp_path, monkeypatch):
+    """Issue 16: at 100,000 employees the invitations' and forms' results (300,000 outcomes) were still
+    held, through the command's loop, while the follow-up step ran: the run's peak was near its 2 GB.
+    When the follow-up step starts, no earlier step's result is left."""
+    import gc
+
+    import pipeline.run as run_module
+    from pipeline.store.batch import BatchResult
+
+    real, alive = run_module.status_step, []
+
+    def status_step(*args, **kwargs):
+        gc.collect()
+        alive.extend(o for o in gc.get_objects() if isinstance(o, BatchResult) and o.outcomes)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "status_step", status_step)
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+    result = runner.invoke(cli, ["run", "-w", str(base_workbook), "-o", str(tmp_path / "out"), "-j", "1"])
+
+    assert result.exit_code == 0, result.output
+    assert "Step 5" in result.output and alive == []
