@@ -28,7 +28,7 @@ from filelock import FileLock, Timeout
 
 from pipeline.errors import OutputError
 from pipeline.store.files import apply_file_mode, atomic_write_bytes
-from pipeline.store.state import FILE_COLUMNS, STATE_DIR, State
+from pipeline.store.state import FILE_COLUMNS, STATE_DIR, State, extra_json
 
 LEDGER_DIR = STATE_DIR  # the run's own files: lock, run status, runs.jsonl
 CLEAN_END = "ended cleanly"
@@ -135,7 +135,7 @@ class Entry:
         `publish` makes it, or as read) is passed on as it is, and an empty one is not encoded."""
         extra = self.__dict__["_extra"]
         if not isinstance(extra, str):
-            extra = _json(extra)
+            extra = extra_json(extra)
         return (
             self.path, self.kind, self.employee_id, self.input_hash, self.output_hash, self.size,
             self.mtime_ns, extra,
@@ -284,7 +284,14 @@ def publish(
     current = digest(path.read_bytes())
     if current == new_hash:
         entry = Entry(
-            relative, kind, employee_id, input_hash, new_hash, stat.st_size, stat.st_mtime_ns, _json(extra)
+            relative,
+            kind,
+            employee_id,
+            input_hash,
+            new_hash,
+            stat.st_size,
+            stat.st_mtime_ns,
+            extra_json(extra),
         )
         return Outcome(relative, UNCHANGED, kind, employee_id, entry)
     if previous is not None and current == previous.output_hash:
@@ -318,15 +325,9 @@ def _write(
 ) -> Outcome:
     stat = atomic_write_bytes(root / relative, data, new=status == WRITTEN)  # WRITTEN: none was there
     entry = Entry(
-        relative, kind, employee_id, input_hash, new_hash, stat.st_size, stat.st_mtime_ns, _json(extra)
+        relative, kind, employee_id, input_hash, new_hash, stat.st_size, stat.st_mtime_ns, extra_json(extra)
     )
     return Outcome(relative, status, kind, employee_id, entry)
-
-
-def _json(extra: dict[str, object]) -> str:
-    """An entry's extra as the state database keeps it, encoded where the file is written (a worker
-    process, in parallel) rather than by the parent when it saves the ledger."""
-    return json.dumps(extra, ensure_ascii=False) if extra else "{}"
 
 
 def _stat(path: Path) -> os.stat_result | None:

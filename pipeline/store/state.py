@@ -78,6 +78,11 @@ CREATE TABLE IF NOT EXISTS events (
 FILE_COLUMNS = ("path", "kind", "employee_id", "input_hash", "output_hash", "size", "mtime_ns", "extra")
 
 
+def extra_json(extra: dict[str, object] | None) -> str:
+    """A file entry's extra data as the `files` table keeps it: JSON text, `{}` for none."""
+    return json.dumps(extra, ensure_ascii=False) if extra else "{}"
+
+
 def journal_mode(folder: Path) -> str:
     """`wal` on a local disk, `delete` (the rollback journal) on a network file system."""
     chosen = os.environ.get(JOURNAL_SETTING, "").strip().lower()
@@ -418,7 +423,7 @@ def _import(db: sqlite3.Connection, scope: str, kind: str, path: Path) -> None:
             db,
             scope,
             [
-                (*(e[c] for c in FILE_COLUMNS[:-1]), json.dumps(e.get("extra") or {}, ensure_ascii=False))
+                (*(e[c] for c in FILE_COLUMNS[:-1]), extra_json(e.get("extra")))
                 for e in data.get("entries", [])
             ],
         )
