@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 from lxml import etree
+from markupsafe import Markup
 from support.helpers import (
     W,
     core_elements,
@@ -23,7 +24,7 @@ from support.helpers import (
     xml_text,
 )
 
-from pipeline.render.engine import CompiledTemplate, TemplateError, _JinjaPart, literal
+from pipeline.render.engine import CompiledTemplate, TemplateError, _finalized, _JinjaPart, literal
 
 PROPERTIES = {
     "AppraisalRound": "2027-H1",
@@ -93,6 +94,31 @@ def test_value_with_template_syntax_is_not_evaluated(tmp_path):
     )
 
     assert docx_text(out) == "{{ b }}|{% for i in range(3) %}x{% endfor %}"
+
+
+def test_what_literal_made_is_escaped_once_and_nothing_becomes_markup(tmp_path):
+    """The compiled templates' `escape` takes `literal`'s result as it is (issue 16). A plain value
+    shows exactly as typed; a value marked safe, Markup in the context, a macro's output and an
+    escape filter's are escaped by `literal` all the same (their entities show): nothing given to a
+    template becomes markup in the document."""
+    template = compile_docx(
+        tmp_path / "t.docx",
+        "{% macro m(v) %}[{{ v }}]{% endmacro %}{{ a }}|{{ a|safe }}|{{ b }}|{{ m(a) }}|{{ a|e }}",
+    )
+
+    out = render_to(template, tmp_path / "out.docx", {"a": "<w:r>&amp;", "b": Markup("<i>x</i>")})
+
+    assert docx_text(out).split("|") == [
+        "<w:r>&amp;",
+        "&lt;w:r&gt;&amp;amp;",
+        "&lt;i&gt;x&lt;/i&gt;",
+        "[&amp;lt;w:r&amp;gt;&amp;amp;amp;]",
+        "&amp;lt;w:r&amp;gt;&amp;amp;amp;",
+    ]
+    body = part(out, "word/document.xml").decode("utf-8")
+    assert "<w:r>&amp;" not in body and "<i>" not in body
+    jinja = [p.template for _name, p in template.parts if isinstance(p, _JinjaPart)]
+    assert jinja and all(t.root_render_func.__globals__["escape"] is _finalized for t in jinja)
 
 
 def test_compile_once_render_many(tmp_path):

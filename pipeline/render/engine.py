@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 import jinja2.runtime
 import jinja2.sandbox
+import markupsafe
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -90,6 +91,13 @@ def literal(value: object) -> Markup:
     if "\n" in text or "\r" in text or "\t" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", BREAK).replace("\t", TAB)
     return _markup(text)
+
+
+def _finalized(value: object) -> Markup:
+    """What a compiled template does with each value it writes, `escape(literal(value))`, without a second
+    look at what `literal` already made safe: a value of the page is escaped once (a fifth of the calls
+    a form's rendering makes were markupsafe's `escape` copying `literal`'s Markup, issue 16)."""
+    return value if type(value) is Markup else markupsafe.escape(value)  # type: ignore[return-value]
 
 
 MAX_PRODUCT = 100_000  # the longest text or list a template may make by multiplying (`'-' * 80` is fine)
@@ -333,6 +341,8 @@ class CompiledTemplate:
                     except jinja2.TemplateSyntaxError as exc:
                         raise TemplateError(_syntax_message(path, name, source, exc)) from exc
                     compiled.name = name
+                    # its module's `escape` is only ever given `literal`'s result (the environment's finalize)
+                    compiled.root_render_func.__globals__["escape"] = _finalized
                     shared = _shared_texts(compiled) if numbering.how != bookmarks.WHOLE else {}
                     template.parts.append((name, _JinjaPart(compiled, numbering, shared)))
                     continue
