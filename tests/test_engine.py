@@ -24,7 +24,8 @@ from support.helpers import (
     xml_text,
 )
 
-from pipeline.render.engine import CompiledTemplate, TemplateError, _finalized, _JinjaPart, literal
+from pipeline.render.engine import CompiledTemplate, TemplateError, _JinjaPart
+from pipeline.render.sandbox import escape_literal, literal
 
 PROPERTIES = {
     "AppraisalRound": "2027-H1",
@@ -118,7 +119,7 @@ def test_what_literal_made_is_escaped_once_and_nothing_becomes_markup(tmp_path):
     body = part(out, "word/document.xml").decode("utf-8")
     assert "<w:r>&amp;" not in body and "<i>" not in body
     jinja = [p.template for _name, p in template.parts if isinstance(p, _JinjaPart)]
-    assert jinja and all(t.root_render_func.__globals__["escape"] is _finalized for t in jinja)
+    assert jinja and all(t.root_render_func.__globals__["escape"] is escape_literal for t in jinja)
 
 
 def test_compile_once_render_many(tmp_path):
@@ -235,6 +236,19 @@ def test_not_a_word_document(tmp_path):
         CompiledTemplate.load(path, "invitation")
 
 
+def test_a_dict_in_the_context_reads_as_jinja_reads_it(tmp_path):
+    """The sandbox's `getattr` looks a dict's keys up directly (issue 16), and gives what Jinja gives:
+    a dict's own attribute (its methods) before a key of the same name, a missing key undefined."""
+    template = compile_docx(
+        tmp_path / "t.docx",
+        "{{ d.name }}|{{ d['items'] }}|{{ d.items is callable }}|{{ d.missing is defined }}|{{ d.keys()|list|length }}",
+    )
+
+    out = render_to(template, tmp_path / "out.docx", {"d": {"name": "Kari", "items": "x"}})
+
+    assert docx_text(out) == "Kari|x|True|False|2"
+
+
 @pytest.mark.parametrize(
     "expression",
     [
@@ -244,6 +258,8 @@ def test_not_a_word_document(tmp_path):
         "lipsum.__globals__['os'].system('touch {marker}')",
         "name|attr('__class__')",
         "kind.mro()",
+        "person.__class__.__subclasses__()",
+        "person.items.__self__.__class__",
     ],
 )
 def test_sandbox_refuses_to_reach_python(tmp_path, expression):
@@ -252,7 +268,7 @@ def test_sandbox_refuses_to_reach_python(tmp_path, expression):
     template = CompiledTemplate.load(path, "invitation")
 
     with pytest.raises(TemplateError) as caught:
-        template.render({"name": "Kari", "kind": str}, PROPERTIES)
+        template.render({"name": "Kari", "kind": str, "person": {"__class__": "x", "items": "y"}}, PROPERTIES)
 
     assert str(caught.value).startswith(f"{path}: ")
     assert "unsafe" in str(caught.value)
@@ -461,7 +477,7 @@ ROW = '<w:bookmarkStart w:id="1000" w:name="a"/><w:r/><w:bookmarkEnd w:id="1000"
 def _rendered(source: str, **context: object) -> tuple[str, str]:
     """How a part's bookmarks are numbered, and the part rendered with `context`."""
     from pipeline.render import bookmarks
-    from pipeline.render.engine import make_environment
+    from pipeline.render.sandbox import make_environment
 
     plan = bookmarks.plan(source)
     if plan.how == bookmarks.CALLS:

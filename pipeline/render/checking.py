@@ -10,7 +10,8 @@ from pathlib import Path
 import jinja2
 
 from pipeline.errors import TemplateError
-from pipeline.render.engine import CompiledTemplate, make_environment
+from pipeline.render.engine import CompiledTemplate
+from pipeline.render.sandbox import make_environment
 from pipeline.render.templates import TemplateSet
 
 

@@ -6,7 +6,7 @@ own `patch_xml` and compiled once in a sandboxed, autoescaping environment; ever
 package is compressed once and its bytes are reused as they are. Rendering a document is then: run the
 compiled templates, deflate the few XML parts that changed, and lay out the zip.
 
-Every value is inserted as literal text: the environment escapes it for XML, turns line breaks and tabs
+Every value is inserted as literal text (`sandbox`): the environment escapes it for XML, turns line breaks and tabs
 into Word's own breaks, and drops characters XML cannot hold. Output documents carry no metadata from
 the template (author, comments, revision); they carry custom document properties given per document.
 """
@@ -28,14 +28,13 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 import jinja2.runtime
 import jinja2.sandbox
-import markupsafe
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
 from zlib_ng import zlib_ng
 
 from pipeline.errors import TemplateError
 from pipeline.render import bookmarks, pruning
+from pipeline.render.sandbox import ILLEGAL_XML, escape_literal, make_environment
 
 JINJA_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 # Comments and metadata of the template; Word 2010's stylesWithEffects.xml, which is only a copy of
@@ -46,9 +45,6 @@ DROPPED_PARTS = re.compile(
     r"^(word/(comments\w*|people|stylesWithEffects|webSettings)\.xml|docProps/(core|app|custom)\.xml"
     r"|docProps/thumbnail\.\w+|customXml/.*)$"
 )
-ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
-TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 APP_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
@@ -71,66 +67,6 @@ SMALL_PART, SMALL_PART_LEVEL = 4096, 1
 # the stretch refer to what comes before it: without it a form was 0.5 KB larger; with it a form is
 # 0.1 KB smaller than before (the rest is deflated at level 9).
 SHARED_TEXT, SHARED_HEAD = 4096, 2048
-
-
-# what `literal` changes: markup characters, and control characters (breaks and tabs among them)
-_SPECIAL = re.compile('[\x00-\x1f&<>"\ufffe\uffff]')
-_markup = functools.partial(str.__new__, Markup)  # Markup(text) without its __new__ (made in Python)
-
-
-def literal(value: object) -> Markup:
-    """A context value as WordprocessingML text: escaped, breaks and tabs as Word's, never `None`."""
-    if value is None:
-        return _markup("")
-    text = value if isinstance(value, str) else str(value)
-    if _SPECIAL.search(text) is None:
-        return _markup(text)  # most values: a name, a date, a sentence
-    if ILLEGAL_XML.search(text):
-        text = ILLEGAL_XML.sub("", text)
-    text = xml_escape(text, {'"': "&quot;"})
-    if "\n" in text or "\r" in text or "\t" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", BREAK).replace("\t", TAB)
-    return _markup(text)
-
-
-def _finalized(value: object) -> Markup:
-    """What a compiled template does with each value it writes, `escape(literal(value))`, without a second
-    look at what `literal` already made safe: a value of the page is escaped once (a fifth of the calls
-    a form's rendering makes were markupsafe's `escape` copying `literal`'s Markup, issue 16)."""
-    return value if type(value) is Markup else markupsafe.escape(value)  # type: ignore[return-value]
-
-
-MAX_PRODUCT = 100_000  # the longest text or list a template may make by multiplying (`'-' * 80` is fine)
-
-
-class TemplateSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, which already bars unsafe attributes and caps `range()`, also kept from
-    exhausting memory: `'a' * 10**10` or `9 ** 9 ** 9` in an edited template fails instead."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(
-        self, context: jinja2.runtime.Context, operator: str, left: object, right: object
-    ) -> object:
-        if operator == "**" and isinstance(right, int) and (right > 64 or right < 0):
-            raise jinja2.sandbox.SecurityError(f"{left!r} ** {right!r} is too big for a document")
-        if operator == "*":
-            for sequence, count in ((left, right), (right, left)):
-                too_long = (
-                    isinstance(sequence, str | list | tuple)
-                    and isinstance(count, int)
-                    and len(sequence) * count > MAX_PRODUCT
-                )
-                if too_long:
-                    raise jinja2.sandbox.SecurityError(
-                        "a text or list that long does not belong in a document"
-                    )
-        return super().call_binop(context, operator, left, right)
-
-
-def make_environment(undefined: type[jinja2.Undefined] = jinja2.StrictUndefined) -> SandboxedEnvironment:
-    """The one Jinja environment documents are rendered in: sandboxed, autoescaping, strict."""
-    return TemplateSandbox(autoescape=True, undefined=undefined, finalize=literal, keep_trailing_newline=True)
 
 
 # -- the zip writer ----------------------------------------------------------------------------------
@@ -342,7 +278,7 @@ class CompiledTemplate:
                         raise TemplateError(_syntax_message(path, name, source, exc)) from exc
                     compiled.name = name
                     # its module's `escape` is only ever given `literal`'s result (the environment's finalize)
-                    compiled.root_render_func.__globals__["escape"] = _finalized
+                    compiled.root_render_func.__globals__["escape"] = escape_literal
                     shared = _shared_texts(compiled) if numbering.how != bookmarks.WHOLE else {}
                     template.parts.append((name, _JinjaPart(compiled, numbering, shared)))
                     continue

@@ -80,6 +80,7 @@ def duration(minutes: int, lang: str) -> str:
     return f"{minutes} {words['minute'] if minutes == 1 else words['minutes']}"
 
 
+@functools.lru_cache(maxsize=4096)  # a round's meetings fall on a few dozen days: babel once for each
 def _format_date(day: dt.date, pattern: str, lang: str) -> str:
     from babel.dates import format_date  # loaded when a date is written (issue 16)
 
