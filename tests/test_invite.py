@@ -32,10 +32,13 @@ from support.helpers import (
 )
 
 from pipeline.cli import cli
+from pipeline.documents import invite as invite_module
+from pipeline.documents.contexts import plan_invitations
 from pipeline.documents.invite import render_invitations
 from pipeline.render.templates import TemplateSet, bundled_templates
 from pipeline.round.rules import check_workbook
 from pipeline.store import batch
+from pipeline.store.folder import RoundOutput
 
 SAMPLE = Path(__file__).resolve().parent.parent / "input" / "round.xlsx"
 OSLO = ZoneInfo("Europe/Oslo")
@@ -385,15 +388,20 @@ def test_rerun_rewrites_nothing(base_workbook, tmp_path):
     assert tree_bytes(root) == before
 
 
-def test_a_moved_meeting_updates_exactly_its_documents(make_workbook, tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_moved_meeting_updates_exactly_its_documents(make_workbook, tmp_path, monkeypatch, workers):
+    # with 2 workers, the calendar facts are worked out in them, as in a large round
+    monkeypatch.setattr(invite_module, "FACTS_IN_WORKERS", 1)
     root = tmp_path / "out" / "2027-H1"
-    invite(make_workbook("before.xlsx"), tmp_path / "out")
+    invite(make_workbook("before.xlsx"), tmp_path / "out", workers=workers)
     per = root / "employees" / "102-Per Berg"
     before = tree_bytes(root)
     first_event = read_ics(per / "invitasjon.ics")
 
     moved = invite(
-        make_workbook("after.xlsx", schedule={"102": {"start": dt.time(11, 15)}}), tmp_path / "out"
+        make_workbook("after.xlsx", schedule={"102": {"start": dt.time(11, 15)}}),
+        tmp_path / "out",
+        workers=workers,
     )
 
     changed = {path: status for path, status in statuses(moved).items() if status != "unchanged"}
@@ -413,9 +421,33 @@ def test_a_moved_meeting_updates_exactly_its_documents(make_workbook, tmp_path):
     assert "tirsdag 19. januar 2027 kl. 11.15" in paragraphs(per / "invitasjon.docx")
     assert "11.15–12.15" in paragraphs(root / "managers" / "101-Ola Hansen" / "samtaleoversikt.docx")
 
-    settled = invite(tmp_path / "after.xlsx", tmp_path / "out")
+    settled = invite(tmp_path / "after.xlsx", tmp_path / "out", workers=workers)
     assert set(statuses(settled).values()) == {"unchanged"}
     assert read_ics(per / "invitasjon.ics")["SEQUENCE"] == 1
+
+
+def test_a_large_rounds_calendar_facts_are_worked_out_by_the_workers_as_alone(
+    base_workbook, tmp_path, monkeypatch
+):
+    """From FACTS_IN_WORKERS invitations on, each .ics's facts (SEQUENCE and DTSTAMP from the ledger,
+    the event, the interviewer's summary) are worked out in the worker processes (issue 16): the same
+    facts, in the same order, as the parent alone works out."""
+    round_, _ = check_workbook(base_workbook)
+    invite(base_workbook, tmp_path / "out")
+    ledger = RoundOutput.for_round(round_, tmp_path / "out").ledger()
+    invitations = plan_invitations(round_)
+    later = dt.datetime(2027, 1, 5, 8, 0, tzinfo=dt.UTC)
+    alone = invite_module.calendar_facts(round_, ledger, invitations, later)
+    original = invite_module._calendar_facts
+    monkeypatch.setattr(invite_module, "FACTS_IN_WORKERS", 1)
+    monkeypatch.setattr(invite_module, "_calendar_facts", lambda *a: {**original(*a), "pid": os.getpid()})
+
+    shared = invite_module.calendar_facts(round_, ledger, invitations, later, workers=2)
+
+    assert os.getpid() not in {facts.pop("pid") for facts in shared}
+    assert shared == alone
+    assert len(alone) == len(invitations) > 1
+    assert {facts["sequence"] for facts in alone} == {0}  # from the ledger: the first run's
 
 
 def test_a_changed_note_rewrites_the_letter_but_does_not_move_the_meeting(make_workbook, tmp_path):
