@@ -55,6 +55,7 @@ def test_the_bench_runs_on_a_small_round():
     for table in ("Documents", "Whole round", "Collect"):
         assert table in run.stdout
     assert "      60      5" in run.stdout  # the collect row: 60 employees, 5 forms collected
+    assert "kernel s" in run.stdout  # how quick the disk was, beside the run it slowed
 
 
 def test_the_solver_comparison_runs_and_the_solver_never_places_fewer():
