@@ -6,8 +6,8 @@ own `patch_xml` and compiled once in a sandboxed, autoescaping environment; ever
 package is compressed once and its bytes are reused as they are. Rendering a document is then: run the
 compiled templates, deflate the few XML parts that changed, and lay out the zip.
 
-Every value is inserted as literal text (`sandbox`): the environment escapes it for XML, turns line breaks and tabs
-into Word's own breaks, and drops characters XML cannot hold. Output documents carry no metadata from
+Every value is inserted as literal text (`sandbox`): the environment escapes it for XML, turns line
+breaks and tabs into Word's own breaks, and drops characters XML cannot hold. Output documents carry no metadata from
 the template (author, comments, revision); they carry custom document properties given per document.
 """
 
@@ -34,7 +34,7 @@ from zlib_ng import zlib_ng
 
 from pipeline.errors import TemplateError
 from pipeline.render import bookmarks, pruning
-from pipeline.render.sandbox import ILLEGAL_XML, escape_literal, make_environment
+from pipeline.render.sandbox import ILLEGAL_XML, make_environment
 
 JINJA_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 # Comments and metadata of the template; Word 2010's stylesWithEffects.xml, which is only a copy of
@@ -277,8 +277,6 @@ class CompiledTemplate:
                     except jinja2.TemplateSyntaxError as exc:
                         raise TemplateError(_syntax_message(path, name, source, exc)) from exc
                     compiled.name = name
-                    # its module's `escape` is only ever given `literal`'s result (the environment's finalize)
-                    compiled.root_render_func.__globals__["escape"] = escape_literal
                     shared = _shared_texts(compiled) if numbering.how != bookmarks.WHOLE else {}
                     template.parts.append((name, _JinjaPart(compiled, numbering, shared)))
                     continue

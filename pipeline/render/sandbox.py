@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, MutableMapping
+from types import CodeType
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -44,10 +46,28 @@ def literal(value: object) -> Markup:
 
 
 def escape_literal(value: object) -> Markup:
-    """What a compiled template does with each value it writes, `escape(literal(value))`, without a second
-    look at what `literal` already made safe: a value of the page is escaped once (a fifth of the calls
-    a form's rendering makes were markupsafe's `escape` copying `literal`'s Markup, issue 16)."""
+    """markupsafe's `escape`, which a compiled template applies to each value it writes, without the
+    copy it makes of a Markup: the same text for every value. Every value a document's template writes
+    is `literal`'s Markup (the environment's finalize), so it is escaped once (a fifth of the calls a
+    form's rendering made were `escape` copying `literal`'s Markup, issue 16)."""
     return value if type(value) is Markup else markupsafe.escape(value)  # type: ignore[return-value]
+
+
+class _Template(jinja2.Template):
+    """A template of the sandbox: its compiled module's `escape` (shared by its blocks and macros) is
+    `escape_literal`."""
+
+    @classmethod
+    def from_code(
+        cls,
+        environment: jinja2.Environment,
+        code: CodeType,
+        globals: MutableMapping[str, object],  # noqa: A002 - Jinja's name for it
+        uptodate: Callable[[], bool] | None = None,
+    ) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        template.root_render_func.__globals__["escape"] = escape_literal
+        return template
 
 
 MAX_PRODUCT = 100_000  # the longest text or list a template may make by multiplying (`'-' * 80` is fine)
@@ -58,6 +78,7 @@ class TemplateSandbox(SandboxedEnvironment):
     exhausting memory: `'a' * 10**10` or `9 ** 9 ** 9` in an edited template fails instead."""
 
     intercepted_binops = frozenset({"*", "**"})
+    template_class = _Template
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: object, right: object
