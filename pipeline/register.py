@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
@@ -159,6 +160,84 @@ class Conversation(_Record):
         return Earlier(self.sha256, self.content, self.source, self.collected_at, self.approval)
 
 
+class Conversations(MutableMapping[str, Conversation]):
+    """Employee ID -> their `Conversation`, in the register's order, each made from its stored JSON when
+    it is first looked up: a collect of a few forms makes and saves those employees' records, not the
+    thousands of the round's others (at 10,000 that was a second of every collect, issue 16)."""
+
+    def __init__(self, stored: dict[str, str]):
+        # employee ID -> the record as stored (JSON text); a record that is not an object is left out
+        self._stored = {k: text for k, text in stored.items() if text.lstrip().startswith("{")}
+        self._keys = dict.fromkeys(self._stored)  # the order: the stored records', then new ones
+        self._made: dict[str, Conversation] = {}  # the records looked up or set: the ones `save` compares
+
+    def __getitem__(self, key: str) -> Conversation:
+        made = self._made.get(key)
+        if made is None:
+            made = self.stored(key) if key in self._keys else None
+            if made is None:
+                raise KeyError(key)
+            self._made[key] = made
+        return made
+
+    def __setitem__(self, key: str, value: Conversation) -> None:
+        self._keys[key] = None
+        self._made[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._keys[key]
+        self._made.pop(key, None)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def clear(self) -> None:
+        """None left (as `del` of each; what is stored stays until `save` writes another)."""
+        self._keys.clear()
+        self._made.clear()
+
+    def stored(self, key: str) -> Conversation | None:
+        """The record as it is stored (a new object each time), or None."""
+        text = self._stored.get(key)
+        return Conversation.from_json(json.loads(text)) if text is not None else None
+
+    def changed(self) -> dict[str, dict[str, Any]]:
+        """The records looked up or set whose JSON is not what is stored."""
+        changed = {}
+        for key, conversation in self._made.items():
+            now = conversation.to_json()
+            before = self.stored(key)
+            if before is None or before.to_json() != now:
+                changed[key] = now
+        return changed
+
+    def forms(self) -> dict[str, tuple[str, str]]:
+        """Employee ID -> the SHA-256 of the form collected for them and the hash of what was read from
+        it (those with a form), without making each record."""
+        found = {}
+        for key in self._keys:
+            made = self._made.get(key)
+            if made is not None:
+                sha256, content = made.sha256, made.content
+            else:
+                data = json.loads(self._stored[key])
+                sha256, content = data.get("sha256") or "", data.get("content") or ""
+            if sha256:
+                found[key] = (sha256, content)
+        return found
+
+    def saved(self, records: dict[str, dict[str, Any]]) -> None:
+        """Take these records as stored now."""
+        for key, data in records.items():
+            self._stored[key] = json.dumps(data, ensure_ascii=False)
+
+
 class Register:
     """The round's register of collected conversations."""
 
@@ -166,13 +245,11 @@ class Register:
         self.round_id = root.name
         self.state = State(root.parent)
         self.file = self.state.path
-        stored = self.state.conversations(self.round_id)
-        self._conversations = {k: Conversation.from_json(v) for k, v in stored.items() if isinstance(v, dict)}
-        self._saved = {k: c.to_json() for k, c in self._conversations.items()}
+        self._conversations = Conversations(self.state.conversation_texts(self.round_id))
         self._events: list[tuple[str, str]] = []
 
     @property
-    def conversations(self) -> dict[str, Conversation]:
+    def conversations(self) -> Conversations:
         """Employee ID -> what was collected for them (change it in place, then `save`)."""
         return self._conversations
 
@@ -186,11 +263,10 @@ class Register:
 
     def save(self) -> None:
         """Write the conversations changed since the register was read, and the events, in one transaction each."""
-        now = {k: c.to_json() for k, c in self._conversations.items()}
-        changed = {k: v for k, v in now.items() if self._saved.get(k) != v}
+        changed = self._conversations.changed()
         if changed:
             self.state.put_conversations(self.round_id, changed)
-            self._saved = now
+            self._conversations.saved(changed)
         if self._events:
             self.state.add_events(self.round_id, self._events, now_stamp())
             self._events = []

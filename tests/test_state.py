@@ -202,3 +202,63 @@ def test_a_migrated_folder_keeps_who_was_invited_prepared_and_collected(tmp_path
     assert events["invited"] == {e["employee_id"] for e in ledger["entries"] if e["kind"] == "invitation"}
     assert events["prepared"] == {e["employee_id"] for e in ledger["entries"] if e["kind"] == "meeting_notes"}
     assert events["collected"] == set(load(MADE_WITH_JSON / "2027-H1" / "register.json")["conversations"])
+
+
+def _stored_texts(output: Path, round_id: str = "2027-H1") -> dict[str, str]:
+    return State(output).conversation_texts(round_id)
+
+
+def test_a_register_makes_and_saves_only_the_records_it_is_asked_for(tmp_path):
+    """A collect of a few forms into a large round makes and compares those employees' records, not every
+    record of the round (issue 16); the others stay exactly as stored, and the order is the register's."""
+    from pipeline.register import Conversation
+
+    root = tmp_path / "output" / "2027-H1"
+    root.mkdir(parents=True)
+    register = Register(root)
+    for number in (3, 1, 2):
+        register.conversations[f"100{number}"] = Conversation(
+            employee_id=f"100{number}",
+            sha256=f"sha-{number}",
+            content=f"c-{number}",
+            answers={"summary": "ok"},
+        )
+    register.save()
+    before = _stored_texts(tmp_path / "output")
+
+    again = Register(root)
+    conversations = again.conversations
+    assert list(conversations) == ["1001", "1002", "1003"] and len(conversations) == 3
+    assert "1002" in conversations and "1009" not in conversations and conversations.get("1009") is None
+    # what identifies each collected form is read without making the records
+    assert conversations.forms() == {f"100{n}": (f"sha-{n}", f"c-{n}") for n in (1, 2, 3)}
+    assert conversations._made == {}
+    conversations["1002"].answers["summary"] = "changed in place"  # a nested value, changed where it is
+    conversations["1004"] = Conversation(employee_id="1004", sha256="sha-4")
+    assert set(conversations._made) == {"1002", "1004"}
+    again.save()
+
+    after = _stored_texts(tmp_path / "output")
+    assert after["1001"] == before["1001"] and after["1003"] == before["1003"]
+    assert json.loads(after["1002"])["answers"] == {"summary": "changed in place"}
+    assert json.loads(after["1004"])["sha256"] == "sha-4"
+    third = Register(root)
+    assert list(third.conversations) == ["1001", "1002", "1003", "1004"]
+    assert third.conversations["1002"].answers == {"summary": "changed in place"}
+    # saving again with nothing changed writes nothing
+    third.conversations["1003"]  # noqa: B018 - looked up, not changed
+    third.save()
+    assert _stored_texts(tmp_path / "output") == after
+
+
+def test_a_register_record_that_is_not_an_object_is_left_out_as_before(tmp_path):
+    root = tmp_path / "output" / "2027-H1"
+    root.mkdir(parents=True)
+    state = State(tmp_path / "output")
+    state.put_conversations("2027-H1", {"1001": {"employee_id": "1001", "sha256": "x"}})
+    with sqlite3.connect(state.path) as db:
+        db.execute("INSERT INTO conversations VALUES ('2027-H1', '1002', '[1, 2]')")
+    register = Register(root)
+    assert list(register.conversations) == ["1001"] and register.conversations.forms() == {"1001": ("x", "")}
+    register.conversations.clear()
+    assert len(register.conversations) == 0 and dict(register.conversations.items()) == {}

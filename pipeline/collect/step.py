@@ -123,7 +123,7 @@ def collect_forms(
         ledgers = (round_output.ledger(written_by(Step.COLLECT)), round_output.personnel_ledger())
         readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
         approvals: list[tuple[FileResult, WordFile]] = []
-        collected = {e: (c.sha256, c.content) for e, c in register.conversations.items() if c.sha256}
+        collected = register.conversations.forms()
         read = parallel_map(
             lambda i: _read_file(files[i], round_, by_id, interviewer_of, meetings, today, collected),
             len(files),

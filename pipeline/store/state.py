@@ -212,14 +212,14 @@ class State:
 
     # -- the register --------------------------------------------------------------------------------
 
-    def conversations(self, round_id: str) -> dict[str, dict]:
-        """A round's collected conversations, by employee ID."""
+    def conversation_texts(self, round_id: str) -> dict[str, str]:
+        """A round's collected conversations as stored (JSON text), by employee ID, in its order."""
         with self._connect(write=False) as db:
             rows = db.execute(
                 "SELECT employee_id, data FROM conversations WHERE round_id = ? ORDER BY employee_id",
                 (round_id,),
             ).fetchall()
-        return {employee_id: json.loads(data) for employee_id, data in rows}
+        return dict(rows)
 
     def put_conversations(self, round_id: str, conversations: dict[str, dict]) -> None:
         """Write these conversations (others of the round stay as they are), in one transaction."""
