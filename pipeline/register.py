@@ -232,10 +232,9 @@ class Conversations(MutableMapping[str, Conversation]):
                 found[key] = (sha256, content)
         return found
 
-    def saved(self, records: dict[str, dict[str, Any]]) -> None:
-        """Take these records as stored now."""
-        for key, data in records.items():
-            self._stored[key] = json.dumps(data, ensure_ascii=False)
+    def saved(self, texts: dict[str, str]) -> None:
+        """Take these records' texts as what is stored now (`State.put_conversations`)."""
+        self._stored.update(texts)
 
 
 class Register:
@@ -265,8 +264,7 @@ class Register:
         """Write the conversations changed since the register was read, and the events, in one transaction each."""
         changed = self._conversations.changed()
         if changed:
-            self.state.put_conversations(self.round_id, changed)
-            self._conversations.saved(changed)
+            self._conversations.saved(self.state.put_conversations(self.round_id, changed))
         if self._events:
             self.state.add_events(self.round_id, self._events, now_stamp())
             self._events = []

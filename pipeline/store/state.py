@@ -221,11 +221,13 @@ class State:
             ).fetchall()
         return dict(rows)
 
-    def put_conversations(self, round_id: str, conversations: dict[str, dict]) -> None:
-        """Write these conversations (others of the round stay as they are), in one transaction."""
+    def put_conversations(self, round_id: str, conversations: dict[str, dict]) -> dict[str, str]:
+        """Write these conversations (others of the round stay as they are), in one transaction; each as
+        the text now stored (`conversation_texts`)."""
         with self._connect() as db:
-            self._put_conversations(db, round_id, conversations)
+            texts = self._put_conversations(db, round_id, conversations)
             self._changed(db, round_id)
+        return texts
 
     def rounds(self) -> list[str]:
         """The rounds with a register, in order."""
@@ -360,11 +362,15 @@ class State:
         )
 
     @staticmethod
-    def _put_conversations(db: sqlite3.Connection, round_id: str, conversations: dict[str, dict]) -> None:
+    def _put_conversations(
+        db: sqlite3.Connection, round_id: str, conversations: dict[str, dict]
+    ) -> dict[str, str]:
+        texts = {k: json.dumps(v, ensure_ascii=False) for k, v in conversations.items()}
         db.executemany(
             "INSERT OR REPLACE INTO conversations VALUES (?, ?, ?)",
-            [(round_id, k, json.dumps(v, ensure_ascii=False)) for k, v in conversations.items()],
+            [(round_id, k, t) for k, t in texts.items()],
         )
+        return texts
 
     @staticmethod
     def _changed(db: sqlite3.Connection, scope: str) -> None:
