@@ -131,3 +131,25 @@ def test_a_check_makes_no_output_folder(make_workbook, tmp_path):
     checked.keep()
     assert len(_records(output)) == 1
     assert _found(check_workbook_remembered(workbook, output, TODAY)) == _found(checked)
+
+
+def test_the_same_workbook_given_another_way_is_what_the_last_check_found(
+    make_workbook, tmp_path, monkeypatch
+):
+    """One workbook, however it is given: by name from its folder, with `./`, by its absolute path from
+    elsewhere. The round found carries the path given this time (its bytes are read through it)."""
+    workbook, output = make_workbook(**WARNINGS), tmp_path / "output"
+    monkeypatch.chdir(workbook.parent)
+    first = _check(Path(workbook.name), output)
+    [record] = _records(output)
+    written = record.stat().st_mtime_ns
+
+    monkeypatch.chdir(tmp_path.parent)
+    again = _check(workbook, output)
+    monkeypatch.chdir(workbook.parent)
+    dotted = _check(Path(".") / ".." / workbook.parent.name / workbook.name, output)
+
+    assert _found(again)[1] == _found(dotted)[1] == _found(first)[1]
+    assert _records(output) == [record] and record.stat().st_mtime_ns == written  # not checked again
+    assert (first.round.path, again.round.path) == (workbook.name, str(workbook))
+    assert dotted.round.path == str(Path("..") / workbook.parent.name / workbook.name)

@@ -131,3 +131,55 @@ def test_a_finished_stage_is_let_go_while_the_next_one_runs(base_workbook, tmp_p
 
     assert result.exit_code == 0, result.output
     assert "Step 5" in result.output and alive == []
+
+
+def test_the_same_round_run_from_another_folder_is_found_unchanged(base_workbook, tmp_path, monkeypatch):
+    """Issue 16: a re-run found everything unchanged only when given the same path strings. The same
+    workbook given by its absolute path from another folder was checked again, the same templates found
+    at another path (`./templates` there, the built-in ones byte for byte) redid every document step,
+    and the output folder given another way made the follow-up step read and merge everything again."""
+    import pipeline.followup.rebuild as step
+    import pipeline.round.remembered as remembered
+    from pipeline.render.templates import bundled_templates
+
+    output = tmp_path / "output"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+    calls = []
+    for module, name in ((remembered, "_check"), (step, "_merge_inputs")):
+        real = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k)
+        )
+
+    import pipeline.store.batch as batch
+
+    real_run_jobs = batch.run_jobs
+    monkeypatch.setattr(batch, "run_jobs", lambda *a, **k: calls.append("run_jobs") or real_run_jobs(*a, **k))
+
+    def run(workbook: str, out: str) -> str:
+        calls.clear()
+        result = runner.invoke(cli, ["run", "-w", workbook, "-o", out, "-j", "1"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def files() -> dict:
+        return {
+            p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file() and ".appraisal" not in p.parts
+        }
+
+    monkeypatch.chdir(base_workbook.parent)
+    run(base_workbook.name, "output")
+    before = files()
+    assert {"_check", "run_jobs", "_merge_inputs"} <= set(calls) and before
+
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(bundled_templates(), elsewhere / "templates")  # the same bytes at another path
+    monkeypatch.chdir(elsewhere)
+    said = run(str(base_workbook), str(output))
+    assert calls == []  # neither checked, nor any document planned, nor the follow-up merged again
+    assert files() == before
+    assert "written                   0" in said and "unchanged" in said
+
+    monkeypatch.chdir(base_workbook.parent)
+    run(f"./{base_workbook.name}", "./output/")
+    assert calls == [] and files() == before

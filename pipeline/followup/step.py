@@ -79,7 +79,7 @@ def write_follow_up(
 
         rebuild_follow_up(round_, output, root, zone, today, notes, collect_dir, result)
         if not notes.warnings:  # a run with something to say is not skipped next time
-            result.quick = _as_written(quick, result.copies.stamps)
+            result.quick = _as_written(quick, result.copies.stamps, root)
     result.problems, result.counts = notes.problems, notes.counts
     return result
 
@@ -92,9 +92,11 @@ def _quick_inputs(round_: Round, output: Path, root: Path, today: dt.date) -> di
     from pipeline.store.batch import code_digest
 
     state = State(output)
-    others = sorted((str(p), file_stamp(p)) for p in output.glob("*/follow-up.xlsx") if p.parent != root)
+    others = sorted(
+        (_name(p, output), file_stamp(p)) for p in output.glob("*/follow-up.xlsx") if p.parent != root
+    )
     # the managers' copies, and the lock files beside them: an edited copy is merged on the next run
-    copies = {str(p): file_stamp(p) for p in _copies_and_locks(root / "managers")}
+    copies = {_name(p, root): file_stamp(p) for p in _copies_and_locks(root / "managers")}
     return {
         "code": code_digest(),
         "workbook": sha(Path(round_.path)),
@@ -143,9 +145,19 @@ def _quick_record(quick: dict, follow_up: Path, leadership: Path) -> dict:
     }
 
 
-def _as_written(inputs: dict, stamps: dict[str, list[int] | None]) -> dict:
+def _as_written(inputs: dict, stamps: dict[str, list[int] | None], root: Path) -> dict:
     """The step's inputs with the managers' copies it wrote as it wrote them (`stamps`)."""
-    return {**inputs, "copies": dict(sorted({**inputs["copies"], **stamps}.items()))}
+    written = {_name(Path(path), root): stamp for path, stamp in stamps.items()}
+    return {**inputs, "copies": dict(sorted({**inputs["copies"], **written}.items()))}
+
+
+def _name(path: Path, folder: Path) -> str:
+    """A file's name under `folder`, the same whether the output folder was given as `output`, as
+    `./output` or by its absolute path from elsewhere (a run from another folder is not a change)."""
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def remember_quick(root: Path, result: FollowUpResult) -> None:

@@ -3,9 +3,11 @@ that a command run again on the same bytes does not read and check 10,000 rows a
 
 Reading and checking a workbook of 10,000 employees takes about a second, a third of an unchanged
 re-run of `appraisal run`; loading what the last check found takes a tenth of that. What is kept is
-used only when everything the check depends on is the same: the workbook's bytes and the path it was
-given by, the tool's code, the versions of the libraries that read values and know holidays and
-e-mail addresses, and the day the check is made for (deadlines and short notice count from it).
+used only when everything the check depends on is the same: the workbook's bytes and where it is,
+the tool's code, the versions of the libraries that read values and know holidays and e-mail
+addresses, and the day the check is made for (deadlines and short notice count from it). The same file
+given as `round.xlsx`, `./round.xlsx` or by its absolute path from another folder is one workbook; the
+round loaded carries the path given this time.
 
 The record is a pickle, because it holds the model's own records (frozen dataclasses, dates, enums)
 and nothing else reads it. It is read with an unpickler that makes only those (Python's documented
@@ -17,6 +19,7 @@ A check never makes the output folder: its record is written once the command ha
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -82,11 +85,13 @@ def check_workbook_remembered(path: Path, output: Path, today: dt.date | None = 
         before = _digest(path)
     except OSError:  # missing, unreadable: the check says so in its own words
         return Checked(*_check(path, today))
-    key = _key(path, before, today)
-    record = _record_path(path, output)
+    where = _where(path)
+    key = _key(where, before, today)
+    record = _record_path(where, output)
     remembered = _load(record, key)
     if remembered is not None:
-        return Checked(*remembered)
+        found, report = remembered
+        return Checked(dataclasses.replace(found, path=str(Path(path))), report)
     round_, report = _check(path, today)
     checked = Checked(round_, report)
     if not report.errors and round_.settings.round_id and _digest(path) == before:
@@ -106,6 +111,14 @@ def _digest(path: Path) -> str:
     return digest(Path(path).read_bytes())
 
 
+def _where(path: Path) -> Path:
+    """The workbook's own path, however it was given (relative, with `./` or `..`, through a link)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # a loop of links: the check says what is wrong
+        return Path(path).absolute()
+
+
 def _key(path: Path, workbook: str, today: dt.date) -> str:
     versions = []
     for name in LIBRARIES:
@@ -117,7 +130,7 @@ def _key(path: Path, workbook: str, today: dt.date) -> str:
 
 
 def _record_path(path: Path, output: Path) -> Path:
-    """One record per workbook (by the path it is given by) in an output folder."""
+    """One record per workbook (by its own path, `_where`) in an output folder."""
     name = hashlib.sha256(str(Path(path).absolute()).encode("utf-8")).hexdigest()[:24]
     return output / STATE_DIR / FOLDER / f"{name}.pickle"
 

@@ -343,7 +343,9 @@ def run_batch(
 
 def step_fingerprint(round_: Round, templates: object, kinds: tuple[str, ...], *extra: object) -> str:
     """A hash of everything a generating step depends on: the workbook's bytes, the code, and every
-    template the step may use (in each language the round's people have)."""
+    template the step may use (in each language the round's people have), by its bytes: the same
+    templates found at another path (the repository's `templates/` beside the built-in ones, a copy in
+    another folder) make the same documents."""
     workbook = (
         hashlib.sha256(Path(round_.path).read_bytes()).hexdigest() if Path(round_.path).is_file() else ""
     )
@@ -354,7 +356,7 @@ def step_fingerprint(round_: Round, templates: object, kinds: tuple[str, ...], *
     for kind in kinds:
         for lang in languages:
             path = templates.path(kind, lang)  # type: ignore[attr-defined]
-            digests.append((kind, lang, str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
+            digests.append((kind, lang, hashlib.sha256(path.read_bytes()).hexdigest()))
     return input_digest(code_digest(), workbook, digests, *extra)
 
 
