@@ -388,6 +388,54 @@ def test_rerun_rewrites_nothing(base_workbook, tmp_path):
     assert tree_bytes(root) == before
 
 
+def test_an_unchanged_step_reads_no_ledger_and_anything_changed_makes_it_run(
+    base_workbook, tmp_path, monkeypatch
+):
+    """Issue 16: a step whose inputs and files are as the last run left them is found so from its own
+    record and the files' stamps, without making the ledger (half of an unchanged run at 10,000). A
+    file edited or removed since, or a record that is not what a run writes, makes the step run."""
+    import json
+    import sqlite3
+
+    from pipeline.store import ledger as ledger_module
+
+    output = tmp_path / "out"
+    root = output / "2027-H1"
+    first = invite(base_workbook, output)
+    made = []
+    real_init = ledger_module.Ledger.__init__
+    monkeypatch.setattr(
+        ledger_module.Ledger, "__init__", lambda *a, **k: made.append(1) or real_init(*a, **k)
+    )
+
+    again = invite(base_workbook, output)
+    assert again.unchanged and made == []
+    assert again.counts["unchanged"] == 14
+    # each file as the step made it: what it is and whose (what the events recorded after a step use)
+    assert [(o.path, o.kind, o.employee_id) for o in again.outcomes] == [
+        (o.path, o.kind, o.employee_id) for o in first.outcomes
+    ]
+
+    letter = root / "employees" / "102-Per Berg" / "invitasjon.docx"
+    letter.write_bytes(letter.read_bytes() + b"edited")
+    edited = invite(base_workbook, output)
+    assert not edited.unchanged and made and statuses(edited)[letter.relative_to(root).as_posix()] == "kept"
+
+    letter.unlink()
+    made.clear()
+    gone = invite(base_workbook, output)
+    assert not gone.unchanged and made and letter.is_file()
+
+    assert invite(base_workbook, output).unchanged
+    with sqlite3.connect(output / ".appraisal" / "state.sqlite") as db:
+        db.execute(
+            "UPDATE steps SET value = ? WHERE step = 'invite'", (json.dumps({"fingerprint": 7, "paths": 3}),)
+        )
+    made.clear()
+    damaged = invite(base_workbook, output)
+    assert not damaged.unchanged and made and damaged.counts["unchanged"] == 14
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_moved_meeting_updates_exactly_its_documents(make_workbook, tmp_path, monkeypatch, workers):
     # with 2 workers, the calendar facts are worked out in them, as in a large round

@@ -97,11 +97,12 @@ def _previous_snapshot(round_: Round, output: Path) -> tuple[str, dict] | None:
     """The previous round's ID and snapshot, or None."""
     if not output.is_dir():
         return None
-    snapshots = State(output).documents_named(SNAPSHOT)
     this = layout.round_folder(output, round_.settings.round_id).name
     wanted = round_.settings.previous_round
+    scope = layout.round_folder(output, wanted).name if wanted else ""
+    # only an earlier round's is decoded, not this round's own (20,000 goals at 10,000 employees)
+    snapshots = State(output).documents_named(SNAPSHOT, lambda s: s == scope if wanted else s < this)
     if wanted:
-        scope = layout.round_folder(output, wanted).name
         return (
             (wanted, snapshots[scope]) if scope != this and isinstance(snapshots.get(scope), dict) else None
         )

@@ -41,7 +41,9 @@ from pipeline.store.ledger import (
     Ledger,
     Outcome,
     input_digest,
+    log_run,
     publish,
+    unchanged_step,
 )
 
 if TYPE_CHECKING:
@@ -311,15 +313,15 @@ def run_batch(
     """
     root = folder.root
     with folder.hold():
+        outcomes = None if pdf else unchanged_step(root, command, fingerprint, kinds)
+        if outcomes is not None:  # nothing to plan, record or convert: the ledger is not even read
+            log_run(root, command, outcomes)
+            return BatchResult(outcomes, unchanged=True)
         ledger = folder.ledger(kinds)
-        outcomes = None if pdf else ledger.unchanged_step(command, fingerprint)
-        unchanged = outcomes is not None
-        if outcomes is None:
-            jobs = make_jobs(ledger)
-            if on_total:
-                on_total(len(jobs))
-            outcomes = run_jobs(root, jobs, ledger.entries, workers, progress)
-        result = BatchResult(outcomes, unchanged=unchanged)
+        jobs = make_jobs(ledger)
+        if on_total:
+            on_total(len(jobs))
+        result = BatchResult(run_jobs(root, jobs, ledger.entries, workers, progress))
         ledger.record(result.outcomes)
         if not any(o.status == FAILED for o in result.outcomes):
             ledger.remember_step(command, fingerprint, result.outcomes)
@@ -337,7 +339,7 @@ def run_batch(
             converted, failed = convert_to_pdf(documents)
             result.pdf_written = [p.relative_to(root).as_posix() for p in converted]
             result.pdf_failed = [p.relative_to(root).as_posix() for p in failed]
-        ledger.log_run(command, result.outcomes)
+        log_run(root, command, result.outcomes)
     return result
 
 

@@ -198,32 +198,6 @@ class Ledger:
         """Note what a whole step depended on and produced, so an unchanged re-run can skip it."""
         self.steps[step] = {"fingerprint": fingerprint, "paths": [o.path for o in outcomes]}
 
-    def unchanged_step(self, step: str, fingerprint: str | None) -> list[Outcome] | None:
-        """The outcomes of a step whose inputs did not change and whose files are all as written, or None."""
-        last = self.steps.get(step)
-        if fingerprint is None or last is None or last.get("fingerprint") != fingerprint:
-            return None
-        outcomes = []
-        # Each file looked up from the round's folder, opened once (this loop runs once per file of
-        # the round: no path joined, no path walked from the top each time)
-        try:
-            folder = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            return None
-        try:
-            for relative in last.get("paths", []):  # type: ignore[union-attr]
-                entry = self.entries.get(relative)
-                try:
-                    stat = os.stat(relative, dir_fd=folder)
-                except (FileNotFoundError, NotADirectoryError):
-                    return None
-                if entry is None or (stat.st_size, stat.st_mtime_ns) != (entry.size, entry.mtime_ns):
-                    return None
-                outcomes.append(Outcome(relative, UNCHANGED, entry.kind, entry.employee_id, entry))
-        finally:
-            os.close(folder)
-        return outcomes
-
     def record(self, outcomes: list[Outcome]) -> None:
         """Take in what a run did."""
         for outcome in outcomes:
@@ -231,24 +205,69 @@ class Ledger:
                 self.entries[outcome.entry.path] = outcome.entry
 
     def log_run(self, command: str, outcomes: list[Outcome]) -> None:
-        """Append one line per run to `.appraisal/runs.jsonl`: when, what, and what came of it."""
-        counts: dict[str, int] = {}
-        for outcome in outcomes:
-            counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        line = {
-            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "command": command,
-            "counts": counts,
-            "files": [
-                {"path": o.path, "status": o.status, **({"beside": o.beside} if o.beside else {})}
-                for o in outcomes
-                if o.status != UNCHANGED
-            ],
-        }
-        log = self.root / LEDGER_DIR / "runs.jsonl"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        """Append one line per run to `.appraisal/runs.jsonl` (`log_run`)."""
+        log_run(self.root, command, outcomes)
+
+
+def unchanged_step(
+    root: Path, step: str, fingerprint: str | None, kinds: tuple[str, ...] | None = None
+) -> list[Outcome] | None:
+    """The outcomes of a step of the round in `root` whose inputs did not change (`fingerprint`, as
+    `Ledger.remember_step` kept it) and whose files are all as written, or None.
+
+    Read without making a ledger, which an unchanged step never needs: the step's own record, and the
+    size and mtime of the files of its `kinds`, not their hashes and extras (at 10,000 employees, the
+    ledgers of two steps were half of an unchanged `appraisal run`). Each file is stat'ed once, looked
+    up from the round's folder (no path joined, no path walked from the top each time)."""
+    if fingerprint is None:
+        return None
+    try:
+        last, rows = State(root.parent).step_and_stamps(root.name, step, kinds)
+    except (OutputError, ValueError):  # damaged: the step runs, and its ledger says what is wrong
+        return None
+    paths = last.get("paths") if isinstance(last, dict) and last.get("fingerprint") == fingerprint else None
+    if not isinstance(paths, list):
+        return None
+    stamps = {row[0]: row for row in rows}
+    outcomes = []
+    try:
+        folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    try:
+        for relative in paths:
+            row = stamps.get(relative)
+            try:
+                stat = os.stat(relative, dir_fd=folder)
+            except (FileNotFoundError, NotADirectoryError, TypeError):
+                return None
+            if row is None or stat.st_size != row[3] or stat.st_mtime_ns != row[4]:
+                return None
+            outcomes.append(Outcome(relative, UNCHANGED, row[1], row[2]))
+    finally:
+        os.close(folder)
+    return outcomes
+
+
+def log_run(root: Path, command: str, outcomes: list[Outcome]) -> None:
+    """Append one line per run to `.appraisal/runs.jsonl`: when, what, and what came of it."""
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    line = {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": command,
+        "counts": counts,
+        "files": [
+            {"path": o.path, "status": o.status, **({"beside": o.beside} if o.beside else {})}
+            for o in outcomes
+            if o.status != UNCHANGED
+        ],
+    }
+    log = root / LEDGER_DIR / "runs.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 def beside_path(path: Path) -> Path:

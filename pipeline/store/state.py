@@ -31,7 +31,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pipeline.errors import OutputError
@@ -199,6 +199,23 @@ class State:
             rows = db.execute("SELECT step, value FROM steps WHERE scope = ?", (scope,)).fetchall()
         return {step: json.loads(value) for step, value in rows}
 
+    def step_and_stamps(
+        self, scope: str, step: str, kinds: tuple[str, ...] | None
+    ) -> tuple[object, list[tuple]]:
+        """One step's last fingerprint and files (None when it has none), and the stamps of the files of
+        `kinds` (every kind when None): rows of path, kind, employee ID, size and mtime, read in one
+        transaction, without the hashes and extras a ledger entry holds."""
+        query = "SELECT path, kind, employee_id, size, mtime_ns FROM files WHERE scope = ?"
+        if kinds is not None:
+            query += f" AND kind IN ({', '.join('?' * len(kinds))})"
+        with self._connect(write=False) as db:
+            found = db.execute(
+                "SELECT value FROM steps WHERE scope = ? AND step = ?", (scope, step)
+            ).fetchone()
+            if found is None:
+                return None, []
+            return json.loads(found[0]), db.execute(query, (scope, *(kinds or ()))).fetchall()
+
     def put_ledger(self, scope: str, files: list[tuple], steps: dict[str, dict[str, object]]) -> None:
         """Write changed entries (rows of `FILE_COLUMNS`, `extra` as JSON text) and steps, in one
         transaction."""
@@ -277,11 +294,12 @@ class State:
                 (scope, name, json.dumps(value, ensure_ascii=False, separators=(",", ":"))),
             )
 
-    def documents_named(self, name: str) -> dict[str, object]:
-        """Every scope's JSON record called `name`, by scope."""
+    def documents_named(self, name: str, wanted: Callable[[str], bool] | None = None) -> dict[str, object]:
+        """Every scope's JSON record called `name`, by scope; of the scopes `wanted` accepts only, when
+        given (the others are not decoded)."""
         with self._connect(write=False) as db:
             rows = db.execute("SELECT scope, value FROM documents WHERE name = ? ORDER BY scope", (name,))
-            return {scope: json.loads(value) for scope, value in rows}
+            return {scope: json.loads(value) for scope, value in rows if wanted is None or wanted(scope)}
 
     def version(self, scope: str) -> int:
         """A counter that goes up with every change to a scope's files or register (for cheap re-run checks)."""
