@@ -397,7 +397,7 @@ def fill_returned_forms(generated: list[Path], notes: Path) -> int:
     from support.formfill import fill_form
     from support.helpers import custom_properties
 
-    from pipeline.store.batch import find_soffice
+    from pipeline.store.pdf import find_soffice
 
     resave = []
     for number, form in enumerate(generated):

@@ -23,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import build_round, check_workbook  # noqa: E402
 
-from pipeline.store.batch import _convert_share, convert_to_pdf, default_workers, find_soffice  # noqa: E402
+from pipeline.store.batch import default_workers  # noqa: E402
+from pipeline.store.pdf import _convert_share, convert_to_pdf, find_soffice  # noqa: E402
 
 
 def letters(folder: Path, count: int) -> list[Path]:

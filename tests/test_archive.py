@@ -83,7 +83,7 @@ def test_collecting_again_converts_only_what_changed_or_is_missing(collected, mo
 
 
 def test_without_libreoffice_the_forms_are_still_collected_and_a_warning_says_why(tmp_path, monkeypatch):
-    monkeypatch.setattr("pipeline.store.batch.find_soffice", lambda: None)  # as on a machine without it
+    monkeypatch.setattr("pipeline.store.pdf.find_soffice", lambda: None)  # as on a machine without it
     monkeypatch.setenv("APPRAISAL_TODAY", "2027-02-01")
     output = tmp_path / "output"
 

@@ -62,7 +62,7 @@ from pipeline.model import Round
 from pipeline.register import Approval, Register
 from pipeline.render.templates import TemplateSet
 from pipeline.round.reader import read_round
-from pipeline.store import batch, layout
+from pipeline.store import layout, pdf
 from pipeline.store.ledger import Ledger
 from pipeline.store.ole import OLE_MAGIC
 
@@ -232,7 +232,7 @@ def test_answers_saved_the_way_word_saves_them_come_back_identical(sample, tmp_p
 
 
 def soffice() -> str:
-    found = batch.find_soffice()
+    found = pdf.find_soffice()
     if found is None:
         pytest.fail("LibreOffice (soffice) is needed to re-save forms: .ci/run installs it")
     return found

@@ -27,7 +27,7 @@ from pipeline.errors import OutputError
 from pipeline.followup.step import write_follow_up
 from pipeline.register import Conversation, Register
 from pipeline.round.reader import read_round
-from pipeline.store import batch
+from pipeline.store import pdf
 from pipeline.store.ledger import Entry, Ledger
 from pipeline.store.state import State
 
@@ -819,7 +819,7 @@ def test_the_previous_round_is_shown_beside_this_one(make_workbook, output):
 def test_both_files_open_in_libreoffice_and_a_libreoffice_save_keeps_the_edits(
     make_workbook, output, tmp_path
 ):
-    soffice = batch.find_soffice()
+    soffice = pdf.find_soffice()
     assert soffice is not None, "LibreOffice (soffice) is needed: .ci/run installs it"
     round_ = round_from(make_workbook)
     base_sources(output)

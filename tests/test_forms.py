@@ -29,7 +29,7 @@ from pipeline.forms import fields, reading
 from pipeline.model import Round
 from pipeline.render.templates import TemplateSet
 from pipeline.round.reader import read_round
-from pipeline.store import batch, layout
+from pipeline.store import layout, pdf
 
 SAMPLE = Path(__file__).resolve().parent.parent / "input" / "round.xlsx"
 DATA = Path(__file__).resolve().parent / "data"
@@ -449,7 +449,7 @@ PARAGRAPHS = ["Første avsnitt", "Andre avsnitt & <mer> 😀"]
 
 
 def soffice() -> str:
-    found = batch.find_soffice()
+    found = pdf.find_soffice()
     if found is None:
         pytest.fail("LibreOffice (soffice) is needed for the forms' round trip: .ci/run installs it")
     return found

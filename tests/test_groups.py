@@ -66,3 +66,25 @@ def test_workers_make_the_groups_they_do_and_the_parent_none():
     assert [relative for relative, _ in done] == [j.relative for j in groups_of([3] * 40 + [1] * 40)[0]]
     assert {pid for _, pid in done} - {os.getpid()}, "done in the workers"
     assert all(m.made == 0 for m in makers)  # the parent made none of them
+
+
+def test_a_file_left_as_it_was_comes_back_with_the_ledgers_own_entry(tmp_path):
+    """Issue 16: a worker sent every unchanged file's entry back, and the ledger's save compared each
+    copy with its own (30,000 when one meeting moved at 10,000). An entry that did not change stays the
+    ledger's own object; one that did (new inputs, the same bytes) comes back as the worker made it."""
+    from pipeline.store.batch import PARALLEL_FROM, run_jobs
+    from pipeline.store.ledger import UNCHANGED, WRITTEN
+
+    def built(name: str, hash_: str) -> Job:
+        return Job(relative=name, kind="test", employee_id="e", input_hash=hash_, build=lambda: name.encode())
+
+    names = [f"f{n}.txt" for n in range(PARALLEL_FROM + 4)]
+    first = run_jobs(tmp_path, [built(n, "a") for n in names], {}, 2)
+    assert {o.status for o in first} == {WRITTEN}
+    entries = {o.path: o.entry for o in first}
+
+    again = run_jobs(tmp_path, [built(n, "b" if n == "f0.txt" else "a") for n in names], entries, 2)
+
+    assert [o.status for o in again] == [UNCHANGED] * len(names)
+    assert all(o.entry is entries[o.path] for o in again[1:])  # not a copy: nothing for save to compare
+    assert again[0].entry is not entries["f0.txt"] and again[0].entry.input_hash == "b"

@@ -37,7 +37,7 @@ from pipeline.documents.contexts import plan_invitations
 from pipeline.documents.invite import render_invitations
 from pipeline.render.templates import TemplateSet, bundled_templates
 from pipeline.round.rules import check_workbook
-from pipeline.store import batch
+from pipeline.store import batch, pdf
 from pipeline.store.folder import RoundOutput
 
 SAMPLE = Path(__file__).resolve().parent.parent / "input" / "round.xlsx"
@@ -839,7 +839,7 @@ def test_workers_produce_the_same_files_as_one_process(runner, make_workbook, tm
 
 
 def test_pdf_of_the_letter_and_the_overview(runner, base_workbook, tmp_path):
-    assert batch.find_soffice() is not None, "LibreOffice (soffice) is needed: .ci/run installs it"
+    assert pdf.find_soffice() is not None, "LibreOffice (soffice) is needed: .ci/run installs it"
     assert shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is needed: .ci/run installs it"
     output = tmp_path / "out"
 
@@ -900,7 +900,7 @@ def test_more_documents_than_one_libreoffice_call_converts_are_all_converted(tmp
     gives it at most 200 a call, one call after the other on one worker."""
     letters = _letters(tmp_path, 260)
 
-    converted, failed = batch.convert_to_pdf(letters, workers=1)
+    converted, failed = pdf.convert_to_pdf(letters, workers=1)
 
     assert failed == []
     assert converted == [d.with_suffix(".pdf") for d in letters]
@@ -919,7 +919,7 @@ def test_documents_are_shared_between_libreoffice_processes_and_each_pdf_is_its_
     broken.write_bytes(b"PK\x03\x04 not a document")
     documents = [*letters[:7], broken, *letters[7:]]
 
-    converted, failed = batch.convert_to_pdf(documents, workers=2)
+    converted, failed = pdf.convert_to_pdf(documents, workers=2)
 
     assert failed == [broken]
     assert converted == [d.with_suffix(".pdf") for d in letters]

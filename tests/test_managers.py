@@ -23,7 +23,7 @@ from test_followup import ROUND, TODAY, base_sources, cell_of, round_from, table
 from pipeline.cli import cli
 from pipeline.followup.carry import carry_over
 from pipeline.followup.step import write_follow_up
-from pipeline.store import batch
+from pipeline.store import pdf
 
 OLA = Path(ROUND) / "managers" / "101-Ola Hansen" / "oppfolging.xlsx"
 KARI = Path(ROUND) / "managers" / "100-Kari Nordmann" / "oppfolging.xlsx"
@@ -315,7 +315,7 @@ def test_returned_copies_are_collected_from_a_folder_once_and_an_old_one_merges_
 
 
 def test_a_copy_resaved_by_libreoffice_merges(make_workbook, output, tmp_path):
-    soffice = batch.find_soffice()
+    soffice = pdf.find_soffice()
     assert soffice is not None, "LibreOffice (soffice) is needed: .ci/run installs it"
     round_, _ = first_run(make_workbook, output)
     edit(output / OLA, {(GOALS, "G-1", "Status"): "avbrutt", (GOALS, "G-2", "Kommentar"): "=1+1"})

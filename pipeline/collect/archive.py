@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.store import layout
-from pipeline.store.batch import convert_to_pdf
+from pipeline.store.pdf import convert_to_pdf
 
 
 def archive_personnel_copies(output: Path, round_id: str) -> tuple[list[Path], list[Path]]:
