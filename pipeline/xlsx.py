@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import textwrap
 import warnings
 from dataclasses import dataclass
@@ -194,6 +195,14 @@ def _wrapped_lines(paragraph: str, room: int) -> int:
     asking textwrap (a tab may widen it, so those ask): most cells are short, and there are many."""
     if len(paragraph) <= room and "\t" not in paragraph:
         return 1
+    return _wrapped_long(paragraph, room)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped_long(paragraph: str, room: int) -> int:
+    """`textwrap`'s count for a paragraph too long for its column. Kept for the texts a sheet repeats
+    (a problem's words and what to do, in every row of a collect report of 10,000 forms: textwrap was
+    a third of writing it, issue 16)."""
     return max(1, len(textwrap.wrap(paragraph, width=room, break_long_words=True)))
 
 

@@ -355,3 +355,19 @@ def test_hrs_workbook_with_its_rows_as_xml_reads_as_through_openpyxl(tmp_path):
     assert seen["Mål og tiltak"]["cells"]["S3"][:2] == ("=ikke en formel", "s")
     with zipfile.ZipFile(xml) as archive:
         assert "xl/charts/chart1.xml" in archive.namelist()
+
+
+def test_a_row_is_as_tall_as_its_longest_text_wraps_asked_once_or_many_times():
+    """Row heights count the lines each text wraps to in its column. The count of a long text is kept
+    (a collect report repeats a problem's words in thousands of rows): asked again, in another column
+    width, or for another text, it is what textwrap says."""
+    import textwrap
+
+    said = "Skjemaet mangler en underskrift fra lederen; be lederen signere og sende det inn igjen."
+    other = said.replace("lederen", "den ansatte")
+    for width in (27, 27, 16, 40, 27):
+        for text in (said, other, said):
+            assert xlsx.line_count(text, width) == len(textwrap.wrap(text, width=int(width) - 2))
+    assert xlsx.line_count(said, 16) > xlsx.line_count(said, 27) > xlsx.line_count(said, 40) > 1
+    assert xlsx.line_count(f"{said}\n{other}", 27) == xlsx.line_count(said, 27) + xlsx.line_count(other, 27)
+    assert xlsx.line_count("kort", 27) == 1 and xlsx.line_count(None, 27) == 1

@@ -174,9 +174,10 @@ def _validated_round(workbook: Path, as_json: bool = False, output: Path | None 
     workbook's problems, for a command run with `--json`). With `output`, the previous round's open
     goals and actions are carried over into the round (`followup/carry.py`), and that is said."""
     from pipeline.round.remembered import check_workbook_remembered
-    from pipeline.round.rules import check_workbook
 
     if output is None:
+        from pipeline.round.rules import check_workbook  # the reader and rules: not for a remembered check
+
         round_, report = check_workbook(workbook)
     else:
         checked = check_workbook_remembered(workbook, output)
