@@ -449,6 +449,28 @@ def test_sorted_filtered_reordered_extended_and_deleted_rows(make_workbook, outp
     assert result.figures.goals == 5  # the hand-made goal counts; the row without an ID does not
 
 
+def test_a_totals_row_switched_on_is_not_read_as_a_row(make_workbook, output):
+    """Excel's "Total row" of a table is a row of SUBTOTAL formulas under the data: not a goal, not a
+    row made by hand. A row whose last cells are empty is still read, with those cells empty."""
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    first = write_follow_up(round_, output, today=TODAY)
+    before = table(first.follow_up, "Mål og tiltak")
+    wb = openpyxl.load_workbook(first.follow_up)
+    ws = wb["Mål og tiltak"]
+    last = ws.max_row
+    ws.append([None, None, f"=SUBTOTAL(103,C3:C{last})", None, f"=subtotal(109,E3:E{last})"])
+    ws.append(["X-9", "104", None, None, None, None, "Kort rad"])  # nothing typed after the description
+    wb.save(first.follow_up)
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    goals = table(result.follow_up, "Mål og tiltak")
+    assert set(goals) == set(before) | {"X-9"}  # no row without an ID from the totals
+    assert goals["X-9"]["Kilde"] == "lagt inn for hånd" and goals["X-9"]["Kommentar"] is None
+    assert result.counts["hand_rows"] == 1 and result.counts["unmatched_rows"] == 0
+
+
 def test_rows_whose_source_vanished_are_kept_and_marked(make_workbook, output):
     base_sources(output)
     write_follow_up(round_from(make_workbook), output, today=TODAY)

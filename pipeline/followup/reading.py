@@ -60,11 +60,11 @@ def read_existing(path: Path, notes: Notes) -> ExistingFile:
                     path,
                 )
                 continue
-            grid = _grid(book, title)
+            grid, totals = _grid(book, title)
             found = _find_header(grid)
             if found is not None and found[0] not in sheets:
                 kind, header_row, mapping = found
-                sheets[kind] = _read_sheet(title, kind, grid, header_row, mapping, notes)
+                sheets[kind] = _read_sheet(title, kind, (grid, totals), header_row, mapping, notes)
             elif schema.normalise_header(title) not in made_anew():
                 others.append((title, grid))
         return ExistingFile(token, sheets, others, properties)
@@ -85,19 +85,23 @@ def custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
     return {str(p.get("name")): "".join(p.itertext()).strip() for p in root if p.get("name")}
 
 
-def _grid(book: OpenWorkbook, title: str) -> list[list[object]]:
+def _grid(book: OpenWorkbook, title: str) -> tuple[list[list[object]], set[int]]:
     """A sheet's values from A1 (empty cells None), with formulas as `Formula` (calamine gives only
-    the calculated value, and nothing for a formula nobody calculated)."""
+    the calculated value, and nothing for a formula nobody calculated); and the rows (from 0) holding
+    a SUBTOTAL formula: a totals row someone switched on."""
     rows = book.book.get_sheet_by_name(title).to_python(skip_empty_area=False)
     grid: list[list[object]] = [[None if v == "" else v for v in row] for row in rows]
     member = book.sheet_paths.get(title)
+    totals = set()
     for (row, column), text in (_formulas(book.archive.read(member)) if member else {}).items():
         while len(grid) <= row:
             grid.append([])
         if len(grid[row]) <= column:
             grid[row].extend([None] * (column + 1 - len(grid[row])))
         grid[row][column] = Formula(text)
-    return grid
+        if text.upper().startswith("=SUBTOTAL("):
+            totals.add(row)
+    return grid, totals
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f(\s[^>]*?)?(/>|>(.*?)</(?:\w+:)?f>)", re.S)
@@ -156,8 +160,16 @@ def _find_header(grid: list[list[object]]) -> tuple[str, int, dict[int, str]] | 
 
 
 def _read_sheet(
-    title: str, kind: str, grid: list[list[object]], header_row: int, mapping: dict[int, str], notes: Notes
+    title: str,
+    kind: str,
+    grid_and_totals: tuple[list[list[object]], set[int]],
+    header_row: int,
+    mapping: dict[int, str],
+    notes: Notes,
 ) -> FileSheet:
+    """A data sheet's rows (30,000 at 10,000 employees: each cell is looked at once, and what each
+    column needs is worked out before the first row)."""
+    grid, totals = grid_and_totals
     columns = {c.key: c for c in COLUMNS[kind]}
     key_position = next(p for p, k in mapping.items() if k == KEY_COLUMN[kind])
     width = max((len(r) for r in grid), default=0)
@@ -171,23 +183,29 @@ def _read_sheet(
         [cell_text(header[p]) for p in extra_positions], texts.get(notes.lang, "book.extra_column")
     )
     sheet = FileSheet(title, {key: position for position, key in mapping.items()}, extra_headers, [])
+    # per mapped column: its key, where it is, its letter, and the column when it is editable
+    plan = [
+        (key, position, get_column_letter(position + 1), columns[key] if columns[key].editable else None)
+        for position, key in mapping.items()
+    ]
     for number, cells in enumerate(grid[header_row + 1 :], start=header_row + 2):
-        if all(v is None for v in cells):
-            continue
-        if any(isinstance(v, Formula) and v.upper().startswith("=SUBTOTAL(") for v in cells):
-            continue  # a totals row someone switched on; the new table can have its own
+        if cells.count(None) == len(cells) or number - 1 in totals:
+            continue  # empty; or a totals row someone switched on (the new table can have its own)
+        if len(cells) < width:
+            cells = cells + [None] * (width - len(cells))
         values: dict[str, object] = {}
-        for position, key in mapping.items():
-            raw = cells[position] if position < len(cells) else None
-            column = columns[key]
-            if not column.editable:
-                values[key] = raw  # made typed only if the row is kept as it is (`settle_row`)
+        for key, position, letter, column in plan:
+            raw = cells[position]
+            if column is None or raw is None:
+                values[key] = raw  # not editable: made typed only if the row is kept as it is (`settle_row`)
                 continue
             value, problem = typed_cell_value(column, raw)
-            where = f"{title}!{get_column_letter(position + 1)}{number}"
             if problem:
+                where = f"{title}!{letter}{number}"
                 notes.warn("value-not-understood", f"{where} ({column.header(notes.lang)}): {problem}.")
-            values[key] = notes.fit(value, where) if isinstance(value, str) else value
+            if isinstance(value, str):
+                value = notes.fit(value, f"{title}!{letter}{number}")
+            values[key] = value
         extras = {
             header: Extra(cells[position], number)
             for position, header in zip(extra_positions, extra_headers, strict=True)
