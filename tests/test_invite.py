@@ -388,8 +388,9 @@ def test_rerun_rewrites_nothing(base_workbook, tmp_path):
     assert tree_bytes(root) == before
 
 
+@pytest.mark.parametrize("in_folder", [True, False], ids=["from-the-folder", "joined-paths-as-on-windows"])
 def test_an_unchanged_step_reads_no_ledger_and_anything_changed_makes_it_run(
-    base_workbook, tmp_path, monkeypatch
+    base_workbook, tmp_path, monkeypatch, in_folder
 ):
     """Issue 16: a step whose inputs and files are as the last run left them is found so from its own
     record and the files' stamps, without making the ledger (half of an unchanged run at 10,000). A
@@ -399,6 +400,7 @@ def test_an_unchanged_step_reads_no_ledger_and_anything_changed_makes_it_run(
 
     from pipeline.store import ledger as ledger_module
 
+    monkeypatch.setattr(ledger_module, "STAT_IN_FOLDER", [in_folder and ledger_module.STAT_IN_FOLDER[0]])
     output = tmp_path / "out"
     root = output / "2027-H1"
     first = invite(base_workbook, output)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import hashlib
 import json
@@ -209,6 +210,10 @@ class Ledger:
         log_run(self.root, command, outcomes)
 
 
+# Whether a file can be looked up from an open folder (not on Windows, which has no O_DIRECTORY)
+STAT_IN_FOLDER = [hasattr(os, "O_DIRECTORY") and os.stat in os.supports_dir_fd]
+
+
 def unchanged_step(
     root: Path, step: str, fingerprint: str | None, kinds: tuple[str, ...] | None = None
 ) -> list[Outcome] | None:
@@ -218,7 +223,8 @@ def unchanged_step(
     Read without making a ledger, which an unchanged step never needs: the step's own record, and the
     size and mtime of the files of its `kinds`, not their hashes and extras (at 10,000 employees, the
     ledgers of two steps were half of an unchanged `appraisal run`). Each file is stat'ed once, looked
-    up from the round's folder (no path joined, no path walked from the top each time)."""
+    up from the round's folder where the system can (no path joined, no path walked from the top each
+    time); on Windows by its joined path."""
     if fingerprint is None:
         return None
     try:
@@ -230,22 +236,28 @@ def unchanged_step(
         return None
     stamps = {row[0]: row for row in rows}
     outcomes = []
+    folder = None
     try:
-        folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return None
-    try:
+        if STAT_IN_FOLDER[0]:
+            folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+            stat_of = functools.partial(os.stat, dir_fd=folder)
+        else:  # Windows: no folder to start from, each path joined
+            base = os.fspath(root)
+            stat_of = lambda relative: os.stat(os.path.join(base, relative))  # noqa: E731
         for relative in paths:
             row = stamps.get(relative)
             try:
-                stat = os.stat(relative, dir_fd=folder)
+                stat = stat_of(relative)
             except (FileNotFoundError, NotADirectoryError, TypeError):
                 return None
             if row is None or stat.st_size != row[3] or stat.st_mtime_ns != row[4]:
                 return None
             outcomes.append(Outcome(relative, UNCHANGED, row[1], row[2]))
+    except OSError:
+        return None
     finally:
-        os.close(folder)
+        if folder is not None:
+            os.close(folder)
     return outcomes
 
 
