@@ -277,6 +277,9 @@ class Availability:
     location: str = ""
 
 
+NOT_IN_WORKBOOK = 0  # the row of a goal the round has from elsewhere: carried over from the round before
+
+
 @dataclass(frozen=True)
 class Goal:
     """One goal or action from an earlier round (Goals sheet)."""
@@ -310,6 +313,11 @@ class Round:
     def employee(self, employee_id: str) -> Employee | None:
         """The employee with that ID, or None."""
         return self._employees_by_id.get(employee_id)
+
+    def carried_goals(self) -> list[Goal]:
+        """The goals not read from the workbook: the previous round's open ones, carried over
+        (`followup/carry.py`). What is made from the round depends on them as on the workbook."""
+        return [goal for goal in self.goals if goal.row == NOT_IN_WORKBOOK]
 
     def interviewer_id(self, meeting: Meeting) -> str:
         """Who holds a meeting: the interviewer it names, else the employee's manager."""

@@ -448,6 +448,32 @@ def test_open_goals_carry_over_into_the_next_rounds_forms_and_follow_up(make_wor
     )
 
 
+def test_a_goal_finished_in_the_previous_round_leaves_the_next_rounds_forms(make_workbook, output):
+    """Found this session: a step was skipped when the workbook's bytes were as before, but the goals
+    carried over from the previous round are not in the workbook. A goal finished there since stayed on
+    the next round's forms until the workbook changed."""
+    round_, _ = first_run(make_workbook, output)
+    following = make_workbook(round={"round_id": "2027-H2"}, goals={"G-1": None})
+    form = output / "2027-H2" / "managers" / "101-Ola Hansen" / "100-Kari Nordmann" / "samtaleskjema.docx"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2026-12-01"})
+    first = runner.invoke(cli, ["prepare", "-w", str(following), "-o", str(output)])
+    assert first.exit_code == 0, first.output
+    assert "Carried over 2 open goal(s)" in first.output and "Lede prosjekt Fjord" in docx_text(form)
+    unchanged = runner.invoke(cli, ["prepare", "-w", str(following), "-o", str(output)])
+    assert (
+        "written                   0" in unchanged.output
+        and "updated                   0" in unchanged.output
+    )
+
+    edit(output / OLA, {(GOALS, "2027-H1-100-G1", "Status"): "fullført"})  # finished through the year
+    write_follow_up(round_, output, today=TODAY)
+    again = runner.invoke(cli, ["prepare", "-w", str(following), "-o", str(output)])
+
+    assert again.exit_code == 0, again.output
+    assert "Carried over 1 open goal(s)" in again.output
+    assert "Lede prosjekt Fjord" not in docx_text(form)  # the form made again, without it
+
+
 def test_the_previous_round_can_be_named(make_workbook, output):
     first_run(make_workbook, output)
     earlier_name = round_from(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.errors import OutputError
 from pipeline.followup.columns import COUNTED_GOAL_SOURCES, Row, cell_text, iso_date, to_json
-from pipeline.model import Goal, Round
+from pipeline.model import NOT_IN_WORKBOOK, Goal, Round
 from pipeline.store import layout
 from pipeline.store.state import State
 
@@ -116,7 +116,7 @@ def _previous_snapshot(round_: Round, output: Path) -> tuple[str, dict] | None:
 def _goal(item: dict, previous: str) -> Goal:
     progress = item.get("progress")
     return Goal(
-        row=0,
+        row=NOT_IN_WORKBOOK,
         id=str(item["goal_id"]),
         employee_id=str(item["employee_id"]),
         type=item.get("type") if item.get("type") in ("goal", "action") else "goal",

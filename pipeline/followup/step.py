@@ -89,7 +89,7 @@ QUICK_FILE = "status-inputs"
 
 def _quick_inputs(round_: Round, output: Path, root: Path, today: dt.date) -> dict:
     """Cheap stamps of every input of this step: workbook, register, ledger, other rounds, code, day."""
-    from pipeline.store.batch import code_digest
+    from pipeline.store.batch import code_digest, record_key
 
     state = State(output)
     others = sorted(
@@ -100,6 +100,7 @@ def _quick_inputs(round_: Round, output: Path, root: Path, today: dt.date) -> di
     return {
         "code": code_digest(),
         "workbook": sha(Path(round_.path)),
+        "carried": [record_key(goal) for goal in round_.carried_goals()],  # from the round before
         "versions": {scope: state.version(scope) for scope in (root.name, *state.rounds())},
         "others": others,
         "copies": copies,

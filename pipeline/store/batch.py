@@ -353,7 +353,9 @@ def run_batch(
 
 
 def step_fingerprint(round_: Round, templates: object, kinds: tuple[str, ...], *extra: object) -> str:
-    """A hash of everything a generating step depends on: the workbook's bytes, the code, and every
+    """A hash of everything a generating step depends on: the workbook's bytes, the goals carried over
+    from the previous round (which a finished goal there changes, the workbook staying the same), the
+    code, and every
     template the step may use (in each language the round's people have), by its bytes: the same
     templates found at another path (the repository's `templates/` beside the built-in ones, a copy in
     another folder) make the same documents."""
@@ -368,7 +370,8 @@ def step_fingerprint(round_: Round, templates: object, kinds: tuple[str, ...], *
         for lang in languages:
             path = templates.path(kind, lang)  # type: ignore[attr-defined]
             digests.append((kind, lang, hashlib.sha256(path.read_bytes()).hexdigest()))
-    return input_digest(code_digest(), workbook, digests, *extra)
+    carried = [record_key(goal) for goal in round_.carried_goals()]  # from the round before, not the workbook
+    return input_digest(code_digest(), workbook, carried, digests, *extra)
 
 
 def can_fork() -> bool:
