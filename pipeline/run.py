@@ -18,6 +18,7 @@ from pipeline.collect.results import CollectResult
 from pipeline.documents.invite import render_invitations
 from pipeline.documents.prepare import render_forms
 from pipeline.followup.carry import CarryOver, carry_over
+from pipeline.followup.plans import KIND as PLAN_KIND
 from pipeline.followup.plans import write_plans
 from pipeline.followup.record import file_stamp, sha
 from pipeline.followup.result import FollowUpResult
@@ -26,7 +27,7 @@ from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.remembered import Checked, check_workbook_remembered
 from pipeline.store.aside import Aside
-from pipeline.store.batch import BatchResult, code_digest, default_workers
+from pipeline.store.batch import BatchResult, code_digest, default_workers, step_fingerprint
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import input_digest
 from pipeline.store.state import State
@@ -167,13 +168,16 @@ def status_step(
     """The status stage of a validated round: the follow-up workbook, the leadership summary and the
     managers' copies (`write_follow_up`), then each employee's plan (`write_plans`) from the goals and
     actions as the merge left them (when nothing changed since the last run, the plans are as they were)."""
+    templates = templates or _templates(round_, templates_dir)
+    # what the plans are made from beside the follow-up: a plan template HR edited makes the step run
+    plans = step_fingerprint(round_, templates, (PLAN_KIND,), pdf)
     with RoundOutput.for_round(round_, output).hold():  # the follow-up and the plans as one
-        result = write_follow_up(round_, output, fresh=fresh, collect_dir=collect_dir)
+        result = write_follow_up(round_, output, fresh=fresh, collect_dir=collect_dir, also=plans)
         if result.goal_rows is not None and result.today is not None:
             result.plans = write_plans(
                 round_,
                 output,
-                templates or _templates(round_, templates_dir),
+                templates,
                 result.goal_rows,
                 result.today,
                 workers=workers or default_workers(),

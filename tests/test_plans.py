@@ -197,6 +197,27 @@ def test_a_plan_a_person_edited_is_not_overwritten(output):
     assert "kept because edited" in printed
 
 
+def test_a_plan_template_hr_edited_makes_the_next_run_write_the_plans_with_it(output):
+    """Found this session: the status step was skipped whole when the follow-up's inputs were as before,
+    plans included, so a plan template HR edited (`--templates`) changed nothing until something else
+    did. What the plans are made from is now part of what must be unchanged."""
+    templates = output.parent / "templates"
+    shutil.copytree(ROOT / "pipeline" / "default_templates", templates)
+    appraisal("status", "-w", str(SAMPLE), "-o", str(output), "-t", str(templates), cwd=output.parent)
+    again = appraisal("status", "-w", str(SAMPLE), "-o", str(output), "-t", str(templates), cwd=output.parent)
+    assert "unchanged" in again and "written" not in again.replace("0 written", "")  # the same bytes: quick
+    template = docx.Document(str(templates / "nb" / "plan.docx"))
+    template.add_paragraph("Spørsmål om planen? Kontakt HR.")
+    template.save(str(templates / "nb" / "plan.docx"))
+
+    printed = appraisal(
+        "status", "-w", str(SAMPLE), "-o", str(output), "-t", str(templates), cwd=output.parent
+    )
+
+    assert "employees' plans:" in printed and "employees' plans: 0 written" not in printed
+    assert "Kontakt HR" in "\n".join(p.text for p in docx.Document(str(plans(output)["1009"])).paragraphs)
+
+
 @pytest.mark.parametrize("employee_id", ["1009", "1012"])
 def test_a_plan_is_valid_and_converts_with_libreoffice(demo, employee_id, tmp_path):
     from support.printing import print_to_pdf

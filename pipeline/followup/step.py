@@ -45,6 +45,7 @@ def write_follow_up(
     today: dt.date | None = None,
     fresh: bool = False,
     collect_dir: Path | None = None,
+    also: object = None,
 ) -> FollowUpResult:
     """Step 5: write `output/<round>/follow-up.xlsx`, `output/<round>/leadership-summary.xlsx` and each
     interviewer's own copy, `output/<round>/managers/<id>-<name>/oppfolging.xlsx` (`managers.py`).
@@ -55,7 +56,8 @@ def write_follow_up(
     Reads the existing follow-up workbook first and keeps what people typed in it (`followup/merge.py`);
     copies it to `history/follow-up-<timestamp>.xlsx` before replacing it; leaves both files alone when
     nothing changed. `today` (default: today in the round's time zone) is the day deadlines and overdue
-    flags are measured against. `fresh`: compute the figures (`result.frames`) even when no input
+    flags are measured against. `also`: what else the step's caller makes from it (the employees'
+    plans: their templates), part of what must be unchanged for the step to be skipped. `fresh`: compute the figures (`result.frames`) even when no input
     changed. Raises OutputError when a file is open in Excel or LibreOffice (its lock file is beside
     it), when the existing workbook cannot be read, or when another run holds the output folder.
     """
@@ -71,7 +73,7 @@ def write_follow_up(
         refuse_if_open(path)
     notes = Notes(lang)
     with folder.hold():
-        quick = _quick_inputs(round_, output, root, today)
+        quick = {**_quick_inputs(round_, output, root, today), "also": also}
         if not fresh and collect_dir is None and _quick_unchanged(root, quick, follow_up, leadership):
             result.unchanged = True
             return result
