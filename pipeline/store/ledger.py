@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import gc
 import hashlib
 import json
@@ -236,18 +235,17 @@ def unchanged_step(
         return None
     stamps = {row[0]: row for row in rows}
     outcomes = []
-    folder = None
+    folder, base = None, os.fspath(root)
     try:
         if STAT_IN_FOLDER[0]:
             folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-            stat_of = functools.partial(os.stat, dir_fd=folder)
-        else:  # Windows: no folder to start from, each path joined
-            base = os.fspath(root)
-            stat_of = lambda relative: os.stat(os.path.join(base, relative))  # noqa: E731
         for relative in paths:
             row = stamps.get(relative)
             try:
-                stat = stat_of(relative)
+                if folder is not None:
+                    stat = os.stat(relative, dir_fd=folder)
+                else:  # Windows: no folder to start from, each path joined
+                    stat = os.stat(os.path.join(base, relative))
             except (FileNotFoundError, NotADirectoryError, TypeError):
                 return None
             if row is None or stat.st_size != row[3] or stat.st_mtime_ns != row[4]:
