@@ -394,7 +394,9 @@ def test_an_unchanged_step_reads_no_ledger_and_anything_changed_makes_it_run(
 ):
     """Issue 16: a step whose inputs and files are as the last run left them is found so from its own
     record and the files' stamps, without making the ledger (half of an unchanged run at 10,000). A
-    file edited or removed since, or a record that is not what a run writes, makes the step run."""
+    file a person edited, kept as they left it, is kept again without planning the step (it made every
+    re-run plan the whole step). A file edited or removed since, or a record that is not what a run
+    writes, makes the step run."""
     import json
     import sqlite3
 
@@ -422,6 +424,13 @@ def test_an_unchanged_step_reads_no_ledger_and_anything_changed_makes_it_run(
     letter.write_bytes(letter.read_bytes() + b"edited")
     edited = invite(base_workbook, output)
     assert not edited.unchanged and made and statuses(edited)[letter.relative_to(root).as_posix()] == "kept"
+    made.clear()
+    still = invite(base_workbook, output)  # the letter as its editor left it: kept again, nothing planned
+    assert still.unchanged and made == [] and still.counts["kept"] == 1 and still.counts["unchanged"] == 13
+    said = [(o.path, o.beside, o.message) for o in edited.outcomes if o.status == "kept"]
+    assert [(o.path, o.beside, o.message) for o in still.outcomes if o.status == "kept"] == said
+    letter.write_bytes(letter.read_bytes() + b"again")
+    assert not invite(base_workbook, output).unchanged  # edited again: looked at again
 
     letter.unlink()
     made.clear()

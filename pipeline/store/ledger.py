@@ -195,8 +195,18 @@ class Ledger:
         self._saved, self._saved_steps = dict(self.entries), dict(self.steps)
 
     def remember_step(self, step: str, fingerprint: str | None, outcomes: list[Outcome]) -> None:
-        """Note what a whole step depended on and produced, so an unchanged re-run can skip it."""
-        self.steps[step] = {"fingerprint": fingerprint, "paths": [o.path for o in outcomes]}
+        """Note what a whole step depended on and produced, so an unchanged re-run can skip it; and each
+        file kept because a person edited it, as it is now (its stamp, and where the new version went):
+        while it stays as they left it, the step is still unchanged (`unchanged_step`)."""
+        kept = {}
+        for outcome in outcomes:
+            if outcome.status == KEPT:
+                try:
+                    stat = (self.root / outcome.path).stat()
+                except OSError:
+                    continue  # gone meanwhile: the next run finds it missing and writes it
+                kept[outcome.path] = [stat.st_size, stat.st_mtime_ns, outcome.beside or ""]
+        self.steps[step] = {"fingerprint": fingerprint, "paths": [o.path for o in outcomes], "kept": kept}
 
     def record(self, outcomes: list[Outcome]) -> None:
         """Take in what a run did."""
@@ -234,6 +244,7 @@ def unchanged_step(
     if not isinstance(paths, list):
         return None
     stamps = {row[0]: row for row in rows}
+    kept = last.get("kept") if isinstance(last.get("kept"), dict) else {}
     outcomes = []
     folder, base = None, os.fspath(root)
     try:
@@ -248,6 +259,12 @@ def unchanged_step(
                     stat = os.stat(os.path.join(base, relative))
             except (FileNotFoundError, NotADirectoryError, TypeError):
                 return None
+            if row is not None and relative in kept:  # edited by a person, and as they left it
+                outcome = _still_kept(relative, row, stat, kept[relative])
+                if outcome is None:
+                    return None
+                outcomes.append(outcome)
+                continue
             if row is None or stat.st_size != row[3] or stat.st_mtime_ns != row[4]:
                 return None
             outcomes.append(Outcome(relative, UNCHANGED, row[1], row[2]))
@@ -257,6 +274,20 @@ def unchanged_step(
         if folder is not None:
             os.close(folder)
     return outcomes
+
+
+def _still_kept(relative: str, row: tuple, stat: os.stat_result, kept: object) -> Outcome | None:
+    """A file a person edited, kept when the step last ran (`Ledger.remember_step`), as it was then:
+    kept again, with the same words; else None (the step runs)."""
+    if not (isinstance(kept, list) and len(kept) == 3 and kept[:2] == [stat.st_size, stat.st_mtime_ns]):
+        return None
+    beside = str(kept[2])
+    return Outcome(relative, KEPT, row[1], row[2], beside=beside, message=kept_message(relative, beside))
+
+
+def kept_message(relative: str, beside: str) -> str:
+    """What is said of a file kept because a person edited it."""
+    return f"{relative} was changed since it was generated; the new version is {beside}"
 
 
 def log_run(root: Path, command: str, outcomes: list[Outcome]) -> None:
@@ -337,7 +368,7 @@ def publish(
         employee_id,
         previous,
         beside=relative_side,
-        message=f"{relative} was changed since it was generated; the new version is {relative_side}",
+        message=kept_message(relative, relative_side),
     )
 
 
