@@ -20,7 +20,7 @@ from pipeline.documents.prepare import render_forms
 from pipeline.followup.carry import CarryOver, carry_over
 from pipeline.followup.plans import KIND as PLAN_KIND
 from pipeline.followup.plans import write_plans
-from pipeline.followup.record import file_stamp, sha
+from pipeline.followup.record import backup, file_stamp, sha
 from pipeline.followup.result import FollowUpResult
 from pipeline.followup.step import remember_quick, write_follow_up
 from pipeline.model import Report, Round
@@ -45,6 +45,7 @@ class Validation:
     report_path: Path | None  # None when the workbook names no round (no folder to put it in)
     carried: CarryOver = CarryOver()  # the open goals taken from the previous round
     report_unchanged: bool = False  # the report there was made from the same workbook and problems
+    report_previous: Path | None = None  # the report as a person had changed it, kept before it is replaced
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,9 @@ class _KeptAside:
     """The checked round kept (`remembered`) and the validation report written, beside the run
     (`store.aside`): nothing after validation reads either. The report is left as it is when the one
     there was written from the same workbook, problems, language and code and is as it was written:
-    copying a large workbook to annotate it is most of an unchanged re-run's time (issue 16)."""
+    copying a large workbook to annotate it is most of an unchanged re-run's time (issue 16). One a
+    person changed since (its bytes are not those written) is copied to `history/` before it is
+    replaced, as the follow-up workbook and the collect report are."""
 
     def __init__(self, checked: Checked, workbook: Path, path: Path, folder: RoundOutput):
         report, lang = checked.report, checked.round.settings.language
@@ -260,6 +263,13 @@ class _KeptAside:
             and record.get("key") == self.key
             and record.get("stamp") == file_stamp(path)
         )
+        # a report changed since it was written (a person's notes in it): kept in history/ first
+        self.previous = None
+        written = record.get("sha") if isinstance(record, dict) and not self.unchanged else None
+        found = sha(path) if written else None  # None: not there
+        if found is not None and found != written:
+            self.previous = backup(path, folder.root)
+        self.path = path
 
         def work() -> list[int] | None:
             checked.keep()  # the output folder is there now
@@ -282,7 +292,8 @@ class _KeptAside:
             return
         stamp = self.aside.result()
         if stamp is not None:
-            self.state.put_document(self.scope, REPORT_RECORD, {"key": self.key, "stamp": stamp})
+            record = {"key": self.key, "stamp": stamp, "sha": sha(self.path)}
+            self.state.put_document(self.scope, REPORT_RECORD, record)
 
 
 def _write_report(workbook: Path, report: Report, path: Path, lang: str) -> None:
@@ -301,7 +312,9 @@ def _stages(checked: Checked, folder: RoundOutput, options: _Options) -> Iterato
     kept = _KeptAside(checked, workbook, report_path, folder)
     try:
         round_, carried = carry_over(round_, folder.output)
-        yield Stage("validate", Validation(round_, report, report_path, carried, kept.unchanged))
+        yield Stage(
+            "validate", Validation(round_, report, report_path, carried, kept.unchanged, kept.previous)
+        )
         yield from _steps(round_, folder, options)
     except BaseException:
         kept.finish(failed=True)

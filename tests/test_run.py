@@ -40,6 +40,37 @@ def test_an_unchanged_rerun_does_not_write_the_validation_report_again(
     assert run(base_workbook) and report.is_file()  # gone: written again
 
 
+def test_a_validation_report_a_person_changed_is_kept_in_history_before_it_is_replaced(
+    base_workbook, tmp_path
+):
+    """The report is the tool's, but people write in it (who fixes what). Replaced when it is not as
+    written, it lost their notes; now they go to history/ first, as the follow-up workbook's do."""
+    import openpyxl
+
+    output = tmp_path / "output"
+    report = output / "2027-H1" / "validation-report.xlsx"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+
+    def run() -> str:
+        result = runner.invoke(cli, ["run", "-w", str(base_workbook), "-o", str(output), "-j", "1"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "previous" not in run()
+    book = openpyxl.load_workbook(report)
+    book.worksheets[0]["H1"] = "Kari fikser dette fredag"
+    book.save(report)
+
+    said = run()
+
+    [kept] = (output / "2027-H1" / "history").glob("validation-report-*.xlsx")
+    assert f"previous  {kept}" in said and f"Report written to {report}" in said
+    assert openpyxl.load_workbook(kept).worksheets[0]["H1"].value == "Kari fikser dette fredag"
+    assert openpyxl.load_workbook(report).worksheets[0]["H1"].value is None  # the report made anew
+    again = run()
+    assert f"Report (unchanged): {report}" in again and "previous" not in again
+
+
 def test_the_run_after_a_first_run_finds_the_follow_up_unchanged_without_reading_it(
     base_workbook, tmp_path, monkeypatch
 ):

@@ -231,6 +231,8 @@ def print_validation(validation: Validation, workbook: Path) -> None:
     if validation.report_path is not None:
         said = "Report (unchanged):" if validation.report_unchanged else "Report written to"
         click.echo(f"{said} {validation.report_path}")
+        if validation.report_previous is not None:
+            click.echo(f"previous  {validation.report_previous} (the report as it had been changed since)")
     print_carried(validation.carried)
 
 
