@@ -314,6 +314,11 @@ class Round:
         """The employee with that ID, or None."""
         return self._employees_by_id.get(employee_id)
 
+    def languages(self) -> list[str]:
+        """The languages the round's people read (each one's own, else the round's), and the round's."""
+        default = self.settings.language
+        return sorted({e.language or default for e in self.employees} | {default})
+
     def carried_goals(self) -> list[Goal]:
         """The goals not read from the workbook: the previous round's open ones, carried over
         (`followup/carry.py`). What is made from the round depends on them as on the workbook."""

@@ -27,7 +27,7 @@ from pipeline.model import Report, Round
 from pipeline.render.templates import TemplateSet, resolve_template_folder
 from pipeline.round.remembered import Checked, check_workbook_remembered
 from pipeline.store.aside import Aside
-from pipeline.store.batch import BatchResult, code_digest, default_workers, step_fingerprint
+from pipeline.store.batch import BatchResult, code_digest, default_workers, template_digests
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import input_digest
 from pipeline.store.state import State
@@ -170,8 +170,8 @@ def status_step(
     managers' copies (`write_follow_up`), then each employee's plan (`write_plans`) from the goals and
     actions as the merge left them (when nothing changed since the last run, the plans are as they were)."""
     templates = templates or _templates(round_, templates_dir)
-    # what the plans are made from beside the follow-up: a plan template HR edited makes the step run
-    plans = step_fingerprint(round_, templates, (PLAN_KIND,), pdf)
+    # what the plans are made from beside the follow-up's inputs: a plan template HR edited makes it run
+    plans = (template_digests(round_, templates, (PLAN_KIND,)), pdf)
     with RoundOutput.for_round(round_, output).hold():  # the follow-up and the plans as one
         result = write_follow_up(round_, output, fresh=fresh, collect_dir=collect_dir, also=plans)
         if result.goal_rows is not None and result.today is not None:
@@ -269,14 +269,13 @@ class _KeptAside:
         found = sha(path) if written else None  # None: not there
         if found is not None and found != written:
             self.previous = backup(path, folder.root)
-        self.path = path
 
-        def work() -> list[int] | None:
+        def work() -> dict | None:
             checked.keep()  # the output folder is there now
             if self.unchanged:
                 return None
             _write_report(workbook, report, path, lang)
-            return file_stamp(path)
+            return {"stamp": file_stamp(path), "sha": sha(path)}
 
         # an unchanged re-run has nothing to do here, and starts no process for it
         self.aside = None if self.unchanged and checked.key is None else Aside(work)
@@ -290,10 +289,9 @@ class _KeptAside:
             with contextlib.suppress(Exception):
                 self.aside.result()
             return
-        stamp = self.aside.result()
-        if stamp is not None:
-            record = {"key": self.key, "stamp": stamp, "sha": sha(self.path)}
-            self.state.put_document(self.scope, REPORT_RECORD, record)
+        written = self.aside.result()
+        if written is not None:
+            self.state.put_document(self.scope, REPORT_RECORD, {"key": self.key, **written})
 
 
 def _write_report(workbook: Path, report: Report, path: Path, lang: str) -> None:

@@ -64,7 +64,7 @@ def read_existing(path: Path, notes: Notes) -> ExistingFile:
             found = _find_header(grid)
             if found is not None and found[0] not in sheets:
                 kind, header_row, mapping = found
-                sheets[kind] = _read_sheet(title, kind, (grid, totals), header_row, mapping, notes)
+                sheets[kind] = _read_sheet(title, kind, grid, totals, header_row, mapping, notes)
             elif schema.normalise_header(title) not in made_anew():
                 others.append((title, grid))
         return ExistingFile(token, sheets, others, properties)
@@ -162,14 +162,14 @@ def _find_header(grid: list[list[object]]) -> tuple[str, int, dict[int, str]] | 
 def _read_sheet(
     title: str,
     kind: str,
-    grid_and_totals: tuple[list[list[object]], set[int]],
+    grid: list[list[object]],
+    totals: set[int],
     header_row: int,
     mapping: dict[int, str],
     notes: Notes,
 ) -> FileSheet:
-    """A data sheet's rows (30,000 at 10,000 employees: each cell is looked at once, and what each
-    column needs is worked out before the first row)."""
-    grid, totals = grid_and_totals
+    """A data sheet's rows, but the totals rows (`_grid`) (30,000 at 10,000 employees: each cell is
+    looked at once, and what each column needs is worked out before the first row)."""
     columns = {c.key: c for c in COLUMNS[kind]}
     key_position = next(p for p, k in mapping.items() if k == KEY_COLUMN[kind])
     width = max((len(r) for r in grid), default=0)

@@ -57,8 +57,8 @@ def write_follow_up(
     copies it to `history/follow-up-<timestamp>.xlsx` before replacing it; leaves both files alone when
     nothing changed. `today` (default: today in the round's time zone) is the day deadlines and overdue
     flags are measured against. `also`: what else the step's caller makes from it (the employees'
-    plans: their templates), part of what must be unchanged for the step to be skipped. `fresh`: compute the figures (`result.frames`) even when no input
-    changed. Raises OutputError when a file is open in Excel or LibreOffice (its lock file is beside
+    plans: their templates), part of what must be unchanged for the step to be skipped. `fresh`:
+    compute the figures (`result.frames`) even when no input changed. Raises OutputError when a file is open in Excel or LibreOffice (its lock file is beside
     it), when the existing workbook cannot be read, or when another run holds the output folder.
     """
     settings = round_.settings

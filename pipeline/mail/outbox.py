@@ -354,6 +354,5 @@ def _attachment(document: Path) -> Attachment:
 def _template_digests(folder: Path | None, round_: Round, kind: str) -> list[str]:
     """The digests of the templates of `kind` in every language the round's people read."""
     settings = round_.settings
-    languages = sorted({e.language or settings.language for e in round_.employees} | {settings.language})
-    paths = {email_template_path(folder, kind, lang, settings.language) for lang in languages}
+    paths = {email_template_path(folder, kind, lang, settings.language) for lang in round_.languages()}
     return sorted(_template(path, path.stat().st_mtime_ns).digest for path in paths)

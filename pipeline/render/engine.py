@@ -7,8 +7,9 @@ package is compressed once and its bytes are reused as they are. Rendering a doc
 compiled templates, deflate the few XML parts that changed, and lay out the zip.
 
 Every value is inserted as literal text (`sandbox`): the environment escapes it for XML, turns line
-breaks and tabs into Word's own breaks, and drops characters XML cannot hold. Output documents carry no metadata from
-the template (author, comments, revision); they carry custom document properties given per document.
+breaks and tabs into Word's own breaks, and drops characters XML cannot hold. Output documents carry
+no metadata from the template (author, comments, revision); they carry custom document properties
+given per document.
 """
 
 from __future__ import annotations

@@ -355,23 +355,23 @@ def run_batch(
 def step_fingerprint(round_: Round, templates: object, kinds: tuple[str, ...], *extra: object) -> str:
     """A hash of everything a generating step depends on: the workbook's bytes, the goals carried over
     from the previous round (which a finished goal there changes, the workbook staying the same), the
-    code, and every
-    template the step may use (in each language the round's people have), by its bytes: the same
-    templates found at another path (the repository's `templates/` beside the built-in ones, a copy in
-    another folder) make the same documents."""
+    code, and every template the step may use (`template_digests`)."""
     workbook = (
         hashlib.sha256(Path(round_.path).read_bytes()).hexdigest() if Path(round_.path).is_file() else ""
     )
-    languages = sorted(
-        {e.language or round_.settings.language for e in round_.employees} | {round_.settings.language}
-    )
-    digests = []
-    for kind in kinds:
-        for lang in languages:
-            path = templates.path(kind, lang)  # type: ignore[attr-defined]
-            digests.append((kind, lang, hashlib.sha256(path.read_bytes()).hexdigest()))
     carried = [record_key(goal) for goal in round_.carried_goals()]  # from the round before, not the workbook
-    return input_digest(code_digest(), workbook, carried, digests, *extra)
+    return input_digest(code_digest(), workbook, carried, template_digests(round_, templates, kinds), *extra)
+
+
+def template_digests(round_: Round, templates: object, kinds: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """Each template of `kinds` in each language the round's people read, by its bytes: the same
+    templates found at another path (the repository's `templates/` beside the built-in ones, a copy in
+    another folder) make the same documents."""
+    return [
+        (kind, lang, hashlib.sha256(templates.path(kind, lang).read_bytes()).hexdigest())  # type: ignore[attr-defined]
+        for kind in kinds
+        for lang in round_.languages()
+    ]
 
 
 def can_fork() -> bool:
