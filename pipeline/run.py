@@ -252,7 +252,9 @@ class _KeptAside:
     person changed since (its bytes are not those written) is copied to `history/` before it is
     replaced, as the follow-up workbook and the collect report are."""
 
-    def __init__(self, checked: Checked, workbook: Path, path: Path, folder: RoundOutput):
+    def __init__(
+        self, checked: Checked, workbook: Path, path: Path, folder: RoundOutput, beside: bool = True
+    ):
         report, lang = checked.report, checked.round.settings.language
         problems = [(p.severity, p.sheet, p.cell, p.column, p.code, p.message) for p in report.issues]
         self.key = input_digest(code_digest(), sha(workbook), problems, lang)
@@ -277,8 +279,12 @@ class _KeptAside:
             _write_report(workbook, report, path, lang)
             return {"stamp": file_stamp(path), "sha": sha(path)}
 
-        # an unchanged re-run has nothing to do here, and starts no process for it
-        self.aside = None if self.unchanged and checked.key is None else Aside(work)
+        # an unchanged re-run has nothing to do here, and starts no process for it; `beside` False: the
+        # report is written now, in this process (a workbook with errors: the report is all there is)
+        if self.unchanged and checked.key is None:
+            self.aside = None
+        else:
+            self.aside = Aside(work, beside)
 
     def finish(self, failed: bool = False) -> None:
         """Wait for the work; record the report written (not when the run `failed`: then what went wrong
@@ -303,9 +309,15 @@ def _write_report(workbook: Path, report: Report, path: Path, lang: str) -> None
 def _stages(checked: Checked, folder: RoundOutput, options: _Options) -> Iterator[Stage]:
     round_, report, workbook = checked.round, checked.report, options.workbook
     report_path = folder.root / "validation-report.xlsx"
-    if report.errors:  # nothing else is written, not even the state: the report alone, every time
-        _write_report(workbook, report, report_path, round_.settings.language)
-        yield Stage("validate", Validation(round_, report, report_path))
+    if report.errors:  # nothing else is written: the report alone, and the state's record of it
+        kept = _KeptAside(checked, workbook, report_path, folder, beside=False)
+        kept.finish()
+        yield Stage(
+            "validate",
+            Validation(
+                round_, report, report_path, report_unchanged=kept.unchanged, report_previous=kept.previous
+            ),
+        )
         return
     kept = _KeptAside(checked, workbook, report_path, folder)
     try:

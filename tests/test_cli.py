@@ -258,9 +258,10 @@ def test_run_writes_the_validation_report_and_exits_1_on_errors(runner, make_wor
     assert workbook.sheetnames[0] == "Problemer"
     assert workbook["Ansatte"]["E3"].comment is not None
     written = sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file())
-    # besides the report, only the locks `run` held (taken before it wrote anything): no state, no documents
-    assert written == [".appraisal/lock", ".appraisal/run", "2027-H1/.appraisal/lock", "2027-H1/.appraisal/run",
-                       "2027-H1/validation-report.xlsx"]  # fmt: skip
+    # besides the report, only the locks `run` held (taken before it wrote anything) and the state's record
+    # of the report (so that notes written in it are kept when it is replaced): no documents
+    assert written == [".appraisal/lock", ".appraisal/run", ".appraisal/state.sqlite", "2027-H1/.appraisal/lock",
+                       "2027-H1/.appraisal/run", "2027-H1/validation-report.xlsx"]  # fmt: skip
 
 
 def test_run_clean_round_passes_validation(runner, base_workbook, tmp_path):

@@ -71,6 +71,44 @@ def test_a_validation_report_a_person_changed_is_kept_in_history_before_it_is_re
     assert f"Report (unchanged): {report}" in again and "previous" not in again
 
 
+def test_a_report_of_errors_a_person_wrote_in_is_kept_in_history_and_an_unchanged_one_is_left(
+    make_workbook, tmp_path
+):
+    """With errors the report is all a run writes, and HR works from it: notes written in it (who
+    fixes what) were lost at the next run, which wrote it anew every time. It is now recorded as the
+    report of a round without errors is: left as it is when nothing changed, kept in history/ when a
+    person changed it before it is replaced."""
+    import openpyxl
+
+    workbook = make_workbook(employees={"101": {"department": None}})
+    output = tmp_path / "output"
+    report = output / "2027-H1" / "validation-report.xlsx"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+
+    def run() -> str:
+        result = runner.invoke(cli, ["run", "-w", str(workbook), "-o", str(output), "-j", "1"])
+        assert result.exit_code == 1, result.output
+        assert "Fix the errors above" in result.output
+        return result.output
+
+    assert f"Report written to {report}" in run()
+    first = report.stat().st_mtime_ns
+    assert f"Report (unchanged): {report}" in run()
+    assert report.stat().st_mtime_ns == first
+
+    book = openpyxl.load_workbook(report)
+    book.worksheets[0]["H1"] = "Kari fikser avdelingen fredag"
+    book.save(report)
+    said = run()
+
+    [kept] = (output / "2027-H1" / "history").glob("validation-report-*.xlsx")
+    assert f"previous  {kept}" in said and f"Report written to {report}" in said
+    assert openpyxl.load_workbook(kept).worksheets[0]["H1"].value == "Kari fikser avdelingen fredag"
+    assert openpyxl.load_workbook(report).worksheets[0]["H1"].value is None
+    documents = [p for p in (output / "2027-H1").rglob("*.docx")]
+    assert documents == []  # still nothing but the report
+
+
 def test_the_run_after_a_first_run_finds_the_follow_up_unchanged_without_reading_it(
     base_workbook, tmp_path, monkeypatch
 ):

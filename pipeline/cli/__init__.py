@@ -470,6 +470,7 @@ def run(
             del stage  # let its outcomes go while the next stage runs (300,000 at 100,000 employees)
     finally:
         bars.stop()
+        stages.close()  # the run's hold released now, not when Python ends (a workbook with errors exits above)
     if not ok:
         sys.exit(1)
 

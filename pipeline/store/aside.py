@@ -28,10 +28,11 @@ class Aside(Generic[T]):
     """`task()` run in a forked process from now on; `result()` waits for it and returns what it
     returned, or raises what it raised (an error that cannot travel back as an OutputError)."""
 
-    def __init__(self, task: Callable[[], T]):
+    def __init__(self, task: Callable[[], T], beside: bool = True):
+        """`beside` False: the task is run now, in this process (as where a process cannot be forked)."""
         self._process: multiprocessing.Process | None = None
         self._value: T | None = None
-        if not can_fork():
+        if not beside or not can_fork():
             self._value = task()
             return
         context = multiprocessing.get_context("fork")
