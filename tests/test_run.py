@@ -151,6 +151,94 @@ def test_the_run_after_a_first_run_finds_the_follow_up_unchanged_without_reading
     assert run() == 1  # a manager's edit is read (and merged)
 
 
+def _counting_merges(monkeypatch) -> list:
+    """A list that gets an item each time the follow-up is read and merged (the full status step)."""
+    import pipeline.followup.rebuild as step
+
+    merges: list = []
+    real_merge = step._merge_inputs
+
+    def counting(*args, **kwargs):
+        merges.append(1)
+        return real_merge(*args, **kwargs)
+
+    monkeypatch.setattr(step, "_merge_inputs", counting)
+    return merges
+
+
+def test_a_lasting_warning_is_said_again_without_reading_the_follow_up_each_run(
+    base_workbook, tmp_path, monkeypatch
+):
+    """Issue 16: a run with a warning was never skipped, so a column HR added to the follow-up (said
+    on every run) made every later run read and merge it whole: 1.5 s against 0.3 s at 3,000. A
+    warning said again by the next run on the same inputs is lasting: the run after that skips the
+    step and says it again. A change (the column's value edited) reads everything again."""
+    import openpyxl
+
+    output = tmp_path / "output"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+    merges = _counting_merges(monkeypatch)
+    follow_up = output / "2027-H1" / "follow-up.xlsx"
+
+    def run() -> tuple[int, list[str]]:
+        merges.clear()
+        result = runner.invoke(cli, ["run", "-w", str(base_workbook), "-o", str(output), "-j", "1"])
+        assert result.exit_code == 0, result.output
+        return len(merges), [line for line in result.output.splitlines() if line.startswith("Warning:")]
+
+    assert run() == (1, [])
+    book = openpyxl.load_workbook(follow_up)
+    sheet = book.worksheets[1]
+    column = sheet.max_column + 1
+    for row in range(1, sheet.max_row + 1):
+        sheet.cell(row, column).value = "HR-merknad"
+    book.save(follow_up)
+
+    merged, said = run()
+    [added] = [line for line in said if "you added" in line]
+    assert merged == 1
+    assert run() == (1, said)  # said again on the same inputs: now known to be lasting
+    assert run() == (0, said)  # skipped, and said again
+    assert run() == (0, said)
+
+    book = openpyxl.load_workbook(follow_up)
+    book.worksheets[1].cell(book.worksheets[1].max_row, column).value = "endret"
+    book.save(follow_up)
+    assert run()[0] == 1  # the file changed: read and merged again
+
+
+def test_a_warning_said_once_never_lets_the_next_run_skip(base_workbook, tmp_path, monkeypatch):
+    """A copy edited and still open in Excel (its lock file beside it) is said, and not merged; the next run looks again
+    and says it again, and only then is the step skipped, still saying it. Once the lock is gone, the
+    copy is merged, and the warning is not said any more."""
+    output = tmp_path / "output"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+    merges = _counting_merges(monkeypatch)
+
+    def run() -> tuple[int, list[str]]:
+        merges.clear()
+        result = runner.invoke(cli, ["run", "-w", str(base_workbook), "-o", str(output), "-j", "1"])
+        assert result.exit_code == 0, result.output
+        return len(merges), [line for line in result.output.splitlines() if line.startswith("Warning:")]
+
+    import openpyxl
+
+    run()
+    copy = sorted((output / "2027-H1" / "managers").glob("*/oppf*.xlsx"))[0]
+    book = openpyxl.load_workbook(copy)
+    book.worksheets[1].cell(book.worksheets[1].max_row, book.worksheets[1].max_column).value = "endret"
+    book.save(copy)  # edited, and still open
+    lock = copy.parent / f"~${copy.name}"
+    lock.write_bytes(b"Kari")
+    merged, said = run()
+    assert merged == 1 and any("is open" in line for line in said)
+    assert run() == (1, said)
+    assert run() == (0, said)
+    lock.unlink()
+    assert run() == (1, [])
+    assert run() == (0, [])
+
+
 def test_a_run_stopped_before_the_plans_are_written_writes_them_the_next_time(
     base_workbook, tmp_path, monkeypatch
 ):

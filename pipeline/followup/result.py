@@ -47,6 +47,7 @@ class FollowUpResult:
     goal_rows: list[Row] | None = None  # the goals and actions after the merge (None when nothing changed)
     plans: BatchResult | None = None  # the employees' plans (`plans.write_plans`), when they were looked at
     quick: dict | None = None  # the inputs remembered for the next run's quick check (`remember_quick`)
+    said: tuple[list[dict], bool] | None = None  # the warnings remembered with them, and whether lasting
 
     @property
     def figures(self) -> Figures:

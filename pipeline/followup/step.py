@@ -28,7 +28,7 @@ from pipeline.followup.columns import Notes
 from pipeline.followup.record import COPY_NAMES, FOLLOW_UP_FILE, file_stamp, refuse_if_open, sha
 from pipeline.followup.result import FollowUpResult
 from pipeline.followup.sources import mail_facts, round_zone
-from pipeline.model import Round
+from pipeline.model import Problem, Round, Severity
 from pipeline.store.folder import RoundOutput
 from pipeline.store.ledger import input_digest
 from pipeline.store.state import State
@@ -74,14 +74,18 @@ def write_follow_up(
     notes = Notes(lang)
     with folder.hold():
         quick = {**_quick_inputs(round_, output, root, today), "also": also}
-        if not fresh and collect_dir is None and _quick_unchanged(root, quick, follow_up, leadership):
+        last = _quick_last(root, quick, follow_up, leadership)
+        if not fresh and collect_dir is None and last is not None and _may_skip(last):
             result.unchanged = True
+            result.problems = [_problem(said) for said in last.get("said", [])]  # lasting: said again
             return result
         from pipeline.followup.rebuild import rebuild_follow_up  # the workbooks: loaded when they are made
 
         rebuild_follow_up(round_, output, root, zone, today, notes, collect_dir, result)
-        if not notes.warnings:  # a run with something to say is not skipped next time
-            result.quick = _as_written(quick, result.copies.stamps, root)
+        result.quick = _as_written(quick, result.copies.stamps, root)
+        said = [problem.to_dict() for problem in notes.problems]
+        # lasting: what the last run said, said again on the inputs as that run left them (`_may_skip`)
+        result.said = (said, bool(said) and last is not None and last.get("said") == said)
     result.problems, result.counts = notes.problems, notes.counts
     return result
 
@@ -130,13 +134,39 @@ def _copies_and_locks(managers: Path) -> list[Path]:
     return sorted(found)
 
 
-def _quick_unchanged(root: Path, quick: dict, follow_up: Path, leadership: Path) -> bool:
-    """True when nothing this step reads changed and both files are exactly as it last wrote them."""
+def _quick_last(root: Path, quick: dict, follow_up: Path, leadership: Path) -> dict | None:
+    """The record the last run left when nothing this step reads changed since and both files are
+    exactly as it wrote them; else None."""
     try:
         last = State(root.parent).document(root.name, QUICK_FILE)
     except OutputError:
-        return False
-    return last == _quick_record(quick, follow_up, leadership)
+        return None
+    if not isinstance(last, dict):
+        return None
+    same = all(last.get(key) == value for key, value in _quick_record(quick, follow_up, leadership).items())
+    return last if same else None
+
+
+def _may_skip(last: dict) -> bool:
+    """Whether the step may be skipped on the record `last`, whose inputs are as they were: when the run
+    that left it said nothing, or said only what the run before it had said on the same inputs
+    (`lasting`: a column HR added to the follow-up, a file in a manager's folder that is no copy), which
+    a skipped run says again. A warning said once (a conflict with a manager's copy, a workbook made
+    again) is not said by the run after it, so it never lets a run be skipped: the run after a warning
+    always looks again, and only the one after that may be skipped."""
+    said = last.get("said")
+    if not said:
+        return True
+    return last.get("lasting") is True and isinstance(said, list) and all(isinstance(w, dict) for w in said)
+
+
+def _problem(said: dict) -> Problem:
+    """A warning as a skipped run says it again (`Problem.to_dict` read back)."""
+    where = {key: said.get(key) for key in ("file", "field", "employee_id")}
+    return Problem(
+        Severity(said["severity"]), said.get("sheet"), said.get("cell"), said.get("column"), said["code"],
+        said["message"], **where,
+    )  # fmt: skip
 
 
 def _quick_record(quick: dict, follow_up: Path, leadership: Path) -> dict:
@@ -175,4 +205,6 @@ def remember_quick(root: Path, result: FollowUpResult) -> None:
         return
     quick["versions"] = {**quick["versions"], root.name: State(root.parent).version(root.name)}
     record = _quick_record(quick, result.follow_up, result.leadership)
+    if result.said is not None and result.said[0]:
+        record["said"], record["lasting"] = result.said
     State(root.parent).put_document(root.name, QUICK_FILE, record)
