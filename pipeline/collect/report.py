@@ -18,12 +18,12 @@ LibreOffice is left as it is, and the terminal says so.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-
-from pipeline import sheetrows, texts, xlsx
+from pipeline import texts
+from pipeline.celltext import cell_safe_text
 from pipeline.collect.results import ACCEPTED, REPLACED, SKIPPED, UNCHANGED, CollectResult, FileResult
 from pipeline.errors import OutputError
 from pipeline.followup.record import backup, lock_file, sha
@@ -32,6 +32,11 @@ from pipeline.model import Round
 from pipeline.store.files import atomic_write
 from pipeline.store.ledger import input_digest
 from pipeline.store.state import State
+
+if TYPE_CHECKING:  # openpyxl is loaded when a report is written, not by a collect that finds it as it was
+    import openpyxl
+
+    from pipeline import sheetrows, xlsx
 
 REPORT_FILE = "collect-report.xlsx"
 STATE_NAME = "collect-report"
@@ -113,10 +118,11 @@ def _remember(
     form accepted now for the same employee replaces."""
     earlier = set(files)
     accepted: dict[str, str] = {}  # employee ID -> the file accepted for them in this collect
+    real = os.path.realpath(folder)  # the folder's links resolved once; a file's own never (not followed)
     for outcome in outcomes:
         if outcome.status == SKIPPED and is_system_file(outcome.path):
             continue  # Word's lock files, .DS_Store: nothing anyone sent
-        key = str(outcome.path.resolve())
+        key = _key(outcome, folder, real)
         if outcome.status == UNCHANGED and key in files:
             continue  # the same file again: what it was found to hold still stands
         try:
@@ -143,6 +149,17 @@ def _remember(
             newer = accepted.get(entry.get("employee_id", ""))
             if newer is not None and newer != key and entry.get("kind") == "meeting_notes":
                 entry["replaced_by"] = files[newer]["file"]
+
+
+def _key(outcome: FileResult, folder: Path, real: str) -> str:
+    """The file's own path, as `Path.resolve` gives it. A file read is never a link (a link is skipped):
+    its path is the folder's real path and its name under it, without a look at each of its folders."""
+    if outcome.status != SKIPPED:
+        try:
+            return os.path.join(real, outcome.path.relative_to(folder))
+        except ValueError:
+            pass
+    return str(outcome.path.resolve())
 
 
 def _rows(round_: Round, files: dict[str, dict], lang: str) -> list[list[object]]:
@@ -191,6 +208,11 @@ def _said(lang: str, part: str, code: str) -> str:
 
 
 def _workbook(round_: Round, rows: list[list[object]]) -> openpyxl.Workbook:
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    from pipeline import sheetrows, xlsx
+
     settings = round_.settings
     lang = settings.language
     workbook = openpyxl.Workbook(write_only=True)
@@ -239,11 +261,11 @@ def _raw_cell(writer: sheetrows.Rows, ref: str, value: object) -> str:
     """`_cell` as XML."""
     if isinstance(value, dt.date):
         return writer.value(ref, value, "date")
-    return writer.text(ref, xlsx.cell_safe_text(str(value)), "long") if value else ""
+    return writer.text(ref, cell_safe_text(str(value)), "long") if value else ""
 
 
 def _cell(cells: xlsx.Cells, value: object) -> object:
     """A report cell: a date, a text (never a formula), or nothing for an empty text."""
     if isinstance(value, dt.date):
         return cells.value(value, "date")
-    return cells.text(xlsx.cell_safe_text(str(value)), "long") if value else None
+    return cells.text(cell_safe_text(str(value)), "long") if value else None

@@ -63,6 +63,7 @@ class FileResult:
     read: str = ""  # what was read, in a few words
     kind: str = ""  # meeting_notes or minutes, once the file is identified
     titles: dict[str, str] = field(default_factory=dict)  # field key -> its title on the form
+    stamp: tuple[int, ...] | None = None  # how the file stood when it was read (`collect.seen`)
 
     def note(
         self,

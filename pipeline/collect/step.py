@@ -20,11 +20,11 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import clock
 from pipeline.collect.approvals import apply_approval
 from pipeline.collect.archive import archive_personnel_copies
-from pipeline.collect.minutes import MinutesJob, minutes_context, minutes_paths, write_minutes
 from pipeline.collect.notes import KnownReading, Reading, read_notes
 from pipeline.collect.report import remember_collected, write_collect_report
 from pipeline.collect.results import (
@@ -39,6 +39,7 @@ from pipeline.collect.results import (
     CollectResult,
     FileResult,
 )
+from pipeline.collect.seen import SeenForm, SeenForms, stamp_of
 from pipeline.documents.contexts import (
     document_language,
 )
@@ -55,6 +56,9 @@ from pipeline.store.ledger import (
     Outcome,
 )
 
+if TYPE_CHECKING:
+    from pipeline.collect.minutes import MinutesJob
+
 
 def _read_file(
     path: Path,
@@ -64,18 +68,27 @@ def _read_file(
     meetings: dict[str, Meeting],
     today: dt.date,
     collected: dict[str, tuple[str, str]] | None = None,
+    seen: SeenForms | None = None,
 ) -> tuple[FileResult, Reading | WordFile | None]:
     """Check, identify and read one returned file: the outcome so far, and the reading of a
     meeting-notes form or the returned minutes. A form whose bytes are those collected before for its
     employee (`collected`: employee ID -> the file's SHA-256 and the content read from it) is checked
-    and identified, not read again (`KnownReading`)."""
+    and identified, not read again (`KnownReading`); one that stands as a collect saw it (`seen`) with
+    those very bytes is not even opened (`collect.seen`)."""
     reason = skip_reason(path)
     if reason:
         skipped = FileResult(path, SKIPPED)
         skipped.note("not-a-word-file", reason, INFO)
         return skipped, None
     outcome = FileResult(path, REJECTED)
+    outcome.stamp = stamp_of(path)  # before it is read: a change after this is a change next time
     try:
+        before = _seen_before(path, outcome.stamp, seen, collected)
+        if before is not None:  # identified against the workbook as it is now, as a form read would be
+            word, sha256, content = before
+            outcome.kind = _identify(word, round_, by_id, interviewer_of)
+            outcome.employee_id = word.properties["AppraisalEmployeeID"]
+            return outcome, KnownReading.of(word, sha256, content)
         word = open_word_file(path)
         kind = _identify(word, round_, by_id, interviewer_of)
         outcome.employee_id, outcome.kind = word.properties["AppraisalEmployeeID"], kind
@@ -92,6 +105,30 @@ def _read_file(
     except Refused as exc:
         outcome.note(exc.code, str(exc), ERROR)
         return outcome, None
+
+
+def _seen_before(
+    path: Path,
+    stamp: tuple[int, ...] | None,
+    seen: SeenForms | None,
+    collected: dict[str, tuple[str, str]] | None,
+) -> tuple[WordFile, str, str] | None:
+    """The form as collected before (its identity, without its parts; its SHA-256 and the content read
+    from it), when it stands as a collect saw it and those bytes are the ones the register holds for
+    its employee; else None (it is opened and read)."""
+    form = seen.get(path) if seen is not None and stamp is not None else None
+    if form is None or form.stamp != stamp:
+        return None
+    known = (collected or {}).get(form.employee_id)
+    if known is None or known[0] != form.sha256:
+        return None
+    properties = {
+        "AppraisalKind": "meeting_notes",
+        "AppraisalRound": seen.scope,  # the round whose record it is in
+        "AppraisalEmployeeID": form.employee_id,
+        "AppraisalInterviewerID": form.interviewer_id,
+    }
+    return WordFile(path, b"", properties, b""), form.sha256, known[1]
 
 
 def collect_forms(
@@ -121,22 +158,16 @@ def collect_forms(
         register = Register(root)
         # the round's minutes (its part of the round's ledger); the personnel folder beside the rounds
         ledgers = (round_output.ledger(written_by(Step.COLLECT)), round_output.personnel_ledger())
-        readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
-        approvals: list[tuple[FileResult, WordFile]] = []
         collected = register.conversations.forms()
+        seen = SeenForms(root, folder)
         read = parallel_map(
-            lambda i: _read_file(files[i], round_, by_id, interviewer_of, meetings, today, collected),
+            lambda i: _read_file(files[i], round_, by_id, interviewer_of, meetings, today, collected, seen),
             len(files),
             workers,
             chunk=32,
             progress=progress,
         )
-        for outcome, payload in read:
-            result.files.append(outcome)
-            if isinstance(payload, Reading):
-                readings[outcome.employee_id].append((outcome, payload))
-            elif isinstance(payload, WordFile):
-                approvals.append((outcome, payload))
+        readings, approvals, seen_now = _sort_read(read, result)
         pending = []
         for employee_id, found in readings.items():
             item = _apply_readings(
@@ -149,12 +180,17 @@ def collect_forms(
                 goals_by_id,
                 meetings.get(employee_id),
                 today,
+                collected,
             )
             if item is not None:
                 pending.append(item)
-        written_all = parallel_map(
-            lambda i: write_minutes(pending[i], ledgers), len(pending), workers, chunk=16, at_least=100
-        )
+        written_all: list = []
+        if pending:
+            from pipeline.collect.minutes import write_minutes  # the engine, loaded once minutes are due
+
+            written_all = parallel_map(
+                lambda i: write_minutes(pending[i], ledgers), len(pending), workers, chunk=16, at_least=100
+            )
         for item, written in zip(pending, written_all, strict=True):
             _record_minutes(item, written, ledgers, register, result)
         for outcome, word in approvals:
@@ -165,10 +201,34 @@ def collect_forms(
                 outcome.note(exc.code, str(exc), ERROR)
         record = remember_collected(root, folder, result, interviewer_of, today)
         _save(register, ledgers)
+        seen.save(seen_now)  # after the register: a form is taken as seen only against what it holds
         write_collect_report(round_, root, result, record)
         if pdf:
             _archive(output, round_.settings.round_id, result)
     return result
+
+
+def _sort_read(
+    read: list[tuple[FileResult, Reading | WordFile | None]], result: CollectResult
+) -> tuple[
+    dict[str, list[tuple[FileResult, Reading]]], list[tuple[FileResult, WordFile]], dict[Path, SeenForm]
+]:
+    """Each file's outcome into `result`; the forms read, by employee; the minutes returned (approvals);
+    the forms as they stood when read, to remember (`collect.seen`)."""
+    readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
+    approvals: list[tuple[FileResult, WordFile]] = []
+    seen: dict[Path, SeenForm] = {}
+    for outcome, payload in read:
+        result.files.append(outcome)
+        if isinstance(payload, Reading):
+            readings[outcome.employee_id].append((outcome, payload))
+            if outcome.stamp is not None:
+                seen[outcome.path] = SeenForm(
+                    outcome.stamp, payload.sha256, payload.employee_id, payload.interviewer_id
+                )
+        elif isinstance(payload, WordFile):
+            approvals.append((outcome, payload))
+    return readings, approvals, seen
 
 
 def _save(register: Register, ledgers: tuple[Ledger, Ledger]) -> None:
@@ -275,8 +335,10 @@ def _apply_readings(
     goals: dict[str, Goal],
     meeting: Meeting | None,
     today: dt.date,
+    collected: dict[str, tuple[str, str]],
 ) -> MinutesJob | None:
-    """Decide what a batch's forms for one employee amount to; the minutes to write, if any."""
+    """Decide what a batch's forms for one employee amount to; the minutes to write, if any.
+    `collected`: the register's forms as the batch began (`Conversations.forms`)."""
     distinct = {reading.content for _, reading in found}
     if len(distinct) > 1:
         names = ", ".join(str(outcome.path) for outcome, _ in found)
@@ -293,13 +355,25 @@ def _apply_readings(
     for outcome, _ in found[1:]:
         outcome.status = DUPLICATE
         outcome.note("same-form-twice", f"same content as {first_outcome.path}", INFO)
-    previous = register.conversations.get(employee.id)
     # the same answers, or the very same file: a file collected before is never applied again, so a
     # newer version of the tool that reads it differently does not replace minutes already approved
+    # (told from the register's hashes first: its record is made only when the form is applied)
+    known = collected.get(employee.id)
+    if known is not None and (known[1] == reading.content or known[0] == reading.sha256):
+        first_outcome.status = UNCHANGED
+        first_outcome.read = "already collected"
+        return None
+    previous = register.conversations.get(employee.id)
     if previous and (previous.content == reading.content or previous.sha256 == reading.sha256):
         first_outcome.status = UNCHANGED
         first_outcome.read = "already collected"
         return None
+    from pipeline.collect.minutes import (  # the engine: when minutes are made
+        MinutesJob,
+        minutes_context,
+        minutes_paths,
+    )
+
     first_outcome.problems.extend(reading.problems)
     if reading.missing_required:
         first_outcome.status = INCOMPLETE
