@@ -142,16 +142,15 @@ def print_queued(result: BatchResult, round_: Round, output: Path) -> None:
 
 def print_collected(result: CollectResult, folder: Path) -> None:
     """A line per returned file (with its messages) and the summary table."""
+    lines = []  # written at once: 10,000 lines one call each were a tenth of an unchanged run
     for item in result.files:
-        try:
-            shown = item.path.relative_to(folder)
-        except ValueError:
-            shown = item.path
+        shown = results.name_under(item.path, folder) or item.path
         who = f" [{item.employee_id}]" if item.employee_id else ""
         detail = f": {item.read}" if item.read else ""
-        click.secho(f"{item.status:<10} {shown}{who}{detail}", fg=FILE_COLOURS.get(item.status))
-        for message in item.messages:
-            click.echo(f"           - {message}")
+        lines.append(click.style(f"{item.status:<10} {shown}{who}{detail}", fg=FILE_COLOURS.get(item.status)))
+        lines.extend(f"           - {message}" for message in item.messages)
+    if lines:
+        click.echo("\n".join(lines))
     click.echo("")
     echo_counts([(label, result.count(status)) for status, label in FILE_LABELS])
     n = result.conversations_written

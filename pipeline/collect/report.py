@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING
 
 from pipeline import texts
 from pipeline.celltext import cell_safe_text
-from pipeline.collect.results import ACCEPTED, REPLACED, SKIPPED, UNCHANGED, CollectResult, FileResult
+from pipeline.collect.results import (
+    ACCEPTED,
+    REPLACED,
+    SKIPPED,
+    UNCHANGED,
+    CollectResult,
+    FileResult,
+    name_under,
+)
 from pipeline.errors import OutputError
 from pipeline.followup.record import backup, lock_file, sha
 from pipeline.forms.intake import is_system_file
@@ -68,8 +76,8 @@ def remember_collected(
     record = state.document(root.name, STATE_NAME)
     if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
         record = {"version": 1, "files": {}, "sha": None}
-    _remember(record["files"], result.files, folder, interviewer_of, today)
-    state.put_document(root.name, STATE_NAME, record)
+    if _remember(record["files"], result.files, folder, interviewer_of, today):
+        state.put_document(root.name, STATE_NAME, record)
     return record
 
 
@@ -113,9 +121,11 @@ def _remember(
     folder: Path,
     interviewer_of: dict[str, str],
     today: dt.date,
-) -> None:
+) -> bool:
     """Record each file's latest outcome, and mark the meeting-notes forms of earlier collects that a
-    form accepted now for the same employee replaces."""
+    form accepted now for the same employee replaces. Whether anything was recorded (a collect that
+    found only forms collected before, each where it was, records nothing)."""
+    changed = False
     earlier = set(files)
     accepted: dict[str, str] = {}  # employee ID -> the file accepted for them in this collect
     real = os.path.realpath(folder)  # the folder's links resolved once; a file's own never (not followed)
@@ -125,10 +135,9 @@ def _remember(
         key = _key(outcome, folder, real)
         if outcome.status == UNCHANGED and key in files:
             continue  # the same file again: what it was found to hold still stands
-        try:
-            shown = outcome.path.relative_to(folder).as_posix()
-        except ValueError:
-            shown = outcome.path.name
+        name = name_under(outcome.path, folder)
+        shown = name.replace(os.sep, "/") if name is not None else outcome.path.name
+        changed = True
         files[key] = {
             "file": shown,
             "status": str(outcome.status),
@@ -149,17 +158,14 @@ def _remember(
             newer = accepted.get(entry.get("employee_id", ""))
             if newer is not None and newer != key and entry.get("kind") == "meeting_notes":
                 entry["replaced_by"] = files[newer]["file"]
+    return changed
 
 
 def _key(outcome: FileResult, folder: Path, real: str) -> str:
     """The file's own path, as `Path.resolve` gives it. A file read is never a link (a link is skipped):
     its path is the folder's real path and its name under it, without a look at each of its folders."""
-    if outcome.status != SKIPPED:
-        try:
-            return os.path.join(real, outcome.path.relative_to(folder))
-        except ValueError:
-            pass
-    return str(outcome.path.resolve())
+    name = name_under(outcome.path, folder) if outcome.status != SKIPPED else None
+    return os.path.join(real, name) if name is not None else str(outcome.path.resolve())
 
 
 def _rows(round_: Round, files: dict[str, dict], lang: str) -> list[list[object]]:

@@ -25,7 +25,9 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
+from pipeline.collect.results import name_under
 from pipeline.store.state import State
 
 DOCUMENT = "returned-forms"
@@ -58,10 +60,13 @@ class SeenForm:
 
 def stamp_of(path: Path) -> tuple[int, ...] | None:
     """How the file stands: size, modification and change times (ns), inode; None when it cannot be
-    told (not there) or it changed too recently to be told from a change to come (`RACY_NS`)."""
+    told (not there, not a file of its own: a link, a folder) or it changed too recently to be told
+    from a change to come (`RACY_NS`)."""
     try:
-        stat = os.stat(path)
+        stat = os.lstat(path)
     except OSError:
+        return None
+    if not S_ISREG(stat.st_mode):
         return None
     if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS:
         return None
@@ -80,10 +85,8 @@ class SeenForms:
 
     def key(self, path: Path) -> str:
         """The file's place: the folder's real path and the name under it (found once per collect)."""
-        try:
-            return self.prefix + path.relative_to(self.folder).as_posix()
-        except ValueError:
-            return os.path.realpath(path)
+        name = name_under(path, self.folder)
+        return self.prefix + name if name is not None else os.path.realpath(path)
 
     def get(self, path: Path) -> SeenForm | None:
         return SeenForm.from_json(self.stored.get(self.key(path)))

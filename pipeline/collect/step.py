@@ -68,13 +68,11 @@ def _read_file(
     meetings: dict[str, Meeting],
     today: dt.date,
     collected: dict[str, tuple[str, str]] | None = None,
-    seen: SeenForms | None = None,
 ) -> tuple[FileResult, Reading | WordFile | None]:
     """Check, identify and read one returned file: the outcome so far, and the reading of a
     meeting-notes form or the returned minutes. A form whose bytes are those collected before for its
     employee (`collected`: employee ID -> the file's SHA-256 and the content read from it) is checked
-    and identified, not read again (`KnownReading`); one that stands as a collect saw it (`seen`) with
-    those very bytes is not even opened (`collect.seen`)."""
+    and identified, not read again (`KnownReading`)."""
     reason = skip_reason(path)
     if reason:
         skipped = FileResult(path, SKIPPED)
@@ -83,12 +81,6 @@ def _read_file(
     outcome = FileResult(path, REJECTED)
     outcome.stamp = stamp_of(path)  # before it is read: a change after this is a change next time
     try:
-        before = _seen_before(path, outcome.stamp, seen, collected)
-        if before is not None:  # identified against the workbook as it is now, as a form read would be
-            word, sha256, content = before
-            outcome.kind = _identify(word, round_, by_id, interviewer_of)
-            outcome.employee_id = word.properties["AppraisalEmployeeID"]
-            return outcome, KnownReading.of(word, sha256, content)
         word = open_word_file(path)
         kind = _identify(word, round_, by_id, interviewer_of)
         outcome.employee_id, outcome.kind = word.properties["AppraisalEmployeeID"], kind
@@ -109,18 +101,22 @@ def _read_file(
 
 def _seen_before(
     path: Path,
-    stamp: tuple[int, ...] | None,
-    seen: SeenForms | None,
-    collected: dict[str, tuple[str, str]] | None,
-) -> tuple[WordFile, str, str] | None:
-    """The form as collected before (its identity, without its parts; its SHA-256 and the content read
-    from it), when it stands as a collect saw it and those bytes are the ones the register holds for
-    its employee; else None (it is opened and read)."""
-    form = seen.get(path) if seen is not None and stamp is not None else None
-    if form is None or form.stamp != stamp:
+    round_: Round,
+    by_id: dict[str, Employee],
+    interviewer_of: dict[str, str],
+    collected: dict[str, tuple[str, str]],
+    seen: SeenForms,
+) -> tuple[FileResult, KnownReading | None] | None:
+    """A form as collected before, found without opening it (`collect.seen`): when it stands as a
+    collect saw it and those bytes are the ones the register holds for its employee. It is identified
+    against the workbook as it is now, as a form read is. None for any other file: it is opened and
+    read (`_read_file`). Done in this process: a look at the file, no worker needed."""
+    form = seen.get(path)
+    if form is None:
         return None
-    known = (collected or {}).get(form.employee_id)
-    if known is None or known[0] != form.sha256:
+    stamp = stamp_of(path)  # a file of its own (no link), under the name it was read by before
+    known = collected.get(form.employee_id)
+    if stamp is None or form.stamp != stamp or known is None or known[0] != form.sha256:
         return None
     properties = {
         "AppraisalKind": "meeting_notes",
@@ -128,7 +124,15 @@ def _seen_before(
         "AppraisalEmployeeID": form.employee_id,
         "AppraisalInterviewerID": form.interviewer_id,
     }
-    return WordFile(path, b"", properties, b""), form.sha256, known[1]
+    word = WordFile(path, b"", properties, b"")
+    outcome = FileResult(path, REJECTED, stamp=stamp)
+    try:
+        outcome.kind = _identify(word, round_, by_id, interviewer_of)
+    except Refused as exc:
+        outcome.note(exc.code, str(exc), ERROR)
+        return outcome, None
+    outcome.employee_id = form.employee_id
+    return outcome, KnownReading.of(word, form.sha256, known[1])
 
 
 def collect_forms(
@@ -160,14 +164,18 @@ def collect_forms(
         ledgers = (round_output.ledger(written_by(Step.COLLECT)), round_output.personnel_ledger())
         collected = register.conversations.forms()
         seen = SeenForms(root, folder)
-        read = parallel_map(
-            lambda i: _read_file(files[i], round_, by_id, interviewer_of, meetings, today, collected, seen),
-            len(files),
+        read = [_seen_before(path, round_, by_id, interviewer_of, collected, seen) for path in files]
+        unseen = [i for i, done in enumerate(read) if done is None]  # opened and read by the workers
+        if progress and len(unseen) < len(files):
+            progress(len(files) - len(unseen))
+        opened = parallel_map(
+            lambda j: _read_file(files[unseen[j]], round_, by_id, interviewer_of, meetings, today, collected),
+            len(unseen),
             workers,
             chunk=32,
             progress=progress,
         )
-        readings, approvals, seen_now = _sort_read(read, result)
+        readings, approvals, seen_now = _sort_read(read, dict(zip(unseen, opened, strict=True)), result)
         pending = []
         for employee_id, found in readings.items():
             item = _apply_readings(
@@ -209,16 +217,20 @@ def collect_forms(
 
 
 def _sort_read(
-    read: list[tuple[FileResult, Reading | WordFile | None]], result: CollectResult
+    read: list[tuple[FileResult, Reading | WordFile | None] | None],
+    opened: dict[int, tuple[FileResult, Reading | WordFile | None]],
+    result: CollectResult,
 ) -> tuple[
     dict[str, list[tuple[FileResult, Reading]]], list[tuple[FileResult, WordFile]], dict[Path, SeenForm]
 ]:
-    """Each file's outcome into `result`; the forms read, by employee; the minutes returned (approvals);
-    the forms as they stood when read, to remember (`collect.seen`)."""
+    """Each file's outcome into `result`, in order (`read`, or what the workers made of it: `opened`,
+    by its place); the forms read, by employee; the minutes returned (approvals); the forms as they
+    stood when read, to remember (`collect.seen`)."""
     readings: dict[str, list[tuple[FileResult, Reading]]] = defaultdict(list)
     approvals: list[tuple[FileResult, WordFile]] = []
     seen: dict[Path, SeenForm] = {}
-    for outcome, payload in read:
+    for i, found in enumerate(read):
+        outcome, payload = found if found is not None else opened[i]
         result.files.append(outcome)
         if isinstance(payload, Reading):
             readings[outcome.employee_id].append((outcome, payload))
