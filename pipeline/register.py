@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
@@ -165,9 +165,16 @@ class Conversations(MutableMapping[str, Conversation]):
     it is first looked up: a collect of a few forms makes and saves those employees' records, not the
     thousands of the round's others (at 10,000 that was a second of every collect, issue 16)."""
 
-    def __init__(self, stored: dict[str, str]):
+    def __init__(
+        self,
+        stored: dict[str, str],
+        stored_forms: Callable[[], dict[str, tuple[object, object]] | None] | None = None,
+    ):
+        """`stored_forms`: what `forms` reads from the stored records without decoding them, as
+        `State.conversation_forms` gives it (None: decoded here)."""
         # employee ID -> the record as stored (JSON text); a record that is not an object is left out
         self._stored = {k: text for k, text in stored.items() if text.lstrip().startswith("{")}
+        self._stored_forms = stored_forms
         self._keys = dict.fromkeys(self._stored)  # the order: the stored records', then new ones
         self._made: dict[str, Conversation] = {}  # the records looked up or set: the ones `save` compares
 
@@ -221,15 +228,18 @@ class Conversations(MutableMapping[str, Conversation]):
         """Employee ID -> the SHA-256 of the form collected for them and the hash of what was read from
         it (those with a form), without making each record."""
         found = {}
+        extracted = self._stored_forms() if self._stored_forms is not None else None
         for key in self._keys:
             made = self._made.get(key)
             if made is not None:
                 sha256, content = made.sha256, made.content
+            elif extracted is not None and key in extracted:
+                sha256, content = extracted[key]
             else:
                 data = json.loads(self._stored[key])
-                sha256, content = data.get("sha256") or "", data.get("content") or ""
+                sha256, content = data.get("sha256"), data.get("content")
             if sha256:
-                found[key] = (sha256, content)
+                found[key] = (sha256, content or "")
         return found
 
     def saved(self, texts: dict[str, str]) -> None:
@@ -244,7 +254,9 @@ class Register:
         self.round_id = root.name
         self.state = State(root.parent)
         self.file = self.state.path
-        self._conversations = Conversations(self.state.conversation_texts(self.round_id))
+        self._conversations = Conversations(
+            self.state.conversation_texts(self.round_id), lambda: self.state.conversation_forms(self.round_id)
+        )
         self._events: list[tuple[str, str]] = []
 
     @property

@@ -262,3 +262,35 @@ def test_a_register_record_that_is_not_an_object_is_left_out_as_before(tmp_path)
     assert list(register.conversations) == ["1001"] and register.conversations.forms() == {"1001": ("x", "")}
     register.conversations.clear()
     assert len(register.conversations) == 0 and dict(register.conversations.items()) == {}
+
+
+def test_the_forms_collected_are_read_by_sqlite_as_python_reads_them(tmp_path):
+    """Issue 16: `Conversations.forms` decoded every stored record in Python to find two values (0.18 s
+    of each collect at 10,000). SQLite's JSON functions read them now, with the same result; a record
+    that is not JSON at all is left out instead of stopping the collect."""
+    from pipeline.register import Conversations
+
+    root = tmp_path / "output" / "2027-H1"
+    root.mkdir(parents=True)
+    state = State(tmp_path / "output")
+    state.put_conversations(
+        "2027-H1",
+        {
+            "1001": {
+                "employee_id": "1001",
+                "sha256": "a" * 64,
+                "content": "c1",
+                "answers": {"x": '{"sha256"}'},
+            },
+            "1002": {"employee_id": "1002", "sha256": "b" * 64},  # no content
+            "1003": {"employee_id": "1003", "content": "c3"},  # no form: not listed
+            "1004": {"employee_id": "1004", "sha256": "", "content": "c4"},
+        },
+    )
+    expected = {"1001": ("a" * 64, "c1"), "1002": ("b" * 64, "")}
+    assert state.conversation_forms("2027-H1") is not None  # this SQLite has JSON functions
+    assert Register(root).conversations.forms() == expected
+    assert Conversations(state.conversation_texts("2027-H1")).forms() == expected  # decoded in Python
+    with sqlite3.connect(state.path) as db:
+        db.execute("INSERT INTO conversations VALUES ('2027-H1', '1005', '{cut off')")
+    assert Register(root).conversations.forms() == expected

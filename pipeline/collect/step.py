@@ -2,7 +2,9 @@
 
 `collect_forms` reads every `.docx` under a folder (any names, any sub-folders). Each file is checked
 as untrusted (`intake.py`), identified by its custom document properties (never its name), matched to
-the round and the employee, and read field by field (`reading.read_answers`). For each complete form the
+the round and the employee, and read field by field (`reading.read_answers`). A form that stands on
+disk as a collect saw it, with the bytes the register holds for its employee, is not opened again: it
+is identified from what was remembered of it (`seen.py`). For each complete form the
 minutes are written and filed; new goals and actions get IDs and enter the register
 (`register.py`), with the review of earlier goals and, when minutes come back with the
 approval filled in, the approval.

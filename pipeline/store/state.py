@@ -238,6 +238,22 @@ class State:
             ).fetchall()
         return dict(rows)
 
+    def conversation_forms(self, round_id: str) -> dict[str, tuple[object, object]] | None:
+        """Employee ID -> the `sha256` and `content` of each stored conversation (None for a value not
+        there or a record that is not JSON), read by SQLite's JSON functions; None when this SQLite has
+        none. Decoding 10,000 records in Python to find two values each took 0.18 s of every collect."""
+        query = (
+            "SELECT employee_id, CASE WHEN json_valid(data) THEN json_extract(data, '$.sha256') END, "
+            "CASE WHEN json_valid(data) THEN json_extract(data, '$.content') END "
+            "FROM conversations WHERE round_id = ?"
+        )
+        try:
+            with self._connect(write=False) as db:
+                rows = db.execute(query, (round_id,)).fetchall()
+        except sqlite3.OperationalError:  # built without JSON functions (before SQLite 3.38, it may be)
+            return None
+        return {employee_id: (sha256, content) for employee_id, sha256, content in rows}
+
     def put_conversations(self, round_id: str, conversations: dict[str, dict]) -> dict[str, str]:
         """Write these conversations (others of the round stay as they are), in one transaction; each as
         the text now stored (`conversation_texts`)."""
