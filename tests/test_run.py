@@ -201,6 +201,13 @@ def test_a_lasting_warning_is_said_again_without_reading_the_follow_up_each_run(
     assert run() == (0, said)  # skipped, and said again
     assert run() == (0, said)
 
+    from pipeline.store.state import State
+
+    state = State(output)
+    record = state.document("2027-H1", "status-inputs")
+    state.put_document("2027-H1", "status-inputs", {**record, "said": [{"code": "no-such-code"}]})
+    assert run() == (1, said)  # a record that cannot be read back: the step looks again, and says it
+
     book = openpyxl.load_workbook(follow_up)
     book.worksheets[1].cell(book.worksheets[1].max_row, column).value = "endret"
     book.save(follow_up)

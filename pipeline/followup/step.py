@@ -75,16 +75,17 @@ def write_follow_up(
     with folder.hold():
         quick = {**_quick_inputs(round_, output, root, today), "also": also}
         last = _quick_last(root, quick, follow_up, leadership)
-        if not fresh and collect_dir is None and last is not None and _may_skip(last):
+        lasting = _lasting(last) if last is not None else None
+        if not fresh and collect_dir is None and lasting is not None:
             result.unchanged = True
-            result.problems = [_problem(said) for said in last.get("said", [])]  # lasting: said again
+            result.problems = lasting  # said again
             return result
         from pipeline.followup.rebuild import rebuild_follow_up  # the workbooks: loaded when they are made
 
         rebuild_follow_up(round_, output, root, zone, today, notes, collect_dir, result)
         result.quick = _as_written(quick, result.copies.stamps, root)
         said = [problem.to_dict() for problem in notes.problems]
-        # lasting: what the last run said, said again on the inputs as that run left them (`_may_skip`)
+        # lasting: what the last run said, said again on the inputs as that run left them (`_lasting`)
         result.said = (said, bool(said) and last is not None and last.get("said") == said)
     result.problems, result.counts = notes.problems, notes.counts
     return result
@@ -147,17 +148,23 @@ def _quick_last(root: Path, quick: dict, follow_up: Path, leadership: Path) -> d
     return last if same else None
 
 
-def _may_skip(last: dict) -> bool:
-    """Whether the step may be skipped on the record `last`, whose inputs are as they were: when the run
-    that left it said nothing, or said only what the run before it had said on the same inputs
-    (`lasting`: a column HR added to the follow-up, a file in a manager's folder that is no copy), which
-    a skipped run says again. A warning said once (a conflict with a manager's copy, a workbook made
-    again) is not said by the run after it, so it never lets a run be skipped: the run after a warning
-    always looks again, and only the one after that may be skipped."""
+def _lasting(last: dict) -> list[Problem] | None:
+    """The warnings to say again when the step is skipped on the record `last`, whose inputs are as they
+    were; None when it may not be skipped. It may when the run that left the record said nothing, or
+    said only what the run before it had said on the same inputs (`lasting`: a column HR added to the
+    follow-up, a file in a manager's folder that is no copy), which a skipped run says again. A warning
+    said once (a conflict with a manager's copy, a workbook made again) is not said by the run after
+    it, so it never lets a run be skipped: the run after a warning always looks again, and only the one
+    after that may be skipped. A record that cannot be read back is not skipped on."""
     said = last.get("said")
     if not said:
-        return True
-    return last.get("lasting") is True and isinstance(said, list) and all(isinstance(w, dict) for w in said)
+        return []
+    if last.get("lasting") is not True or not isinstance(said, list):
+        return None
+    try:
+        return [_problem(warning) for warning in said]
+    except (AttributeError, KeyError, TypeError, ValueError):  # not as written (a code no longer known)
+        return None
 
 
 def _problem(said: dict) -> Problem:
