@@ -1363,6 +1363,33 @@ def test_the_command_exits_1_when_a_file_is_rejected_or_in_conflict(sample, tmp_
     ]
 
 
+def test_many_forms_found_as_they_were_are_counted_in_one_line(sample, tmp_path, monkeypatch):
+    """HR keeps the returned forms in one folder all round, and each run collects it again: thousands of
+    `unchanged ... already collected` lines each time hid what was new. Past `UNCHANGED_LISTED` such
+    forms, one line counts them; what is new, and what has something to say, is still listed."""
+    from pipeline.cli import show
+
+    monkeypatch.setattr(show, "UNCHANGED_LISTED", 1)
+    notes = tmp_path / "notes"
+    sample.fill(ERLEND, notes / "erlend.docx", ERLEND_ANSWERS)
+    sample.fill(EMILY, notes / "emily.docx", EMILY_ANSWERS)
+    assert run_collect(notes, tmp_path / "output").exit_code == 0
+    sample.fill(ASE, notes / "åse.docx", ASE_ANSWERS)
+
+    result = run_collect(notes, tmp_path / "output")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert not [line for line in lines if line.endswith("already collected")]
+    assert "unchanged  2 forms collected before, as they were (the collect report lists each)" in lines
+    assert any(line.startswith("accepted   åse.docx [1003]") for line in lines)
+    assert lines[-len(SUMMARY_LABELS) - 2 :][: len(SUMMARY_LABELS)] == summary_lines(accepted=1, unchanged=2)
+
+    monkeypatch.setattr(show, "UNCHANGED_LISTED", 50)
+    lines = run_collect(notes, tmp_path / "output").output.splitlines()
+    assert "unchanged  erlend.docx [1009]: already collected" in lines  # few: each listed, as before
+
+
 def test_json_gives_each_files_outcome_and_problems_with_codes(sample, tmp_path):
     notes = tmp_path / "notes"
     sample.fill(ERLEND, notes / "erlend.docx", {**ERLEND_ANSWERS, "goal.2.due": "snart"})

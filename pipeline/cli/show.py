@@ -37,6 +37,7 @@ STAGE_TITLES = {
     "collect": "Step 4: collecting returned forms from {source}",
     "status": "Step 5: follow-up",
 }
+UNCHANGED_LISTED = 50  # more forms found as they were than this are counted in one line, not listed
 FILE_COLOURS = {
     results.ACCEPTED: "green",
     results.REPLACED: "green",
@@ -141,14 +142,28 @@ def print_queued(result: BatchResult, round_: Round, output: Path) -> None:
 
 
 def print_collected(result: CollectResult, folder: Path) -> None:
-    """A line per returned file (with its messages) and the summary table."""
+    """A line per returned file (with its messages) and the summary table. Forms collected before and
+    found as they were are listed one by one only when there are few of them (`UNCHANGED_LISTED`): HR
+    keeps the returned forms in one folder all round, and a run over thousands of them would list
+    every one each time; then one line counts them (`--json` lists every file)."""
+    quiet = [i for i in result.files if i.status == results.UNCHANGED and not i.messages]
+    skip = {id(item) for item in quiet} if len(quiet) > UNCHANGED_LISTED else set()
     lines = []  # written at once: 10,000 lines one call each were a tenth of an unchanged run
     for item in result.files:
+        if id(item) in skip:
+            continue
         shown = results.name_under(item.path, folder) or item.path
         who = f" [{item.employee_id}]" if item.employee_id else ""
         detail = f": {item.read}" if item.read else ""
         lines.append(click.style(f"{item.status:<10} {shown}{who}{detail}", fg=FILE_COLOURS.get(item.status)))
         lines.extend(f"           - {message}" for message in item.messages)
+    if skip:
+        lines.append(
+            click.style(
+                f"{results.UNCHANGED:<10} {len(skip):,} forms collected before, as they were (the collect report lists each)",
+                fg=FILE_COLOURS.get(results.UNCHANGED),
+            )
+        )
     if lines:
         click.echo("\n".join(lines))
     click.echo("")
