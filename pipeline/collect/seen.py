@@ -44,10 +44,12 @@ class SeenForm:
     interviewer_id: str
 
     def as_json(self) -> list:
+        """The record as stored: the stamp's four numbers, then the SHA-256 and the two IDs."""
         return [*self.stamp, self.sha256, self.employee_id, self.interviewer_id]
 
     @classmethod
     def from_json(cls, value: object) -> SeenForm | None:
+        """A stored record read back; None for anything not as `as_json` writes it."""
         if not (isinstance(value, list) and len(value) == 7):
             return None
         *stamp, sha256, employee_id, interviewer_id = value
@@ -89,6 +91,7 @@ class SeenForms:
         return self.prefix + name if name is not None else os.path.realpath(path)
 
     def get(self, path: Path) -> SeenForm | None:
+        """What a collect remembered of the file at `path`, or None."""
         return SeenForm.from_json(self.stored.get(self.key(path)))
 
     def save(self, seen: dict[Path, SeenForm]) -> None:
