@@ -218,6 +218,40 @@ def test_a_plan_template_hr_edited_makes_the_next_run_write_the_plans_with_it(ou
     assert "Kontakt HR" in "\n".join(p.text for p in docx.Document(str(plans(output)["1009"])).paragraphs)
 
 
+def test_a_plan_template_showing_more_of_the_employee_follows_a_change_to_it(output):
+    """Found this session: a plan's hash held the employee's name only, while its template may show any
+    of their facts (`employee.department`, `employee.job_title`, ...). With a template HR edited to show
+    the department, a department changed in the workbook left every plan as it was. The hash now holds
+    the employee's whole record, as the invitations' and the forms' do."""
+    templates = output.parent / "templates"
+    shutil.copytree(ROOT / "pipeline" / "default_templates", templates)
+    template = docx.Document(str(templates / "nb" / "plan.docx"))
+    template.add_paragraph("Avdeling: {{ employee.department }}")
+    template.save(str(templates / "nb" / "plan.docx"))
+    workbook = output.parent / "round.xlsx"
+    shutil.copyfile(SAMPLE, workbook)
+    appraisal("status", "-w", str(workbook), "-o", str(output), "-t", str(templates), cwd=output.parent)
+
+    def shown() -> str:
+        lines = [p.text for p in docx.Document(str(plans(output)["1009"])).paragraphs]
+        return next(line for line in lines if line.startswith("Avdeling:"))
+
+    before = shown()
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Ansatte"]
+    header = next(
+        row for row in sheet.iter_rows(max_row=5) if any(str(c.value).startswith("Avdeling") for c in row)
+    )
+    column = next(c.column for c in header if str(c.value).startswith("Avdeling"))
+    row = next(r for r in sheet.iter_rows(min_row=header[0].row + 1) if str(r[0].value) == "1009")
+    row[column - 1].value = "Nytt team"
+    book.save(workbook)
+
+    appraisal("status", "-w", str(workbook), "-o", str(output), "-t", str(templates), cwd=output.parent)
+
+    assert before != "Avdeling: Nytt team" and shown() == "Avdeling: Nytt team"
+
+
 @pytest.mark.parametrize("employee_id", ["1009", "1012"])
 def test_a_plan_is_valid_and_converts_with_libreoffice(demo, employee_id, tmp_path):
     from support.printing import print_to_pdf

@@ -35,7 +35,7 @@ from pipeline.model import Employee, Round
 from pipeline.render import locale
 from pipeline.render.templates import TemplateSet
 from pipeline.store import layout
-from pipeline.store.batch import BatchResult, Job, document_properties, run_batch
+from pipeline.store.batch import BatchResult, Job, document_properties, record_key, run_batch
 from pipeline.store.folder import RoundOutput
 from pipeline.store.groups import JobGroups
 from pipeline.store.ledger import FAILED, KEPT, Ledger
@@ -139,7 +139,8 @@ def _job(round_: Round, templates: TemplateSet, employee: Employee, version: dic
         KIND,
         employee.id,
         template,
-        (round_context(round_.settings, lang), employee.name, version, lang),
+        # the employee's whole record: the template may show any of their facts (`person_context`)
+        (round_context(round_.settings, lang), record_key(employee), version, lang),
         context,
         properties,
         title,
