@@ -11,8 +11,10 @@ Linear time is measured in `make bench` (the formula-cell figures), not asserted
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import itertools
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -115,6 +117,7 @@ EDITS = st.one_of(
 )
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="appraisal-bad-workbooks-"))
+atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)  # every run left one behind in the temp folder
 _NUMBERS = itertools.count()
 
 
