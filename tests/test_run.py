@@ -40,12 +40,28 @@ def test_an_unchanged_rerun_does_not_write_the_validation_report_again(
     assert run(base_workbook) and report.is_file()  # gone: written again
 
 
+def _a_note_in_the_report_is_kept(report, run, note: str) -> None:
+    """A person writes `note` in the validation report; the next `run()` keeps their copy in history/,
+    says so, and makes the report anew."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(report)
+    book.worksheets[0]["H1"] = note
+    book.save(report)
+
+    said = run()
+
+    [kept] = (report.parent / "history").glob("validation-report-*.xlsx")
+    assert f"previous  {kept}" in said and f"Report written to {report}" in said
+    assert openpyxl.load_workbook(kept).worksheets[0]["H1"].value == note
+    assert openpyxl.load_workbook(report).worksheets[0]["H1"].value is None  # the report made anew
+
+
 def test_a_validation_report_a_person_changed_is_kept_in_history_before_it_is_replaced(
     base_workbook, tmp_path
 ):
     """The report is the tool's, but people write in it (who fixes what). Replaced when it is not as
     written, it lost their notes; now they go to history/ first, as the follow-up workbook's do."""
-    import openpyxl
 
     output = tmp_path / "output"
     report = output / "2027-H1" / "validation-report.xlsx"
@@ -57,16 +73,7 @@ def test_a_validation_report_a_person_changed_is_kept_in_history_before_it_is_re
         return result.output
 
     assert "previous" not in run()
-    book = openpyxl.load_workbook(report)
-    book.worksheets[0]["H1"] = "Kari fikser dette fredag"
-    book.save(report)
-
-    said = run()
-
-    [kept] = (output / "2027-H1" / "history").glob("validation-report-*.xlsx")
-    assert f"previous  {kept}" in said and f"Report written to {report}" in said
-    assert openpyxl.load_workbook(kept).worksheets[0]["H1"].value == "Kari fikser dette fredag"
-    assert openpyxl.load_workbook(report).worksheets[0]["H1"].value is None  # the report made anew
+    _a_note_in_the_report_is_kept(report, run, "Kari fikser dette fredag")
     again = run()
     assert f"Report (unchanged): {report}" in again and "previous" not in again
 
@@ -78,7 +85,6 @@ def test_a_report_of_errors_a_person_wrote_in_is_kept_in_history_and_an_unchange
     fixes what) were lost at the next run, which wrote it anew every time. It is now recorded as the
     report of a round without errors is: left as it is when nothing changed, kept in history/ when a
     person changed it before it is replaced."""
-    import openpyxl
 
     workbook = make_workbook(employees={"101": {"department": None}})
     output = tmp_path / "output"
@@ -96,15 +102,7 @@ def test_a_report_of_errors_a_person_wrote_in_is_kept_in_history_and_an_unchange
     assert f"Report (unchanged): {report}" in run()
     assert report.stat().st_mtime_ns == first
 
-    book = openpyxl.load_workbook(report)
-    book.worksheets[0]["H1"] = "Kari fikser avdelingen fredag"
-    book.save(report)
-    said = run()
-
-    [kept] = (output / "2027-H1" / "history").glob("validation-report-*.xlsx")
-    assert f"previous  {kept}" in said and f"Report written to {report}" in said
-    assert openpyxl.load_workbook(kept).worksheets[0]["H1"].value == "Kari fikser avdelingen fredag"
-    assert openpyxl.load_workbook(report).worksheets[0]["H1"].value is None
+    _a_note_in_the_report_is_kept(report, run, "Kari fikser avdelingen fredag")
     documents = [p for p in (output / "2027-H1").rglob("*.docx")]
     assert documents == []  # still nothing but the report
 

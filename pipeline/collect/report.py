@@ -32,6 +32,7 @@ from pipeline.collect.results import (
     CollectResult,
     FileResult,
     name_under,
+    own_path,
 )
 from pipeline.errors import OutputError
 from pipeline.followup.record import backup, lock_file, sha
@@ -132,10 +133,11 @@ def _remember(
     for outcome in outcomes:
         if outcome.status == SKIPPED and is_system_file(outcome.path):
             continue  # Word's lock files, .DS_Store: nothing anyone sent
-        key = _key(outcome, folder, real)
+        name = name_under(outcome.path, folder)
+        # a file skipped may be a link: resolved whole, as before
+        key = own_path(outcome.path, name if outcome.status != SKIPPED else None, real)
         if outcome.status == UNCHANGED and key in files:
             continue  # the same file again: what it was found to hold still stands
-        name = name_under(outcome.path, folder)
         shown = name.replace(os.sep, "/") if name is not None else outcome.path.name
         changed = True
         files[key] = {
@@ -159,13 +161,6 @@ def _remember(
             if newer is not None and newer != key and entry.get("kind") == "meeting_notes":
                 entry["replaced_by"] = files[newer]["file"]
     return changed
-
-
-def _key(outcome: FileResult, folder: Path, real: str) -> str:
-    """The file's own path, as `Path.resolve` gives it. A file read is never a link (a link is skipped):
-    its path is the folder's real path and its name under it, without a look at each of its folders."""
-    name = name_under(outcome.path, folder) if outcome.status != SKIPPED else None
-    return os.path.join(real, name) if name is not None else str(outcome.path.resolve())
 
 
 def _rows(round_: Round, files: dict[str, dict], lang: str) -> list[list[object]]:

@@ -67,6 +67,14 @@ def name_under(path: Path, folder: Path) -> str | None:
         return None
 
 
+def own_path(path: Path, name: str | None, real_folder: str) -> str:
+    """A returned file's own path, as `Path.resolve` gives it: the collect folder's real path
+    (`real_folder`, its links resolved once) and the file's `name` under it (`name_under`), without a
+    look at each folder on the way; resolved whole when it has no such name. A file that is read is
+    never a link itself (a link is skipped), so the two are the same."""
+    return os.path.join(real_folder, name) if name is not None else os.path.realpath(path)
+
+
 @dataclass
 class FileResult:
     """What happened to one file, and every problem found in it."""

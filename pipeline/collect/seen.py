@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from pipeline.collect.results import name_under
+from pipeline.collect.results import name_under, own_path
 from pipeline.store.state import State
 
 DOCUMENT = "returned-forms"
@@ -80,15 +80,15 @@ class SeenForms:
 
     def __init__(self, root: Path, folder: Path):
         self.state, self.scope = State(root.parent), root.name
-        self.prefix = os.path.realpath(folder) + os.sep
+        self.real = os.path.realpath(folder)
+        self.prefix = os.path.join(self.real, "")  # what the place of every file under it begins with
         self.folder = folder
         stored = self.state.document(self.scope, DOCUMENT)
         self.stored: dict = stored if isinstance(stored, dict) else {}
 
     def key(self, path: Path) -> str:
         """The file's place: the folder's real path and the name under it (found once per collect)."""
-        name = name_under(path, self.folder)
-        return self.prefix + name if name is not None else os.path.realpath(path)
+        return own_path(path, name_under(path, self.folder), self.real)
 
     def get(self, path: Path) -> SeenForm | None:
         """What a collect remembered of the file at `path`, or None."""

@@ -373,12 +373,9 @@ def _apply_readings(
     # newer version of the tool that reads it differently does not replace minutes already approved
     # (told from the register's hashes first: its record is made only when the form is applied)
     known = collected.get(employee.id)
-    if known is not None and (known[1] == reading.content or known[0] == reading.sha256):
-        first_outcome.status = UNCHANGED
-        first_outcome.read = "already collected"
-        return None
-    previous = register.conversations.get(employee.id)
-    if previous and (previous.content == reading.content or previous.sha256 == reading.sha256):
+    same = known is not None and (known[1] == reading.content or known[0] == reading.sha256)
+    previous = None if same else register.conversations.get(employee.id)
+    if same or (previous and (previous.content == reading.content or previous.sha256 == reading.sha256)):
         first_outcome.status = UNCHANGED
         first_outcome.read = "already collected"
         return None
