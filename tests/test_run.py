@@ -345,3 +345,61 @@ def test_the_same_round_run_from_another_folder_is_found_unchanged(base_workbook
     monkeypatch.chdir(base_workbook.parent)
     run(f"./{base_workbook.name}", "./output/")
     assert calls == [] and files() == before
+
+
+def test_a_meeting_moved_within_its_day_does_not_read_the_follow_up_again(
+    base_workbook, tmp_path, monkeypatch
+):
+    """Issue 16: the follow-up, its managers' copies, the plans and the leadership summary show a
+    meeting's day, not its hour, place or length. Such a change to the workbook, and the documents
+    written again for it, made the status step read and merge the follow-up again to find nothing
+    changed (2.5 s of a 7.5 s run at 10,000). Now only a change to what the step reads from the
+    workbook does: a meeting moved to another day, or given to another interviewer."""
+    import datetime as dt
+
+    import openpyxl
+
+    from pipeline.round.schema import SCHEDULE, sheet_name
+
+    workbook = base_workbook  # this test's own, edited in place
+    output = tmp_path / "output"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+    merges = _counting_merges(monkeypatch)
+    follow_up = output / "2027-H1" / "follow-up.xlsx"
+
+    def run(column: int | None = None, value: object = None) -> tuple[int, str]:
+        if column is not None:
+            book = openpyxl.load_workbook(workbook)
+            book[sheet_name(SCHEDULE.kind, "nb")].cell(2, column).value = value
+            book.save(workbook)
+        merges.clear()
+        result = runner.invoke(cli, ["run", "-w", str(workbook), "-o", str(output), "-j", "1"])
+        assert result.exit_code == 0, result.output
+        return len(merges), result.output
+
+    def shown_day(employee_id: str) -> object:
+        sheet = openpyxl.load_workbook(follow_up).worksheets[1]
+        [row] = [row for row in sheet.iter_rows(values_only=True) if row[0] == employee_id]
+        return next(value for value in row if isinstance(value, dt.datetime))
+
+    assert run()[0] == 1
+    schedule = openpyxl.load_workbook(workbook)[sheet_name(SCHEDULE.kind, "nb")]
+    employee_id, day, start = (schedule.cell(2, column).value for column in (1, 2, 3))
+    before = follow_up.read_bytes()
+
+    merged, said = run(3, dt.time(14, 0) if start.hour < 12 else dt.time(9, 0))  # within the day
+    assert merged == 0 and follow_up.read_bytes() == before
+    assert "updated" in said  # the employee's letter, calendar invitation and forms: written again
+    import pipeline.followup.step as step
+
+    looked: list = []
+    monkeypatch.setattr(step, "workbook_content", lambda round_: looked.append(1) or 1 / 0)
+    assert run()[0] == 0 and looked == []  # the workbook is known as it is now: by its bytes again
+    monkeypatch.undo()
+    merges = _counting_merges(monkeypatch)
+    assert run(5, "Møterom Fjord")[0] == 0  # another room: nothing the step reads
+
+    assert run(2, day + dt.timedelta(days=1))[0] == 1  # another day: shown in the follow-up
+    assert shown_day(employee_id).date() == (day + dt.timedelta(days=1)).date()
+    assert run()[0] == 0
+    assert run(6, "102")[0] == 1  # another interviewer: the meeting is in another manager's copy

@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS events (
     round_id TEXT NOT NULL, employee_id TEXT NOT NULL, event TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (round_id, employee_id, event));
 """
+REGISTER = "#register"  # the scope of a round's counter of changes to its register and events
 FILE_COLUMNS = ("path", "kind", "employee_id", "input_hash", "output_hash", "size", "mtime_ns", "extra")
 
 
@@ -259,7 +260,7 @@ class State:
         the text now stored (`conversation_texts`)."""
         with self._connect() as db:
             texts = self._put_conversations(db, round_id, conversations)
-            self._changed(db, round_id)
+            self._changed(db, round_id, register=True)
         return texts
 
     def rounds(self) -> list[str]:
@@ -280,7 +281,7 @@ class State:
                 [(round_id, e, name, at) for e, name in events],
             )
             if db.total_changes != before:
-                self._changed(db, round_id)
+                self._changed(db, round_id, register=True)
 
     def events(self, round_id: str) -> dict[str, set[str]]:
         """Event -> the employees it happened to, in a round."""
@@ -317,10 +318,13 @@ class State:
             rows = db.execute("SELECT scope, value FROM documents WHERE name = ? ORDER BY scope", (name,))
             return {scope: json.loads(value) for scope, value in rows if wanted is None or wanted(scope)}
 
-    def version(self, scope: str) -> int:
-        """A counter that goes up with every change to a scope's files or register (for cheap re-run checks)."""
+    def version(self, scope: str, register: bool = False) -> int:
+        """A counter that goes up with every change to a scope's files or register (for cheap re-run
+        checks); `register`: one that goes up with its register and events only."""
         with self._connect(write=False) as db:
-            row = db.execute("SELECT counter FROM changes WHERE scope = ?", (scope,)).fetchone()
+            row = db.execute(
+                "SELECT counter FROM changes WHERE scope = ?", (scope + REGISTER * register,)
+            ).fetchone()
         return int(row[0]) if row else 0
 
     # -- deliveries ------------------------------------------------------------------------------------
@@ -348,18 +352,15 @@ class State:
 
     def round_counts(self, scope: str, round_id: str) -> dict[str, int]:
         """How many rows a round has: its ledger's files, conversations, events and other records."""
+        counts = {
+            "files": ("files", "scope", scope),
+            "conversations": ("conversations", "round_id", round_id),
+        }
+        counts.update(events=("events", "round_id", round_id), records=("documents", "scope", scope))
         with self._connect(write=False) as db:
             return {
-                "files": db.execute("SELECT COUNT(*) FROM files WHERE scope = ?", (scope,)).fetchone()[0],
-                "conversations": db.execute(
-                    "SELECT COUNT(*) FROM conversations WHERE round_id = ?", (round_id,)
-                ).fetchone()[0],
-                "events": db.execute(
-                    "SELECT COUNT(*) FROM events WHERE round_id = ?", (round_id,)
-                ).fetchone()[0],
-                "records": db.execute("SELECT COUNT(*) FROM documents WHERE scope = ?", (scope,)).fetchone()[
-                    0
-                ],
+                name: db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (key,)).fetchone()[0]
+                for name, (table, column, key) in counts.items()
             }
 
     def forget_round(self, scope: str, round_id: str, keep: dict[str, object]) -> None:
@@ -367,7 +368,7 @@ class State:
         which are written as given."""
         with self._connect() as db:
             for table in ("files", "steps", "documents", "changes"):
-                db.execute(f"DELETE FROM {table} WHERE scope = ?", (scope,))
+                db.execute(f"DELETE FROM {table} WHERE scope IN (?, ?)", (scope, scope + REGISTER))
             for table in ("conversations", "events"):
                 db.execute(f"DELETE FROM {table} WHERE round_id = ?", (round_id,))
             db.executemany(
@@ -407,10 +408,10 @@ class State:
         return texts
 
     @staticmethod
-    def _changed(db: sqlite3.Connection, scope: str) -> None:
-        db.execute(
+    def _changed(db: sqlite3.Connection, scope: str, register: bool = False) -> None:
+        db.executemany(
             "INSERT INTO changes VALUES (?, 1) ON CONFLICT(scope) DO UPDATE SET counter = counter + 1",
-            (scope,),
+            [(scope,), (scope + REGISTER,)][: 1 + register],
         )
 
     # -- an output folder made by an earlier version ---------------------------------------------------
@@ -426,7 +427,7 @@ class State:
                 return  # another process migrated it meanwhile
             for scope, kind, path in found:
                 _import(db, scope, kind, path)
-                self._changed(db, scope)
+                self._changed(db, scope, register=True)
             db.execute("INSERT INTO meta VALUES ('json-migrated', ?)", (str(len(found)),))
         for _scope, _kind, path in found:
             with contextlib.suppress(OSError):
