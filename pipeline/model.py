@@ -309,6 +309,10 @@ class Round:
     goals: tuple[Goal, ...]
     sheets: dict[str, SheetInfo]  # kind -> where it sits; missing sheets are absent
     availability: tuple[Availability, ...] = ()  # the optional Availability sheet
+    # a hash of all of the above but the path, as read (`round.reader`; goals carried over since are not
+    # in it): what is made from the workbook is the same when this is (a workbook saved again as it
+    # was, a column of HR's own edited); "" for a round not read from a workbook
+    workbook_content: str = dataclasses.field(default="", compare=False, repr=False)
 
     def employee(self, employee_id: str) -> Employee | None:
         """The employee with that ID, or None."""

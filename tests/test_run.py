@@ -403,3 +403,47 @@ def test_a_meeting_moved_within_its_day_does_not_read_the_follow_up_again(
     assert shown_day(employee_id).date() == (day + dt.timedelta(days=1)).date()
     assert run()[0] == 0
     assert run(6, "102")[0] == 1  # another interviewer: the meeting is in another manager's copy
+
+
+def test_a_column_of_hr_s_own_edited_in_the_workbook_makes_no_step_plan_again(
+    base_workbook, tmp_path, monkeypatch
+):
+    """Issue 16: HR keeps columns of their own in the workbook (who confirmed, a room booked) and edits
+    them through the round, and Excel saves a workbook anew when it is only opened. Each such save
+    changed the workbook's bytes, so every document step planned all its files again and the status
+    step rebuilt the follow-up, to find it all as it was. The steps now go by what was read from the
+    workbook: the check runs again (the bytes changed), nothing else does; a value the tool reads does."""
+    import re
+
+    import openpyxl
+
+    import pipeline.store.batch as batch
+    from pipeline.round.schema import SCHEDULE, sheet_name
+
+    output = tmp_path / "output"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+    merges = _counting_merges(monkeypatch)
+    planned: list = []  # each step that planned its files (an unchanged one plans none)
+    real_run_jobs = batch.run_jobs
+    monkeypatch.setattr(batch, "run_jobs", lambda *a, **k: planned.append(1) or real_run_jobs(*a, **k))
+
+    def run(**cells: object) -> tuple[int, int, str]:
+        if cells:
+            book = openpyxl.load_workbook(base_workbook)
+            sheet = book[sheet_name(SCHEDULE.kind, "nb")]
+            for cell, value in cells.items():
+                sheet[cell] = value
+            book.save(base_workbook)
+        merges.clear()
+        planned.clear()
+        result = runner.invoke(cli, ["run", "-w", str(base_workbook), "-o", str(output), "-j", "1"])
+        assert result.exit_code == 0, result.output
+        return len(merges), len(planned), result.output
+
+    assert run()[:2] == (1, 3)  # invitations, forms, plans
+    assert run()[:2] == (0, 0)
+    merged, steps, said = run(J1="Bekreftet", J2="ja", J3="nei")  # a column of HR's own, far to the right
+    assert (merged, steps) == (0, 0) and "Checked" in said  # the check runs again: the bytes changed
+    merged, steps, said = run(E2="Møterom Fjord")  # a room: read by the tool, shown in the invitation
+    # the letter, its .ics and the interviewer's overview and calendar; that employee's forms
+    assert (merged, steps) == (0, 2) and re.findall(r"updated\s+(\d+)", said) == ["4", "3"]

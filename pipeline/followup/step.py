@@ -111,7 +111,7 @@ def _quick_inputs(round_: Round, output: Path, root: Path, today: dt.date) -> di
     copies = {_name(p, root): file_stamp(p) for p in _copies_and_locks(root / "managers")}
     return {
         "code": code_digest(),
-        WORKBOOK: sha(Path(round_.path)),
+        WORKBOOK: round_.workbook_content or sha(Path(round_.path)),
         "carried": [record_key(goal) for goal in round_.carried_goals()],  # from the round before
         # the registers and events: not the ledgers, which a step writing documents changes
         "versions": {scope: state.version(scope, register=True) for scope in (root.name, *state.rounds())},

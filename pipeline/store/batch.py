@@ -353,10 +353,12 @@ def run_batch(
 
 
 def step_fingerprint(round_: Round, templates: object, kinds: tuple[str, ...], *extra: object) -> str:
-    """A hash of everything a generating step depends on: the workbook's bytes, the goals carried over
-    from the previous round (which a finished goal there changes, the workbook staying the same), the
-    code, and every template the step may use (`template_digests`)."""
-    workbook = (
+    """A hash of everything a generating step depends on: what was read from the workbook
+    (`Round.workbook_content`: a workbook saved again as it was, or a column of HR's own edited, is the
+    same; else the workbook's bytes), the goals carried over from the previous round (which a finished
+    goal there changes, the workbook staying the same), the code, and every template the step may use
+    (`template_digests`)."""
+    workbook = round_.workbook_content or (
         hashlib.sha256(Path(round_.path).read_bytes()).hexdigest() if Path(round_.path).is_file() else ""
     )
     carried = [record_key(goal) for goal in round_.carried_goals()]  # from the round before, not the workbook
