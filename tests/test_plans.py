@@ -197,6 +197,21 @@ def test_a_plan_a_person_edited_is_not_overwritten(output):
     assert "kept because edited" in printed
 
 
+def test_a_plan_deleted_since_is_written_again_by_the_next_run(output):
+    """A plan gone from an employee's folder is written again, as a letter or a form is, although
+    nothing else changed (the follow-up's quick check skipped the plans, and left it gone)."""
+    run = ("run", "-w", str(SAMPLE), "-o", str(output))
+    appraisal(*run, cwd=output.parent)
+    plan = plans(output)["1009"]
+    made = plan.read_bytes()
+    plan.unlink()
+
+    printed = appraisal(*run, cwd=output.parent)
+
+    assert plan.read_bytes() == made
+    assert "employees' plans: 1 written" in printed
+
+
 def test_a_plan_template_hr_edited_makes_the_next_run_write_the_plans_with_it(output):
     """Found this session: the status step was skipped whole when the follow-up's inputs were as before,
     plans included, so a plan template HR edited (`--templates`) changed nothing until something else

@@ -30,7 +30,7 @@ from pipeline.followup.result import FollowUpResult
 from pipeline.followup.sources import mail_facts, round_zone
 from pipeline.model import Problem, Round, Severity
 from pipeline.store.folder import RoundOutput
-from pipeline.store.ledger import input_digest
+from pipeline.store.ledger import FILES_ONLY, input_digest, unchanged_step
 from pipeline.store.state import State
 
 LEADERSHIP_FILE = "leadership-summary.xlsx"
@@ -76,7 +76,7 @@ def write_follow_up(
         quick = {**_quick_inputs(round_, output, root, today), "also": also}
         last = _quick_last(root, quick, follow_up, leadership, round_)
         lasting = _lasting(last) if last is not None else None
-        if not fresh and collect_dir is None and lasting is not None:
+        if not fresh and collect_dir is None and lasting is not None and _plans_as_written(root):
             if (
                 last.get(WORKBOOK) != quick[WORKBOOK]
             ):  # the same by what the step reads: known by its bytes now
@@ -173,6 +173,14 @@ def _quick_last(root: Path, quick: dict, follow_up: Path, leadership: Path, roun
     if last.get(WORKBOOK) == record[WORKBOOK] or last.get(CONTENT) == workbook_content(round_):
         return last
     return None
+
+
+def _plans_as_written(root: Path) -> bool:
+    """Whether every employee's plan the last run left is there as it wrote it (or as a person left
+    it): a plan deleted since is written again, as any document is (one stat each)."""
+    from pipeline.documents.kinds import Step, written_by
+
+    return unchanged_step(root, Step.STATUS.value, FILES_ONLY, written_by(Step.STATUS)) is not None
 
 
 def _lasting(last: dict) -> list[Problem] | None:

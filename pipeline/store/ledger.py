@@ -223,11 +223,15 @@ class Ledger:
 STAT_IN_FOLDER = [hasattr(os, "O_DIRECTORY") and os.stat in os.supports_dir_fd]
 
 
+FILES_ONLY = "files"  # `unchanged_step`'s fingerprint when only the step's files are asked about
+
+
 def unchanged_step(
     root: Path, step: str, fingerprint: str | None, kinds: tuple[str, ...] | None = None
 ) -> list[Outcome] | None:
     """The outcomes of a step of the round in `root` whose inputs did not change (`fingerprint`, as
-    `Ledger.remember_step` kept it) and whose files are all as written, or None.
+    `Ledger.remember_step` kept it; `FILES_ONLY`: whatever it was) and whose files are all as written,
+    or None.
 
     Read without making a ledger, which an unchanged step never needs: the step's own record, and the
     size and mtime of the files of its `kinds`, not their hashes and extras (at 10,000 employees, the
@@ -240,7 +244,8 @@ def unchanged_step(
         last, rows = State(root.parent).step_and_stamps(root.name, step, kinds)
     except (OutputError, ValueError):  # damaged: the step runs, and its ledger says what is wrong
         return None
-    paths = last.get("paths") if isinstance(last, dict) and last.get("fingerprint") == fingerprint else None
+    same = isinstance(last, dict) and fingerprint in (FILES_ONLY, last.get("fingerprint"))
+    paths = last.get("paths") if same else None
     if not isinstance(paths, list):
         return None
     stamps = {row[0]: row for row in rows}
