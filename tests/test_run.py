@@ -393,8 +393,8 @@ def test_a_meeting_moved_within_its_day_does_not_read_the_follow_up_again(
     import pipeline.followup.step as step
 
     looked: list = []
-    monkeypatch.setattr(step, "workbook_content", lambda round_: looked.append(1) or 1 / 0)
-    assert run()[0] == 0 and looked == []  # the workbook is known as it is now: by its bytes again
+    monkeypatch.setattr(step, "step_content", lambda round_: looked.append(1) or 1 / 0)
+    assert run()[0] == 0 and looked == []  # the workbook is known as it is now: not looked into again
     monkeypatch.undo()
     merges = _counting_merges(monkeypatch)
     assert run(5, "Møterom Fjord")[0] == 0  # another room: nothing the step reads

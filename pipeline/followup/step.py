@@ -77,9 +77,7 @@ def write_follow_up(
         last = _quick_last(root, quick, follow_up, leadership, round_)
         lasting = _lasting(last) if last is not None else None
         if not fresh and collect_dir is None and lasting is not None and _plans_as_written(root):
-            if (
-                last.get(WORKBOOK) != quick[WORKBOOK]
-            ):  # the same by what the step reads: known by its bytes now
+            if last.get(WORKBOOK) != quick[WORKBOOK]:  # the same by what the step reads: known now as it is
                 State(output).put_document(root.name, QUICK_FILE, {**last, WORKBOOK: quick[WORKBOOK]})
             result.unchanged = True
             result.problems = lasting  # said again
@@ -87,7 +85,7 @@ def write_follow_up(
         from pipeline.followup.rebuild import rebuild_follow_up  # the workbooks: loaded when they are made
 
         rebuild_follow_up(round_, output, root, zone, today, notes, collect_dir, result)
-        result.quick = {**_as_written(quick, result.copies.stamps, root), CONTENT: workbook_content(round_)}
+        result.quick = {**_as_written(quick, result.copies.stamps, root), CONTENT: step_content(round_)}
         said = [problem.to_dict() for problem in notes.problems]
         # lasting: what the last run said, said again on the inputs as that run left them (`_lasting`)
         result.said = (said, bool(said) and last is not None and last.get("said") == said)
@@ -122,14 +120,14 @@ def _quick_inputs(round_: Round, output: Path, root: Path, today: dt.date) -> di
     }
 
 
-def workbook_content(round_: Round) -> str:
+def step_content(round_: Round) -> str:
     """A hash of what this step reads from the round workbook: the settings, the employees and the goals
     as they are (row numbers and order too), and of each meeting only whose it is, its day and who holds
     it. The follow-up shows the day of a meeting, not its hour, place or length; nor do the plans or
     the leadership summary. A meeting moved within its day, or a workbook saved again as it was, then
     finds the step as it was without reading and merging the follow-up again (issue 16: 2.5 s at
-    10,000 employees, a third of such a run). Looked at only when the workbook's bytes changed: it
-    costs 0.1 s at 10,000."""
+    10,000 employees, a third of such a run). Looked at only when what was read from the workbook
+    changed (`Round.workbook_content`): it costs 0.1 s at 10,000."""
     from pipeline.store.batch import record_key
 
     meetings = [(m.row, m.employee_id, m.date, m.interviewer_id) for m in round_.meetings]
@@ -159,8 +157,8 @@ def _copies_and_locks(managers: Path) -> list[Path]:
 
 def _quick_last(root: Path, quick: dict, follow_up: Path, leadership: Path, round_: Round) -> dict | None:
     """The record the last run left when nothing this step reads changed since and both files are
-    exactly as it wrote them; else None. The workbook counts as it was when its bytes are the same, or
-    else what the step reads from it (`workbook_content`)."""
+    exactly as it wrote them; else None. The workbook counts as it was when what was read from it is
+    the same (`Round.workbook_content`), or else what this step reads from it (`step_content`)."""
     try:
         last = State(root.parent).document(root.name, QUICK_FILE)
     except OutputError:
@@ -170,7 +168,7 @@ def _quick_last(root: Path, quick: dict, follow_up: Path, leadership: Path, roun
     record = _quick_record(quick, follow_up, leadership)
     if not all(last.get(key) == value for key, value in record.items() if key != WORKBOOK):
         return None
-    if last.get(WORKBOOK) == record[WORKBOOK] or last.get(CONTENT) == workbook_content(round_):
+    if last.get(WORKBOOK) == record[WORKBOOK] or last.get(CONTENT) == step_content(round_):
         return last
     return None
 
@@ -213,7 +211,7 @@ def _problem(said: dict) -> Problem:
 
 def _quick_record(quick: dict, follow_up: Path, leadership: Path) -> dict:
     """What the quick check compares: a hash of the step's inputs but the workbook, the workbook's
-    hash, and both files' stamps."""
+    (`Round.workbook_content`), and both files' stamps."""
     return {
         "inputs": input_digest(*(value for key, value in quick.items() if key not in (WORKBOOK, CONTENT))),
         WORKBOOK: quick[WORKBOOK],
