@@ -19,13 +19,15 @@ the facts of `figures.py`), what of them may be shown `privacy.py`, the anonymou
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline import clock, texts
 from pipeline.errors import OutputError
 from pipeline.followup.columns import Notes
-from pipeline.followup.record import COPY_NAMES, FOLLOW_UP_FILE, file_stamp, refuse_if_open, sha
+from pipeline.followup.record import COPY_NAMES, FOLLOW_UP_FILE, file_stamp, refuse_if_open
 from pipeline.followup.result import FollowUpResult
 from pipeline.followup.sources import mail_facts, round_zone
 from pipeline.model import Problem, Round, Severity
@@ -74,7 +76,8 @@ def write_follow_up(
     notes = Notes(lang)
     with folder.hold():
         quick = {**_quick_inputs(round_, output, root, today), "also": also}
-        last = _quick_last(root, quick, follow_up, leadership, round_)
+        content = functools.cache(lambda: step_content(round_))  # worked out once, when it is wanted
+        last = _quick_last(root, quick, follow_up, leadership, content)
         lasting = _lasting(last) if last is not None else None
         if not fresh and collect_dir is None and lasting is not None and _plans_as_written(root):
             if last.get(WORKBOOK) != quick[WORKBOOK]:  # the same by what the step reads: known now as it is
@@ -85,7 +88,7 @@ def write_follow_up(
         from pipeline.followup.rebuild import rebuild_follow_up  # the workbooks: loaded when they are made
 
         rebuild_follow_up(round_, output, root, zone, today, notes, collect_dir, result)
-        result.quick = {**_as_written(quick, result.copies.stamps, root), CONTENT: step_content(round_)}
+        result.quick = {**_as_written(quick, result.copies.stamps, root), CONTENT: content()}
         said = [problem.to_dict() for problem in notes.problems]
         # lasting: what the last run said, said again on the inputs as that run left them (`_lasting`)
         result.said = (said, bool(said) and last is not None and last.get("said") == said)
@@ -99,7 +102,7 @@ WORKBOOK, CONTENT = "workbook", "content"  # kept beside the other inputs' hash:
 
 def _quick_inputs(round_: Round, output: Path, root: Path, today: dt.date) -> dict:
     """Cheap stamps of every input of this step: workbook, registers, other rounds, code, day, mail."""
-    from pipeline.store.batch import code_digest, record_key
+    from pipeline.store.batch import code_digest, record_key, workbook_digest
 
     state = State(output)
     others = sorted(
@@ -109,7 +112,7 @@ def _quick_inputs(round_: Round, output: Path, root: Path, today: dt.date) -> di
     copies = {_name(p, root): file_stamp(p) for p in _copies_and_locks(root / "managers")}
     return {
         "code": code_digest(),
-        WORKBOOK: round_.workbook_content or sha(Path(round_.path)),
+        WORKBOOK: workbook_digest(round_),
         "carried": [record_key(goal) for goal in round_.carried_goals()],  # from the round before
         # the registers and events: not the ledgers, which a step writing documents changes
         "versions": {scope: state.version(scope, register=True) for scope in (root.name, *state.rounds())},
@@ -155,10 +158,13 @@ def _copies_and_locks(managers: Path) -> list[Path]:
     return sorted(found)
 
 
-def _quick_last(root: Path, quick: dict, follow_up: Path, leadership: Path, round_: Round) -> dict | None:
+def _quick_last(
+    root: Path, quick: dict, follow_up: Path, leadership: Path, content: Callable[[], str]
+) -> dict | None:
     """The record the last run left when nothing this step reads changed since and both files are
     exactly as it wrote them; else None. The workbook counts as it was when what was read from it is
-    the same (`Round.workbook_content`), or else what this step reads from it (`step_content`)."""
+    the same (`Round.workbook_content`), or else what this step reads from it (`content`, the
+    round's `step_content`)."""
     try:
         last = State(root.parent).document(root.name, QUICK_FILE)
     except OutputError:
@@ -168,7 +174,7 @@ def _quick_last(root: Path, quick: dict, follow_up: Path, leadership: Path, roun
     record = _quick_record(quick, follow_up, leadership)
     if not all(last.get(key) == value for key, value in record.items() if key != WORKBOOK):
         return None
-    if last.get(WORKBOOK) == record[WORKBOOK] or last.get(CONTENT) == step_content(round_):
+    if last.get(WORKBOOK) == record[WORKBOOK] or last.get(CONTENT) == content():
         return last
     return None
 

@@ -87,8 +87,13 @@ def _round_from_tables(path: str, tables: dict[str, SheetTable], report: Report)
     )
     read = (settings, employees, meetings, goals, sheets, availability)
     return Round(
-        path,
-        *read,
+        path=path,
+        settings=settings,
+        employees=employees,
+        meetings=meetings,
+        goals=goals,
+        sheets=sheets,
+        availability=availability,
         workbook_content=hashlib.sha256(repr(read).encode("utf-8")).hexdigest(),  # 0.1 s at 10,000
     )
 

@@ -358,11 +358,18 @@ def step_fingerprint(round_: Round, templates: object, kinds: tuple[str, ...], *
     same; else the workbook's bytes), the goals carried over from the previous round (which a finished
     goal there changes, the workbook staying the same), the code, and every template the step may use
     (`template_digests`)."""
-    workbook = round_.workbook_content or (
-        hashlib.sha256(Path(round_.path).read_bytes()).hexdigest() if Path(round_.path).is_file() else ""
-    )
     carried = [record_key(goal) for goal in round_.carried_goals()]  # from the round before, not the workbook
-    return input_digest(code_digest(), workbook, carried, template_digests(round_, templates, kinds), *extra)
+    templates_used = template_digests(round_, templates, kinds)
+    return input_digest(code_digest(), workbook_digest(round_), carried, templates_used, *extra)
+
+
+def workbook_digest(round_: Round) -> str:
+    """What was read from the round's workbook (`Round.workbook_content`); for a round not read by the
+    reader, the workbook's bytes ("" when there is none)."""
+    if round_.workbook_content:
+        return round_.workbook_content
+    path = Path(round_.path)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
 def template_digests(round_: Round, templates: object, kinds: tuple[str, ...]) -> list[tuple[str, str, str]]:

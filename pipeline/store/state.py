@@ -352,15 +352,16 @@ class State:
 
     def round_counts(self, scope: str, round_id: str) -> dict[str, int]:
         """How many rows a round has: its ledger's files, conversations, events and other records."""
-        counts = {
-            "files": ("files", "scope", scope),
-            "conversations": ("conversations", "round_id", round_id),
-        }
-        counts.update(events=("events", "round_id", round_id), records=("documents", "scope", scope))
+
+        def count(db: sqlite3.Connection, table: str, column: str, key: str) -> int:
+            return db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (key,)).fetchone()[0]
+
         with self._connect(write=False) as db:
             return {
-                name: db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (key,)).fetchone()[0]
-                for name, (table, column, key) in counts.items()
+                "files": count(db, "files", "scope", scope),
+                "conversations": count(db, "conversations", "round_id", round_id),
+                "events": count(db, "events", "round_id", round_id),
+                "records": count(db, "documents", "scope", scope),
             }
 
     def forget_round(self, scope: str, round_id: str, keep: dict[str, object]) -> None:
@@ -411,7 +412,7 @@ class State:
     def _changed(db: sqlite3.Connection, scope: str, register: bool = False) -> None:
         db.executemany(
             "INSERT INTO changes VALUES (?, 1) ON CONFLICT(scope) DO UPDATE SET counter = counter + 1",
-            [(scope,), (scope + REGISTER,)][: 1 + register],
+            [(scope,), (scope + REGISTER,)] if register else [(scope,)],
         )
 
     # -- an output folder made by an earlier version ---------------------------------------------------
