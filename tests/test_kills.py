@@ -3,9 +3,10 @@ status) killed with SIGKILL again and again at random moments across the whole r
 fall in every step, then run to the end once: the output is the one an uninterrupted run makes.
 
 Compared: every file's name, and the bytes of every document (letters, calendar invitations, forms,
-minutes, plans); the workbooks by their cells' values. Nothing half-written, no temporary file left,
-nothing taken for a person's edit (no `(new)` file, no "kept because edited"). `purge` has its own kill
-test in test_retention.py.
+minutes, plans); the workbooks by their cells' values. Nothing half-written, no temporary file left
+(beside the files, in the system's temporary folder, in the output's own), nothing taken for a
+person's edit (no `(new)` file, no "kept because edited"). `purge` has its own kill test in
+test_retention.py.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ WORKBOOK_SUFFIX = ".xlsx"
 
 
 def run(output: Path) -> subprocess.Popen:
+    # the system's temporary folder, of this output's own: what a killed run leaves there is seen
+    system_tmp = output.parent / f"{output.name}-system-tmp"
+    system_tmp.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline", "run", "-w", str(SAMPLE), "-o", str(output), "-j", "2"],
-        env=ENV,
+        env={**ENV, "TMPDIR": str(system_tmp)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -86,6 +90,10 @@ def test_a_run_killed_at_random_moments_then_finished_equals_an_uninterrupted_ru
     assert finished.returncode == 0, printed
     assert not re.search(r"kept because edited +[1-9]|edited since|\(new\)", printed), printed
     assert not list(output.rglob("*.tmp")), list(output.rglob("*.tmp"))
+    # nothing in the system's temporary folder (openpyxl's sheets, LibreOffice's files), nor in the
+    # round's own: names and notes stay in the output, and a finished run leaves none of them about
+    assert list((tmp_path / "killed-system-tmp").iterdir()) == []
+    assert [p for p in output.rglob("*") if p.parent.parts[-2:] == (".appraisal", "tmp")] == []
     assert not [p for p in output.rglob("*") if "(new)" in p.name]
     got, expected = contents(output), contents(reference)
     assert sorted(got) == sorted(expected)

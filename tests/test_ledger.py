@@ -398,6 +398,57 @@ def test_a_killed_holder_leaves_the_folder_free_and_its_temporaries_are_cleared(
     assert (root / ".appraisal" / "run").read_text().startswith("ended cleanly")
 
 
+def test_a_run_killed_while_openpyxl_writes_a_workbook_leaves_no_names_in_the_systems_temporary_folder(
+    tmp_path,
+):
+    """openpyxl writes each sheet to a temporary file first (`openpyxl.*`, in the system's folder) and
+    removes it when the workbook is saved, or at exit: a kill leaves it. While a run holds its output
+    folder, these go to a private folder in it instead, which the next run holding the folder empties."""
+    root, system = tmp_path / "round", tmp_path / "system-tmp"
+    system.mkdir()
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from pathlib import Path
+        import openpyxl
+        from pipeline.store.ledger import output_lock
+        with output_lock(Path({str(root)!r})):
+            book = openpyxl.Workbook(write_only=True)
+            sheet = book.create_sheet("Oppfølging")
+            for number in range(200):
+                sheet.append([f"E{{number}}", "Kari Nordmann", "Vil bytte avdeling"])
+            os.kill(os.getpid(), signal.SIGKILL)  # before the save: the sheet is in its temporary file
+        """
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", script], env={**os.environ, "TMPDIR": str(system)}, capture_output=True
+    )
+    assert killed.returncode == -9, killed.stderr
+
+    assert list(system.iterdir()) == []
+    left = list((root / ".appraisal" / "tmp").iterdir())
+    assert [p.name[:9] for p in left] == ["openpyxl."]
+    assert b"Kari Nordmann" in left[0].read_bytes()
+    with output_lock(root):  # the next run
+        assert list((root / ".appraisal" / "tmp").iterdir()) == []
+    assert not (root / ".appraisal" / "tmp").exists()
+    assert not [p for p in root.rglob("*") if p.is_file() and b"Kari" in p.read_bytes()]
+
+
+def test_temporary_files_go_to_the_outermost_held_folder_and_back_to_the_systems_after(tmp_path):
+    import tempfile
+
+    before = tempfile.gettempdir()
+    with output_lock(tmp_path / "round"):
+        assert Path(tempfile.gettempdir()) == tmp_path / "round" / ".appraisal" / "tmp"
+        with output_lock(tmp_path):  # the personnel folder's hold, inside the round's
+            assert Path(tempfile.gettempdir()) == tmp_path / "round" / ".appraisal" / "tmp"
+            with tempfile.NamedTemporaryFile() as inside:
+                assert Path(inside.name).parent == tmp_path / "round" / ".appraisal" / "tmp"
+    assert tempfile.gettempdir() == before
+    assert not (tmp_path / ".appraisal" / "tmp").exists()
+
+
 def test_files_are_written_with_the_chosen_file_mode_not_a_temporary_files_private_one(tmp_path):
     from pipeline.store.files import apply_file_mode
 

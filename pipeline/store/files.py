@@ -5,10 +5,12 @@ the process gives what it makes (`APPRAISAL_FILE_MODE`)."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pipeline.errors import OutputError
@@ -31,6 +33,37 @@ def apply_file_mode(name: str | None) -> None:
         raise OutputError(f"APPRAISAL_FILE_MODE={name!r} is not a file mode: use private or group.")
     os.umask(mask)
     _UMASK = mask
+
+
+_TEMPORARIES_IN: list[Path] = []  # the folder this process's own temporary files go to, while one is held
+
+
+@contextlib.contextmanager
+def temporaries_in(folder: Path) -> Iterator[None]:
+    """Have the temporary files this process makes without naming a folder go to `folder`, a private
+    one in the output folder held, instead of the system's (`/tmp`): openpyxl's copy of each sheet as it
+    writes a workbook, LibreOffice's profiles and PDFs. They hold names and notes; a run killed while
+    writing would leave them where no one looks and `purge` never reaches. Here the next run that holds
+    the folder removes them first (only the lock's holder uses the folder), and a run that ends
+    removes the folder. Holds nest: the outermost one's folder serves; workers inherit it."""
+    if _TEMPORARIES_IN:
+        yield
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # the system's folder serves, as before
+        yield
+        return
+    before = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    _TEMPORARIES_IN.append(folder)
+    try:
+        yield
+    finally:
+        _TEMPORARIES_IN.pop()
+        tempfile.tempdir = before
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def open_temporary_beside(path: Path) -> tuple[int, Path]:

@@ -27,7 +27,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipeline.errors import OutputError
-from pipeline.store.files import apply_file_mode, atomic_write_bytes
+from pipeline.store.files import apply_file_mode, atomic_write_bytes, temporaries_in
 from pipeline.store.state import FILE_COLUMNS, STATE_DIR, State, extra_json
 
 LEDGER_DIR = STATE_DIR  # the run's own files: lock, run status, runs.jsonl
@@ -451,7 +451,8 @@ def output_lock(folder: Path, written_in: Path | None = None) -> Iterator[None]:
         if not ended_cleanly:  # only a run that was killed leaves temporaries: no need to walk 50,000 files
             remove_stale_temporaries(written_in or folder)
         try:
-            yield
+            with temporaries_in(state / "tmp"):
+                yield
         except GeneratorExit:  # a caller that stopped reading `run`'s stages: nothing was left half-done
             _mark_clean_end(status)
             raise

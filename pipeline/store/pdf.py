@@ -120,7 +120,9 @@ def _convert_share(
             *names,
         ]
         try:
-            subprocess.run(command, cwd=inputs, capture_output=True, timeout=timeout, check=False)
+            # LibreOffice's own temporary files (copies of the documents) in this folder, removed after
+            env = {**os.environ, "TMPDIR": str(work), "TMP": str(work), "TEMP": str(work)}
+            subprocess.run(command, cwd=inputs, capture_output=True, timeout=timeout, check=False, env=env)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise AppraisalError(f"LibreOffice could not convert the documents to PDF ({exc}).") from exc
         for number, document in enumerate(documents):
