@@ -334,6 +334,16 @@ BAD_FILES = {
     ),
     "truncated": (lambda real: real[: len(real) // 2], "the workbook is damaged or incomplete"),
     "zip": (lambda real: _zip({"readme.txt": "hei"}), "this zip file is not an Excel workbook"),
+    # an OpenDocument file names its kind in its first member, `mimetype`, as LibreOffice writes it
+    "ods": (
+        lambda real: _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": ""}),
+        "this is an OpenDocument spreadsheet (.ods), not an .xlsx workbook. In LibreOffice Calc, choose "
+        "File > Save As, file type Excel 2007-365 (.xlsx)",
+    ),
+    "docx": (
+        lambda real: _zip({"[Content_Types].xml": "", "word/document.xml": "<w:document/>"}),
+        "this is a text document, not the round's workbook",
+    ),
 }
 
 

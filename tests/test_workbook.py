@@ -558,6 +558,11 @@ def test_required_setting_missing_or_empty(make_workbook):
     assert [(i.severity, i.sheet, i.cell, i.column, i.code) for i in empty.issues] == [
         (ERROR, "Runde", "B2", "round_id", "required-setting")
     ]
+    # the row is there (as in the workbook `appraisal init` writes): where to type, not a row to add
+    assert missing.issues[0].message.endswith(
+        "add a row with round_id in column A and its value in column B."
+    )
+    assert empty.issues[0].message == "round_id is required; type its value in B2."
 
 
 @pytest.mark.parametrize(

@@ -75,10 +75,9 @@ def open_workbook(path: Path) -> OpenWorkbook:
         archive = zipfile.ZipFile(path)
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:
+            what = _what_else(archive, names)
             archive.close()
-            raise WorkbookError(
-                f"{path}: this zip file is not an Excel workbook. Save it from Excel as .xlsx."
-            )
+            raise WorkbookError(f"{path}: {what}")
         if any(name.lower().endswith("vbaproject.bin") for name in names):
             archive.close()
             raise WorkbookError(
@@ -104,6 +103,22 @@ def open_workbook(path: Path) -> OpenWorkbook:
         archive.close()
         raise WorkbookError(f"{damaged} ({exc})") from exc
     return OpenWorkbook(path, book, archive, sheet_paths)
+
+
+def _what_else(archive: zipfile.ZipFile, names: set[str]) -> str:
+    """What a zip file that is no .xlsx is, and what to do, in the words of the program it came from."""
+    mimetype = b""
+    if "mimetype" in names:
+        with archive.open("mimetype") as member:
+            mimetype = member.read(100)
+    if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+        return (
+            "this is an OpenDocument spreadsheet (.ods), not an .xlsx workbook. In LibreOffice Calc, choose "
+            "File > Save As, file type Excel 2007-365 (.xlsx), and use that file."
+        )
+    if "word/document.xml" in names or mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
+        return "this is a text document, not the round's workbook. Pass the .xlsx file with --workbook."
+    return "this zip file is not an Excel workbook. Save it from Excel as .xlsx."
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -29,6 +29,19 @@ MAX_SETTING_ROWS = 500
 HEADER_KEYS = ("key", "nøkkel", "setting", "innstilling", "nokkel")
 
 
+def _required(sheet: str, key: str, cell: str | None) -> Problem:
+    """A required setting without a value: where to type it, when its row is there; else the row to add."""
+    if cell is not None:
+        message, said = (
+            f"{key} is required; type its value in {cell}.",
+            phrase("required-setting-empty", key=key, cell=cell),
+        )
+    else:
+        message = f"{key} is required; add a row with {key} in column A and its value in column B."
+        said = phrase("required-setting", key=key)
+    return Problem(ERROR, sheet, cell, key, "required-setting", message, phrase=said)
+
+
 def read_settings(table: SheetTable | None, report: Report) -> Settings:
     """The round's settings from its Round sheet (none but defaults when there is no such sheet)."""
     if table is None:
@@ -50,18 +63,7 @@ def read_settings(table: SheetTable | None, report: Report) -> Settings:
             continue
         if raw is None:
             if setting.required:
-                report.add(
-                    Problem(
-                        ERROR,
-                        table.name,
-                        cell,
-                        setting.key,
-                        "required-setting",
-                        f"{setting.key} is required; add a row with {setting.key} in column A "
-                        "and its value in column B.",
-                        phrase=phrase("required-setting", key=setting.key),
-                    )
-                )
+                report.add(_required(table.name, setting.key, cell))
             continue
         try:
             settings[setting.key] = _parse_setting(setting, raw)
