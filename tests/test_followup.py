@@ -162,6 +162,27 @@ def output(tmp_path: Path) -> Path:
 # -- figures -----------------------------------------------------------------------------------------
 
 
+def test_goals_are_last_updated_on_the_day_their_minutes_were_made(make_workbook, output):
+    """The day `collect` made the minutes (its `today`, which `APPRAISAL_TODAY` sets, as `make demo`
+    does) is the day a goal was last updated from them, as it is the day the minutes were received:
+    not the moment of the clock it was recorded at, which may be another day."""
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    register = Register(output / ROUND)
+    for employee_id in ("100", "102"):  # collected on 7 December by the clock, made as of 1 February
+        register.conversations[employee_id].collected_at = "2026-12-07T10:00:00+00:00"
+        register.conversations[employee_id].minutes_made_on = "2027-02-01"
+    register.save()
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    goals = table(result.follow_up, "Mål og tiltak")
+    made_on = dt.date(2027, 2, 1)
+    # reviewed in the minutes (G-1), and new in them (an action and a goal)
+    assert [goals[g]["Sist oppdatert"] for g in ("G-1", "2027-H1-102-A1", "2027-H1-100-G1")] == [made_on] * 3
+    assert table(result.follow_up, "Samtaler")["102"]["Referat mottatt"] == made_on
+
+
 def test_sheets_rows_and_figures_follow_the_sources(make_workbook, output):
     round_ = round_from(make_workbook)
     base_sources(output)

@@ -152,11 +152,7 @@ def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
         elif approval.approved is False:
             when = iso_date(approval.date)
             remark = texts.get(lang, "book.not_approved", date=f" ({when.isoformat()})" if when else "")
-        minutes_received = (
-            iso_date(conversation.minutes_made_on) or local_date(conversation.collected_at, sources.zone)
-            if conversation.minutes
-            else None
-        )
+        minutes_received = _minutes_made_on(conversation, sources) if conversation.minutes else None
         where = f"{sheet} {employee.id}"
         values: dict[str, object] = {
             "employee_id": employee.id,
@@ -190,18 +186,26 @@ def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
     return rows
 
 
+def _minutes_made_on(conversation: Conversation, sources: Sources) -> dt.date | None:
+    """The day a conversation's minutes were made (collect's day: `APPRAISAL_TODAY` when it is set, as
+    the deadlines count from it), else, for a register written before that was kept, the day it was
+    collected: the day its goals and reviews were last updated from the sources."""
+    return iso_date(conversation.minutes_made_on) or local_date(conversation.collected_at, sources.zone)
+
+
 def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
     """One generated row per goal/action: the workbook's Goals sheet (with the latest review from the
     register applied), then the new goals and actions from collected minutes."""
     lang = notes.lang
     sheet = sheet_name("goals", lang)
-    reviews: dict[str, tuple[str, Review]] = {}  # goal ID -> (collected_at, review)
+    # goal ID -> (collected_at, review, the conversation it was made in)
+    reviews: dict[str, tuple[str, Review, Conversation]] = {}
     for conversation in sources.register.values():
         stamp = conversation.collected_at or ""
         for review in conversation.reviews:
             goal_id = str(review.goal_id or "")
             if goal_id and (goal_id not in reviews or stamp >= reviews[goal_id][0]):
-                reviews[goal_id] = (stamp, review)
+                reviews[goal_id] = (stamp, review, conversation)
     rows: list[Row] = []
     seen: set[str] = set()
     for goal in sources.round_.goals:
@@ -211,10 +215,10 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
         where = f"{sheet} {goal.id}"
         status, comment, progress, updated = goal.status, goal.comment, goal.progress, None
         if goal.id in reviews:
-            stamp, review = reviews[goal.id]
+            _, review, reviewed_in = reviews[goal.id]
             status = review.status or status
             comment = review.comment or comment
-            updated = local_date(stamp, sources.zone)
+            updated = _minutes_made_on(reviewed_in, sources)
             if isinstance(review.progress, int):
                 progress = review.progress  # typed with the status: `pågår (ca. 50 %)`
             elif review.status == "done":
@@ -232,7 +236,7 @@ def goal_rows(sources: Sources, notes: Notes) -> list[Row]:
         )
         rows.append(Row(goal.id, values, "workbook", generated=_editable(GOAL_SHEET_COLUMNS, values)))
     for employee_id, conversation in sources.register.items():
-        stamp = local_date(conversation.collected_at, sources.zone)
+        stamp = _minutes_made_on(conversation, sources)
         for item in conversation.goals:
             goal_id = str(item.id or "")
             if not goal_id:
