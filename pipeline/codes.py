@@ -83,6 +83,7 @@ COLLECT_CODES = frozenset(
         "file-encrypted",
         "file-old-word",
         "not-a-word-file",
+        "form-in-other-format",
         "file-with-macros",
         "file-unsafe-name",
         "not-a-form",

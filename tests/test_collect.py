@@ -948,6 +948,7 @@ def test_other_files_are_skipped_with_a_note(sample, tmp_path):
     (notes / "~$ily.docx").write_bytes(b"\x0bSiri S\xe6ther" + bytes(150))
     (notes / "sub").mkdir()
     (notes / "sub" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (notes / "sub" / "notater.txt").write_text("Husk å sende skjemaet", encoding="utf-8")
 
     result = sample.collect(notes, tmp_path / "output")
 
@@ -956,11 +957,61 @@ def test_other_files_are_skipped_with_a_note(sample, tmp_path):
             "accepted",
             ["“Earlier goal/action 2 – new status” is empty"],
         ),  # reported, not required
-        "referat.pdf": ("skipped", ["not a Word document (.pdf)"]),
+        "referat.pdf": (
+            "skipped",
+            [
+                "a PDF, from which no answers can be read: ask for the form as the Word file (.docx) it was sent as"
+            ],
+        ),
+        "notater.txt": ("skipped", ["not a Word document (.txt)"]),
         "~$ily.docx": ("skipped", ["Word's lock file (the document is open somewhere)"]),
         ".DS_Store": ("skipped", ["a system file"]),
     }
+    codes = {item.path.name: [(p.code, p.severity) for p in item.problems] for item in result.files}
+    assert codes["referat.pdf"] == [("form-in-other-format", "warning")]  # likely a form: said so
+    assert codes["notater.txt"] == [("not-a-word-file", "info")]
     assert not result.failed
+
+
+def test_a_form_saved_by_libreoffice_in_its_own_format_is_skipped_with_how_to_save_it_as_docx(
+    sample, tmp_path
+):
+    """LibreOffice asks whether to keep Word's format when a form is saved: a manager who chooses its
+    own (.odt) sends a file the tool cannot read. It is named, with what to do, and nothing else changes."""
+    made = tmp_path / "made"
+    sample.fill(ERLEND, made / "erlend.docx", ERLEND_ANSWERS)
+    notes = tmp_path / "notes"
+    subprocess.run(
+        [
+            soffice(),
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "odt",
+            "--outdir",
+            str(notes),
+            str(made / "erlend.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert [p.name for p in notes.iterdir()] == ["erlend.odt"]
+
+    result = run_collect(notes, tmp_path / "output")
+
+    assert result.exit_code == 0, result.output
+    assert "skipped    erlend.odt" in result.output
+    assert (
+        "- an OpenDocument text (.odt), LibreOffice's own format; the tool cannot read it. If it is a filled-in "
+        "form, open it in LibreOffice or Word, choose File > Save As, file type Word 2007-365 (.docx), and "
+        "collect that file" in " ".join(result.output.split())
+    )
+    report = openpyxl.load_workbook(tmp_path / "output" / "2027-H1" / "collect-report.xlsx").worksheets[0]
+    rows = [r for r in report.iter_rows(values_only=True) if "erlend.odt" in r]
+    assert len(rows) == 1 and "Lagre som, filtype Word 2007-365 (.docx)" in rows[0][7]
+    assert not (tmp_path / "output" / "2027-H1" / "minutes").exists()
 
 
 # -- idempotence ---------------------------------------------------------------------------------------
@@ -1319,7 +1370,8 @@ def test_the_command_exits_0_when_every_file_was_handled(sample, tmp_path):
     assert body == [
         "accepted   Referat Erlend.docx [1009]: Erlend Bråten: 2 reviewed, 2 new goals, 1 new action",
         "skipped    scan.pdf",
-        "           - not a Word document (.pdf)",
+        "           - a PDF, from which no answers can be read: ask for the form as the Word file (.docx) it was "
+        "sent as",
         "incomplete Åse/samtale.docx [1003]",
         "           - required: “Oppsummering” is empty",
         "",

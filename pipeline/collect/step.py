@@ -47,7 +47,14 @@ from pipeline.documents.contexts import (
 )
 from pipeline.documents.kinds import KINDS, Step, written_by
 from pipeline.errors import AppraisalError
-from pipeline.forms.intake import Refused, WordFile, open_word_file, returned_files, skip_reason
+from pipeline.forms.intake import (
+    OTHER_DOCUMENTS,
+    Refused,
+    WordFile,
+    open_word_file,
+    returned_files,
+    skip_reason,
+)
 from pipeline.model import ERROR, INFO, WARNING, Employee, Goal, Meeting, Round
 from pipeline.register import Conversation, Register, now_stamp
 from pipeline.render.templates import TemplateSet
@@ -78,7 +85,10 @@ def _read_file(
     reason = skip_reason(path)
     if reason:
         skipped = FileResult(path, SKIPPED)
-        skipped.note("not-a-word-file", reason, INFO)
+        if path.suffix.lower() in OTHER_DOCUMENTS:  # likely a form, saved or sent in another format
+            skipped.note("form-in-other-format", reason, WARNING)
+        else:
+            skipped.note("not-a-word-file", reason, INFO)
         return skipped, None
     outcome = FileResult(path, REJECTED)
     outcome.stamp = stamp_of(path)  # before it is read: a change after this is a change next time

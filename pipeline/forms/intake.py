@@ -35,6 +35,19 @@ MAX_PROPERTIES = 200  # custom document properties: a form carries seven
 MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
 SKIPPED_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
 WORD_SUFFIXES = (".docx", ".docm", ".doc", ".dotx", ".dotm")  # what is looked at as a Word document
+_SAVE_AS_DOCX = (
+    "the tool cannot read it. If it is a filled-in form, open it in LibreOffice or Word, choose "
+    "File > Save As, file type Word 2007-365 (.docx), and collect that file"
+)
+# What is sent instead of a filled-in form, and what to do: each is likely a form, so it is a warning
+OTHER_DOCUMENTS = {
+    ".odt": f"an OpenDocument text (.odt), LibreOffice's own format; {_SAVE_AS_DOCX}",
+    ".fodt": f"an OpenDocument text (.fodt); {_SAVE_AS_DOCX}",
+    ".rtf": f"a Rich Text file (.rtf); {_SAVE_AS_DOCX}",
+    ".pages": "a Pages document, which the tool cannot read: in Pages, choose File > Export To > Word",
+    ".pdf": "a PDF, from which no answers can be read: ask for the form as the Word file (.docx) it was sent as",
+    ".zip": "a zip archive, which is not opened: unpack it into the folder and collect again",
+}
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 
@@ -115,7 +128,7 @@ def skip_reason(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix in WORD_SUFFIXES:
         return None
-    return f"not a Word document ({suffix or 'no extension'})"
+    return OTHER_DOCUMENTS.get(suffix) or f"not a Word document ({suffix or 'no extension'})"
 
 
 def parse_xml(data: bytes, part: str) -> etree._Element:
