@@ -198,9 +198,9 @@ def print_status(result: FollowUpResult) -> None:
     """The follow-up's warnings and the files written (or unchanged)."""
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow")
-    word = "unchanged" if result.unchanged else "written"
-    click.echo(f"{word:<9} {result.follow_up}")
-    click.echo(f"{word:<9} {result.leadership}")
+    for path, same in zip((result.follow_up, result.leadership), result.same, strict=True):
+        word = "unchanged" if result.unchanged or same else "written"
+        click.echo(f"{word:<9} {path}")
     if result.backup is not None:
         click.echo(f"previous  {result.backup}")
     copies = result.copies

@@ -91,13 +91,17 @@ def rebuild_follow_up(
     previous = result.previous = find_previous_round(output, root, merged["goals"], notes)
 
     content = content_digest(lang, today, merged, extra_headers, [*others, conflicts])
-    summary = input_digest(settings, today, facts, previous)
+    # the facts in any order: the summary counts them, so rows sorted anew in the workbook change nothing
+    summary = input_digest(settings, today, [sorted(map(repr, part)) for part in facts], previous)
     last = state["runs"][-1] if state["runs"] else {}
     same_follow_up = (
         existing is not None and last.get("content") == content and last.get("file") == sha(follow_up)
     )
-    same_summary = last.get("summary") == summary and last.get("leadership") == sha(leadership)
+    # a run killed before it wrote the summary left its record without the file's hash: written again
+    written = last.get("leadership")
+    same_summary = last.get("summary") == summary and written is not None and written == sha(leadership)
     result.unchanged = same_follow_up and same_summary
+    result.same = (same_follow_up, same_summary)
     if not result.unchanged:
         token = existing.token if same_follow_up and existing and existing.token else secrets.token_hex(8)
         run = _run_record(token, settings.round_id, content, summary, frames, merged)
@@ -112,7 +116,12 @@ def rebuild_follow_up(
             xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title), today, token,
             conflicts=conflicts,
         )  # fmt: skip
-        summarise = functools.partial(build_leadership_workbook, settings, today, frames, previous)
+        # the same figures: the summary is left as it is (its file would differ only in the moment saved)
+        summarise = (
+            None
+            if same_summary
+            else functools.partial(build_leadership_workbook, settings, today, frames, previous)
+        )
         result.backup, run["file"], run["leadership"] = _write_managers_copies(
             root, sources, merged, frames, today, notes, taken, result,
             _workbooks_job(root, follow_up, leadership, build, summarise),
@@ -127,11 +136,12 @@ def _workbooks_job(
     follow_up: Path,
     leadership: Path,
     build: Callable[[], Workbook] | None,
-    summarise: Callable[[], Workbook],
+    summarise: Callable[[], Workbook] | None,
 ) -> Callable[[], tuple[Path | None, str, str]]:
-    """HR's follow-up (built by `build`; None: unchanged, left as it is) and the leadership summary, as
-    one job run beside the managers' copies, in a worker of its own when there are many copies (issue 16:
-    the copies no longer wait for them). The job returns the follow-up's backup, if any, and both hashes."""
+    """HR's follow-up (built by `build`) and the leadership summary (by `summarise`; either None:
+    unchanged, left as it is), as one job run beside the managers' copies, in a worker of its own when
+    there are many copies (issue 16: the copies no longer wait for them). The job returns the
+    follow-up's backup, if any, and both hashes."""
 
     def job() -> tuple[Path | None, str, str]:
         kept = None
@@ -139,7 +149,8 @@ def _workbooks_job(
             workbook = build()
             kept = backup(follow_up, root) if follow_up.exists() else None
             atomic_write(follow_up, workbook.save)
-        atomic_write(leadership, summarise().save)
+        if summarise is not None:
+            atomic_write(leadership, summarise().save)
         return kept, sha(follow_up), sha(leadership)
 
     return job

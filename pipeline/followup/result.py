@@ -21,7 +21,8 @@ class FollowUpResult:
 
     follow_up, leadership: the two files. backup: where the previous follow-up workbook was copied
     (`history/follow-up-<timestamp>.xlsx`), None when there was none or nothing changed.
-    unchanged: True when neither file needed rewriting (same content as the last run, file untouched).
+    unchanged: True when neither file needed rewriting (same content as the last run, file untouched);
+    same: whether each of the two (the follow-up, the summary) was left as it was, when they were looked at.
     problems: warnings for the user, with codes (edits kept against new source values, values not
     understood, texts cut to Excel's limit, rows restored or kept, columns and sheets carried over).
     counts: conversations, goals (rows written), new_rows, edits_kept, conflicts, restored_rows,
@@ -37,6 +38,7 @@ class FollowUpResult:
     leadership: Path
     backup: Path | None = None
     unchanged: bool = False
+    same: tuple[bool, bool] = (False, False)
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     frames: FigureFrames | None = None
