@@ -11,9 +11,11 @@ test_retention.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -104,3 +106,110 @@ def test_a_run_killed_at_random_moments_then_finished_equals_an_uninterrupted_ru
     printed = again.communicate(timeout=600)[0]
     assert again.returncode == 0 and "  accepted                       0" in printed, printed
     assert contents(output) == got
+
+
+# -- a manager's copy merged back, killed at random moments ------------------------------------------
+
+COPY = Path("2027-H1") / "managers" / "1002-Bjørn Kristiansen" / "oppfolging.xlsx"
+
+
+def status(output: Path, inbox: Path) -> subprocess.Popen:
+    system_tmp = output.parent / f"{output.name}-system-tmp"
+    system_tmp.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "status",
+            "-w",
+            str(SAMPLE),
+            "-o",
+            str(output),
+            "--collect",
+            str(inbox),
+        ],
+        env={**ENV, "TMPDIR": str(system_tmp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def edited_copy(output: Path, inbox: Path) -> None:
+    """Bjørn's copy as he sends it back: a goal done, a comment, a due date moved, an approval date, and a
+    new action for one of his people."""
+    book = openpyxl.load_workbook(output / COPY)
+    goals, talks = book["Mål og tiltak"], book["Samtaler"]
+    header = {cell.value: cell.column for cell in goals[2]}
+    for row in goals.iter_rows(min_row=3):
+        if row[0].value == "2027-H1-1005-A1":
+            row[header["Status"] - 1].value = "fullført"
+            row[header["Fremdrift (%)"] - 1].value = 100
+            row[header["Kommentar"] - 1].value = "Kurset er tatt"
+        if row[0].value == "2027-H1-1005-A2":
+            row[header["Frist"] - 1].value = dt.datetime(2027, 4, 1)
+    new = goals.max_row + 1
+    for name, value in {"Ansattnr": "1003", "Type": "tiltak", "Beskrivelse": "Hospitere i lønn"}.items():
+        goals.cell(row=new, column=header[name]).value = value
+    talk_header = {cell.value: cell.column for cell in talks[2]}
+    for row in talks.iter_rows(min_row=3):
+        if row[0].value == "1005":
+            row[talk_header["Godkjent dato"] - 1].value = dt.datetime(2027, 1, 30)
+    inbox.mkdir(parents=True, exist_ok=True)
+    book.save(inbox / "Bjørn sin oppfølging.xlsx")
+
+
+def history_of(output: Path, goal_id: str) -> list[str]:
+    """`appraisal history` of a goal, without the moment of each change (the clock's)."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "pipeline", "history", goal_id, "-w", str(SAMPLE), "-o", str(output)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return [re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d  ", "", line) for line in shown.stdout.splitlines()]
+
+
+def test_a_merge_of_a_managers_copy_killed_at_random_moments_then_finished_equals_an_uninterrupted_one(
+    tmp_path,
+):
+    """`appraisal status --collect` merging a manager's edited copy, killed (SIGKILL, with its workers)
+    again and again at random moments, then run to the end: HR's workbook, every copy and the recorded
+    history are those of a merge never interrupted; each change is recorded once."""
+    base = tmp_path / "base"
+    first = run(base)
+    assert first.wait(timeout=600) == 0, first.communicate()[0]
+    outputs = {}
+    for name in ("reference", "killed"):
+        outputs[name] = tmp_path / name
+        shutil.copytree(base, outputs[name])  # the same run's records: the copy is each one's own
+        edited_copy(outputs[name], tmp_path / f"{name}-inbox")
+
+    started = time.perf_counter()
+    whole = status(outputs["reference"], tmp_path / "reference-inbox")
+    printed = whole.communicate(timeout=600)[0]
+    took = time.perf_counter() - started
+    assert whole.returncode == 0 and "5 change(s) taken, 1 new row(s), 0 conflict(s)" in printed, printed
+
+    output, inbox = outputs["killed"], tmp_path / "killed-inbox"
+    chance = random.Random(1212)
+    for moment in sorted(chance.uniform(0.1, took) for _ in range(KILLS)):
+        process = status(output, inbox)
+        time.sleep(moment)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=60)
+    finished = status(output, inbox)
+    printed = finished.communicate(timeout=600)[0]
+
+    assert finished.returncode == 0, printed
+    assert list((tmp_path / "killed-system-tmp").iterdir()) == []
+    assert not list(output.rglob("*.tmp")) and not [p for p in output.rglob("*") if "(new)" in p.name]
+    got, expected = contents(output), contents(outputs["reference"])
+    assert sorted(got) == sorted(expected)
+    assert [name for name in expected if got[name] != expected[name]] == []
+    for goal_id in ("2027-H1-1005-A1", "2027-H1-1005-A2", "2027-H1-1003-F1"):
+        assert history_of(output, goal_id) == history_of(outputs["reference"], goal_id), goal_id
+    assert len(history_of(output, "2027-H1-1005-A1")) == 4  # its heading, then status, progress, comment

@@ -383,6 +383,9 @@ def test_a_row_a_manager_adds_becomes_a_new_action_with_a_stable_id(make_workboo
     assert hr["2027-H1-103-F1"]["Kommentar"] == "HR: avtalt med Anne"
     assert sorted(k for k in hr if "-F" in k) == ["2027-H1-102-F1", "2027-H1-103-F1"]
     assert table(output / OLA, GOALS)["2027-H1-103-F1"]["Kommentar"] == "HR: avtalt med Anne"
+    # read back from HR's workbook, their type is what it was when merged (the plans show its label)
+    types = {row.key: row.values["type"] for row in again.goal_rows if "-F" in str(row.key)}
+    assert types == {"2027-H1-102-F1": "action", "2027-H1-103-F1": "goal"}
 
 
 # -- history -----------------------------------------------------------------------------------------

@@ -60,7 +60,6 @@ from pipeline.round.values import fold_word
 
 MAX_COPY_BYTES = 20 * 2**20  # a copy for 100 people is about 60 KB
 MAX_COPY_UNPACKED = 200 * 2**20
-KEPT_MERGED = 50  # hashes of returned files remembered per manager
 
 
 @dataclass
@@ -167,8 +166,9 @@ def _merge_returned(path: Path, merging: Merging) -> None:
         return
     entry = taken.copies.entries.get(manager_id, {})
     written = {run.get("file") for run in entry.get("runs", [])}
-    if taken.sha_of(path) in {*entry.get("merged", []), *written}:
-        return  # merged before, or a copy as the tool wrote it (nothing to take)
+    merged = {*entry.get("merged", []), *(digest for whose, digest in taken.merged if whose == manager_id)}
+    if taken.sha_of(path) in {*merged, *written}:
+        return  # merged before (or in this run), or a copy as the tool wrote it (nothing to take)
     _merge_file(path, manager_id, merging, existing)
 
 
@@ -236,8 +236,7 @@ def _merge_file(path: Path, manager_id: str, merging: Merging, existing: Existin
         if sheet is not None:
             _merge_sheet(kind, sheet, base, (manager_id, label, path, sheet.title), merging)
     taken.returned[manager_id] = Returned.of(existing)
-    entry = taken.copies.entry(manager_id)
-    entry["merged"] = [*entry.get("merged", [])[-(KEPT_MERGED - 1) :], taken.sha_of(path)]
+    taken.merged.append((manager_id, taken.sha_of(path)))  # recorded once HR's workbook holds it
     notes.counts["copies_merged"] += 1
 
 

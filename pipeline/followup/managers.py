@@ -19,6 +19,7 @@ edited and merged is kept in the manager's `history/` before it is replaced.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -47,7 +48,7 @@ from pipeline.followup.sources import Sources
 from pipeline.model import Employee, Settings
 from pipeline.store import layout
 from pipeline.store.batch import parallel_map
-from pipeline.store.files import atomic_write, atomic_write_bytes
+from pipeline.store.files import open_temporary_beside
 from pipeline.store.state import State
 
 T = TypeVar("T")
@@ -57,6 +58,7 @@ ROUND_PROPERTY = "AppraisalRound"
 COPIES_RECORD = "manager-copies"  # the state database's record of what was written into each copy
 KEPT_RUNS = 5  # runs remembered per copy, so that an older copy sent back late still merges exactly
 COPY_SOURCES = (*GENERATED_SOURCES, "hand")  # the rows a copy shows (not removed, not unmerged)
+KEPT_MERGED = 50  # hashes of returned files remembered per manager
 
 
 def copy_language(person: Employee, settings: Settings) -> str:
@@ -142,6 +144,9 @@ class Taken:
     conflicts: list[dict] = field(default_factory=list)  # this run's conflicts
     changes: list[dict] = field(default_factory=list)  # this run's changes taken from copies
     hashes: dict[Path, str | None] = field(default_factory=dict)  # copies' files as found this run
+    # (manager ID, the file's hash) of each copy merged this run: recorded as merged only once HR's
+    # workbook holds what it brought (`write_copies`), so that a run killed before that merges it again
+    merged: list[tuple[str, str | None]] = field(default_factory=list)
 
     def sha_of(self, path: Path) -> str | None:
         """A copy's hash as found at the start of this run (each file read once)."""
@@ -236,8 +241,9 @@ def write_copies(
         for lang in texts.LANGUAGES
     }
 
-    def write_one(index: int) -> tuple[str | None, list[int] | None]:
-        """Build and write one copy (in a worker process when there are many): its hash and stamp."""
+    def write_one(index: int) -> tuple[Path, str | None, list[int] | None]:
+        """Build and write one copy (in a worker process when there are many) beside its place: the
+        file, its hash and stamp."""
         plan = plans[index]
         owner = (plan.person.name, {MANAGER_PROPERTY: plan.manager_id, ROUND_PROPERTY: settings.round_id})
         names = {plan.manager_id: plan.person.name}
@@ -245,8 +251,8 @@ def write_copies(
         found = taken.sha_of(plan.path) if plan.path.exists() else None
         if found is not None and found != _previous_file(taken.copies, plan.manager_id, plan.run):
             backup(plan.path, plan.path.parent)  # edited (and merged) since it was written: kept
-        _write_copy(plan.path, made)
-        return sha(plan.path), file_stamp(plan.path)
+        written = _write_copy(plan.path, made)
+        return written, sha(written), file_stamp(written)
 
     first = 0 if alongside is None else 1
 
@@ -254,26 +260,47 @@ def write_copies(
         return alongside() if index < first else write_one(index - first)  # type: ignore[misc]
 
     done = parallel_map(job, first + len(plans), workers, chunk=8, at_least=16)
-    for plan, (digest, stamp) in zip(plans, done[first:], strict=True):  # type: ignore[misc]
+    # HR's workbook (`alongside`) is written by now: only then are the copies replaced, and the copies
+    # merged this run recorded as merged. A run killed before has every edit still in the copies.
+    for plan, (written, digest, stamp) in zip(plans, done[first:], strict=True):  # type: ignore[misc]
+        os.replace(written, plan.path)  # a rename keeps the size and time the stamp holds
         plan.run["file"] = digest
         result.written.append(plan.path)
         result.stamps[str(plan.path)] = stamp
-    if plans:
+    _record_merged(taken)
+    if plans or taken.merged:
         taken.copies.save()
     result.seconds = time.perf_counter() - started
     return result, done[0] if first else None  # type: ignore[return-value]
 
 
-def _write_copy(path: Path, made: tuple) -> None:
-    """One copy, written as XML (`sheetxml.py`), or through openpyxl when that writer does not make it."""
+def _record_merged(taken: Taken) -> None:
+    """Note each copy merged this run as merged (its hash): a returned file given again is skipped."""
+    for manager_id, digest in taken.merged:
+        entry = taken.copies.entry(manager_id)
+        entry["merged"] = [*entry.get("merged", [])[-(KEPT_MERGED - 1) :], digest]
+
+
+def _write_copy(path: Path, made: tuple) -> Path:
+    """One copy, written as XML (`sheetxml.py`), or through openpyxl when that writer does not make it,
+    into a temporary file beside `path` (the caller moves it into place): that file."""
     rows, headers, figures, names, heading, today, token, owner = made
+    handle, temporary = open_temporary_beside(path)
+    os.close(handle)
     try:
-        data = sheetxml.copy_bytes(rows, headers, figures, names, heading, today, token, owner)
-    except sheetxml.Unhandled:
-        workbook = build_follow_up_workbook(rows, headers, [], figures, names, heading, today, token, owner)
-        atomic_write(path, workbook.save)
-        return
-    atomic_write_bytes(path, data)
+        try:
+            temporary.write_bytes(
+                sheetxml.copy_bytes(rows, headers, figures, names, heading, today, token, owner)
+            )
+        except sheetxml.Unhandled:
+            workbook = build_follow_up_workbook(
+                rows, headers, [], figures, names, heading, today, token, owner
+            )
+            workbook.save(temporary)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
 
 
 def _plan(

@@ -46,17 +46,23 @@ from pipeline.followup.columns import (
     typed_cell_value,
 )
 from pipeline.followup.history import HR, SOURCES, change
+from pipeline.round import schema
+from pipeline.round.values import fold_word
 
 
 def settle_row(row: Row, kind: str, sheet: FileSheet, notes: Notes) -> None:
     """Type the generated columns of a row kept as the file has it (removed from source, added by hand,
-    not merged): dates as dates, whole numbers as numbers, anything else as (fitted) text."""
+    not merged): dates as dates, whole numbers as numbers, a type as its canonical value (goal, action)
+    when it is one, anything else as (fitted) text."""
     for column in COLUMNS[kind]:
         if column.editable or column.key not in row.values:
             continue
         raw = row.values[column.key]
         if column.kind == "date":
             value = typed_cell_value(column, raw)[0]
+        elif column.kind == "type":  # `tiltak`, `Goal`: canonical, as the sources' rows and a copy's new row
+            text = cell_text(raw)
+            value = schema.enum_lookup("goal_type").get(fold_word(text)) or text or None
         elif column.kind == "int" and isinstance(raw, int | float) and not isinstance(raw, bool):
             value = int(raw) if float(raw).is_integer() else raw
         else:

@@ -185,10 +185,12 @@ def _write_managers_copies(
 ) -> T | None:
     """Each interviewer's copy, with the merged values; then the record of what the copies brought.
     `alongside` (HR's workbooks) is run with the copies, and what it returns is returned."""
+    # the changes first: a run killed before the workbooks hold them merges the same copies again, and
+    # a change already recorded is not recorded twice (`history.append`)
+    remember(root, taken, notes.changes)
     result.copies, done = write_copies(
         root, sources, merged, frames, today, notes, taken, default_workers(), alongside
     )
-    remember(root, taken, notes.changes)
     snapshot_goals(root, sources.round_.settings.round_id, merged["goals"])
     result.conflicts = taken.conflicts
     return done
