@@ -60,11 +60,13 @@ def _connect(pipe: str):
     raise RuntimeError("LibreOffice did not start")
 
 
-def type_answers(source: Path, target: Path, plan: list[dict]) -> None:
-    """Open `source` in LibreOffice, type the plan's answers, save as .docx to `target`."""
+@contextlib.contextmanager
+def office():
+    """A LibreOffice of its own (a fresh profile), headless, listening on a pipe: (its UNO context, its
+    desktop); ended, and its profile removed, on leaving."""
     profile = Path(tempfile.mkdtemp(prefix="appraisal-uno-"))
     pipe = f"appraisal{profile.name}"
-    office = subprocess.Popen(
+    process = subprocess.Popen(
         [
             "soffice",
             f"-env:UserInstallation={profile.as_uri()}",
@@ -79,8 +81,21 @@ def type_answers(source: Path, target: Path, plan: list[dict]) -> None:
     )
     try:
         context = _connect(pipe)
+        desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        yield context, desktop
+        with contextlib.suppress(Exception):  # the bridge goes down with LibreOffice
+            desktop.terminate()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        subprocess.run(["rm", "-rf", str(profile)], check=False)
+
+
+def type_answers(source: Path, target: Path, plan: list[dict]) -> None:
+    """Open `source` in LibreOffice, type the plan's answers, save as .docx to `target`."""
+    with office() as (context, desktop):
         manager = context.ServiceManager
-        desktop = manager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         document = desktop.loadComponentFromURL(
             uno.systemPathToFileUrl(str(source.resolve())), "_blank", 0, (_property("Hidden", True),)
         )
@@ -118,13 +133,6 @@ def type_answers(source: Path, target: Path, plan: list[dict]) -> None:
             uno.systemPathToFileUrl(str(target.resolve())), (_property("FilterName", "MS Word 2007 XML"),)
         )
         document.close(True)
-        with contextlib.suppress(Exception):  # the bridge goes down with LibreOffice
-            desktop.terminate()
-        office.wait(timeout=60)
-    finally:
-        if office.poll() is None:
-            office.kill()
-        subprocess.run(["rm", "-rf", str(profile)], check=False)
 
 
 def main() -> int:

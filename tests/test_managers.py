@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from support.helpers import docx_text
+from support.helpers import docx_text, edit_in_calc
 from test_followup import ROUND, TODAY, base_sources, cell_of, round_from, table
 
 from pipeline.cli import cli
@@ -343,6 +343,43 @@ def test_a_copy_resaved_by_libreoffice_merges(make_workbook, output, tmp_path):
     hr = table(result.follow_up, GOALS)
     assert hr["G-1"]["Status"] == "avbrutt" and hr["G-2"]["Kommentar"] == "=1+1"
     assert result.counts["copy_edits"] == 2 and result.conflicts == []
+
+
+def test_a_copy_sorted_and_edited_in_libreoffice_calc_merges(make_workbook, output):
+    """Ola edits his copy in real Calc (UNO), as people do: sorts his goals by due date, newest first,
+    inserts a column of his own notes, deletes a row, and types a status and a comment that starts like
+    a formula; then saves it (Keep current format)."""
+    round_, _ = first_run(make_workbook, output)
+    where = {"sheet": GOALS, "header": 2}
+    edit_in_calc(
+        output / OLA,
+        [
+            {**where, "do": "sort", "by": "Frist", "descending": True},
+            {**where, "do": "insert-column", "before": "Status", "title": "Mine notater",
+             "values": {"G-1": "spør om sertifikat", "G-2": "følg opp i mars"}},
+            {**where, "do": "set", "id": "G-1", "column": "Status", "value": "fullført"},
+            {**where, "do": "set", "id": "G-1", "column": "Fremdrift (%)", "value": 100},
+            {**where, "do": "set", "id": "G-1", "column": "Kommentar", "value": "=Ferdig, se kurs"},
+            {**where, "do": "delete-row", "id": "G-2"},
+        ],
+    )  # fmt: skip
+    with zipfile.ZipFile(output / OLA) as saved:
+        assert b"LibreOffice" in saved.read("docProps/app.xml")  # saved by Calc
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    assert result.counts["copies_merged"] == 1 and result.conflicts == []
+    hr = table(result.follow_up, GOALS)
+    assert (hr["G-1"]["Status"], hr["G-1"]["Fremdrift (%)"], hr["G-1"]["Kommentar"]) == (
+        "fullført", 100, "=Ferdig, se kurs"
+    )  # fmt: skip
+    assert cell_of(openpyxl.load_workbook(result.follow_up)[GOALS], "Kommentar", "G-1").data_type == "s"
+    assert hr["G-2"]["Status"] == "ikke startet"  # deleting a row is not an edit
+    assert "Mine notater" not in next(iter(hr.values()))  # his own column stays in his copy
+    copy = table(output / OLA, GOALS)
+    assert "G-2" in copy  # the deleted row comes back
+    assert list(next(iter(copy.values())))[-1] == "Mine notater"  # kept, to the right of the generated
+    assert copy["G-1"]["Mine notater"] == "spør om sertifikat" and copy["G-1"]["Status"] == "fullført"
 
 
 def test_a_row_a_manager_adds_becomes_a_new_action_with_a_stable_id(make_workbook, output):

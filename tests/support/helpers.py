@@ -130,6 +130,32 @@ def type_in_libreoffice(source: Path, target: Path, plan: list[tuple[str, str, s
     return target
 
 
+CALC_SCRIPT = TYPE_SCRIPT.with_name("edit_in_calc.py")
+
+
+def edit_in_calc(path: Path, plan: list[dict]) -> Path:
+    """Edit a workbook in LibreOffice Calc (UNO): sort, type into cells, insert a column, delete a row,
+    and save it in place; `plan` as in scripts/edit_in_calc.py."""
+    import json
+    import subprocess
+
+    import pytest
+
+    check = subprocess.run([str(SYSTEM_PYTHON), "-c", "import uno"], capture_output=True)
+    if check.returncode != 0:
+        pytest.fail("editing in LibreOffice needs python3-uno for /usr/bin/python3: .ci/run installs it")
+    plan_file = path.with_name(f"{path.stem}.plan.json")
+    plan_file.write_text(json.dumps(plan), "utf-8")
+    subprocess.run(
+        [str(SYSTEM_PYTHON), str(CALC_SCRIPT), str(path), str(plan_file)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    plan_file.unlink()
+    return path
+
+
 def manager_copy(round_folder: Path) -> Path:
     """A manager's copy with no chart (one department), which the XML writer makes."""
     for path in sorted(round_folder.glob("managers/*/oppfolging.xlsx")):
