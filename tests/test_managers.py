@@ -382,6 +382,17 @@ def test_a_copy_sorted_and_edited_in_libreoffice_calc_merges(make_workbook, outp
     assert copy["G-1"]["Mine notater"] == "spør om sertifikat" and copy["G-1"]["Status"] == "fullført"
 
 
+def test_a_copys_run_is_remembered_however_many_runs_were_killed_before_writing_it():
+    from pipeline.followup.managers import KEPT_RUNS, _runs_kept
+
+    written = {"token": "t0", "file": "f0"}
+    killed = [{"token": f"k{n}"} for n in range(KEPT_RUNS + 3)]  # each recorded, none wrote the copy
+    runs = [written]
+    for run in killed:
+        runs = _runs_kept(runs, run)
+    assert runs == [written, *killed[-KEPT_RUNS:]]
+
+
 def test_a_row_a_manager_adds_becomes_a_new_action_with_a_stable_id(make_workbook, output):
     round_, _ = first_run(make_workbook, output)
     wb = openpyxl.load_workbook(output / OLA)

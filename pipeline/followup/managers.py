@@ -231,7 +231,7 @@ def write_copies(
         plan.figures = figures.get(manager_id) or plan.figures
         entry = taken.copies.entry(manager_id)
         entry["path"] = path.relative_to(root).as_posix()
-        entry["runs"] = [*entry["runs"][-(KEPT_RUNS - 1) :], plan.run]
+        entry["runs"] = _runs_kept(entry["runs"], plan.run)
         plans.append(plan)
     # The record goes first: should the run stop before a copy is replaced, the old copy still carries
     # its own token, whose record is kept.
@@ -272,6 +272,17 @@ def write_copies(
         taken.copies.save()
     result.seconds = time.perf_counter() - started
     return result, done[0] if first else None  # type: ignore[return-value]
+
+
+def _runs_kept(runs: list[dict], run: dict) -> list[dict]:
+    """A copy's runs remembered once `run` is added: the last `KEPT_RUNS`, and always the last that wrote
+    its file (the copy in the folder, and copies of it sent back, carry its token); runs killed before
+    they wrote it would otherwise push it out, and the copy be refused as too old."""
+    kept = runs[-(KEPT_RUNS - 1) :]
+    written = [r for r in runs if r.get("file")]
+    if written and written[-1] not in kept:
+        kept = [written[-1], *kept]
+    return [*kept, run]
 
 
 def _record_merged(taken: Taken) -> None:
