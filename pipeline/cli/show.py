@@ -199,7 +199,7 @@ def print_status(result: FollowUpResult) -> None:
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow")
     for path, same in zip((result.follow_up, result.leadership), result.same, strict=True):
-        word = "unchanged" if result.unchanged or same else "written"
+        word = "unchanged" if same else "written"
         click.echo(f"{word:<9} {path}")
     if result.backup is not None:
         click.echo(f"previous  {result.backup}")

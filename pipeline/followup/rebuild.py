@@ -100,7 +100,6 @@ def rebuild_follow_up(
     # a run killed before it wrote the summary left its record without the file's hash: written again
     written = last.get("leadership")
     same_summary = last.get("summary") == summary and written is not None and written == sha(leadership)
-    result.unchanged = same_follow_up and same_summary
     result.same = (same_follow_up, same_summary)
     if not result.unchanged:
         token = existing.token if same_follow_up and existing and existing.token else secrets.token_hex(8)

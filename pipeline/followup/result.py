@@ -21,8 +21,8 @@ class FollowUpResult:
 
     follow_up, leadership: the two files. backup: where the previous follow-up workbook was copied
     (`history/follow-up-<timestamp>.xlsx`), None when there was none or nothing changed.
-    unchanged: True when neither file needed rewriting (same content as the last run, file untouched);
-    same: whether each of the two (the follow-up, the summary) was left as it was, when they were looked at.
+    same: whether each of the two (the follow-up, the summary) was left as it was (same content as the
+    last run, file untouched); `unchanged` when both were.
     problems: warnings for the user, with codes (edits kept against new source values, values not
     understood, texts cut to Excel's limit, rows restored or kept, columns and sheets carried over).
     counts: conversations, goals (rows written), new_rows, edits_kept, conflicts, restored_rows,
@@ -37,7 +37,6 @@ class FollowUpResult:
     follow_up: Path
     leadership: Path
     backup: Path | None = None
-    unchanged: bool = False
     same: tuple[bool, bool] = (False, False)
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
@@ -50,6 +49,11 @@ class FollowUpResult:
     plans: BatchResult | None = None  # the employees' plans (`plans.write_plans`), when they were looked at
     quick: dict | None = None  # the inputs remembered for the next run's quick check (`remember_quick`)
     said: tuple[list[dict], bool] | None = None  # the warnings remembered with them, and whether lasting
+
+    @property
+    def unchanged(self) -> bool:
+        """Neither file needed rewriting."""
+        return all(self.same)
 
     @property
     def figures(self) -> Figures:

@@ -82,7 +82,7 @@ def write_follow_up(
         if not fresh and collect_dir is None and lasting is not None and _plans_as_written(root):
             if last.get(WORKBOOK) != quick[WORKBOOK]:  # the same by what the step reads: known now as it is
                 State(output).put_document(root.name, QUICK_FILE, {**last, WORKBOOK: quick[WORKBOOK]})
-            result.unchanged = True
+            result.same = (True, True)
             result.problems = lasting  # said again
             return result
         from pipeline.followup.rebuild import rebuild_follow_up  # the workbooks: loaded when they are made
