@@ -447,3 +447,62 @@ def test_a_column_of_hr_s_own_edited_in_the_workbook_makes_no_step_plan_again(
     merged, steps, said = run(E2="Møterom Fjord")  # a room: read by the tool, shown in the invitation
     # the letter, its .ics and the interviewer's overview and calendar; that employee's forms
     assert (merged, steps) == (0, 2) and re.findall(r"updated\s+(\d+)", said) == ["4", "3"]
+
+
+def test_a_workbook_sorted_in_calc_rewrites_nothing_made_from_it(tmp_path):
+    """HR sorts the sheets of the round's workbook in LibreOffice Calc (people by last name, meetings by
+    start time, goals by due date): what is made from it follows the IDs, not the rows' order, so the next
+    run rewrites only the validation report (a copy of the workbook). Before, the goals' new order
+    rewrote the forms of everyone with two goals, their plans, the follow-up (with a copy in history/)
+    and every manager's copy."""
+    import hashlib
+    from pathlib import Path
+
+    import openpyxl
+    from support.helpers import edit_in_calc
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "input", tmp_path / "input")  # the sample, with its returned forms
+    workbook, output = tmp_path / "input" / "round.xlsx", tmp_path / "output"
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-02-01"})
+
+    def run() -> str:
+        result = runner.invoke(cli, ["run", "-w", str(workbook), "-o", str(output), "-j", "1"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def files() -> dict[str, tuple[int, str]]:
+        return {
+            p.relative_to(output).as_posix(): (
+                p.stat().st_mtime_ns,
+                hashlib.sha256(p.read_bytes()).hexdigest(),
+            )
+            for p in output.rglob("*")
+            if p.is_file() and ".appraisal" not in p.parts
+        }
+
+    def first_column(sheet: str) -> list[object]:
+        book = openpyxl.load_workbook(workbook, read_only=True)
+        values = [row[0] for row in book[sheet].iter_rows(min_row=2, values_only=True) if row[0]]
+        book.close()
+        return values
+
+    run()
+    before = files()
+    edit_in_calc(
+        workbook,
+        [
+            {"sheet": "Ansatte", "do": "sort", "by": "Etternavn*"},
+            {"sheet": "Samtaleplan", "do": "sort", "by": "Starttid*", "descending": True},
+            {"sheet": "Mål", "do": "sort", "by": "Frist", "descending": True},
+        ],
+    )
+    people, goals = first_column("Ansatte"), first_column("Mål")
+    assert people != sorted(people) and goals != sorted(goals)  # the rows are in another order now
+
+    said = run()
+
+    after = files()
+    assert sorted(after) == sorted(before)
+    assert [name for name in before if after[name] != before[name]] == ["2027-H1/validation-report.xlsx"]
+    assert "unchanged output/2027-H1/follow-up.xlsx" in said.replace(str(output), "output")

@@ -10,6 +10,7 @@ from pipeline.round.values import (
     clean_text,
     fold_word,
     id_key,
+    id_order,
     parse_date,
     parse_hours,
     parse_int,
@@ -44,6 +45,28 @@ def test_clean_text(raw, expected):
 )
 def test_id_key_folds_leading_zeros(identifier, key):
     assert id_key(identifier) == key
+
+
+def test_ids_are_ordered_as_a_person_counts_and_colliding_ids_keep_their_rows_order():
+    typed = [
+        "10010",
+        "G10",
+        "1002",
+        "",
+        "2026-H1-1002-G10",
+        "G2",
+        "2026-H1-1002-A1",
+        "2026-H1-1002-G2",
+        "9" * 5000,
+    ]
+    assert sorted(typed, key=id_order) == [
+        "", "1002", "2026-H1-1002-A1", "2026-H1-1002-G2", "2026-H1-1002-G10", "10010", "9" * 5000, "G2", "G10",
+    ]  # fmt: skip
+    # IDs that collide (`id_key`) are equal in order: a stable sort keeps their rows' order, so the
+    # check still names the later row
+    assert id_order("00102") == id_order("102") and id_order("A-7") == id_order("a-7")
+    assert sorted(["00102", "102"], key=id_order) == ["00102", "102"]
+    assert sorted(["102", "00102"], key=id_order) == ["102", "00102"]
 
 
 @pytest.mark.parametrize(

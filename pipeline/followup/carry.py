@@ -21,6 +21,7 @@ from pathlib import Path
 from pipeline.errors import OutputError
 from pipeline.followup.columns import COUNTED_GOAL_SOURCES, Row, cell_text, iso_date, to_json
 from pipeline.model import NOT_IN_WORKBOOK, Goal, Round
+from pipeline.round.values import in_id_order
 from pipeline.store import layout
 from pipeline.store.state import State
 
@@ -88,9 +89,8 @@ def carry_over(round_: Round, output: Path) -> tuple[Round, CarryOver]:
         carried.append(_goal(item, previous))
     if not carried:
         return round_, CarryOver(previous, 0, already)
-    return dataclasses.replace(round_, goals=(*round_.goals, *carried)), CarryOver(
-        previous, len(carried), already
-    )
+    goals = in_id_order((*round_.goals, *carried), lambda g: g.id)  # as the reader orders them
+    return dataclasses.replace(round_, goals=goals), CarryOver(previous, len(carried), already)
 
 
 def _previous_snapshot(round_: Round, output: Path) -> tuple[str, dict] | None:

@@ -133,7 +133,7 @@ def mail_facts(root: Path, round_: Round) -> tuple[dict[str, dt.date], dict[str,
 
 
 def conversation_rows(sources: Sources, notes: Notes) -> list[Row]:
-    """One generated row per active employee, in the Employees sheet's order."""
+    """One generated row per active employee, in their IDs' order (`round.values.in_id_order`)."""
     rows: list[Row] = []
     seen: set[str] = set()
     lang = notes.lang

@@ -22,6 +22,7 @@ from pipeline.round.opening import open_workbook
 from pipeline.round.records import read_availability, read_employees, read_goals, read_meetings
 from pipeline.round.settings import read_settings
 from pipeline.round.sheets import DataSheet, SheetTable, locate_sheets, sheet_language, trim_cells
+from pipeline.round.values import in_id_order
 
 
 def read_round(path: Path | str) -> tuple[Round, Report]:
@@ -82,9 +83,12 @@ def _round_from_tables(path: str, tables: dict[str, SheetTable], report: Report)
             {"key": "key", "value": "value"},
             0,
         )
-    employees, meetings, goals, availability = (
-        tuple(records[kind]) for kind in ("employees", "schedule", "goals", "availability")
-    )
+    # in the IDs' order, not the rows': a sorted sheet makes the same documents and workbooks. Rows of
+    # the same ID keep theirs (the first of an employee's meetings is the one used)
+    employees = in_id_order(records["employees"], lambda e: e.id)
+    meetings = in_id_order(records["schedule"], lambda m: m.employee_id)
+    goals = in_id_order(records["goals"], lambda g: g.id)
+    availability = tuple(records["availability"])
     read = (settings, employees, meetings, goals, sheets, availability)
     return Round(
         path=path,

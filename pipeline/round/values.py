@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from pipeline.model import Phrase, phrase
 
@@ -17,6 +19,8 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _NORDIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
 _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?::(\d{2}))?$", re.IGNORECASE)
 _EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
+_DIGITS = re.compile(r"(\d+)")
+T = TypeVar("T")
 
 
 class Unreadable(ValueError):
@@ -54,6 +58,26 @@ def id_key(identifier: str) -> str:
     """The form under which two IDs collide: `00123` and `123` share the key `123`."""
     stripped = identifier.strip().lstrip("0")
     return (stripped or "0").casefold()
+
+
+def id_order(identifier: str) -> tuple:
+    """A key that orders IDs as a person counts them: `1002` before `10010`, `G2` before `G10`. IDs that
+    collide (`id_key`) have the same key, so that a stable sort keeps them in their rows' order. Numbers
+    are compared by their digits, not made into ints (an ID of thousands of digits would be refused)."""
+    key = id_key(identifier)
+    if key.isdigit():  # most employee IDs: no leading zeros left to strip
+        return ((0, len(key), key),)
+    parts = _DIGITS.split(key)
+    return tuple(
+        (0, len(p.lstrip("0")), p.lstrip("0")) if i % 2 else (1, 0, p) for i, p in enumerate(parts) if p
+    )
+
+
+def in_id_order(records: Iterable[T], key: Callable[[T], str]) -> tuple[T, ...]:
+    """`records` ordered by the ID `key` gives (`id_order`), records of the same ID in their order: what
+    is made from the workbook then follows the IDs, not how its rows happen to be sorted (HR sorting the
+    Goals sheet by due date rewrote the forms, the follow-up and every manager's copy)."""
+    return tuple(sorted(records, key=lambda record: id_order(key(record))))
 
 
 def parse_date(value: object) -> dt.date:
