@@ -165,9 +165,10 @@ def output(tmp_path: Path) -> Path:
 def test_the_leadership_summary_is_left_as_it_is_when_only_the_follow_up_changes(
     make_workbook, output, capsys
 ):
-    """HR sorts the Employees sheet: the follow-up lists its rows in the new order and is written again,
-    while the summary's figures are the same, and its file is left alone (it would differ only in the
-    moment it was saved)."""
+    """The sources give the rows in another order (a round made here: the reader gives them in their IDs'
+    order): the follow-up is written again, its rows where HR's file has them, while the summary's
+    figures are the same, and its file is left alone (it would differ only in the moment it was
+    saved)."""
     import dataclasses
 
     from pipeline.cli.show import print_status
@@ -181,8 +182,8 @@ def test_the_leadership_summary_is_left_as_it_is_when_only_the_follow_up_changes
     sorted_round = dataclasses.replace(round_, employees=list(reversed(round_.employees)))
     again = write_follow_up(sorted_round, output, today=TODAY)
 
-    assert again.follow_up.read_bytes() != follow_up  # the rows in the sheet's new order
-    assert list(table(again.follow_up, "Samtaler"))[:2] == [e.id for e in reversed(round_.employees)][:2]
+    assert again.follow_up.read_bytes() != follow_up  # written again
+    assert list(table(again.follow_up, "Samtaler"))[:2] == [e.id for e in round_.employees][:2]  # as HR's
     assert (again.leadership.read_bytes(), again.leadership.stat().st_mtime_ns) == before
     capsys.readouterr()
     print_status(again)
@@ -517,7 +518,8 @@ def test_sorted_filtered_reordered_extended_and_deleted_rows(make_workbook, outp
     result = write_follow_up(round_, output, today=TODAY)
 
     goals = table(result.follow_up, "Mål og tiltak")
-    assert list(goals)[:4] == ["G-1", "G-2", "2027-H1-100-G1", "2027-H1-102-A1"]  # the generated order
+    # in the order the person sorted them, the row made again after the row it follows in the sources'
+    assert list(goals) == ["G-2", "G-1", "2027-H1-100-G1", "2027-H1-102-A1", "X-1", None]
     assert goals["G-2"]["Kommentar"] == "Purret 10.03"
     assert goals["2027-H1-102-A1"]["Kommentar"] == "Bestilt kurs"  # deleted: back, with its edit
     assert goals["X-1"]["Kilde"] == "lagt inn for hånd" and goals["X-1"]["Beskrivelse"] == "Egen oppgave"
@@ -530,6 +532,42 @@ def test_sorted_filtered_reordered_extended_and_deleted_rows(make_workbook, outp
     assert result.counts["restored_rows"] == 1 and result.counts["hand_rows"] == 1
     assert result.counts["unmatched_rows"] == 1 and result.counts["extra_columns"] == 1
     assert result.figures.goals == 5  # the hand-made goal counts; the row without an ID does not
+
+
+def test_hr_s_follow_up_sorted_in_calc_keeps_its_order_and_a_new_goal_follows_its_neighbour(
+    make_workbook, output
+):
+    """HR sorts the goals of the follow-up by due date in LibreOffice Calc. The next run keeps that order
+    (it undid it before, and kept HR's sorted file in history/), leaves the managers' copies alone (they
+    keep the sources' order), and a run after it leaves the follow-up as it is. A goal added to the round
+    since comes right after the goal it follows in the sources' order."""
+    from support.helpers import edit_in_calc
+
+    round_ = round_from(make_workbook)
+    base_sources(output)
+    first = write_follow_up(round_, output, today=TODAY)
+    goals = "Mål og tiltak"
+    assert list(table(first.follow_up, goals)) == ["G-1", "G-2", "2027-H1-100-G1", "2027-H1-102-A1"]
+    edit_in_calc(
+        first.follow_up, [{"sheet": goals, "header": 2, "do": "sort", "by": "Frist", "descending": True}]
+    )
+    by_due = ["G-1", "2027-H1-102-A1", "G-2", "2027-H1-100-G1"]  # 30.06, 01.06, 01.03, 01.02.2027
+    assert list(table(first.follow_up, goals)) == by_due
+
+    again = write_follow_up(round_, output, today=TODAY)
+
+    assert list(table(again.follow_up, goals)) == by_due
+    assert again.copies.written == [] and again.copies.unchanged == len(first.copies.written)
+    stamp = again.follow_up.stat().st_mtime_ns
+    assert (
+        write_follow_up(round_, output, today=TODAY).same[0] and again.follow_up.stat().st_mtime_ns == stamp
+    )
+
+    new_goal = {"employee_id": "103", "description": "Lære seg nytt lønnssystem", "due": dt.date(2027, 9, 1)}
+    round_ = round_from(make_workbook, goals={"G-3": new_goal})
+    added = write_follow_up(round_, output, today=TODAY)
+
+    assert list(table(added.follow_up, goals)) == ["G-1", "2027-H1-102-A1", "G-2", "G-3", "2027-H1-100-G1"]
 
 
 def test_a_totals_row_switched_on_is_not_read_as_a_row(make_workbook, output):

@@ -382,6 +382,30 @@ def test_a_copy_sorted_and_edited_in_libreoffice_calc_merges(make_workbook, outp
     assert copy["G-1"]["Mine notater"] == "spør om sertifikat" and copy["G-1"]["Status"] == "fullført"
 
 
+def test_a_copy_sorted_in_calc_keeps_the_managers_order_on_every_later_run(make_workbook, output):
+    """Ola sorts his goals by due date in Calc and leaves the copy in his folder. It is merged and written
+    again in his order (it came back in the sources' order before), and so is every copy after it: a
+    new day's, one with HR's edit in it. HR's follow-up keeps its own order."""
+    round_, first = first_run(make_workbook, output)
+    hr_order = list(table(first.follow_up, GOALS))
+    edit_in_calc(
+        output / OLA, [{"sheet": GOALS, "header": 2, "do": "sort", "by": "Frist", "descending": True}]
+    )
+    by_due = list(table(output / OLA, GOALS))
+    assert by_due != sorted(by_due, key=hr_order.index)  # his order is not the sources'
+
+    merged = write_follow_up(round_, output, today=TODAY)
+
+    assert merged.counts["copies_merged"] == 1 and list(table(output / OLA, GOALS)) == by_due
+    assert list(table(merged.follow_up, GOALS)) == hr_order
+    edit(merged.follow_up, {(GOALS, by_due[-1], "Kommentar"): "Sjekket av HR"})
+    later = write_follow_up(round_, output, today=TODAY + dt.timedelta(days=1))
+
+    assert output / OLA in later.copies.written
+    copy = table(output / OLA, GOALS)
+    assert list(copy) == by_due and copy[by_due[-1]]["Kommentar"] == "Sjekket av HR"
+
+
 def test_a_copys_run_is_remembered_however_many_runs_were_killed_before_writing_it():
     from pipeline.followup.managers import KEPT_RUNS, _runs_kept
 

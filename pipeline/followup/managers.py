@@ -35,6 +35,7 @@ from pipeline.followup.columns import EDITABLE, GENERATED_SOURCES, ExistingFile,
 from pipeline.followup.figures import Figures
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
 from pipeline.followup.history import who
+from pipeline.followup.merge import as_placed
 from pipeline.followup.reading import read_existing
 from pipeline.followup.record import (
     CopiesResult,
@@ -121,14 +122,19 @@ class Returned:
 
     extra_headers: dict[str, list[str]]
     extras: dict[str, dict[str, dict]]  # kind -> row ID -> header -> Extra
+    lines: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> row ID -> its row there
 
     @classmethod
     def of(cls, existing: ExistingFile) -> Returned:
-        """The added columns of a copy as read."""
+        """The added columns of a copy as read, and where its rows stand."""
         return cls(
             {kind: sheet.extra_headers for kind, sheet in existing.sheets.items() if sheet.extra_headers},
             {
                 kind: {row.key: row.extras for row in sheet.rows if row.key}
+                for kind, sheet in existing.sheets.items()
+            },
+            {
+                kind: {row.key: row.line for row in reversed(sheet.rows) if row.key}
                 for kind, sheet in existing.sheets.items()
             },
         )
@@ -335,6 +341,11 @@ def _plan(
         return None
     extra = taken.returned.get(manager_id) or _extras_as_written(path, last, notes)
     rows = _copy_rows(own, sources, moved, extra, lang)
+    # in the order the manager keeps them: as the copy read this run has them, else as last written
+    order = _order(taken.returned.get(manager_id), last)
+    rows = {
+        kind: as_placed(part, lambda row, kind=kind: order[kind].get(row.key)) for kind, part in rows.items()
+    }
     headers = extra.extra_headers if extra else {}
     content = content_digest(lang, today, rows, headers, [])
     if last.get("content") == content and path.exists() and taken.sha_of(path) == last.get("file"):
@@ -350,6 +361,15 @@ def _plan(
     }
     empty = InterviewerFigures(manager_id, {}, Figures())  # (no pandas frame for nothing: 14 ms a copy)
     return Plan(manager_id, person, lang, path, rows, headers, empty, run)
+
+
+def _order(returned: Returned | None, last: dict) -> dict[str, dict[str, int]]:
+    """Per sheet, row ID -> where the row stands in the manager's copy: in the copy merged this run (sorted
+    by due date, say), else as the last run wrote it (its record keeps the rows in that order)."""
+    kinds = ("conversations", "goals")
+    if returned is not None:
+        return {kind: returned.lines.get(kind, {}) for kind in kinds}
+    return {kind: {key: n for n, key in enumerate(last.get(kind) or {}, start=1)} for kind in kinds}
 
 
 def _previous_file(copies: Copies, manager_id: str, run: dict) -> str | None:

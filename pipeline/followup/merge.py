@@ -4,7 +4,8 @@ Merge rules (the README says the same for users):
 
 * Rows are matched by ID (Goal ID on Goals and actions, Employee ID on Conversations), never by
   position: sorting, filtering, hiding or moving rows and columns changes nothing. Columns are found by
-  header, in Norwegian or English.
+  header, in Norwegian or English. The order people leave the rows in is kept (`as_placed`): a new row
+  goes after the row it follows in the sources' order.
 * The editable columns are due date, status, progress and comment (goals and actions) and approved
   date and follow-up held (conversations). A value there counts as a person's edit when it differs from what
   the sources gave at the run that wrote the file (recorded in the state database); an
@@ -27,6 +28,8 @@ Merge rules (the README says the same for users):
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 
 from openpyxl.utils import get_column_letter
 
@@ -111,7 +114,7 @@ def merge_rows(
         row.edited_on = iso_date(record.get("e")) if record else None
         found = in_file.pop(row.key, None)
         if found is not None:
-            row.extras = found.extras
+            row.extras, row.line = found.extras, found.line
         elif record is not None:
             restored.append(row.key)
         else:
@@ -217,3 +220,34 @@ def _index_rows(existing: FileSheet | None, title: str, notes: Notes) -> tuple[d
         else:
             by_key[row.key] = row
     return by_key, leftovers
+
+
+def as_placed(rows: list[Row], place: Callable[[Row], int | None]) -> list[Row]:
+    """`rows` (in the sources' order) in the order a person left them in their file: by `place`, a row's
+    place there (None for a row not there). A row not there comes right after the row it follows in
+    `rows` (a new goal after its employee's others), or first when none does; a file never sorted
+    anew keeps the sources' order. Sorting the follow-up by due date is a person's choice the next run
+    keeps, as it keeps their edits."""
+    first: list[Row] = []
+    after: dict[int, list[Row]] = defaultdict(list)
+    placed: list[tuple[int, Row]] = []
+    last: int | None = None
+    for row in rows:
+        where = place(row)
+        if where is not None:
+            placed.append((where, row))
+            last = where
+        elif last is None:
+            first.append(row)
+        else:
+            after[last].append(row)
+    ordered = first
+    for where, row in sorted(placed, key=lambda found: found[0]):
+        ordered.append(row)
+        ordered.extend(after.pop(where, ()))
+    return ordered
+
+
+def line_in_file(row: Row) -> int | None:
+    """The row's line in HR's follow-up workbook as read, or None (a row new this run, or made again)."""
+    return row.line or None

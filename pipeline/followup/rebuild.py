@@ -31,7 +31,7 @@ from pipeline.followup.figures import ConversationFact, GoalFact
 from pipeline.followup.frames import FigureFrames
 from pipeline.followup.leadership import build_leadership_workbook
 from pipeline.followup.managers import Taken, write_copies
-from pipeline.followup.merge import editable_keys, merge_rows
+from pipeline.followup.merge import as_placed, editable_keys, line_in_file, merge_rows
 from pipeline.followup.previous import find_previous_round
 from pipeline.followup.reading import read_existing
 from pipeline.followup.record import (
@@ -108,8 +108,10 @@ def rebuild_follow_up(
         # The record goes first: should the run stop before the workbook is replaced, the old file
         # still carries its own token, whose record is kept.
         write_state(root, state)
+        # HR's rows in the order HR left them (sorted by due date, say); the copies keep the sources'
+        placed = {kind: as_placed(rows, line_in_file) for kind, rows in merged.items()}
         build = None if same_follow_up else functools.partial(
-            build_follow_up_workbook, merged, extra_headers, others, frames,
+            build_follow_up_workbook, placed, extra_headers, others, frames,
             _interviewer_names(sources, facts, lang),
             xlsx.Heading(settings.organisation, settings.round_id, lang, settings.title), today, token,
             conflicts=conflicts,
