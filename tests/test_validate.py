@@ -292,9 +292,37 @@ def test_required_setting(check):
 
 
 def test_invalid_setting(check):
-    report = check(round={"notice_days": "to uker", "working_hours": "8-16"})
+    report = check(round={"notice_days": "to uker", "working_hours": "åtte til fire"})
 
     assert where(report) == [("Runde", "B8", "invalid-setting"), ("Runde", "B12", "invalid-setting")]
+
+
+def test_a_schedule_typed_in_a_hurry_is_read(make_workbook):
+    """What people type in the Schedule and Round sheets when no one told them the format: the hour alone,
+    four digits, a date with its month's name or its weekday, a length in hours."""
+    from pipeline.round.rules import check_workbook
+
+    round_, report = check_workbook(
+        make_workbook(
+            round={"working_hours": "8-16", "default_duration_minutes": "1 t"},
+            schedule={
+                "101": {"date": "18. januar 2027", "start": "kl 13", "duration": "1 t 30 min"},
+                "102": {"date": "tirsdag 19.01.2027", "start": "1430", "duration": None},
+            },
+        ),
+        today=dt.date(2027, 1, 2),
+    )
+
+    assert report.errors == [], report.to_list()
+    meetings = {m.employee_id: m for m in round_.meetings}
+    assert (meetings["101"].starts_at, meetings["101"].duration_minutes) == (dt.datetime(2027, 1, 18, 13), 90)
+    assert (meetings["102"].starts_at, meetings["102"].duration_minutes) == (
+        dt.datetime(2027, 1, 19, 14, 30),
+        60,
+    )
+    assert (round_.settings.working_hours, round_.settings.default_duration_minutes) == (
+        (dt.time(8), dt.time(16)), 60
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("size", [0, 1, 2])

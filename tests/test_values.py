@@ -14,6 +14,7 @@ from pipeline.round.values import (
     parse_date,
     parse_hours,
     parse_int,
+    parse_minutes,
     parse_percent,
     parse_time,
 )
@@ -85,6 +86,18 @@ def test_ids_are_ordered_as_a_person_counts_and_colliding_ids_keep_their_rows_or
         "18-01-2027",
         "18.01.27",
         " 18.01.2027 ",
+        # with the month's name (bokmål, nynorsk, English) and the weekday, as a form's dates are read
+        "18. januar 2027",
+        "18. jan. 2027",
+        "18 jan 27",
+        "mandag 18. januar 2027",
+        "måndag 18. januar 2027",
+        "mandag 18.01.2027",
+        "man. 18.1.27",
+        "18 January 2027",
+        "January 18, 2027",
+        "Monday, Jan 18th 2027",
+        "Mon, 18/01/2027",
     ],
 )
 def test_parse_date_accepts(raw):
@@ -98,6 +111,10 @@ def test_parse_date_accepts(raw):
         ("2027-13-01", "not a real date"),
         ("i morgen", "is not a date"),
         ("18.01", "is not a date"),
+        ("18. januar", "is not a date"),  # which year is for a person to say
+        ("18. foo 2027", "is not a date"),
+        ("fredag", "is not a date"),
+        ("31. februar 2027", "not a real date"),
         (0, "is not a date"),
         (-5, "is not a date"),
         (3_000_000, "is not a date"),
@@ -126,6 +143,20 @@ def test_parse_date_rejects(raw, message):
         ("kl. 9.30", dt.time(9, 30)),
         ("09:30:15", dt.time(9, 30, 15)),
         (" 09:30 ", dt.time(9, 30)),
+        # as people type a start in a hurry: the hour alone, four digits, am/pm, a whole number cell
+        ("9", dt.time(9, 0)),
+        ("kl 9", dt.time(9, 0)),
+        ("kl. 14", dt.time(14, 0)),
+        ("0900", dt.time(9, 0)),
+        ("930", dt.time(9, 30)),
+        ("1430", dt.time(14, 30)),
+        ("2 pm", dt.time(14, 0)),
+        ("2:30 p.m.", dt.time(14, 30)),
+        ("12 am", dt.time(0, 0)),
+        ("12 PM", dt.time(12, 0)),
+        (9, dt.time(9, 0)),
+        (14.0, dt.time(14, 0)),
+        (900, dt.time(9, 0)),
     ],
 )
 def test_parse_time_accepts(raw, expected):
@@ -138,9 +169,13 @@ def test_parse_time_accepts(raw, expected):
         ("25:00", "not a real time of day"),
         ("09:75", "not a real time of day"),
         ("halv ti", "is not a time"),
-        ("930", "is not a time"),
+        ("24", "not a real time of day"),
+        ("2400", "not a real time of day"),
+        ("13 pm", "is not a time"),
+        ("12345", "is not a time"),
         (1.5, "is not a time"),
-        (9, "is not a time"),
+        (25, "not a real time of day"),
+        (45000.375, "is not a time"),  # a date and time as a serial number
         (False, "is not a time"),
         (dt.datetime(2027, 1, 18), "is a date, not a time"),
         (dt.timedelta(days=2), "not a time of day"),
@@ -163,6 +198,33 @@ def test_parse_int_accepts(raw, expected):
 def test_parse_int_rejects(raw):
     with pytest.raises(ValueError):
         parse_int(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (45, 45),
+        ("45 min", 45),
+        ("90 minutter", 90),
+        ("1 t", 60),
+        ("1,5 t", 90),
+        ("1.5 timer", 90),
+        ("2 h", 120),
+        ("1 hour", 60),
+        ("1:30", 90),
+        ("1 t 30 min", 90),
+        ("1h30", 90),
+        ("1 time og 15 min", 75),
+    ],
+)
+def test_a_length_is_read_as_people_type_it(raw, expected):
+    assert parse_minutes(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["en time", "1,01 t", "t", "1:3", True])
+def test_a_length_that_is_not_one_is_refused(raw):
+    with pytest.raises(ValueError):
+        parse_minutes(raw)
 
 
 @pytest.mark.parametrize(

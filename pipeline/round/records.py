@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pipeline.model import ERROR, Availability, Employee, Goal, Meeting, phrase
 from pipeline.round.sheets import DataSheet
-from pipeline.round.values import parse_date, parse_int, parse_percent, parse_time
+from pipeline.round.values import parse_date, parse_minutes, parse_percent, parse_time
 
 
 def read_employees(sheet: DataSheet) -> list[Employee]:
@@ -60,7 +60,7 @@ def read_meetings(sheet: DataSheet, default_duration: int) -> list[Meeting]:
                 "The start time is required; fill it in.",
                 phrase("required-start"),
             )
-        duration = sheet.typed(record, "duration", row, parse_int, "invalid-duration")
+        duration = sheet.typed(record, "duration", row, parse_minutes, "invalid-duration")
         if duration is not None and not 5 <= duration <= 8 * 60:
             sheet.issue(
                 ERROR,

@@ -21,6 +21,7 @@ from pipeline.round.values import (
     parse_date,
     parse_hours,
     parse_int,
+    parse_minutes,
     parse_time,
 )
 
@@ -165,7 +166,8 @@ def _parse_setting(setting: schema.Setting, raw: object) -> object:
     if kind == "date":
         return parse_date(raw)
     if kind == "int":
-        number = parse_int(raw)
+        # a length: `1 t`, `1:30` as well as `60`; schedule_buffer_minutes too
+        number = parse_minutes(raw) if setting.key.endswith("_minutes") else parse_int(raw)
         if number < 0:
             raise Unreadable(f"{number} must not be negative", "negative", number=number)
         if setting.key == "min_group_size" and number < MIN_GROUP_FLOOR:

@@ -105,15 +105,18 @@ def parse_date(value: object) -> dt.date:
     match = _ISO_DATE.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())
-    else:
-        match = _NORDIC_DATE.match(text)
-        if not match:
-            raise Unreadable(
-                f'"{text}" is not a date; type it as 18.01.2027 or 2027-01-18', "text-not-a-date", text=text
-            )
+    elif match := _NORDIC_DATE.match(text):
         day, month, year = (int(g) for g in match.groups())
         if year < 100:
             year += 2000
+    elif wordy := _wordy_date(text):
+        day, month, year = wordy
+    elif (dated := _after_weekday(text)) is not None:  # `mandag 18.01.2027`
+        return parse_date(dated)
+    else:
+        raise Unreadable(
+            f'"{text}" is not a date; type it as 18.01.2027 or 2027-01-18', "text-not-a-date", text=text
+        )
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -142,6 +145,8 @@ def parse_time(value: object) -> dt.time:
         return dt.time(seconds // 3600, seconds % 3600 // 60)
     if isinstance(value, bool):
         raise Unreadable(f"{value!s} is not a time", "not-a-time", value=str(value))
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and value >= 1):
+        return parse_time(str(int(value)))  # 9 typed in a number cell: 09:00 (`0900`: 900)
     if isinstance(value, int | float):
         if not 0 <= value < 1:
             raise Unreadable(
@@ -152,13 +157,59 @@ def parse_time(value: object) -> dt.time:
         minutes = round(value * 24 * 60)
         return dt.time(minutes // 60 % 24, minutes % 60)
     text = clean_text(value)
-    match = _TIME.match(text)
-    if not match:
+    found = _typed_time(text)
+    if found is None:
         raise Unreadable(f'"{text}" is not a time; type it as 09:30', "text-not-a-time", text=text)
-    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    hour, minute, second = found
     if hour > 23 or minute > 59 or second > 59:
         raise Unreadable(f'"{text}" is not a real time of day', "not-a-real-time", text=text)
     return dt.time(hour, minute, second)
+
+
+_HOUR = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})$", re.IGNORECASE)  # `9`, `kl 14`
+_HHMM = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(\d{2})$", re.IGNORECASE)  # `0900`, `930`, `1430`
+_AM_PM = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s*m\.?$", re.IGNORECASE)  # `9 am`, `2:30 p.m.`
+
+
+def _typed_time(text: str) -> tuple[int, int, int] | None:
+    """Hour, minute and second of a time as people type it: `09:30`, `9.30`, `kl. 09.30`, `9`, `kl 14`,
+    `0900`, `2:30 pm`; None for anything else. Not checked against the clock."""
+    if match := _TIME.match(text):
+        return int(match[1]), int(match[2]), int(match[3] or 0)
+    if match := _HOUR.match(text):
+        return int(match[1]), 0, 0
+    if match := _HHMM.match(text):
+        return int(match[1]), int(match[2]), 0
+    if match := _AM_PM.match(text):
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if not 1 <= hour <= 12:
+            return None
+        return hour % 12 + (12 if match[3].lower() == "p" else 0), minute, 0
+    return None
+
+
+def parse_minutes(value: object) -> int:
+    """A length in minutes as people type it: `45`, `45 min`, `1 t`, `1,5 timer`, `2 h`, `1:30`, `1 t 30
+    min`, `1h30`; a whole number of minutes."""
+    if not isinstance(value, str):
+        return parse_int(value)
+    text = clean_text(value)
+    match = _LENGTH.match(text.casefold())
+    if match is None or not any(match.groups()):
+        return parse_int(value)
+    hours, clock_minutes, minutes = match[1] or match[2], match[3], match[4]
+    total = float(hours.replace(",", ".")) * 60 if hours else 0.0
+    total += int(clock_minutes or minutes or 0)
+    if not total.is_integer():
+        raise Unreadable(f'"{text}" is not a whole number', "text-not-whole", text=text)
+    return int(total)
+
+
+# `1 t`, `1,5 timer`, `2 h`, `1 hour`; `1:30`; either followed by minutes: `1 t 30 min`, `1h30`
+_LENGTH = re.compile(
+    r"^(?:(\d+(?:[.,]\d+)?)\s*(?:t|timer?|h|hrs?|hours?)\.?|(\d+):(\d{2}))"
+    r"(?:\s*(?:og\s+|and\s+)?(\d+)\s*(?:m|min(?:utter|utes?|\.)?)?)?$"
+)
 
 
 def parse_int(value: object) -> int:
@@ -256,21 +307,82 @@ MONTHS = {
     "dec": 12,
     "sept": 9,
 }
+# `18. januar 2027`, `mandag 18. jan. 27`; `January 18, 2027`, `Monday, Jan 18 2027`
 _WORDY_DATE = re.compile(r"^(?:[^\d\s,]+,?\s+)?(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{2}|\d{4})$")
+_MONTH_FIRST_DATE = re.compile(
+    r"^(?:[^\d\s,]+,?\s+)?([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2}|\d{4})$"
+)
+
+
+WEEKDAYS = frozenset(
+    [
+        "mandag",
+        "måndag",
+        "tirsdag",
+        "tysdag",
+        "onsdag",
+        "torsdag",
+        "fredag",
+        "lørdag",
+        "laurdag",
+        "søndag",
+        "sundag",
+        "man",
+        "tir",
+        "tirs",
+        "ons",
+        "tor",
+        "tors",
+        "fre",
+        "lør",
+        "søn",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+    ]
+)
+
+
+def _after_weekday(text: str) -> str | None:
+    """`18.01.2027` of `mandag 18.01.2027` or `Mon, 18/01/2027`: what follows a weekday's name, or None."""
+    first, _, rest = text.partition(" ")
+    if first.rstrip(".,").casefold() in WEEKDAYS and rest.strip()[:1].isdigit():
+        return rest.strip()
+    return None
+
+
+def _wordy_date(text: str) -> tuple[int, int, int] | None:
+    """Day, month and year of a date written with its month's name (Norwegian or English, in full or
+    short, with or without the weekday), or None."""
+    cleaned = " ".join(text.strip().rstrip(".").casefold().split())
+    match = _WORDY_DATE.match(cleaned)
+    if match:
+        day, name, year = match.groups()
+    elif match := _MONTH_FIRST_DATE.match(cleaned):
+        name, day, year = match.groups()
+    else:
+        return None
+    month = MONTHS.get(name)
+    if month is None:
+        return None
+    return int(day), month, int(year) + (2000 if len(year) == 2 else 0)
 
 
 def parse_loose_date(text: str) -> dt.date:
     """A date as people type it in a form: `18.01.2027`, `18.1.27`, `2027-01-18`, `18. januar 2027`,
-    `mandag 18. januar 2027`, `18 January 2027`."""
-    cleaned = " ".join(text.strip().rstrip(".").split())
-    match = _WORDY_DATE.match(cleaned.casefold())
-    if match:
-        month = MONTHS.get(match[2])
-        if month is None:
-            raise ValueError(f'"{text}" is not a date')
-        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
-        try:
-            return dt.date(year, month, int(match[1]))
-        except ValueError:
-            raise ValueError(f'"{text}" is not a real date') from None
-    return parse_date(cleaned)
+    `mandag 18. januar 2027`, `18 January 2027` (what `parse_date` reads, a final full stop allowed)."""
+    return parse_date(" ".join(text.strip().rstrip(".").split()))
