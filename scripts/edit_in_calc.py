@@ -14,10 +14,14 @@ the sheet's first column (the row's ID), columns by their header, in the row `he
      {"sheet": "Mål og tiltak", "header": 2, "do": "set", "id": "G-1", "column": "Status", "value": "fullført"},
      {"sheet": "Mål og tiltak", "header": 2, "do": "insert-column", "before": "Status", "title": "Mine notater",
       "values": {"G-1": "ring Per"}},
-     {"sheet": "Mål og tiltak", "header": 2, "do": "delete-row", "id": "G-2"}]
+     {"sheet": "Mål og tiltak", "header": 2, "do": "delete-row", "id": "G-2"},
+     {"sheet": "Ansatte", "do": "type", "at": "A2", "rows": [["1001", "Kari", "18.01.2027"]]}]
 
 A `value` that is a number is entered as a number; text is entered as text (`String`), as typing it into
-a cell formatted as text does.
+a cell formatted as text does. `type` enters each text of `rows` from the cell `at` on as a person types it
+(see `_type`): as it is in a cell formatted as text, else read by Calc by the cell's format and the
+locale, a number in General as a number, `10 %` as a percentage, `18.01.2027` in a date cell as a date;
+an empty text leaves the cell.
 """
 
 from __future__ import annotations
@@ -83,12 +87,33 @@ def edit(path: Path, plan: list[dict]) -> None:
         if document is None:
             raise RuntimeError(f"LibreOffice could not open {path}")
         for step in plan:
-            _do(document.Sheets.getByName(step["sheet"]), step.get("header", 1), step)
+            _do(document, document.Sheets.getByName(step["sheet"]), step.get("header", 1), step)
         document.store()  # in place, in the format it was opened in (.xlsx), as Save with "Keep format"
         document.close(True)
 
 
-def _do(sheet, header: int, step: dict) -> None:
+def _type(document, sheet, step: dict) -> None:
+    """Enter each text as Calc's input line does when a person types it: in a cell formatted as text, the
+    text as it is; in any other, read by Calc by the cell's format and the locale (`setFormula`: a number
+    in General as a number, `10 %` as a percentage, `18.01.2027` in a date cell as a date). `setFormula`
+    alone would make `1002` a number in a cell formatted as text, where typing keeps it text; and
+    Calc's own input through the dispatcher (EnterString) left LibreOffice crashing after some fifty cells."""
+    from com.sun.star.util.NumberFormat import TEXT  # type: ignore[import-not-found]
+
+    formats = document.NumberFormats
+    start = sheet.getCellRangeByName(step["at"]).CellAddress
+    for r, row in enumerate(step["rows"]):
+        for c, typed in enumerate(row):
+            if typed == "":
+                continue
+            cell = sheet.getCellByPosition(start.Column + c, start.Row + r)
+            if formats.getByKey(cell.NumberFormat).Type & TEXT:
+                cell.setString(str(typed))
+            else:
+                cell.setFormula(str(typed))
+
+
+def _do(document, sheet, header: int, step: dict) -> None:
     """One step of the plan on one sheet."""
     if step["do"] == "sort":
         _sort(sheet, header, step)
@@ -103,6 +128,8 @@ def _do(sheet, header: int, step: dict) -> None:
             _put(sheet.getCellByPosition(column, _row_of(sheet, header, key)), value)
     elif step["do"] == "delete-row":
         sheet.Rows.removeByIndex(_row_of(sheet, header, step["id"]), 1)
+    elif step["do"] == "type":
+        _type(document, sheet, step)
     else:
         raise ValueError(f"unknown step {step['do']!r}")
 

@@ -406,6 +406,29 @@ def test_a_copy_sorted_in_calc_keeps_the_managers_order_on_every_later_run(make_
     assert list(copy) == by_due and copy[by_due[-1]]["Kommentar"] == "Sjekket av HR"
 
 
+def test_a_comment_typed_in_calc_that_looks_like_a_number_or_a_date_stays_as_typed(make_workbook, output):
+    """Ola types `10 %` and `1/2` as comments in his copy in Calc, through its own input (a cell in General
+    takes them for 0.1 and a date, and HR got `0.1` and a date's serial number): the comment column is text,
+    so HR gets what he typed."""
+    from openpyxl.utils import get_column_letter
+
+    round_, _ = first_run(make_workbook, output)
+    sheet = openpyxl.load_workbook(output / OLA)[GOALS]
+    column = get_column_letter(cell_of(sheet, "Kommentar", "G-1").column)
+    rows = {key: cell_of(sheet, "Kommentar", key).row for key in ("G-1", "G-2")}
+    edit_in_calc(
+        output / OLA,
+        [{"sheet": GOALS, "do": "type", "at": f"{column}{rows[key]}", "rows": [[typed]]}
+         for key, typed in (("G-1", "10 %"), ("G-2", "1/2"))],
+    )  # fmt: skip
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    hr = table(result.follow_up, GOALS)
+    assert (hr["G-1"]["Kommentar"], hr["G-2"]["Kommentar"]) == ("10 %", "1/2")
+    assert result.counts["copy_edits"] == 2
+
+
 def test_a_copys_run_is_remembered_however_many_runs_were_killed_before_writing_it():
     from pipeline.followup.managers import KEPT_RUNS, _runs_kept
 

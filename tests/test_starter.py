@@ -452,3 +452,67 @@ def test_sample_workbook_in_the_repository_is_up_to_date(tmp_path: Path) -> None
     assert sample.sheetnames == fresh.sheetnames
     for ws in fresh.worksheets:
         assert list(sample[ws.title].values) == list(ws.values), ws.title
+
+
+def test_a_new_workbook_typed_in_calc_runs_a_round_with_what_was_typed(tmp_path: Path) -> None:
+    """A new user's first day: `appraisal init`, then the workbook typed in LibreOffice Calc through its own
+    input (`scripts/edit_in_calc.py`: dates as `18.01.2027` and `2027-01-19`, a start as `kl 9`, a length as `1 t`, a room
+    `3-4`, a measure `10 %`, a comment `1/2 ...`, IDs as digits), then `appraisal run`. The words stay
+    words: the new workbook formats free text as text, where Calc took `10 %` for 0.1 and `3-4` and `1/2`
+    for dates, and IDs typed as digits stay text."""
+    import re
+
+    from click.testing import CliRunner
+    from support.helpers import docx_text, edit_in_calc
+
+    from pipeline.cli import cli
+
+    runner = CliRunner(env={"APPRAISAL_TODAY": "2027-01-02"})
+    made = runner.invoke(cli, ["init", str(tmp_path / "firma")])
+    assert made.exit_code == 0, made.output
+    workbook = tmp_path / "firma" / "input" / "round.xlsx"
+    edit_in_calc(
+        workbook,
+        [
+            {"sheet": "Runde", "do": "type", "at": "B2", "rows": [["2027-H1"], ["Medarbeidersamtaler 2027"], ["Fjord AS"]]},
+            {"sheet": "Runde", "do": "type", "at": "B15", "rows": [["Hanne HR"], ["hanne@fjord.no"]]},
+            {"sheet": "Ansatte", "do": "type", "at": "A2", "rows": [
+                ["1001", "Kari", "Nordmann", "kari.nordmann@fjord.no", "Ledelse", "Daglig leder", "", "", "01.03.2015", "aktiv"],
+                ["1002", "Ola", "Hansen", "ola.hansen@fjord.no", "Salg", "Selger", "1001", "", "15.08.2019", ""],
+                ["1003", "Åse", "Berg", "ase.berg@fjord.no", "Salg", "Selger", "1001", "nn", "", ""],
+            ]},
+            {"sheet": "Samtaleplan", "do": "type", "at": "A2", "rows": [
+                ["1002", "18.01.2027", "kl 9", "1 t", "3-4", "", ""],
+                ["1003", "2027-01-19", "10:30", "45", "Teams", "", ""],
+            ]},
+            {"sheet": "Mål", "do": "type", "at": "A2", "rows": [
+                ["G-1", "1002", "mål", "Øke salget", "10 %", "30.06.2027", "", "pågår", "50 %", "1/2 av målet nådd", ""],
+            ]},
+        ],
+    )  # fmt: skip
+    book = load_workbook(workbook)
+    # read by Calc as it reads typing: the ISO date as a date, the ID in its text cell as text
+    assert book["Samtaleplan"]["B3"].is_date and book["Ansatte"]["A2"].value == "1001"
+
+    ran = runner.invoke(
+        cli, ["run", "-w", str(workbook), "-o", str(tmp_path / "firma" / "output"), "-j", "1"]
+    )
+
+    assert ran.exit_code == 0, ran.output
+    assert "0 errors" in ran.output, ran.output
+    round_folder = tmp_path / "firma" / "output" / "2027-H1"
+    [ola] = (round_folder / "employees" / "1002-Ola Hansen").glob("invitasjon*.docx")
+    shown = " ".join(docx_text(ola).split())
+    assert "18. januar 2027" in shown and "09.00" in shown and "3-4" in shown, shown
+    [ase] = (round_folder / "employees" / "1003-Åse Berg").glob("*.ics")
+    assert re.search(
+        r"DTSTART;TZID=Europe/Oslo:20270119T103000\s+DTEND;TZID=Europe/Oslo:20270119T111500", ase.read_text()
+    )
+    goals = load_workbook(round_folder / "follow-up.xlsx")["Mål og tiltak"]
+    header = [c.value for c in goals[2]]
+    row = dict(zip(header, [c.value for c in goals[3]], strict=False))
+    assert (row["Suksesskriterium"], row["Kommentar"], row["Fremdrift (%)"]) == (
+        "10 %",
+        "1/2 av målet nådd",
+        50,
+    )

@@ -54,7 +54,7 @@ def sheet_cells(ws: Worksheet, lang: str) -> xlsx.Cells:
     cells.define("int", number_format=xlsx.INTEGER_FORMAT)
     cells.define("percent", number_format=xlsx.PERCENT_FORMAT)
     cells.define("id", number_format=xlsx.TEXT_FORMAT)
-    cells.define("long", alignment=xlsx.WRAP_TOP)
+    cells.define("long", alignment=xlsx.WRAP_TOP, number_format=xlsx.TEXT_FORMAT)  # `10 %` stays text
     cells.define("title", font=xlsx.TITLE_FONT)
     # a data row's cells: at the top of a row grown for wrapped text; numbers centred, so that a
     # figure never runs into the text beside it ("100 Innført fra april")
@@ -97,7 +97,7 @@ def _write_data_sheet(
     if height := xlsx.header_height(headers, widths):
         ws.row_dimensions[HEADER_ROW].height = height
     for index, column in enumerate(columns, start=1):
-        if column.kind == "id":
+        if is_text_column(column):
             ws.column_dimensions[get_column_letter(index)].number_format = xlsx.TEXT_FORMAT
 
     cells = sheet_cells(ws, lang)
@@ -111,6 +111,12 @@ def _write_data_sheet(
     )
     _write_rows(ws, cells, layout, rows, extra_headers)
     xlsx.add_table(ws, TABLES[kind], HEADER_ROW, layout.last, headers)
+
+
+def is_text_column(column: BookColumn) -> bool:
+    """A column formatted as text down to its last row: IDs, and the comment a person types (in General,
+    Excel and Calc take `10 %` for 0.1, `1/2` for a date, in a row they add too)."""
+    return column.kind == "id" or (column.editable and column.kind == "long")
 
 
 RAW_ROWS = True  # data rows written as XML (`sheetrows.py`); False: through openpyxl's cells (tests)

@@ -217,14 +217,19 @@ class Sheet:
         self.row(row, [self.cells.text(f"A{row}", note, look)], xlsx.note_height(note, width, size))
 
     def xml(
-        self, frame: Frame, widths: list[float], id_columns: set[int], drawing: str = "", table: str = "rId1"
+        self,
+        frame: Frame,
+        widths: list[float],
+        text_columns: set[int],
+        drawing: str = "",
+        table: str = "rId1",
     ) -> bytes:
         """The sheet's XML (`drawing`: its page break and chart's drawing; `table`: its table's
         relationship)."""
-        column_look = self.kit.looks.of_column(xlsx.TEXT_FORMAT) if id_columns else 0
+        column_look = self.kit.looks.of_column(xlsx.TEXT_FORMAT) if text_columns else 0
         columns = "".join(
             f'<col width="{w:.16g}" customWidth="1"'
-            + (f' style="{column_look}"' if i in id_columns else "")
+            + (f' style="{column_look}"' if i in text_columns else "")
             + f' min="{i}" max="{i}"/>'
             for i, w in enumerate(widths, start=1)
         )
@@ -318,7 +323,7 @@ def _data_sheet(
     for line, (row, values) in enumerate(zip(rows, layout.shown, strict=True), start=HEADER_ROW + 1):
         extras = [row.extras.get(header) for header in extra_headers]
         sheet.rows.append(book.data_row_xml(sheet.cells, kit.looks.cells, layout, line, values, extras))
-    ids = {i for i, c in enumerate(layout.columns, start=1) if c.kind == "id"}
+    ids = {i for i, c in enumerate(layout.columns, start=1) if book.is_text_column(c)}
     table = _table(number, book.TABLES[kind], HEADER_ROW, layout.last, layout.headers)
     return sheet.xml(frame, layout.widths, ids), table, frame.titles
 

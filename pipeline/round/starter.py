@@ -356,7 +356,9 @@ def _fitted_width(column: schema.Column, rows: list[dict[str, object]]) -> int:
 
 
 def _number_format(column: schema.Column, lang: str) -> str | None:
-    if column.kind == "id":
+    # IDs, and what people write in words: a cell in General would take `10 %` for 0.1, `1/2` and
+    # `3-4` for dates (Excel and Calc both), and the reader could not give back what was typed
+    if column.kind in ("id", "text", "email"):
         return xlsx.TEXT_FORMAT
     if column.kind == "date":
         return xlsx.date_format(lang)

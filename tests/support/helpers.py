@@ -146,12 +146,15 @@ def edit_in_calc(path: Path, plan: list[dict]) -> Path:
         pytest.fail("editing in LibreOffice needs python3-uno for /usr/bin/python3: .ci/run installs it")
     plan_file = path.with_name(f"{path.stem}.plan.json")
     plan_file.write_text(json.dumps(plan), "utf-8")
-    subprocess.run(
+    done = subprocess.run(
         [str(SYSTEM_PYTHON), str(CALC_SCRIPT), str(path), str(plan_file)],
-        check=True,
+        check=False,
         capture_output=True,
+        text=True,
         timeout=300,
     )
+    if done.returncode != 0:
+        pytest.fail(f"editing {path.name} in Calc failed:\n{done.stderr[-3000:]}")
     plan_file.unlink()
     return path
 
