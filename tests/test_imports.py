@@ -25,6 +25,9 @@ MAKERS = (
     "pipeline.followup.rebuild",
     "xml.sax.saxutils",  # it loads urllib.request and http.client
 )
+# what only starting other processes (workers, the work aside) or keying the remembered check by the
+# installed libraries' metadata loaded: 30-40 ms of the 0.4 s an unchanged run of 3,000 took
+STARTERS = ("multiprocessing", "ctypes", "socket", "importlib.metadata")
 RUN_AND_LIST = """
 import json, runpy, sys
 sys.argv = ["appraisal", *sys.argv[1:]]
@@ -43,7 +46,7 @@ def _run(workbook: Path, output: Path) -> list[str]:
         [
             sys.executable,
             "-c",
-            RUN_AND_LIST.format(makers=MAKERS),
+            RUN_AND_LIST.format(makers=(*MAKERS, *STARTERS)),
             "run",
             "-w",
             str(workbook),
@@ -67,6 +70,6 @@ def test_a_run_with_nothing_to_do_loads_nothing_that_makes_files(base_workbook, 
 
     # the first run makes everything, with all of them; the validation report beside the run, in a
     # process of its own (`store.aside`), so the run's own process does not load its writer
-    assert set(first) == set(MAKERS) - {"pipeline.round.report"}
+    assert set(first) & set(MAKERS) == set(MAKERS) - {"pipeline.round.report"}
     assert (output / "2027-H1" / "validation-report.xlsx").is_file()
     assert again == []

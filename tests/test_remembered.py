@@ -153,3 +153,29 @@ def test_the_same_workbook_given_another_way_is_what_the_last_check_found(
     assert _records(output) == [record] and record.stat().st_mtime_ns == written  # not checked again
     assert (first.round.path, again.round.path) == (workbook.name, str(workbook))
     assert dotted.round.path == str(Path("..") / workbook.parent.name / workbook.name)
+
+
+def test_a_library_installed_anew_or_in_another_version_makes_the_check_run_again(tmp_path, monkeypatch):
+    """The remembered check is keyed by the libraries that read and check the workbook, as installed: a
+    new version (its `.dist-info` folder) or the same one installed again (its files written anew)
+    gives another key; a library not installed is keyed as such. Found without importlib.metadata."""
+    import sys
+
+    from pipeline.round.remembered import _installed
+
+    site = tmp_path / "site"
+    (site / "fakelib").mkdir(parents=True)
+    (site / "fakelib" / "__init__.py").write_text("", "utf-8")
+    (site / "fakelib-1.0.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [str(site), *sys.path])
+
+    first = _installed(("fakelib", "no_such_library_here"))
+    assert first[1] == ("no_such_library_here", "")
+    assert first[0][2] == "fakelib-1.0.dist-info"
+    (site / "fakelib-1.0.dist-info").rename(site / "fakelib-2.0.dist-info")
+    assert _installed(("fakelib",))[0] != first[0]
+    (site / "fakelib-2.0.dist-info").rename(site / "fakelib-1.0.dist-info")
+    assert _installed(("fakelib",))[0] == first[0]
+    stamp = os.stat(site / "fakelib" / "__init__.py").st_mtime_ns
+    os.utime(site / "fakelib" / "__init__.py", ns=(stamp + 10**9, stamp + 10**9))
+    assert _installed(("fakelib",))[0] != first[0]

@@ -23,11 +23,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import os
 import pickle
 import sys
 import zlib
 from dataclasses import dataclass, field
-from importlib import metadata
+from importlib import util
 from pathlib import Path
 
 from pipeline import clock, model
@@ -41,7 +42,8 @@ from pipeline.store.state import STATE_DIR
 FOLDER = "checked"  # in <output>/.appraisal/
 MAGIC = b"appraisal-checked-1\n"
 # libraries whose versions can change what a check finds: values read, holidays known, addresses accepted
-LIBRARIES = ("python-calamine", "openpyxl", "holidays", "email-validator", "defusedxml")
+# (import names)
+LIBRARIES = ("python_calamine", "openpyxl", "holidays", "email_validator", "defusedxml")
 # what a record may make: the model's records and the standard library's dates, nothing that runs code
 _ALLOWED = {
     "datetime": {"date", "time", "datetime", "timedelta", "timezone"},
@@ -120,13 +122,33 @@ def _where(path: Path) -> Path:
 
 
 def _key(path: Path, workbook: str, today: dt.date) -> str:
-    versions = []
-    for name in LIBRARIES:
-        try:
-            versions.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            versions.append((name, ""))
+    versions = _installed(LIBRARIES)
     return input_digest(code_digest(), workbook, str(path), today.isoformat(), versions, sys.version_info[:2])
+
+
+def _installed(names: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Each library as installed: where, the name of its `.dist-info` folder (which holds the version) and
+    when its files were written (a reinstall writes them anew). Found without importing it, and without
+    `importlib.metadata`, whose import and look-ups were 30 ms of the 0.4 s an unchanged run of 3,000
+    employees takes (issue 16)."""
+    found: list[tuple[str, ...]] = []
+    listed: dict[str, list[str]] = {}
+    for name in names:
+        spec = util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        if not origin or not os.path.isfile(origin):
+            found.append((name, ""))
+            continue
+        package = os.path.dirname(origin)
+        site = os.path.dirname(package)
+        if site not in listed:
+            try:
+                listed[site] = os.listdir(site)
+            except OSError:
+                listed[site] = []
+        info = sorted(e for e in listed[site] if e.startswith(f"{name}-") and e.endswith(".dist-info"))
+        found.append((name, origin, *info, str(os.stat(origin).st_mtime_ns)))
+    return found
 
 
 def _record_path(path: Path, output: Path) -> Path:

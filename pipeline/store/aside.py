@@ -10,7 +10,6 @@ kill at any moment leaves the files as they were or as made. Without fork, the t
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -19,6 +18,7 @@ from pipeline.errors import OutputError
 from pipeline.store.batch import can_fork, end_with_parent
 
 if TYPE_CHECKING:  # a run with nothing to do starts no process aside, and loads nothing for one
+    import multiprocessing
     from multiprocessing.connection import Connection
 
 T = TypeVar("T")
@@ -35,6 +35,8 @@ class Aside(Generic[T]):
         if not beside or not can_fork():
             self._value = task()
             return
+        import multiprocessing  # loaded only for a process aside (6 ms of an unchanged run otherwise)
+
         context = multiprocessing.get_context("fork")
         self._reader, writer = context.Pipe(duplex=False)
         self._process = context.Process(target=_run, args=(task, writer, os.getpid()), daemon=True)

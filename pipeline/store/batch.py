@@ -10,11 +10,9 @@ worker inherits them compiled.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import gc
 import hashlib
-import multiprocessing
 import os
 import signal
 import sys
@@ -203,6 +201,8 @@ def end_with_parent(parent: int) -> None:
     workers would otherwise run on, writing files nobody waits for); exit now if it already has."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
+            import ctypes  # in a worker only
+
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
@@ -232,6 +232,8 @@ def parallel_map(
     chunks = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
     results: list[T] = []
     if workers > 1 and count >= at_least and can_fork():
+        import multiprocessing  # loaded when workers are started (an unchanged run starts none)
+
         context = multiprocessing.get_context("fork")
         gc.freeze()  # the workers' collector leaves what they inherit alone (no copy-on-write of it all)
         try:
@@ -385,6 +387,8 @@ def template_digests(round_: Round, templates: object, kinds: tuple[str, ...]) -
 
 def can_fork() -> bool:
     """Whether this platform forks (workers and `aside` inherit what they need instead of pickling it)."""
+    import multiprocessing
+
     return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
 
 
