@@ -86,7 +86,9 @@ def test_sheets_and_headers_follow_the_language(tmp_path: Path, lang: str) -> No
     assert tuple(cell.value for cell in round_ws[1]) == expected
     settings = read_settings(round_ws)
     assert list(settings) == [s.key for s in schema.SETTINGS]
-    assert settings["language"] == lang
+    assert (
+        settings["language"] == schema.enum_labels("language", lang)[lang]
+    )  # in words, as the drop-down offers
     assert settings["round_id"] is None  # required, left for HR to fill in
     assert settings["notice_days"] == 14
     assert settings["working_hours"] == "08:00-16:00"
@@ -133,7 +135,8 @@ def test_every_enum_column_has_a_drop_down_with_the_languages_labels(tmp_path: P
     ]
     round_ws = wb[schema.sheet_name("round", b)]
     language_row = [s.key for s in schema.SETTINGS].index("language") + 2
-    assert validations(round_ws) == {f"B{language_row}": ("list", '"nb,nn,en"')}
+    words = {"en": "Norwegian Bokmål,Norwegian Nynorsk,English"}.get(b, "bokmål,nynorsk,engelsk")
+    assert validations(round_ws) == {f"B{language_row}": ("list", f'"{words}"')}
 
 
 def test_norwegian_drop_downs_use_norwegian_words(tmp_path: Path) -> None:

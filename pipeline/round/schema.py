@@ -95,8 +95,18 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     # not a label table: the words read as each language code, whatever the workbook's language
     "language": {
-        "nb": ("nb", "no", "nob", "bokmål", "bokmal", "norsk", "norsk bokmål", "norwegian"),
-        "nn": ("nn", "nno", "nynorsk", "norsk nynorsk"),
+        "nb": (
+            "nb",
+            "no",
+            "nob",
+            "bokmål",
+            "bokmal",
+            "norsk",
+            "norsk bokmål",
+            "norwegian",
+            "norwegian bokmål",
+        ),
+        "nn": ("nn", "nno", "nynorsk", "norsk nynorsk", "norwegian nynorsk"),
         "en": ("en", "eng", "english", "engelsk"),
     },
 }
