@@ -420,6 +420,16 @@ def test_duplicate_and_colliding_goal_ids(check):
     assert where(report) == [("Mål", "A4", "duplicate-id"), ("Mål", "A6", "id-collision")]
 
 
+def test_a_duplicate_is_named_on_its_later_row_whatever_the_ids(check):
+    """The reader gives the records in their IDs' order; the checks still read the rows in the sheet's
+    order, so the later of two rows with one address is the one named, as a person reading down finds
+    it: here the new row 7, whose ID (099) comes before 102's."""
+    report = check(employees={"new": {**NEW_PERSON, "id": "099", "email": "per@fjordtre.no"}})
+
+    assert where(report, "duplicate-email") == [("Ansatte", "D7", "duplicate-email")]
+    assert "102 (Per Berg)" in only(report, "duplicate-email").message
+
+
 def test_duplicate_email_ignores_case(check):
     report = check(employees={"104": {"email": "PER@Fjordtre.no"}})
 

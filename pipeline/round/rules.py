@@ -9,11 +9,13 @@ look at: people, meetings, goals, the Round sheet.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline import clock
 from pipeline.model import Problem, Report, Round
@@ -24,6 +26,8 @@ from pipeline.round.checks.meetings import check_meeting_people, check_meeting_t
 from pipeline.round.checks.people import check_emails, check_employee_ids, check_managers
 from pipeline.round.checks.round_sheet import check_settings
 from pipeline.round.reader import read_round
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -71,12 +75,25 @@ RULES: tuple[Rule, ...] = (
 def validate_round(round_: Round, report: Report | None = None, today: dt.date | None = None) -> Report:
     """Run every rule over a round; problems are added to `report` (a new one when None) and returned."""
     report = report if report is not None else Report()
-    ctx = Context.of(round_, report, today or clock.today())
+    # the checks read the records in the rows' order, as a person reads the sheets: of two rows with the
+    # same e-mail address, or two meetings at once, the later row is the one named, whatever the IDs
+    # (the reader gives the records in their IDs' order, for what is made from them)
+    in_rows = dataclasses.replace(
+        round_,
+        employees=_by_row(round_.employees),
+        meetings=_by_row(round_.meetings),
+        goals=_by_row(round_.goals),
+    )
+    ctx = Context.of(in_rows, report, today or clock.today())
     for rule in RULES:
         ctx.codes = rule.codes
         rule.check(ctx)
     sort_issues(round_, report)
     return report
+
+
+def _by_row(records: tuple[T, ...]) -> tuple[T, ...]:
+    return tuple(sorted(records, key=lambda record: record.row))  # type: ignore[attr-defined]
 
 
 def check_workbook(path: Path | str, today: dt.date | None = None) -> tuple[Round, Report]:
