@@ -211,18 +211,19 @@ def test_the_leadership_summary_is_left_as_it_is_when_only_the_follow_up_changes
 
 
 def test_the_run_that_wrote_the_workbook_there_is_remembered_however_many_runs_were_killed_since():
-    from pipeline.followup.rebuild import KEPT_RUNS, runs_kept
+    from pipeline.followup.rebuild import KEPT_RUNS
+    from pipeline.followup.record import runs_kept
 
     on_disk = {"token": "t0", "file": "f0"}
     killed = [{"token": f"k{n}"} for n in range(KEPT_RUNS + 2)]  # each recorded, none wrote the file
     runs = [on_disk]
     for run in killed:
-        runs = runs_kept(runs, run, "t0")
+        runs = runs_kept(runs, run, "t0", KEPT_RUNS)
     assert runs == [on_disk, *killed[-KEPT_RUNS:]]
     # once a run writes the file, the older ones go as before
     written = {"token": "t9", "file": "f9"}
-    assert runs_kept(runs, written, "t0")[0] == on_disk
-    assert runs_kept(runs, written, None) == [*killed[-(KEPT_RUNS - 1) :], written]
+    assert runs_kept(runs, written, "t0", KEPT_RUNS)[0] == on_disk
+    assert runs_kept(runs, written, None, KEPT_RUNS) == [*killed[-(KEPT_RUNS - 1) :], written]
 
 
 def test_goals_are_last_updated_on_the_day_their_minutes_were_made(make_workbook, output):

@@ -43,6 +43,7 @@ from pipeline.followup.record import (
     content_digest,
     file_stamp,
     lock_file,
+    runs_kept,
     sha,
 )
 from pipeline.followup.sources import Sources
@@ -284,11 +285,8 @@ def _runs_kept(runs: list[dict], run: dict) -> list[dict]:
     """A copy's runs remembered once `run` is added: the last `KEPT_RUNS`, and always the last that wrote
     its file (the copy in the folder, and copies of it sent back, carry its token); runs killed before
     they wrote it would otherwise push it out, and the copy be refused as too old."""
-    kept = runs[-(KEPT_RUNS - 1) :]
-    written = [r for r in runs if r.get("file")]
-    if written and written[-1] not in kept:
-        kept = [written[-1], *kept]
-    return [*kept, run]
+    written = [r.get("token") for r in runs if r.get("file")]
+    return runs_kept(runs, run, written[-1] if written else None, KEPT_RUNS)
 
 
 def _record_merged(taken: Taken) -> None:

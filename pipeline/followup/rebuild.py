@@ -39,6 +39,7 @@ from pipeline.followup.record import (
     baseline,
     content_digest,
     read_state,
+    runs_kept,
     sha,
     write_state,
 )
@@ -104,7 +105,8 @@ def rebuild_follow_up(
     if not result.unchanged:
         token = existing.token if same_follow_up and existing and existing.token else secrets.token_hex(8)
         run = _run_record(token, settings.round_id, content, summary, frames, merged)
-        state["runs"] = runs_kept(state["runs"], run, existing.token if existing else None)
+        # the run whose file is there is kept, however many runs were killed since
+        state["runs"] = runs_kept(state["runs"], run, existing.token if existing else None, KEPT_RUNS)
         # The record goes first: should the run stop before the workbook is replaced, the old file
         # still carries its own token, whose record is kept.
         write_state(root, state)
@@ -129,18 +131,6 @@ def rebuild_follow_up(
         write_state(root, state)
     else:
         _write_managers_copies(root, sources, merged, frames, today, notes, taken, result)
-
-
-def runs_kept(runs: list[dict], run: dict, on_disk: str | None) -> list[dict]:
-    """The runs remembered once `run` is added: the last `KEPT_RUNS`, and always the one that wrote the
-    file there now (`on_disk`, its token), whose baseline the next run compares the file with. Runs
-    killed before they wrote the file each add a record, and would otherwise push it out: the next run
-    then took the file's values for HR's edits against a newer baseline (tests/test_kills.py)."""
-    earlier = [r for r in runs if r.get("token") != run.get("token")]
-    kept = earlier[-(KEPT_RUNS - 1) :]
-    if on_disk and all(r.get("token") != on_disk for r in kept):
-        kept = [r for r in earlier if r.get("token") == on_disk][-1:] + kept
-    return [*kept, run]
 
 
 def _workbooks_job(

@@ -134,3 +134,15 @@ def content_digest(
         for k in rows
     ]
     return input_digest(lang, today, shown, extra_headers, others)
+
+
+def runs_kept(runs: list[dict], run: dict, on_disk: str | None, keep: int) -> list[dict]:
+    """A workbook's runs remembered once `run` is added: the last `keep`, and always the one that wrote
+    the file there now (`on_disk`, its token), whose baseline the next run compares the file with. Runs
+    killed before they wrote the file each add a record, and would otherwise push it out (HR's
+    follow-up and the managers' copies alike: tests/test_kills.py)."""
+    earlier = [r for r in runs if r.get("token") != run.get("token")]
+    kept = earlier[-(keep - 1) :]
+    if on_disk and all(r.get("token") != on_disk for r in kept):
+        kept = [r for r in earlier if r.get("token") == on_disk][-1:] + kept
+    return [*kept, run]

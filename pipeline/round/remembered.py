@@ -136,7 +136,11 @@ def _installed(names: tuple[str, ...]) -> list[tuple[str, ...]]:
     for name in names:
         spec = util.find_spec(name)
         origin = spec.origin if spec is not None else None
-        if not origin or not os.path.isfile(origin):
+        try:
+            written = str(os.stat(origin).st_mtime_ns) if origin else ""
+        except OSError:
+            written = ""
+        if not written:
             found.append((name, ""))
             continue
         package = os.path.dirname(origin)
@@ -147,7 +151,7 @@ def _installed(names: tuple[str, ...]) -> list[tuple[str, ...]]:
             except OSError:
                 listed[site] = []
         info = sorted(e for e in listed[site] if e.startswith(f"{name}-") and e.endswith(".dist-info"))
-        found.append((name, origin, *info, str(os.stat(origin).st_mtime_ns)))
+        found.append((name, origin, *info, written))
     return found
 
 

@@ -269,9 +269,8 @@ def _round_rows(lang: str, example: bool) -> list[list[object]]:
             texts.get(base, "starter.explanation"),
         ]
     ]
-    values["language"] = _labels("language", base)[
-        values.get("language") or base
-    ]  # as its drop-down offers it
+    # the language as its drop-down offers it (`bokmål`), not its code
+    values["language"] = _labels("language", base)[values.get("language") or base]
     for setting in schema.SETTINGS:
         value = values.get(setting.key)
         rows.append([setting.key, None if value == "" else value, _setting_explanation(setting, base)])

@@ -195,7 +195,7 @@ def parse_minutes(value: object) -> int:
         return parse_int(value)
     text = clean_text(value)
     match = _LENGTH.match(text.casefold())
-    if match is None or not any(match.groups()):
+    if match is None:
         return parse_int(value)
     hours, clock_minutes, minutes = match[1] or match[2], match[3], match[4]
     total = float(hours.replace(",", ".")) * 60 if hours else 0.0
