@@ -31,6 +31,7 @@ from support.helpers import (
     docx_text,
     paragraphs,
     part,
+    save_as_strict,
     tree_bytes,
     tree_mtimes,
     type_in_libreoffice,
@@ -225,6 +226,21 @@ def test_answers_saved_the_way_word_saves_them_come_back_identical(sample, tmp_p
 
     assert statuses(result) == {"Erlend.docx": "accepted"}
     assert by_name(result)["Erlend.docx"].messages == []
+    assert read_back(tmp_path / "output", ERLEND) == WORD_EXPECTED
+
+
+def test_a_form_saved_as_strict_open_xml_in_word_is_read_as_the_same_form(sample, tmp_path):
+    """Word's Save As offers "Strict Open XML Document" (.docx): the same form in other namespaces."""
+    typed_in_word = edit_document(sample.forms[ERLEND], tmp_path / "word.docx", save_like_word)
+    form = save_as_strict(typed_in_word, tmp_path / "notes" / "Erlend strict.docx")
+    xml = part(form, "word/document.xml")
+    assert b'w:conformance="strict"' in xml and b"http://purl.oclc.org/ooxml/wordprocessingml/main" in xml
+    assert b"http://schemas.openxmlformats.org/wordprocessingml" not in xml
+
+    result = sample.collect(tmp_path / "notes", tmp_path / "output")
+
+    assert statuses(result) == {"Erlend strict.docx": "accepted"}
+    assert by_name(result)["Erlend strict.docx"].messages == []
     assert read_back(tmp_path / "output", ERLEND) == WORD_EXPECTED
 
 

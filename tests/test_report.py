@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from support.helpers import save_as_strict
 
 from pipeline.errors import OutputError, WorkbookError
 from pipeline.model import ERROR, INFO, WARNING, Problem, Report
@@ -181,6 +183,30 @@ def test_report_workbook_validates_like_the_original(broken, tmp_path):
     _, again = check_workbook(destination, today=TODAY)
 
     assert again.issues == report.issues
+
+
+def test_a_workbook_saved_as_strict_open_xml_in_excel_gets_its_whole_report(broken, tmp_path):
+    """Excel's Save As offers "Strict Open XML Spreadsheet" (.xlsx). The report is the whole workbook
+    with its marks, as for any other, in the usual namespaces (openpyxl reads no Strict workbook)."""
+    path, report = broken
+    strict = save_as_strict(path, tmp_path / "strict.xlsx")
+    _, again = check_workbook(strict, today=TODAY)
+    assert again.issues == report.issues
+    destination = tmp_path / "problemer.xlsx"
+
+    write_report_workbook(strict, again, destination, "nb")
+
+    workbook = openpyxl.load_workbook(destination)
+    assert workbook.sheetnames == ["Problemer", "Runde", "Ansatte", "Samtaleplan", "Mål", "Notater"]
+    assert workbook["Ansatte"]["D5"].comment.text.startswith("feil: «anne.fjordtre.no» er ikke en gyldig")
+    assert workbook["Ansatte"]["D5"].fill.fgColor.rgb == "FFF4B6B6"
+    original = openpyxl.load_workbook(path)
+    for name in original.sheetnames:
+        assert [list(r) for r in workbook[name].iter_rows(values_only=True)] == [
+            list(r) for r in original[name].iter_rows(values_only=True)
+        ], name
+    with zipfile.ZipFile(destination) as archive:
+        assert not [n for n in archive.namelist() if b"purl.oclc.org/ooxml" in archive.read(n)]
 
 
 def test_several_issues_on_one_cell_share_one_comment_with_the_worst_fill(make_workbook, tmp_path):

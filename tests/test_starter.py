@@ -214,6 +214,9 @@ def test_instructions_explain_sheets_columns_and_formats(tmp_path: Path, lang: s
     assert (
         "Allowed values: active, on_leave, left" if lang == "en" else "Tillatte verdier: aktiv, permisjon"
     ) in text
+    # the language's default in words, as its drop-down offers it, not as its code
+    assert ("Default: Norwegian Bokmål." if lang == "en" else "Standard: bokmål.") in text
+    assert "Standard: nb." not in text and "Default: nb." not in text
 
 
 def test_unknown_language_is_refused(tmp_path: Path) -> None:

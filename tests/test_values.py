@@ -215,13 +215,15 @@ def test_parse_int_rejects(raw):
         ("1 t 30 min", 90),
         ("1h30", 90),
         ("1 time og 15 min", 75),
+        ("1:30 og 15 min", 105),
+        ("0:45", 45),
     ],
 )
 def test_a_length_is_read_as_people_type_it(raw, expected):
     assert parse_minutes(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["en time", "1,01 t", "t", "1:3", True])
+@pytest.mark.parametrize("raw", ["en time", "1,01 t", "t", "1:3", "1:75", True])
 def test_a_length_that_is_not_one_is_refused(raw):
     with pytest.raises(ValueError):
         parse_minutes(raw)

@@ -72,6 +72,37 @@ class WordFile:
     numbering_xml: bytes = b""  # how lists are numbered, so a pasted list reads with its markers
 
 
+# Word's and Excel's File > Save As > "Strict Open XML Document/Spreadsheet" is a .docx or .xlsx in the
+# other namespaces of ISO/IEC 29500 (Strict); the parts that are read are put into the usual ones
+# (Transitional), which the reader knows, and their mark of Strict is taken off.
+_STRICT = tuple(
+    (f"http://purl.oclc.org/ooxml/{strict}".encode(), f"http://schemas.openxmlformats.org/{usual}".encode())
+    for strict, usual in (
+        ("wordprocessingml/main", "wordprocessingml/2006/main"),
+        ("spreadsheetml/main", "spreadsheetml/2006/main"),
+        ("officeDocument/relationships", "officeDocument/2006/relationships"),
+        ("officeDocument/customProperties", "officeDocument/2006/custom-properties"),
+        ("officeDocument/docPropsVTypes", "officeDocument/2006/docPropsVTypes"),
+        ("officeDocument/extendedProperties", "officeDocument/2006/extended-properties"),
+        ("officeDocument/math", "officeDocument/2006/math"),
+        ("drawingml/main", "drawingml/2006/main"),
+        ("drawingml/wordprocessingDrawing", "drawingml/2006/wordprocessingDrawing"),
+    )
+)
+
+
+def transitional(xml: bytes) -> bytes:
+    """A part saved as Strict Open XML in the usual namespaces (any other part as it is)."""
+    if b"http://purl.oclc.org/ooxml/" not in xml:
+        return xml
+    for strict, usual in _STRICT:
+        xml = xml.replace(strict, usual)
+    return _CONFORMANCE.sub(b"", xml, count=1)
+
+
+_CONFORMANCE = re.compile(rb'\s(?:w:)?conformance="strict"')
+
+
 def safe_parser() -> etree.XMLParser:
     """The parser for XML from returned files: no entities resolved, no DTD loaded, nothing fetched."""
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
@@ -217,6 +248,11 @@ def open_word_file(path: Path) -> WordFile:
         )
     if b"<!DOCTYPE" in numbering[:4096] or b"<!ENTITY" in numbering:
         numbering = b""  # never parsed with a DTD; lists then read with bullets
+    document_xml, custom, numbering = (
+        transitional(document_xml),
+        transitional(custom),
+        transitional(numbering),
+    )
     return WordFile(path, document_xml, read_custom_properties(custom), raw, numbering)
 
 

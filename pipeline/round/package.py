@@ -10,9 +10,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.forms.intake import safe_parser
+from pipeline.forms.intake import safe_parser, transitional
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_MAIN = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -107,11 +108,16 @@ class Package:
         self.archive = archive
         self.names = [info.filename for info in archive.infolist()]
         self.changed: dict[str, bytes] = {}
+        # saved by Excel as "Strict Open XML Spreadsheet": every part is read (and so copied) as usual
+        self.strict = (
+            "xl/workbook.xml" in self.names and STRICT_MAIN in archive.read("xl/workbook.xml")[:2000]
+        )
 
     def read(self, name: str) -> bytes:
         if name in self.changed:
             return self.changed[name]
-        return self.archive.read(name)
+        data = self.archive.read(name)
+        return transitional(data) if self.strict and name.endswith((".xml", ".rels")) else data
 
     def xml(self, name: str) -> etree._Element:
         return parse(self.read(name), name)

@@ -191,7 +191,10 @@ def _write_instructions(ws: Worksheet, lang: str) -> None:
     for setting in schema.SETTINGS:
         parts = [_setting_explanation(setting, lang)]
         if setting.default not in (None, ""):
-            parts.append(texts.get(lang, "starter.default", value=setting.default))
+            default = setting.default
+            if setting.key == "language":  # as its drop-down offers it (`bokmål`), not its code
+                default = _labels("language", lang)[str(default)]
+            parts.append(texts.get(lang, "starter.default", value=default))
         row = _instruction_row(ws, row, setting.key, _sentences(parts), widths)
     row += 1
 

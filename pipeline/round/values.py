@@ -198,8 +198,10 @@ def parse_minutes(value: object) -> int:
     if match is None:
         return parse_int(value)
     hours, clock_minutes, minutes = match[1] or match[2], match[3], match[4]
+    if clock_minutes and int(clock_minutes) >= 60:
+        raise Unreadable(f'"{text}" is not a length; type it as 1:30 or 90 min', "not-a-length", text=text)
     total = float(hours.replace(",", ".")) * 60 if hours else 0.0
-    total += int(clock_minutes or minutes or 0)
+    total += int(clock_minutes or 0) + int(minutes or 0)  # `1:30 og 15 min` is 105
     if not total.is_integer():
         raise Unreadable(f'"{text}" is not a whole number', "text-not-whole", text=text)
     return int(total)

@@ -166,3 +166,41 @@ def manager_copy(round_folder: Path) -> Path:
             if not any("chart" in name for name in archive.namelist()):
                 return path
     raise AssertionError("no manager's copy without a chart in the sample round")
+
+
+# Word's and Excel's File > Save As > "Strict Open XML Document/Spreadsheet" (ISO/IEC 29500 Strict): the
+# same .docx or .xlsx, its parts in other namespaces (and relationship types), the package's own
+# (content types, relationships) as they are, the main part marked as Strict
+STRICT_NAMESPACES = [
+    ("wordprocessingml/2006/main", "wordprocessingml/main"),
+    ("spreadsheetml/2006/main", "spreadsheetml/main"),
+    ("officeDocument/2006/relationships", "officeDocument/relationships"),
+    ("officeDocument/2006/custom-properties", "officeDocument/customProperties"),
+    ("officeDocument/2006/docPropsVTypes", "officeDocument/docPropsVTypes"),
+    ("officeDocument/2006/extended-properties", "officeDocument/extendedProperties"),
+    ("officeDocument/2006/math", "officeDocument/math"),
+    ("drawingml/2006/main", "drawingml/main"),
+    ("drawingml/2006/wordprocessingDrawing", "drawingml/wordprocessingDrawing"),
+]
+
+
+def save_as_strict(source: Path, destination: Path) -> Path:
+    """Copy a .docx or .xlsx as Word and Excel save it in Strict Open XML: every XML part's namespaces
+    made Strict, the workbook or document marked so."""
+    with zipfile.ZipFile(source) as archive:
+        parts = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts:
+            if info.filename.endswith((".xml", ".rels")):
+                for usual, strict in STRICT_NAMESPACES:
+                    data = data.replace(
+                        f"http://schemas.openxmlformats.org/{usual}".encode(),
+                        f"http://purl.oclc.org/ooxml/{strict}".encode(),
+                    )
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+            elif info.filename == "word/document.xml":
+                data = data.replace(b"<w:document ", b'<w:document w:conformance="strict" ', 1)
+            archive.writestr(info, data)
+    return destination
