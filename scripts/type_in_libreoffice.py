@@ -18,7 +18,8 @@ from there. `mode` is `replace` (select the hint and type over it, as after clic
 field), `after` (click at the end of the hint and type, leaving it) or `next-line` (as `after`, then
 Enter first: the answer goes into a new paragraph after the field). `keys` are typed one by one: text as
 typed, `"\\n"` is Enter (`.uno:InsertPara`) and `"\\u000b"` is Shift+Enter (`.uno:InsertLinebreak`), the
-commands LibreOffice runs for those keys.
+commands LibreOffice runs for those keys. `{"frame": "text"}` inserts a text box holding the text where
+the cursor is (Insert > Text Box).
 """
 
 from __future__ import annotations
@@ -127,12 +128,24 @@ def type_answers(source: Path, target: Path, plan: list[dict]) -> None:
                     dispatcher.executeDispatch(frame, ".uno:InsertPara", "", 0, ())
                 elif key == SHIFT_ENTER:
                     dispatcher.executeDispatch(frame, ".uno:InsertLinebreak", "", 0, ())
+                elif isinstance(key, dict):
+                    _insert_text_box(document, controller.getViewCursor(), key["frame"])
                 else:
                     dispatcher.executeDispatch(frame, ".uno:InsertText", "", 0, (_property("Text", key),))
         document.storeToURL(
             uno.systemPathToFileUrl(str(target.resolve())), (_property("FilterName", "MS Word 2007 XML"),)
         )
         document.close(True)
+
+
+def _insert_text_box(document, cursor, text: str) -> None:
+    """A text box (Insert > Text Box: a frame) where the cursor is, holding `text`."""
+    box = document.createInstance("com.sun.star.text.TextFrame")
+    size = uno.createUnoStruct("com.sun.star.awt.Size")
+    size.Width, size.Height = 4000, 1000  # 1/100 mm
+    box.setSize(size)
+    cursor.getText().insertTextContent(cursor, box, False)
+    box.getText().setString(text)
 
 
 def main() -> int:

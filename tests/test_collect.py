@@ -1782,6 +1782,25 @@ def test_a_form_typed_in_libreoffice_gives_the_same_values_in_minutes_register_a
     assert goals["2026-H1-1009-G1"]["Status"] == "fullført"
 
 
+def test_a_text_box_typed_into_an_answer_in_libreoffice_is_read_once(sample, tmp_path):
+    """A text box holds its text twice in the file (mc:Choice, and mc:Fallback for older readers), as
+    LibreOffice and Word save it; a person wrote it once."""
+    plan = [
+        ("strengths", "Hva går bra? Gi konkrete eksempler.", "replace", ["Lytter godt.", {"frame": "I en boks"}]),
+        ("summary", "De viktigste punktene fra samtalen", "replace", ["God samtale."]),
+    ]  # fmt: skip
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    form = type_in_libreoffice(sample.forms[ERLEND], notes / "erlend.docx", plan)
+    xml = part(form, "word/document.xml").decode("utf-8")
+    assert xml.count("I en boks") == 2 and "mc:Fallback" in xml
+
+    result = sample.collect(notes, tmp_path / "output")
+
+    assert by_name(result)["erlend.docx"].status == "accepted"
+    assert read_back(tmp_path / "output", ERLEND)["strengths"] == "Lytter godt.\nI en boks"
+
+
 # -- docs ----------------------------------------------------------------------------------------------
 
 

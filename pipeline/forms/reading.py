@@ -22,6 +22,8 @@ _NO_BREAK_HYPHEN = f"{{{W}}}noBreakHyphen"
 _VAL, _ID, _NAME = f"{{{W}}}val", f"{{{W}}}id", f"{{{W}}}name"
 _PPR, _NUM_PR, _NUM_ID, _ILVL = (f"{{{W}}}{n}" for n in ("pPr", "numPr", "numId", "ilvl"))
 _SDT_PR, _TAG, _ALIAS = (f"{{{W}}}{n}" for n in ("sdtPr", "tag", "alias"))
+# what an older reader shows instead of a text box or shape: the same text again (Word and LibreOffice)
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # what `_read_region` looks at; lxml skips every other element (run and paragraph properties...) in C
 _READ_TAGS = (_P, _T, _BR, _CR, _TAB, _SDT, _DEL, _MOVE_FROM, _BM_START, _BM_END, _NO_BREAK_HYPHEN)
 
@@ -248,6 +250,8 @@ def read_answers(
             "collect again",
             "file-damaged",
         ) from None
+    for fallback in list(root.iter(_FALLBACK)):  # a text box's text is read once, from its mc:Choice
+        fallback.getparent().remove(fallback)
     anchors = _Anchors(root)
     every_hint = placeholders()  # a field's own hints are among them (its words are a form field's)
     layout = _Layout(root)
