@@ -22,6 +22,7 @@ from test_followup import ROUND, TODAY, base_sources, cell_of, round_from, table
 
 from pipeline.cli import cli
 from pipeline.followup.carry import carry_over
+from pipeline.followup.managers import Copies
 from pipeline.followup.step import write_follow_up
 from pipeline.store import pdf
 
@@ -169,6 +170,55 @@ def test_a_managers_edit_reaches_hrs_workbook_and_the_copy_is_remade_with_a_back
     later = write_follow_up(round_, output, today=TODAY, fresh=True)
     assert table(later.follow_up, GOALS)["G-1"]["Status"] == "avbrutt"
     assert later.counts.get("copy_edits", 0) == 0 and later.copies.written == []
+
+
+def test_a_managers_copy_moves_with_their_corrected_name_and_their_last_edit_is_merged_on_the_way(
+    make_workbook, output
+):
+    """Ola's name corrected to Ola Hansen-Berg: his folder's name follows it, and so does his copy; the
+    edit he made in the copy where it was is merged first and kept in the new folder's history."""
+    first_run(make_workbook, output)
+    edit(output / OLA, {(GOALS, "G-1", "Status"): "avbrutt"})
+    edited = (output / OLA).read_bytes()
+    round_ = round_from(make_workbook, employees={"101": {"last_name": "Hansen-Berg"}})
+    moved = Path(ROUND) / "managers" / "101-Ola Hansen-Berg" / "oppfolging.xlsx"
+
+    result = write_follow_up(round_, output, today=TODAY)
+
+    assert not (output / OLA).parent.exists()
+    assert result.copies.moved == [(output / OLA, output / moved)]
+    assert table(output / moved, GOALS)["G-1"]["Status"] == "avbrutt"
+    assert table(result.follow_up, GOALS)["G-1"]["Status"] == "avbrutt"
+    [backup] = (output / moved).parent.joinpath("history").iterdir()
+    assert backup.read_bytes() == edited
+    # where it is now is where it is merged from: his next edit is taken, and nothing moves again
+    edit(output / moved, {(GOALS, "G-1", "Kommentar"): "Tatt opp igjen i mars"})
+    later = write_follow_up(round_, output, today=TODAY)
+    assert table(later.follow_up, GOALS)["G-1"]["Kommentar"] == "Tatt opp igjen i mars"
+    assert later.copies.moved == []
+
+
+def test_a_copy_whose_move_a_killed_run_left_half_done_is_taken_from_its_old_place_by_the_next(
+    make_workbook, output
+):
+    """The run wrote the copy in the renamed folder, and was killed before it took the old one away:
+    the record still names the old place (`earlier`). The next run finishes the move."""
+    first_run(make_workbook, output)
+    old = (output / OLA).read_bytes()
+    round_ = round_from(make_workbook, employees={"101": {"last_name": "Hansen-Berg"}})
+    moved = Path(ROUND) / "managers" / "101-Ola Hansen-Berg" / "oppfolging.xlsx"
+    write_follow_up(round_, output, today=TODAY)
+    (output / OLA).parent.mkdir()
+    (output / OLA).write_bytes(old)  # as the killed run left it
+    record = Copies.read(output / ROUND)
+    record.entry("101")["earlier"] = OLA.relative_to(ROUND).as_posix()
+    record.save()
+
+    write_follow_up(round_, output, today=TODAY)
+
+    assert not (output / OLA).parent.exists()
+    assert (output / moved).is_file()
+    assert "earlier" not in Copies.read(output / ROUND).entry("101")
 
 
 def test_changed_on_both_sides_is_a_conflict_and_hrs_value_stays(make_workbook, output):

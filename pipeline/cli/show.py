@@ -116,13 +116,35 @@ def print_generated(result: BatchResult, round_: Round, output: Path) -> None:
             click.secho(f"failed   {outcome.message}", fg="red", err=True)
     for path in result.pdf_failed:
         click.secho(f"failed   PDF of {root / path}", fg="red", err=True)
+    echo_moved(result, root)
     labels = {"kept": "kept because edited"}
     rows = [(labels.get(status, status), count) for status, count in result.counts.items()]
+    if result.moved:
+        rows.append(("moved", sum(1 for m in result.moved if m.removed)))
     if result.pdf_written or result.pdf_failed:
         rows.append(("PDF written", len(result.pdf_written)))
     click.echo("")
     echo_counts(rows)
     click.echo(f"Output: {root}")
+
+
+MOVED_LINES = 10  # a manager's name corrected moves every document of theirs: the first ones, then a count
+
+
+def echo_moved(result: BatchResult, root: Path) -> None:
+    """The documents now in another place (a name corrected, another interviewer, another language):
+    each one taken from its old place, and each one kept there because a person changed it."""
+    removed = [m for m in result.moved if m.removed]
+    for m in removed[:MOVED_LINES]:
+        click.echo(f"moved    {root / m.old} -> {root / m.new} (the old one removed)")
+    if len(removed) > MOVED_LINES:
+        click.echo(f"moved    ... and {len(removed) - MOVED_LINES} more")
+    for m in result.moved:
+        if not m.removed:
+            click.secho(
+                f"kept     {root / m.old} (changed by someone, so not removed; the current one is {m.new})",
+                fg="yellow",
+            )
 
 
 def print_queued(result: BatchResult, round_: Round, output: Path) -> None:
@@ -166,6 +188,11 @@ def print_collected(result: CollectResult, folder: Path) -> None:
         )
     if lines:
         click.echo("\n".join(lines))
+    for m in result.moved:  # relative to the round's folder, as the report's paths
+        if m.removed:
+            click.echo(f"moved      {m.old} -> {m.new} (the minutes filed where they now belong)")
+        else:
+            click.secho(f"kept       {m.old} (changed by someone, so not moved to {m.new})", fg="yellow")
     click.echo("")
     echo_counts([(label, result.count(status)) for status, label in FILE_LABELS])
     n = result.conversations_written
@@ -209,6 +236,8 @@ def print_status(result: FollowUpResult) -> None:
             f"managers' copies: {len(copies.written)} written, {copies.unchanged} unchanged"
             + (f", {len(copies.kept)} left as they are (see the warnings)" if copies.kept else "")
         )
+        for earlier, path in copies.moved:
+            click.echo(f"moved    {earlier} -> {path} (the old one removed)")
     if result.plans is not None:
         plans = result.plans
         changed = plans.count(WRITTEN) + plans.count(UPDATED)
@@ -217,6 +246,7 @@ def print_status(result: FollowUpResult) -> None:
             + (f", {plans.count(KEPT)} kept because edited" if plans.count(KEPT) else "")
             + (f", {plans.count(FAILED)} failed" if plans.count(FAILED) else "")
         )
+        echo_moved(plans, result.follow_up.parent)
     merged = result.counts.get("copies_merged", 0)
     if merged:
         click.echo(

@@ -17,14 +17,12 @@ from pipeline.documents.contexts import (
     type_labels,
 )
 from pipeline.documents.deadlines import approval_due
-from pipeline.documents.kinds import KINDS
 from pipeline.errors import AppraisalError
 from pipeline.forms import fields
 from pipeline.model import Employee, Goal, Meeting, Round
 from pipeline.register import AgreedItem, Review, Wellbeing
 from pipeline.render import locale
 from pipeline.render.engine import CompiledTemplate
-from pipeline.store import layout
 from pipeline.store.batch import code_digest
 from pipeline.store.ledger import (
     Ledger,
@@ -131,16 +129,6 @@ def minutes_context(
             for i, f in enumerate(APPROVAL_FIELDS)
         ],
     }
-
-
-def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, str, str]:
-    """Where the minutes go: the round's minutes folder, the employee's folder, the personnel folder
-    (the last relative to the output folder, the first two to the round's folder)."""
-    return (
-        f"minutes/{layout.person_folder(employee)}.docx",
-        f"{layout.employee_dir(employee)}/{KINDS['minutes'].file_name(lang, '.docx')}",
-        f"{layout.PERSONNEL}/{layout.safe_name(employee.id)}/{layout.personnel_copy(round_.settings.round_id)}",
-    )
 
 
 @dataclass

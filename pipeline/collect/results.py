@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from pipeline.model import ERROR, INFO, WARNING, Problem, Severity, problem
+from pipeline.store.moved import Moved
 
 
 class FileStatus(StrEnum):
@@ -128,6 +129,7 @@ class CollectResult:
     archived: list[Path] = field(default_factory=list)  # PDF/A-2 personnel copies written (`--pdf`)
     archive_failed: list[Path] = field(default_factory=list)  # personnel copies LibreOffice did not convert
     archive_note: str = ""  # why no PDF/A was written (LibreOffice is not installed)
+    moved: list[Moved] = field(default_factory=list)  # minutes moved to where they now belong (`places`)
 
     @property
     def places(self) -> int:

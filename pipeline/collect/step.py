@@ -28,6 +28,7 @@ from pipeline import clock
 from pipeline.collect.approvals import apply_approval
 from pipeline.collect.archive import archive_personnel_copies
 from pipeline.collect.notes import KnownReading, Reading, read_notes
+from pipeline.collect.places import minutes_paths, move_minutes
 from pipeline.collect.report import remember_collected, write_collect_report
 from pipeline.collect.results import (
     ACCEPTED,
@@ -174,6 +175,7 @@ def collect_forms(
         register = Register(root)
         # the round's minutes (its part of the round's ledger); the personnel folder beside the rounds
         ledgers = (round_output.ledger(written_by(Step.COLLECT)), round_output.personnel_ledger())
+        result.moved = move_minutes(round_, ledgers[0], register)  # a name corrected since they were filed
         collected = register.conversations.forms()
         seen = SeenForms(root, folder)
         read = [_seen_before(path, round_, by_id, interviewer_of, collected, seen) for path in files]
@@ -389,11 +391,7 @@ def _apply_readings(
         first_outcome.status = UNCHANGED
         first_outcome.read = "already collected"
         return None
-    from pipeline.collect.minutes import (  # the engine: when minutes are made
-        MinutesJob,
-        minutes_context,
-        minutes_paths,
-    )
+    from pipeline.collect.minutes import MinutesJob, minutes_context  # the engine: when minutes are made
 
     first_outcome.problems.extend(reading.problems)
     if reading.missing_required:

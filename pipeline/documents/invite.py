@@ -63,8 +63,11 @@ def calendar_facts(
     from what the ledger knows of the last one, the event's facts, and whose calendar it goes in. Made
     before the files, not where each .ics is written: the interviewers' calendars are made of them
     (worked out in `workers` processes for a large round, in order)."""
+    # an employee's .ics written under another name before (their name corrected, their language
+    # changed): its SEQUENCE goes on, or a calendar would take the new one for an older version
+    elsewhere = {e.employee_id: e for e in ledger.entries.values() if e.kind == "calendar"}
     return parallel_map(
-        lambda i: _calendar_facts(round_, ledger, invitations[i], now),
+        lambda i: _calendar_facts(round_, ledger, invitations[i], now, elsewhere),
         len(invitations),
         workers,
         chunk=500,
@@ -73,7 +76,7 @@ def calendar_facts(
 
 
 def _calendar_facts(
-    round_: Round, ledger: Ledger, invitation: Invitation, now: dt.datetime
+    round_: Round, ledger: Ledger, invitation: Invitation, now: dt.datetime, elsewhere: dict[str, Entry]
 ) -> dict[str, object]:
     settings = round_.settings
     employee, meeting, interviewer, lang = _parts(invitation)
@@ -82,7 +85,8 @@ def _calendar_facts(
     fingerprint = ics.meeting_fingerprint(
         meeting, interviewer_id, meeting.location or settings.default_location
     )
-    sequence, stamp = _sequence(ledger.entries.get(relative), fingerprint, now, ledger.root / relative)
+    previous = ledger.entries.get(relative) or elsewhere.get(employee.id)
+    sequence, stamp = _sequence(previous, fingerprint, now, ledger.root / relative)
     return {
         "fingerprint": fingerprint,
         "sequence": sequence,

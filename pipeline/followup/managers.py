@@ -36,6 +36,7 @@ from pipeline.followup.figures import Figures
 from pipeline.followup.frames import FigureFrames, InterviewerFigures
 from pipeline.followup.history import who
 from pipeline.followup.merge import as_placed
+from pipeline.followup.moving import finish_moves, leave, place_of
 from pipeline.followup.reading import read_existing
 from pipeline.followup.record import (
     CopiesResult,
@@ -111,8 +112,12 @@ class Copies:
         return None
 
     def path(self, manager_id: str) -> Path | None:
-        """Where the manager's copy was last written, or None."""
-        relative = self.entries.get(manager_id, {}).get("path")
+        """Where the manager's copy was last written, or None; where it was before, while a run that
+        moved it (`earlier`) stopped before it wrote it in its new place."""
+        entry = self.entries.get(manager_id, {})
+        relative, earlier = entry.get("path"), entry.get("earlier")
+        if relative and earlier and not (self.root / relative).exists() and (self.root / earlier).exists():
+            return self.root / earlier
         return self.root / relative if relative else None
 
 
@@ -197,6 +202,7 @@ class Plan:
     headers: dict[str, list[str]]
     figures: InterviewerFigures
     run: dict
+    earlier: Path | None = None  # where the copy is now, when it moves (`_place`)
 
 
 def write_copies(
@@ -221,24 +227,23 @@ def write_copies(
     by_owner = owners(sources, merged)
     figures = frames.per_interviewer()
     plans: list[Plan] = []
+    finish_moves(taken, root)
     for manager_id in sorted(by_owner.keys() | taken.copies.entries.keys()):
         person = sources.employee(manager_id)
         if person is None:
             continue
         lang = copy_language(person, settings)
-        path = taken.copies.path(manager_id) or copy_path(root, person, lang)
+        path, earlier = place_of(taken.copies, manager_id, copy_path(root, person, lang))
         if manager_id in taken.held:
-            result.kept.append(path)
+            result.kept.append(earlier or path)
             continue
         own = by_owner.get(manager_id, {"conversations": [], "goals": []})
-        plan = _plan(manager_id, person, lang, path, own, sources, today, notes, taken)
+        plan = _plan(manager_id, person, lang, path, own, sources, today, notes, taken, earlier)
         if plan is None:
             result.unchanged += path.exists()
             continue
         plan.figures = figures.get(manager_id) or plan.figures
-        entry = taken.copies.entry(manager_id)
-        entry["path"] = path.relative_to(root).as_posix()
-        entry["runs"] = _runs_kept(entry["runs"], plan.run)
+        _record_plan(taken.copies.entry(manager_id), plan, root)
         plans.append(plan)
     # The record goes first: should the run stop before a copy is replaced, the old copy still carries
     # its own token, whose record is kept.
@@ -255,9 +260,10 @@ def write_copies(
         owner = (plan.person.name, {MANAGER_PROPERTY: plan.manager_id, ROUND_PROPERTY: settings.round_id})
         names = {plan.manager_id: plan.person.name}
         made = (plan.rows, plan.headers, plan.figures, names, heading[plan.lang], today, plan.run["token"], owner)  # fmt: skip
-        found = taken.sha_of(plan.path) if plan.path.exists() else None
+        now = plan.earlier or plan.path
+        found = taken.sha_of(now) if now.exists() else None
         if found is not None and found != _previous_file(taken.copies, plan.manager_id, plan.run):
-            backup(plan.path, plan.path.parent)  # edited (and merged) since it was written: kept
+            backup(now, plan.path.parent)  # edited (and merged) since it was written: kept
         written = _write_copy(plan.path, made)
         return written, sha(written), file_stamp(written)
 
@@ -269,16 +275,41 @@ def write_copies(
     done = parallel_map(job, first + len(plans), workers, chunk=8, at_least=16)
     # HR's workbook (`alongside`) is written by now: only then are the copies replaced, and the copies
     # merged this run recorded as merged. A run killed before has every edit still in the copies.
-    for plan, (written, digest, stamp) in zip(plans, done[first:], strict=True):  # type: ignore[misc]
-        os.replace(written, plan.path)  # a rename keeps the size and time the stamp holds
-        plan.run["file"] = digest
-        result.written.append(plan.path)
-        result.stamps[str(plan.path)] = stamp
+    for plan, made in zip(plans, done[first:], strict=True):
+        _put_in_place(plan, made, taken, result, root)  # type: ignore[arg-type]
     _record_merged(taken)
     if plans or taken.merged:
         taken.copies.save()
     result.seconds = time.perf_counter() - started
     return result, done[0] if first else None  # type: ignore[return-value]
+
+
+def _record_plan(entry: dict, plan: Plan, root: Path) -> None:
+    """A copy's record, before it is written: where it goes (and where it was, kept until it is in its
+    new place: `Copies.path`), and its run."""
+    entry["path"] = plan.path.relative_to(root).as_posix()
+    if plan.earlier is not None:
+        entry["earlier"] = plan.earlier.relative_to(root).as_posix()
+    entry["runs"] = _runs_kept(entry["runs"], plan.run)
+
+
+def _put_in_place(
+    plan: Plan,
+    made: tuple[Path, str | None, list[int] | None],
+    taken: Taken,
+    result: CopiesResult,
+    root: Path,
+) -> None:
+    """A copy written beside its place moved into it (from its old place, when it moves)."""
+    written, digest, stamp = made
+    os.replace(written, plan.path)  # a rename keeps the size and time the stamp holds
+    if plan.earlier is not None:
+        leave(plan.earlier, plan.path, root)
+        result.moved.append((plan.earlier, plan.path))
+        taken.copies.entry(plan.manager_id).pop("earlier", None)
+    plan.run["file"] = digest
+    result.written.append(plan.path)
+    result.stamps[str(plan.path)] = stamp
 
 
 def _runs_kept(runs: list[dict], run: dict) -> list[dict]:
@@ -328,8 +359,10 @@ def _plan(
     today: dt.date,
     notes: Notes,
     taken: Taken,
+    earlier: Path | None = None,
 ) -> Plan | None:
-    """What one manager's copy is to hold, or None when it has nothing to show or is unchanged."""
+    """What one manager's copy is to hold, or None when it has nothing to show or is unchanged
+    (`earlier`: where the copy is now, when it moves to `path`)."""
     mine = {row.key for row in own["conversations"]} | {
         str(r.values.get("employee_id")) for r in own["goals"]
     }
@@ -337,7 +370,7 @@ def _plan(
     moved = sorted((set(last.get("employees", [])) | set(last.get("moved", []))) - mine)
     if not mine and not moved:
         return None
-    extra = taken.returned.get(manager_id) or _extras_as_written(path, last, notes)
+    extra = taken.returned.get(manager_id) or _extras_as_written(earlier or path, last, notes)
     rows = _copy_rows(own, sources, moved, extra, lang)
     # in the order the manager keeps them: as the copy read this run has them, else as last written
     order = _order(taken.returned.get(manager_id), last)
@@ -358,7 +391,7 @@ def _plan(
         **_written(rows),
     }
     empty = InterviewerFigures(manager_id, {}, Figures())  # (no pandas frame for nothing: 14 ms a copy)
-    return Plan(manager_id, person, lang, path, rows, headers, empty, run)
+    return Plan(manager_id, person, lang, path, rows, headers, empty, run, earlier)
 
 
 def _order(returned: Returned | None, last: dict) -> dict[str, dict[str, int]]:

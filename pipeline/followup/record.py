@@ -30,6 +30,7 @@ class CopiesResult:
     seconds: float = 0.0  # the time the copies took (for `make bench`)
     kept: list[Path] = field(default_factory=list)
     stamps: dict[str, list[int] | None] = field(default_factory=dict)  # each copy written: its stamp then
+    moved: list[tuple[Path, Path]] = field(default_factory=list)  # (from, to): a manager's name corrected
 
 
 FOLLOW_UP_FILE = "follow-up.xlsx"

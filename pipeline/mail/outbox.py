@@ -295,8 +295,14 @@ def _queue(
 
     version = State(output).version(folder.root.name)  # a document written since changes what is attached
     fingerprint = input_digest(code_digest(), kind, version, _template_digests(templates, round_, kind), salt)
-    return run_batch(
-        folder, f"email-{kind}", make_jobs, workers=workers, fingerprint=fingerprint, kinds=(kind,)
+    return run_batch(  # a queued e-mail is the send log's to account for: none is taken away here
+        folder,
+        f"email-{kind}",
+        make_jobs,
+        workers=workers,
+        fingerprint=fingerprint,
+        kinds=(kind,),
+        moves=False,
     )
 
 

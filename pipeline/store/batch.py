@@ -39,6 +39,7 @@ from pipeline.store.ledger import (
     publish,
     unchanged_step,
 )
+from pipeline.store.moved import Moved, clear_moved
 
 if TYPE_CHECKING:
     from pipeline.render.engine import CompiledTemplate
@@ -171,6 +172,7 @@ class BatchResult:
     pdf_written: list[str] = field(default_factory=list)
     pdf_failed: list[str] = field(default_factory=list)
     unchanged: bool = False  # the whole step was as the last run left it: nothing planned or written
+    moved: list[Moved] = field(default_factory=list)  # documents now written elsewhere (`store.moved`)
 
     def count(self, status: str) -> int:
         """How many outputs ended with that status."""
@@ -312,9 +314,11 @@ def run_batch(
     on_total: Callable[[int], None] | None = None,
     fingerprint: str | None = None,
     kinds: tuple[str, ...] | None = None,
+    moves: bool = True,
 ) -> BatchResult:
     """A whole generating step under the output lock: jobs made against the ledger, done, recorded,
     converted to PDF when asked (new and changed documents, and any whose PDF is missing), logged.
+    `moves`: a document now written in another place is taken away from its old one (`store.moved`).
 
     `fingerprint` is a hash of everything the step depends on; when it equals the last run's and every
     file the step made is as it was written, nothing is planned or rendered at all. `kinds`, the kinds
@@ -332,6 +336,8 @@ def run_batch(
             on_total(len(jobs))
         result = BatchResult(run_jobs(root, jobs, ledger.entries, workers, progress))
         ledger.record(result.outcomes)
+        if moves:
+            result.moved = clear_moved(root, ledger, result.outcomes)
         if not any(o.status == FAILED for o in result.outcomes):
             ledger.remember_step(command, fingerprint, result.outcomes)
         ledger.save()

@@ -214,6 +214,15 @@ class Ledger:
             if outcome.entry is not None:
                 self.entries[outcome.entry.path] = outcome.entry
 
+    def forget(self, paths: list[str]) -> None:
+        """Drop these files' entries, here and in the state database (files no longer the round's)."""
+        if not paths:
+            return
+        for path in paths:
+            self.entries.pop(path, None)
+            self._saved.pop(path, None)
+        self.state.forget_files(self.scope, paths)
+
     def log_run(self, command: str, outcomes: list[Outcome]) -> None:
         """Append one line per run to `.appraisal/runs.jsonl` (`log_run`)."""
         log_run(self.root, command, outcomes)
