@@ -28,11 +28,18 @@ PLACES_STEP = "collect-places"  # the ledger's note of the workbook whose names 
 def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, str, str]:
     """Where the minutes go: the round's minutes folder, the employee's folder, the personnel folder
     (the last relative to the output folder, the first two to the round's folder)."""
+    in_round, in_folder = _in_round(employee, lang)
     return (
-        f"{MINUTES_FOLDER}{layout.person_folder(employee)}.docx",
-        f"{layout.employee_dir(employee)}/{KINDS['minutes'].file_name(lang, '.docx')}",
+        in_round,
+        in_folder,
         f"{layout.PERSONNEL}/{layout.safe_name(employee.id)}/{layout.personnel_copy(round_.settings.round_id)}",
     )
+
+
+def _in_round(employee: Employee, lang: str) -> tuple[str, str]:
+    """The two places in the round's folder (the folder's name worked out once)."""
+    folder = layout.person_folder(employee)
+    return f"{MINUTES_FOLDER}{folder}.docx", f"employees/{folder}/{KINDS['minutes'].file_name(lang, '.docx')}"
 
 
 def move_minutes(round_: Round, ledger: Ledger, register: Register) -> list[Moved]:
@@ -53,7 +60,7 @@ def move_minutes(round_: Round, ledger: Ledger, register: Register) -> list[Move
         paths = filed.get(employee.id)
         if not paths:
             continue
-        in_round, in_folder, _ = minutes_paths(round_, employee, document_language(employee, round_.settings))
+        in_round, in_folder = _in_round(employee, document_language(employee, round_.settings))
         for old in paths:
             new = in_round if old.startswith(MINUTES_FOLDER) else in_folder
             if old != new and (done := _move(ledger, ledger.entries[old], new)) is not None:
