@@ -140,6 +140,9 @@ def test_a_whole_run_after_a_name_is_corrected_files_everything_of_theirs_under_
     sheet = book["Ansatte"]
     [row] = [r for r in sheet.iter_rows(min_row=2) if str(r[0].value) == "1005"]
     row[2].value = "Lie-Hansen"
+    # and Emily's documents from now on in bokmål: her letter and forms are made again in it
+    [emily] = [r for r in sheet.iter_rows(min_row=2) if str(r[0].value) == "1012"]
+    emily[7].value = "bokmål"
     book.save(workbook)
     # one copy moved already, as a collect killed right after it renamed the file leaves it
     (round_folder / "minutes" / "1005-Øyvind Lie.docx").rename(
@@ -168,5 +171,9 @@ def test_a_whole_run_after_a_name_is_corrected_files_everything_of_theirs_under_
         "minutes/1005-Øyvind Lie-Hansen.docx",
         "employees/1005-Øyvind Lie-Hansen/referat.docx",
     ]
+    # Emily's documents are in bokmål under their bokmål names; her minutes, in English, keep theirs
+    hers = {p.name for p in (round_folder / "employees" / "1012-Emily Clarke").iterdir()}
+    assert {"invitasjon.docx", "forberedelsesskjema.docx", "minutes.docx"} <= hers
+    assert not hers & {"invitation.docx", "preparation-form.docx", "referat.docx"}
     # and the next run has nothing more to move
     assert "moved" not in runner.invoke(cli, args).output

@@ -1,10 +1,11 @@
 """Where an employee's minutes are filed, and moving them when that place changes.
 
 The minutes are filed under the employee's name (`minutes/<id>-<name>.docx`, and in their own folder);
-the personnel copy under their ID only. When HR corrects a name (or the employee's language, which
-names the file), `invite` and `prepare` move that employee's documents (`store/moved.py`), but minutes
-are written only when a form is collected: so each `collect` moves the minutes collected before to
-where they now belong, as they are (a rename), unless a person changed them since they were written.
+the personnel copy under their ID only. When HR corrects a name, `invite` and `prepare` move that
+employee's documents (`store/moved.py`), but minutes are written only when a form is collected: so
+each `collect` moves the minutes collected before to where they now belong, as they are (a rename,
+keeping the file's name, which says the language they were written in), unless a person changed them
+since they were written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import dataclasses
 import os
 from collections import defaultdict
 
-from pipeline.documents.contexts import document_language
 from pipeline.documents.kinds import KINDS
 from pipeline.model import Employee, Round
 from pipeline.register import Register
@@ -21,7 +21,7 @@ from pipeline.store import layout
 from pipeline.store.ledger import Entry, Ledger, digest
 from pipeline.store.moved import Moved, remove_empty_folders
 
-MINUTES_FOLDER = "minutes/"
+MINUTES_FOLDER, EMPLOYEES = "minutes/", "employees/"
 PLACES_STEP = "collect-places"  # the ledger's note of the workbook whose names the minutes were last filed by
 
 
@@ -39,14 +39,17 @@ def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, st
 def _in_round(employee: Employee, lang: str) -> tuple[str, str]:
     """The two places in the round's folder (the folder's name worked out once)."""
     folder = layout.person_folder(employee)
-    return f"{MINUTES_FOLDER}{folder}.docx", f"employees/{folder}/{KINDS['minutes'].file_name(lang, '.docx')}"
+    return (
+        f"{MINUTES_FOLDER}{folder}.docx",
+        f"{EMPLOYEES}{folder}/{KINDS['minutes'].file_name(lang, '.docx')}",
+    )
 
 
 def move_minutes(round_: Round, ledger: Ledger, register: Register) -> list[Moved]:
     """Move the round's minutes whose place changed since they were written (the round's ledger,
     `ledger`, says where each is), before this collect writes any: the register then says where they
     are, and is saved, then the ledger. Looked at only when the workbook read is not the one last
-    looked at (names and languages come from it): working out 10,000 places takes 50 ms, and most
+    looked at (the names come from it): working out 10,000 folders' names takes 15 ms, and most
     collects come with the same workbook."""
     seen = round_.workbook_content
     if seen and ledger.steps.get(PLACES_STEP, {}).get("fingerprint") == seen:
@@ -60,9 +63,15 @@ def move_minutes(round_: Round, ledger: Ledger, register: Register) -> list[Move
         paths = filed.get(employee.id)
         if not paths:
             continue
-        in_round, in_folder = _in_round(employee, document_language(employee, round_.settings))
+        folder = layout.person_folder(employee)
         for old in paths:
-            new = in_round if old.startswith(MINUTES_FOLDER) else in_folder
+            # the file's name stays: minutes are not made again, and their name says their language
+            name = old.rsplit("/", 1)[-1]
+            new = (
+                f"{MINUTES_FOLDER}{folder}.docx"
+                if old.startswith(MINUTES_FOLDER)
+                else f"{EMPLOYEES}{folder}/{name}"
+            )
             if old != new and (done := _move(ledger, ledger.entries[old], new)) is not None:
                 moved.append(done)
                 if done.removed:
