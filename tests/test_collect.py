@@ -965,6 +965,9 @@ def test_other_files_are_skipped_with_a_note(sample, tmp_path):
     (notes / "sub").mkdir()
     (notes / "sub" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     (notes / "sub" / "notater.txt").write_text("Husk å sende skjemaet", encoding="utf-8")
+    # e-mails saved with the form attached, from Outlook and from other mail programs
+    (notes / "Samtaleskjema Erlend.msg").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
+    (notes / "Re - samtale.eml").write_text("From: siri@fjordtre.no\nSubject: Skjema\n\nVedlagt.\n")
 
     result = sample.collect(notes, tmp_path / "output")
 
@@ -980,12 +983,31 @@ def test_other_files_are_skipped_with_a_note(sample, tmp_path):
             ],
         ),
         "notater.txt": ("skipped", ["not a Word document (.txt)"]),
+        "Samtaleskjema Erlend.msg": (
+            "skipped",
+            [
+                "an e-mail saved from Outlook (.msg), whose attachments are not opened: save the attached "
+                "form (.docx) into the folder and collect again"
+            ],
+        ),
+        "Re - samtale.eml": (
+            "skipped",
+            [
+                "an e-mail saved as a file (.eml), whose attachments are not opened: save the attached form "
+                "(.docx) into the folder and collect again"
+            ],
+        ),
         "~$ily.docx": ("skipped", ["Word's lock file (the document is open somewhere)"]),
         ".DS_Store": ("skipped", ["a system file"]),
     }
     codes = {item.path.name: [(p.code, p.severity) for p in item.problems] for item in result.files}
     assert codes["referat.pdf"] == [("form-in-other-format", "warning")]  # likely a form: said so
     assert codes["notater.txt"] == [("not-a-word-file", "info")]
+    assert (
+        codes["Re - samtale.eml"]
+        == codes["Samtaleskjema Erlend.msg"]
+        == [("form-in-other-format", "warning")]
+    )
     assert not result.failed
 
 

@@ -47,6 +47,11 @@ OTHER_DOCUMENTS = {
     ".pages": "a Pages document, which the tool cannot read: in Pages, choose File > Export To > Word",
     ".pdf": "a PDF, from which no answers can be read: ask for the form as the Word file (.docx) it was sent as",
     ".zip": "a zip archive, which is not opened: unpack it into the folder and collect again",
+    ".msg": "an e-mail saved from Outlook (.msg), whose attachments are not opened: save the attached form "
+    "(.docx) into the folder and collect again",
+    ".eml": "an e-mail saved as a file (.eml), whose attachments are not opened: save the attached form "
+    "(.docx) into the folder and collect again",
+    ".wbk": "a backup copy Word keeps of a document (.wbk), not the form: collect the form itself (.docx)",
 }
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"

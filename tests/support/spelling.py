@@ -37,7 +37,7 @@ NYNORSK_TERMS = frozenset(
         "Éi", "éi",  # "éi rad": the numeral, stressed
         "Tilsettnr", "tilsettnr",  # the column header, as bokmål's Ansattnr
         "LibreOffice", "zip",  # a program and a file type, in the interviewers' e-mail
-        "pdf", "PDF", "rtf",  # file types, in what to do with a form sent as one
+        "pdf", "PDF", "rtf", "msg", "eml",  # file types, in what to do with a form sent as one
         "skjemaa",  # skjema's plural definite (eit skjema, skjemaa), which the dictionary lacks
     )
 )  # fmt: skip
