@@ -19,7 +19,7 @@ from pipeline.model import Employee, Round
 from pipeline.register import Register
 from pipeline.store import layout
 from pipeline.store.ledger import Entry, Ledger, digest
-from pipeline.store.moved import Moved, remove_empty_folders
+from pipeline.store.moved import Moved, as_written, remove_empty_folders
 
 MINUTES_FOLDER, EMPLOYEES = "minutes/", "employees/"
 PLACES_STEP = "collect-places"  # the ledger's note of the workbook whose names the minutes were last filed by
@@ -90,15 +90,13 @@ def _move(ledger: Ledger, entry: Entry, new: str) -> Moved | None:
     is there; None when it is gone (removed by someone: it stays where the register says), unless
     it is in its new place already (a collect killed after it moved it)."""
     old_path, new_path = ledger.root / entry.path, ledger.root / new
-    try:
-        stat = old_path.stat()
-    except FileNotFoundError:
+    state = as_written(old_path, entry)
+    if state is None:
         if new_path.exists() and digest(new_path.read_bytes()) == entry.output_hash:
             ledger.entries.setdefault(new, dataclasses.replace(entry, path=new))
             return Moved(entry.path, new, removed=True)
         return None
-    as_written = (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns)
-    if (not as_written and digest(old_path.read_bytes()) != entry.output_hash) or new_path.exists():
+    if not state or new_path.exists():
         return Moved(entry.path, new, removed=False)
     new_path.parent.mkdir(parents=True, exist_ok=True)
     os.replace(old_path, new_path)  # a rename keeps the size and time the ledger holds

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.store.ledger import FAILED, Ledger, Outcome, digest
+from pipeline.store.ledger import FAILED, Entry, Ledger, Outcome, digest
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,11 @@ def clear_moved(root: Path, ledger: Ledger, outcomes: list[Outcome]) -> list[Mov
     ]
     for path, entry, new in sorted(earlier, key=lambda item: item[0]):
         old = root / path
-        try:
-            stat = old.stat()
-        except FileNotFoundError:
+        state = as_written(old, entry)
+        if state is None:
             gone.append(path)  # removed before (or by a run killed since): only its record is left
             continue
-        as_written = (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns)
-        if not as_written and digest(old.read_bytes()) != entry.output_hash:
+        if not state:
             moved.append(Moved(path, new, removed=False))
             continue
         old.unlink(missing_ok=True)
@@ -63,6 +61,18 @@ def clear_moved(root: Path, ledger: Ledger, outcomes: list[Outcome]) -> list[Mov
         moved.append(Moved(path, new, removed=True))
     ledger.forget(gone)  # after the files: a run killed in between finds them gone, and forgets them
     return moved
+
+
+def as_written(path: Path, entry: Entry) -> bool | None:
+    """Whether the file is as the ledger's `entry` says it was written (by its size and time, else its
+    bytes); None when it is not there."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    if (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns):
+        return True
+    return digest(path.read_bytes()) == entry.output_hash
 
 
 def remove_empty_folders(folder: Path, root: Path) -> None:
