@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -684,6 +685,52 @@ def test_a_form_that_does_not_belong_is_rejected_with_the_reason(
     assert by_name(result)["other.docx"].messages == [message]
     assert result.failed
     assert list(register(tmp_path / "output")["conversations"]) == [EMILY]
+
+
+def as_google_docs_saves_it(source: Path, destination: Path) -> Path:
+    """A form opened in Google Docs (or Pages) and downloaded as .docx: its text and tables kept, its
+    document properties, content controls (their content kept in place) and bookmarks gone."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename == "docProps/custom.xml":
+                continue
+            data = old.read(info.filename)
+            if info.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                for sdt in reversed(list(root.iter(f"{{{W}}}sdt"))):  # the innermost first
+                    parent, content = sdt.getparent(), sdt.find(f"{{{W}}}sdtContent")
+                    for child in reversed(list(content)):
+                        parent.insert(parent.index(sdt), child)
+                    parent.remove(sdt)
+                for mark in list(root.iter(f"{{{W}}}bookmarkStart", f"{{{W}}}bookmarkEnd")):
+                    mark.getparent().remove(mark)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            new.writestr(info, data)
+    return destination
+
+
+def test_a_form_that_lost_its_identity_is_named_as_a_form_and_whose_it_seems_to_be(sample, tmp_path):
+    filled = sample.fill(ERLEND, tmp_path / "filled.docx", ERLEND_ANSWERS)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    as_google_docs_saves_it(filled, notes / "Erlend (Google Docs).docx")
+    letter = docx.Document()
+    letter.add_paragraph("Hei! Her er notatene fra samtalen.")
+    letter.save(notes / "brev.docx")
+
+    result = sample.collect(notes, tmp_path / "output")
+
+    assert statuses(result) == {"Erlend (Google Docs).docx": "rejected", "brev.docx": "rejected"}
+    assert by_name(result)["Erlend (Google Docs).docx"].messages == [
+        "this looks like the meeting-notes form for Erlend Bråten (1009), but it has lost what says whose "
+        "form it is (its document properties), as a form does when it is opened in Google Docs or Pages, "
+        "or its text is copied into a new document; copy the answers into the form from the manager's "
+        "folder, in Word or LibreOffice, and collect that"
+    ]
+    assert by_name(result)["brev.docx"].messages == [
+        "not a form made by appraisal (it carries no form identity); use the meeting-notes form from the "
+        "manager's folder"
+    ]
 
 
 # -- untrusted files -----------------------------------------------------------------------------------

@@ -298,8 +298,11 @@ def _identify(
     props = word.properties
     kind = props.get("AppraisalKind")
     if not kind:
+        from pipeline.collect.lost import lost_identity  # a form whose identity is gone, said so
+
         raise Refused(
-            "not a form made by appraisal (it carries no form identity); use the meeting-notes "
+            lost_identity(word, round_)
+            or "not a form made by appraisal (it carries no form identity); use the meeting-notes "
             "form from the manager's folder",
             "not-a-form",
         )
