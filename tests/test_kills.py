@@ -31,12 +31,13 @@ KILLS = 6
 WORKBOOK_SUFFIX = ".xlsx"
 
 
-def run(output: Path) -> subprocess.Popen:
+def run(output: Path, workbook: Path = SAMPLE) -> subprocess.Popen:
     # the system's temporary folder, of this output's own: what a killed run leaves there is seen
     system_tmp = output.parent / f"{output.name}-system-tmp"
     system_tmp.mkdir(parents=True, exist_ok=True)
+    notes = ["--notes", str(SAMPLE.parent / "notes")]  # the sample's returned forms, for any workbook
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "run", "-w", str(SAMPLE), "-o", str(output), "-j", "2"],
+        [sys.executable, "-m", "pipeline", "run", "-w", str(workbook), "-o", str(output), "-j", "2", *notes],
         env={**ENV, "TMPDIR": str(system_tmp)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -106,6 +107,45 @@ def test_a_run_killed_at_random_moments_then_finished_equals_an_uninterrupted_ru
     printed = again.communicate(timeout=600)[0]
     assert again.returncode == 0 and "  accepted                       0" in printed, printed
     assert contents(output) == got
+
+
+def finished(process: subprocess.Popen) -> str:
+    printed = process.communicate(timeout=600)[0]
+    assert process.returncode == 0, printed
+    return printed
+
+
+def test_a_run_moving_documents_after_names_were_corrected_killed_at_random_moments_then_finished(tmp_path):
+    """After a whole round, two names corrected: Øyvind Lie (1005), whose minutes were collected, and
+    Bjørn Kristiansen (1002), a manager, whose folder holds forms and his follow-up copy. The run that
+    moves all of it, killed again and again, then finished: the output is the one an uninterrupted
+    run makes, with nothing left under the old names."""
+    renamed = tmp_path / "renamed.xlsx"
+    book = openpyxl.load_workbook(SAMPLE)
+    for row in book["Ansatte"].iter_rows(min_row=2):
+        row[2].value = {"1005": "Lie-Hansen", "1002": "Kristiansen-Dahl"}.get(str(row[0].value), row[2].value)
+    book.save(renamed)
+    reference, output = tmp_path / "reference", tmp_path / "killed"
+    for folder in (reference, output):
+        finished(run(folder))
+    started = time.perf_counter()
+    finished(run(reference, renamed))
+    took = time.perf_counter() - started
+
+    for moment in sorted(random.Random(1516).uniform(0.2, took) for _ in range(4)):
+        process = run(output, renamed)
+        time.sleep(moment)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=60)
+    printed = finished(run(output, renamed))
+
+    assert not re.search(r"kept because edited +[1-9]|edited since|\(new\)|changed by someone", printed), (
+        printed
+    )
+    assert not [p for p in output.rglob("*") if "Øyvind Lie/" in f"{p}/" or "Kristiansen/" in f"{p}/"]
+    got, expected = contents(output), contents(reference)
+    assert sorted(got) == sorted(expected)
+    assert [name for name in expected if got[name] != expected[name]] == []
 
 
 # -- a manager's copy merged back, killed at random moments ------------------------------------------
