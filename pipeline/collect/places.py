@@ -21,27 +21,18 @@ from pipeline.store import layout
 from pipeline.store.ledger import Entry, Ledger, digest
 from pipeline.store.moved import Moved, as_written, remove_empty_folders
 
-MINUTES_FOLDER, EMPLOYEES = "minutes/", "employees/"
+MINUTES_FOLDER = "minutes/"
 PLACES_STEP = "collect-places"  # the ledger's note of the workbook whose names the minutes were last filed by
 
 
 def minutes_paths(round_: Round, employee: Employee, lang: str) -> tuple[str, str, str]:
     """Where the minutes go: the round's minutes folder, the employee's folder, the personnel folder
     (the last relative to the output folder, the first two to the round's folder)."""
-    in_round, in_folder = _in_round(employee, lang)
-    return (
-        in_round,
-        in_folder,
-        f"{layout.PERSONNEL}/{layout.safe_name(employee.id)}/{layout.personnel_copy(round_.settings.round_id)}",
-    )
-
-
-def _in_round(employee: Employee, lang: str) -> tuple[str, str]:
-    """The two places in the round's folder (the folder's name worked out once)."""
     folder = layout.person_folder(employee)
     return (
         f"{MINUTES_FOLDER}{folder}.docx",
-        f"{EMPLOYEES}{folder}/{KINDS['minutes'].file_name(lang, '.docx')}",
+        f"{layout.EMPLOYEES}/{folder}/{KINDS['minutes'].file_name(lang, '.docx')}",
+        f"{layout.PERSONNEL}/{layout.safe_name(employee.id)}/{layout.personnel_copy(round_.settings.round_id)}",
     )
 
 
@@ -70,16 +61,16 @@ def move_minutes(round_: Round, ledger: Ledger, register: Register) -> list[Move
             new = (
                 f"{MINUTES_FOLDER}{folder}.docx"
                 if old.startswith(MINUTES_FOLDER)
-                else f"{EMPLOYEES}{folder}/{name}"
+                else f"{layout.EMPLOYEES}/{folder}/{name}"
             )
             if old != new and (done := _move(ledger, ledger.entries[old], new)) is not None:
                 moved.append(done)
                 if done.removed:
                     _note_in_register(register, employee.id, old, new)
-    # in this order, each step taken again by a collect after a kill in between (`_move`)
-    register.save()
-    ledger.save()
-    ledger.forget([m.old for m in moved if m.removed])
+    if moved:  # in this order, each step taken again by a collect after a kill in between (`_move`)
+        register.save()
+        ledger.save()
+        ledger.forget([m.old for m in moved if m.removed])
     if seen:
         ledger.steps[PLACES_STEP] = {"fingerprint": seen}  # saved with the ledger at the collect's end
     return moved

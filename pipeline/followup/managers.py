@@ -202,7 +202,7 @@ class Plan:
     headers: dict[str, list[str]]
     figures: InterviewerFigures
     run: dict
-    earlier: Path | None = None  # where the copy is now, when it moves (`_place`)
+    earlier: Path | None = None  # where the copy is now, when it moves (`moving.place_of`)
 
 
 def write_copies(

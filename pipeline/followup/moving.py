@@ -48,9 +48,8 @@ def finish_moves(taken: Taken, root: Path) -> None:
         earlier, path = entry.get("earlier"), taken.copies.path(manager_id)
         if not earlier or path is None or path == root / earlier:
             continue
-        if (root / earlier).exists() and taken.sha_of(root / earlier) != taken.copies.last_run(
-            manager_id
-        ).get("file"):
-            backup(root / earlier, path.parent)
-        leave(root / earlier, path, root)
+        old, written = root / earlier, taken.copies.last_run(manager_id).get("file")
+        if old.exists() and taken.sha_of(old) != written:
+            backup(old, path.parent)
+        leave(old, path, root)
         entry.pop("earlier", None)

@@ -313,7 +313,7 @@ def _documents(folder: RoundOutput) -> dict[tuple[str, str], Path]:
     kinds = written_by(Step.INVITE) + written_by(Step.PREPARE) + written_by(Step.COLLECT)
     made: dict[tuple[str, str], Path] = {}
     for relative, entry in sorted(folder.ledger(kinds).entries.items()):
-        if entry.kind == "minutes" and not relative.startswith("employees/"):
+        if entry.kind == "minutes" and not relative.startswith(f"{layout.EMPLOYEES}/"):
             continue
         if (root / relative).is_file():
             made[(entry.kind, entry.employee_id)] = root / relative

@@ -39,9 +39,12 @@ def round_folder(output: Path, round_id: str) -> Path:
     return output / safe_name(round_id)
 
 
+EMPLOYEES = "employees"  # the round's folder of the employees' own folders
+
+
 def employee_dir(employee: Employee) -> str:
     """The employee's folder, relative to the round's folder."""
-    return f"employees/{person_folder(employee)}"
+    return f"{EMPLOYEES}/{person_folder(employee)}"
 
 
 def manager_dir(interviewer: Employee | None) -> str:
